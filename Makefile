@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DIGEST := $(BIN)/digest
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: site build ingest test goldens serve clean help
+
+help:
+	@echo "make site     set up .venv, ingest content/raw and build site/"
+	@echo "make test     set up .venv with test extras and the HTML checker, run the tests"
+	@echo "make goldens  regenerate tests/golden/ from the seed articles"
+	@echo "make serve    preview site/ on http://127.0.0.1:8000/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+$(VNU_JAR):
+	mkdir -p .tools
+	cd .tools && npm install --silent --no-audit --no-fund --no-save vnu-jar@$(VNU_VERSION)
+
+ingest: $(VENV)/.installed
+	$(DIGEST) ingest content/raw --out content/articles
+
+build: $(VENV)/.installed
+	$(DIGEST) build
+
+site: ingest build
+	@echo "Site ready in $(CURDIR)/site/ - preview it with: make serve"
+
+test: $(VENV)/.installed-test $(VNU_JAR)
+	VNU_JAR=$(CURDIR)/$(VNU_JAR) $(BIN)/python -m pytest -q
+
+goldens: $(VENV)/.installed-test
+	$(BIN)/python -m tests.golden regenerate
+
+serve: build
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
+
+clean:
+	rm -rf site build .pytest_cache .hypothesis

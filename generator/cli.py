@@ -1,0 +1,102 @@
+"""``digest`` command line: parse arguments, run a stage, turn the outcome into an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .config import load_config
+from .errors import DigestError, Problem, display_path
+from .pipeline import build, ingest
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+EPILOG = """examples:
+  digest ingest content/raw --out content/articles
+  digest build
+  digest build --config mysite/site.yaml
+
+exit codes: 0 success, 1 bad input or a failed build (the previous site is kept),
+2 wrong usage, 130 interrupted."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digest", description="Static news-digest site generator.",
+                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    parser.add_argument("--config", type=Path, default=Path("site.yaml"), help="site configuration (default: site.yaml)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest_cmd = commands.add_parser("ingest", help="clean scraped articles into Markdown",
+                                     description="Clean each raw scraped file into OUT_DIR/<stem>.md.")
+    ingest_cmd.add_argument("raw_dir", type=Path, metavar="RAW_DIR")
+    ingest_cmd.add_argument("--out", type=Path, required=True, metavar="OUT_DIR", dest="out_dir")
+    ingest_cmd.add_argument("--force", action="store_true", help="overwrite articles edited by hand")
+
+    build_cmd = commands.add_parser("build", help="build the site from Markdown articles",
+                                    description="Build the site into output_dir (default site/).")
+    build_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
+    build_cmd.add_argument("--output", type=Path, help="output folder (default: output_dir from site.yaml)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+
+    def say(message: str) -> None:
+        if not args.quiet:
+            print(message)
+
+    def warn(message: str) -> None:
+        if not args.quiet:
+            print(f"warning: {message}", file=sys.stderr)
+
+    try:
+        config = load_config(args.config)
+        if args.command == "ingest":
+            return _ingest(args, config, say, warn)
+        return _build(args, config, say, warn)
+    except DigestError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; the previous site is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _ingest(args, config, say, warn) -> int:
+    report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force)
+    for path in report.skipped_edited:
+        warn(str(Problem("edited by hand since the last ingest; kept", path, hint="--force overwrites it")))
+    for problem in report.failed:
+        print(f"error: {problem}", file=sys.stderr)
+    say(f"ingested {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.skipped_edited)} kept (hand-edited), {len(report.failed)} failed -> {display_path(args.out_dir)}")
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def _build(args, config, say, warn) -> int:
+    overrides = {}
+    if args.content:
+        overrides["content_dir"] = args.content.resolve()
+    if args.output:
+        overrides["output_dir"] = args.output.resolve()
+    config = dataclasses.replace(config, **overrides)
+    started = time.perf_counter()
+    report = build(config, warn)
+    say(f"built {report.articles} articles, {report.tags} tags: {report.files} files "
+        f"in {time.perf_counter() - started:.2f}s -> {display_path(config.output_dir)}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

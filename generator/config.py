@@ -1,0 +1,181 @@
+"""``site.yaml`` -> a frozen SiteConfig; every problem in the file is reported at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import DigestError, Problem
+from .yamlio import LoadedYaml, YamlProblem, load_yaml
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A vocabulary entry: the canonical tag name and the phrases that mean it."""
+
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    items: int = 20  # newest N articles per feed
+    full_content: bool = True  # False: summary only
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path  # folder holding site.yaml; relative paths below resolve against it
+    title: str
+    base_url: str  # absolute, always ending in "/"
+    description: str = ""
+    language: str = "en"
+    author: str = ""
+    timezone: str = "UTC"  # for dates stated without a zone
+    content_dir: Path = Path("content/articles")
+    raw_dir: Path = Path("content/raw")
+    output_dir: Path = Path("site")
+    theme_dir: Path = Path("themes/default")
+    feeds: FeedConfig = FeedConfig()
+    related_top_k: int = 5
+    tag_min_mentions: int = 2  # body mentions needed to infer a tag (a title mention suffices)
+    tag_max_inferred: int = 6
+    topics: tuple[Topic, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# key -> (expected type(s), description used in messages)
+_TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "title": (str, "text"),
+    "base_url": (str, "an absolute http(s) URL"),
+    "description": (str, "text"),
+    "language": (str, "a language code such as en"),
+    "author": (str, "text"),
+    "timezone": (str, "an IANA zone such as Europe/Moscow"),
+    "content_dir": (str, "a folder path"),
+    "raw_dir": (str, "a folder path"),
+    "output_dir": (str, "a folder path"),
+    "theme": (str, "a folder path"),
+    "feeds": (dict, "a mapping"),
+    "related": (dict, "a mapping"),
+    "tags": (dict, "a mapping"),
+    "topics": (dict, "a mapping of tag name to a list of aliases"),
+}
+_SECTIONS: dict[str, dict[str, type]] = {
+    "feeds": {"items": int, "full_content": bool},
+    "related": {"top_k": int},
+    "tags": {"min_mentions": int, "max_inferred": int},
+}
+
+
+def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
+    """Read and validate ``site.yaml``; raise DigestError listing every problem found."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DigestError.at("configuration file not found", path,
+                             hint="run digest from the site folder or pass --config") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DigestError.at(f"cannot read configuration: {exc}", path) from None
+    try:
+        loaded = load_yaml(text)
+    except YamlProblem as exc:
+        raise DigestError.at(exc.message, path, exc.line) from None
+    data = loaded.data if loaded.data is not None else {}
+    if not isinstance(data, dict):
+        raise DigestError.at("site.yaml must be a mapping of keys to values", path, 1)
+    data = {**data, **(overrides or {})}
+    return _build(path, data, loaded)
+
+
+def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(message, path, loaded.line_of(key.split(".")[0]), hint))
+
+    for key, value in data.items():
+        if key not in _TOP_LEVEL:
+            problem(key, f"unknown key {key!r}", "known keys: " + ", ".join(sorted(_TOP_LEVEL)))
+            continue
+        expected, what = _TOP_LEVEL[key]
+        if not isinstance(value, expected):
+            problem(key, f"{key} must be {what}, not {type(value).__name__}")
+    for required in ("title", "base_url"):
+        if required not in data:
+            problems.append(Problem(f"missing required key {required!r}", path, None))
+
+    sections: dict[str, dict[str, Any]] = {}
+    for section, fields in _SECTIONS.items():
+        values = data.get(section) if isinstance(data.get(section), dict) else {}
+        for key, value in values.items():
+            if key not in fields:
+                problem(section, f"unknown key {section}.{key}", "known: " + ", ".join(fields))
+            elif not isinstance(value, fields[key]) or (fields[key] is int and isinstance(value, bool)):
+                problem(section, f"{section}.{key} must be {fields[key].__name__}")
+            elif fields[key] is int and value < 0:
+                problem(section, f"{section}.{key} must not be negative")
+        sections[section] = {k: v for k, v in values.items() if k in fields}
+
+    base_url = data.get("base_url", "")
+    if isinstance(base_url, str) and base_url:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problem("base_url", f"base_url {base_url!r} is not an absolute http(s) URL",
+                    "for example https://news.example.org/")
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+
+    timezone = data.get("timezone", "UTC")
+    if isinstance(timezone, str):
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problem("timezone", f"unknown timezone {timezone!r}", "use an IANA name such as UTC")
+
+    topics = _topics(data.get("topics"), problem)
+    if problems:
+        raise DigestError(*problems)
+
+    root = path.parent.resolve()
+    feeds, related, tags = sections["feeds"], sections["related"], sections["tags"]
+    return SiteConfig(
+        root=root,
+        title=data["title"],
+        base_url=base_url,
+        description=data.get("description", ""),
+        language=data.get("language", "en"),
+        author=data.get("author", ""),
+        timezone=timezone,
+        content_dir=root / data.get("content_dir", "content/articles"),
+        raw_dir=root / data.get("raw_dir", "content/raw"),
+        output_dir=root / data.get("output_dir", "site"),
+        theme_dir=root / data.get("theme", "themes/default"),
+        feeds=FeedConfig(**feeds),
+        related_top_k=related.get("top_k", 5),
+        tag_min_mentions=tags.get("min_mentions", 2),
+        tag_max_inferred=tags.get("max_inferred", 6),
+        topics=topics,
+    )
+
+
+def _topics(raw: Any, problem: Any) -> tuple[Topic, ...]:
+    if not isinstance(raw, dict):
+        return ()
+    topics = []
+    for name, aliases in raw.items():
+        if aliases is None:
+            aliases = []
+        if not isinstance(name, str) or not name.strip():
+            problem("topics", f"topic name {name!r} must be non-empty text")
+            continue
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            problem("topics", f"aliases of topic {name!r} must be a list of non-empty texts")
+            continue
+        topics.append(Topic(name.strip(), tuple(a.strip() for a in aliases)))
+    return tuple(topics)

@@ -1,0 +1,50 @@
+"""Errors that reach the user: each names a file, a line where one is known, and a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    path = Path(path)
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, printable as ``file:line: message (hint)``."""
+
+    message: str
+    path: Path | str | None = None
+    line: int | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            shown = display_path(self.path)
+            where = f"{shown}:{self.line}: " if self.line else f"{shown}: "
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class DigestError(Exception):
+    """A failure caused by input or configuration, reported without a traceback."""
+
+    def __init__(self, *problems: Problem) -> None:
+        if not problems:
+            raise ValueError("DigestError needs at least one problem")
+        self.problems: tuple[Problem, ...] = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def at(cls, message: str, path: Path | str | None = None, line: int | None = None,
+           hint: str | None = None) -> "DigestError":
+        return cls(Problem(message, path, line, hint))

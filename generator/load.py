@@ -1,0 +1,129 @@
+"""``content/articles/*.md`` -> Article: read, split front matter, validate, render the body."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config import SiteConfig
+from .errors import DigestError
+from .frontmatter import FrontMatter, split_front_matter
+from .markup import markdown_to_html
+from .model import Article
+from .taxonomy import Vocabulary, make_tags, slugify
+
+# Fixed namespace so ids derived from a file stem are the same on every machine.
+ID_NAMESPACE = uuid.UUID("8a0b7c2e-5f0d-4d55-9a51-6c3c6bd3e1a4")
+# C0/C1 control characters other than tab and newline: invalid in XML, rejected in HTML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TEXT_FIELDS = ("author", "source", "image_caption", "image_credit", "summary")
+
+
+def strip_control(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def read_text(path: Path) -> str:
+    """A file's text; undecodable bytes are an error naming the byte offset."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DigestError.at(f"not valid UTF-8 at byte {exc.start}", path, line,
+                             "save the file as UTF-8") from None
+
+
+def find_articles(content_dir: Path) -> list[Path]:
+    """Every ``*.md`` directly in the content folder, in a stable order."""
+    if not content_dir.is_dir():
+        raise DigestError.at("content folder not found", content_dir,
+                             hint="run `digest ingest` first or set content_dir in site.yaml")
+    return sorted(p for p in content_dir.glob("*.md") if p.is_file())
+
+
+def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Article:
+    front = split_front_matter(read_text(path), path)
+    meta = front.meta.data
+    title = _text(meta.get("title"), "title", path, front)
+    if not title:
+        raise DigestError.at("missing title", path, front.line_of("title") if "title" in meta else 1,
+                             "add a line such as: title: Kremlin says ...")
+    stem = path.stem
+    article_id = _text(meta.get("id"), "id", path, front) or str(uuid.uuid5(ID_NAMESPACE, stem))
+    slug_source = _text(meta.get("slug"), "slug", path, front) or title
+    slug = slugify(slug_source) or slugify(stem) or article_id
+    texts = {key: _text(meta.get(key), key, path, front) or None for key in _TEXT_FIELDS}
+    body = strip_control(front.body)
+    return Article(
+        source_path=path,
+        stem=stem,
+        id=article_id,
+        slug=slug,
+        title=title,
+        date=_datetime(meta.get("date"), "date", path, front, config),
+        updated=_datetime(meta.get("updated"), "updated", path, front, config),
+        source_url=_url(meta.get("source_url"), path, front),
+        tags=make_tags(_tags(meta.get("tags"), path, front), vocabulary),
+        body_markdown=body,
+        body_html=markdown_to_html(body),
+        **texts,
+    )
+
+
+def _text(value: Any, key: str, path: Path, front: FrontMatter) -> str:
+    """Text fields accept strings and numbers (``title: 2025`` is the text "2025")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if key == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return ", ".join(v.strip() for v in value)
+        raise DigestError.at(f"{key} must be text, not {type(value).__name__}", path, front.line_of(key))
+    return " ".join(strip_control(str(value)).split())
+
+
+def _datetime(value: Any, key: str, path: Path, front: FrontMatter,
+              config: SiteConfig) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise DigestError.at(f"{key} {value!r} is not a date", path, front.line_of(key),
+                                 "use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00") from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=config.zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=config.zone)
+    raise DigestError.at(f"{key} must be a date, not {type(value).__name__}", path, front.line_of(key))
+
+
+def _url(value: Any, path: Path, front: FrontMatter) -> str | None:
+    if value in (None, ""):
+        return None
+    parts = urlsplit(str(value).strip())
+    if not isinstance(value, str) or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DigestError.at(f"source_url {value!r} is not an absolute http(s) URL", path,
+                             front.line_of("source_url"))
+    return value.strip()
+
+
+def _tags(value: Any, path: Path, front: FrontMatter) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        raise DigestError.at("tags must be a list", path, front.line_of("tags"), "tags: [Crocus, Putin]")
+    names = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise DigestError.at(f"tag {item!r} must be text", path, front.line_of("tags"))
+        if str(item).strip():
+            names.append(strip_control(str(item)).strip())
+    return names

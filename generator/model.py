@@ -1,0 +1,85 @@
+"""The content model: frozen dataclasses that every stage reads and none mutates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from .errors import Problem
+
+
+@dataclass(frozen=True, order=True)
+class Tag:
+    """A topic tag: its display name and the slug of its page (``tags/<slug>/``)."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as loaded from ``content/articles/<stem>.md``."""
+
+    source_path: Path
+    stem: str
+    id: str  # stable across slug and title changes: feeds use it for GUIDs
+    slug: str
+    title: str
+    date: datetime | None  # timezone-aware; None when the article states no date
+    updated: datetime | None
+    author: str | None
+    source: str | None
+    source_url: str | None
+    image_caption: str | None
+    image_credit: str | None
+    tags: tuple[Tag, ...]
+    summary: str | None
+    body_markdown: str
+    body_html: str  # sanitized
+
+    @property
+    def url_path(self) -> str:
+        """Site-relative URL of the article page, always ending in ``/``."""
+        return f"articles/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    """A related article and why it was chosen."""
+
+    target: Article
+    shared_tags: tuple[Tag, ...]
+    score: float
+
+    @property
+    def reason(self) -> str:
+        return "shared: " + ", ".join(tag.name for tag in self.shared_tags)
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    """A tag with its articles, newest first."""
+
+    tag: Tag
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderers need: articles newest first, tags, related links, build date."""
+
+    articles: tuple[Article, ...]
+    tag_groups: tuple[TagGroup, ...]
+    related: dict[str, tuple[RelatedLink, ...]]  # article id -> links, best first
+    build_date: datetime
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: where it goes, its bytes, and what produced it."""
+
+    path: PurePosixPath  # relative to the output folder
+    content: bytes
+    origin: str  # the input or generator responsible, named in collision errors

@@ -1,0 +1,81 @@
+"""Templates -> pages: the context every page gets, and one OutputFile per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from jinja2 import TemplateError
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .errors import DigestError
+from .model import OutputFile
+from .theme import Theme
+from .urls import absolute_url, output_file, quote_path, root_prefix
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A ``<link rel="alternate">`` to a feed."""
+
+    media_type: str
+    title: str
+    href: str  # absolute
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What every template knows about the page it renders."""
+
+    kind: str  # index, article, tag, tags, archive, 404
+    path: str  # site-relative URL, e.g. "articles/x/"
+    title: str
+    description: str
+    canonical_url: str
+    root: str  # relative prefix back to the site root ("../../"), or base_url on the 404 page
+    feeds: tuple[FeedLink, ...]
+
+    def link(self, path: str) -> str:
+        """A relative href from this page to a site path."""
+        return self.root + quote_path(path)
+
+
+def feed_links(config: SiteConfig, prefix: str, title: str) -> tuple[FeedLink, ...]:
+    return (
+        FeedLink("application/rss+xml", f"{title} (RSS)", absolute_url(config.base_url, prefix + "rss.xml")),
+        FeedLink("application/atom+xml", f"{title} (Atom)", absolute_url(config.base_url, prefix + "atom.xml")),
+    )
+
+
+def page_meta(config: SiteConfig, *, kind: str, path: str, title: str, description: str = "",
+              feeds: tuple[FeedLink, ...] = (), absolute_links: bool = False) -> PageMeta:
+    return PageMeta(
+        kind=kind, path=path, title=title, description=description or config.description,
+        canonical_url=absolute_url(config.base_url, path),
+        root=config.base_url if absolute_links else root_prefix(path),
+        feeds=feeds or feed_links(config, "", config.title),
+    )
+
+
+def render(theme: Theme, template: str, out_path: str, origin: str, **context: Any) -> OutputFile:
+    """Render one template into one output file; template errors name the template."""
+    try:
+        text = theme.environment.get_template(template).render(**context)
+    except TemplateError as exc:
+        where = getattr(exc, "filename", None) or template
+        line = getattr(exc, "lineno", None)
+        raise DigestError.at(f"template error: {exc.message}", where, line) from None
+    return OutputFile(PurePosixPath(out_path), text.encode("utf-8"), origin)
+
+
+def render_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta, origin: str,
+                **context: Any) -> OutputFile:
+    out = output_file(page.path) if page.kind != "404" else "404.html"
+    return render(theme, template, out, origin, site=config, page=page, link=page.link, **context)
+
+
+def safe_html(html: str) -> Markup:
+    """Mark sanitized article HTML as safe for HTML templates (never used for feeds)."""
+    return Markup(html)

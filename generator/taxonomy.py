@@ -1,0 +1,107 @@
+"""Topic tags: normalisation, slugs, the site vocabulary and inference from text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from .config import Topic
+from .model import Tag
+
+_WORD = re.compile(r"\w+")
+_NON_SLUG = re.compile(r"[^\w]+")
+MAX_SLUG_LENGTH = 80
+
+
+def normalize_key(text: str) -> str:
+    """The form two spellings of one tag share: NFKC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalize_key(text))
+
+
+def slugify(text: str) -> str:
+    """A URL path segment: Unicode letters and digits kept, everything else one dash.
+
+    Never contains ``/``, ``.``, ``\\`` or NUL, so a slug cannot leave its folder.
+    Returns "" when nothing usable is left; callers decide what that means.
+    """
+    key = normalize_key(text).replace("_", "-")
+    slug = _NON_SLUG.sub("-", key).strip("-")
+    return slug[:MAX_SLUG_LENGTH].rstrip("-")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The site's topics, looked up by any spelling of their name or aliases."""
+
+    canonical: dict[str, str]  # normalize_key(name or alias) -> canonical name
+    phrases: dict[tuple[str, ...], str]  # word tuple of a name or alias -> canonical name
+    longest: int
+
+    @classmethod
+    def from_topics(cls, topics: tuple[Topic, ...]) -> "Vocabulary":
+        canonical: dict[str, str] = {}
+        phrases: dict[tuple[str, ...], str] = {}
+        for topic in topics:
+            for spelling in (topic.name, *topic.aliases):
+                canonical.setdefault(normalize_key(spelling), topic.name)
+                key = tuple(words(spelling))
+                if key:
+                    phrases.setdefault(key, topic.name)
+        return cls(canonical, phrases, max((len(k) for k in phrases), default=0))
+
+    def canonical_name(self, name: str) -> str:
+        """The vocabulary's name for a tag, or the tag itself tidied when it is not known."""
+        tidy = " ".join(unicodedata.normalize("NFKC", name).split())
+        return self.canonical.get(normalize_key(tidy), tidy)
+
+    def mentions(self, text: str) -> Counter[str]:
+        """How often each topic is mentioned; at each word the longest phrase wins."""
+        tokens = words(text)
+        counts: Counter[str] = Counter()
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self.longest, len(tokens) - i), 0, -1):
+                topic = self.phrases.get(tuple(tokens[i:i + size]))
+                if topic is not None:
+                    counts[topic] += 1
+                    i += size
+                    break
+            else:
+                i += 1
+        return counts
+
+
+def infer_tags(title: str, body: str, vocabulary: Vocabulary, *, min_mentions: int,
+               limit: int) -> tuple[str, ...]:
+    """Topics the text is about: named in the title, or mentioned ``min_mentions`` times.
+
+    A passing mention does not tag an article. Strongest evidence first, then by name.
+    """
+    in_title = vocabulary.mentions(title)
+    in_body = vocabulary.mentions(body)
+    chosen = [t for t in set(in_title) | set(in_body)
+              if in_title[t] > 0 or in_body[t] >= min_mentions]
+    chosen.sort(key=lambda t: (-(in_title[t] * min_mentions + in_body[t]), t))
+    return tuple(chosen[:limit])
+
+
+def make_tags(names: list[str] | tuple[str, ...], vocabulary: Vocabulary) -> tuple[Tag, ...]:
+    """Canonical, de-duplicated tags in the given order; names that slug to nothing are dropped.
+
+    Two different names with one slug are both kept: the site index reports that collision.
+    """
+    seen: set[str] = set()
+    tags = []
+    for name in names:
+        canonical = vocabulary.canonical_name(name)
+        slug = slugify(canonical)
+        if slug and normalize_key(canonical) not in seen:
+            seen.add(normalize_key(canonical))
+            tags.append(Tag(slug=slug, name=canonical))
+    return tuple(tags)

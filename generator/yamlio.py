@@ -1,0 +1,127 @@
+"""Safe YAML loading with line numbers, duplicate-key and alias checks.
+
+Only ever safe-loads. Booleans follow YAML 1.2 (``true``/``false`` only), so
+``tags: [no, on]`` stays two strings instead of becoming ``[False, True]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class _Loader(_SafeBase):  # type: ignore[misc,valid-type]
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in _SafeBase.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+class YamlProblem(Exception):
+    """A YAML document that cannot be used; ``line`` is 1-based within the text."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    data: Any
+    key_lines: dict[str, int]  # top-level mapping key -> 1-based line
+
+    def line_of(self, key: str, default: int | None = None) -> int | None:
+        return self.key_lines.get(key, default)
+
+
+def _check_nodes(root: yaml.Node, offset: int) -> None:
+    """Reject aliases (no use in front matter, and the door to alias bombs) and duplicate keys."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise YamlProblem("YAML aliases (*name) are not allowed", node.start_mark.line + 1 + offset)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    line = key_node.start_mark.line + 1 + offset
+                    if key_node.value in keys:
+                        raise YamlProblem(
+                            f"duplicate key {key_node.value!r} (first on line {keys[key_node.value]})", line)
+                    keys[key_node.value] = line
+                stack.extend((key_node, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def load_yaml(text: str, line_offset: int = 0) -> LoadedYaml:
+    """Safe-load one YAML document; raise YamlProblem with a 1-based line on any failure.
+
+    ``line_offset`` is the number of lines before the text in its file, so every line
+    reported (errors and ``key_lines``) is a line of the file.
+    """
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return LoadedYaml(None, {})
+            _check_nodes(node, line_offset)
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+            line = mark.line + 1 + line_offset if mark else None
+            hint = " (only plain YAML is allowed)" if "constructor for the tag" in message else ""
+            raise YamlProblem((message or "invalid YAML") + hint, line) from None
+        except yaml.YAMLError as exc:
+            raise YamlProblem(f"invalid YAML: {exc}", None) from None
+        except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2024-02-30
+            line, value = _bad_timestamp(node)
+            what = f"invalid date {value!r}" if value else "invalid value"
+            raise YamlProblem(f"{what}: {exc}", line + line_offset if line else None) from None
+        key_lines = {}
+        if isinstance(node, yaml.MappingNode):
+            key_lines = {k.value: k.start_mark.line + 1 + line_offset for k, _ in node.value
+                         if isinstance(k, yaml.ScalarNode)}
+        return LoadedYaml(data, key_lines)
+    finally:
+        loader.dispose()
+
+
+def _bad_timestamp(node: yaml.Node | None) -> tuple[int | None, str | None]:
+    """The 1-based line and text of the first timestamp that cannot be constructed, if any."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode) and current.tag.endswith(":timestamp"):
+            try:
+                _Loader("").construct_yaml_timestamp(current)
+            except (ValueError, OverflowError):
+                return current.start_mark.line + 1, current.value
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(v for pair in current.value for v in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None, None
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """Dump a mapping in the given key order, block style, Unicode kept, never line-wrapped."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                          width=1_000_000)

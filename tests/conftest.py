@@ -1,0 +1,67 @@
+"""Shared fixtures: small sites written into a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from generator.frontmatter import dump_front_matter
+
+ROOT = Path(__file__).resolve().parents[1]
+THEME = ROOT / "themes" / "default"
+
+BASE_CONFIG: dict[str, Any] = {
+    "title": "Test Digest",
+    "description": "A digest for tests.",
+    "base_url": "https://news.example.org/",
+    "theme": str(THEME),
+    "topics": {"Harbour": ["harbour authority", "port"], "Council": ["city council"], "Floods": []},
+}
+
+
+def article_text(title: str | None = "An article", body: str = "Body text.", **meta: Any) -> str:
+    """A Markdown article with front matter; keys given as None are left out."""
+    fields = {"title": title, **meta}
+    return dump_front_matter(fields, body)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Write site.yaml and articles (name -> text) into tmp_path; return the site.yaml path."""
+
+    def make(articles: dict[str, str] | None = None, **config: Any) -> Path:
+        (tmp_path / "site.yaml").write_text(yaml.safe_dump({**BASE_CONFIG, **config}), encoding="utf-8")
+        content = tmp_path / "content" / "articles"
+        content.mkdir(parents=True, exist_ok=True)
+        for name, text in (articles or {}).items():
+            (content / name).write_text(text, encoding="utf-8")
+        return tmp_path / "site.yaml"
+
+    return make
+
+
+def site_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def make_article(slug: str, *, tags: tuple[str, ...] = (), date: str | None = "2024-03-30",
+                 title: str | None = None, **fields: Any):
+    """An Article built directly, for stage tests that need no files."""
+    from datetime import datetime, timezone
+
+    from generator.model import Article, Tag
+    from generator.taxonomy import slugify
+
+    values = dict(
+        source_path=Path(f"content/articles/{slug}.md"), stem=slug, id=f"id-{slug}", slug=slug,
+        title=title or slug.replace("-", " ").title(),
+        date=datetime.fromisoformat(date).replace(tzinfo=timezone.utc) if date else None,
+        updated=None, author=None, source=None, source_url=None, image_caption=None, image_credit=None,
+        tags=tuple(Tag(slugify(t), t) for t in tags), summary=None, body_markdown="Body.",
+        body_html="<p>Body.</p>\n")
+    values.update(fields)
+    return Article(**values)

@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.errors import DigestError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "site.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_and_resolved_paths(tmp_path):
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/news\n"))
+    assert config.base_url == "https://x.org/news/"
+    assert config.output_dir == tmp_path.resolve() / "site"
+    assert config.feeds.items == 20 and config.feeds.full_content is True
+    assert config.topics == ()
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    path = write(tmp_path, "title: T\nbase_url: ftp://x.org/\ncolour: red\nfeeds:\n  items: lots\n"
+                           "timezone: Mars/Olympus\n")
+    with pytest.raises(DigestError) as caught:
+        load_config(path)
+    assert [str(p).replace(str(path), "site.yaml") for p in caught.value.problems] == [
+        "site.yaml:3: unknown key 'colour' (known keys: author, base_url, content_dir, description, feeds, "
+        "language, output_dir, raw_dir, related, tags, theme, timezone, title, topics)",
+        "site.yaml:4: feeds.items must be int",
+        "site.yaml:2: base_url 'ftp://x.org/' is not an absolute http(s) URL (for example https://news.example.org/)",
+        "site.yaml:6: unknown timezone 'Mars/Olympus' (use an IANA name such as UTC)",
+    ]
+
+
+def test_missing_required_keys(tmp_path):
+    with pytest.raises(DigestError) as caught:
+        load_config(write(tmp_path, "description: nothing else\n"))
+    assert [p.message for p in caught.value.problems] == [
+        "missing required key 'title'", "missing required key 'base_url'"]
+
+
+def test_missing_file_and_bad_yaml(tmp_path):
+    with pytest.raises(DigestError, match="configuration file not found"):
+        load_config(tmp_path / "nope.yaml")
+    with pytest.raises(DigestError) as caught:
+        load_config(write(tmp_path, "title: [\n"))
+    assert caught.value.problems[0].line == 2
+
+
+def test_topics_are_parsed(tmp_path):
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\ntopics:\n  Crocus: [Crocus City Hall]\n  Moscow:\n"))
+    assert [(t.name, t.aliases) for t in config.topics] == [("Crocus", ("Crocus City Hall",)), ("Moscow", ())]

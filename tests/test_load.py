@@ -1,0 +1,116 @@
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.config import load_config
+from generator.errors import DigestError
+from generator.load import load_article
+from generator.taxonomy import Vocabulary
+from tests.conftest import article_text
+
+INVALID = Path(__file__).parent / "fixtures" / "invalid_articles"
+
+# One fixture per failure mode: (line, exact message).
+EXPECTED_ERRORS = {
+    "bad_source_url.md": (3, "source_url 'javascript:alert(1)' is not an absolute http(s) URL"),
+    "bad_yaml.md": (4, "bad front matter YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+    "duplicate_key.md": (4, "bad front matter YAML: duplicate key 'title' (first on line 2)"),
+    "impossible_date.md": (3, "bad front matter YAML: invalid date '2024-02-30': day is out of range for month"),
+    "missing_front_matter.md": (1, 'missing front matter (the file must start with a line "---", then YAML keys, then "---")'),
+    "missing_title.md": (1, "missing title (add a line such as: title: Kremlin says ...)"),
+    "not_a_mapping.md": (2, "front matter must be a mapping of keys to values (for example: title: My article)"),
+    "not_utf8.md": (2, "not valid UTF-8 at byte 19 (save the file as UTF-8)"),
+    "python_tag.md": (3, "bad front matter YAML: could not determine a constructor for the tag "
+                         "'tag:yaml.org,2002:python/object/apply:os.system' (only plain YAML is allowed)"),
+    "tags_not_list.md": (3, "tags must be a list (tags: [Crocus, Putin])"),
+    "title_not_text.md": (2, "title must be text, not dict"),
+    "unclosed_front_matter.md": (1, 'front matter opened on line 1 is never closed (add a line "---" after the last key)'),
+    "unparsable_date.md": (3, "date 'last Friday' is not a date (use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00)"),
+    "yaml_alias.md": (3, "bad front matter YAML: YAML aliases (*name) are not allowed"),
+}
+
+
+@pytest.fixture
+def config(make_site):
+    return load_config(make_site())
+
+
+def load(path, config):
+    return load_article(path, config, Vocabulary.from_topics(config.topics))
+
+
+def test_every_invalid_fixture_has_an_expected_error():
+    assert sorted(p.name for p in INVALID.glob("*.md")) == sorted(EXPECTED_ERRORS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_ERRORS))
+def test_invalid_article_error_names_file_and_line(name, config):
+    with pytest.raises(DigestError) as caught:
+        load(INVALID / name, config)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line, f"{problem.message} ({problem.hint})" if problem.hint else problem.message) \
+        == (INVALID / name, *EXPECTED_ERRORS[name])
+
+
+def write(tmp_path, text, name="a.md"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def test_fields_are_loaded(tmp_path, config):
+    path = write(tmp_path, article_text(
+        "Port reopens", "Ships are *back*.", date="2024-03-30", author="Jane Doe", source="The Courier",
+        source_url="https://courier.example/port", image_caption="The port.", image_credit="J. Doe",
+        tags=["port", "Floods"], summary="Ships are back.", id="fixed-id"))
+    article = load(path, config)
+    assert article.title == "Port reopens" and article.slug == "port-reopens" and article.id == "fixed-id"
+    assert article.date == datetime(2024, 3, 30, tzinfo=timezone.utc)
+    assert [t.name for t in article.tags] == ["Harbour", "Floods"]
+    assert article.body_html == "<p>Ships are <em>back</em>.</p>\n"
+    assert (article.author, article.source, article.source_url) == ("Jane Doe", "The Courier", "https://courier.example/port")
+    assert (article.image_caption, article.image_credit, article.summary) == ("The port.", "J. Doe", "Ships are back.")
+
+
+def test_yaml_coercions_are_documented_behaviour(tmp_path, config):
+    text = "---\ntitle: 2025\ntags: [no, on]\nauthor: [Ann, Bob]\n---\nBody\n"
+    article = load(write(tmp_path, text), config)
+    assert article.title == "2025"
+    assert [t.name for t in article.tags] == ["no", "on"]
+    assert article.author == "Ann, Bob"
+
+
+def test_dates_without_zone_take_the_site_zone(tmp_path, make_site):
+    config = load_config(make_site(timezone="Europe/Moscow"))
+    article = load(write(tmp_path, "---\ntitle: T\ndate: 2024-03-30 14:05:00\n---\nB\n"), config)
+    assert article.date == datetime(2024, 3, 30, 14, 5, tzinfo=ZoneInfo("Europe/Moscow"))
+    zoned = load(write(tmp_path, "---\ntitle: T\ndate: '2024-03-30T14:05:00Z'\n---\nB\n", "b.md"), config)
+    assert zoned.date == datetime(2024, 3, 30, 14, 5, tzinfo=timezone.utc)
+
+
+def test_undated_article_has_no_date(tmp_path, config):
+    assert load(write(tmp_path, article_text("T")), config).date is None
+
+
+def test_default_id_is_stable_and_follows_the_file_not_the_title(tmp_path, config):
+    first = load(write(tmp_path, article_text("One title"), "story.md"), config)
+    renamed = load(write(tmp_path, article_text("Another title"), "story.md"), config)
+    assert first.id == renamed.id and first.slug != renamed.slug
+
+
+def test_bom_and_crlf_give_the_same_article(tmp_path, config):
+    clean = load(write(tmp_path, "---\ntitle: T\n---\n\nLine one.\n\nLine two.\n", "clean.md"), config)
+    dirty = load(write(tmp_path, "\ufeff---\r\ntitle: T\r\n---\r\n\r\nLine one.\r\n\r\nLine two.\r\n", "clean.md"), config)
+    assert (clean.title, clean.body_html, clean.id) == (dirty.title, dirty.body_html, dirty.id)
+
+
+def test_control_characters_are_stripped(tmp_path, config):
+    article = load(write(tmp_path, "---\ntitle: \"Bell\\x07 title\"\n---\nText\x0b here\n"), config)
+    assert article.title == "Bell title" and "\x0b" not in article.body_html
+
+
+def test_slug_falls_back_when_title_has_no_letters(tmp_path, config):
+    assert load(write(tmp_path, article_text("!!!"), "my-story.md"), config).slug == "my-story"
+    assert load(write(tmp_path, article_text("Title", slug="Custom Slug!")), config).slug == "custom-slug"

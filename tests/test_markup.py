@@ -1,0 +1,50 @@
+import pytest
+
+from generator.markup import absolutize_urls, markdown_to_html
+from tests.live_markup import live_markup
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    "[x](javascript:alert(1))",
+    '<iframe src="https://evil.example/"></iframe>',
+    "<style>body{display:none}</style>",
+    '<div onmouseover="alert(1)">hover</div>',
+    '```"><script>alert(1)</script>\ncode\n```',
+    '[t](https://ok.example/ "\\"><script>alert(1)</script>")',
+    '![a" onerror="alert(1)](x.png)',
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_never_survive(payload):
+    assert live_markup(markdown_to_html(payload)) == []
+
+
+def test_the_checker_itself_sees_live_markup():
+    assert live_markup('<p><img src="x" onerror="a()"><a href=" JavaScript:x">y</a><script></script></p>') == [
+        "img onerror=", "a href= JavaScript:x", "<script>"]
+
+
+def test_ordinary_markdown_survives():
+    html = markdown_to_html("# Head\n\nSome **bold** and [a link](https://example.org/x).\n\n- one\n- two\n")
+    assert "<h1>Head</h1>" in html and "<strong>bold</strong>" in html
+    assert '<a href="https://example.org/x" rel="noopener noreferrer">a link</a>' in html
+    assert "<li>one</li>" in html
+
+
+def test_obsolete_tags_lose_the_tag_not_the_text():
+    assert markdown_to_html("<center>middle</center>").count("middle") == 1
+    assert "<center" not in markdown_to_html("<center>middle</center>")
+
+
+def test_absolutize_urls_for_feeds():
+    html = markdown_to_html("[up](../other/) ![p](pic.png) [abs](https://x.org/) [m](mailto:a@b.c)")
+    out = absolutize_urls(html, "https://news.example.org/articles/one/")
+    assert 'href="https://news.example.org/articles/other/"' in out
+    assert 'src="https://news.example.org/articles/one/pic.png"' in out
+    assert 'href="https://x.org/"' in out and 'href="mailto:a@b.c"' in out

@@ -1,0 +1,54 @@
+from hypothesis import given, strategies as st
+
+from generator.config import Topic
+from generator.taxonomy import Vocabulary, infer_tags, make_tags, normalize_key, slugify
+
+VOCAB = Vocabulary.from_topics((
+    Topic("Harbour", ("Harbour Authority", "port")),
+    Topic("Council", ("City Council",)),
+    Topic("Floods", ()),
+))
+
+
+def test_normalize_key_folds_case_width_and_space():
+    assert normalize_key("  ＨＡＲＢＯＵＲ\tAuthority ") == "harbour authority"
+    assert normalize_key("Straße") == normalize_key("STRASSE")
+
+
+def test_slugify_examples():
+    assert slugify("Kremlin Says Putin Pained, Even if Not Visible!") == "kremlin-says-putin-pained-even-if-not-visible"
+    assert slugify("Москва и мир") == "москва-и-мир"
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("a_b\\c/d") == "a-b-c-d"
+    assert slugify("!!!") == ""
+
+
+@given(st.text())
+def test_slugs_never_leave_their_folder(text):
+    slug = slugify(text)
+    assert not {"/", "\\", "\x00", "."} & set(slug)
+    assert slug == slug.strip("-") and len(slug) <= 80
+    assert slugify(slug) == slug
+
+
+def test_canonical_name_maps_aliases_case_insensitively():
+    assert VOCAB.canonical_name("harbour authority") == "Harbour"
+    assert VOCAB.canonical_name("CITY  council") == "Council"
+    assert VOCAB.canonical_name("  Unknown   topic ") == "Unknown topic"
+
+
+def test_mentions_prefer_the_longest_phrase():
+    counts = VOCAB.mentions("The Harbour Authority said the port flooded. The city council met.")
+    assert counts == {"Harbour": 2, "Council": 1}
+
+
+def test_passing_mention_does_not_tag_but_title_does():
+    body = "The port reopened. Officials at the port said so. Floods were mentioned once."
+    assert infer_tags("Ships return", body, VOCAB, min_mentions=2, limit=5) == ("Harbour",)
+    assert infer_tags("Floods hit town", body, VOCAB, min_mentions=2, limit=5) == ("Floods", "Harbour")
+    assert infer_tags("Floods hit town", body, VOCAB, min_mentions=2, limit=1) == ("Floods",)
+
+
+def test_make_tags_canonicalises_and_deduplicates():
+    tags = make_tags(["port", "Harbour", "New Topic", "!!!"], VOCAB)
+    assert [(t.name, t.slug) for t in tags] == [("Harbour", "harbour"), ("New Topic", "new-topic")]
