@@ -1,0 +1,130 @@
+"""Block classification: a jusText-like first pass, then context smoothing.
+
+The first pass judges each block alone: boilerplate rules and metadata lines are "bad",
+long stopword-rich prose is "good", in between "neargood", and small blocks "short".
+Smoothing then decides the undecided ones by their neighbours, because a one-line
+paragraph between two paragraphs is prose and the same line between menu items is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .features import Features
+from .rules import Rules
+
+GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+
+
+@dataclass(frozen=True)
+class Label:
+    cls: str  # GOOD or BAD after smoothing
+    reason: str  # why, for the audit report
+
+
+def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
+    t = rules.thresholds
+    if role is not None:
+        return Label(BAD, role)
+    if f.boilerplate is not None:
+        return Label(BAD, f"boilerplate: {f.boilerplate}")
+    if f.truncated:
+        return Label(BAD, "truncated teaser")
+    if f.repeats > 1:
+        return Label(BAD, "repeated on the page")
+    if f.appeal and f.reader_density >= t.reader_density_bad:
+        return Label(BAD, "addresses the reader (appeal)")
+    if f.reader_density >= t.reader_density_strong:
+        # Advice columns and op-eds say "you" and "we" too: let the neighbours decide.
+        return Label(SHORT, "addresses the reader")
+    if not f.ends_sentence and f.title_case > t.max_title_case and f.words > 1:
+        return Label(BAD, "headline or menu item")
+    if f.chars < t.length_low:
+        if (f.ends_sentence and f.starts_upper and f.words >= t.min_sentence_words
+                and f.stopword_density >= t.stopwords_low):
+            return Label(NEARGOOD, "short sentence")
+        return Label(SHORT, "short")
+    if f.stopword_density < t.stopwords_low:
+        if f.ends_sentence and f.starts_upper and f.words >= 10 and (
+                f.stopword_density >= t.stopwords_low / 2):
+            # Datelined ledes and figure-heavy sentences are still prose.
+            return Label(NEARGOOD, "sentence with few stopwords")
+        return Label(BAD, "few stopwords")
+    if f.stopword_density >= t.stopwords_high and (
+            f.chars >= t.length_high or (f.ends_sentence and f.chars >= t.length_sentence)):
+        return Label(GOOD, "prose")
+    return Label(NEARGOOD, "some prose")
+
+
+def _neighbours(classes: list[str], skip: frozenset[str]) -> tuple[list[str], list[str]]:
+    """For each block, the nearest class before and after it that is not in ``skip``.
+
+    The page edges count as bad. Computed in one pass each way, so long menus of short
+    blocks cost linear time.
+    """
+    before, after = [BAD] * len(classes), [BAD] * len(classes)
+    last = BAD
+    for i, cls in enumerate(classes):
+        before[i] = last
+        if cls not in skip:
+            last = cls
+    last = BAD
+    for i in range(len(classes) - 1, -1, -1):
+        after[i] = last
+        if classes[i] not in skip:
+            last = classes[i]
+    return before, after
+
+
+def promote_runs(first: tuple[Label, ...], length: int = 3) -> tuple[Label, ...]:
+    """Three or more near-good blocks in a row are prose, even with no long paragraph.
+
+    Pages written in one-sentence paragraphs would otherwise have no "good" block at all;
+    teaser lists do not qualify because headlines and "..." summaries break the run.
+    """
+    out = list(first)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and first[j].cls == NEARGOOD:
+            j += 1
+        if j - i >= length:
+            for k in range(i, j):
+                out[k] = Label(GOOD, f"{first[k].reason}, in a run of sentences")
+        i = max(j, i + 1)
+    return tuple(out)
+
+
+def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
+    """jusText's context rules: short and neargood blocks take their neighbours' class."""
+    first = promote_runs(first)
+    classes = [label.cls for label in first]
+    prev, nxt = _neighbours(classes, frozenset({SHORT, NEARGOOD}))
+    prev_near, next_near = _neighbours(classes, frozenset({SHORT}))
+    out: list[Label] = []
+    for i, label in enumerate(first):
+        if label.cls == SHORT:
+            if prev[i] == nxt[i] == GOOD:
+                out.append(Label(GOOD, "short, inside prose"))
+            elif prev[i] == nxt[i] == BAD:
+                out.append(Label(BAD, "short, outside prose"))
+            elif (prev[i] == BAD and prev_near[i] == NEARGOOD) or (
+                    nxt[i] == BAD and next_near[i] == NEARGOOD):
+                out.append(Label(GOOD, "short, next to prose"))
+            else:
+                out.append(Label(BAD, "short, outside prose"))
+        elif label.cls == NEARGOOD:
+            if prev[i] == nxt[i] == BAD:
+                out.append(Label(BAD, f"{label.reason}, outside prose"))
+            else:
+                out.append(Label(GOOD, f"{label.reason}, next to prose"))
+        else:
+            out.append(label)
+    return tuple(out)
+
+
+def classify(features: tuple[Features, ...], roles: tuple[str | None, ...],
+             rules: Rules) -> tuple[tuple[Label, ...], tuple[Label, ...]]:
+    """(first-pass labels, smoothed labels) for every block."""
+    first = tuple(initial_label(f, r, rules) for f, r in zip(features, roles))
+    return first, smooth(first)

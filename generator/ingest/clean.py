@@ -1,0 +1,163 @@
+"""Text dump -> CleanedArticle: the passes of the cleaner, in order.
+
+blocks -> features and metadata roles -> classify and smooth -> main region -> image
+caption and credit -> title -> byline, date, tags, publisher -> summary. Every pass is a
+pure function of frozen values; this module sequences them and records, for the audit,
+why each dropped block went.
+
+Failure policy: when no article body or no headline can be found this raises
+DigestError(Problem(...)) without a path; the caller knows the file and adds it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ..errors import DigestError, Problem
+from ..taxonomy import Vocabulary, infer_tags
+from .article import CleanedArticle
+from .blocks import Block, Header, split_blocks
+from .classify import GOOD, Label, classify
+from .dates import dateline_date, find_date, parse_header_date
+from .features import page_features
+from .images import image_text
+from .metadata import (block_roles, byline_author, heading_tags, is_tag_heading, publisher,
+                       source_url, tag_line_tags)
+from .region import main_region
+from .rules import Rules, load_rules
+from .title import find_title
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+
+
+def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max_inferred: int,
+                    rules: Rules | None = None) -> CleanedArticle:
+    """Clean one page dump; DigestError (without a path) when it holds no article."""
+    rules = rules or load_rules()
+    header, blocks = split_blocks(text, rules)
+    if not blocks:
+        raise DigestError(Problem("no page text after the scraper header",
+                                  hint="the dump holds no article; re-scrape the page"))
+    features = page_features(blocks, rules)
+    roles = block_roles(blocks, rules)
+    first, labels = classify(features, roles, rules)
+    region = main_region(first, labels, features, roles, rules)
+    if region is None:
+        raise DigestError(Problem("no article body found",
+                                  hint="no run of prose paragraphs on the page; is it an index page?"))
+    image = image_text(blocks, features, roles, region.start, region.kept, rules)
+    if not image.body:
+        raise DigestError(Problem("no article body found", hint="only an image caption was found"))
+    body = image.body
+    reasons = dict(image.taken)
+    site = publisher(blocks, rules)
+    paragraphs = tuple(blocks[i].text for i in body)
+    title_at = find_title(blocks, features, roles, body[0], site, "\n".join(paragraphs), rules,
+                          frozenset(reasons))
+    if title_at is None:
+        raise DigestError(Problem("no headline found above the article body",
+                                  hint="the page has no title-like line before its first paragraph"))
+    title = blocks[title_at].text
+    reasons[title_at] = "title"
+    top = min(title_at, body[0])
+
+    author = _author(blocks, top, body[0], region.end, rules)
+    stated = _date(header, blocks, top, body[0], rules)
+    listed = _page_tags(blocks, title_at, region.end, rules)
+    for found, reason in ((author, "byline"), (stated, "dateline"), (listed, "tag line")):
+        if found is not None and found[1] is not None:
+            reasons.setdefault(found[1], reason)
+    if listed is not None:
+        tags = tuple(dict.fromkeys(vocabulary.canonical_name(t) for t in listed[0]))
+    else:
+        tags = infer_tags(title, "\n\n".join(paragraphs), vocabulary,
+                          min_mentions=min_mentions, limit=max_inferred)
+    warnings = []
+    if stated is None:
+        warnings.append("no date stated; left undated")
+    if not tags:
+        warnings.append("no tags: no tag line and no vocabulary topic mentioned often enough")
+    return CleanedArticle(
+        title=title, date=stated[0] if stated else None, author=author[0] if author else None,
+        source=site, source_url=source_url(header, blocks, rules),
+        image_caption=image.caption, image_credit=image.credit, tags=tags,
+        summary=summarize(paragraphs[0], rules.thresholds.summary_target),
+        paragraphs=paragraphs,
+        dropped=_dropped(header, blocks, labels, frozenset(body), reasons),
+        warnings=tuple(warnings))
+
+
+def _author(blocks: tuple[Block, ...], top: int, first: int, end: int,
+            rules: Rules) -> tuple[str, int] | None:
+    """The byline nearest above the body (from just above the title), else just inside it."""
+    order = list(range(first - 1, max(-1, top - 4), -1)) + list(range(first + 1, min(end, first + 6)))
+    for i in order:
+        author = byline_author(blocks[i].text, rules)
+        if author:
+            return author, i
+    return None
+
+
+def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int,
+          rules: Rules) -> tuple[datetime.date, int | None] | None:
+    """The scraper header's date, else the first dateline around the headline (and its block)."""
+    if header.date:
+        stated = parse_header_date(header.date, rules)
+        if stated is not None:
+            return stated, None
+    for i in range(max(0, top - 8), min(len(blocks), first + 3)):
+        stated = dateline_date(blocks[i].text, rules)
+        if stated is None and byline_author(blocks[i].text, rules):
+            found = find_date(blocks[i].text, rules)  # "By Jane Doe | May 3, 2023"
+            stated = found[0] if found else None
+        if stated is not None:
+            return stated, i
+    return None
+
+
+def _page_tags(blocks: tuple[Block, ...], title_at: int, end: int,
+               rules: Rules) -> tuple[tuple[str, ...], int] | None:
+    """Tags the page lists: a tag line, or a tag heading with one tag per line.
+
+    Lines after the body are tried first: a "Topics:" line above the headline is more
+    often a site menu than the article's own tags.
+    """
+    order = list(range(end + 1, len(blocks))) + list(range(title_at + 1, end + 1))
+    for i in order:
+        tags = tag_line_tags(blocks[i].text, rules)
+        if tags is not None:
+            return tags, i
+        if i > end and is_tag_heading(blocks[i].text, rules):
+            listed, _ = heading_tags(blocks, i, rules)
+            if listed:
+                return listed, i
+    return None
+
+
+def summarize(lede: str, target: int) -> str:
+    """The lede whole, or cut at the sentence end nearest ``target`` characters."""
+    if len(lede) <= target * 1.25:
+        return lede
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(lede)]
+    if not ends:
+        return lede
+    cut = min(ends, key=lambda e: abs(e - target))
+    return lede[:cut].strip()
+
+
+def _dropped(header: Header, blocks: tuple[Block, ...], labels: tuple[Label, ...],
+             kept: frozenset[int], reasons: dict[int, str]) -> tuple[tuple[str, str], ...]:
+    """Every block not in the body with the most specific reason known for it."""
+    out = [(line, "scraper header") for line in header.lines]
+    for block in blocks:
+        i = block.index
+        if i in kept:
+            continue
+        if i in reasons:
+            out.append((block.text, reasons[i]))
+        elif labels[i].cls == GOOD:
+            out.append((block.text, "outside the main article text"))
+        else:
+            out.append((block.text, labels[i].reason))
+    return tuple(out)

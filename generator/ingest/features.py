@@ -1,0 +1,87 @@
+"""Per-block features, jusText-style, plus the signals news dumps need on top.
+
+Everything here is measured on one block alone (plus how often its text recurs on the
+page); judging a block against its neighbours is classify.py's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .blocks import Block
+from .rules import Rules
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*$")
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
+# Quoted speech is the source talking, not the page addressing its reader.
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]")
+_OPEN_QUOTE = re.compile(r"[\"“«„].*$")
+
+
+@dataclass(frozen=True)
+class Features:
+    chars: int
+    words: int
+    stopword_density: float
+    ends_sentence: bool  # ends in . ! ? (optionally closed by a quote or bracket)
+    truncated: bool  # ends in "..." or "…": a teaser cut short
+    title_case: float  # share of content words that are capitalised
+    reader_density: float  # we/our/us/you/your per word, outside quotation marks
+    appeal: bool  # mentions support, subscribe, journalism ... outside quotation marks
+    starts_upper: bool
+    repeats: int  # how many blocks on the page have exactly this text
+    boilerplate: str | None  # the boilerplate kind of rules.yaml it matches
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def _fold(word: str) -> str:
+    return word.casefold().replace("’", "'")
+
+
+def outside_quotes(text: str) -> str:
+    """The text with quoted passages removed, an unclosed quote running to the end."""
+    return _OPEN_QUOTE.sub(" ", _QUOTED.sub(" ", text))
+
+
+def is_sentence_end(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text)) and not _TRUNCATED.search(text)
+
+
+def title_case_ratio(tokens: list[str], stopwords: frozenset[str]) -> float:
+    content = [w for w in tokens if w[0].isalpha() and _fold(w) not in stopwords]
+    if not content:
+        return 0.0
+    return sum(w[0].isupper() for w in content) / len(content)
+
+
+def block_features(block: Block, rules: Rules, counts: Counter[str]) -> Features:
+    text = block.text
+    tokens = words_of(text)
+    n = len(tokens)
+    folded = [_fold(w) for w in tokens]
+    outside = [_fold(w) for w in words_of(outside_quotes(text))]
+    first = next((c for c in text if c.isalnum()), "")
+    return Features(
+        chars=len(text),
+        words=n,
+        stopword_density=sum(w in rules.stopwords for w in folded) / n if n else 0.0,
+        ends_sentence=is_sentence_end(text),
+        truncated=bool(_TRUNCATED.search(text)),
+        title_case=title_case_ratio(tokens, rules.stopwords),
+        reader_density=sum(w in rules.reader_words for w in outside) / n if n else 0.0,
+        appeal=any(w in rules.appeal_words for w in outside),
+        starts_upper=first.isupper() or first.isdigit(),
+        repeats=counts[text],
+        boilerplate=rules.boilerplate_kind(text),
+    )
+
+
+def page_features(blocks: tuple[Block, ...], rules: Rules) -> tuple[Features, ...]:
+    counts = Counter(b.text for b in blocks)
+    return tuple(block_features(b, rules, counts) for b in blocks)

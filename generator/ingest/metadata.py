@@ -1,0 +1,158 @@
+"""Metadata lines: bylines, tag lines, publisher mentions, source URLs, image credits.
+
+Each detector looks at one block's text and either recognises it or returns None, so the
+classifier can drop the line and the article can keep what it says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .blocks import Block, Header
+from .dates import dateline_date
+from .features import is_sentence_end, words_of
+from .rules import Rules
+
+# Lower-case words a personal or agency name may contain ("Jane Doe and John Roe").
+_NAME_JOINERS = frozenset({"and", "&", "of", "de", "van", "von", "der", "den", "la", "le", "du",
+                           "da", "del", "della", "di", "bin", "al", "el", "y", "the", "in", "for",
+                           "with", "staff", "via"})
+_TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*")
+_LAST_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+")
+# Where a byline's names end and its date or role begins ("By X on Monday", "By X | May 3").
+_BYLINE_TAIL = re.compile(
+    r"\s+(?:on|at|\||-|–|—|•|·|updated|published|posted)\s+.*$|\s*[|•·]\s*$", re.IGNORECASE)
+_CREDIT_JOINERS = frozenset({"via", "and", "for", "of", "the", "photo", "by", "courtesy"})
+
+
+def byline_author(text: str, rules: Rules) -> str | None:
+    """The credited name(s) when the block is a byline ("By Jane Doe and John Roe")."""
+    if len(text.split()) > 3 * rules.byline_max_words:
+        return None
+    for pattern in rules.byline:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        author = match.group("author")
+        dated = rules.date_expr.search(author)
+        if dated:
+            author = author[:dated.start()]
+        author = _BYLINE_TAIL.sub("", author).strip(" ,;|-–—")
+        if author and len(author.split()) <= rules.byline_max_words and _looks_like_names(author):
+            return author
+    return None
+
+
+def _looks_like_names(text: str) -> bool:
+    """Names are capitalised words; "By the end of the week" is not a byline."""
+    tokens = words_of(text)
+    named = [w for w in tokens if w.casefold() not in _NAME_JOINERS]
+    return bool(named) and sum(w[0].isupper() for w in named) / len(named) >= 0.75
+
+
+def tag_line_tags(text: str, rules: Rules) -> tuple[str, ...] | None:
+    """The tags of a tag line ("Read more about: Crocus , Putin"), else None."""
+    for pattern in rules.tag_line:
+        match = pattern.search(text)
+        if match:
+            return split_tags(match.group("tags"))
+    return None
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    return tuple(t for t in (part.strip(" .") for part in _TAG_SPLIT.split(text)) if t)
+
+
+def is_tag_heading(text: str, rules: Rules) -> bool:
+    return any(p.search(text) for p in rules.tag_heading)
+
+
+def heading_tags(blocks: tuple[Block, ...], at: int, rules: Rules) -> tuple[tuple[str, ...], int]:
+    """Tags listed one per line after a tag heading, and the index after the last one."""
+    tags: list[str] = []
+    i = at + 1
+    while i < len(blocks) and len(tags) < 30:
+        text = blocks[i].text
+        if len(text.split()) > 5 or is_sentence_end(text) or rules.boilerplate_kind(text):
+            break
+        tags.extend(split_tags(text))
+        i += 1
+    return tuple(tags), i
+
+
+def publisher(blocks: tuple[Block, ...], rules: Rules) -> str | None:
+    """The publisher named most often by the publisher patterns (ties: earlier pattern, line)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, int]] = {}
+    for block in blocks:
+        for rank, pattern in enumerate(rules.publisher):
+            for match in pattern.finditer(block.text):
+                name = " ".join(match.group("source").split()).strip(" .,:;!")
+                name = rules.publisher_suffix.sub("", name).strip(" .,")
+                if len(name) >= 2:
+                    counts[name] += 1
+                    first.setdefault(name, (rank, block.index))
+    if not counts:
+        return None
+    return min(counts, key=lambda name: (-counts[name], first[name]))
+
+
+def source_url(header: Header, blocks: tuple[Block, ...], rules: Rules) -> str | None:
+    if header.url:
+        return header.url
+    for block in blocks:
+        for pattern in rules.source_url:
+            match = pattern.search(block.text)
+            if match:
+                return match.group("url")
+    return None
+
+
+def is_credit_line(text: str, rules: Rules) -> bool:
+    """A short non-sentence line crediting an image ("Kremlin.ru", "Photo: X", "X / Agency")."""
+    if len(text.split()) > 12 or (is_sentence_end(text) and not text.endswith(")")):
+        return False
+    return any(p.search(text) for p in rules.credit_line)
+
+
+def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
+    """``"<caption sentence>. <credit>"`` -> (caption, credit), when the tail is a credit."""
+    ends = list(_LAST_SENTENCE_END.finditer(text))
+    if not ends:
+        return None
+    cut = ends[-1]
+    caption, credit = text[:cut.end()].strip(), text[cut.end():].strip()
+    if not credit or len(credit.split()) > rules.credit_tail_max_words or len(caption.split()) < 3:
+        return None
+    if not rules.credit_tail.search(credit) or is_sentence_end(credit):
+        return None
+    names = [w for w in words_of(credit) if w.casefold() not in _CREDIT_JOINERS]
+    capitalised = bool(names) and all(w[0].isupper() or w[0].isdigit() for w in names)
+    if is_credit_line(credit, rules) or (capitalised and ("/" in credit or len(names) >= 2)):
+        return caption, credit
+    return None
+
+
+def is_caption_start(text: str, rules: Rules) -> bool:
+    return any(p.search(text) for p in rules.caption_start)
+
+
+def block_roles(blocks: tuple[Block, ...], rules: Rules) -> tuple[str | None, ...]:
+    """What each metadata line is: tag line, tag heading, byline, dateline or credit."""
+    roles: list[str | None] = []
+    for block in blocks:
+        text = block.text
+        if tag_line_tags(text, rules) is not None:
+            roles.append("tag line")
+        elif is_tag_heading(text, rules):
+            roles.append("tag heading")
+        elif byline_author(text, rules):
+            roles.append("byline")
+        elif dateline_date(text, rules):
+            roles.append("dateline")
+        elif is_credit_line(text, rules):
+            roles.append("image credit")
+        else:
+            roles.append(None)
+    return tuple(roles)

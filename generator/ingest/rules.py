@@ -1,0 +1,182 @@
+"""The cleaning rules: ``rules.yaml`` (package data) loaded into frozen dataclasses.
+
+Patterns are compiled once here, so every other module works with ready regexes and a
+bad pattern is reported when the rules load, naming the rule, not deep inside a clean.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Mapping
+
+import yaml
+
+from ..errors import DigestError
+
+RULES_FILE = "rules.yaml"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    length_low: int
+    length_high: int
+    length_sentence: int
+    stopwords_low: float
+    stopwords_high: float
+    max_title_case: float
+    reader_density_bad: float
+    reader_density_strong: float
+    min_sentence_words: int
+    max_gap_blocks: int
+    max_gap_chars: int
+    summary_target: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    header_max_lines: int
+    header: tuple[re.Pattern[str], ...]
+    source_url: tuple[re.Pattern[str], ...]
+    byline_max_words: int
+    byline: tuple[re.Pattern[str], ...]
+    date_max_words: int
+    dateline: tuple[re.Pattern[str], ...]
+    date_filler: re.Pattern[str]
+    months: Mapping[str, int]
+    date_expr: re.Pattern[str]  # built from the month names
+    tag_line: tuple[re.Pattern[str], ...]
+    tag_heading: tuple[re.Pattern[str], ...]
+    publisher: tuple[re.Pattern[str], ...]
+    publisher_suffix: re.Pattern[str]
+    boilerplate: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]  # (kind, patterns), in file order
+    hard_stop_always: frozenset[str]
+    hard_stop_unless_prose: frozenset[str]
+    credit_line: tuple[re.Pattern[str], ...]
+    credit_tail: re.Pattern[str]
+    credit_tail_max_words: int
+    caption_start: tuple[re.Pattern[str], ...]
+    thresholds: Thresholds
+    appeal_words: frozenset[str]
+    reader_words: frozenset[str]
+    stopwords: frozenset[str]
+
+    def boilerplate_kind(self, text: str) -> str | None:
+        """The first boilerplate kind with a pattern found in ``text``, else None."""
+        for kind, patterns in self.boilerplate:
+            if any(p.search(text) for p in patterns):
+                return kind
+        return None
+
+
+class RulesError(ValueError):
+    """The rules data is malformed; the message names the offending entry."""
+
+
+def _compile(where: str, pattern: Any) -> re.Pattern[str]:
+    if not isinstance(pattern, str):
+        raise RulesError(f"{where}: a pattern must be a string, not {type(pattern).__name__}")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise RulesError(f"{where}: bad regular expression {pattern!r}: {exc}") from None
+
+
+def _patterns(where: str, raw: Any) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(raw, list):
+        raise RulesError(f"{where}: expected a list of patterns")
+    return tuple(_compile(f"{where}[{i}]", p) for i, p in enumerate(raw))
+
+
+def _section(data: Mapping[str, Any], key: str) -> Any:
+    if key not in data:
+        raise RulesError(f"missing section {key!r}")
+    return data[key]
+
+
+def _words(where: str, raw: Any) -> frozenset[str]:
+    """A whitespace-separated string of words (or a list of strings)."""
+    if isinstance(raw, str):
+        raw = raw.split()
+    if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
+        raise RulesError(f"{where}: expected a string of words separated by spaces")
+    return frozenset(w.casefold() for w in raw)
+
+
+def _date_expression(months: Mapping[str, int]) -> re.Pattern[str]:
+    """ISO dates and English "March 30, 2024" / "30 March 2024" / "Mar. 30, 2024" forms."""
+    names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    month = rf"(?P<{{g}}>{names})\.?"
+    return re.compile(
+        r"(?i)(?<!\w)(?:"
+        r"(?P<iy>(?:19|20)\d\d)[-/](?P<im>[01]?\d)[-/](?P<id>[0-3]?\d)(?=T\d|[^\w]|$)"
+        r"|(?:" + month.format(g="m1") + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
+        r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + month.format(g="m2")
+        + r",?\s+(?P<y2>(?:19|20)\d\d)"
+        r"|(?P<ed>[0-3]?\d)\.(?P<em>[01]?\d)\.(?P<ey>(?:19|20)\d\d)"  # 18.11.2019 is day first
+        r")(?!\w))")
+
+
+def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
+    """Build Rules from parsed YAML; raise RulesError naming the first bad entry."""
+    if not isinstance(data, Mapping):
+        raise RulesError("the rules file must be a mapping")
+    header = _section(data, "header")
+    byline = _section(data, "byline")
+    dates = _section(data, "dates")
+    credit = _section(data, "credit")
+    boilerplate = _section(data, "boilerplate")
+    if not isinstance(boilerplate, Mapping):
+        raise RulesError("boilerplate: expected a mapping of kind to patterns")
+    months = dates.get("months")
+    if not isinstance(months, Mapping) or not all(
+            isinstance(v, int) and 1 <= v <= 12 for v in months.values()):
+        raise RulesError("dates.months: expected a mapping of month name to 1..12")
+    hard = _section(data, "hard_stop")
+    settings = _section(data, "classify")
+    try:
+        thresholds = Thresholds(**settings)
+    except TypeError as exc:
+        raise RulesError(f"classify: {exc}") from None
+    return Rules(
+        header_max_lines=int(header.get("max_lines", 3)),
+        header=_patterns("header.patterns", header.get("patterns")),
+        source_url=_patterns("source_url", _section(data, "source_url")),
+        byline_max_words=int(byline.get("max_words", 14)),
+        byline=_patterns("byline.patterns", byline.get("patterns")),
+        date_max_words=int(dates.get("max_words", 16)),
+        dateline=_patterns("dates.dateline", dates.get("dateline")),
+        date_filler=_compile("dates.filler", dates.get("filler")),
+        months={str(k).casefold(): v for k, v in months.items()},
+        date_expr=_date_expression({str(k).casefold(): v for k, v in months.items()}),
+        tag_line=_patterns("tag_line", _section(data, "tag_line")),
+        tag_heading=_patterns("tag_heading", _section(data, "tag_heading")),
+        publisher=_patterns("publisher", _section(data, "publisher")),
+        publisher_suffix=_compile("publisher_suffix", data.get("publisher_suffix", "(?!)")),
+        boilerplate=tuple((str(kind), _patterns(f"boilerplate.{kind}", raw))
+                          for kind, raw in boilerplate.items()),
+        hard_stop_always=frozenset(hard.get("always", ())),
+        hard_stop_unless_prose=frozenset(hard.get("unless_prose_follows", ())),
+        credit_line=_patterns("credit.line", credit.get("line")),
+        credit_tail=_compile("credit.tail", credit.get("tail")),
+        credit_tail_max_words=int(credit.get("tail_max_words", 8)),
+        caption_start=_patterns("credit.caption_start", credit.get("caption_start", [])),
+        thresholds=thresholds,
+        appeal_words=_words("appeal_words", _section(data, "appeal_words")),
+        reader_words=_words("reader_words", _section(data, "reader_words")),
+        stopwords=_words("stopwords", _section(data, "stopwords")),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """The packaged rules; a malformed file is a DigestError naming it."""
+    source = resources.files(__package__).joinpath(RULES_FILE)
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        return rules_from_mapping(data)
+    except (yaml.YAMLError, RulesError, AttributeError, TypeError, ValueError) as exc:
+        raise DigestError.at(f"bad cleaning rules: {exc}", str(source),
+                             hint="fix the packaged rules.yaml") from None

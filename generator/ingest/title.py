@@ -1,0 +1,122 @@
+"""The headline: the title-like line before the body that the page treats as one.
+
+Headlines sit above the byline and dateline, are several words long, rarely end with a
+full stop, and often recur in the page's <title>-style line ("Headline | Site"). Menu
+items, the site name, boilerplate and metadata lines are never candidates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Block
+from .features import Features, words_of
+from .rules import Rules
+
+_PERIOD_END = re.compile(r"\.[\"'”’)\]]*$")
+_INNER_SENTENCE = re.compile(r"[a-z][.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+_OPENERS = "\"'“‘«(["
+WINDOW = 80  # blocks above the body that may hold the headline
+_ANCHORS = frozenset({"byline", "dateline"})
+
+
+def _candidate(block: Block, f: Features, role: str | None, publisher: str | None) -> bool:
+    text = block.text
+    if role is not None or f.boilerplate is not None or f.truncated:
+        return False
+    if not (text[0].isalnum() or text[0] in _OPENERS):
+        return False  # "— attribution", "* menu item", "☆ Subscribe"
+    if "http" in text or "www." in text or text.endswith(":"):
+        return False  # a URL line or a heading that introduces something else
+    if not (2 <= f.words <= 40 and 8 <= f.chars <= 300):
+        return False
+    site = (publisher or "").casefold()
+    if site and text.casefold().strip(" !.") in (site, "the " + site):
+        return False  # the site name
+    return True
+
+
+def _title_line_prefixes(blocks: tuple[Block, ...]) -> frozenset[str]:
+    """What comes before " | ", " - " ... in each line: "Headline | Site" yields "Headline"."""
+    found = set()
+    for block in blocks:
+        for sep in _TITLE_SEPARATORS:
+            head, found_sep, _ = block.text.partition(sep)
+            if found_sep:
+                found.add(head)
+    return frozenset(found)
+
+
+def _is_title_line(text: str, texts: frozenset[str]) -> bool:
+    return any(sep in text and text.partition(sep)[0] in texts for sep in _TITLE_SEPARATORS)
+
+
+def content_words(text: str, stopwords: frozenset[str]) -> set[str]:
+    return {w for w in (t.casefold() for t in words_of(text)) if w not in stopwords and len(w) > 2}
+
+
+def _topicality(text: str, body: set[str], stopwords: frozenset[str]) -> float:
+    """0..1: how much of the line's vocabulary the body uses (saturating at half).
+
+    The headline is about what the body is about; menu items and teasers are not. It
+    saturates so that a standfirst retelling the lede does not outscore the headline.
+    """
+    own = content_words(text, stopwords)
+    if not own:
+        return 0.0
+    return min(1.0, len(own & body) / len(own) / 0.5) * min(len(own), 4) / 4
+
+
+def _score(i: int, start: int, blocks: tuple[Block, ...], features: tuple[Features, ...],
+           roles: tuple[str | None, ...], prefixes: frozenset[str], body: set[str],
+           stopwords: frozenset[str]) -> float:
+    f, text = features[i], blocks[i].text
+    score = 0.0
+    following = [roles[j] for j in range(i + 1, min(i + 5, start))]
+    for distance, role in enumerate(following):
+        if role in _ANCHORS:
+            # A byline or dateline just below is the classic headline position (a
+            # standfirst may sit between them, so the distance matters little).
+            score += (3.0, 2.5, 2.5, 2.0)[distance]
+            break
+    topical = _topicality(text, body, stopwords)
+    score += 2.5 * topical
+    if i > 0 and _topicality(blocks[i - 1].text, body, stopwords) >= 0.75 and not (
+            _PERIOD_END.search(blocks[i - 1].text) or roles[i - 1] or features[i - 1].boilerplate):
+        score -= 1.5  # right below another on-topic headline-like line: a standfirst
+    if (f.repeats > 1 and f.words >= 3) or text in prefixes:
+        score += 1.0  # also in the page's title line ("Headline | Site") or share text
+    if not _PERIOD_END.search(text):
+        score += 1.0
+    if _INNER_SENTENCE.search(text):
+        score -= 1.5  # two sentences: a standfirst or caption
+    if f.title_case >= 0.6:
+        score += 0.75
+    score += 0.15 * min(f.words, 8)  # menu items are short; headlines run several words
+    if f.chars > 150 and f.stopword_density >= 0.3:
+        score -= 1.0  # a standfirst or caption rather than a headline
+    score -= 0.04 * min(start - i, 60)
+    return score
+
+
+def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
+               roles: tuple[str | None, ...], start: int, publisher: str | None,
+               body_text: str, rules: Rules, taken: frozenset[int] = frozenset()) -> int | None:
+    """Index of the headline block above body block ``start``, or None.
+
+    ``taken`` blocks (captions, credits already recognised) are not candidates.
+    """
+    prefixes = _title_line_prefixes(blocks)
+    texts = frozenset(b.text for b in blocks)
+    body = content_words(body_text, rules.stopwords)
+    best: tuple[float, int] | None = None
+    for i in range(max(0, start - WINDOW), start):
+        if i in taken or not _candidate(blocks[i], features[i], roles[i], publisher):
+            continue
+        if _is_title_line(blocks[i].text, texts):
+            continue  # "Headline | Site": the headline itself is on the page too
+        score = _score(i, start, blocks, features, roles, prefixes, body, rules.stopwords)
+        if best is None or score > best[0]:
+            best = (score, i)
+    return best[1] if best else None

@@ -1,0 +1,90 @@
+"""The digest command: exit codes, messages without tracebacks, the old site kept on failure."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import article_text, site_tree
+
+GOOD = {"one.md": article_text("First story", "Text one.", date="2024-03-30", tags=["Harbour"]),
+        "two.md": article_text("Second story", "Text two.", date="2024-03-29", tags=["Harbour", "Council"])}
+
+
+def run(config: Path, *args: str) -> int:
+    return main(["--config", str(config), *args])
+
+
+def test_build_succeeds_and_reports(make_site, capsys):
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    assert "built 2 articles, 2 tags:" in capsys.readouterr().out
+    assert (config.parent / "site" / "articles" / "first-story" / "index.html").is_file()
+
+
+def test_bad_article_fails_cleanly_and_keeps_the_old_site(make_site, capsys):
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    before = site_tree(config.parent / "site")
+    broken = config.parent / "content" / "articles" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(config, "build") == 1
+    err = capsys.readouterr().err
+    assert err == (f"error: {broken}:3: bad front matter YAML: while parsing a flow sequence "
+                   "did not find expected ',' or ']'\n")
+    assert site_tree(config.parent / "site") == before
+    assert sorted(p.name for p in config.parent.iterdir()) == ["content", "site", "site.yaml"]
+
+
+def test_all_bad_articles_are_reported_at_once(make_site, capsys):
+    config = make_site({"a.md": "no front matter\n", "b.md": article_text(None, date="2024-01-01")})
+    assert run(config, "build") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "a.md:1: missing front matter" in err[0] and "b.md:1: missing title" in err[1]
+
+
+def test_url_collision_names_both_files(make_site, capsys):
+    config = make_site({"a.md": article_text("Same title"), "b.md": article_text("Same Title!")})
+    assert run(config, "build") == 1
+    err = capsys.readouterr().err
+    assert "URL articles/same-title/ is claimed by both" in err and "a.md" in err and "b.md" in err
+
+
+def test_double_build_is_byte_identical(make_site, tmp_path):
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    first = site_tree(config.parent / "site")
+    assert run(config, "build") == 0
+    assert site_tree(config.parent / "site") == first
+
+
+def test_output_is_independent_of_hash_seed_and_timezone(make_site):
+    config = make_site(GOOD)
+    trees = []
+    for seed, tz in (("1", "UTC"), ("2", "Asia/Tokyo")):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz}
+        subprocess.run([sys.executable, "-m", "generator", "--config", str(config), "build"],
+                       check=True, env=env, capture_output=True)
+        trees.append(site_tree(config.parent / "site"))
+    assert trees[0] == trees[1]
+
+
+def test_missing_config_and_usage_errors(tmp_path, capsys):
+    assert main(["--config", str(tmp_path / "none.yaml"), "build"]) == 1
+    assert "configuration file not found" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == 2
+
+
+def test_console_script_prints_no_traceback(make_site):
+    config = make_site({"bad.md": "---\ntitle: x\n"})
+    result = subprocess.run([sys.executable, "-m", "generator", "--config", str(config), "build"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ") and "bad.md:1: front matter opened on line 1 is never closed" in result.stderr

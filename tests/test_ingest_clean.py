@@ -1,0 +1,248 @@
+"""clean_text_dump end to end: invented page layouts and the two seed dumps.
+
+The fixture pages under tests/fixtures/ingest/ are invented sites, each with its own
+layout; every test names sentences that must survive and boilerplate that must go.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from generator.config import Topic
+from generator.errors import DigestError
+from generator.ingest import CleanedArticle, clean_text_dump, decode_raw, to_markdown
+from generator.ingest.blocks import split_blocks
+from generator.ingest.clean import summarize
+from generator.ingest.rules import load_rules
+from generator.taxonomy import Vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+SEEDS = ROOT / "content" / "raw"
+
+VOCABULARY = Vocabulary.from_topics((
+    Topic("Crocus", ("Crocus City Hall",)),
+    Topic("Putin", ("Vladimir Putin",)),
+    Topic("Kremlin", ()),
+    Topic("Moscow", ()),
+    Topic("Fishing", ("fish", "herring", "fishing crews")),
+    Topic("Harbours", ("harbour", "port", "pier")),
+    Topic("Floods", ("flood defences", "flood barrier")),
+))
+
+
+def clean(text: str) -> CleanedArticle:
+    return clean_text_dump(text, vocabulary=VOCABULARY, min_mentions=2, max_inferred=6)
+
+
+def clean_file(path: Path) -> CleanedArticle:
+    return clean(decode_raw(path.read_bytes(), path))
+
+
+def assert_kept_and_dropped(article: CleanedArticle, keep: list[str], drop: list[str]) -> None:
+    body = "\n".join(article.paragraphs)
+    markdown = to_markdown(article, article_id="x").split("\n---\n", 1)[1]  # the body part
+    for sentence in keep:
+        assert sentence in article.paragraphs, f"lost: {sentence!r}"
+    for snippet in drop:
+        assert snippet not in body, f"kept boilerplate: {snippet!r}"
+        assert snippet not in markdown, f"boilerplate in markdown: {snippet!r}"
+
+
+# ---------------------------------------------------------------- invented layouts
+
+def test_riverside_courier_blank_line_layout_with_tag_line() -> None:
+    a = clean_file(FIXTURES / "riverside_courier.txt")
+    assert a.title == "Council approves new flood barrier for the east bank"
+    assert a.author == "Jane Doe and John Roe"
+    assert a.date == datetime.date(2023, 5, 12)
+    assert a.source == "The Riverside Courier"
+    assert a.image_credit == "Photo: Marta Lind / Riverside Courier"
+    assert a.image_caption is None
+    # The tag line wins over inference; "Flood defences" is an alias of the topic "Floods".
+    assert a.tags == ("Floods", "City council", "Mill Quarter")
+    assert a.warnings == ()
+    assert a.paragraphs[0].startswith("The city council voted on Thursday")
+    assert a.paragraphs[-1].startswith("The mayor said the first section")
+    assert_kept_and_dropped(a, keep=[
+        "The vote was unanimous.",  # a one-sentence paragraph inside the body
+        '"We have waited long enough, and our children deserve to sleep without listening to the rain,"'
+        " said Ana Petrov, who chairs the Mill Quarter residents' association.",
+        # paragraphs after the inline teaser are still the article
+        "Engineers from the regional water authority will begin surveying the riverbank in the autumn,"
+        " and construction is due to start the following spring.",
+    ], drop=[
+        "Read also", "Five things to know", "Support The Riverside Courier", "Share on Facebook",
+        "Topics:", "Dear reader", "We believe that local news", "Monthly", "Contribute today",
+        "morning newsletter", "Enter your email", "Bus fares to rise", "2 min read", "All rights reserved",
+        "Cookie policy", "Skip to main content",
+    ])
+
+
+def test_harbor_valley_gazette_no_tag_line_caption_and_ad_slot() -> None:
+    a = clean_file(FIXTURES / "harbor_valley_gazette.txt")
+    assert a.title == "Fishing crews report best herring season in twenty years"
+    assert a.author == "Priya Raman"
+    assert a.date == datetime.date(2024, 6, 3)
+    assert a.source == "Harbor Valley Gazette"
+    assert a.image_caption == "Crew members unload crates of herring at the north pier on Monday."
+    assert a.image_credit == "Tomás Ferreira / Gazette Photo Desk"
+    assert a.tags[:2] == ("Fishing", "Harbours")  # inferred: the page lists no tags
+    assert len(a.paragraphs) == 6
+    assert_kept_and_dropped(a, keep=[
+        "The port authority will publish its full report on the herring season in September.",
+    ], drop=[
+        "cookies", "Advertisement", "Leave a comment", "Comments are moderated", "Ferry timetable",
+        "Harbour festival returns", "Tomás Ferreira", "Author: Priya Raman",
+    ])
+
+
+def test_northfield_ledger_dense_layout_with_scraper_header_and_tag_heading() -> None:
+    a = clean_file(FIXTURES / "northfield_ledger.txt")
+    assert a.title == "Northfield school to reopen after emergency roof repairs"
+    assert a.date == datetime.date(2022, 11, 5)
+    assert a.author == "Samuel Okafor"
+    assert a.source == "The Northfield Ledger"
+    assert a.source_url == "https://northfield-ledger.example/news/school-roof-repairs"
+    assert a.image_caption == ("FILE - Workers inspect the damaged roof of Northfield Primary School"
+                               " after the October storm.")
+    assert a.image_credit == "Photo by Lena Ortiz"
+    assert a.tags == ("Education", "Northfield Primary School", "Storm damage")
+    assert_kept_and_dropped(a, keep=[
+        # reader-addressed words inside quotation marks are the source speaking
+        '"We told the children we would be back before the first frost, and we kept that promise,"'
+        ' she said. "You should have seen their faces when we told them."',
+        # the article goes on after a newsletter box in its middle
+        "Inspectors will return in the spring to check the new roof once the winter weather has tested it.",
+    ], drop=["newsletter", "4 min read", "Share this article", "More from", "Town hall to get solar",
+             "Subscribe now", "url https"])
+
+
+def test_lakeside_bulletin_undated_page_without_byline() -> None:
+    a = clean_file(FIXTURES / "lakeside_bulletin.txt")
+    assert a.title == "Volunteers restore historic boathouse on the north shore"
+    assert a.date is None
+    assert a.author is None
+    assert a.source == "Lakeside Daily Bulletin"
+    assert "no date stated; left undated" in a.warnings
+    assert len(a.paragraphs) == 5
+    assert_kept_and_dropped(a, keep=[
+        "The town has agreed to pay for insurance and electricity, and the boathouse will open as"
+        " a small museum and café next month.",
+    ], drop=["Ice fishing contest", "Most read", "Advertisement", "A Message from", "Dear friends",
+             "You rely on us", "Not ready to support", "Remind me later", "Comments (12)"])
+
+
+def test_every_block_is_kept_or_dropped_with_a_reason() -> None:
+    text = (FIXTURES / "riverside_courier.txt").read_text(encoding="utf-8")
+    a = clean(text)
+    header, blocks = split_blocks(text, load_rules())
+    assert len(a.paragraphs) + len(a.dropped) == len(blocks) + len(header.lines)
+    reasons = dict(a.dropped)
+    assert reasons["By Jane Doe and John Roe"] == "byline"
+    assert reasons["Council approves new flood barrier for the east bank"] == "title"
+    assert reasons["Read also: Five things to know about the river's record levels"] == (
+        "boilerplate: inline_teaser")
+    assert all(reason for _, reason in a.dropped)
+
+
+def test_body_dates_are_never_used() -> None:
+    text = "\n".join([
+        "Home", "News", "Harbour board backs pier repairs",
+        "The harbour board met on March 3, 2021 to discuss the state of the old north pier and its repairs.",
+        "Engineers told the board last week that two of the wooden pillars must be replaced before winter.",
+        "The repairs are expected to cost about half a million euros, which the board hopes to share.",
+    ])
+    a = clean(text)
+    assert a.date is None
+    assert a.warnings[0] == "no date stated; left undated"
+
+
+def test_no_article_body_is_an_error_without_a_path() -> None:
+    with pytest.raises(DigestError) as info:
+        clean("Home\nNews\nSport\nShare on Facebook\n© 2024 Example News\n")
+    problem = info.value.problems[0]
+    assert problem.message == "no article body found"
+    assert problem.path is None
+
+
+def test_summary_is_the_lede_or_cut_at_a_sentence_end() -> None:
+    short = "The council voted on Thursday to build a barrier."
+    assert summarize(short, 300) == short
+    long = " ".join(f"Sentence number {i} of the lede says something about the flood barrier." for i in range(12))
+    cut = summarize(long, 300)
+    assert cut.endswith(".") and long.startswith(cut)
+    assert 200 <= len(cut) <= 400
+
+
+# ---------------------------------------------------------------- the seed dumps
+
+SEED_BOILERPLATE = [
+    "Support The Moscow Times", "Contribute today", "we have a small favor to ask", "Dear readers",
+    "A Message from", "Sign up for our free weekly newsletter", "Once\n", "Monthly", "Annual",
+    "Continue", "paiment methods", "Not ready to support today?", "Remind me later.", "Read more",
+    "Min read", "What Was Putin Doing", "foreign agent", "Your support, no matter how small",
+]
+
+
+def test_seed_000() -> None:
+    a = clean_file(SEEDS / "000_96ce0511ea1d7d20.txt")
+    assert a.title == "Kremlin Says Putin Pained by Moscow Attack, Even if Not Visible"
+    assert a.date == datetime.date(2024, 3, 30)
+    assert a.author == "AFP"
+    assert a.source == "The Moscow Times"
+    assert a.image_credit == "Kremlin.ru"
+    assert a.image_caption is None
+    assert a.tags == ("Crocus", "Putin", "Moscow")
+    assert a.paragraphs[0].startswith("The Kremlin said Saturday that President Vladimir Putin")
+    assert a.paragraphs[-1].endswith("without providing any evidence.")
+    assert len(a.paragraphs) == 9
+    assert a.summary == a.paragraphs[0]
+    markdown = to_markdown(a, article_id="000")
+    for snippet in SEED_BOILERPLATE:
+        assert snippet not in markdown, snippet
+
+
+def test_seed_002() -> None:
+    a = clean_file(SEEDS / "002_91a146bef565f706.txt")
+    assert a.title == "No Plans for Putin to Meet With Concert Attack Survivors, Kremlin Says"
+    assert a.date is None
+    assert "no date stated; left undated" in a.warnings
+    assert a.source == "The Moscow Times"
+    assert a.image_caption == "People near Crocus City Hall after the Friday's deadly attack."
+    assert a.image_credit == "Sergei Vedyashkin / Moskva News Agency"
+    assert {"Crocus", "Putin", "Kremlin"} <= set(a.tags)
+    assert a.paragraphs[0].startswith("The Kremlin gave no indication on Thursday")
+    assert a.paragraphs[-1].endswith("360 others wounded.")
+    assert len(a.paragraphs) == 8
+    markdown = to_markdown(a, article_id="002")
+    for snippet in SEED_BOILERPLATE + ["Subscribers agree", "undesirable", "Preview"]:
+        assert snippet not in markdown, snippet
+    assert "Sergei Vedyashkin" not in "\n".join(a.paragraphs)
+
+
+def test_seed_with_bom_and_crlf_cleans_the_same() -> None:
+    path = SEEDS / "000_96ce0511ea1d7d20.txt"
+    data = path.read_bytes()
+    dirty = b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n")
+    assert clean(decode_raw(dirty, path)) == clean(decode_raw(data, path))
+
+
+def test_rules_are_data_a_new_pattern_needs_no_code() -> None:
+    from importlib import resources
+
+    import yaml
+
+    from generator.ingest.rules import rules_from_mapping
+
+    page = (FIXTURES / "riverside_courier.txt").read_text(encoding="utf-8")
+    assert "The vote was unanimous." in clean(page).paragraphs
+    data = yaml.safe_load(resources.files("generator.ingest").joinpath("rules.yaml").read_text("utf-8"))
+    data["boilerplate"]["house_style"] = ["^The vote was unanimous\\.$"]
+    custom = rules_from_mapping(data)
+    a = clean_text_dump(page, vocabulary=VOCABULARY, min_mentions=2, max_inferred=6, rules=custom)
+    assert "The vote was unanimous." not in a.paragraphs
+    assert ("The vote was unanimous.", "boilerplate: house_style") in a.dropped

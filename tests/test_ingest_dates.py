@@ -1,0 +1,61 @@
+"""Dates stated by the page: header dates and datelines, never body sentences."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from generator.ingest import load_rules
+from generator.ingest.dates import dateline_date, find_date, parse_header_date
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2024-03-30", D(2024, 3, 30)),
+    ("2024/3/9", D(2024, 3, 9)),
+    ("March 30, 2024", D(2024, 3, 30)),
+    ("30 March 2024", D(2024, 3, 30)),
+    ("Mar. 30, 2024", D(2024, 3, 30)),
+    ("Sept. 5, 2021", D(2021, 9, 5)),
+    ("5th of May 2020", D(2020, 5, 5)),
+    ("december 1st 2019", D(2019, 12, 1)),
+    ("18.11.2019", D(2019, 11, 18)),
+])
+def test_date_formats(text: str, expected: datetime.date) -> None:
+    found = find_date(text, load_rules())
+    assert found is not None and found[0] == expected
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "March 30", "30 Marchy 2024", "last week", "Mayo 3, 2020"])
+def test_not_dates(text: str) -> None:
+    assert find_date(text, load_rules()) is None
+
+
+def test_header_date() -> None:
+    assert parse_header_date("2024-03-30", load_rules()) == D(2024, 3, 30)
+    assert parse_header_date("2024-03-30T10:15:00Z", load_rules()) == D(2024, 3, 30)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Published 12 May 2023", D(2023, 5, 12)),
+    ("Updated: 30 March 2024", D(2024, 3, 30)),
+    ("Posted on March 3, 2021 at 9:15 am", D(2021, 3, 3)),
+    ("Nov. 20, 2019 5:52 AM EST", D(2019, 11, 20)),
+    ("November 18, 2019 | 4:10pm", D(2019, 11, 18)),
+    ("Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT", D(2019, 11, 18)),
+    ("2022-11-05", D(2022, 11, 5)),
+])
+def test_datelines(line: str, expected: datetime.date) -> None:
+    assert dateline_date(line, load_rules()) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "The council met on March 30, 2024 to discuss the barrier and its cost.",
+    "Residents have waited since the floods of 2011.",
+    "The report is due on 1 September 2025, officials said.",
+    "Last week the river rose by two metres.",
+])
+def test_body_sentences_are_not_datelines(line: str) -> None:
+    assert dateline_date(line, load_rules()) is None

@@ -1,0 +1,58 @@
+"""Per-block features."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from generator.ingest import load_rules
+from generator.ingest.blocks import Block
+from generator.ingest.features import block_features, outside_quotes
+
+
+def features(text: str, repeats: int = 1):
+    return block_features(Block(0, text, 1, True), load_rules(), Counter({text: repeats}))
+
+
+def test_prose_has_stopwords_and_ends_a_sentence() -> None:
+    f = features("The council voted on Thursday to build a barrier along the east bank of the river.")
+    assert f.words == 16
+    assert f.stopword_density > 0.3
+    assert f.ends_sentence and not f.truncated
+    assert f.starts_upper
+    assert f.boilerplate is None
+
+
+def test_truncated_teaser() -> None:
+    f = features("The transport board says higher fuel prices leave it no choice but to raise...")
+    assert f.truncated and not f.ends_sentence
+    assert features("Readers queued around the block as the library\u2026").truncated
+
+
+def test_headline_is_title_case() -> None:
+    assert features("Council Approves New Flood Barrier for East Bank").title_case == 1.0
+    assert features("Council approves new flood barrier for east bank").title_case < 0.3
+
+
+def test_reader_address_outside_quotes_only() -> None:
+    quoted = features('"If you need us, we will be there for you," the mayor told residents on Monday.')
+    assert quoted.reader_density == 0.0
+    appeal = features("We need your help: if you value our reporting, please support us today.")
+    assert appeal.reader_density > 0.25
+    assert appeal.appeal
+
+
+def test_unclosed_quote_runs_to_the_end() -> None:
+    assert outside_quotes('He said: "we will').strip() == "He said:"
+
+
+def test_repeats_and_boilerplate_kind() -> None:
+    f = features("Share on Facebook", repeats=3)
+    assert f.repeats == 3
+    assert f.boilerplate == "share"
+
+
+@pytest.mark.parametrize("text", ['He left.', 'She asked "why?"', "It ended (finally).", "Wow!"])
+def test_sentence_endings(text: str) -> None:
+    assert features(text).ends_sentence

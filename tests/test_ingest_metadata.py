@@ -1,0 +1,104 @@
+"""Bylines, tag lines, publisher names, source URLs and image credits."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.ingest import load_rules
+from generator.ingest.blocks import Block, Header
+from generator.ingest.metadata import (block_roles, byline_author, is_credit_line, publisher,
+                                       source_url, split_caption_credit, tag_line_tags)
+
+
+def blocks(*texts: str) -> tuple[Block, ...]:
+    return tuple(Block(i, t, i + 1, True) for i, t in enumerate(texts))
+
+
+@pytest.mark.parametrize(("line", "author"), [
+    ("By AFP", "AFP"),
+    ("By Jane Doe and John Roe", "Jane Doe and John Roe"),
+    ("BY LISA MARSH, TOM ELLIS and ANA VEGA", "LISA MARSH, TOM ELLIS and ANA VEGA"),
+    ("Author: Priya Raman", "Priya Raman"),
+    ("Written by Tomás de la Cruz", "Tomás de la Cruz"),
+    ("By Samuel Okafor | November 5, 2022", "Samuel Okafor"),
+    ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
+    ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),
+])
+def test_bylines(line: str, author: str) -> None:
+    assert byline_author(line, load_rules()) == author
+
+
+@pytest.mark.parametrize("line", [
+    "By the end of the week, the river had risen by two metres.",
+    "By then it was too late.",
+    "Bypass roads were closed on Sunday.",
+])
+def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
+    assert byline_author(line, load_rules()) is None
+
+
+def test_tag_lines() -> None:
+    rules = load_rules()
+    assert tag_line_tags("Read more about: Crocus , Putin , Moscow", rules) == ("Crocus", "Putin", "Moscow")
+    assert tag_line_tags("Tags: floods; city council | budget • Mill Quarter", rules) == (
+        "floods", "city council", "budget", "Mill Quarter")
+    assert tag_line_tags("More on: harbour", rules) == ("harbour",)
+    assert tag_line_tags("Read more", rules) is None
+
+
+def test_publisher_most_frequent_capture_wins() -> None:
+    page = blocks("Support The Example Post!", "A Message from The Example Post:",
+                  "We, the journalists of The Example Post, need you.",
+                  "© 2024 Example Media Group Ltd. All rights reserved.")
+    assert publisher(page, load_rules()) == "The Example Post"
+
+
+def test_publisher_suffix_is_dropped_and_none_when_unnamed() -> None:
+    assert publisher(blocks("© 2024 Harbor Valley Gazette Ltd."), load_rules()) == "Harbor Valley Gazette"
+    assert publisher(blocks("Just a line.", "Another line."), load_rules()) is None
+
+
+def test_source_url_from_header_or_canonical_line() -> None:
+    rules = load_rules()
+    assert source_url(Header(url="https://a.example/x"), (), rules) == "https://a.example/x"
+    page = blocks("Headline", "Canonical: https://b.example/story-1")
+    assert source_url(Header(), page, rules) == "https://b.example/story-1"
+    assert source_url(Header(), blocks("Visit https://c.example today"), rules) is None
+
+
+@pytest.mark.parametrize("line", ["Kremlin.ru", "Photo: Marta Lind / Riverside Courier", "Getty Images",
+                                  "Jane Roe / Northern Agency", "Photo by Lena Ortiz", "(AP)",
+                                  "Ana Vega, Associated Press", "Image: Harbour Trust"])
+def test_credit_lines(line: str) -> None:
+    assert is_credit_line(line, load_rules())
+
+
+@pytest.mark.parametrize("line", ["The vote was unanimous.", "City council", "Read more",
+                                  "Council approves new flood barrier for the east bank"])
+def test_not_credit_lines(line: str) -> None:
+    assert not is_credit_line(line, load_rules())
+
+
+def test_caption_with_credit_tail() -> None:
+    rules = load_rules()
+    line = "Crew members unload crates at the north pier on Monday. Tomás Ferreira / Gazette Photo Desk"
+    assert split_caption_credit(line, rules) == (
+        "Crew members unload crates at the north pier on Monday.", "Tomás Ferreira / Gazette Photo Desk")
+    assert split_caption_credit("A flooded street in the Mill Quarter. Photo: Ana Vega", rules) == (
+        "A flooded street in the Mill Quarter.", "Photo: Ana Vega")
+
+
+@pytest.mark.parametrize("line", [
+    "The council voted on Thursday. The barrier will cost 40 million euros.",
+    "First sentence here. Second part without a period",
+    "Residents cheered. Mayor",
+])
+def test_paragraphs_are_not_captions(line: str) -> None:
+    assert split_caption_credit(line, load_rules()) is None
+
+
+def test_block_roles() -> None:
+    page = blocks("By Jane Doe", "Published 12 May 2023", "Photo: Ana Vega", "Tags: a, b", "Tags",
+                  "Plain text of the article, which says nothing special.")
+    assert block_roles(page, load_rules()) == (
+        "byline", "dateline", "image credit", "tag line", "tag heading", None)

@@ -1,0 +1,107 @@
+"""The rules data file: loading, validation and the boilerplate patterns it holds."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+import yaml
+
+from generator.ingest import load_rules
+from generator.ingest.rules import RulesError, rules_from_mapping
+
+
+def _data() -> dict:
+    text = resources.files("generator.ingest").joinpath("rules.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def test_rules_load_once_into_frozen_compiled_form() -> None:
+    rules = load_rules()
+    assert load_rules() is rules
+    assert all(isinstance(p, re.Pattern) for p in rules.byline)
+    assert all(isinstance(p, re.Pattern) for _, ps in rules.boilerplate for p in ps)
+    with pytest.raises(AttributeError):
+        rules.stopwords = frozenset()  # type: ignore[misc]
+
+
+def test_word_lists_survive_yaml_booleans() -> None:
+    # "no", "on", "off" would be booleans in a YAML 1.1 list; the file keeps them as text.
+    rules = load_rules()
+    assert {"no", "on", "off", "the"} <= rules.stopwords
+    assert {"we", "our", "you", "your"} <= rules.reader_words
+
+
+def test_a_bad_pattern_is_reported_by_its_place_in_the_file() -> None:
+    data = _data()
+    data["boilerplate"]["share"] = ["(unclosed"]
+    with pytest.raises(RulesError, match=r"boilerplate\.share\[0\]: bad regular expression"):
+        rules_from_mapping(data)
+
+
+def test_a_missing_section_is_reported() -> None:
+    data = _data()
+    del data["byline"]
+    with pytest.raises(RulesError, match="missing section 'byline'"):
+        rules_from_mapping(data)
+
+
+def test_unknown_classifier_setting_is_reported() -> None:
+    data = _data()
+    data["classify"]["length_lowest"] = 3
+    with pytest.raises(RulesError, match="classify"):
+        rules_from_mapping(data)
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("Support The Riverside Courier!", "donation"),
+    ("Contribute today", "donation"),
+    ("Dear readers,", "donation"),
+    ("A Message from The Harbor Post:", "donation"),
+    ("Not ready to support today?", "donation"),
+    ("… we have a small favor to ask.", "donation"),
+    ("Monthly", "widget"),
+    ("paiment methods", "widget"),
+    ("Continue", "widget"),
+    ("Sign up for our morning newsletter", "newsletter"),
+    ("Subscribers agree to the Privacy Policy", "newsletter"),
+    ("Subscribe", "subscription"),
+    ("Share on Facebook", "share"),
+    ("Follow us on Instagram", "share"),
+    ("Icon Facebook Icon Twitter Icon Email", "share"),
+    ("We use cookies to improve your experience. By continuing you accept our cookie policy.", "cookie"),
+    ("Accept all cookies", "cookie"),
+    ("2 min read", "read_time"),
+    ("3\u00a0Min read", "read_time"),
+    ("Read more", "teaser_heading"),
+    ("Related stories", "teaser_heading"),
+    ("More from The Northfield Ledger", "teaser_heading"),
+    ("You might also like", "teaser_heading"),
+    ("Read also: Five things to know about the river", "inline_teaser"),
+    ("On ledger.example: School board elects new chair", "inline_teaser"),
+    ("Advertisement", "advertisement"),
+    ("Story continues below advertisement", "advertisement"),
+    ("Remind me in a week", "reminder"),
+    ("Leave a comment", "comments"),
+    ("Comments (12)", "comments"),
+    ("© 2023 The Riverside Courier. All rights reserved.", "copyright"),
+    ("Skip to main content", "navigation"),
+    ("[image-placeholder]", "media"),
+    ("━━━━━━━━━━━━", "media"),
+])
+def test_boilerplate_kinds(line: str, kind: str) -> None:
+    assert load_rules().boilerplate_kind(line) == kind
+
+
+@pytest.mark.parametrize("line", [
+    "Support for the new barrier grew after the floods.",
+    "The newsletter of the teachers' union called the plan a mistake.",
+    "Share prices fell sharply on Monday after the announcement.",
+    "Continue reading the report, the minister told the committee.",
+    "Related costs rose by a third, the auditors said.",
+    "More than 40 people attended the meeting on Tuesday.",
+    "The vote was unanimous.",
+])
+def test_article_sentences_are_not_boilerplate(line: str) -> None:
+    assert load_rules().boilerplate_kind(line) is None

@@ -1,0 +1,66 @@
+"""Headline detection."""
+
+from __future__ import annotations
+
+from generator.ingest import load_rules
+from generator.ingest.blocks import split_blocks
+from generator.ingest.classify import classify
+from generator.ingest.features import page_features
+from generator.ingest.metadata import block_roles, publisher
+from generator.ingest.region import main_region
+from generator.ingest.title import find_title
+
+BODY = [
+    "The harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs.",
+    "Engineers told the board that two of the wooden pillars have rotted and must be replaced before winter.",
+    "The repairs are expected to cost about half a million euros, which the board hopes to share with the town.",
+]
+
+
+def title_of(lines: list[str]) -> str | None:
+    rules = load_rules()
+    _, blocks = split_blocks("\n".join(lines + BODY), rules)
+    feats = page_features(blocks, rules)
+    roles = block_roles(blocks, rules)
+    first, labels = classify(feats, roles, rules)
+    region = main_region(first, labels, feats, roles, rules)
+    assert region is not None
+    body = "\n".join(blocks[i].text for i in region.kept)
+    at = find_title(blocks, feats, roles, region.kept[0], publisher(blocks, rules), body, rules)
+    return None if at is None else blocks[at].text
+
+
+def test_headline_above_the_byline() -> None:
+    assert title_of(["Harbour Herald", "News", "Sport", "Board backs repairs to the north pier",
+                     "By Jane Doe", "Published 12 May 2023"]) == "Board backs repairs to the north pier"
+
+
+def test_not_the_site_name_nor_a_menu_item() -> None:
+    assert title_of(["Support The Harbour Herald!", "The Harbour Herald", "Local News",
+                     "Harbour board backs pier repairs"]) == "Harbour board backs pier repairs"
+
+
+def test_headline_not_the_standfirst_below_it() -> None:
+    assert title_of([
+        "Menu", "Pier repairs approved by harbour board",
+        "The board will share the cost of the repairs with the town, engineers say",
+        "By Jane Doe",
+    ]) == "Pier repairs approved by harbour board"
+
+
+def test_not_a_teaser_headline_about_something_else() -> None:
+    assert title_of([
+        "Most read", "Ferry timetable changes for the summer season", "Advertisement",
+        "Harbour board agrees to repair the old north pier",
+    ]) == "Harbour board agrees to repair the old north pier"
+
+
+def test_a_page_title_line_confirms_the_headline_but_is_not_it() -> None:
+    assert title_of([
+        "Pier repairs approved | Harbour Herald", "Home", "Pier repairs approved",
+        "Fishermen welcome harbour board decision", "",
+    ]) == "Pier repairs approved"
+
+
+def test_no_candidate_no_title() -> None:
+    assert title_of(["Home", "Share on Facebook"]) is None
