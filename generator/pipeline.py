@@ -86,7 +86,8 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
         raise DigestError.at("raw folder not found", raw_dir)
     vocabulary = Vocabulary.from_topics(config.topics)
     rules = cleaner.load_rules()
-    manifest = _read_manifest(out_dir)
+    recorded = _read_manifest(out_dir)
+    manifest = dict(recorded)
     written, unchanged, skipped, failed = [], [], [], []
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix in RAW_SUFFIXES):
         target = out_dir / f"{raw_stem(path)}.md"
@@ -102,20 +103,19 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
             warn(str(Problem(warning, path)))
         markdown = cleaner.to_markdown(article, article_id=_stable_id(text))
         digest = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
-        if target.exists():
-            current = hashlib.sha256(target.read_bytes()).hexdigest()
-            if current == digest:
-                unchanged.append(target)
-                manifest[target.name] = digest
-                continue
-            if current != manifest.get(target.name) and not force:
-                skipped.append(target)
-                continue
-        write_text_atomically(target, markdown)
+        current = hashlib.sha256(target.read_bytes()).hexdigest() if target.exists() else None
+        if current == digest:
+            unchanged.append(target)
+        elif current is not None and current != recorded.get(target.name) and not force:
+            skipped.append(target)  # changed by hand since ingest wrote it
+            continue
+        else:
+            write_text_atomically(target, markdown)
+            written.append(target)
         manifest[target.name] = digest
-        written.append(target)
-        # Written after each article, so a crash part-way keeps the record of what is done.
-        write_text_atomically(out_dir / INGEST_MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        if manifest != recorded:  # after each article, so a crash part-way keeps the record
+            write_text_atomically(out_dir / INGEST_MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+            recorded = dict(manifest)
     return IngestReport(tuple(written), tuple(unchanged), tuple(skipped), tuple(failed))
 
 

@@ -20,7 +20,7 @@ def root_prefix(page_path: str) -> str:
 
     Relative links keep the site working wherever it is served from.
     """
-    depth = page_path.rstrip("/").count("/") + 1 if page_path.strip("/") else 0
+    depth = page_path.count("/")  # folders above the page's file
     return "../" * depth if depth else "./"
 
 
