@@ -25,20 +25,25 @@ exit codes: 0 success, 1 bad input or a failed build (the previous site is kept)
 
 
 def _parser() -> argparse.ArgumentParser:
+    # Common options are accepted before or after the command ("digest build --quiet").
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS,
+                        help="site configuration (default: site.yaml)")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="print errors only")
     parser = argparse.ArgumentParser(prog="digest", description="Static news-digest site generator.",
-                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     parents=[common])
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
-    parser.add_argument("--config", type=Path, default=Path("site.yaml"), help="site configuration (default: site.yaml)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest_cmd = commands.add_parser("ingest", help="clean scraped articles into Markdown",
+    ingest_cmd = commands.add_parser("ingest", help="clean scraped articles into Markdown", parents=[common],
                                      description="Clean each raw scraped file into OUT_DIR/<stem>.md.")
     ingest_cmd.add_argument("raw_dir", type=Path, metavar="RAW_DIR")
     ingest_cmd.add_argument("--out", type=Path, required=True, metavar="OUT_DIR", dest="out_dir")
     ingest_cmd.add_argument("--force", action="store_true", help="overwrite articles edited by hand")
 
-    build_cmd = commands.add_parser("build", help="build the site from Markdown articles",
+    build_cmd = commands.add_parser("build", help="build the site from Markdown articles", parents=[common],
                                     description="Build the site into output_dir (default site/).")
     build_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
     build_cmd.add_argument("--output", type=Path, help="output folder (default: output_dir from site.yaml)")
@@ -47,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Defaults are applied here: argparse parents share actions, so a default set on the
+    # top-level parser would also overwrite a value given before the command.
+    args.config = getattr(args, "config", Path("site.yaml"))
+    args.quiet = getattr(args, "quiet", False)
 
     def say(message: str) -> None:
         if not args.quiet:

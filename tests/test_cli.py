@@ -88,3 +88,11 @@ def test_console_script_prints_no_traceback(make_site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: ") and "bad.md:1: front matter opened on line 1 is never closed" in result.stderr
+
+
+def test_common_options_work_after_the_command(make_site, capsys):
+    config = make_site(GOOD)
+    assert main(["build", "--config", str(config), "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["--quiet", "build", "--config", str(config)]) == 0
+    assert capsys.readouterr().out == ""
