@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import signal
 import sys
 import time
 from pathlib import Path
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"warning: {message}", file=sys.stderr)
 
+    # SIGTERM (cron timeouts, systemd) unwinds like Ctrl-C, so temporary folders are removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         config = load_config(args.config)
         if args.command == "ingest":
@@ -78,8 +81,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("interrupted; the previous site is unchanged", file=sys.stderr)
+        kept = "the previous site is unchanged" if args.command == "build" else "articles written so far are complete"
+        print(f"interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _ingest(args, config, say, warn) -> int:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DigestError, Problem
+from .text import clean_text
 from .yamlio import LoadedYaml, YamlProblem, load_yaml
+
+# A BCP 47 language tag as HTML's lang attribute and feeds accept it: en, en-GB, zh-Hant-TW.
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -126,10 +131,15 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
     base_url = data.get("base_url", "")
     if isinstance(base_url, str) and base_url:
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            problem("base_url", f"base_url {base_url!r} is not an absolute http(s) URL",
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+                or re.search(r"[\s\"'<>\\^`{|}]", base_url):
+            problem("base_url", f"base_url {base_url!r} is not an absolute http(s) URL without query or fragment",
                     "for example https://news.example.org/")
         base_url = base_url if base_url.endswith("/") else base_url + "/"
+
+    language = data.get("language", "en")
+    if isinstance(language, str) and not _LANGUAGE.match(language):
+        problem("language", f"language {language!r} is not a language tag", "for example en or en-GB")
 
     timezone = data.get("timezone", "UTC")
     if isinstance(timezone, str):
@@ -146,11 +156,11 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
     feeds, related, tags = sections["feeds"], sections["related"], sections["tags"]
     return SiteConfig(
         root=root,
-        title=data["title"],
+        title=_text(data["title"]),
         base_url=base_url,
-        description=data.get("description", ""),
-        language=data.get("language", "en"),
-        author=data.get("author", ""),
+        description=_text(data.get("description", "")),
+        language=language,
+        author=_text(data.get("author", "")),
         timezone=timezone,
         content_dir=root / data.get("content_dir", "content/articles"),
         raw_dir=root / data.get("raw_dir", "content/raw"),
@@ -162,6 +172,11 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         tag_max_inferred=tags.get("max_inferred", 6),
         topics=topics,
     )
+
+
+def _text(value: str) -> str:
+    """Config text appears in every page and feed: no forbidden characters, single spaces."""
+    return " ".join(clean_text(value).split())
 
 
 def _topics(raw: Any, problem: Any) -> tuple[Topic, ...]:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .config import SiteConfig
-from .load import ID_NAMESPACE
 from .markup import absolutize_urls
-from .model import Article, OutputFile, Site
+from .model import ID_NAMESPACE, Article, OutputFile, Site
 from .render import render
 from .theme import Theme
 from .urls import absolute_url
@@ -69,9 +68,9 @@ def feed_item(article: Article, config: SiteConfig, build_date: datetime) -> Fee
     )
 
 
-def make_feed(articles: tuple[Article, ...], config: SiteConfig, build_date: datetime, *,
-              prefix: str, title: str, description: str) -> Feed:
-    items = tuple(feed_item(a, config, build_date) for a in articles[:config.feeds.items])
+def make_feed(articles: tuple[Article, ...], items_by_id: dict[str, FeedItem], config: SiteConfig,
+              build_date: datetime, *, prefix: str, title: str, description: str) -> Feed:
+    items = tuple(items_by_id[a.id] for a in articles[:config.feeds.items])
     return Feed(
         title=title,
         description=description,
@@ -86,14 +85,17 @@ def make_feed(articles: tuple[Article, ...], config: SiteConfig, build_date: dat
 
 
 def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
-    feeds = [("", make_feed(site.articles, config, site.build_date, prefix="", title=config.title,
-                            description=config.description or config.title))]
-    for group in site.tag_groups:
-        prefix = f"tags/{group.tag.slug}/"
-        feeds.append((prefix, make_feed(group.articles, config, site.build_date, prefix=prefix,
-                                        title=f"{config.title}: {group.tag.name}",
-                                        description=f"Articles about {group.tag.name}")))
-    for prefix, feed in feeds:
+    # Each article may sit in many feeds (site-wide and one per tag): prepare it once.
+    limit = config.feeds.items
+    fed = {a.id: a for articles in (site.articles, *(g.articles for g in site.tag_groups))
+           for a in articles[:limit]}
+    items_by_id = {article_id: feed_item(article, config, site.build_date) for article_id, article in fed.items()}
+    feeds = [("", site.articles, config.title, config.description or config.title)]
+    feeds += [(f"tags/{g.tag.slug}/", g.articles, f"{config.title}: {g.tag.name}", f"Articles about {g.tag.name}")
+              for g in site.tag_groups]
+    for prefix, articles, title, description in feeds:
+        feed = make_feed(articles, items_by_id, config, site.build_date, prefix=prefix, title=title,
+                         description=description)
         origin = f"feed {prefix or '/'}"
         yield render(theme, "feeds/rss.xml", prefix + "rss.xml", origin, feed=feed)
         yield render(theme, "feeds/atom.xml", prefix + "atom.xml", origin, feed=feed)

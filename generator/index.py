@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
 from .config import SiteConfig
-from .errors import DigestError, Problem
+from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup
 from .related import related_links
+from .taxonomy import normalize_key
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -23,7 +25,7 @@ def newest_first(article: Article) -> tuple:
 
 def index_site(articles: list[Article], config: SiteConfig) -> Site:
     _check_unique(articles)
-    ordered = tuple(sorted(articles, key=newest_first))
+    ordered = tuple(sorted(_one_spelling_per_tag(articles), key=newest_first))
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
         for tag in article.tags:
@@ -57,7 +59,7 @@ def build_date(articles: tuple[Article, ...]) -> datetime:
 
 
 def _check_unique(articles: list[Article]) -> None:
-    """Two articles at one URL, with one id, or two tag names on one tag page are errors."""
+    """Two articles at one URL or with one id are errors naming both files."""
     problems: list[Problem] = []
     for attribute, what in (("slug", "URL articles/{}/"), ("id", "id {}")):
         owners: dict[str, Article] = {}
@@ -66,21 +68,47 @@ def _check_unique(articles: list[Article]) -> None:
             if key in owners:
                 first = owners[key]
                 problems.append(Problem(
-                    f"{what.format(key)} is claimed by both {first.source_path} and {article.source_path}",
+                    f"{what.format(key)} is claimed by both {display_path(first.source_path)} and "
+                    f"{display_path(article.source_path)}",
                     article.source_path, None,
                     f"give one of them a different {'slug' if attribute == 'slug' else 'id'} in its front matter"))
             else:
                 owners[key] = article
-    tag_names: dict[str, dict[str, Article]] = defaultdict(dict)
-    for article in sorted(articles, key=lambda a: str(a.source_path)):
-        for tag in article.tags:
-            tag_names[tag.slug].setdefault(tag.name, article)
-    for slug, names in sorted(tag_names.items()):
-        if len(names) > 1:
-            (name_a, art_a), (name_b, art_b) = list(names.items())[:2]
-            problems.append(Problem(
-                f"tags {name_a!r} ({art_a.source_path}) and {name_b!r} ({art_b.source_path}) "
-                f"would share the page tags/{slug}/", art_b.source_path, None,
-                "rename one, or make one an alias of the other under topics in site.yaml"))
     if problems:
         raise DigestError(*problems)
+
+
+def _one_spelling_per_tag(articles: list[Article]) -> list[Article]:
+    """Give every tag one spelling site-wide, or fail when two different names share a slug.
+
+    Spellings that differ only in case or Unicode form ("climate change", "Climate Change")
+    are one topic: the most used spelling wins, ties going to the first in sorted order.
+    Names that differ otherwise ("C++" and "C") but slug alike are an error naming both.
+    """
+    by_path = sorted(articles, key=lambda a: str(a.source_path))
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    first_use: dict[tuple[str, str], Article] = {}
+    for article in by_path:
+        for tag in article.tags:
+            spellings[tag.slug][tag.name] += 1
+            first_use.setdefault((tag.slug, normalize_key(tag.name)), article)
+    problems = []
+    chosen: dict[str, str] = {}
+    for slug, names in sorted(spellings.items()):
+        keys = sorted({normalize_key(name) for name in names})
+        if len(keys) > 1:
+            (key_a, key_b) = keys[:2]
+            art_a, art_b = first_use[(slug, key_a)], first_use[(slug, key_b)]
+            name_a = next(n for n in sorted(names) if normalize_key(n) == key_a)
+            name_b = next(n for n in sorted(names) if normalize_key(n) == key_b)
+            problems.append(Problem(
+                f"tags {name_a!r} ({display_path(art_a.source_path)}) and {name_b!r} "
+                f"({display_path(art_b.source_path)}) would share the page tags/{slug}/", art_b.source_path, None,
+                "rename one, or make one an alias of the other under topics in site.yaml"))
+        chosen[slug] = min(names, key=lambda n: (-names[n], n))
+    if problems:
+        raise DigestError(*problems)
+    return [article if all(t.name == chosen[t.slug] for t in article.tags)
+            else dataclasses.replace(article, tags=tuple(dataclasses.replace(t, name=chosen[t.slug])
+                                                         for t in article.tags))
+            for article in articles]

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .config import SiteConfig
 from .errors import DigestError
 from .frontmatter import FrontMatter, split_front_matter
 from .markup import markdown_to_html
-from .model import Article
+from .model import ID_NAMESPACE, Article
 from .taxonomy import Vocabulary, make_tags, slugify
+from .text import clean_text
 
-# Fixed namespace so ids derived from a file stem are the same on every machine.
-ID_NAMESPACE = uuid.UUID("8a0b7c2e-5f0d-4d55-9a51-6c3c6bd3e1a4")
-# C0/C1 control characters other than tab and newline: invalid in XML, rejected in HTML.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TEXT_FIELDS = ("author", "source", "image_caption", "image_credit", "summary")
-
-
-def strip_control(text: str) -> str:
-    return _CONTROL.sub("", text)
+# Characters a URL may carry unescaped; anything else (quotes, spaces, <>) is percent-encoded.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+# Dates every feed format can express (RSS and Atom need four-digit years after UTC conversion).
+_EARLIEST, _LATEST = datetime(1000, 1, 2, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
 
 
 def read_text(path: Path) -> str:
@@ -58,7 +54,7 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Arti
     slug_source = _text(meta.get("slug"), "slug", path, front) or title
     slug = slugify(slug_source) or slugify(stem) or article_id
     texts = {key: _text(meta.get(key), key, path, front) or None for key in _TEXT_FIELDS}
-    body = strip_control(front.body)
+    body = clean_text(front.body)
     return Article(
         source_path=path,
         stem=stem,
@@ -83,7 +79,7 @@ def _text(value: Any, key: str, path: Path, front: FrontMatter) -> str:
         if key == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
             return ", ".join(v.strip() for v in value)
         raise DigestError.at(f"{key} must be text, not {type(value).__name__}", path, front.line_of(key))
-    return " ".join(strip_control(str(value)).split())
+    return " ".join(clean_text(str(value)).split())
 
 
 def _datetime(value: Any, key: str, path: Path, front: FrontMatter,
@@ -97,20 +93,27 @@ def _datetime(value: Any, key: str, path: Path, front: FrontMatter,
             raise DigestError.at(f"{key} {value!r} is not a date", path, front.line_of(key),
                                  "use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00") from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=config.zone)
-    if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=config.zone)
-    raise DigestError.at(f"{key} must be a date, not {type(value).__name__}", path, front.line_of(key))
+        moment = value if value.tzinfo else value.replace(tzinfo=config.zone)
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(0, 0), tzinfo=config.zone)
+    else:
+        raise DigestError.at(f"{key} must be a date, not {type(value).__name__}", path, front.line_of(key))
+    if not _EARLIEST <= moment <= _LATEST:
+        raise DigestError.at(f"{key} {moment.isoformat()} is out of range", path, front.line_of(key),
+                             "use a year from 1000 to 9999")
+    return moment.replace(microsecond=0)  # whole seconds: what feeds and <time> express
 
 
 def _url(value: Any, path: Path, front: FrontMatter) -> str | None:
+    """An absolute http(s) URL, percent-encoded where it holds characters a URL may not."""
     if value in (None, ""):
         return None
-    parts = urlsplit(str(value).strip())
-    if not isinstance(value, str) or parts.scheme not in ("http", "https") or not parts.netloc:
+    text = clean_text(str(value)).strip()
+    parts = urlsplit(text)
+    if not isinstance(value, str) or parts.scheme not in ("http", "https") or not parts.hostname:
         raise DigestError.at(f"source_url {value!r} is not an absolute http(s) URL", path,
                              front.line_of("source_url"))
-    return value.strip()
+    return quote(text, safe=_URL_SAFE)
 
 
 def _tags(value: Any, path: Path, front: FrontMatter) -> list[str]:
@@ -123,7 +126,7 @@ def _tags(value: Any, path: Path, front: FrontMatter) -> list[str]:
     names = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            raise DigestError.at(f"tag {item!r} must be text", path, front.line_of("tags"))
-        if str(item).strip():
-            names.append(strip_control(str(item)).strip())
+            raise DigestError.at(f"each tag must be text, not {type(item).__name__}", path, front.line_of("tags"))
+        if clean_text(str(item)).strip():
+            names.append(clean_text(str(item)).strip())
     return names

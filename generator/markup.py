@@ -7,6 +7,7 @@ or ``javascript:``/``data:`` URLs survive, whatever their casing or encoding.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -18,6 +19,8 @@ _OBSOLETE_TAGS = {"acronym", "big", "center", "strike", "tt"}
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS - _OBSOLETE_TAGS)
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _URL_ATTRIBUTES = {"href", "src", "cite"}
+# An <img> as the sanitizer serializes it: attribute values always double-quoted.
+_IMG = re.compile(r'<img((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*/?>')
 
 
 @lru_cache(maxsize=1)
@@ -25,9 +28,21 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
+def _clean(html: str, **options) -> str:
+    # No rel on links: on an <a> whose unsafe href was removed it would be invalid HTML, and
+    # with no target attribute allowed, noopener protects nothing.
+    cleaned = nh3.clean(html, tags=set(ALLOWED_TAGS), url_schemes=set(URL_SCHEMES), link_rel=None, **options)
+    return _IMG.sub(_with_alt, cleaned)
+
+
+def _with_alt(match: re.Match[str]) -> str:
+    """HTML requires alt on every image; an image without one is decorative (alt="")."""
+    attributes = match.group(1)
+    return match.group(0) if re.search(r'\salt="', attributes) else f'<img{attributes} alt="">'
+
+
 def sanitize_html(html: str) -> str:
-    return nh3.clean(html, tags=set(ALLOWED_TAGS), url_schemes=set(URL_SCHEMES),
-                     link_rel="noopener noreferrer")
+    return _clean(html)
 
 
 def markdown_to_html(text: str) -> str:
@@ -47,5 +62,4 @@ def absolutize_urls(html: str, base_url: str) -> str:
             return urljoin(base_url, value)
         return value
 
-    return nh3.clean(html, tags=set(ALLOWED_TAGS), url_schemes=set(URL_SCHEMES),
-                     link_rel="noopener noreferrer", attribute_filter=absolute)
+    return _clean(html, attribute_filter=absolute)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem
+
+# Fixed namespace so ids derived from a file stem or text are the same on every machine.
+ID_NAMESPACE = uuid.UUID("8a0b7c2e-5f0d-4d55-9a51-6c3c6bd3e1a4")
 
 
 @dataclass(frozen=True, order=True)
@@ -71,7 +76,7 @@ class Site:
 
     articles: tuple[Article, ...]
     tag_groups: tuple[TagGroup, ...]
-    related: dict[str, tuple[RelatedLink, ...]]  # article id -> links, best first
+    related: Mapping[str, tuple[RelatedLink, ...]]  # article id -> links, best first (read-only)
     build_date: datetime
     warnings: tuple[Problem, ...] = field(default=())
 

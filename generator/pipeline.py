@@ -15,12 +15,14 @@ from .config import SiteConfig
 from .errors import DigestError, Problem
 from .feeds import feed_files
 from .index import index_site
-from .load import ID_NAMESPACE, find_articles, load_article
+from .load import find_articles, load_article
+from .model import ID_NAMESPACE
 from .pages import html_pages
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .theme import load_theme, static_files
-from .write import check_output_dir, publish, write_text_atomically
+from .text import clean_text
+from .write import MARKER, check_output_dir, publish, write_text_atomically
 
 Warn = Callable[[str], None]
 RAW_SUFFIXES = (".txt",)
@@ -38,9 +40,14 @@ class BuildReport:
 
 def build(config: SiteConfig, warn: Warn) -> BuildReport:
     """content/articles -> site/, published only if every step succeeds."""
-    check_output_dir(config.output_dir, (config.root, config.content_dir, config.raw_dir, config.theme_dir))
+    check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
+                                                      config.root / "templates", config.root / "static"))
     vocabulary = Vocabulary.from_topics(config.topics)
     articles = _load_all(find_articles(config.content_dir), config, vocabulary)
+    if not articles and (config.output_dir / MARKER).is_file():
+        # An emptied content folder (a failed mount, a bad sync) must not wipe a published site.
+        raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
+                             hint="add articles, or delete the output folder to publish an empty site")
     site = index_site(articles, config)
     for warning in site.warnings:
         warn(str(warning))
@@ -52,6 +59,9 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
         static_files(theme),
     )
     written = publish(files, config.output_dir)
+    if written.leftover:
+        warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
+                         written.leftover)))
     return BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes)
 
 
@@ -84,6 +94,8 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
     """Clean every raw file into ``out_dir/<stem>.md``; one bad file does not stop the others."""
     if not raw_dir.is_dir():
         raise DigestError.at("raw folder not found", raw_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DigestError.at("the output path exists and is not a folder", out_dir)
     vocabulary = Vocabulary.from_topics(config.topics)
     rules = cleaner.load_rules()
     recorded = _read_manifest(out_dir)
@@ -92,7 +104,7 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix in RAW_SUFFIXES):
         target = out_dir / f"{raw_stem(path)}.md"
         try:
-            text = cleaner.decode_raw(path.read_bytes(), path)
+            text = clean_text(cleaner.decode_raw(path.read_bytes(), path))
             article = cleaner.clean_text_dump(text, vocabulary=vocabulary, rules=rules,
                                               min_mentions=config.tag_min_mentions,
                                               max_inferred=config.tag_max_inferred)

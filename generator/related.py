@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from .model import Article, RelatedLink, Tag
 
@@ -22,7 +24,7 @@ def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
     return {slug: math.log(1 + total / count) for slug, count in counts.items()}
 
 
-def related_links(articles: tuple[Article, ...], top_k: int) -> dict[str, tuple[RelatedLink, ...]]:
+def related_links(articles: tuple[Article, ...], top_k: int) -> Mapping[str, tuple[RelatedLink, ...]]:
     """For each article id, up to ``top_k`` others sharing tags, best first.
 
     Ties go to the article closer in time, then to the slug, so the order never
@@ -50,7 +52,7 @@ def related_links(articles: tuple[Article, ...], top_k: int) -> dict[str, tuple[
                            RelatedLink(target, ordered, round(score, 6))))
         scored.sort(key=lambda item: item[:3])
         result[article.id] = tuple(item[3] for item in scored[:top_k])
-    return result
+    return MappingProxyType(result)
 
 
 def _days_apart(a: Article, b: Article) -> float:

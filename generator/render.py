@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from .config import SiteConfig
@@ -60,14 +61,31 @@ def page_meta(config: SiteConfig, *, kind: str, path: str, title: str, descripti
 
 
 def render(theme: Theme, template: str, out_path: str, origin: str, **context: Any) -> OutputFile:
-    """Render one template into one output file; template errors name the template."""
+    """Render one template into one output file.
+
+    Any failure inside a template (syntax, undefined names, a filter raising) becomes an
+    error naming the template file and line where it happened, and the page being built.
+    """
     try:
         text = theme.environment.get_template(template).render(**context)
-    except TemplateError as exc:
-        where = getattr(exc, "filename", None) or template
-        line = getattr(exc, "lineno", None)
-        raise DigestError.at(f"template error: {exc.message}", where, line) from None
+    except (DigestError, RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a theme can raise anything; report it, never a traceback
+        path, line = _template_location(exc, template)
+        message = exc.message if isinstance(exc, TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+        raise DigestError.at(f"template error while rendering {out_path}: {message}", path, line) from None
     return OutputFile(PurePosixPath(out_path), text.encode("utf-8"), origin)
+
+
+def _template_location(exc: Exception, template: str) -> tuple[str, int | None]:
+    """The template file and line where ``exc`` arose: syntax errors know it, others leave it
+    in the traceback, whose template frames Jinja maps back to template lines."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return exc.filename, exc.lineno
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return frame.filename, frame.lineno
+    return template, None
 
 
 def render_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta, origin: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -12,7 +13,8 @@ from .model import Tag
 
 _WORD = re.compile(r"\w+")
 _NON_SLUG = re.compile(r"[^\w]+")
-MAX_SLUG_LENGTH = 80
+MAX_SLUG_LENGTH = 80  # characters
+MAX_SLUG_BYTES = 200  # file systems allow 255 bytes per name; leave room for suffixes
 
 
 def normalize_key(text: str) -> str:
@@ -31,8 +33,10 @@ def slugify(text: str) -> str:
     Returns "" when nothing usable is left; callers decide what that means.
     """
     key = normalize_key(text).replace("_", "-")
-    slug = _NON_SLUG.sub("-", key).strip("-")
-    return slug[:MAX_SLUG_LENGTH].rstrip("-")
+    slug = _NON_SLUG.sub("-", key).strip("-")[:MAX_SLUG_LENGTH]
+    while len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        slug = slug[:-1]
+    return slug.rstrip("-")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def infer_tags(title: str, body: str, vocabulary: Vocabulary, *, min_mentions: i
 
 
 def make_tags(names: list[str] | tuple[str, ...], vocabulary: Vocabulary) -> tuple[Tag, ...]:
-    """Canonical, de-duplicated tags in the given order; names that slug to nothing are dropped.
+    """Canonical, de-duplicated tags in the given order.
 
     Two different names with one slug are both kept: the site index reports that collision.
     """
@@ -100,8 +104,13 @@ def make_tags(names: list[str] | tuple[str, ...], vocabulary: Vocabulary) -> tup
     tags = []
     for name in names:
         canonical = vocabulary.canonical_name(name)
-        slug = slugify(canonical)
-        if slug and normalize_key(canonical) not in seen:
-            seen.add(normalize_key(canonical))
-            tags.append(Tag(slug=slug, name=canonical))
+        key = normalize_key(canonical)
+        if key and key not in seen:
+            seen.add(key)
+            tags.append(Tag(slug=tag_slug(canonical), name=canonical))
     return tuple(tags)
+
+
+def tag_slug(name: str) -> str:
+    """A tag's page slug; a name with no letters or digits (an emoji) gets a stable hashed one."""
+    return slugify(name) or "tag-" + hashlib.sha256(normalize_key(name).encode("utf-8")).hexdigest()[:10]

@@ -38,12 +38,12 @@ def iso_date(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def rfc822(value: datetime) -> str:
-    return format_datetime(value.astimezone(timezone.utc), usegmt=True)
+def rfc822(value: datetime | None) -> str:
+    return format_datetime(value.astimezone(timezone.utc), usegmt=True) if value else ""
 
 
-def rfc3339(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def rfc3339(value: datetime | None) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
 def load_theme(config: SiteConfig) -> Theme:

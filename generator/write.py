@@ -2,11 +2,16 @@
 
 A build is written into a fresh temporary folder next to the output folder and
 swapped into place only when every file was written, so a failed build leaves
-the previous site exactly as it was.
+the previous site exactly as it was. The output folder is replaced whole, so
+digest only ever replaces a folder that a digest build made (it carries a
+marker file) or an empty one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import itertools
 import os
 import shutil
 import tempfile
@@ -18,12 +23,15 @@ from .errors import DigestError
 from .model import OutputFile
 
 TEMP_PREFIX = ".digest-tmp-"
+MARKER = PurePosixPath(".digest-build")
+MARKER_TEXT = b"This folder is built by digest and replaced whole by every build.\n"
 
 
 @dataclass(frozen=True)
 class PublishReport:
     files: int
     bytes: int
+    leftover: Path | None = None  # the previous site, when it could not be removed
 
 
 def safe_relative_path(path: PurePosixPath, origin: str) -> PurePosixPath:
@@ -35,70 +43,106 @@ def safe_relative_path(path: PurePosixPath, origin: str) -> PurePosixPath:
     return path
 
 
-def check_output_dir(output_dir: Path, protected: Iterable[Path]) -> None:
-    """The output folder is replaced whole, so it must not hold the project's own files."""
+def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output folder whose replacement would destroy anything but an earlier build.
+
+    It must not be or contain the project folder, must not overlap any input folder,
+    and if it exists it must be empty or carry the marker of an earlier digest build.
+    """
     out = output_dir.resolve()
-    for keep in protected:
-        keep = keep.resolve()
-        if out == keep or out in keep.parents:
-            raise DigestError.at(f"output folder {output_dir} would contain {keep}", output_dir,
-                                 hint="set output_dir in site.yaml to a folder of its own, e.g. site")
-    if out == Path(out.anchor) or (out / "site.yaml").exists():
-        raise DigestError.at(f"refusing to use {output_dir} as the output folder", output_dir,
-                             hint="it looks like a project folder, not a built site")
+    root = project_root.resolve()
+    hint = "set output_dir in site.yaml (or --output) to a folder of its own, e.g. site"
+    if out == root or out in root.parents:
+        raise DigestError.at("the output folder would contain the project itself", output_dir, hint=hint)
+    for folder in inputs:
+        folder = folder.resolve()
+        if out == folder or out in folder.parents or folder in out.parents:
+            raise DigestError.at(f"the output folder overlaps the input folder {folder}", output_dir, hint=hint)
+    if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
+        raise DigestError.at("the output path exists and is not a plain folder", output_dir, hint=hint)
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).is_file():
+        raise DigestError.at(
+            "refusing to replace a folder that digest did not build", output_dir,
+            hint=f"it has no {MARKER} marker; empty it, or choose another output folder")
 
 
 def publish(files: Iterable[OutputFile], output_dir: Path) -> PublishReport:
     """Write every file into a temporary folder, then swap it in for ``output_dir``."""
     parent = output_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
     try:
-        report = _write_all(files, staging)
-        _swap(staging, output_dir)
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+    except OSError as exc:
+        raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
+    try:
+        count, size = _write_all(files, staging)
+        leftover = _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return report
+    return PublishReport(count, size, leftover)
 
 
-def _write_all(files: Iterable[OutputFile], staging: Path) -> PublishReport:
+def _write_all(files: Iterable[OutputFile], staging: Path) -> tuple[int, int]:
     origins: dict[PurePosixPath, str] = {}
     count = size = 0
-    for file in files:
+    for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
         path = safe_relative_path(file.path, file.origin)
         if path in origins:
             raise DigestError.at(f"{file.origin} and {origins[path]} both produce {path}", file.origin)
         origins[path] = file.origin
         target = staging.joinpath(*path.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "xb") as handle:  # "x": never follow or overwrite anything already there
-            handle.write(file.content)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "xb") as handle:  # "x": never follow or overwrite anything already there
+                handle.write(file.content)
+        except OSError as exc:
+            raise DigestError.at(f"cannot write {path}: {exc.strerror}", file.origin) from None
         count += 1
         size += len(file.content)
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is world-readable
-    return PublishReport(count, size)
+    return count, size
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
-    if not output_dir.exists() and not output_dir.is_symlink():
+def _swap(staging: Path, output_dir: Path) -> Path | None:
+    """Put ``staging`` where ``output_dir`` is; return the old site if it could not be deleted."""
+    if not output_dir.exists():
         os.rename(staging, output_dir)
-        return
-    if output_dir.is_symlink() or not output_dir.is_dir():
-        raise DigestError.at("output path exists and is not a folder", output_dir)
-    retired = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=output_dir.parent))
-    retired.rmdir()
-    os.rename(output_dir, retired)
-    try:
-        os.rename(staging, output_dir)
-    except BaseException:
-        os.rename(retired, output_dir)
-        raise
+        return None
+    if _exchange(staging, output_dir):  # one atomic step: readers never see a missing site
+        retired = staging
+    else:
+        retired = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=output_dir.parent))
+        retired.rmdir()
+        os.rename(output_dir, retired)
+        try:
+            os.rename(staging, output_dir)
+        except BaseException:
+            os.rename(retired, output_dir)
+            raise
     shutil.rmtree(retired, ignore_errors=True)
+    return retired if retired.exists() else None
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
 
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Replace one file so readers see the old or the new bytes, never half a file."""
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DigestError.at("not a folder", path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:

@@ -28,6 +28,9 @@ _Loader.add_implicit_resolver(
     _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
+MAX_DEPTH = 32  # front matter and site.yaml need a handful of levels
+
+
 class YamlProblem(Exception):
     """A YAML document that cannot be used; ``line`` is 1-based within the text."""
 
@@ -69,6 +72,19 @@ def _check_nodes(root: yaml.Node, offset: int) -> None:
             stack.extend(node.value)
 
 
+def _check_depth(text: str, offset: int) -> None:
+    """Refuse deep nesting before composing: the composer recurses and can exhaust the stack."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):  # event parsing is iterative
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(f"YAML nested more than {MAX_DEPTH} levels deep",
+                                  event.start_mark.line + 1 + offset)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
 def load_yaml(text: str, line_offset: int = 0) -> LoadedYaml:
     """Safe-load one YAML document; raise YamlProblem with a 1-based line on any failure.
 
@@ -78,6 +94,7 @@ def load_yaml(text: str, line_offset: int = 0) -> LoadedYaml:
     loader = _Loader(text)
     try:
         try:
+            _check_depth(text, line_offset)
             node = loader.get_single_node()
             if node is None:
                 return LoadedYaml(None, {})

@@ -20,14 +20,18 @@ GOLDEN = ROOT / "tests" / "golden" / "seeds"
 
 def build_seed_site(work: Path) -> tuple[Path, Path]:
     """Ingest content/raw and build it with the project's site.yaml into ``work``."""
-    os.environ.pop("SOURCE_DATE_EPOCH", None)
     articles, site = work / "articles", work / "site"
     config = str(ROOT / "site.yaml")
     quiet = ["--config", config, "--quiet"]
-    if main([*quiet, "ingest", str(ROOT / "content" / "raw"), "--out", str(articles)]) != 0:
-        raise RuntimeError("ingest of the seeds failed")
-    if main([*quiet, "build", "--content", str(articles), "--output", str(site)]) != 0:
-        raise RuntimeError("build of the seeds failed")
+    epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the goldens date from their content
+    try:
+        if main([*quiet, "ingest", str(ROOT / "content" / "raw"), "--out", str(articles)]) != 0:
+            raise RuntimeError("ingest of the seeds failed")
+        if main([*quiet, "build", "--content", str(articles), "--output", str(site)]) != 0:
+            raise RuntimeError("build of the seeds failed")
+    finally:
+        if epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
     return articles, site
 
 

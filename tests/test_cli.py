@@ -96,3 +96,86 @@ def test_common_options_work_after_the_command(make_site, capsys):
     assert capsys.readouterr().out == ""
     assert main(["--quiet", "build", "--config", str(config)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_every_invalid_article_prints_its_exact_error_line_at_once(make_site, capsys):
+    from generator.errors import display_path
+    from tests.test_load import EXPECTED_ERRORS, INVALID
+
+    config = make_site(content_dir=str(INVALID))
+    assert run(config, "build") == 1
+    expected = [f"error: {display_path(INVALID / name)}:{line}: {message}"
+                for name, (line, message) in sorted(EXPECTED_ERRORS.items())]
+    assert capsys.readouterr().err.splitlines() == expected
+    assert not (config.parent / "site").exists()
+
+
+def test_a_template_failing_mid_build_keeps_the_old_site(make_site, capsys):
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    before = site_tree(config.parent / "site")
+    (config.parent / "templates").mkdir()
+    (config.parent / "templates" / "tag.html").write_text("{{ 1 / 0 }}\n")  # rendered after index and articles
+    capsys.readouterr()
+    assert run(config, "build") == 1
+    assert capsys.readouterr().err == (f"error: {config.parent / 'templates' / 'tag.html'}:1: template error while "
+                                       "rendering tags/council/index.html: ZeroDivisionError: division by zero\n")
+    assert site_tree(config.parent / "site") == before
+    assert sorted(p.name for p in config.parent.iterdir()) == ["content", "site", "site.yaml", "templates"]
+
+
+def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_site, monkeypatch, capsys):
+    import signal
+
+    import generator.pipeline as pipeline
+
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    before = site_tree(config.parent / "site")
+    real_pages = pipeline.html_pages
+
+    def pages_then_sigterm(*args):
+        for number, page in enumerate(real_pages(*args)):
+            if number == 2:
+                os.kill(os.getpid(), signal.SIGTERM)
+            yield page
+
+    monkeypatch.setattr(pipeline, "html_pages", pages_then_sigterm)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        assert run(config, "build") == 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert "interrupted; the previous site is unchanged" in capsys.readouterr().err
+    assert site_tree(config.parent / "site") == before
+    assert sorted(p.name for p in config.parent.iterdir()) == ["content", "site", "site.yaml"]
+
+
+def test_an_emptied_content_folder_does_not_wipe_the_site(make_site, capsys):
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    before = site_tree(config.parent / "site")
+    for article in (config.parent / "content" / "articles").iterdir():
+        article.unlink()
+    capsys.readouterr()
+    assert run(config, "build") == 1
+    assert capsys.readouterr().err == (
+        f"error: {config.parent / 'content' / 'articles'}: no articles to build; the published site is kept "
+        "(add articles, or delete the output folder to publish an empty site)\n")
+    assert site_tree(config.parent / "site") == before
+
+
+def test_a_new_site_without_articles_builds(make_site):
+    config = make_site({})
+    assert run(config, "--quiet", "build") == 0
+    assert (config.parent / "site" / "index.html").is_file()
+
+
+def test_refuses_to_build_over_a_foreign_folder(make_site, capsys):
+    config = make_site(GOOD)
+    victim = config.parent / "notes"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine")
+    assert run(config, "build", "--output", str(victim)) == 1
+    assert "refusing to replace a folder that digest did not build" in capsys.readouterr().err
+    assert (victim / "keep.txt").read_text() == "mine"

@@ -29,7 +29,8 @@ def test_every_problem_is_reported_at_once(tmp_path):
         "site.yaml:3: unknown key 'colour' (known keys: author, base_url, content_dir, description, feeds, "
         "language, output_dir, raw_dir, related, tags, theme, timezone, title, topics)",
         "site.yaml:4: feeds.items must be int",
-        "site.yaml:2: base_url 'ftp://x.org/' is not an absolute http(s) URL (for example https://news.example.org/)",
+        "site.yaml:2: base_url 'ftp://x.org/' is not an absolute http(s) URL without query or fragment "
+        "(for example https://news.example.org/)",
         "site.yaml:6: unknown timezone 'Mars/Olympus' (use an IANA name such as UTC)",
     ]
 
@@ -52,3 +53,21 @@ def test_missing_file_and_bad_yaml(tmp_path):
 def test_topics_are_parsed(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\ntopics:\n  Crocus: [Crocus City Hall]\n  Moscow:\n"))
     assert [(t.name, t.aliases) for t in config.topics] == [("Crocus", ("Crocus City Hall",)), ("Moscow", ())]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("base_url: https://x.org/news?x=1", "base_url 'https://x.org/news?x=1' is not an absolute http(s) URL"),
+    ("base_url: https://x.org/a b/", "base_url 'https://x.org/a b/' is not an absolute http(s) URL"),
+    ("base_url: https://x.org/#top", "base_url 'https://x.org/#top' is not an absolute http(s) URL"),
+    ("language: not a lang", "language 'not a lang' is not a language tag (for example en or en-GB)"),
+])
+def test_values_that_would_break_every_page_are_refused(tmp_path, line, message):
+    text = "title: T\n" + line + "\n" + ("" if line.startswith("base_url") else "base_url: https://x.org/\n")
+    with pytest.raises(DigestError) as caught:
+        load_config(write(tmp_path, text))
+    assert message in str(caught.value)
+
+
+def test_config_text_loses_forbidden_characters(tmp_path):
+    config = load_config(write(tmp_path, 'title: "Bell\\a  and \\uFFFF Digest"\nbase_url: https://x.org/\nlanguage: en-GB\n'))
+    assert config.title == "Bell and Digest" and config.language == "en-GB"

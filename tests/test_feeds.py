@@ -8,7 +8,7 @@ import pytest
 
 from generator.config import load_config
 from generator.feeds import guid
-from generator.load import ID_NAMESPACE
+from generator.model import ID_NAMESPACE
 from generator.pipeline import build
 from tests.conftest import article_text
 
@@ -95,6 +95,6 @@ def test_summary_only_and_item_limit(make_site):
     assert parse(config.output_dir / "rss.xml").entries[0].description == "Ships are back."
 
 
-def test_non_uuid_ids_still_give_urn_guids():
-    assert guid("hand-written-id") == guid("hand-written-id")
-    assert guid("hand-written-id").startswith("urn:uuid:")
+def test_ids_become_urn_guids():
+    assert guid("0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f") == "urn:uuid:0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f"
+    assert guid("hand-written-id") == uuid.uuid5(ID_NAMESPACE, "hand-written-id").urn

@@ -16,6 +16,9 @@ INVALID = Path(__file__).parent / "fixtures" / "invalid_articles"
 EXPECTED_ERRORS = {
     "bad_source_url.md": (3, "source_url 'javascript:alert(1)' is not an absolute http(s) URL"),
     "bad_yaml.md": (4, "bad front matter YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+    "date_out_of_range.md": (3, "date 0001-01-01T00:00:00+01:00 is out of range (use a year from 1000 to 9999)"),
+    "deeply_nested.md": (3, "bad front matter YAML: YAML nested more than 32 levels deep"),
+    "tag_not_text.md": (3, "each tag must be text, not list"),
     "duplicate_key.md": (4, "bad front matter YAML: duplicate key 'title' (first on line 2)"),
     "impossible_date.md": (3, "bad front matter YAML: invalid date '2024-02-30': day is out of range for month"),
     "missing_front_matter.md": (1, 'missing front matter (the file must start with a line "---", then YAML keys, then "---")'),
@@ -106,9 +109,22 @@ def test_bom_and_crlf_give_the_same_article(tmp_path, config):
     assert (clean.title, clean.body_html, clean.id) == (dirty.title, dirty.body_html, dirty.id)
 
 
-def test_control_characters_are_stripped(tmp_path, config):
-    article = load(write(tmp_path, "---\ntitle: \"Bell\\x07 title\"\n---\nText\x0b here\n"), config)
-    assert article.title == "Bell title" and "\x0b" not in article.body_html
+def test_characters_xml_and_html_forbid_are_stripped(tmp_path, config):
+    text = "---\ntitle: \"Bell\\x07 title \\uFFFE\"\ntags: [\"x\\uFFFF\"]\n---\nText\x0b here \uffff and \ufdd0 there\n"
+    article = load(write(tmp_path, text), config)
+    assert article.title == "Bell title" and [t.name for t in article.tags] == ["x"]
+    assert article.body_html == "<p>Text here  and  there</p>\n"
+
+
+def test_fractional_seconds_are_dropped(tmp_path, config):
+    article = load(write(tmp_path, "---\ntitle: T\ndate: 2024-03-30T14:05:00.123456+03:00\n---\nB\n"), config)
+    assert article.date.isoformat() == "2024-03-30T14:05:00+03:00"
+
+
+def test_source_url_is_percent_encoded(tmp_path, config):
+    text = '---\ntitle: T\nsource_url: "https://example.com/a b?x=\\"><script>"\n---\nB\n'
+    article = load(write(tmp_path, text), config)
+    assert article.source_url == "https://example.com/a%20b?x=%22%3E%3Cscript%3E"
 
 
 def test_slug_falls_back_when_title_has_no_letters(tmp_path, config):

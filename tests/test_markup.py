@@ -33,7 +33,7 @@ def test_the_checker_itself_sees_live_markup():
 def test_ordinary_markdown_survives():
     html = markdown_to_html("# Head\n\nSome **bold** and [a link](https://example.org/x).\n\n- one\n- two\n")
     assert "<h1>Head</h1>" in html and "<strong>bold</strong>" in html
-    assert '<a href="https://example.org/x" rel="noopener noreferrer">a link</a>' in html
+    assert '<a href="https://example.org/x">a link</a>' in html
     assert "<li>one</li>" in html
 
 
@@ -48,3 +48,10 @@ def test_absolutize_urls_for_feeds():
     assert 'href="https://news.example.org/articles/other/"' in out
     assert 'src="https://news.example.org/articles/one/pic.png"' in out
     assert 'href="https://x.org/"' in out and 'href="mailto:a@b.c"' in out
+
+
+def test_output_stays_valid_html_after_sanitizing():
+    html = markdown_to_html('<a href="javascript:x">y</a> <img src="a.png"> <img alt="kept" src="b.png"> ![md](c.png)')
+    assert "<a>y</a>" in html  # no rel left on a link without href
+    assert '<img src="a.png" alt="">' in html
+    assert '<img alt="kept" src="b.png">' in html and '<img src="c.png" alt="md">' in html

@@ -80,3 +80,11 @@ def test_missing_raw_folder(folders, tmp_path):
     config, _, out = folders
     with pytest.raises(DigestError, match="raw folder not found"):
         run(config, tmp_path / "nope", out)
+
+
+def test_output_path_that_is_a_file(folders, tmp_path):
+    config, raw, _ = folders
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(DigestError) as caught:
+        run(config, raw, tmp_path / "afile")
+    assert str(caught.value) == f"{tmp_path / 'afile'}: the output path exists and is not a folder"

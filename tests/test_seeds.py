@@ -53,12 +53,6 @@ def test_seeds_link_each_other_with_shared_tags(seed_site):
         assert "Crocus" in reason and "Putin" in reason
 
 
-def test_index_is_newest_first_with_the_undated_seed_last(seed_site):
-    _, site = seed_site
-    index = (site / "index.html").read_text()
-    assert index.index("Kremlin Says Putin Pained") < index.index("No Plans for Putin to Meet")
-
-
 def test_every_page_passes_the_nu_html_checker(seed_site):
     _, site = seed_site
     assert html_errors(site) == []

@@ -27,7 +27,7 @@ def test_slugify_examples():
 def test_slugs_never_leave_their_folder(text):
     slug = slugify(text)
     assert not {"/", "\\", "\x00", "."} & set(slug)
-    assert slug == slug.strip("-") and len(slug) <= 80
+    assert slug == slug.strip("-") and len(slug) <= 80 and len(slug.encode()) <= 200
     assert slugify(slug) == slug
 
 
@@ -50,5 +50,11 @@ def test_passing_mention_does_not_tag_but_title_does():
 
 
 def test_make_tags_canonicalises_and_deduplicates():
-    tags = make_tags(["port", "Harbour", "New Topic", "!!!"], VOCAB)
+    tags = make_tags(["port", "Harbour", "New Topic", "  "], VOCAB)
     assert [(t.name, t.slug) for t in tags] == [("Harbour", "harbour"), ("New Topic", "new-topic")]
+
+
+def test_tags_without_letters_get_stable_distinct_slugs():
+    fire, water = make_tags(["🔥"], VOCAB)[0], make_tags(["💧"], VOCAB)[0]
+    assert fire.name == "🔥" and fire.slug.startswith("tag-") and fire.slug != water.slug
+    assert make_tags(["🔥"], VOCAB)[0].slug == fire.slug and slugify(fire.slug) == fire.slug

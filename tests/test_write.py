@@ -4,8 +4,13 @@ import pytest
 
 from generator.errors import DigestError
 from generator.model import OutputFile
-from generator.write import check_output_dir, publish, safe_relative_path, write_text_atomically
-from tests.conftest import site_tree
+from generator.write import MARKER, check_output_dir, publish, safe_relative_path, write_text_atomically
+from tests.conftest import site_tree as full_tree
+
+
+def site_tree(folder: Path) -> dict[str, bytes]:
+    """The built files, without the marker every build carries."""
+    return {name: data for name, data in full_tree(folder).items() if name != str(MARKER)}
 
 
 def out(path: str, text: str = "x", origin: str = "test") -> OutputFile:
@@ -17,7 +22,22 @@ def test_publish_replaces_the_whole_folder(tmp_path):
     publish([out("index.html", "one"), out("old/page.html")], site)
     publish([out("index.html", "two"), out("a/b/index.html", "deep")], site)
     assert site_tree(site) == {"index.html": b"two", "a/b/index.html": b"deep"}
+    assert (site / MARKER).is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folders left
+
+
+def test_interrupted_publish_leaves_the_previous_site_and_no_temporary_folder(tmp_path):
+    site = tmp_path / "site"
+    publish([out("index.html", "good")], site)
+
+    def files():
+        yield out("index.html", "new")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(files(), site)
+    assert site_tree(site) == {"index.html": b"good"}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 def test_failed_publish_leaves_the_previous_site_intact(tmp_path):
@@ -47,15 +67,57 @@ def test_two_files_at_one_path_is_an_error_naming_both(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
-def test_output_folder_must_not_hold_the_project(tmp_path):
-    (tmp_path / "content").mkdir()
-    with pytest.raises(DigestError, match="would contain"):
-        check_output_dir(tmp_path, [tmp_path / "content"])
-    (tmp_path / "proj").mkdir()
-    (tmp_path / "proj" / "site.yaml").write_text("title: x")
-    with pytest.raises(DigestError, match="looks like a project folder"):
-        check_output_dir(tmp_path / "proj", [])
-    check_output_dir(tmp_path / "site", [tmp_path / "content"])
+HINT = " (set output_dir in site.yaml (or --output) to a folder of its own, e.g. site)"
+
+
+@pytest.fixture
+def project(tmp_path):
+    for folder in ("content", "theme"):
+        (tmp_path / folder).mkdir()
+    return tmp_path, [tmp_path / "content", tmp_path / "theme"]
+
+
+@pytest.mark.parametrize("output, message", [
+    (".", "the output folder would contain the project itself"),
+    ("..", "the output folder would contain the project itself"),
+    ("content", "the output folder overlaps the input folder {root}/content"),
+    ("content/site", "the output folder overlaps the input folder {root}/content"),
+])
+def test_output_folder_must_not_overlap_the_project(project, output, message):
+    root, inputs = project
+    with pytest.raises(DigestError) as caught:
+        check_output_dir(root / output, root, inputs)
+    assert caught.value.problems[0].message + (caught.value.problems[0].hint and f" ({caught.value.problems[0].hint})") \
+        == message.format(root=root.resolve()) + HINT
+
+
+def test_a_folder_digest_did_not_build_is_never_replaced(project):
+    root, inputs = project
+    victim = root / "thesis"
+    victim.mkdir()
+    (victim / "chapter1.txt").write_text("years of work")
+    with pytest.raises(DigestError) as caught:
+        check_output_dir(victim, root, inputs)
+    assert str(caught.value) == (f"{victim}: refusing to replace a folder that digest did not build "
+                                 f"(it has no {MARKER} marker; empty it, or choose another output folder)")
+    assert (victim / "chapter1.txt").read_text() == "years of work"
+
+
+def test_empty_missing_or_earlier_build_folders_are_fine(project):
+    root, inputs = project
+    check_output_dir(root / "site", root, inputs)  # missing
+    (root / "site").mkdir()
+    check_output_dir(root / "site", root, inputs)  # empty
+    publish([out("index.html")], root / "site")
+    check_output_dir(root / "site", root, inputs)  # an earlier build
+
+
+def test_write_errors_name_the_file_and_its_origin(tmp_path):
+    (tmp_path / "site").mkdir()
+    with pytest.raises(DigestError) as caught:
+        publish([out("a", origin="one.md"), out("a/b", origin="two.md")], tmp_path / "site")
+    assert str(caught.value) == "two.md: cannot write a/b: File exists"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 def test_write_text_atomically_replaces_and_leaves_no_temp(tmp_path):

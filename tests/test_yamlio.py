@@ -19,6 +19,7 @@ def test_key_lines_with_offset():
 @pytest.mark.parametrize("text, message, line", [
     ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' (first on line 1)", 3),
     ("x: &big [1, 2]\ny: *big\n", "YAML aliases (*name) are not allowed", 1),
+    ("title: " + "[" * 30000 + "]" * 30000 + "\n", "YAML nested more than 32 levels deep", 1),
     ("when: 2023-02-29\n", "invalid date '2023-02-29': day is out of range for month", 1),
     ("!!python/object/apply:os.system [ls]\n",
      "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Mapping
 
-import yaml
 
+from ..yamlio import YamlProblem, load_yaml
 from ..errors import DigestError
 
 RULES_FILE = "rules.yaml"
@@ -175,8 +175,10 @@ def load_rules() -> Rules:
     """The packaged rules; a malformed file is a DigestError naming it."""
     source = resources.files(__package__).joinpath(RULES_FILE)
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = load_yaml(source.read_text(encoding="utf-8")).data
         return rules_from_mapping(data)
-    except (yaml.YAMLError, RulesError, AttributeError, TypeError, ValueError) as exc:
+    except YamlProblem as exc:
+        raise DigestError.at(f"bad cleaning rules: {exc.message}", str(source), exc.line) from None
+    except (RulesError, AttributeError, TypeError, ValueError) as exc:
         raise DigestError.at(f"bad cleaning rules: {exc}", str(source),
                              hint="fix the packaged rules.yaml") from None

@@ -1,0 +1,17 @@
+"""Text that may appear in any page or feed: no characters XML 1.0 or HTML forbid."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL and C1 controls, the noncharacters U+FDD0..U+FDEF
+# and U+xFFFE/U+xFFFF of every plane: each makes a feed ill-formed or a page invalid.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without forbidden characters (carriage returns go too: newlines are LF)."""
+    return _FORBIDDEN.sub("", text)
