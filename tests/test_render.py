@@ -1,0 +1,38 @@
+"""Pages and feeds stay well-formed whatever text an article carries."""
+
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import feedparser
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from generator.config import load_config
+from generator.feeds import feed_files
+from generator.index import index_site
+from generator.markup import markdown_to_html
+from generator.pages import html_pages
+from generator.text import clean_text
+from generator.theme import load_theme
+from tests.conftest import make_article
+from tests.live_markup import live_markup
+
+PAYLOADS = st.sampled_from(['"><script>alert(1)</script>', "]]>", "&amp; &", "<!--", "\u0000\u0007",
+                            "\ufffe", "javascript:alert(1)", "😀 Москва", "'\"<>"])
+TEXT = st.lists(st.one_of(PAYLOADS, st.text(max_size=20)), max_size=4).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=TEXT, author=TEXT, summary=TEXT, tag=TEXT, body=TEXT)
+def test_any_text_gives_well_formed_feeds_and_safe_pages(make_site, title, author, summary, tag, body):
+    config = load_config(make_site())
+    theme = load_theme(config)
+    clean = lambda s: " ".join(clean_text(s).split())  # what the loader does to every field
+    article = replace(make_article("story", tags=(clean(tag) or "x",)), title=clean(title) or "t",
+                      author=clean(author) or None, summary=clean(summary) or None,
+                      body_html=markdown_to_html(clean_text(body)))
+    site = index_site([article], config)
+    for feed in feed_files(site, config, theme):
+        ET.fromstring(feed.content)
+        assert feedparser.parse(feed.content).bozo == 0
+    for page in html_pages(site, config, theme):
+        assert live_markup(page.content.decode(), whole_page=True) == [], page.path

@@ -1,0 +1,17 @@
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
+
+from hypothesis import given, strategies as st
+
+from generator.text import clean_text
+
+
+@given(st.text())
+def test_cleaned_text_is_always_legal_xml_content(text):
+    cleaned = clean_text(text)
+    assert ET.fromstring(f"<t>{escape(cleaned)}</t>").text in (cleaned or None, None)
+
+
+def test_ordinary_text_is_untouched():
+    text = "Crocus City Hall — 144 killed; «Кремль» 😀\tend\nnext"
+    assert clean_text(text) == text
