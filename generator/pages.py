@@ -21,7 +21,7 @@ def html_pages(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputF
     yield render_page(theme, config, "index.html",
                       page_meta(config, kind="index", path="", title=config.title),
                       "index", articles=site.articles)
-    for position, article in enumerate(site.articles):
+    for position in range(len(site.articles)):
         yield article_page(site, config, theme, position)
     yield render_page(theme, config, "tags.html",
                       page_meta(config, kind="tags", path="tags/", title="Topics"),

@@ -20,8 +20,8 @@ from .model import ID_NAMESPACE
 from .pages import html_pages
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .theme import load_theme, static_files
 from .text import clean_text
+from .theme import load_theme, static_files
 from .write import MARKER, check_output_dir, publish, write_text_atomically
 
 Warn = Callable[[str], None]

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from generator.ingest import load_rules
-from generator.ingest.blocks import split_blocks
-from generator.ingest.classify import BAD, GOOD, NEARGOOD, SHORT, Label, classify, smooth
-from generator.ingest.features import page_features
-from generator.ingest.metadata import block_roles
-from generator.ingest.region import main_region, segments
+from generator.ingest.classify import BAD, GOOD, NEARGOOD, SHORT, Label, smooth
+from generator.ingest.region import segments
+from tests.ingest_passes import run_passes
 
 PROSE = [
     "The harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs.",
@@ -19,14 +16,9 @@ PROSE = [
 
 
 def run(lines: list[str]):
-    rules = load_rules()
-    _, blocks = split_blocks("\n".join(lines), rules)
-    feats = page_features(blocks, rules)
-    roles = block_roles(blocks, rules)
-    first, labels = classify(feats, roles, rules)
-    region = main_region(first, labels, feats, roles, rules)
-    kept = [blocks[i].text for i in region.kept] if region else []
-    return first, labels, kept
+    passes = run_passes(lines)
+    kept = [passes.blocks[i].text for i in passes.region.kept] if passes.region else []
+    return passes.first, passes.labels, kept
 
 
 def test_first_pass_labels() -> None:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from generator.ingest import load_rules
-from generator.ingest.blocks import split_blocks
-from generator.ingest.classify import classify
-from generator.ingest.features import page_features
 from generator.ingest.images import image_text
-from generator.ingest.metadata import block_roles
-from generator.ingest.region import main_region
+from tests.ingest_passes import run_passes
 
 BODY = [
     "The harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs.",
@@ -18,14 +13,9 @@ BODY = [
 
 
 def image_of(lines: list[str]):
-    rules = load_rules()
-    _, blocks = split_blocks("\n".join(lines), rules)
-    feats = page_features(blocks, rules)
-    roles = block_roles(blocks, rules)
-    first, labels = classify(feats, roles, rules)
-    region = main_region(first, labels, feats, roles, rules)
-    image = image_text(blocks, feats, roles, region.start, region.kept, rules)
-    return image, [blocks[i].text for i in image.body]
+    p = run_passes(lines)
+    image = image_text(p.blocks, p.features, p.roles, p.region.start, p.region.kept, p.rules)
+    return image, [p.blocks[i].text for i in image.body]
 
 
 def test_short_credit_line_above_the_body() -> None:

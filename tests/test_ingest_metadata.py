@@ -6,8 +6,15 @@ import pytest
 
 from generator.ingest import load_rules
 from generator.ingest.blocks import Block, Header
-from generator.ingest.metadata import (block_roles, byline_author, is_credit_line, publisher,
-                                       source_url, split_caption_credit, tag_line_tags)
+from generator.ingest.metadata import (
+    block_roles,
+    byline_author,
+    is_credit_line,
+    publisher,
+    source_url,
+    split_caption_credit,
+    tag_line_tags,
+)
 
 
 def blocks(*texts: str) -> tuple[Block, ...]:

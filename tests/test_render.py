@@ -4,7 +4,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import feedparser
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.feeds import feed_files

@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.config import Topic
 from generator.taxonomy import Vocabulary, infer_tags, make_tags, normalize_key, slugify

@@ -1,7 +1,8 @@
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.text import clean_text
 

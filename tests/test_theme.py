@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
 from generator.config import load_config
-from generator.theme import human_date, load_theme, rfc3339, rfc822, static_files
+from generator.theme import human_date, load_theme, rfc822, rfc3339, static_files
 
 
 def test_autoescape_is_on_for_html_and_xml(make_site, tmp_path):

@@ -22,8 +22,7 @@ from .classify import GOOD, Label, classify
 from .dates import dateline_date, find_date, parse_header_date
 from .features import page_features
 from .images import image_text
-from .metadata import (block_roles, byline_author, heading_tags, is_tag_heading, publisher,
-                       source_url, tag_line_tags)
+from .metadata import block_roles, byline_author, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
 from .region import main_region
 from .rules import Rules, load_rules
 from .title import find_title

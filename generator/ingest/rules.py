@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Mapping
 
-
-from ..yamlio import YamlProblem, load_yaml
 from ..errors import DigestError
+from ..yamlio import YamlProblem, load_yaml
 
 RULES_FILE = "rules.yaml"
 
