@@ -130,9 +130,13 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
 
     base_url = data.get("base_url", "")
     if isinstance(base_url, str) and base_url:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
-                or re.search(r"[\s\"'<>\\^`{|}]", base_url):
+        try:
+            parts = urlsplit(base_url)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query \
+                and not parts.fragment and not re.search(r"[\s\"'<>\\^`{|}\[\]]", base_url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            valid = False
+        if not valid:
             problem("base_url", f"base_url {base_url!r} is not an absolute http(s) URL without query or fragment",
                     "for example https://news.example.org/")
         base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -162,10 +166,11 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         language=language,
         author=_text(data.get("author", "")),
         timezone=timezone,
-        content_dir=root / data.get("content_dir", "content/articles"),
-        raw_dir=root / data.get("raw_dir", "content/raw"),
-        output_dir=root / data.get("output_dir", "site"),
-        theme_dir=root / data.get("theme", "themes/default"),
+        # Resolved, so "site/x/.." is the folder it names, checked and replaced as such.
+        content_dir=(root / data.get("content_dir", "content/articles")).resolve(),
+        raw_dir=(root / data.get("raw_dir", "content/raw")).resolve(),
+        output_dir=(root / data.get("output_dir", "site")).resolve(),
+        theme_dir=(root / data.get("theme", "themes/default")).resolve(),
         feeds=FeedConfig(**feeds),
         related_top_k=related.get("top_k", 5),
         tag_min_mentions=tags.get("min_mentions", 2),

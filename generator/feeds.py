@@ -6,14 +6,13 @@ XML template); the theme's ``feeds/*.xml`` templates only lay them out.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from .config import SiteConfig
 from .markup import absolutize_urls
-from .model import ID_NAMESPACE, Article, OutputFile, Site
+from .model import Article, OutputFile, Site, guid
 from .render import render
 from .theme import Theme
 from .urls import absolute_url
@@ -43,13 +42,6 @@ class Feed:
     author: str
     updated: datetime
     items: tuple[FeedItem, ...]
-
-
-def guid(article_id: str) -> str:
-    try:
-        return uuid.UUID(article_id).urn
-    except ValueError:
-        return uuid.uuid5(ID_NAMESPACE, article_id).urn
 
 
 def feed_item(article: Article, config: SiteConfig, build_date: datetime) -> FeedItem:

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
-from .model import Article, Site, TagGroup
+from .model import Article, Site, TagGroup, guid
 from .related import related_links
 from .taxonomy import normalize_key
 
@@ -61,10 +61,12 @@ def build_date(articles: tuple[Article, ...]) -> datetime:
 def _check_unique(articles: list[Article]) -> None:
     """Two articles at one URL or with one id are errors naming both files."""
     problems: list[Problem] = []
-    for attribute, what in (("slug", "URL articles/{}/"), ("id", "id {}")):
+    # Ids are compared as feeds see them: "{1234...}" and "1234-..." are one UUID.
+    for attribute, what, key_of in (("slug", "URL articles/{}/", lambda a: a.slug),
+                                    ("id", "feed id {}", lambda a: guid(a.id))):
         owners: dict[str, Article] = {}
         for article in sorted(articles, key=lambda a: str(a.source_path)):
-            key = getattr(article, attribute)
+            key = key_of(article)
             if key in owners:
                 first = owners[key]
                 problems.append(Problem(

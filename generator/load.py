@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from .config import SiteConfig
 from .errors import DigestError
@@ -17,15 +17,18 @@ from .taxonomy import Vocabulary, make_tags, slugify
 from .text import clean_text
 
 _TEXT_FIELDS = ("author", "source", "image_caption", "image_credit", "summary")
-# Characters a URL may carry unescaped; anything else (quotes, spaces, <>) is percent-encoded.
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+# Characters a URL path, query or fragment may carry unescaped; the rest is percent-encoded.
+_URL_SAFE = "/?:@!$&'()*+,;=%~-._"
 # Dates every feed format can express (RSS and Atom need four-digit years after UTC conversion).
 _EARLIEST, _LATEST = datetime(1000, 1, 2, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
 
 
 def read_text(path: Path) -> str:
-    """A file's text; undecodable bytes are an error naming the byte offset."""
-    data = path.read_bytes()
+    """A file's text; unreadable files and undecodable bytes are errors naming the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DigestError.at(f"cannot read: {exc.strerror}", path) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -35,11 +38,16 @@ def read_text(path: Path) -> str:
 
 
 def find_articles(content_dir: Path) -> list[Path]:
-    """Every ``*.md`` directly in the content folder, in a stable order."""
+    """Every ``*.md`` (any case) directly in the content folder, in a stable order.
+
+    Hidden files are skipped; a broken link or unreadable file is kept, so loading it
+    reports it instead of the article silently vanishing from the site.
+    """
     if not content_dir.is_dir():
         raise DigestError.at("content folder not found", content_dir,
                              hint="run `digest ingest` first or set content_dir in site.yaml")
-    return sorted(p for p in content_dir.glob("*.md") if p.is_file())
+    return sorted(p for p in content_dir.iterdir()
+                  if p.suffix.lower() == ".md" and not p.name.startswith(".") and not p.is_dir())
 
 
 def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Article:
@@ -100,7 +108,7 @@ def _datetime(value: Any, key: str, path: Path, front: FrontMatter,
         raise DigestError.at(f"{key} must be a date, not {type(value).__name__}", path, front.line_of(key))
     if not _EARLIEST <= moment <= _LATEST:
         raise DigestError.at(f"{key} {moment.isoformat()} is out of range", path, front.line_of(key),
-                             "use a year from 1000 to 9999")
+                             "use a date from 1000-01-02 to 9999-12-30")
     return moment.replace(microsecond=0)  # whole seconds: what feeds and <time> express
 
 
@@ -109,11 +117,16 @@ def _url(value: Any, path: Path, front: FrontMatter) -> str | None:
     if value in (None, ""):
         return None
     text = clean_text(str(value)).strip()
-    parts = urlsplit(text)
-    if not isinstance(value, str) or parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(text)
+        valid = isinstance(value, str) and parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        valid = False
+    if not valid:
         raise DigestError.at(f"source_url {value!r} is not an absolute http(s) URL", path,
                              front.line_of("source_url"))
-    return quote(text, safe=_URL_SAFE)
+    return urlunsplit((parts.scheme, parts.netloc, quote(parts.path, safe=_URL_SAFE),
+                       quote(parts.query, safe=_URL_SAFE), quote(parts.fragment, safe=_URL_SAFE)))
 
 
 def _tags(value: Any, path: Path, front: FrontMatter) -> list[str]:

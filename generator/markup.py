@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+
+from .text import clean_text
 
 # Obsolete in HTML5 (the Nu checker rejects them); their text is kept, the tag goes.
 _OBSOLETE_TAGS = {"acronym", "big", "center", "strike", "tt"}
@@ -28,11 +30,26 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _clean(html: str, **options) -> str:
-    # No rel on links: on an <a> whose unsafe href was removed it would be invalid HTML, and
-    # with no target attribute allowed, noopener protects nothing.
-    cleaned = nh3.clean(html, tags=set(ALLOWED_TAGS), url_schemes=set(URL_SCHEMES), link_rel=None, **options)
-    return _IMG.sub(_with_alt, cleaned)
+def _clean(html: str, base_url: str | None = None) -> str:
+    """Sanitize; with ``base_url``, make link and image URLs absolute.
+
+    Character references in raw HTML (``&#x1;``) decode to characters XML forbids, so the
+    result is cleaned again. No rel on links: on an <a> whose unsafe href was removed it
+    would be invalid HTML, and with no target attribute allowed, noopener protects nothing.
+    """
+
+    def url_filter(tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in _URL_ATTRIBUTES:
+            return value
+        try:
+            urlsplit(value)  # a URL that cannot be parsed goes, in pages and feeds alike
+            return urljoin(base_url, value) if base_url else value
+        except ValueError:
+            return None
+
+    cleaned = nh3.clean(html, tags=set(ALLOWED_TAGS), url_schemes=set(URL_SCHEMES), link_rel=None,
+                        attribute_filter=url_filter)
+    return _IMG.sub(_with_alt, clean_text(cleaned))
 
 
 def _with_alt(match: re.Match[str]) -> str:
@@ -57,9 +74,4 @@ def absolutize_urls(html: str, base_url: str) -> str:
     would point nowhere.
     """
 
-    def absolute(tag: str, attribute: str, value: str) -> str:
-        if attribute in _URL_ATTRIBUTES:
-            return urljoin(base_url, value)
-        return value
-
-    return _clean(html, attribute_filter=absolute)
+    return _clean(html, base_url)

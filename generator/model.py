@@ -14,6 +14,14 @@ from .errors import Problem
 ID_NAMESPACE = uuid.UUID("8a0b7c2e-5f0d-4d55-9a51-6c3c6bd3e1a4")
 
 
+def guid(article_id: str) -> str:
+    """The ``urn:uuid:`` feeds use for an article id; ids that are no UUID are hashed to one."""
+    try:
+        return uuid.UUID(article_id).urn
+    except ValueError:
+        return uuid.uuid5(ID_NAMESPACE, article_id).urn
+
+
 @dataclass(frozen=True, order=True)
 class Tag:
     """A topic tag: its display name and the slug of its page (``tags/<slug>/``)."""

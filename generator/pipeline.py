@@ -115,14 +115,18 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
             warn(str(Problem(warning, path)))
         markdown = cleaner.to_markdown(article, article_id=_stable_id(text))
         digest = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
-        current = hashlib.sha256(target.read_bytes()).hexdigest() if target.exists() else None
+        current = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
         if current == digest:
             unchanged.append(target)
         elif current is not None and current != recorded.get(target.name) and not force:
             skipped.append(target)  # changed by hand since ingest wrote it
             continue
         else:
-            write_text_atomically(target, markdown)
+            try:
+                write_text_atomically(target, markdown)
+            except OSError as exc:
+                failed.append(Problem(f"cannot write: {exc.strerror}", target))
+                continue
             written.append(target)
         manifest[target.name] = digest
         if manifest != recorded:  # after each article, so a crash part-way keeps the record

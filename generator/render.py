@@ -68,8 +68,11 @@ def render(theme: Theme, template: str, out_path: str, origin: str, **context: A
     """
     try:
         text = theme.environment.get_template(template).render(**context)
-    except (DigestError, RecursionError, MemoryError):
+    except (DigestError, MemoryError):
         raise
+    except RecursionError:
+        raise DigestError.at(f"template error while rendering {out_path}: templates include or call "
+                             "themselves without end", template) from None
     except Exception as exc:  # noqa: BLE001 - a theme can raise anything; report it, never a traceback
         path, line = _template_location(exc, template)
         message = exc.message if isinstance(exc, TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"

@@ -179,3 +179,13 @@ def test_refuses_to_build_over_a_foreign_folder(make_site, capsys):
     assert run(config, "build", "--output", str(victim)) == 1
     assert "refusing to replace a folder that digest did not build" in capsys.readouterr().err
     assert (victim / "keep.txt").read_text() == "mine"
+
+
+def test_a_template_that_recurses_forever_is_a_clean_error(make_site, capsys):
+    config = make_site(GOOD)
+    (config.parent / "templates").mkdir()
+    (config.parent / "templates" / "tags.html").write_text('{% include "tags.html" %}\n')
+    assert run(config, "build") == 1
+    assert capsys.readouterr().err == (
+        "error: tags.html: template error while rendering tags/index.html: "
+        "templates include or call themselves without end\n")

@@ -59,6 +59,7 @@ def test_topics_are_parsed(tmp_path):
     ("base_url: https://x.org/news?x=1", "base_url 'https://x.org/news?x=1' is not an absolute http(s) URL"),
     ("base_url: https://x.org/a b/", "base_url 'https://x.org/a b/' is not an absolute http(s) URL"),
     ("base_url: https://x.org/#top", "base_url 'https://x.org/#top' is not an absolute http(s) URL"),
+    ("base_url: https://[x/", "base_url 'https://[x/' is not an absolute http(s) URL"),
     ("language: not a lang", "language 'not a lang' is not a language tag (for example en or en-GB)"),
 ])
 def test_values_that_would_break_every_page_are_refused(tmp_path, line, message):
@@ -71,3 +72,8 @@ def test_values_that_would_break_every_page_are_refused(tmp_path, line, message)
 def test_config_text_loses_forbidden_characters(tmp_path):
     config = load_config(write(tmp_path, 'title: "Bell\\a  and \\uFFFF Digest"\nbase_url: https://x.org/\nlanguage: en-GB\n'))
     assert config.title == "Bell and Digest" and config.language == "en-GB"
+
+
+def test_paths_are_resolved(tmp_path):
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\noutput_dir: site/x/..\n"))
+    assert config.output_dir == tmp_path.resolve() / "site"

@@ -7,8 +7,7 @@ import feedparser
 import pytest
 
 from generator.config import load_config
-from generator.feeds import guid
-from generator.model import ID_NAMESPACE
+from generator.model import ID_NAMESPACE, guid
 from generator.pipeline import build
 from tests.conftest import article_text
 

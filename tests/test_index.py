@@ -67,3 +67,12 @@ def test_build_date_comes_from_content_or_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
     with pytest.raises(DigestError, match="SOURCE_DATE_EPOCH='soon' is not a Unix timestamp"):
         build_date(articles)
+
+
+def test_ids_that_are_one_uuid_for_feeds_collide(config):
+    with pytest.raises(DigestError) as caught:
+        index_site([make_article("a", id="12345678-1234-5678-1234-567812345678"),
+                    make_article("b", id="{12345678123456781234567812345678}")], config)
+    assert str(caught.value) == (
+        "content/articles/b.md: feed id urn:uuid:12345678-1234-5678-1234-567812345678 is claimed by both "
+        "content/articles/a.md and content/articles/b.md (give one of them a different id in its front matter)")

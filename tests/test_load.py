@@ -6,7 +6,7 @@ import pytest
 
 from generator.config import load_config
 from generator.errors import DigestError
-from generator.load import load_article
+from generator.load import find_articles, load_article
 from generator.taxonomy import Vocabulary
 from tests.conftest import article_text
 
@@ -16,7 +16,7 @@ INVALID = Path(__file__).parent / "fixtures" / "invalid_articles"
 EXPECTED_ERRORS = {
     "bad_source_url.md": (3, "source_url 'javascript:alert(1)' is not an absolute http(s) URL"),
     "bad_yaml.md": (4, "bad front matter YAML: while parsing a flow sequence did not find expected ',' or ']'"),
-    "date_out_of_range.md": (3, "date 0001-01-01T00:00:00+01:00 is out of range (use a year from 1000 to 9999)"),
+    "date_out_of_range.md": (3, "date 0001-01-01T00:00:00+01:00 is out of range (use a date from 1000-01-02 to 9999-12-30)"),
     "deeply_nested.md": (3, "bad front matter YAML: YAML nested more than 32 levels deep"),
     "tag_not_text.md": (3, "each tag must be text, not list"),
     "duplicate_key.md": (4, "bad front matter YAML: duplicate key 'title' (first on line 2)"),
@@ -121,10 +121,31 @@ def test_fractional_seconds_are_dropped(tmp_path, config):
     assert article.date.isoformat() == "2024-03-30T14:05:00+03:00"
 
 
+def test_unparsable_source_url_is_an_error(tmp_path, config):
+    with pytest.raises(DigestError) as caught:
+        load(write(tmp_path, '---\ntitle: T\nsource_url: "http://[x"\n---\nB\n'), config)
+    assert str(caught.value) == f"{tmp_path / 'a.md'}:3: source_url 'http://[x' is not an absolute http(s) URL"
+
+
+def test_markdown_files_are_found_in_any_case_and_broken_links_reported(tmp_path, config):
+    (tmp_path / "a.md").write_text(article_text("A"))
+    (tmp_path / "B.MD").write_text(article_text("B"))
+    (tmp_path / ".hidden.md").write_text(article_text("H"))
+    (tmp_path / "dir.md").mkdir()
+    (tmp_path / "broken.md").symlink_to(tmp_path / "missing.md")
+    found = find_articles(tmp_path)
+    assert [p.name for p in found] == ["B.MD", "a.md", "broken.md"]
+    with pytest.raises(DigestError) as caught:
+        load(tmp_path / "broken.md", config)
+    assert str(caught.value) == f"{tmp_path / 'broken.md'}: cannot read: No such file or directory"
+
+
 def test_source_url_is_percent_encoded(tmp_path, config):
     text = '---\ntitle: T\nsource_url: "https://example.com/a b?x=\\"><script>"\n---\nB\n'
     article = load(write(tmp_path, text), config)
     assert article.source_url == "https://example.com/a%20b?x=%22%3E%3Cscript%3E"
+    bracket = load(write(tmp_path, '---\ntitle: T\nsource_url: "https://ex.org/a]b#c d"\n---\nB\n'), config)
+    assert bracket.source_url == "https://ex.org/a%5Db#c%20d"
 
 
 def test_slug_falls_back_when_title_has_no_letters(tmp_path, config):

@@ -55,3 +55,14 @@ def test_output_stays_valid_html_after_sanitizing():
     assert "<a>y</a>" in html  # no rel left on a link without href
     assert '<img src="a.png" alt="">' in html
     assert '<img alt="kept" src="b.png">' in html and '<img src="c.png" alt="md">' in html
+
+
+def test_character_references_cannot_smuggle_forbidden_characters():
+    html = markdown_to_html('<div>A &#x1; B &#x7f; C &#xFFFE; D &#xFDD0;</div>\n\nx <span title="&#x1;">t</span>')
+    assert html == '<div>A  B  C  D </div>\n<p>x <span title="">t</span></p>\n'
+
+
+def test_unparsable_urls_are_dropped_in_pages_and_feeds_alike():
+    page = markdown_to_html('<img src="//[x"> <a href="http://[y">z</a>')
+    assert page == '<p><img alt=""> <a>z</a></p>\n'
+    assert absolutize_urls(page, "https://x.org/a/") == page

@@ -88,3 +88,11 @@ def test_output_path_that_is_a_file(folders, tmp_path):
     with pytest.raises(DigestError) as caught:
         run(config, raw, tmp_path / "afile")
     assert str(caught.value) == f"{tmp_path / 'afile'}: the output path exists and is not a folder"
+
+
+def test_an_unwritable_target_fails_alone(folders):
+    config, raw, out = folders
+    (out / "northfield_ledger.md").mkdir(parents=True)
+    report, _ = run(config, raw, out)
+    assert [str(p) for p in report.failed] == [f"{out / 'northfield_ledger.md'}: cannot write: Is a directory"]
+    assert [p.name for p in report.written] == ["riverside_courier.md"]
