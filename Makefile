@@ -6,13 +6,14 @@ DIGEST := $(BIN)/digest
 VNU_VERSION := 26.9.27
 VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site build ingest test goldens serve clean help
+.PHONY: site build ingest test goldens serve clean help eval-clean
 
 help:
 	@echo "make site     set up .venv, ingest content/raw and build site/"
 	@echo "make test     set up .venv with test extras and the HTML checker, run the tests"
 	@echo "make goldens  regenerate tests/golden/ from the seed articles"
 	@echo "make serve    preview site/ on http://127.0.0.1:8000/"
+	@echo "make eval-clean  score the cleaner on EVAL_SET (text dumps and HTML)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,19 @@ goldens: $(VENV)/.installed-test
 
 serve: build
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
+
+# The cleaner's scores on a labelled set: raw/*.txt, html/*.html.gz, gold/*.txt and score.py.
+EVAL_SET ?= ../shared/eval/cleaning-dev
+EVAL_OUT := build/eval-clean
+
+eval-clean: $(VENV)/.installed
+	rm -rf $(EVAL_OUT)
+	@echo "== text dumps ($(EVAL_SET)/raw)"
+	-$(DIGEST) --quiet ingest $(EVAL_SET)/raw --out $(EVAL_OUT)/text --report $(EVAL_OUT)/text-report.txt
+	$(BIN)/python $(EVAL_SET)/score.py $(EVAL_OUT)/text --set $(EVAL_SET)
+	@echo "== HTML pages ($(EVAL_SET)/html)"
+	-$(DIGEST) --quiet ingest $(EVAL_SET)/html --out $(EVAL_OUT)/html --report $(EVAL_OUT)/html-report.txt
+	$(BIN)/python $(EVAL_SET)/score.py $(EVAL_OUT)/html --set $(EVAL_SET)
 
 clean:
 	rm -rf site build .pytest_cache .hypothesis

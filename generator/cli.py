@@ -12,6 +12,8 @@ from pathlib import Path
 from . import __version__
 from .config import load_config
 from .errors import DigestError, Problem, display_path
+from .ingest.raw import SUFFIX_NAMES
+from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
 from .pipeline import build, ingest
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -39,10 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest_cmd = commands.add_parser("ingest", help="clean scraped articles into Markdown", parents=[common],
-                                     description="Clean each raw scraped file into OUT_DIR/<stem>.md.")
+                                     description="Clean each scraped page in RAW_DIR (.txt text dumps, "
+                                                 ".html/.htm pages, optionally .gz) into OUT_DIR/<stem>.md.")
     ingest_cmd.add_argument("raw_dir", type=Path, metavar="RAW_DIR")
     ingest_cmd.add_argument("--out", type=Path, required=True, metavar="OUT_DIR", dest="out_dir")
     ingest_cmd.add_argument("--force", action="store_true", help="overwrite articles edited by hand")
+    ingest_cmd.add_argument("--report", type=Path, metavar="FILE",
+                            help="write what was kept and dropped per page, and why (JSON if FILE ends in .json)")
 
     build_cmd = commands.add_parser("build", help="build the site from Markdown articles", parents=[common],
                                     description="Build the site into output_dir (default site/).")
@@ -91,13 +96,17 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _ingest(args, config, say, warn) -> int:
-    report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force)
-    for path in report.skipped_edited:
-        warn(str(Problem("edited by hand since the last ingest; kept", path, hint="--force overwrites it")))
+    report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force, report_path=args.report)
+    for path in report.ignored:
+        warn(str(Problem(f"not a page ({SUFFIX_NAMES}); ignored", path)))
+    for outcome in report.having(KEPT_EDITED) + report.having(DUPLICATE):
+        warn(f"{display_path(outcome.raw)}: {outcome.detail}")
     for problem in report.failed:
         print(f"error: {problem}", file=sys.stderr)
-    say(f"ingested {len(report.written)} written, {len(report.unchanged)} unchanged, "
-        f"{len(report.skipped_edited)} kept (hand-edited), {len(report.failed)} failed -> {display_path(args.out_dir)}")
+    counts = ", ".join(f"{len(report.having(status))} {status}" for status in STATUSES)
+    say(f"ingested {len(report.outcomes)} pages: {counts} -> {display_path(args.out_dir)}")
+    if args.report:
+        say(f"report: {display_path(args.report)}")
     return EXIT_ERROR if report.failed else EXIT_OK
 
 

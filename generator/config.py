@@ -49,6 +49,8 @@ class SiteConfig:
     tag_min_mentions: int = 2  # body mentions needed to infer a tag (a title mention suffices)
     tag_max_inferred: int = 6
     topics: tuple[Topic, ...] = ()
+    profiles_dir: Path = Path("profiles")  # per-source cleaning profiles (YAML)
+    duplicate_threshold: float = 0.8  # body resemblance at which two pages are one story
 
     @property
     def zone(self) -> ZoneInfo:
@@ -71,11 +73,14 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {
     "related": (dict, "a mapping"),
     "tags": (dict, "a mapping"),
     "topics": (dict, "a mapping of tag name to a list of aliases"),
+    "ingest": (dict, "a mapping"),
 }
+_TYPE_NAMES = {int: "int", bool: "bool", str: "text", float: "a number"}
 _SECTIONS: dict[str, dict[str, type]] = {
     "feeds": {"items": int, "full_content": bool},
     "related": {"top_k": int},
     "tags": {"min_mentions": int, "max_inferred": int},
+    "ingest": {"profiles": str, "duplicate_threshold": float},
 }
 
 
@@ -119,14 +124,20 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
     sections: dict[str, dict[str, Any]] = {}
     for section, fields in _SECTIONS.items():
         values = data.get(section) if isinstance(data.get(section), dict) else {}
+        accepted: dict[str, Any] = {}
         for key, value in values.items():
-            if key not in fields:
+            expected = fields.get(key)
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)  # "1" means 1.0
+            if expected is None:
                 problem(section, f"unknown key {section}.{key}", "known: " + ", ".join(fields))
-            elif not isinstance(value, fields[key]) or (fields[key] is int and isinstance(value, bool)):
-                problem(section, f"{section}.{key} must be {fields[key].__name__}")
-            elif fields[key] is int and value < 0:
+            elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                problem(section, f"{section}.{key} must be {_TYPE_NAMES[expected]}")
+            elif expected is int and value < 0:
                 problem(section, f"{section}.{key} must not be negative")
-        sections[section] = {k: v for k, v in values.items() if k in fields}
+            else:
+                accepted[key] = value
+        sections[section] = accepted
 
     base_url = data.get("base_url", "")
     if isinstance(base_url, str) and base_url:
@@ -152,12 +163,16 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         except (ZoneInfoNotFoundError, ValueError):
             problem("timezone", f"unknown timezone {timezone!r}", "use an IANA name such as UTC")
 
+    threshold = sections["ingest"].get("duplicate_threshold", 0.8)
+    if isinstance(threshold, float) and not 0.0 < threshold <= 1.0:
+        problem("ingest", f"ingest.duplicate_threshold must be above 0 and at most 1, not {threshold}")
+
     topics = _topics(data.get("topics"), problem)
     if problems:
         raise DigestError(*problems)
 
     root = path.parent.resolve()
-    feeds, related, tags = sections["feeds"], sections["related"], sections["tags"]
+    feeds, related, tags, ingest = sections["feeds"], sections["related"], sections["tags"], sections["ingest"]
     return SiteConfig(
         root=root,
         title=_text(data["title"]),
@@ -176,6 +191,8 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         tag_min_mentions=tags.get("min_mentions", 2),
         tag_max_inferred=tags.get("max_inferred", 6),
         topics=topics,
+        profiles_dir=(root / ingest.get("profiles", "profiles")).resolve(),
+        duplicate_threshold=threshold,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -9,23 +11,28 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from . import ingest as cleaner
 from .config import SiteConfig
-from .errors import DigestError, Problem
+from .errors import DigestError, Problem, display_path
 from .feeds import feed_files
+from .frontmatter import split_front_matter
 from .index import index_site
+from .ingest import CleanedArticle, load_rules, to_markdown
+from .ingest.duplicates import Candidate, Duplicate, find_duplicates
+from .ingest.profiles import Profile, find_profile, load_profiles
+from .ingest.raw import RawPage, clean_page, find_raw_pages, read_page
+from .ingest.repeats import RepeatedBlocks, repeated_blocks
+from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
 from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .pages import html_pages
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .text import clean_text
 from .theme import load_theme, static_files
 from .write import MARKER, check_output_dir, publish, write_text_atomically
 
 Warn = Callable[[str], None]
-RAW_SUFFIXES = (".txt",)
 # Records what ingest last wrote, so a hand-edited article is recognised and kept.
 INGEST_MANIFEST = ".ingest-manifest.json"
 
@@ -80,64 +87,217 @@ def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary) -> 
 
 @dataclass(frozen=True)
 class IngestReport:
-    written: tuple[Path, ...]
-    unchanged: tuple[Path, ...]
-    skipped_edited: tuple[Path, ...]  # changed by hand since ingest wrote them; kept
-    failed: tuple[Problem, ...]
+    outcomes: tuple[PageOutcome, ...]  # one per raw page, in file-name order
+    ignored: tuple[Path, ...]  # files in the raw folder that are not pages
+
+    def having(self, status: str) -> tuple[PageOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == status)
+
+    def targets(self, status: str) -> tuple[Path, ...]:
+        return tuple(o.target for o in self.having(status) if o.target is not None)
+
+    @property
+    def written(self) -> tuple[Path, ...]:
+        return self.targets(WRITTEN)
+
+    @property
+    def unchanged(self) -> tuple[Path, ...]:
+        return self.targets(UNCHANGED)
+
+    @property
+    def skipped_edited(self) -> tuple[Path, ...]:
+        return self.targets(KEPT_EDITED)
+
+    @property
+    def failed(self) -> tuple[Problem, ...]:
+        return tuple(p for o in self.having(FAILED) for p in o.problems)
 
 
-def raw_stem(path: Path) -> str:
-    return path.name[: -len(path.suffix)] if path.suffix in RAW_SUFFIXES else path.stem
-
-
-def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, force: bool = False) -> IngestReport:
-    """Clean every raw file into ``out_dir/<stem>.md``; one bad file does not stop the others."""
+def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, force: bool = False,
+           report_path: Path | None = None) -> IngestReport:
+    """Clean every raw page into ``out_dir/<stem>.md``; one bad page does not stop the others."""
     if not raw_dir.is_dir():
         raise DigestError.at("raw folder not found", raw_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise DigestError.at("the output path exists and is not a folder", out_dir)
-    vocabulary = Vocabulary.from_topics(config.topics)
-    rules = cleaner.load_rules()
+    if report_path is not None and report_path.suffix.lower() == ".md" \
+            and report_path.resolve().parent == out_dir.resolve():
+        raise DigestError.at("the report would be read as an article", report_path,
+                             hint="write it outside the articles folder or give it another suffix")
+    profiles = load_profiles(config.profiles_dir)
+    folder = find_raw_pages(raw_dir)
+    clean: Clean = functools.partial(clean_page, vocabulary=Vocabulary.from_topics(config.topics),
+                                     rules=load_rules(), min_mentions=config.tag_min_mentions,
+                                     max_inferred=config.tag_max_inferred)
+    cleaned, failed = _clean_each(folder.pages, clean)
+    cleaned, profile_of, failed_again = _apply_source_rules(cleaned, profiles, clean)
+    duplicates = _find_duplicates(cleaned, out_dir, config.duplicate_threshold)
+    written = _write_articles(cleaned, duplicates, profile_of, out_dir, warn, force)
+    clashes = [PageOutcome(Path(p.path), None, FAILED, str(p), problems=(p,)) for p in folder.clashes]
+    outcomes = sorted([*failed, *failed_again, *written, *clashes], key=lambda o: o.raw.name)
+    report = IngestReport(tuple(outcomes), folder.ignored)
+    if report_path is not None:
+        text = format_report(report.outcomes, raw_dir, out_dir, as_json=report_path.suffix.lower() == ".json")
+        try:
+            write_text_atomically(report_path, text)
+        except OSError as exc:
+            raise DigestError.at(f"cannot write the report: {exc.strerror}", report_path) from None
+    return report
+
+
+Clean = Callable[..., CleanedArticle]
+
+
+def _clean_each(pages: tuple[RawPage, ...], clean: Clean) -> tuple[dict[RawPage, CleanedArticle], list[PageOutcome]]:
+    cleaned, failed = {}, []
+    for page in pages:
+        try:
+            cleaned[page] = clean(page, read_page(page))
+        except DigestError as exc:
+            failed.append(_failed(page, exc.problems))
+    return cleaned, failed
+
+
+def _apply_source_rules(cleaned: dict[RawPage, CleanedArticle], profiles: tuple[Profile, ...], clean: Clean
+                        ) -> tuple[dict[RawPage, CleanedArticle], dict[RawPage, Profile | None], list[PageOutcome]]:
+    """Clean again the pages that a source profile or a block repeated across their source's pages touches."""
+    profile_of = {page: find_profile(profiles, _host(article.source_url), article.source, page.path.name)
+                  for page, article in cleaned.items()}
+    source_of = {page: _source_key(article, profile_of[page]) for page, article in cleaned.items()}
+    repeats = repeated_blocks((source_of[page], _block_texts(article)) for page, article in cleaned.items())
+    result, failed = {}, []
+    for page, article in cleaned.items():
+        profile = profile_of[page]
+        hook = _boilerplate_hook(profile, repeats.get(source_of[page]))
+        if hook is not None and any(hook(text) for text in _block_texts(article)):
+            try:
+                article = clean(page, read_page(page), boilerplate=hook)
+            except DigestError as exc:
+                failed.append(_failed(page, exc.problems))
+                continue
+        if profile is not None and profile.source:
+            article = dataclasses.replace(article, source=profile.source)
+        result[page] = article
+    return result, profile_of, failed
+
+
+def _find_duplicates(cleaned: dict[RawPage, CleanedArticle], out_dir: Path, threshold: float) -> dict[str, Duplicate]:
+    """One story, one article: articles already written come first, so re-ingests are stable."""
+    targets = {page: _target(out_dir, page) for page in cleaned}
+    batch = sorted(cleaned, key=lambda p: (not targets[p].is_file(), p.path.name))
+    candidates = [*_existing_articles(out_dir, {t.name.casefold() for t in targets.values()}),
+                  *(Candidate(str(page.path), "\n".join(cleaned[page].paragraphs), cleaned[page].source_url)
+                    for page in batch)]
+    return find_duplicates(candidates, threshold)
+
+
+def _write_articles(cleaned: dict[RawPage, CleanedArticle], duplicates: dict[str, Duplicate],
+                    profile_of: dict[RawPage, Profile | None], out_dir: Path, warn: Warn,
+                    force: bool) -> list[PageOutcome]:
+    """Write each article, never over one edited by hand since ingest wrote it (unless ``force``)."""
     recorded = _read_manifest(out_dir)
     manifest = dict(recorded)
-    written, unchanged, skipped, failed = [], [], [], []
-    for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix in RAW_SUFFIXES):
-        target = out_dir / f"{raw_stem(path)}.md"
-        try:
-            text = clean_text(cleaner.decode_raw(path.read_bytes(), path))
-            article = cleaner.clean_text_dump(text, vocabulary=vocabulary, rules=rules,
-                                              min_mentions=config.tag_min_mentions,
-                                              max_inferred=config.tag_max_inferred)
-        except DigestError as exc:
-            failed.extend(Problem(p.message, p.path or path, p.line, p.hint) for p in exc.problems)
+    outcomes = []
+    for page, article in cleaned.items():
+        target = _target(out_dir, page)
+        profile = profile_of[page].name if profile_of[page] else None
+        duplicate = duplicates.get(str(page.path))
+        if duplicate is not None:
+            outcomes.append(PageOutcome(page.path, target, DUPLICATE, _duplicate_detail(duplicate, target),
+                                        article, profile))
             continue
-        for warning in article.warnings:
-            warn(str(Problem(warning, path)))
-        markdown = cleaner.to_markdown(article, article_id=_stable_id(text))
+        markdown = to_markdown(article, article_id=_stable_id(article.source_url, page.stem))
         digest = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
         current = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
         if current == digest:
-            unchanged.append(target)
+            status = UNCHANGED
         elif current is not None and current != recorded.get(target.name) and not force:
-            skipped.append(target)  # changed by hand since ingest wrote it
+            outcomes.append(PageOutcome(page.path, target, KEPT_EDITED,
+                                        "edited by hand since the last ingest; --force overwrites it",
+                                        article, profile))
             continue
         else:
             try:
                 write_text_atomically(target, markdown)
             except OSError as exc:
-                failed.append(Problem(f"cannot write: {exc.strerror}", target))
+                outcomes.append(_failed(page, (Problem(f"cannot write: {exc.strerror}", target),)))
                 continue
-            written.append(target)
+            status = WRITTEN
+        outcomes.append(PageOutcome(page.path, target, status, None, article, profile))
+        for warning in article.warnings:
+            warn(str(Problem(warning, page.path)))
         manifest[target.name] = digest
         if manifest != recorded:  # after each article, so a crash part-way keeps the record
             write_text_atomically(out_dir / INGEST_MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
             recorded = dict(manifest)
-    return IngestReport(tuple(written), tuple(unchanged), tuple(skipped), tuple(failed))
+    return outcomes
 
 
-def _stable_id(text: str) -> str:
-    """The same input text always gets the same id, so re-ingesting keeps feed GUIDs."""
-    return str(uuid.uuid5(ID_NAMESPACE, hashlib.sha256(text.encode("utf-8")).hexdigest()))
+def _target(out_dir: Path, page: RawPage) -> Path:
+    return out_dir / f"{page.stem}.md"
+
+
+def _failed(page: RawPage, problems: tuple[Problem, ...]) -> PageOutcome:
+    return PageOutcome(page.path, None, FAILED, "; ".join(str(p) for p in problems), problems=problems)
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+
+
+def _source_key(article: CleanedArticle, profile: Profile | None) -> str:
+    """Pages are one source when a profile, the URL's host or the named publisher says so."""
+    if profile is not None:
+        return profile.name
+    host = _host(article.source_url)
+    if host:
+        return host.removeprefix("www.")
+    return article.source or "pages with no known source"
+
+
+def _block_texts(article: CleanedArticle) -> list[str]:
+    return [*article.paragraphs, *(text for text, _ in article.dropped)]
+
+
+def _boilerplate_hook(profile: Profile | None, repeats: RepeatedBlocks | None) -> Callable[[str], str | None] | None:
+    if profile is None and repeats is None:
+        return None
+
+    def reason(text: str) -> str | None:
+        return (profile.drop_reason(text) if profile else None) or (repeats.reason(text) if repeats else None)
+    return reason
+
+
+def _existing_articles(out_dir: Path, batch_names: set[str]) -> list[Candidate]:
+    """Articles already in the output folder that no page of this run writes."""
+    if not out_dir.is_dir():
+        return []
+    found = []
+    for path in sorted(out_dir.glob("*.md")):
+        if path.name.casefold() in batch_names or not path.is_file():
+            continue
+        try:
+            article = split_front_matter(path.read_text(encoding="utf-8"), path)
+        except (OSError, UnicodeDecodeError, DigestError):
+            continue  # not ours to judge here; digest build reports bad articles
+        url = article.meta.data.get("source_url")
+        found.append(Candidate(str(path), article.body, url if isinstance(url, str) else None))
+    return found
+
+
+def _duplicate_detail(duplicate: Duplicate, target: Path) -> str:
+    detail = duplicate.reason.replace(duplicate.of, display_path(duplicate.of))
+    if target.is_file():
+        detail += f"; {display_path(target)} from an earlier ingest is left in place, delete it if unwanted"
+    return detail
+
+
+def _stable_id(source_url: str | None, stem: str) -> str:
+    """The page's URL, else its file name: re-scrapes and re-ingests keep their feed GUIDs."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"url:{source_url}" if source_url else f"file:{stem}"))
 
 
 def _read_manifest(out_dir: Path) -> dict[str, str]:

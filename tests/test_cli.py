@@ -189,3 +189,37 @@ def test_a_template_that_recurses_forever_is_a_clean_error(make_site, capsys):
     assert capsys.readouterr().err == (
         "error: tags.html: template error while rendering tags/index.html: "
         "templates include or call themselves without end\n")
+
+
+def test_ingest_reports_each_outcome_and_exits_1_when_a_page_failed(make_site, capsys):
+    from tests.ingest_pages import harbor_page
+
+    config = make_site()
+    raw = config.parent / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(harbor_page(1))
+    (raw / "b.txt").write_text(harbor_page(1))  # the same story again
+    (raw / "c.txt").write_bytes(b"\xff\xfe bad")
+    (raw / "notes.pdf").write_bytes(b"%PDF")
+    out, report = config.parent / "out", config.parent / "audit.txt"
+    assert run(config, "ingest", str(raw), "--out", str(out), "--report", str(report)) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"ingested 3 pages: 1 written, 0 unchanged, 0 kept (edited by hand), 1 duplicate, 1 failed -> {out}",
+        f"report: {report}"]
+    assert f"warning: {raw / 'notes.pdf'}: not a page (.txt, .html, .htm, .html.gz); ignored" in captured.err
+    assert f"warning: {raw / 'b.txt'}: near-duplicate of {raw / 'a.txt'} (100% of the text is the same)" \
+        in captured.err
+    assert f"error: {raw / 'c.txt'}:1: not valid UTF-8 at byte 0 (re-save the file as UTF-8)" in captured.err
+    assert "Traceback" not in captured.err
+    assert report.read_text().startswith(f"digest ingest report: 3 pages, {raw} -> {out}\n")
+
+
+def test_a_report_inside_the_articles_folder_is_refused(make_site, capsys):
+    config = make_site()
+    raw = config.parent / "raw"
+    raw.mkdir()
+    out = config.parent / "out"
+    assert run(config, "ingest", str(raw), "--out", str(out), "--report", str(out / "report.md")) == 1
+    assert capsys.readouterr().err == (f"error: {out / 'report.md'}: the report would be read as an article "
+                                       "(write it outside the articles folder or give it another suffix)\n")

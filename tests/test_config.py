@@ -27,7 +27,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
         load_config(path)
     assert [str(p).replace(str(path), "site.yaml") for p in caught.value.problems] == [
         "site.yaml:3: unknown key 'colour' (known keys: author, base_url, content_dir, description, feeds, "
-        "language, output_dir, raw_dir, related, tags, theme, timezone, title, topics)",
+        "ingest, language, output_dir, raw_dir, related, tags, theme, timezone, title, topics)",
         "site.yaml:4: feeds.items must be int",
         "site.yaml:2: base_url 'ftp://x.org/' is not an absolute http(s) URL without query or fragment "
         "(for example https://news.example.org/)",
@@ -77,3 +77,24 @@ def test_config_text_loses_forbidden_characters(tmp_path):
 def test_paths_are_resolved(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\noutput_dir: site/x/..\n"))
     assert config.output_dir == tmp_path.resolve() / "site"
+
+
+def test_ingest_settings_default_and_resolve(tmp_path):
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\n"))
+    assert config.profiles_dir == tmp_path.resolve() / "profiles" and config.duplicate_threshold == 0.8
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\n"
+                                         "ingest:\n  profiles: rules/sites\n  duplicate_threshold: 1\n"))
+    assert config.profiles_dir == tmp_path.resolve() / "rules" / "sites" and config.duplicate_threshold == 1.0
+
+
+@pytest.mark.parametrize("value, message", [
+    ("0", "site.yaml:3: ingest.duplicate_threshold must be above 0 and at most 1, not 0.0"),
+    ("1.5", "site.yaml:3: ingest.duplicate_threshold must be above 0 and at most 1, not 1.5"),
+    (".nan", "site.yaml:3: ingest.duplicate_threshold must be above 0 and at most 1, not nan"),
+    ("high", "site.yaml:3: ingest.duplicate_threshold must be a number"),
+])
+def test_a_bad_duplicate_threshold_is_reported(tmp_path, value, message):
+    path = write(tmp_path, f"title: T\nbase_url: https://x.org/\ningest:\n  duplicate_threshold: {value}\n")
+    with pytest.raises(DigestError) as caught:
+        load_config(path)
+    assert [str(p).replace(str(path), "site.yaml") for p in caught.value.problems] == [message]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.ingest.classify import BAD, GOOD, NEARGOOD, SHORT, Label, smooth
-from generator.ingest.region import segments
+from generator.ingest.region import main_region, segments
 from tests.ingest_passes import run_passes
 
 PROSE = [
@@ -97,3 +97,52 @@ def test_best_segment_wins_over_a_distant_short_one() -> None:
 def test_no_prose_no_region() -> None:
     _, _, kept = run(["Home", "News", "Sport", "Share on Facebook"])
     assert kept == []
+
+
+def test_subheading_between_paragraphs_is_kept() -> None:
+    # Alone it looks like a menu item; between two paragraphs, with prose below, it is the article's.
+    _, _, kept = run(PROSE[:2] + ["Money Still Missing"] + PROSE[2:])
+    assert kept == PROSE[:2] + ["Money Still Missing"] + PROSE[2:]
+
+
+def test_headline_like_lines_that_are_not_subheadings_are_dropped() -> None:
+    # Repeated on the page, or with no paragraph below: not a subheading.
+    repeated = "Harbour News Today"
+    _, _, kept = run([repeated] + PROSE[:2] + [repeated] + PROSE[2:] + ["Latest From The Harbour"])
+    assert kept == PROSE
+
+
+def test_teaser_box_inside_the_article_is_dropped_and_the_article_goes_on() -> None:
+    # The second item reads like a sentence; it still belongs to the box.
+    box = ["Trending now", "Ten facts about piers", "The ferry fares will rise again in the spring.",
+           "Where to eat fish"]
+    _, _, kept = run(PROSE[:3] + box + PROSE[3:])
+    assert kept == PROSE
+
+
+def test_comment_thread_below_a_short_article_does_not_win() -> None:
+    article = PROSE[:2]
+    comment = ("I have fished from that pier for thirty years and the board has been told about the rotten"
+               " pillars again and again, at every meeting, by every one of us who uses it in the mornings,"
+               " and nothing was ever done until the storm last winter made it impossible to ignore.")
+    thread = ["2 responses to “Pier repairs”", "oldsalt says:", "May 3, 2023 at 9:12 am", comment,
+              comment.replace("thirty", "forty"), "Reply", "harbourfan says:", "May 3, 2023 at 10:40 am",
+              "Good news at last.", "Reply"]
+    _, _, kept = run(article + thread)
+    assert kept == article
+
+
+def test_text_below_a_teaser_list_joins_only_when_on_topic() -> None:
+    about = ["The Herald is owned by a trust that was founded in 1902 by a group of local merchants and"
+             " teachers in the old mill.",
+             "Its newsroom employs eleven journalists and it trains two apprentices in each of the years"
+             " that it is open."]
+    p = run_passes(PROSE[:3] + ["Most read", "Ferry timetable changes", "Where to eat fish"] + about)
+    texts = tuple(b.text for b in p.blocks)
+    region = main_region(p.first, p.labels, p.features, p.roles, p.rules, texts)
+    assert [texts[i] for i in region.kept] == PROSE[:3]
+    # The same list set into an article that goes on about the pier is a box inside it.
+    p = run_passes(PROSE[:3] + ["Most read", "Ferry timetable changes", "Where to eat fish"] + PROSE[3:])
+    texts = tuple(b.text for b in p.blocks)
+    region = main_region(p.first, p.labels, p.features, p.roles, p.rules, texts)
+    assert [texts[i] for i in region.kept] == PROSE

@@ -136,6 +136,67 @@ def test_lakeside_bulletin_undated_page_without_byline() -> None:
              "You rely on us", "Not ready to support", "Remind me later", "Comments (12)"])
 
 
+def test_pinecone_notes_blog_with_byline_below_and_a_comment_thread() -> None:
+    a = clean_file(FIXTURES / "pinecone_notes.txt")
+    assert a.title == "Why the old mill pond froze twice this winter"
+    # The blog signs off below the body; a comment's time stamp is not the article's date.
+    assert a.author == "Mara Quill"
+    assert a.date == datetime.date(2023, 2, 14)
+    assert a.source == "Pinecone Notes"
+    assert a.tags == ("Weather", "Mill pond", "Winter")
+    assert len(a.paragraphs) == 4
+    assert a.paragraphs[-1].startswith("They think the shallow end")
+    # One comment outweighs the whole article, yet the article above the thread wins.
+    assert_kept_and_dropped(a, keep=[
+        "Nobody in the village could remember the pond freezing twice in one winter, so I asked the people"
+        " who keep the records.",
+    ], drop=["Posted by", "Tags:", "Share this", "thoughts on", "says:", "I walked past the pond",
+             "council promised to dredge", "Lovely post", "Reply", "Your email address", "Most read",
+             "The last ferry", "Small stories from the high valley", "Proudly powered"])
+
+
+def test_meridian_wire_dateline_lede_and_subheadings() -> None:
+    a = clean_file(FIXTURES / "meridian_wire.txt")
+    assert a.title == "Ferry strike leaves thousands stranded on Norland's outer islands"
+    assert a.author == "SAMIRA OKONJO and PETER VANCE"
+    assert a.date == datetime.date(2021, 3, 3)
+    assert a.source == "Meridian Press"
+    assert a.paragraphs[0].startswith("HALVERSTAD, Norland (Meridian) — Thousands of people")
+    assert a.summary == a.paragraphs[0]
+    assert a.paragraphs[-1] == "Both sides are due to meet a mediator in the capital on Thursday."
+    assert_kept_and_dropped(a, keep=[
+        # subheadings between paragraphs, one in title case
+        "Talks Break Down After Midnight",
+        "What comes next",
+        '"We have flour for a week and medicine for perhaps two," said Ingrid Solheim, who runs the only'
+        ' shop on the island of Brennvik. "After that, we will have to find a fishing boat."',
+    ], drop=["Skip to content", "Advertisement", "By SAMIRA", "March 3, 2021", "___", "contributed to this report",
+             "Copyright 2021", "Most read", "Storm warning", "Fishing quotas", "New bridge"])
+
+
+def test_fjord_and_field_magazine_with_teaser_box_and_labelled_captions() -> None:
+    a = clean_file(FIXTURES / "fjord_and_field.txt")
+    assert a.title == "Seaweed farmers turn an old herring station into a kelp nursery"
+    assert a.author == "Ana Lind"
+    assert a.date == datetime.date(2022, 9, 9)
+    assert a.source == "Fjord & Field Media"  # the company suffix "AS" dropped
+    assert a.image_caption == ("Kelp ropes hang in the old salting hall, which the cooperative has fitted"
+                               " with tanks and cold lights.")
+    assert a.image_credit == "Credit: Erik Sand / Fjord & Field"
+    assert a.tags == ("Seaweed", "Farming", "Varnes")
+    assert len(a.paragraphs) == 6
+    assert_kept_and_dropped(a, keep=[
+        # the article goes on below the "Trending now" box set into it
+        "The regional development fund has paid for a second hall, which should double the number of"
+        " seedlings the cooperative can grow from next year.",
+        "By spring the ropes carry kelp as long as a man is tall, and the families harvest it by hand from"
+        " small open boats.",
+    ], drop=["cookie", "Switch to the Nordic edition", "Contribute Subscribe", "A cooperative of six families",
+             "Words by", "Trending now", "Ten quiet islands", "cooking oil", "cloudberries",
+             # a long caption inside the body, marked by its labelled credit
+             "Seedling ropes soak", "Credit:", "Tags:", "Most read", "reindeer", "Funded by our readers", "©"])
+
+
 def test_every_block_is_kept_or_dropped_with_a_reason() -> None:
     text = (FIXTURES / "riverside_courier.txt").read_text(encoding="utf-8")
     a = clean(text)
@@ -147,6 +208,20 @@ def test_every_block_is_kept_or_dropped_with_a_reason() -> None:
     assert reasons["Read also: Five things to know about the river's record levels"] == (
         "boilerplate: inline_teaser")
     assert all(reason for _, reason in a.dropped)
+
+
+def test_pull_quote_repeating_the_body_is_dropped() -> None:
+    paragraph = ("Engineers told the board that two of the wooden pillars have rotted and must be replaced"
+                 " before winter. The board said it would look for the money in its reserves.")
+    quote = "“Two of the wooden pillars have rotted and must be replaced before winter”"
+    a = clean("\n".join([
+        "Home", "Harbour board backs pier repairs", "By Jane Doe",
+        "The harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs.",
+        quote, paragraph,
+        "The repairs are expected to cost about half a million euros, which the board hopes to share.",
+    ]))
+    assert quote not in a.paragraphs and paragraph in a.paragraphs and len(a.paragraphs) == 3
+    assert (quote, "pull quote: repeats the body") in a.dropped
 
 
 def test_body_dates_are_never_used() -> None:

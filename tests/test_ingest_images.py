@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ingest.images import image_text
+from generator.ingest.images import image_text, restates
 from tests.ingest_passes import run_passes
 
 BODY = [
@@ -52,3 +52,31 @@ def test_no_image() -> None:
     image, body = image_of(["Pier repairs approved", "By Jane Doe"] + BODY)
     assert (image.caption, image.credit, image.taken) == (None, None, ())
     assert body == BODY
+
+
+def test_labelled_credit_marks_a_long_caption_inside_the_body() -> None:
+    long_caption = ("Fishermen mend their nets on the old north pier before the storm season begins, as they"
+                    " have done every spring for as long as anyone in the town can remember, while the harbour"
+                    " master looks on from the office window and the gulls wait for scraps on the railings. The"
+                    " pier was built in 1887 and has been repaired four times since then, most recently after"
+                    " the great floods of 2002 and the winter storm of 2014.")
+    labelled, unlabelled = long_caption + " Credit: Ana Vega", long_caption + " Ana Vega / Herald"
+    assert len(unlabelled) > 400  # longer than a caption without a label may be
+    image, body = image_of(["Pier repairs approved", "By Jane Doe"] + BODY[:2] + [labelled] + BODY[2:])
+    assert body == BODY
+    image, body = image_of(["Pier repairs approved", "By Jane Doe"] + BODY[:2] + [unlabelled] + BODY[2:])
+    assert body == BODY[:2] + [unlabelled] + BODY[2:]
+
+
+def test_caption_restating_the_lede_is_not_the_body() -> None:
+    video = ("Engineers told the board on Tuesday that two of the wooden pillars have rotted and must be"
+             " replaced before winter. (Video published May 2, 2023)")
+    image, body = image_of(["Pier repairs approved", "By Jane Doe", video] + BODY[1:] + BODY[:1])
+    assert body == BODY[1:] + BODY[:1]
+    assert any(reason.startswith("restates the lede") for _, reason in image.taken)
+
+
+def test_restates_needs_most_words_shared() -> None:
+    assert restates(BODY[1] + " (Video)", BODY[1])
+    assert not restates(BODY[0], BODY[1])
+    assert not restates("Board meets", "Board meets")  # too short to tell

@@ -9,6 +9,7 @@ from generator.ingest.blocks import Block, Header
 from generator.ingest.metadata import (
     block_roles,
     byline_author,
+    has_labelled_credit,
     is_credit_line,
     publisher,
     source_url,
@@ -30,6 +31,7 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("By Samuel Okafor | November 5, 2022", "Samuel Okafor"),
     ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
     ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),
+    ("Posted by Mara Quill on 14 February 2023", "Mara Quill"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author
@@ -93,12 +95,25 @@ def test_caption_with_credit_tail() -> None:
         "Crew members unload crates at the north pier on Monday.", "Tomás Ferreira / Gazette Photo Desk")
     assert split_caption_credit("A flooded street in the Mill Quarter. Photo: Ana Vega", rules) == (
         "A flooded street in the Mill Quarter.", "Photo: Ana Vega")
+    # After a label the credited name may start with a digit.
+    assert split_caption_credit("A still from the film. Credit: 20th Century Studios", rules) == (
+        "A still from the film.", "Credit: 20th Century Studios")
+
+
+def test_labelled_credit() -> None:
+    rules = load_rules()
+    assert has_labelled_credit("The new tanks in the old salting hall. Credit: Erik Sand", rules)
+    assert has_labelled_credit("The new tanks in the old salting hall. Photo: Erik Sand", rules)
+    assert not has_labelled_credit("The new tanks in the old salting hall. Erik Sand / Fjord", rules)
+    assert not has_labelled_credit("The tanks were built last year. They hold kelp.", rules)
 
 
 @pytest.mark.parametrize("line", [
     "The council voted on Thursday. The barrier will cost 40 million euros.",
     "First sentence here. Second part without a period",
     "Residents cheered. Mayor",
+    # A credit is shorter than its caption: this is a teaser headline, not "'Gone!'" credited to someone.
+    "'Gone Again!' Ferry Service Cancelled For Third Week",
 ])
 def test_paragraphs_are_not_captions(line: str) -> None:
     assert split_caption_credit(line, load_rules()) is None

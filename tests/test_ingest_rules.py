@@ -89,6 +89,26 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Skip to main content", "navigation"),
     ("[image-placeholder]", "media"),
     ("━━━━━━━━━━━━", "media"),
+    # General shapes that replaced one site's wording.
+    ("Available for everyone, funded by readers", "donation"),
+    ("Funded by our readers: join 12,000 members today", "donation"),
+    ("Contribute Subscribe Contribute", "subscription"),
+    ("Sign in | Subscribe", "subscription"),
+    ("Switch to the Nordic edition", "navigation"),
+    ("Current edition: International", "navigation"),
+    ("More videos ...", "navigation"),
+    ("Trending news", "teaser_heading"),
+    # Comment threads.
+    ("13. C. M. says:", "comments"),
+    ("oldsalt says:", "comments"),
+    ("Leave a Reply", "comments"),
+    ("Reply", "comments"),
+    ("3 thoughts on “Why the pond froze”", "comments"),
+    ("Reader services can be reached with any questions: Telephone: *2421 Fax: 03-555-0199"
+     " E-mail: help@herald.example. The desk answers on weekdays.", "contact"),
+    # The author box below an article.
+    ("Jane Doe is a reporter for the Harbour Herald covering the waterfront.", "author_bio"),
+    ("Ola Berg joined the Herald in March 2017. She has been reporting on energy since 2009.", "author_bio"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
     assert load_rules().boilerplate_kind(line) == kind
@@ -102,6 +122,15 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Related costs rose by a third, the auditors said.",
     "More than 40 people attended the meeting on Tuesday.",
     "The vote was unanimous.",
+    "The survey was funded by readers.",
+    "The minister said:",
+    "As Dr. Lund says:",
+    "The edition sold out within an hour, the publisher said on Monday.",
+    "Subscribers can read the full report online.",
+    "This is despite local media reporting that the pier was closed.",
+    "Anyone with information should call police at 555-0100 or e-mail tips@police.example.",
+    "The Harbour Herald has been published since 1902 and pays for local reporting.",
+    "Mayor Ana Lind is a former journalist who ran the paper for a decade, she said on Monday.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None

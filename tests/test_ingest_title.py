@@ -64,3 +64,28 @@ def test_a_page_title_line_confirms_the_headline_but_is_not_it() -> None:
 
 def test_no_candidate_no_title() -> None:
     assert title_of(["Home", "Share on Facebook"]) is None
+
+
+def test_a_teasers_byline_further_up_does_not_make_it_the_headline() -> None:
+    # The article's own byline is the one nearest above its body; a column teaser's does not count.
+    assert title_of([
+        "Columns", "Board told the north pier pillars have rotted", "By A. Columnist", "Ferries", "Weather",
+        "Sport", "Culture", "Podcasts", "Puzzles", "Travel", "Books", "Music", "Science", "Opinion",
+        "A rethink for the waterfront", "Photo: Ana Vega", "Opinion", "By Jane Doe",
+    ]) == "A rethink for the waterfront"
+
+
+def test_a_quotation_above_its_attribution_is_not_the_headline() -> None:
+    assert title_of([
+        "Fact check", '"The wooden pillars of the north pier have rotted and must be replaced"',
+        "— Councillor Ana Vega on Monday, May 1, 2023 in a radio interview",
+        "Will the pier survive the winter?", "By Jane Doe",
+    ]) == "Will the pier survive the winter?"
+
+
+def test_a_teaser_between_the_byline_and_the_body_is_not_the_headline() -> None:
+    # Headlines sit above their byline; an on-topic line below it is a teaser or standfirst.
+    assert title_of([
+        "A rethink for the waterfront", "By Jane Doe", "Published 12 May 2023", "Watch",
+        "Board told the north pier pillars have rotted",
+    ]) == "A rethink for the waterfront"

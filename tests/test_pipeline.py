@@ -1,12 +1,17 @@
-"""The ingest stage over a folder: naming, re-ingest, hand edits, bad files."""
+"""The ingest stage over a folder: naming, re-ingest, hand edits, bad files, sources, duplicates, report."""
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.config import load_config
 from generator.errors import DigestError
+from generator.frontmatter import split_front_matter
+from generator.ingest.report import DUPLICATE
 from generator.pipeline import INGEST_MANIFEST, ingest
+from tests.ingest_pages import PITCH, harbor_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -57,7 +62,7 @@ def test_changed_input_rewrites_an_untouched_article(folders):
     config, raw, out = folders
     run(config, raw, out)
     source = raw / "riverside_courier.txt"
-    source.write_text(source.read_text() + "\n")  # a re-scrape: new bytes, new id
+    source.write_text(source.read_text().replace("Council", "The council", 1))  # a re-scrape
     before = (out / "riverside_courier.md").read_text()
     report, _ = run(config, raw, out)
     assert [p.name for p in report.written] == ["riverside_courier.md"]
@@ -96,3 +101,147 @@ def test_an_unwritable_target_fails_alone(folders):
     report, _ = run(config, raw, out)
     assert [str(p) for p in report.failed] == [f"{out / 'northfield_ledger.md'}: cannot write: Is a directory"]
     assert [p.name for p in report.written] == ["riverside_courier.md"]
+
+
+def front_matter(path):
+    return split_front_matter(path.read_text(), path).meta.data
+
+
+def harbor_folder(tmp_path, make_site, count, **page):
+    config = load_config(make_site())
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    for i in range(count):
+        (raw / f"hv{i}.txt").write_text(harbor_page(i, url=f"https://harborvalley.example/news/{i}", **page))
+    return config, raw, tmp_path / "out"
+
+
+def test_a_block_on_every_page_of_a_source_is_dropped(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 4)
+    report, _ = run(config, raw, out, report_path=tmp_path / "report.txt")
+    assert len(report.written) == 4
+    assert all(PITCH not in p.read_text() for p in report.written)
+    assert all("The harbour council" in p.read_text() or "ferry" in p.read_text() for p in report.written)
+    audit = (tmp_path / "report.txt").read_text()
+    assert f"[repeats on 4 of 4 pages from harborvalley.example] {PITCH[:60]}" in audit
+
+
+def test_two_pages_of_a_source_keep_a_shared_paragraph(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 2)
+    report, _ = run(config, raw, out)
+    assert all(PITCH in p.read_text() for p in report.written)
+
+
+def test_a_source_profile_drops_its_blocks_and_names_the_source(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 1)
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "profiles" / "harbor_valley.yaml", tmp_path / "profiles")
+    report, _ = run(config, raw, out, report_path=tmp_path / "report.json")
+    (written,) = report.written
+    assert PITCH not in written.read_text()
+    assert front_matter(written)["source"] == "Harbor Valley Gazette"
+    (page,) = json.loads((tmp_path / "report.json").read_text())["pages"]
+    assert page["profile"] == "Harbor Valley Gazette"
+    assert {"text": PITCH, "reason": "profile harbor_valley.yaml: matches 'fisheries desk is supported by'"} \
+        in page["dropped"]
+
+
+def test_a_bad_profile_stops_ingest_with_its_file_and_line(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 1)
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "x.yaml").write_text("name: X\nmatch: {files: [a]}\ndrop: ['(']\n")
+    with pytest.raises(DigestError) as caught:
+        run(config, raw, out)
+    assert str(caught.value).startswith(f"{tmp_path / 'profiles' / 'x.yaml'}:3: drop pattern '(' is not a valid")
+
+
+def test_the_same_story_twice_is_reported_and_written_once(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 2)
+    copy = harbor_page(1, url="https://harborvalley.example/news/1?utm_source=feed").replace("By Priya", "By: Priya")
+    (raw / "hv1_rescrape.txt").write_text(copy)
+    report, _ = run(config, raw, out)
+    assert sorted(p.name for p in report.written) == ["hv0.md", "hv1.md"]
+    (duplicate,) = report.having(DUPLICATE)
+    assert duplicate.raw == raw / "hv1_rescrape.txt"
+    assert duplicate.detail == f"near-duplicate of {raw / 'hv1.txt'} (100% of the text is the same)"
+    assert not (out / "hv1_rescrape.md").exists()
+
+
+def test_an_article_already_written_wins_over_a_new_copy(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 1)
+    run(config, raw, out)
+    (raw / "hv0.txt").rename(raw / "zz.txt")  # gone from raw, but its article is published
+    (raw / "aa.txt").write_text(harbor_page(0))
+    report, _ = run(config, raw, out)
+    assert report.written == ()
+    assert [o.detail for o in report.having(DUPLICATE)] == [
+        f"near-duplicate of {out / 'hv0.md'} (100% of the text is the same)",
+        f"near-duplicate of {out / 'hv0.md'} (100% of the text is the same)",
+    ]
+
+
+def test_ids_follow_the_source_url_across_rescrapes(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 1)
+    run(config, raw, out)
+    first = front_matter(out / "hv0.md")["id"]
+    page = raw / "hv0.txt"
+    page.write_text(page.read_text().replace("warned", "cautioned"))
+    report, _ = run(config, raw, out)
+    assert report.written == (out / "hv0.md",)
+    assert front_matter(out / "hv0.md")["id"] == first
+    page.write_text(harbor_page(0, url="https://harborvalley.example/news/moved"))
+    run(config, raw, out)
+    assert front_matter(out / "hv0.md")["id"] != first
+
+
+def test_pages_that_would_write_one_file_are_an_error(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 1)
+    (raw / "HV0.txt").write_text(harbor_page(5))
+    (raw / "notes.docx").write_bytes(b"PK")
+    (raw / ".DS_Store").write_bytes(b"\0")
+    report, _ = run(config, raw, out)
+    assert [str(p) for p in report.failed] == [
+        f"{raw / 'hv0.txt'}: would be written as hv0.md, like HV0.txt; skipped (rename one of the two)"]
+    assert report.written == (out / "HV0.md",)
+    assert report.ignored == (raw / "notes.docx",)
+
+
+def test_the_text_report_lists_kept_and_dropped_blocks_with_reasons(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 1)
+    (raw / "empty.txt").write_bytes(b"")
+    run(config, raw, out, report_path=tmp_path / "audit.txt")
+    audit = (tmp_path / "audit.txt").read_text()
+    assert audit.splitlines()[1] == "written 1, unchanged 0, kept (edited by hand) 0, duplicate 0, failed 1"
+    assert f"## {raw / 'empty.txt'}: failed" in audit
+    assert f"## {raw / 'hv0.txt'} -> {out / 'hv0.md'}: written" in audit
+    assert "title: Harbour news story number 0 makes the headlines" in audit
+    assert "source_url: https://harborvalley.example/news/0" in audit
+    assert "kept: 7 paragraphs, " in audit  # one page: its pitch is not known to repeat
+    assert "] © 2024 Harbor Valley Gazette. All rights reserved." in audit
+    assert "  - [title] Harbour news story number 0 makes the headlines" in audit
+
+
+def test_text_html_and_gzipped_html_pages_are_all_ingested(tmp_path, make_site):
+    config = load_config(make_site())
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    html = Path(__file__).parent / "fixtures" / "ingest_html"
+    shutil.copy(FIXTURES / "riverside_courier.txt", raw / "one.TXT")
+    shutil.copy(html / "harbour_herald.html", raw / "two.htm")
+    shutil.copy(html / "valley_times.html.gz", raw / "three.html.gz")
+    report, _ = run(config, raw, tmp_path / "out")
+    assert report.failed == ()
+    assert sorted(p.name for p in report.written) == ["one.md", "three.md", "two.md"]
+    for path in report.written:
+        meta = front_matter(path)
+        assert meta["title"] and meta["id"] and "<" not in path.read_text().split("---", 2)[2]
+
+
+def test_bad_html_pages_fail_alone_with_one_line_each(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 1)
+    (raw / "a.html.gz").write_bytes(b"not gzip at all")
+    (raw / "b.html").write_bytes(b"\x00\x01\x02binary")
+    report, _ = run(config, raw, out)
+    assert [str(p).split(" (")[0] for p in report.failed] == [
+        f"{raw / 'a.html.gz'}: not a valid gzip file", f"{raw / 'b.html'}: binary file, not HTML"]
+    assert report.written == (out / "hv0.md",)

@@ -14,6 +14,8 @@ from .features import Features
 from .rules import Rules
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+# First-pass reasons the region pass looks at again (a subheading gets one of these).
+HEADLINE_LIKE, SHORT_LINE = "headline or menu item", "short"
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,12 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
         # Advice columns and op-eds say "you" and "we" too: let the neighbours decide.
         return Label(SHORT, "addresses the reader")
     if not f.ends_sentence and f.title_case > t.max_title_case and f.words > 1:
-        return Label(BAD, "headline or menu item")
+        return Label(BAD, HEADLINE_LIKE)
     if f.chars < t.length_low:
         if (f.ends_sentence and f.starts_upper and f.words >= t.min_sentence_words
                 and f.stopword_density >= t.stopwords_low):
             return Label(NEARGOOD, "short sentence")
-        return Label(SHORT, "short")
+        return Label(SHORT, SHORT_LINE)
     if f.stopword_density < t.stopwords_low:
         if f.ends_sentence and f.starts_upper and f.words >= 10 and (
                 f.stopword_density >= t.stopwords_low / 2):

@@ -11,8 +11,10 @@ DigestError(Problem(...)) without a path; the caller knows the file and adds it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
+from collections.abc import Callable, Mapping
 
 from ..errors import DigestError, Problem
 from ..taxonomy import Vocabulary, infer_tags
@@ -20,36 +22,46 @@ from .article import CleanedArticle
 from .blocks import Block, Header, split_blocks
 from .classify import GOOD, Label, classify
 from .dates import dateline_date, find_date, parse_header_date
-from .features import page_features
+from .features import Features, page_features
 from .images import image_text
 from .metadata import block_roles, byline_author, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
-from .region import main_region
+from .region import main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title
 
+SIGN_OFF_BLOCKS = 3  # blocks below the body where a blog's byline may sign off
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
 def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max_inferred: int,
-                    rules: Rules | None = None) -> CleanedArticle:
-    """Clean one page dump; DigestError (without a path) when it holds no article."""
+                    rules: Rules | None = None,
+                    boilerplate: Callable[[str], str | None] | None = None) -> CleanedArticle:
+    """Clean one page dump; DigestError (without a path) when it holds no article.
+
+    ``boilerplate`` is what the caller knows beyond this page (a source's profile rules,
+    blocks repeated across its pages): a block for which it returns a reason is
+    boilerplate for that reason, never body, title or metadata.
+    """
     rules = rules or load_rules()
     header, blocks = split_blocks(text, rules)
     if not blocks:
         raise DigestError(Problem("no page text after the scraper header",
                                   hint="the dump holds no article; re-scrape the page"))
-    features = page_features(blocks, rules)
+    external = external_boilerplate(blocks, boilerplate)
+    features = mark_boilerplate(page_features(blocks, rules), external)
     roles = block_roles(blocks, rules)
     first, labels = classify(features, roles, rules)
-    region = main_region(first, labels, features, roles, rules)
+    region = main_region(first, labels, features, roles, rules, tuple(b.text for b in blocks))
     if region is None:
         raise DigestError(Problem("no article body found",
                                   hint="no run of prose paragraphs on the page; is it an index page?"))
-    image = image_text(blocks, features, roles, region.start, region.kept, rules)
+    quotes = pull_quotes(frozenset(region.kept), tuple(b.text for b in blocks))
+    kept = tuple(i for i in region.kept if i not in quotes)
+    image = image_text(blocks, features, roles, region.start, kept, rules, frozenset(external))
     if not image.body:
         raise DigestError(Problem("no article body found", hint="only an image caption was found"))
     body = image.body
-    reasons = dict(image.taken)
+    reasons = {**external, **dict.fromkeys(quotes, "pull quote: repeats the body"), **dict(image.taken)}
     site = publisher(blocks, rules)
     paragraphs = tuple(blocks[i].text for i in body)
     title_at = find_title(blocks, features, roles, body[0], site, "\n".join(paragraphs), rules,
@@ -61,9 +73,11 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     reasons[title_at] = "title"
     top = min(title_at, body[0])
 
-    author = _author(blocks, top, body[0], region.end, rules)
-    stated = _date(header, blocks, top, body[0], rules)
-    listed = _page_tags(blocks, title_at, region.end, rules)
+    # Site furniture says nothing about this article (a header showing today's date).
+    skip = frozenset(external)
+    author = _author(blocks, top, body[0], region.end, rules, skip)
+    stated = _date(header, blocks, top, body[0], region.end, rules, skip)
+    listed = _page_tags(blocks, title_at, region.end, rules, skip)
     for found, reason in ((author, "byline"), (stated, "dateline"), (listed, "tag line")):
         if found is not None and found[1] is not None:
             reasons.setdefault(found[1], reason)
@@ -87,36 +101,75 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         warnings=tuple(warnings))
 
 
+def external_boilerplate(blocks: tuple[Block, ...],
+                         judge: Callable[[str], str | None] | None) -> dict[int, str]:
+    """Block index -> the caller's reason, for the blocks the caller calls boilerplate."""
+    if judge is None:
+        return {}
+    verdicts: dict[str, str | None] = {}
+    for block in blocks:
+        if block.text not in verdicts:
+            verdicts[block.text] = judge(block.text) or None
+    return {b.index: reason for b in blocks if (reason := verdicts[b.text])}
+
+
+def mark_boilerplate(features: tuple[Features, ...], external: Mapping[int, str]) -> tuple[Features, ...]:
+    """Features with the caller's boilerplate marked; a kind of our own (a hard stop such
+    as a copyright line) is kept, since it also says where the article ends."""
+    return tuple(dataclasses.replace(f, boilerplate=f.boilerplate or external[i]) if i in external else f
+                 for i, f in enumerate(features))
+
+
 def _author(blocks: tuple[Block, ...], top: int, first: int, end: int,
-            rules: Rules) -> tuple[str, int] | None:
-    """The byline nearest above the body (from just above the title), else just inside it."""
-    order = list(range(first - 1, max(-1, top - 4), -1)) + list(range(first + 1, min(end, first + 6)))
+            rules: Rules, skip: frozenset[int] = frozenset()) -> tuple[str, int] | None:
+    """The byline nearest above the body (from just above the title), else just inside it,
+    else just below it (blogs sign off: "Posted by Jane Doe on May 3, 2023")."""
+    order = [*range(first - 1, max(-1, top - 4), -1), *range(first + 1, min(end, first + 6)),
+             *range(end + 1, min(len(blocks), end + 1 + SIGN_OFF_BLOCKS))]
     for i in order:
+        if i in skip:
+            continue
         author = byline_author(blocks[i].text, rules)
         if author:
             return author, i
     return None
 
 
-def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int,
-          rules: Rules) -> tuple[datetime.date, int | None] | None:
-    """The scraper header's date, else the first dateline around the headline (and its block)."""
+def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: int,
+          rules: Rules, skip: frozenset[int] = frozenset()) -> tuple[datetime.date, int | None] | None:
+    """The scraper header's date, else the first dateline around the headline (and its block),
+    else the date of a sign-off byline just below the body.
+
+    Below the body only a byline's date counts: a bare date there is more often a
+    comment's time stamp than the article's.
+    """
     if header.date:
         stated = parse_header_date(header.date, rules)
         if stated is not None:
             return stated, None
     for i in range(max(0, top - 8), min(len(blocks), first + 3)):
-        stated = dateline_date(blocks[i].text, rules)
-        if stated is None and byline_author(blocks[i].text, rules):
-            found = find_date(blocks[i].text, rules)  # "By Jane Doe | May 3, 2023"
-            stated = found[0] if found else None
+        if i in skip:
+            continue
+        stated = dateline_date(blocks[i].text, rules) or _byline_date(blocks[i].text, rules)
+        if stated is not None:
+            return stated, i
+    for i in range(end + 1, min(len(blocks), end + 1 + SIGN_OFF_BLOCKS)):
+        stated = None if i in skip else _byline_date(blocks[i].text, rules)
         if stated is not None:
             return stated, i
     return None
 
 
-def _page_tags(blocks: tuple[Block, ...], title_at: int, end: int,
-               rules: Rules) -> tuple[tuple[str, ...], int] | None:
+def _byline_date(text: str, rules: Rules) -> datetime.date | None:
+    """The date written in a byline ("By Jane Doe | May 3, 2023")."""
+    if not byline_author(text, rules):
+        return None
+    found = find_date(text, rules)
+    return found[0] if found else None
+
+
+def _page_tags(blocks: tuple[Block, ...], title_at: int, end: int, rules: Rules,
+               skip: frozenset[int] = frozenset()) -> tuple[tuple[str, ...], int] | None:
     """Tags the page lists: a tag line, or a tag heading with one tag per line.
 
     Lines after the body are tried first: a "Topics:" line above the headline is more
@@ -124,6 +177,8 @@ def _page_tags(blocks: tuple[Block, ...], title_at: int, end: int,
     """
     order = list(range(end + 1, len(blocks))) + list(range(title_at + 1, end + 1))
     for i in order:
+        if i in skip:
+            continue
         tags = tag_line_tags(blocks[i].text, rules)
         if tags is not None:
             return tags, i

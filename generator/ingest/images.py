@@ -3,7 +3,9 @@
 Between headline and body a page shows its lead image as text: a short credit line
 ("Kremlin.ru", "Photo: X", "X / Agency"), a "<caption>. <credit>" line, or a wire-style
 caption ("FILE - ...") above a credit. Inside the body, "<caption>. <credit>" lines are
-photo captions, not paragraphs.
+photo captions, not paragraphs (however long, when the credit is labelled "Credit: ..."), and
+a first block that the next one restates nearly word for word is a video caption or
+standfirst, not the lede.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .blocks import Block
-from .features import Features
-from .metadata import is_caption_start, is_credit_line, split_caption_credit
+from .features import Features, words_of
+from .metadata import has_labelled_credit, is_caption_start, is_credit_line, split_caption_credit
 from .rules import Rules
 
 LOOK_ABOVE = 5  # blocks above the body that may hold the lead image's text
 MAX_CAPTION_CHARS = 400  # a longer body block is a paragraph even if it ends like a caption
+RESTATE_MIN_WORDS = 8  # shorter lines share words by chance
+RESTATE_SHARE = 0.85  # of the shorter block's distinct words found in the other
 
 
 @dataclass(frozen=True)
@@ -29,13 +33,18 @@ class ImageText:
 
 def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
                roles: tuple[str | None, ...], start: int, body: tuple[int, ...],
-               rules: Rules) -> ImageText:
-    """Caption and credit of the lead image; ``start`` is the first block of the body region."""
+               rules: Rules, skip: frozenset[int] = frozenset()) -> ImageText:
+    """Caption and credit of the lead image; ``start`` is the first block of the body region.
+
+    ``skip`` blocks (boilerplate the caller named) are never a caption or credit.
+    """
     caption = credit = None
     taken: list[tuple[int, str]] = []
     for i in range(start - 1, max(-1, start - 1 - LOOK_ABOVE), -1):
         if roles[i] in ("byline", "dateline"):
             break  # above the byline is the headline area, not the lead image
+        if i in skip:
+            continue
         split = split_caption_credit(blocks[i].text, rules)
         if split and caption is None:
             caption, credit = split[0], credit or split[1]
@@ -48,15 +57,20 @@ def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
             taken.append((i, "image caption"))
 
     kept: list[int] = []
-    for i in body:
+    for n, i in enumerate(body):
         lead = not kept  # no paragraph kept yet: this block opens the body
+        if lead and n + 1 < len(body) and restates(blocks[i].text, blocks[body[n + 1]].text):
+            taken.append((i, "restates the lede (caption or standfirst)"))
+            continue
         split = split_caption_credit(blocks[i].text, rules)
-        if split and (lead or features[i].chars <= MAX_CAPTION_CHARS):
+        if split and (lead or features[i].chars <= MAX_CAPTION_CHARS
+                      or has_labelled_credit(blocks[i].text, rules)):
             taken.append((i, "image caption and credit"))
             if lead and caption is None:
                 caption, credit = split
             continue
-        credit_below = i + 1 < len(blocks) and is_credit_line(blocks[i + 1].text, rules)
+        credit_below = (i + 1 < len(blocks) and i + 1 not in skip
+                        and is_credit_line(blocks[i + 1].text, rules))
         if lead and caption is None and i != body[-1] and (
                 is_caption_start(blocks[i].text, rules) or credit_below):
             caption = blocks[i].text
@@ -67,3 +81,14 @@ def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
             continue
         kept.append(i)
     return ImageText(caption, credit, tuple(kept), tuple(taken))
+
+
+def restates(text: str, other: str) -> bool:
+    """Does ``text`` say what ``other`` says, nearly word for word?
+
+    A video caption or standfirst above the lede often repeats it with a word changed
+    or a time stamp added; the lede below is the article's own.
+    """
+    mine, theirs = ({w.casefold() for w in words_of(t)} for t in (text, other))
+    shorter = min(len(mine), len(theirs))
+    return shorter >= RESTATE_MIN_WORDS and len(mine & theirs) >= RESTATE_SHARE * shorter

@@ -125,6 +125,8 @@ def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
     caption, credit = text[:cut.end()].strip(), text[cut.end():].strip()
     if not credit or len(credit.split()) > rules.credit_tail_max_words or len(caption.split()) < 3:
         return None
+    if len(credit.split()) >= len(caption.split()):
+        return None  # a credit is shorter than its caption: "'Gone!' Teaser Headline Of Seven Words"
     if not rules.credit_tail.search(credit) or is_sentence_end(credit):
         return None
     names = [w for w in words_of(credit) if w.casefold() not in _CREDIT_JOINERS]
@@ -132,6 +134,12 @@ def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
     if is_credit_line(credit, rules) or (capitalised and ("/" in credit or len(names) >= 2)):
         return caption, credit
     return None
+
+
+def has_labelled_credit(text: str, rules: Rules) -> bool:
+    """Ends in a labelled credit ("... Credit: ESA"), which no body paragraph does."""
+    split = split_caption_credit(text, rules)
+    return split is not None and bool(rules.credit_labelled_tail.search(split[1]))
 
 
 def is_caption_start(text: str, rules: Rules) -> bool:

@@ -1,19 +1,33 @@
 """The main content region: the article is one stretch of good blocks, not every good block.
 
 Good blocks form segments wherever bad ones separate them. The segment with the most good
-text is the article's core; neighbouring segments join it across a small gap (a caption,
-an ad slot, an inline "Read also" teaser), but never across a hard stop such as a tag line,
-a newsletter box or a teaser-list heading, which mark where the article ends.
+text is the article's core (text below a comment thread counts for little); neighbouring
+segments join it across a small gap (a caption, an ad slot, an inline "Read also" teaser),
+but never across a hard stop such as a tag line, a newsletter box or a teaser-list heading,
+which mark where the article ends, unless the teaser box visibly sits inside the article.
+Within the region, subheadings are kept and the headlines of a teaser box are not.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .classify import GOOD, NEARGOOD, Label
-from .features import Features
+from .classify import BAD, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
+from .features import Features, words_of
 from .rules import Rules
 
+MAX_SUBHEADING_WORDS = 16
+TEASER_HEADING = "teaser_heading"  # the boilerplate kind of "Related", "Most read" ...
+COMMENTS = "comments"
+MIN_PULL_QUOTE_WORDS = 8  # shorter repeats ("He said no.") happen by chance
+MIN_RESUMED_BLOCKS = 2
+# A resumed run shares at least this share of its content words (and two words) with the
+# article so far; off-topic prose below teaser lists shares about a tenth, by chance.
+MIN_SHARED_VOCABULARY = 0.1  # paragraphs in a row that show the article goes on below a teaser box
+THREAD_WINDOW = 40  # blocks within which three comment lines make a thread
+THREAD_DISCOUNT = 0.25  # weight of text below the thread when choosing the article's core
+# First-pass verdicts a subheading gets when judged alone (not appeals, teasers, repeats).
+_SUBHEADING_LOOKS = frozenset({HEADLINE_LIKE, SHORT_LINE})
 # The body does not reach back across its own byline or dateline.
 _LEFT_STOPS = frozenset({"byline", "dateline", "tag_line", "tag_heading"})
 
@@ -60,6 +74,39 @@ def _is_right_stop(i: int, kinds: tuple[str | None, ...], labels: tuple[Label, .
     return False
 
 
+def _teaser_box_inside(end: int, after: tuple[int, int], kinds: tuple[str | None, ...],
+                      rules: Rules) -> bool:
+    """Is the gap before run ``after`` a teaser box set into the article ("Trending" and a
+    few headlines), with the article going on below it?
+
+    Only a teaser heading stops the gap, no byline or dateline starts another story in it,
+    and what follows is several paragraphs, not the one-paragraph summary of a teaser.
+    """
+    gap = [kinds[i] for i in range(end + 1, after[0])]
+    stops = {k for k in gap if k in rules.hard_stop_always or k in rules.hard_stop_unless_prose}
+    return (stops == {TEASER_HEADING} and not _LEFT_STOPS & set(gap)
+            and after[1] - after[0] + 1 >= MIN_RESUMED_BLOCKS)
+
+
+def _content_words(texts: tuple[str, ...], run: tuple[int, int], stopwords: frozenset[str]) -> set[str]:
+    return {w for i in range(run[0], run[1] + 1) for w in (t.casefold() for t in words_of(texts[i]))
+            if len(w) > 3 and w not in stopwords}
+
+
+def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str, ...] | None,
+              rules: Rules) -> bool:
+    """Does run ``after`` share enough vocabulary with the article so far (``before``)?
+
+    An article's paragraphs share its names and subject words; an "About us" blurb or
+    the next story below a teaser list does not.
+    """
+    if texts is None:
+        return True
+    own = _content_words(texts, after, rules.stopwords)
+    shared = own & _content_words(texts, before, rules.stopwords)
+    return len(shared) >= max(2, MIN_SHARED_VOCABULARY * len(own))
+
+
 def _gap_ok(lo: int, hi: int, first: tuple[Label, ...], features: tuple[Features, ...],
             rules: Rules) -> bool:
     """Can blocks lo..hi (exclusive) sit inside one article?
@@ -75,17 +122,24 @@ def _gap_ok(lo: int, hi: int, first: tuple[Label, ...], features: tuple[Features
 
 def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
                 features: tuple[Features, ...], roles: tuple[str | None, ...],
-                rules: Rules) -> Region | None:
-    """The article body: ``first`` are the first-pass labels, ``labels`` the smoothed ones."""
+                rules: Rules, texts: tuple[str, ...] | None = None) -> Region | None:
+    """The article body: ``first`` are the first-pass labels, ``labels`` the smoothed ones.
+
+    With the blocks' ``texts``, the article only goes on below a teaser box when the text
+    there is about what the article is about.
+    """
     runs = segments(labels)
     if not runs:
         return None
     kinds = _stop_kinds(features, roles)
-    best = max(range(len(runs)), key=lambda k: (_mass(runs[k], features), -k))
+    weights = _weights(runs, features, thread_start(kinds, runs, features, rules))
+    best = max(range(len(runs)), key=lambda k: (weights[k], -k))
     lo, hi = best, best
     while hi + 1 < len(runs):
         end, nxt = runs[hi][1], runs[hi + 1][0]
-        if any(_is_right_stop(i, kinds, labels, rules) for i in range(end + 1, nxt)):
+        if any(_is_right_stop(i, kinds, labels, rules) for i in range(end + 1, nxt)) and not (
+                _teaser_box_inside(end, runs[hi + 1], kinds, rules)
+                and _on_topic(runs[hi + 1], (runs[lo][0], end), texts, rules)):
             break
         if not _gap_ok(end, nxt, first, features, rules):
             break
@@ -101,6 +155,99 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
     start, end = runs[lo][0], runs[hi][1]
     # Inside the article, a sentence that lost its neighbours to interleaved teaser
     # headlines is still the article's own sentence.
-    kept = tuple(i for i in range(start, end + 1)
-                 if labels[i].cls == GOOD or first[i].cls == NEARGOOD)
-    return Region(start, end, kept)
+    kept = frozenset(i for i in range(start, end + 1)
+                     if labels[i].cls == GOOD or first[i].cls == NEARGOOD)
+    kept -= teaser_items(start, end, kinds, first, features, rules)
+    kept |= subheadings(start, end, kept, first, features, roles)
+    return Region(start, end, tuple(sorted(kept)))
+
+
+def _weights(runs: list[tuple[int, int]], features: tuple[Features, ...],
+             thread: int | None) -> list[float]:
+    """Each run's text mass; below a comment thread a fraction of it, since one long
+    comment can outweigh a short article that sits above the thread."""
+    return [_mass(r, features) * (THREAD_DISCOUNT if thread is not None and r[0] > thread else 1.0)
+            for r in runs]
+
+
+def _folded_words(text: str) -> str:
+    return " ".join(w.casefold() for w in words_of(text))
+
+
+def pull_quotes(kept: frozenset[int], texts: tuple[str, ...]) -> frozenset[int]:
+    """Blocks that repeat, word for word, part of a longer paragraph of the body.
+
+    A pull quote or highlight box restates a sentence of the article in its own block;
+    the paragraph it came from keeps the words.
+    """
+    words = {i: _folded_words(texts[i]).split() for i in kept}
+    # Which blocks hold each run of MIN_PULL_QUOTE_WORDS words: only those can hold a quote
+    # that starts with the run, so the page is not compared with itself block by block.
+    holders: dict[tuple[str, ...], set[int]] = {}
+    for j, ws in words.items():
+        for k in range(len(ws) - MIN_PULL_QUOTE_WORDS + 1):
+            holders.setdefault(tuple(ws[k:k + MIN_PULL_QUOTE_WORDS]), set()).add(j)
+    found = set()
+    for i, ws in words.items():
+        if len(ws) < MIN_PULL_QUOTE_WORDS:
+            continue
+        quote = " ".join(ws)
+        if any(len(words[j]) > len(ws) and quote in " ".join(words[j])
+               for j in holders[tuple(ws[:MIN_PULL_QUOTE_WORDS])] - {i}):
+            found.add(i)
+    return frozenset(found)
+
+
+def thread_start(kinds: tuple[str | None, ...], runs: list[tuple[int, int]],
+                 features: tuple[Features, ...], rules: Rules) -> int | None:
+    """Where the page's comment thread begins, when prose comes before it.
+
+    A thread is a comment line with two more close below it ("12 responses to ...",
+    "jane says:", "Reply"); a lone "Comments" link near the headline is not one.
+    """
+    marks = [i for i, kind in enumerate(kinds) if kind == COMMENTS]
+    for n, i in enumerate(marks):
+        if n + 2 < len(marks) and marks[n + 2] - i <= THREAD_WINDOW:
+            prose_above = sum(_mass(r, features) for r in runs if r[1] < i)
+            return i if prose_above >= rules.thresholds.length_high else None
+    return None
+
+
+def teaser_items(start: int, end: int, kinds: tuple[str | None, ...], first: tuple[Label, ...],
+                 features: tuple[Features, ...], rules: Rules) -> frozenset[int]:
+    """The items of a teaser box inside the article ("Trending News" and its headlines).
+
+    They run from the box's heading to the article's next paragraph: short lines in
+    between read like sentences but are the box's headlines.
+    """
+    found = set()
+    inside = False
+    for i in range(start, end + 1):
+        if kinds[i] == TEASER_HEADING:
+            inside = True
+        elif first[i].cls == GOOD or features[i].chars >= rules.thresholds.length_low:
+            inside = False
+        elif inside:
+            found.add(i)
+    return frozenset(found)
+
+
+def subheadings(start: int, end: int, kept: frozenset[int], first: tuple[Label, ...],
+                features: tuple[Features, ...], roles: tuple[str | None, ...]) -> frozenset[int]:
+    """Short headline-like lines with a body paragraph right above and below: subheadings.
+
+    Out of context they look like menu items, so the first pass calls them bad; between
+    two paragraphs of the article, with prose following, they are the article's own.
+    """
+    found = set()
+    for i in range(start + 1, end):
+        f = features[i]
+        if i in kept or i - 1 not in kept or i + 1 not in kept or first[i + 1].cls not in (GOOD, NEARGOOD):
+            continue
+        if roles[i] is not None or f.boilerplate is not None or f.truncated or f.repeats > 1:
+            continue
+        if first[i].cls not in (BAD, SHORT) or first[i].reason not in _SUBHEADING_LOOKS:
+            continue
+        if 2 <= f.words <= MAX_SUBHEADING_WORDS and f.starts_upper:
+            found.add(i)
+    return frozenset(found)

@@ -56,6 +56,7 @@ class Rules:
     credit_line: tuple[re.Pattern[str], ...]
     credit_tail: re.Pattern[str]
     credit_tail_max_words: int
+    credit_labelled_tail: re.Pattern[str]
     caption_start: tuple[re.Pattern[str], ...]
     thresholds: Thresholds
     appeal_words: frozenset[str]
@@ -161,6 +162,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         credit_line=_patterns("credit.line", credit.get("line")),
         credit_tail=_compile("credit.tail", credit.get("tail")),
         credit_tail_max_words=int(credit.get("tail_max_words", 8)),
+        credit_labelled_tail=_compile("credit.labelled_tail", credit.get("labelled_tail", "(?!)")),
         caption_start=_patterns("credit.caption_start", credit.get("caption_start", [])),
         thresholds=thresholds,
         appeal_words=_words("appeal_words", _section(data, "appeal_words")),

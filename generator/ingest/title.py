@@ -1,8 +1,11 @@
 """The headline: the title-like line before the body that the page treats as one.
 
 Headlines sit above the byline and dateline, are several words long, rarely end with a
-full stop, and often recur in the page's <title>-style line ("Headline | Site"). Menu
-items, the site name, boilerplate and metadata lines are never candidates.
+full stop, and often recur in the page's <title>-style line ("Headline | Site"). Only the
+article's own byline (the one nearest above the body) vouches for a headline, and a line
+between it and the body is a standfirst or teaser; a line above an attribution ("— Jane
+Doe") is a quotation. Menu items, the site name, boilerplate and metadata lines are never
+candidates.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ _PERIOD_END = re.compile(r"\.[\"'”’)\]]*$")
 _INNER_SENTENCE = re.compile(r"[a-z][.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 _OPENERS = "\"'“‘«(["
+_ATTRIBUTION = re.compile(r"^[—–―-]{1,2}\s*[A-Z]")
 WINDOW = 80  # blocks above the body that may hold the headline
 _ANCHORS = frozenset({"byline", "dateline"})
+ANCHOR_CLUSTER = 12  # blocks above the nearest byline or dateline that still belong to its group
 
 
 def _candidate(block: Block, f: Features, role: str | None, publisher: str | None) -> bool:
@@ -68,17 +73,30 @@ def _topicality(text: str, body: set[str], stopwords: frozenset[str]) -> float:
     return min(1.0, len(own & body) / len(own) / 0.5) * min(len(own), 4) / 4
 
 
+def own_anchors(roles: tuple[str | None, ...], start: int) -> frozenset[int]:
+    """The article's own byline and dateline: the ones nearest above its body.
+
+    A teaser's byline further up ("Brave New World / By A. Columnist") marks that
+    teaser's headline, not this article's.
+    """
+    found = [i for i in range(max(0, start - WINDOW), start) if roles[i] in _ANCHORS]
+    if not found:
+        return frozenset()
+    return frozenset(i for i in found if i >= found[-1] - ANCHOR_CLUSTER)
+
+
 def _score(i: int, start: int, blocks: tuple[Block, ...], features: tuple[Features, ...],
            roles: tuple[str | None, ...], prefixes: frozenset[str], body: set[str],
-           stopwords: frozenset[str]) -> float:
+           stopwords: frozenset[str], anchors: frozenset[int] | None = None) -> float:
     f, text = features[i], blocks[i].text
     score = 0.0
-    following = [roles[j] for j in range(i + 1, min(i + 5, start))]
-    for distance, role in enumerate(following):
-        if role in _ANCHORS:
+    anchors = own_anchors(roles, start) if anchors is None else anchors
+    following = [j in anchors for j in range(i + 1, min(i + 5, start))]
+    for distance, anchored in enumerate(following):
+        if anchored:
             # A byline or dateline just below is the classic headline position (a
             # standfirst may sit between them, so the distance matters little).
-            score += (3.0, 2.5, 2.5, 2.0)[distance]
+            score += (3.0, 3.0, 2.75, 2.5)[distance]
             break
     topical = _topicality(text, body, stopwords)
     score += 2.5 * topical
@@ -91,12 +109,16 @@ def _score(i: int, start: int, blocks: tuple[Block, ...], features: tuple[Featur
         score += 1.0
     if _INNER_SENTENCE.search(text):
         score -= 1.5  # two sentences: a standfirst or caption
+    if i + 1 < len(blocks) and _ATTRIBUTION.match(blocks[i + 1].text):
+        score -= 1.5  # "— Jane Doe, May 3": the line above is a quotation
     if f.title_case >= 0.6:
         score += 0.75
     score += 0.15 * min(f.words, 8)  # menu items are short; headlines run several words
     if f.chars > 150 and f.stopword_density >= 0.3:
         score -= 1.0  # a standfirst or caption rather than a headline
     score -= 0.04 * min(start - i, 60)
+    if anchors and i > max(anchors):
+        score -= 1.0  # below the article's byline: a standfirst, caption or teaser
     return score
 
 
@@ -110,13 +132,14 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
     prefixes = _title_line_prefixes(blocks)
     texts = frozenset(b.text for b in blocks)
     body = content_words(body_text, rules.stopwords)
+    anchors = own_anchors(roles, start)
     best: tuple[float, int] | None = None
     for i in range(max(0, start - WINDOW), start):
         if i in taken or not _candidate(blocks[i], features[i], roles[i], publisher):
             continue
         if _is_title_line(blocks[i].text, texts):
             continue  # "Headline | Site": the headline itself is on the page too
-        score = _score(i, start, blocks, features, roles, prefixes, body, rules.stopwords)
+        score = _score(i, start, blocks, features, roles, prefixes, body, rules.stopwords, anchors)
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best else None

@@ -1,0 +1,451 @@
+"""Saved HTML page -> CleanedArticle: trafilatura finds the body, digest does the rest.
+
+decode_html turns a file's bytes into text (gzip, charset). clean_html_page parses the page
+once with lxml and hands the tree to trafilatura for the article's paragraphs; around that
+it applies digest's own passes: the headline and what the page states about itself
+(html_meta.py), the lead image's caption and credit, bylines, datelines and boilerplate
+among the paragraphs, tags and summary as clean_text_dump does. page_blocks gives the
+page's visible text blocks, the unit the ingest pipeline counts across one site's pages.
+Nothing of the page's markup reaches the output: paragraphs are plain text.
+
+Failure policy as in clean.py: DigestError(Problem(...)) without a path.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import logging
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.settings import use_config
+
+from ..errors import DigestError, Problem
+from ..taxonomy import Vocabulary, infer_tags
+from ..text import clean_text
+from .article import CleanedArticle
+from .blocks import Block
+from .clean import summarize
+from .dates import dateline_date, find_date
+from .features import outside_quotes, words_of
+from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title, host_key,
+                        html_blocks, is_invisible, loose, page_tags, parse_date, read_head, site_name,
+                        source_url, stated_author, stated_date, text_blocks, visible_text)
+from .metadata import byline_author, is_credit_line, publisher
+from .rules import Rules, load_rules
+
+MAX_UNCOMPRESSED = 64 * 1024 * 1024  # bytes; a gzip bomb stops here
+_INFLATE_CHUNK = 1024 * 1024
+_SNIFF_BYTES = 4096  # where a <meta charset> is looked for (the standard says 1024; pages are sloppy)
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# The HTML standard reads these labels as windows-1252, and a declared UTF-16 (no BOM) or
+# UTF-7 as UTF-8.
+_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819"})
+_ANY_TAG = re.compile(r"<(?:[A-Za-z][\w:-]*|!doctype)[\s/>]", re.IGNORECASE)
+
+# trafilatura's cost grows faster than the page (its jusText fallback is quadratic in text
+# blocks): past FAST_ABOVE_* it runs without its fallback extractors, past MAX_ELEMENTS the
+# page is refused. A news page has a few thousand elements and a few hundred text blocks.
+FAST_ABOVE_ELEMENTS = 20_000
+FAST_ABOVE_BLOCKS = 1_500
+MAX_ELEMENTS = 60_000
+_INLINE_EXTRACTED = frozenset({"hi", "ref", "del"})  # trafilatura's inline tags; the others break lines
+_TRAFILATURA_CONFIG = use_config()
+_TRAFILATURA_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # its timeout uses signals; we need none
+# trafilatura logs pages it gives up on; digest reports them itself, without a second message.
+logging.getLogger("trafilatura").addHandler(logging.NullHandler())
+
+_OPENING = 3  # body paragraphs at the top that may be a byline or dateline
+# Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
+# bracketed editor's note): the extractor has already judged those.
+_KINDS_KEPT = frozenset({"media"})
+_MAX_BOILERPLATE_WORDS = 40  # a paragraph this long that mentions a "cookie policy" is prose
+_NO_WORDS = re.compile(r"^[\W_]*$")
+_WORD = re.compile(r"\w+")
+_CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https?://)?(?:www\.)?"
+                           r"[\w-]+(?:\.[\w-]+)+/\S*)$")
+_EXTRACTOR = "not article text (extractor)"
+
+PageBlocks = list[tuple[str, etree._Element]]  # (visible text, the block element holding it)
+
+
+# ---------------------------------------------------------------- bytes -> text
+
+def decode_html(data: bytes, name: str) -> str:
+    """A saved page's bytes (gzipped when ``name`` ends in .gz) -> its text, forbidden
+    characters removed; DigestError without a path when it is not an HTML page."""
+    if name.lower().endswith(".gz") and data:
+        data = _gunzip(data)
+    if not data.strip():
+        raise _error("empty file", "the saved page holds nothing; save it again")
+    bom = next(((len(mark), codec) for mark, codec in _BOMS if data.startswith(mark)), None)
+    if bom is None and b"\x00" in data:
+        raise _error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
+    text = data[bom[0]:].decode(bom[1], errors="replace") if bom else _decode(data)
+    if "\x00" in text:
+        raise _error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
+    if not text.strip():
+        raise _error("empty file", "the saved page holds nothing; save it again")
+    if not _ANY_TAG.search(text):
+        raise _error("not an HTML page", "no HTML tags found; save text dumps as .txt")
+    return clean_text(text)
+
+
+def _gunzip(data: bytes) -> bytes:
+    """Every gzip member, inflated in bounded steps so a bomb stops at MAX_UNCOMPRESSED."""
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        pending = rest
+        try:
+            while not inflater.eof:
+                piece = inflater.decompress(pending, _INFLATE_CHUNK)
+                if len(out) + len(piece) > MAX_UNCOMPRESSED:
+                    raise _error("larger than 64 MiB uncompressed", "not a saved news page; is it a gzip bomb?")
+                out += piece
+                if not piece and inflater.unconsumed_tail == pending:
+                    break  # no progress: the input ended before the stream did
+                pending = inflater.unconsumed_tail
+        except zlib.error:
+            raise _error("not a valid gzip file", "the file is damaged or not gzip; save the page again") from None
+        if not inflater.eof:
+            raise _error("not a valid gzip file", "the file is cut short; save the page again")
+        rest = inflater.unused_data.lstrip(b"\x00")  # gzip(1) allows zero padding after a member
+        if rest and not rest.startswith(b"\x1f\x8b"):
+            break  # trailing garbage: ignored, as gzip(1) does
+    return bytes(out)
+
+
+def _decode(data: bytes) -> str:
+    """The declared charset, else UTF-8, else windows-1252 (which decodes any byte)."""
+    match = _DECLARED_CHARSET.search(data[:_SNIFF_BYTES])
+    declared = match.group(1).decode("ascii", "replace").lower() if match else None
+    if declared in _WINDOWS_1252:
+        declared = "cp1252"
+    elif declared and declared.startswith(("utf-16", "utf-7")):
+        declared = "utf-8"
+    for codec in (declared, "utf-8"):
+        if codec:
+            try:
+                return data.decode(codec)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _error(message: str, hint: str) -> DigestError:
+    return DigestError(Problem(message, hint=hint))
+
+
+# ---------------------------------------------------------------- text -> blocks
+
+def page_blocks(html: str) -> tuple[str, ...]:
+    """The visible text of the page's block-level elements, in document order."""
+    return tuple(text for text, _ in html_blocks(_parse(html)))
+
+
+def _parse(html: str) -> etree._Element:
+    parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                  remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(html.encode("utf-8", errors="replace"), parser)
+    except (etree.LxmlError, ValueError) as exc:
+        raise _error("could not parse the HTML", f"lxml: {exc}") from None
+    if root is None:
+        raise _error("could not parse the HTML", "the page holds no elements")
+    return root
+
+
+def _drop_hidden(root: etree._Element) -> None:
+    """Remove what the page never shows (hidden, display:none): the extractor would keep it."""
+    body = root.find("body")
+    if body is None:
+        return
+    hidden = [el for el in body.iterdescendants() if is_invisible(el) and el.tag not in INVISIBLE_TAGS]
+    for el in hidden:
+        if el.getparent() is not None:  # not inside one removed already
+            el.drop_tree()
+
+
+def _extract(root: etree._Element, fast: bool) -> list[tuple[str, str]]:
+    """The body trafilatura finds, as (paragraph text, its element's tag) pairs."""
+    page_words = {w for text, _ in html_blocks(root) for w in _WORD.findall(text)}
+    node_words = {w for text in root.itertext() for w in _WORD.findall(text)}
+    try:
+        doc = trafilatura.bare_extraction(
+            root, fast=fast, include_comments=False, include_tables=False, include_images=False,
+            include_formatting=False, include_links=False, with_metadata=False, config=_TRAFILATURA_CONFIG)
+    except Exception as exc:  # noqa: BLE001 - any failure of the third-party extractor is a bad page
+        raise _error("could not parse the HTML", f"the extractor failed: {type(exc).__name__}") from None
+    if doc is None or doc.body is None:
+        return []
+    return [(_unglue(text, page_words, node_words), el.tag)
+            for text, el in text_blocks(doc.body, lambda tag: tag not in _INLINE_EXTRACTED,
+                                        lambda el: not isinstance(el.tag, str))]
+
+
+def _unglue(text: str, page_words: set[str], node_words: set[str]) -> str:
+    """Put back the space trafilatura sometimes loses between two pieces of text.
+
+    It can join the last word of one text node to the first of the next ("pier.0The").
+    A word the page never shows, made of two words its text nodes do hold, is split.
+    """
+    def split(match: re.Match[str]) -> str:
+        word = match.group()
+        if word in page_words:
+            return word
+        for cut in range(1, len(word)):
+            if word[:cut] in node_words and word[cut:] in node_words:
+                return f"{word[:cut]} {word[cut:]}"
+        return word
+    return _WORD.sub(split, text)
+
+
+# ---------------------------------------------------------------- the article
+
+@dataclass(frozen=True)
+class SiftedBody:
+    paragraphs: tuple[str, ...]
+    dropped: tuple[tuple[str, str], ...]  # (paragraph, reason)
+
+
+def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max_inferred: int,
+                    rules: Rules | None = None,
+                    boilerplate: Callable[[str], str | None] | None = None) -> CleanedArticle:
+    """Clean one saved page; DigestError (without a path) when it holds no article."""
+    rules = rules or load_rules()
+    root = _parse(html)
+    _drop_hidden(root)
+    order = {el: i for i, el in enumerate(root.iter())}  # document order, for "between" tests
+    if len(order) > MAX_ELEMENTS:
+        raise _error(f"too many HTML elements for one article ({len(order)})",
+                     f"a news page has a few thousand; this one has more than {MAX_ELEMENTS}")
+    blocks = html_blocks(root)
+    extracted = _extract(root, fast=len(order) > FAST_ABOVE_ELEMENTS or len(blocks) > FAST_ABOVE_BLOCKS)
+    if not extracted:
+        raise _error("no article body found", "no run of prose paragraphs on the page; is it an index page?")
+    head = read_head(root)
+    url = source_url(head)
+    site = site_name(head) or publisher(tuple(Block(i, t, 0, True) for i, (t, _) in enumerate(blocks)), rules)
+    headline = choose_title(root, head, site, host_key(url))
+    if headline is None:
+        raise _error("no headline found above the article body",
+                     "the page has no <h1>, <title> or og:title naming the article")
+    top, first = _around_headline(blocks, headline, extracted)
+    caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
+    shown_caption = visible_text(figcaption) if figcaption is not None else None
+    body = _sift(extracted, headline.text, {loose(t) for t in (caption, credit, shown_caption) if t}, rules,
+                 boilerplate)
+    if not body.paragraphs:
+        raise _error("no article body found", "only a headline or boilerplate around it")
+
+    region = _story_region(blocks, headline, top, first)
+    author = stated_author(root, head, rules) or _visible_author(blocks, region, rules)
+    date = (stated_date(head, rules) or _time_element(root, order, blocks, region, rules)
+            or _visible_date(blocks, region, rules))
+    listed = page_tags(head)
+    if listed is not None:
+        tags = tuple(dict.fromkeys(vocabulary.canonical_name(t) for t in listed))
+    else:
+        tags = infer_tags(headline.text, "\n\n".join(body.paragraphs), vocabulary,
+                          min_mentions=min_mentions, limit=max_inferred)
+    warnings = []
+    if date is None:
+        warnings.append("no date stated; left undated")
+    if not tags:
+        warnings.append("no tags: no tag line and no vocabulary topic mentioned often enough")
+    labels = _labels(blocks, region, headline.text, figcaption, rules)
+    return CleanedArticle(
+        title=headline.text, date=date, author=author, source=site, source_url=url,
+        image_caption=caption, image_credit=credit, tags=tags,
+        summary=summarize(body.paragraphs[0], rules.thresholds.summary_target),
+        paragraphs=body.paragraphs, dropped=_dropped(blocks, body, labels), warnings=tuple(warnings))
+
+
+def _around_headline(blocks: PageBlocks, headline: Headline,
+                     extracted: list[tuple[str, str]]) -> tuple[int, int]:
+    """Page-block indices of the headline (the body's start when it is not shown) and of
+    the body's first paragraph."""
+    key = loose(headline.text)
+    shown = [i for i, (_, el) in enumerate(blocks)
+             if headline.element is not None and _inside(el, headline.element)]
+    title_at = (shown or [i for i, (t, _) in enumerate(blocks) if loose(t) == key] or [None])[0]
+    body_texts = {t for t, _ in extracted if loose(t) != key}
+    after = title_at or 0
+    first = next((i for i in range(after, len(blocks)) if blocks[i][0] in body_texts),
+                 next((i for i, (t, _) in enumerate(blocks) if t in body_texts), after))
+    return (title_at if title_at is not None and title_at <= first else first), first
+
+
+def _labels(blocks: PageBlocks, region: tuple[int, ...], title: str,
+            figcaption: etree._Element | None, rules: Rules) -> dict[str, str]:
+    """Why the page blocks around the story are not body: title, byline, dateline, caption."""
+    labels = {loose(title): "title"}
+    for i in region:
+        text = blocks[i][0]
+        if byline_author(text, rules):
+            labels.setdefault(loose(text), "byline")
+        elif dateline_date(text, rules):
+            labels.setdefault(loose(text), "dateline")
+    if figcaption is not None:
+        for text, el in blocks:
+            if _inside(el, figcaption):
+                labels.setdefault(loose(text), "image caption and credit")
+    return labels
+
+
+def _lead_image(root: etree._Element, order: dict[etree._Element, int], blocks: PageBlocks, top: int, first: int,
+                rules: Rules) -> tuple[str | None, str | None, etree._Element | None]:
+    """Caption and credit of the first captioned figure from the headline to the body's start."""
+    if not blocks:
+        return None, None, None
+    start = order.get(blocks[top][1], 0)
+    stop = order.get(blocks[min(first + 2, len(blocks) - 1)][1], start)
+    for figcaption in root.iter("figcaption"):
+        if start <= order.get(figcaption, -1) <= stop:
+            caption, credit = caption_and_credit(figcaption, rules)
+            if caption or credit:
+                return caption, credit, figcaption
+    return None, None, None
+
+
+def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rules: Rules,
+          boilerplate: Callable[[str], str | None] | None) -> SiftedBody:
+    """The extracted paragraphs minus headline, byline, captions and boilerplate."""
+    kept: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str]] = []
+    for i, (text, tag) in enumerate(extracted):
+        reason = _drop_reason(text, i < _OPENING and not kept, title, captions, rules)
+        if reason is None and boilerplate is not None:
+            reason = boilerplate(text)
+        if reason is None:
+            kept.append((text, tag))
+        else:
+            dropped.append((text, reason))
+    while kept and kept[-1][1] == "head":  # a heading with nothing under it heads no text
+        dropped.append((kept.pop()[0], "heading after the article text"))
+    return SiftedBody(tuple(t for t, _ in kept), tuple(dropped))
+
+
+def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules: Rules) -> str | None:
+    if loose(text) == loose(title):
+        return "title"
+    if opening and byline_author(text, rules):
+        return "byline"
+    if opening and dateline_date(text, rules):
+        return "dateline"
+    if loose(text) in captions:
+        return "image caption and credit"
+    kind = rules.boilerplate_kind(text) if len(text.split()) <= _MAX_BOILERPLATE_WORDS else None
+    if kind is not None and kind not in _KINDS_KEPT:
+        return f"boilerplate: {kind}"
+    if len(_appeal_words(text, rules)) >= 2:  # one alone mid-story may be an advice column's "help"
+        return "addresses the reader (appeal)"
+    if _CONTACT_LINE.match(text):
+        return "contact address or link"
+    if _NO_WORDS.match(text):
+        return "no words (separator)"
+    if is_credit_line(text, rules):
+        return "credit line"
+    return None
+
+
+def _appeal_words(text: str, rules: Rules) -> set[str]:
+    """The appeal words (support, subscribe, newsletter ...) of a text that addresses its
+    reader as the text cleaner measures it; empty when it does not."""
+    words = len(words_of(text))
+    outside = [w.casefold().replace("’", "'") for w in words_of(outside_quotes(text))]
+    density = sum(w in rules.reader_words for w in outside) / words if words else 0.0
+    if density < rules.thresholds.reader_density_bad:
+        return set()
+    return {w for w in outside if w in rules.appeal_words}
+
+
+def _story_region(blocks: PageBlocks, headline: Headline, top: int,
+                  first: int) -> tuple[int, ...]:
+    """The page blocks where a byline or dateline may stand: from a few blocks above the
+    headline to just inside the body, within the element holding both headline and body
+    (a teaser list beside the story dates other stories)."""
+    if not blocks:
+        return ()
+    body_start = blocks[first][1]
+    if headline.element is not None:
+        container = _common_ancestor(headline.element, body_start)
+    else:
+        container = next((a for a in body_start.iterancestors() if a.tag == "article"), None)
+    near = range(max(0, top - 8), min(len(blocks), first + 3))
+    return tuple(i for i in near if container is None or _inside(blocks[i][1], container))
+
+
+def _common_ancestor(a: etree._Element, b: etree._Element) -> etree._Element | None:
+    chain = {el: True for el in (b, *b.iterancestors())}
+    return next((el for el in (a, *a.iterancestors()) if el in chain), None)
+
+
+def _inside(el: etree._Element, container: etree._Element) -> bool:
+    return el is container or any(a is container for a in el.iterancestors())
+
+
+def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> str | None:
+    """The first byline in the story region."""
+    bylines = (byline_author(blocks[i][0], rules) for i in region)
+    return next((name for byline in bylines if byline and (name := as_author(byline, rules))), None)
+
+
+def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> datetime.date | None:
+    """The first dateline around the headline, or a byline with a date ("By Jane Doe | May 3, 2023")."""
+    for i in region:
+        text = blocks[i][0]
+        stated = dateline_date(text, rules)
+        if stated is None and byline_author(text, rules):
+            found = find_date(text, rules)
+            stated = found[0] if found else None
+        if stated is not None:
+            return stated
+    return None
+
+
+def _time_element(root: etree._Element, order: dict[etree._Element, int],
+                  blocks: PageBlocks, region: tuple[int, ...],
+                  rules: Rules) -> datetime.date | None:
+    """A machine-readable date (<time datetime>, itemprop=datePublished) in the story region.
+
+    Only there: elsewhere <time>s date other stories (teaser lists) or comments.
+    """
+    if not region:
+        return None
+    start = order.get(blocks[region[0]][1], 0)
+    stop = max(order.get(el, 0) for el in blocks[region[-1]][1].iter())  # its last descendant
+    for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
+        value = el.get("datetime") or el.get("content") or visible_text(el)
+        if value and start <= order.get(el, -1) <= stop:
+            parsed = parse_date(value, rules)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _dropped(blocks: PageBlocks, body: SiftedBody,
+             labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """Every page block the body does not hold, with the most specific reason known."""
+    kept = set(body.paragraphs)
+    joined = "\n".join(body.paragraphs)
+    reasons = dict(labels)
+    for text, reason in body.dropped:
+        reasons.setdefault(loose(text), reason)
+    out: list[tuple[str, str]] = []
+    for text, _ in blocks:
+        if text in kept or (len(text) >= 40 and text in joined):
+            continue
+        out.append((text, reasons.get(loose(text), _EXTRACTOR)))
+    shown = {text for text, _ in out}
+    out += [(text, reason) for text, reason in body.dropped if text not in shown]
+    return tuple(out)

@@ -1,0 +1,443 @@
+"""Saved HTML pages: decode_html, page_blocks and clean_html_page.
+
+The fixture pages under tests/fixtures/ingest_html/ are invented sites, each with its own
+layout (navigation, share bars, sign-ups, teasers, footers, og/JSON-LD metadata, a lead
+figure); every test names text that must survive and boilerplate that must go.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import gzip
+import html
+import json
+import re
+import time
+import unicodedata
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.config import Topic
+from generator.errors import DigestError
+from generator.ingest import CleanedArticle, to_markdown
+from generator.ingest.html import MAX_UNCOMPRESSED, clean_html_page, decode_html, page_blocks
+from generator.ingest.html_meta import parse_date, split_credit
+from generator.ingest.rules import load_rules
+from generator.taxonomy import Vocabulary
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest_html"
+VOCABULARY = Vocabulary.from_topics((
+    Topic("Harbours", ("harbour", "pier")),
+    Topic("Council", ("city council",)),
+    Topic("Floods", ("flood barrier", "flood defences")),
+    Topic("Fishing", ("fishing crews",)),
+    Topic("Ferries", ("ferry",)),
+))
+TOPIC_WORDS = {"Harbours", "Council", "Floods", "Fishing", "Ferries"}
+WORD = re.compile(r"\w+")
+RULES = load_rules()
+
+
+def clean(page: str, **kwargs: object) -> CleanedArticle:
+    return clean_html_page(page, vocabulary=VOCABULARY, min_mentions=2, max_inferred=6, **kwargs)
+
+
+def clean_file(name: str, **kwargs: object) -> CleanedArticle:
+    path = FIXTURES / name
+    return clean(decode_html(path.read_bytes(), path.name), **kwargs)
+
+
+def markdown_body(article: CleanedArticle) -> str:
+    return to_markdown(article, article_id="x").split("\n---\n", 1)[1]
+
+
+def assert_kept_and_dropped(article: CleanedArticle, keep: list[str], drop: list[str]) -> None:
+    body = "\n".join(article.paragraphs)
+    markdown = markdown_body(article)
+    for sentence in keep:
+        assert sentence in article.paragraphs, f"lost: {sentence!r}"
+    for snippet in drop:
+        assert snippet not in body, f"kept boilerplate: {snippet!r}"
+        assert snippet not in markdown, f"boilerplate in markdown: {snippet!r}"
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!doctype html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+PROSE = [
+    "The harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs.",
+    "Engineers told the board that two of the wooden pillars have rotted and must be replaced before winter.",
+    "The repairs are expected to cost about half a million euros, which the board hopes to share with the town.",
+    '"We have waited for years," said a fisherman who has used the pier every morning since the early nineties.',
+    "A final decision on the money is expected at the next meeting of the board in the first week of March.",
+]
+
+
+# ---------------------------------------------------------------- the invented pages
+
+def test_harbour_herald_keeps_the_story_and_drops_the_page_around_it() -> None:
+    a = clean_file("harbour_herald.html")
+    assert a.paragraphs[0].startswith("The harbour board on Thursday approved a plan")
+    assert a.paragraphs[-1].startswith("A final decision on the southern half of the pier")
+    assert len(a.paragraphs) == 6
+    assert_kept_and_dropped(a, keep=[
+        '"We have waited long enough, and the fishing crews deserve a safe place to land their catch,"'
+        " said Tomas Berg, who chairs the harbour board.",
+        # the paragraphs after the teaser box and the sign-up box are still the article
+        "Work on the pier will begin in June, and the board said boats would be able to use the southern"
+        " berths while the northern half is closed.",
+    ], drop=[
+        "The Harbour Herald", "Home", "Sport", "Share on Facebook", "Tweet", "Read more", "Ferry fares",
+        "Five things to know", "morning newsletter", "Enter your email", "Sign up", "Privacy policy",
+        "All rights reserved", "By Ana Petrov", "March 30, 2024", "Fishing boats moored", "Marta Lind",
+        "Subscribe today", "dataLayer", "color: red",  # script and style text
+        "Pier repairs approved",  # the headline is front matter, not body
+    ])
+
+
+def test_harbour_herald_metadata() -> None:
+    a = clean_file("harbour_herald.html")
+    assert a.title == "Pier repairs approved after decades of delay"
+    assert a.date == datetime.datetime(2024, 3, 30, 14, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    assert a.author == "Ana Petrov"
+    assert a.source == "The Harbour Herald"
+    assert a.source_url == "https://harbourherald.example/news/pier-repairs-approved"
+    assert a.image_caption == "Fishing boats moored at the north pier at dawn."
+    assert a.image_credit == "Photo: Marta Lind / Harbour Herald"
+    # The page's own article:tag values, mapped onto the vocabulary ("city council" -> "Council").
+    assert a.tags == ("Harbours", "Council", "North Pier")
+    assert a.summary == a.paragraphs[0]
+    assert a.warnings == ()
+
+
+def test_valley_times_gzipped_windows_1252_page_with_visible_byline_and_dateline() -> None:
+    a = clean_file("valley_times.html.gz")
+    assert a.title == "Council backs new flood barrier for the east bank"  # not the masthead <h1>
+    assert a.date == datetime.date(2023, 5, 12)  # "Published May 12, 2023" under the headline
+    assert a.author == "Jane Doe and John Roe"
+    assert a.source_url is None  # the page names no address
+    assert a.image_caption == "The river Aldo in flood near the Mill Quarter last winter"
+    assert a.image_credit == "Photo: Karl Weiss/Valley Times"
+    # No article:tag: topics inferred as clean_text_dump does (title mention, or two in the body).
+    assert a.tags == ("Floods", "Council")
+    assert any("Café Rosa" in p for p in a.paragraphs)  # declared windows-1252, decoded as such
+    assert_kept_and_dropped(a, keep=[
+        "The barrier, a wall of steel and concrete about two kilometres long, will be built in sections so"
+        " that the riverside path can stay open for most of the work.",
+        "Engineers from the regional water authority will survey the riverbank this autumn, and construction"
+        " of the flood barrier is due to start the following spring.",
+    ], drop=["Valley Times", "Support", "Read also", "Bus fares", "Share this article", "Most read",
+             "new bridge", "Copyright", "By Jane Doe", "Published May", "Karl Weiss"])
+
+
+def test_lakeside_post_states_no_date_and_gets_none() -> None:
+    a = clean_file("lakeside_post.html")
+    # Its canonical URL holds a date, the teaser list beside the story has <time>s and the
+    # footer a copyright year: none of them is the story's date.
+    assert a.date is None
+    assert "no date stated; left undated" in a.warnings
+    assert a.title == "Ferry timetable changes for the summer season"  # og:title without " - Lakeside Post"
+    assert a.author == "Mira Holm"
+    assert a.source == "Lakeside Post"
+    assert a.tags == ("Ferries",)
+    assert a.image_caption is None and a.image_credit is None
+    assert_kept_and_dropped(a, keep=[
+        "Tickets bought for the old timetable remain valid, and season passes will be sold at the kiosk by"
+        " the landing as well as on the company's website.",
+    ], drop=["Hidden draft paragraph", "Log in", "Latest news", "Harbour cafe", "Never miss a story",
+             "More from Lakeside Post", "Island school", "© 2023"])
+
+
+def test_every_page_block_is_kept_or_dropped_with_a_reason() -> None:
+    path = FIXTURES / "harbour_herald.html"
+    text = decode_html(path.read_bytes(), path.name)
+    a = clean(text)
+    dropped = dict(a.dropped)
+    for block in page_blocks(text):
+        assert block in a.paragraphs or block in dropped, block
+    assert dropped["Pier repairs approved after decades of delay"] == "title"
+    assert dropped["By Ana Petrov"] == "byline"
+    assert dropped["March 30, 2024"] == "dateline"
+    assert dropped["Fishing boats moored at the north pier at dawn. Photo: Marta Lind / Harbour Herald"] == (
+        "image caption and credit")
+    assert dropped["Home"] == "not article text (extractor)"
+
+
+def test_boilerplate_hook_drops_paragraphs_with_its_reason() -> None:
+    reason = "repeats on 3 of 3 pages from harbourherald.example"
+
+    def hook(text: str) -> str | None:
+        return reason if text.startswith("Work on the pier will begin") else None
+
+    a = clean_file("harbour_herald.html", boilerplate=hook)
+    assert not any(p.startswith("Work on the pier") for p in a.paragraphs)
+    assert len(a.paragraphs) == 5
+    assert [r for t, r in a.dropped if t.startswith("Work on the pier")] == [reason]
+
+
+def test_page_blocks_are_visible_block_texts_in_order() -> None:
+    blocks = page_blocks(page(
+        "<div>Top <b>menu</b><p>First  paragraph\n here.</p>tail text</div>"
+        "<script>var x = 'no';</script><style>p{}</style><p hidden>secret</p>"
+        "<p style='display: none'>also secret</p><ul><li>One</li><li>Two<br>lines</li></ul><p> </p>",
+        head="<title>Not shown</title>"))
+    assert blocks == ("Top menu", "First paragraph here.", "tail text", "One", "Two", "lines")
+
+
+def test_no_page_markup_reaches_the_output() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    a = clean(page(
+        "<article><h1>Pier &amp; harbour news</h1>"
+        "<p>The <b>harbour</b> board met &amp; talked about <a href='/pier'>the pier</a> &lt;again&gt; on"
+        " Tuesday, and the meeting went on for most of the evening until late at night.</p>"
+        + body + "</article>"))
+    assert a.title == "Pier & harbour news"
+    assert a.paragraphs[0] == ("The harbour board met & talked about the pier <again> on Tuesday, and the meeting"
+                               " went on for most of the evening until late at night.")
+    assert "<b>" not in markdown_body(a) and "href" not in markdown_body(a)
+    assert r"\<again>" in markdown_body(a)  # the Markdown writer escapes it as text
+
+
+def test_paragraph_rules_around_the_extracted_body() -> None:
+    advice = ("You should talk to your sister before the wedding; if she will not listen, ask a friend you both"
+              " trust to help you find the right words.")
+    a = clean(page(
+        "<article><h1>Dear Reader: a sister who will not listen</h1><div class='story'>"
+        "<p>By Jane Doe</p><p>Published May 3, 2023</p>"
+        + "".join(f"<p>{p}</p>" for p in PROSE) + f"<p>{advice}</p>"
+        "<p>jane.doe@herald.example</p><p>___</p><p>Photo: Karl Weiss</p>"
+        "<p>Get the best harbour stories in your inbox: sign up for our free newsletter today.</p>"
+        "<h2>More to explore</h2>"
+        "<p>Readers like you keep our newsroom going, and as a member you get free access to every story.</p>"
+        "</div></article>"))
+    dropped = dict(a.dropped)
+    assert a.paragraphs == (*PROSE, advice)  # one appeal word ("help") mid-story is not a pitch
+    assert a.author == "Jane Doe" and a.date == datetime.date(2023, 5, 3)
+    assert dropped["By Jane Doe"] == "byline"
+    assert dropped["Published May 3, 2023"] == "dateline"
+    assert dropped["jane.doe@herald.example"] == "contact address or link"
+    assert dropped["___"] == "no words (separator)"
+    assert dropped["Photo: Karl Weiss"] == "credit line"
+    assert dropped["Readers like you keep our newsroom going, and as a member you get free access to every story."] == (
+        "addresses the reader (appeal)")
+    assert dropped["More to explore"] == "heading after the article text"
+
+
+def test_microdata_of_teaser_cards_is_not_the_story_s() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    card = ("<div itemscope itemtype='https://schema.org/NewsArticle'><a href='/x'>Other story</a>"
+            "<meta itemprop='datePublished' content='2020-01-01T10:00:00Z'></div>") * 2  # a teaser list
+    story = ("<article itemscope itemtype='https://schema.org/NewsArticle'><h1>Pier news</h1>"
+             "<meta itemprop='datePublished' content='2021-06-02T08:00:00Z'>" + body + "</article>")
+    assert clean(page(story + card)).date == datetime.datetime(2021, 6, 2, 8, 0, tzinfo=datetime.timezone.utc)
+    assert clean(page(card + "<div><h1>Pier news</h1>" + body + "</div>")).date is None
+
+
+# ---------------------------------------------------------------- headline
+
+def test_title_prefers_the_h1_that_agrees_with_the_metadata() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    head = ("<title>Board backs pier repairs | Harbour | The Harbour Herald</title>"
+            "<meta property='og:title' content='Board backs pier repairs | The Harbour Herald'>"
+            "<meta property='og:site_name' content='The Harbour Herald'>")
+    a = clean(page("<h1>The Harbour Herald</h1><h1>Weather</h1><article><h1>Board backs pier repairs</h1>"
+                   + body + "</article>", head))
+    assert a.title == "Board backs pier repairs"
+
+
+def test_title_from_metadata_when_no_heading_agrees() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Board backs pier repairs &amp; more"})
+    a = clean(page("<h1>Sections</h1>" + body, f"<script type='application/ld+json'>{ld}</script>"
+                   "<title>Something else - Herald</title>"))
+    assert a.title == "Board backs pier repairs & more"  # JSON-LD carries HTML entities
+    a = clean(page("<div>" + body + "</div>", "<title>Board backs pier repairs - Harbour Herald</title>"))
+    assert a.title == "Board backs pier repairs"
+
+
+def test_title_accepts_an_h1_close_to_a_shortened_social_title() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    head = "<meta property='og:title' content='Board backs repairs to the old north pier'>"
+    a = clean(page(f"<article><h1>Harbour board backs repairs to the old north pier</h1>{body}</article>", head))
+    assert a.title == "Harbour board backs repairs to the old north pier"
+
+
+# ---------------------------------------------------------------- dates, credits
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2019-11-19T13:16:49+0000", datetime.datetime(2019, 11, 19, 13, 16, 49, tzinfo=datetime.timezone.utc)),
+    ("2019-11-19T01:48:03.835Z", datetime.datetime(2019, 11, 19, 1, 48, 3, tzinfo=datetime.timezone.utc)),
+    ("Mon, 18 Nov 2019 16:07:38 -0600",
+     datetime.datetime(2019, 11, 18, 16, 7, 38, tzinfo=datetime.timezone(datetime.timedelta(hours=-6)))),
+    ("2019-11-19T18:18:25.828095", datetime.date(2019, 11, 19)),  # no zone: the day only, never a guess
+    ("2019-11-19", datetime.date(2019, 11, 19)),
+    ("November 19, 2019", datetime.date(2019, 11, 19)),
+    ("0999-12-31T10:00:00Z", None),  # outside the years digest accepts
+    ("2019-02-30", None),
+    ("yesterday", None),
+])
+def test_parse_date(value: str, expected: object) -> None:
+    parsed = parse_date(value, RULES)
+    assert parsed == expected
+    assert type(parsed) is type(expected)
+
+
+def test_date_from_time_element_under_the_headline_only() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    teaser = "<ul><li><a href='/x'>Other story</a> <time datetime='2020-01-01'>Jan 1</time></li></ul>"
+    shown = page(teaser + "<article><h1>Pier news</h1><time datetime='2021-06-02T08:00:00+01:00'>June 2</time>"
+                 + body + "</article>")
+    plus_one = datetime.timezone(datetime.timedelta(hours=1))
+    assert clean(shown).date == datetime.datetime(2021, 6, 2, 8, 0, tzinfo=plus_one)
+    hidden_away = page(teaser + "<article><h1>Pier news</h1>" + body + "</article>")
+    assert clean(hidden_away).date is None
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    ("Boats at the pier at dawn. Photo: Jane Doe/Herald", "Boats at the pier at dawn.", "Photo: Jane Doe/Herald"),
+    ("Boats at the pier at dawn (Jane Doe/AP)", "Boats at the pier at dawn", "Jane Doe/AP"),
+    ("Boats at the pier at dawn [Agency via Getty]", "Boats at the pier at dawn", "Agency via Getty"),
+    ("‘Boats at the pier.’ Photograph: Agency via Getty", "‘Boats at the pier.’",
+     "Photograph: Agency via Getty"),
+    ("Photo: Jane Doe", None, "Photo: Jane Doe"),
+    ("Boats at the pier at dawn (pictured)", "Boats at the pier at dawn (pictured)", None),
+])
+def test_split_credit(text: str, caption: str | None, credit: str | None) -> None:
+    assert split_credit(text, RULES) == (caption, credit)
+
+
+# ---------------------------------------------------------------- failures
+
+def decode_error(data: bytes, name: str = "page.html") -> str:
+    with pytest.raises(DigestError) as caught:
+        decode_html(data, name)
+    (problem,) = caught.value.problems
+    assert problem.path is None and problem.hint  # the caller names the file
+    return problem.message
+
+
+def test_decode_errors_have_exact_messages() -> None:
+    assert decode_error(b"") == "empty file"
+    assert decode_error(b" \n\t ") == "empty file"
+    assert decode_error(b"", "page.html.gz") == "empty file"
+    assert decode_error(gzip.compress(b"  \n"), "page.html.gz") == "empty file"
+    assert decode_error(b"<html>not gzipped</html>", "page.html.gz") == "not a valid gzip file"
+    assert decode_error(gzip.compress(page("<p>Cut short</p>" * 200).encode())[:-40], "page.html.gz") == (
+        "not a valid gzip file")
+    assert decode_error(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR<p>") == "binary file, not HTML"
+    assert decode_error(b"Just a line of text, no markup at all.\n") == "not an HTML page"
+
+
+def test_gzip_bomb_stops_at_the_cap(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.html.gz"
+    deflate = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    chunk = b" " * (1024 * 1024)
+    with bomb.open("wb") as out:
+        out.write(deflate.compress(b"<html><body><p>"))
+        for _ in range(MAX_UNCOMPRESSED // len(chunk) + 1):
+            out.write(deflate.compress(chunk))
+        out.write(deflate.flush())
+    assert bomb.stat().st_size < 1024 * 1024
+    assert decode_error(bomb.read_bytes(), bomb.name) == "larger than 64 MiB uncompressed"
+
+
+def test_decode_charsets_and_gzip_members() -> None:
+    text = page("<p>Café “quoted”</p>")
+    assert "Café “quoted”" in decode_html(text.encode("utf-8"), "a.html")
+    assert "Café “quoted”" in decode_html(codecs.BOM_UTF8 + text.encode("utf-8"), "a.html")
+    assert "Café “quoted”" in decode_html(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "a.html")
+    declared = "<html><head><meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-1'></head>"
+    assert "Café “quoted”" in decode_html((declared + "<p>Café “quoted”</p>").encode("cp1252"), "a.html")
+    undeclared = "<html><p>Café “quoted”</p></html>".encode("cp1252")  # not UTF-8: windows-1252
+    assert "Café “quoted”" in decode_html(undeclared, "a.html")
+    assert "Café" in decode_html(gzip.compress(b"<html><p>Caf") + gzip.compress("é</p>".encode()), "a.html.gz")
+    assert decode_html("<p>a\x0cb\ufffec</p>".encode(), "a.html") == "<p>abc</p>"  # forbidden code points
+
+
+def clean_error(text: str) -> str:
+    with pytest.raises(DigestError) as caught:
+        clean(text)
+    (problem,) = caught.value.problems
+    assert problem.path is None
+    return problem.message
+
+
+def test_clean_errors() -> None:
+    assert clean_error("   ") == "could not parse the HTML"
+    assert clean_error(page("<h1>Title only</h1>")) == "no article body found"
+    assert clean_error("<html><body>" + "".join(f"<p>{p}</p>" for p in PROSE) + "</body></html>") == (
+        "no headline found above the article body")
+
+
+def test_huge_or_deeply_nested_pages_fail_cleanly_and_quickly() -> None:
+    started = time.perf_counter()
+    deep = page("<h1>Deep</h1>" + "<div>" * 50_000 + "".join(f"<p>{p}</p>" for p in PROSE) + "</div>" * 50_000)
+    assert clean_error(deep) == "no article body found"  # the parser stops at its depth limit
+    wide = page("<h1>Wide</h1>" + "".join(f"<p>{p}</p>" for p in PROSE) + "<ul>" + "<li>x</li>" * 70_000 + "</ul>")
+    assert clean_error(wide).startswith("too many HTML elements for one article")
+    assert time.perf_counter() - started < 20
+
+
+# ---------------------------------------------------------------- property
+
+TEXT = st.text(st.characters(categories=("L", "N", "P", "Zs")), max_size=80)
+LINES = st.one_of(st.sampled_from(PROSE), TEXT)
+WRAPS = ["<p>{}</p>", "<div>{}</div>", "<li>{}</li>", "<h2>{}</h2>", "<div><span>{}</span></div>",
+         "<figure><figcaption>{}</figcaption></figure>", "<aside><a href='/x'>{}</a></aside>",
+         "<p class='byline'>By {}</p>", "<div><time datetime='2022-05-01'>{}</time></div>", "<span>{}</span>"]
+
+
+@st.composite
+def html_pages(draw: st.DrawFn) -> str:
+    """Invented pages, with lines that differ and inline elements inside blocks."""
+    escape = html.escape
+    lines = draw(st.lists(LINES, min_size=1, max_size=15))
+    title, rest = lines[0], lines[1:]
+    parts = [draw(st.sampled_from(WRAPS)).format(escape(line)) for line in rest]
+    head = f"<title>{escape(draw(LINES))}</title>"
+    if draw(st.booleans()):
+        head += f"<meta property='og:title' content='{escape(draw(LINES))}'>"
+        head += f"<meta property='article:tag' content='{escape(draw(TEXT))}'>"
+        head += f"<meta name='author' content='{escape(draw(TEXT))}'>"
+    if draw(st.booleans()):
+        ld = {"@type": "NewsArticle", "headline": draw(LINES), "author": {"name": draw(TEXT)},
+              "publisher": {"name": draw(TEXT)}}
+        head += f"<script type='application/ld+json'>{escape(json.dumps(ld, ensure_ascii=False))}</script>"
+    return page(f"<article><h1>{escape(title)}</h1>\n{chr(10).join(parts)}</article>", head)
+
+
+@given(html_pages())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_cleaning_never_adds_words(text: str) -> None:
+    decoded = decode_html(text.encode("utf-8"), "page.html")
+    try:
+        a = clean(decoded)
+    except DigestError:
+        return  # no article on this page: nothing was produced, nothing was added
+    # Words as the markup spells them, and as a browser shows them (adjacent inline
+    # elements run together: <span>0</span><span>A</span> reads "0A").
+    source = set(WORD.findall(html.unescape(decoded))) | {w for b in page_blocks(decoded) for w in WORD.findall(b)}
+    produced = [a.title, *a.paragraphs, a.author, a.source, a.source_url, a.image_caption, a.image_credit,
+                a.summary, *(t for t, _ in a.dropped)]
+    for field in produced:
+        assert set(WORD.findall(field or "")) <= source, field
+    # A tag is the page's own word (NFKC, as the vocabulary spells tags) or a topic name.
+    tag_source = source | set(WORD.findall(unicodedata.normalize("NFKC", html.unescape(decoded))))
+    for tag in a.tags:
+        assert set(WORD.findall(tag)) <= tag_source | TOPIC_WORDS, tag
+    assert all(p and p == " ".join(p.split()) for p in a.paragraphs)
+
+
+def test_words_the_extractor_glues_together_are_split_again() -> None:
+    from generator.ingest.html import _unglue
+
+    nodes = {"pier", "0", "The", "council", "W", "ord"}
+    assert _unglue("the pier.0The council", {"pier", "the", "council"}, nodes) == "the pier.0 The council"
+    assert _unglue("a Word here", {"a", "Word", "here"}, nodes) == "a Word here"  # the page shows it whole
+    assert _unglue("an Xyz here", {"an", "here"}, nodes) == "an Xyz here"  # no split explains it
