@@ -1,6 +1,6 @@
 """Saved HTML page -> CleanedArticle: trafilatura finds the body, digest does the rest.
 
-decode_html turns a file's bytes into text (gzip, charset). clean_html_page parses the page
+html_decode.py turns a file's bytes into text (gzip, charset). clean_html_page parses the page
 once with lxml and hands the tree to trafilatura for the article's paragraphs; around that
 it applies digest's own passes: the headline and what the page states about itself
 (html_meta.py), the lead image's caption and credit, bylines, datelines and boilerplate
@@ -13,11 +13,9 @@ Failure policy as in clean.py: DigestError(Problem(...)) without a path.
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import logging
 import re
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,7 +26,6 @@ from trafilatura.settings import use_config
 
 from ..errors import DigestError, Problem
 from ..taxonomy import Vocabulary, infer_tags
-from ..text import clean_text
 from .article import CleanedArticle
 from .blocks import Block
 from .clean import summarize
@@ -40,15 +37,6 @@ from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit,
 from .metadata import byline_author, is_credit_line, publisher
 from .rules import Rules, load_rules
 
-MAX_UNCOMPRESSED = 64 * 1024 * 1024  # bytes; a gzip bomb stops here
-_INFLATE_CHUNK = 1024 * 1024
-_SNIFF_BYTES = 4096  # where a <meta charset> is looked for (the standard says 1024; pages are sloppy)
-_DECLARED_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-# The HTML standard reads these labels as windows-1252, and a declared UTF-16 (no BOM) or
-# UTF-7 as UTF-8.
-_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819"})
-_ANY_TAG = re.compile(r"<(?:[A-Za-z][\w:-]*|!doctype)[\s/>]", re.IGNORECASE)
 
 # trafilatura's cost grows faster than the page (its jusText fallback is quadratic in text
 # blocks): past FAST_ABOVE_* it runs without its fallback extractors, past MAX_ELEMENTS the
@@ -74,71 +62,6 @@ _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https
 _EXTRACTOR = "not article text (extractor)"
 
 PageBlocks = list[tuple[str, etree._Element]]  # (visible text, the block element holding it)
-
-
-# ---------------------------------------------------------------- bytes -> text
-
-def decode_html(data: bytes, name: str) -> str:
-    """A saved page's bytes (gzipped when ``name`` ends in .gz) -> its text, forbidden
-    characters removed; DigestError without a path when it is not an HTML page."""
-    if name.lower().endswith(".gz") and data:
-        data = _gunzip(data)
-    if not data.strip():
-        raise _error("empty file", "the saved page holds nothing; save it again")
-    bom = next(((len(mark), codec) for mark, codec in _BOMS if data.startswith(mark)), None)
-    if bom is None and b"\x00" in data:
-        raise _error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
-    text = data[bom[0]:].decode(bom[1], errors="replace") if bom else _decode(data)
-    if "\x00" in text:
-        raise _error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
-    if not text.strip():
-        raise _error("empty file", "the saved page holds nothing; save it again")
-    if not _ANY_TAG.search(text):
-        raise _error("not an HTML page", "no HTML tags found; save text dumps as .txt")
-    return clean_text(text)
-
-
-def _gunzip(data: bytes) -> bytes:
-    """Every gzip member, inflated in bounded steps so a bomb stops at MAX_UNCOMPRESSED."""
-    out = bytearray()
-    rest = data
-    while rest:
-        inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-        pending = rest
-        try:
-            while not inflater.eof:
-                piece = inflater.decompress(pending, _INFLATE_CHUNK)
-                if len(out) + len(piece) > MAX_UNCOMPRESSED:
-                    raise _error("larger than 64 MiB uncompressed", "not a saved news page; is it a gzip bomb?")
-                out += piece
-                if not piece and inflater.unconsumed_tail == pending:
-                    break  # no progress: the input ended before the stream did
-                pending = inflater.unconsumed_tail
-        except zlib.error:
-            raise _error("not a valid gzip file", "the file is damaged or not gzip; save the page again") from None
-        if not inflater.eof:
-            raise _error("not a valid gzip file", "the file is cut short; save the page again")
-        rest = inflater.unused_data.lstrip(b"\x00")  # gzip(1) allows zero padding after a member
-        if rest and not rest.startswith(b"\x1f\x8b"):
-            break  # trailing garbage: ignored, as gzip(1) does
-    return bytes(out)
-
-
-def _decode(data: bytes) -> str:
-    """The declared charset, else UTF-8, else windows-1252 (which decodes any byte)."""
-    match = _DECLARED_CHARSET.search(data[:_SNIFF_BYTES])
-    declared = match.group(1).decode("ascii", "replace").lower() if match else None
-    if declared in _WINDOWS_1252:
-        declared = "cp1252"
-    elif declared and declared.startswith(("utf-16", "utf-7")):
-        declared = "utf-8"
-    for codec in (declared, "utf-8"):
-        if codec:
-            try:
-                return data.decode(codec)
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return data.decode("cp1252", errors="replace")
 
 
 def _error(message: str, hint: str) -> DigestError:

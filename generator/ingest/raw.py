@@ -18,7 +18,8 @@ from ..text import clean_text
 from .article import CleanedArticle
 from .blocks import decode_raw
 from .clean import clean_text_dump
-from .html import clean_html_page, decode_html
+from .html import clean_html_page
+from .html_decode import decode_html
 from .rules import Rules
 
 TEXT, HTML = "text", "html"
