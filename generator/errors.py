@@ -44,6 +44,11 @@ class DigestError(Exception):
         self.problems: tuple[Problem, ...] = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def in_file(self, path: Path | str) -> "DigestError":
+        """The same problems, naming ``path`` where they name no file (a stage that reads
+        text does not know which file it came from; its caller does)."""
+        return DigestError(*(Problem(p.message, p.path or path, p.line, p.hint) for p in self.problems))
+
     @classmethod
     def at(cls, message: str, path: Path | str | None = None, line: int | None = None,
            hint: str | None = None) -> "DigestError":

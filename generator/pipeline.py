@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
@@ -20,6 +19,7 @@ from .frontmatter import split_front_matter
 from .index import index_site
 from .ingest import CleanedArticle, load_rules, to_markdown
 from .ingest.duplicates import Candidate, Duplicate, find_duplicates
+from .ingest.hosts import page_host
 from .ingest.profiles import Profile, find_profile, load_profiles
 from .ingest.raw import RawPage, clean_page, find_raw_pages, read_page
 from .ingest.repeats import RepeatedBlocks, repeated_blocks
@@ -133,7 +133,7 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
     cleaned, profile_of, failed_again = _apply_source_rules(cleaned, profiles, clean)
     duplicates = _find_duplicates(cleaned, out_dir, config.duplicate_threshold)
     written = _write_articles(cleaned, duplicates, profile_of, out_dir, warn, force)
-    clashes = [PageOutcome(Path(p.path), None, FAILED, str(p), problems=(p,)) for p in folder.clashes]
+    clashes = [PageOutcome(Path(p.path), None, FAILED, problems=(p,)) for p in folder.clashes]
     outcomes = sorted([*failed, *failed_again, *written, *clashes], key=lambda o: o.raw.name)
     report = IngestReport(tuple(outcomes), folder.ignored)
     if report_path is not None:
@@ -161,7 +161,7 @@ def _clean_each(pages: tuple[RawPage, ...], clean: Clean) -> tuple[dict[RawPage,
 def _apply_source_rules(cleaned: dict[RawPage, CleanedArticle], profiles: tuple[Profile, ...], clean: Clean
                         ) -> tuple[dict[RawPage, CleanedArticle], dict[RawPage, Profile | None], list[PageOutcome]]:
     """Clean again the pages that a source profile or a block repeated across their source's pages touches."""
-    profile_of = {page: find_profile(profiles, _host(article.source_url), article.source, page.path.name)
+    profile_of = {page: find_profile(profiles, page_host(article.source_url), article.source, page.path.name)
                   for page, article in cleaned.items()}
     source_of = {page: _source_key(article, profile_of[page]) for page, article in cleaned.items()}
     repeats = repeated_blocks((source_of[page], _block_texts(article)) for page, article in cleaned.items())
@@ -170,7 +170,7 @@ def _apply_source_rules(cleaned: dict[RawPage, CleanedArticle], profiles: tuple[
         profile = profile_of[page]
         hook = _boilerplate_hook(profile, repeats.get(source_of[page]))
         if hook is not None and any(hook(text) for text in _block_texts(article)):
-            try:
+            try:  # read again rather than hold every page's text through the first pass
                 article = clean(page, read_page(page), boilerplate=hook)
             except DigestError as exc:
                 failed.append(_failed(page, exc.problems))
@@ -238,24 +238,14 @@ def _target(out_dir: Path, page: RawPage) -> Path:
 
 
 def _failed(page: RawPage, problems: tuple[Problem, ...]) -> PageOutcome:
-    return PageOutcome(page.path, None, FAILED, "; ".join(str(p) for p in problems), problems=problems)
-
-
-def _host(url: str | None) -> str | None:
-    try:
-        return urlsplit(url).hostname if url else None
-    except ValueError:
-        return None
+    return PageOutcome(page.path, None, FAILED, problems=problems)
 
 
 def _source_key(article: CleanedArticle, profile: Profile | None) -> str:
     """Pages are one source when a profile, the URL's host or the named publisher says so."""
     if profile is not None:
         return profile.name
-    host = _host(article.source_url)
-    if host:
-        return host.removeprefix("www.")
-    return article.source or "pages with no known source"
+    return page_host(article.source_url) or article.source or "pages with no known source"
 
 
 def _block_texts(article: CleanedArticle) -> list[str]:

@@ -26,6 +26,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalize_key(text))
 
 
+def word_key(text: str) -> str:
+    """What two spellings of one line share: its words, NFKC and case-folded, punctuation aside."""
+    return " ".join(words(text))
+
+
 def slugify(text: str) -> str:
     """A URL path segment: Unicode letters and digits kept, everything else one dash.
 

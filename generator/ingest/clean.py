@@ -81,16 +81,8 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     for found, reason in ((author, "byline"), (stated, "dateline"), (listed, "tag line")):
         if found is not None and found[1] is not None:
             reasons.setdefault(found[1], reason)
-    if listed is not None:
-        tags = tuple(dict.fromkeys(vocabulary.canonical_name(t) for t in listed[0]))
-    else:
-        tags = infer_tags(title, "\n\n".join(paragraphs), vocabulary,
-                          min_mentions=min_mentions, limit=max_inferred)
-    warnings = []
-    if stated is None:
-        warnings.append("no date stated; left undated")
-    if not tags:
-        warnings.append("no tags: no tag line and no vocabulary topic mentioned often enough")
+    tags = article_tags(listed[0] if listed else None, title, paragraphs, vocabulary, min_mentions, max_inferred)
+    warnings = missing_metadata(stated, tags)
     return CleanedArticle(
         title=title, date=stated[0] if stated else None, author=author[0] if author else None,
         source=site, source_url=source_url(header, blocks, rules),
@@ -98,7 +90,7 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         summary=summarize(paragraphs[0], rules.thresholds.summary_target),
         paragraphs=paragraphs,
         dropped=_dropped(header, blocks, labels, frozenset(body), reasons),
-        warnings=tuple(warnings))
+        warnings=warnings)
 
 
 def external_boilerplate(blocks: tuple[Block, ...],
@@ -187,6 +179,24 @@ def _page_tags(blocks: tuple[Block, ...], title_at: int, end: int, rules: Rules,
             if listed:
                 return listed, i
     return None
+
+
+def article_tags(listed: tuple[str, ...] | None, title: str, paragraphs: tuple[str, ...], vocabulary: Vocabulary,
+                 min_mentions: int, max_inferred: int) -> tuple[str, ...]:
+    """The page's own tags in the vocabulary's spelling, else the topics the text names often enough."""
+    if listed is not None:
+        return tuple(dict.fromkeys(vocabulary.canonical_name(t) for t in listed))
+    return infer_tags(title, "\n\n".join(paragraphs), vocabulary, min_mentions=min_mentions, limit=max_inferred)
+
+
+def missing_metadata(date: object | None, tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Warnings for what an editor may want to add by hand."""
+    warnings = []
+    if date is None:
+        warnings.append("no date stated; left undated")
+    if not tags:
+        warnings.append("no tags: no tag line and no vocabulary topic mentioned often enough")
+    return tuple(warnings)
 
 
 def summarize(lede: str, target: int) -> str:

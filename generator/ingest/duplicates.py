@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .hosts import bare_host
+
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 32
 DEFAULT_THRESHOLD = 0.8
@@ -96,5 +98,4 @@ def _url_key(url: str | None) -> str | None:
         return None
     rest = url.split("#", 1)[0].partition("://")[2] or url
     host, slash, path = rest.partition("/")
-    host = host.lower().removeprefix("www.")
-    return f"{host}{slash}{path}".rstrip("/")
+    return f"{bare_host(host)}{slash}{path}".rstrip("/")

@@ -24,15 +24,15 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import use_config
 
-from ..errors import DigestError, Problem
-from ..taxonomy import Vocabulary, infer_tags
+from ..taxonomy import Vocabulary, word_key
 from .article import CleanedArticle
 from .blocks import Block
-from .clean import summarize
+from .clean import article_tags, missing_metadata, summarize
 from .dates import dateline_date, find_date
 from .features import outside_quotes, words_of
+from .html_decode import page_error
 from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title, host_key,
-                        html_blocks, is_invisible, loose, page_tags, parse_date, read_head, site_name,
+                        html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
                         source_url, stated_author, stated_date, text_blocks, visible_text)
 from .metadata import byline_author, is_credit_line, publisher
 from .rules import Rules, load_rules
@@ -64,10 +64,6 @@ _EXTRACTOR = "not article text (extractor)"
 PageBlocks = list[tuple[str, etree._Element]]  # (visible text, the block element holding it)
 
 
-def _error(message: str, hint: str) -> DigestError:
-    return DigestError(Problem(message, hint=hint))
-
-
 # ---------------------------------------------------------------- text -> blocks
 
 def page_blocks(html: str) -> tuple[str, ...]:
@@ -81,9 +77,9 @@ def _parse(html: str) -> etree._Element:
     try:
         root = etree.fromstring(html.encode("utf-8", errors="replace"), parser)
     except (etree.LxmlError, ValueError) as exc:
-        raise _error("could not parse the HTML", f"lxml: {exc}") from None
+        raise page_error("could not parse the HTML", f"lxml: {exc}") from None
     if root is None:
-        raise _error("could not parse the HTML", "the page holds no elements")
+        raise page_error("could not parse the HTML", "the page holds no elements")
     return root
 
 
@@ -98,16 +94,17 @@ def _drop_hidden(root: etree._Element) -> None:
             el.drop_tree()
 
 
-def _extract(root: etree._Element, fast: bool) -> list[tuple[str, str]]:
+def _extract(root: etree._Element, blocks: PageBlocks, fast: bool) -> list[tuple[str, str]]:
     """The body trafilatura finds, as (paragraph text, its element's tag) pairs."""
-    page_words = {w for text, _ in html_blocks(root) for w in _WORD.findall(text)}
+    page_words = {w for text, _ in blocks for w in _WORD.findall(text)}
+    # Read before extraction: trafilatura may prune the tree it is given.
     node_words = {w for text in root.itertext() for w in _WORD.findall(text)}
     try:
         doc = trafilatura.bare_extraction(
             root, fast=fast, include_comments=False, include_tables=False, include_images=False,
             include_formatting=False, include_links=False, with_metadata=False, config=_TRAFILATURA_CONFIG)
     except Exception as exc:  # noqa: BLE001 - any failure of the third-party extractor is a bad page
-        raise _error("could not parse the HTML", f"the extractor failed: {type(exc).__name__}") from None
+        raise page_error("could not parse the HTML", f"the extractor failed: {type(exc).__name__}") from None
     if doc is None or doc.body is None:
         return []
     return [(_unglue(text, page_words, node_words), el.tag)
@@ -149,59 +146,49 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     _drop_hidden(root)
     order = {el: i for i, el in enumerate(root.iter())}  # document order, for "between" tests
     if len(order) > MAX_ELEMENTS:
-        raise _error(f"too many HTML elements for one article ({len(order)})",
+        raise page_error(f"too many HTML elements for one article ({len(order)})",
                      f"a news page has a few thousand; this one has more than {MAX_ELEMENTS}")
     blocks = html_blocks(root)
-    extracted = _extract(root, fast=len(order) > FAST_ABOVE_ELEMENTS or len(blocks) > FAST_ABOVE_BLOCKS)
+    extracted = _extract(root, blocks, fast=len(order) > FAST_ABOVE_ELEMENTS or len(blocks) > FAST_ABOVE_BLOCKS)
     if not extracted:
-        raise _error("no article body found", "no run of prose paragraphs on the page; is it an index page?")
+        raise page_error("no article body found", "no run of prose paragraphs on the page; is it an index page?")
     head = read_head(root)
     url = source_url(head)
     site = site_name(head) or publisher(tuple(Block(i, t, 0, True) for i, (t, _) in enumerate(blocks)), rules)
     headline = choose_title(root, head, site, host_key(url))
     if headline is None:
-        raise _error("no headline found above the article body",
+        raise page_error("no headline found above the article body",
                      "the page has no <h1>, <title> or og:title naming the article")
     top, first = _around_headline(blocks, headline, extracted)
     caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
     shown_caption = visible_text(figcaption) if figcaption is not None else None
-    body = _sift(extracted, headline.text, {loose(t) for t in (caption, credit, shown_caption) if t}, rules,
+    body = _sift(extracted, headline.text, {word_key(t) for t in (caption, credit, shown_caption) if t}, rules,
                  boilerplate)
     if not body.paragraphs:
-        raise _error("no article body found", "only a headline or boilerplate around it")
+        raise page_error("no article body found", "only a headline or boilerplate around it")
 
     region = _story_region(blocks, headline, top, first)
     author = stated_author(root, head, rules) or _visible_author(blocks, region, rules)
     date = (stated_date(head, rules) or _time_element(root, order, blocks, region, rules)
             or _visible_date(blocks, region, rules))
-    listed = page_tags(head)
-    if listed is not None:
-        tags = tuple(dict.fromkeys(vocabulary.canonical_name(t) for t in listed))
-    else:
-        tags = infer_tags(headline.text, "\n\n".join(body.paragraphs), vocabulary,
-                          min_mentions=min_mentions, limit=max_inferred)
-    warnings = []
-    if date is None:
-        warnings.append("no date stated; left undated")
-    if not tags:
-        warnings.append("no tags: no tag line and no vocabulary topic mentioned often enough")
+    tags = article_tags(page_tags(head), headline.text, body.paragraphs, vocabulary, min_mentions, max_inferred)
     labels = _labels(blocks, region, headline.text, figcaption, rules)
     return CleanedArticle(
         title=headline.text, date=date, author=author, source=site, source_url=url,
         image_caption=caption, image_credit=credit, tags=tags,
         summary=summarize(body.paragraphs[0], rules.thresholds.summary_target),
-        paragraphs=body.paragraphs, dropped=_dropped(blocks, body, labels), warnings=tuple(warnings))
+        paragraphs=body.paragraphs, dropped=_dropped(blocks, body, labels), warnings=missing_metadata(date, tags))
 
 
 def _around_headline(blocks: PageBlocks, headline: Headline,
                      extracted: list[tuple[str, str]]) -> tuple[int, int]:
     """Page-block indices of the headline (the body's start when it is not shown) and of
     the body's first paragraph."""
-    key = loose(headline.text)
+    key = word_key(headline.text)
     shown = [i for i, (_, el) in enumerate(blocks)
              if headline.element is not None and _inside(el, headline.element)]
-    title_at = (shown or [i for i, (t, _) in enumerate(blocks) if loose(t) == key] or [None])[0]
-    body_texts = {t for t, _ in extracted if loose(t) != key}
+    title_at = (shown or [i for i, (t, _) in enumerate(blocks) if word_key(t) == key] or [None])[0]
+    body_texts = {t for t, _ in extracted if word_key(t) != key}
     after = title_at or 0
     first = next((i for i in range(after, len(blocks)) if blocks[i][0] in body_texts),
                  next((i for i, (t, _) in enumerate(blocks) if t in body_texts), after))
@@ -211,17 +198,17 @@ def _around_headline(blocks: PageBlocks, headline: Headline,
 def _labels(blocks: PageBlocks, region: tuple[int, ...], title: str,
             figcaption: etree._Element | None, rules: Rules) -> dict[str, str]:
     """Why the page blocks around the story are not body: title, byline, dateline, caption."""
-    labels = {loose(title): "title"}
+    labels = {word_key(title): "title"}
     for i in region:
         text = blocks[i][0]
         if byline_author(text, rules):
-            labels.setdefault(loose(text), "byline")
+            labels.setdefault(word_key(text), "byline")
         elif dateline_date(text, rules):
-            labels.setdefault(loose(text), "dateline")
+            labels.setdefault(word_key(text), "dateline")
     if figcaption is not None:
         for text, el in blocks:
             if _inside(el, figcaption):
-                labels.setdefault(loose(text), "image caption and credit")
+                labels.setdefault(word_key(text), "image caption and credit")
     return labels
 
 
@@ -259,13 +246,13 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
 
 
 def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules: Rules) -> str | None:
-    if loose(text) == loose(title):
+    if word_key(text) == word_key(title):
         return "title"
     if opening and byline_author(text, rules):
         return "byline"
     if opening and dateline_date(text, rules):
         return "dateline"
-    if loose(text) in captions:
+    if word_key(text) in captions:
         return "image caption and credit"
     kind = rules.boilerplate_kind(text) if len(text.split()) <= _MAX_BOILERPLATE_WORDS else None
     if kind is not None and kind not in _KINDS_KEPT:
@@ -363,12 +350,12 @@ def _dropped(blocks: PageBlocks, body: SiftedBody,
     joined = "\n".join(body.paragraphs)
     reasons = dict(labels)
     for text, reason in body.dropped:
-        reasons.setdefault(loose(text), reason)
+        reasons.setdefault(word_key(text), reason)
     out: list[tuple[str, str]] = []
     for text, _ in blocks:
         if text in kept or (len(text) >= 40 and text in joined):
             continue
-        out.append((text, reasons.get(loose(text), _EXTRACTOR)))
+        out.append((text, reasons.get(word_key(text), _EXTRACTOR)))
     shown = {text for text, _ in out}
     out += [(text, reason) for text, reason in body.dropped if text not in shown]
     return tuple(out)

@@ -29,17 +29,17 @@ def decode_html(data: bytes, name: str) -> str:
     if name.lower().endswith(".gz") and data:
         data = _gunzip(data)
     if not data.strip():
-        raise _error("empty file", "the saved page holds nothing; save it again")
+        raise page_error("empty file", "the saved page holds nothing; save it again")
     bom = next(((len(mark), codec) for mark, codec in _BOMS if data.startswith(mark)), None)
     if bom is None and b"\x00" in data:
-        raise _error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
+        raise page_error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
     text = data[bom[0]:].decode(bom[1], errors="replace") if bom else _decode(data)
     if "\x00" in text:
-        raise _error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
+        raise page_error("binary file, not HTML", "save the page as HTML text (.html or .html.gz)")
     if not text.strip():
-        raise _error("empty file", "the saved page holds nothing; save it again")
+        raise page_error("empty file", "the saved page holds nothing; save it again")
     if not _ANY_TAG.search(text):
-        raise _error("not an HTML page", "no HTML tags found; save text dumps as .txt")
+        raise page_error("not an HTML page", "no HTML tags found; save text dumps as .txt")
     return clean_text(text)
 
 
@@ -54,15 +54,15 @@ def _gunzip(data: bytes) -> bytes:
             while not inflater.eof:
                 piece = inflater.decompress(pending, _INFLATE_CHUNK)
                 if len(out) + len(piece) > MAX_UNCOMPRESSED:
-                    raise _error("larger than 64 MiB uncompressed", "not a saved news page; is it a gzip bomb?")
+                    raise page_error("larger than 64 MiB uncompressed", "not a saved news page; is it a gzip bomb?")
                 out += piece
                 if not piece and inflater.unconsumed_tail == pending:
                     break  # no progress: the input ended before the stream did
                 pending = inflater.unconsumed_tail
         except zlib.error:
-            raise _error("not a valid gzip file", "the file is damaged or not gzip; save the page again") from None
+            raise page_error("not a valid gzip file", "the file is damaged or not gzip; save the page again") from None
         if not inflater.eof:
-            raise _error("not a valid gzip file", "the file is cut short; save the page again")
+            raise page_error("not a valid gzip file", "the file is cut short; save the page again")
         rest = inflater.unused_data.lstrip(b"\x00")  # gzip(1) allows zero padding after a member
         if rest and not rest.startswith(b"\x1f\x8b"):
             break  # trailing garbage: ignored, as gzip(1) does
@@ -86,5 +86,6 @@ def _decode(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _error(message: str, hint: str) -> DigestError:
+def page_error(message: str, hint: str) -> DigestError:
+    """A page that holds no article, without a path: the caller knows the file."""
     return DigestError(Problem(message, hint=hint))

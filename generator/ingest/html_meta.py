@@ -12,7 +12,6 @@ import email.utils
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from ..taxonomy import word_key
 from ..text import clean_text
 from .dates import find_date
 from .metadata import byline_author, is_credit_line, split_caption_credit
@@ -60,11 +60,6 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 def tidy(text: str) -> str:
     """One line of text: forbidden characters out, whitespace runs one space."""
     return " ".join(clean_text(text).split())
-
-
-def loose(text: str) -> str:
-    """What two spellings of one headline share: NFKC, case-folded words only."""
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
 
 
 def html_blocks(root: etree._Element) -> list[tuple[str, etree._Element]]:
@@ -305,11 +300,11 @@ def choose_title(root: etree._Element, head: HeadMeta, site: str | None, host: s
     stated += [t for value in head.ld("headline") if (t := _ld_text(value))]
     if head.html_title:
         stated.append(head.html_title)
-    agreeing = {loose(p) for s in stated for p in _prefixes(s)} - {""}
+    agreeing = {word_key(p) for s in stated for p in _prefixes(s)} - {""}
     headings = [(visible_text(el), el) for level in ("h1", "h2", "h3") for el in root.iter(level)]
     headings = [(t, el) for t, el in headings if t and not _is_site(t, site, host)]
     for text, el in headings:  # h1s first: they come first in the list
-        if loose(text) in agreeing:
+        if word_key(text) in agreeing:
             return Headline(text, el)
     for text, el in headings:
         if el.tag == "h1" and any(_similar(text, s) for s in stated):
@@ -332,7 +327,7 @@ def _prefixes(title: str) -> list[str]:
 
 def _similar(a: str, b: str) -> bool:
     """Most words shared (Dice >= 0.8): a headline and its shortened social-media title."""
-    wa, wb = set(loose(a).split()), set(loose(b).split())
+    wa, wb = set(word_key(a).split()), set(word_key(b).split())
     return bool(wa and wb) and 2 * len(wa & wb) / (len(wa) + len(wb)) >= 0.8
 
 
@@ -353,7 +348,7 @@ def _strip_site(title: str, site: str | None, host: str | None) -> str:
     while cuts:
         last, rest = title[cuts[-1].end():end], title[:cuts[-1].start()]
         squashed = re.sub(r"\W|_", "", last.casefold())
-        names_site = _is_site(last, site, host) or bool(site and loose(last) and loose(last) in loose(site)) or (
+        names_site = _is_site(last, site, host) or bool(site and word_key(last) and word_key(last) in word_key(site)) or (
             bool(host) and host in squashed)
         if not (names_site or (len(last.split()) <= 3 and len(rest.split()) >= 4)):
             break

@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import DigestError, Problem
 from ..text import clean_text
 from ..yamlio import YamlProblem, load_yaml
+from .hosts import bare_host
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 _KEYS = {"name", "match", "source", "drop"}
@@ -38,18 +39,19 @@ class Profile:
     path: Path
     hosts: tuple[str, ...]  # lowercase, without "www."
     publishers: tuple[str, ...]  # casefolded
-    files: tuple[str, ...]  # shell patterns on raw file names
+    files: tuple[str, ...]  # shell patterns on raw file names, lowercase
     source: str | None
     drop: tuple[re.Pattern[str], ...]
 
     def matches(self, host: str | None, publisher: str | None, file_name: str) -> bool:
         if host:
-            host = _bare_host(host)
+            host = bare_host(host)
             if any(host == h or host.endswith("." + h) for h in self.hosts):
                 return True
         if publisher and publisher.casefold() in self.publishers:
             return True
-        return any(fnmatch.fnmatchcase(file_name.lower(), pattern.lower()) for pattern in self.files)
+        file_name = file_name.lower()
+        return any(fnmatch.fnmatchcase(file_name, pattern) for pattern in self.files)
 
     def drop_reason(self, text: str) -> str | None:
         for pattern in self.drop:
@@ -125,9 +127,9 @@ def _load_profile(path: Path) -> Profile:
     return Profile(
         name=" ".join(clean_text(name).split()),
         path=path,
-        hosts=tuple(_bare_host(h) for h in lists["hosts"]),
+        hosts=tuple(bare_host(h) for h in lists["hosts"]),
         publishers=tuple(p.casefold() for p in lists["publishers"]),
-        files=lists["files"],
+        files=tuple(f.lower() for f in lists["files"]),
         source=" ".join(clean_text(source).split()) if source else None,
         drop=tuple(drop),
     )
@@ -142,6 +144,3 @@ def _texts(value: Any, key: str, problem: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _bare_host(host: str) -> str:
-    host = host.strip().lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host

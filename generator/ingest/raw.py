@@ -85,7 +85,7 @@ def read_page(page: RawPage) -> str:
     try:
         return decode_html(data, page.path.name)
     except DigestError as exc:
-        raise DigestError(*(Problem(p.message, p.path or page.path, p.line, p.hint) for p in exc.problems)) from None
+        raise exc.in_file(page.path) from None
 
 
 def clean_page(page: RawPage, text: str, *, vocabulary: Vocabulary, rules: Rules, min_mentions: int,
@@ -96,4 +96,4 @@ def clean_page(page: RawPage, text: str, *, vocabulary: Vocabulary, rules: Rules
         return clean(text, vocabulary=vocabulary, rules=rules, min_mentions=min_mentions,
                      max_inferred=max_inferred, boilerplate=boilerplate)
     except DigestError as exc:
-        raise DigestError(*(Problem(p.message, p.path or page.path, p.line, p.hint) for p in exc.problems)) from None
+        raise exc.in_file(page.path) from None

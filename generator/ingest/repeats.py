@@ -8,18 +8,13 @@ so a background paragraph two follow-up stories share is not mistaken for boiler
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..taxonomy import word_key as block_key  # two copies of one block: case, spacing, punctuation aside
+
 MIN_PAGES = 3
-_NON_WORD = re.compile(r"\W+")
-
-
-def block_key(text: str) -> str:
-    """What two copies of one block share: case, spacing and punctuation aside."""
-    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 @dataclass(frozen=True)

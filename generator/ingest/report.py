@@ -27,10 +27,14 @@ class PageOutcome:
     raw: Path
     target: Path | None
     status: str  # one of STATUSES
-    detail: str | None = None  # why it failed, or what it duplicates
+    detail: str | None = None  # what it duplicates, or why it was kept
     article: CleanedArticle | None = None
     profile: str | None = None  # the source profile applied
     problems: tuple[Problem, ...] = ()  # why it failed
+
+    @property
+    def explanation(self) -> str | None:
+        return "; ".join(str(p) for p in self.problems) if self.problems else self.detail
 
 
 def format_report(outcomes: Sequence[PageOutcome], raw_dir: Path, out_dir: Path, as_json: bool) -> str:
@@ -44,8 +48,8 @@ def _text_report(outcomes: Sequence[PageOutcome], raw_dir: Path, out_dir: Path) 
     for outcome in outcomes:
         target = f" -> {display_path(outcome.target)}" if outcome.target else ""
         lines.append(f"## {display_path(outcome.raw)}{target}: {outcome.status}")
-        if outcome.detail:
-            lines.append(f"   {outcome.detail}")
+        if outcome.explanation:
+            lines.append(f"   {outcome.explanation}")
         article = outcome.article
         if article is not None:
             lines.extend(_metadata_lines(article, outcome.profile))
@@ -74,7 +78,7 @@ def _json_report(outcomes: Sequence[PageOutcome]) -> str:
     for outcome in outcomes:
         page: dict[str, object] = {
             "raw": str(outcome.raw), "target": str(outcome.target) if outcome.target else None,
-            "status": outcome.status, "detail": outcome.detail, "profile": outcome.profile,
+            "status": outcome.status, "detail": outcome.explanation, "profile": outcome.profile,
         }
         article = outcome.article
         if article is not None:
