@@ -25,10 +25,30 @@ class Topic:
     aliases: tuple[str, ...]
 
 
+FEED_FORMATS = ("rss", "atom", "json")
+SITE_FEED = "site"  # the per_feed key of the site-wide feed; any other key names a topic
+
+
 @dataclass(frozen=True)
-class FeedConfig:
+class FeedSettings:
     items: int = 20  # newest N articles per feed
     full_content: bool = True  # False: summary only
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    items: int = 20  # default for every feed
+    full_content: bool = True
+    formats: tuple[str, ...] = FEED_FORMATS
+    per_feed: tuple[tuple[str, FeedSettings], ...] = ()  # ("site" or a topic name, its settings)
+
+    def settings_for(self, key: str) -> FeedSettings:
+        """The settings of one feed: ``site``, or a tag name (any spelling of it)."""
+        wanted = " ".join(key.casefold().split())
+        for name, settings in self.per_feed:
+            if " ".join(name.casefold().split()) == wanted:
+                return settings
+        return FeedSettings(self.items, self.full_content)
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,10 @@ class SiteConfig:
     topics: tuple[Topic, ...] = ()
     profiles_dir: Path = Path("profiles")  # per-source cleaning profiles (YAML)
     duplicate_threshold: float = 0.8  # body resemblance at which two pages are one story
+    per_page: int = 10  # articles per index, tag and archive page; 0 puts them all on one page
+    search: bool = True  # a client-side search page and its index
+    daily_digests: bool = True
+    weekly_digests: bool = True
 
     @property
     def zone(self) -> ZoneInfo:
@@ -74,10 +98,15 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {
     "tags": (dict, "a mapping"),
     "topics": (dict, "a mapping of tag name to a list of aliases"),
     "ingest": (dict, "a mapping"),
+    "pagination": (dict, "a mapping"),
+    "digests": (dict, "a mapping"),
+    "search": (bool, "true or false"),
 }
-_TYPE_NAMES = {int: "int", bool: "bool", str: "text", float: "a number"}
+_TYPE_NAMES = {int: "int", bool: "bool", str: "text", float: "a number", list: "a list", dict: "a mapping"}
 _SECTIONS: dict[str, dict[str, type]] = {
-    "feeds": {"items": int, "full_content": bool},
+    "feeds": {"items": int, "full_content": bool, "formats": list, "per_feed": dict},
+    "pagination": {"per_page": int},
+    "digests": {"daily": bool, "weekly": bool},
     "related": {"top_k": int},
     "tags": {"min_mentions": int, "max_inferred": int},
     "ingest": {"profiles": str, "duplicate_threshold": float},
@@ -168,11 +197,12 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         problem("ingest", f"ingest.duplicate_threshold must be above 0 and at most 1, not {threshold}")
 
     topics = _topics(data.get("topics"), problem)
+    feeds = _feeds(sections["feeds"], problem)
     if problems:
         raise DigestError(*problems)
 
     root = path.parent.resolve()
-    feeds, related, tags, ingest = sections["feeds"], sections["related"], sections["tags"], sections["ingest"]
+    related, tags, ingest = sections["related"], sections["tags"], sections["ingest"]
     return SiteConfig(
         root=root,
         title=_text(data["title"]),
@@ -186,19 +216,50 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         raw_dir=(root / data.get("raw_dir", "content/raw")).resolve(),
         output_dir=(root / data.get("output_dir", "site")).resolve(),
         theme_dir=(root / data.get("theme", "themes/default")).resolve(),
-        feeds=FeedConfig(**feeds),
+        feeds=feeds,
         related_top_k=related.get("top_k", 5),
         tag_min_mentions=tags.get("min_mentions", 2),
         tag_max_inferred=tags.get("max_inferred", 6),
         topics=topics,
         profiles_dir=(root / ingest.get("profiles", "profiles")).resolve(),
         duplicate_threshold=threshold,
+        per_page=sections["pagination"].get("per_page", 10),
+        search=data.get("search", True) if isinstance(data.get("search", True), bool) else True,
+        daily_digests=sections["digests"].get("daily", True),
+        weekly_digests=sections["digests"].get("weekly", True),
     )
 
 
 def _text(value: str) -> str:
     """Config text appears in every page and feed: no forbidden characters, single spaces."""
     return " ".join(clean_text(value).split())
+
+
+def _feeds(values: dict[str, Any], problem: Any) -> FeedConfig:
+    """The feeds section: defaults, formats, and per-feed overrides of items and full_content."""
+    items, full = values.get("items", 20), values.get("full_content", True)
+    formats = values.get("formats", list(FEED_FORMATS))
+    if (not formats or not all(isinstance(f, str) and f in FEED_FORMATS for f in formats)
+            or len(set(formats)) < len(formats)):
+        problem("feeds", f"feeds.formats must list some of {', '.join(FEED_FORMATS)}, each once, not {formats!r}")
+        formats = list(FEED_FORMATS)
+    per_feed = []
+    for name, overrides in (values.get("per_feed") or {}).items():
+        if not isinstance(name, str) or not name.strip() or not isinstance(overrides, dict):
+            problem("feeds", f"feeds.per_feed.{name} must map a topic name (or {SITE_FEED}) to items "
+                             "and/or full_content", f"per_feed: {{Crocus: {{items: 50}}}}")
+            continue
+        unknown = sorted(set(overrides) - {"items", "full_content"})
+        bad_items = "items" in overrides and (not isinstance(overrides["items"], int)
+                                             or isinstance(overrides["items"], bool) or overrides["items"] < 0)
+        bad_full = "full_content" in overrides and not isinstance(overrides["full_content"], bool)
+        if unknown or bad_items or bad_full:
+            problem("feeds", f"feeds.per_feed.{name}: items must be a non-negative int and full_content "
+                             f"true or false" + (f"; unknown keys {', '.join(map(str, unknown))}" if unknown else ""))
+            continue
+        per_feed.append((name.strip(), FeedSettings(overrides.get("items", items),
+                                                    overrides.get("full_content", full))))
+    return FeedConfig(items, full, tuple(formats), tuple(per_feed))
 
 
 def _topics(raw: Any, problem: Any) -> tuple[Topic, ...]:

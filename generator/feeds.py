@@ -1,21 +1,27 @@
-"""RSS 2.0 and Atom 1.0 feeds, site-wide and per tag.
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1, site-wide and per tag.
 
-Values are prepared here (absolute URLs, dates, ids, plain-text escaping by the
-XML template); the theme's ``feeds/*.xml`` templates only lay them out.
+Values are prepared here (absolute URLs, dates, ids); the theme's ``feeds/*.xml``
+templates lay out RSS and Atom (autoescaped as XML), and JSON Feed is serialized
+here, since JSON has one right spelling. Which formats, how many items and whether
+items carry the full text are set in ``feeds`` in site.yaml, per feed if wanted.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 
-from .config import SiteConfig
+from .config import SITE_FEED, FeedSettings, SiteConfig
 from .markup import absolutize_urls
 from .model import Article, OutputFile, Site, guid
-from .render import render
-from .theme import Theme
+from .render import FEED_FILES, render
+from .theme import Theme, rfc3339
 from .urls import absolute_url
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 @dataclass(frozen=True)
@@ -38,15 +44,15 @@ class Feed:
     page_url: str  # the HTML page the feed mirrors
     rss_url: str
     atom_url: str
+    json_url: str
     language: str
     author: str
     updated: datetime
     items: tuple[FeedItem, ...]
 
 
-def feed_item(article: Article, config: SiteConfig, build_date: datetime) -> FeedItem:
+def feed_item(article: Article, config: SiteConfig, build_date: datetime, *, full_content: bool) -> FeedItem:
     link = absolute_url(config.base_url, article.url_path)
-    content = absolutize_urls(article.body_html, link) if config.feeds.full_content else None
     return FeedItem(
         title=article.title,
         link=link,
@@ -56,19 +62,22 @@ def feed_item(article: Article, config: SiteConfig, build_date: datetime) -> Fee
         author=article.author,
         categories=tuple(tag.name for tag in article.tags),
         summary=article.summary or "",
-        content=content,
+        content=absolutize_urls(article.body_html, link) if full_content else None,
     )
 
 
-def make_feed(articles: tuple[Article, ...], items_by_id: dict[str, FeedItem], config: SiteConfig,
-              build_date: datetime, *, prefix: str, title: str, description: str) -> Feed:
-    items = tuple(items_by_id[a.id] for a in articles[:config.feeds.items])
+def make_feed(items: tuple[FeedItem, ...], config: SiteConfig, build_date: datetime, *, prefix: str,
+              title: str, description: str) -> Feed:
+    def url(path: str) -> str:
+        return absolute_url(config.base_url, path)
+
     return Feed(
         title=title,
         description=description,
-        page_url=absolute_url(config.base_url, prefix),
-        rss_url=absolute_url(config.base_url, prefix + "rss.xml"),
-        atom_url=absolute_url(config.base_url, prefix + "atom.xml"),
+        page_url=url(prefix),
+        rss_url=url(prefix + FEED_FILES["rss"][0]),
+        atom_url=url(prefix + FEED_FILES["atom"][0]),
+        json_url=url(prefix + FEED_FILES["json"][0]),
         language=config.language,
         author=config.author or config.title,
         updated=max((item.updated for item in items), default=build_date),
@@ -77,17 +86,57 @@ def make_feed(articles: tuple[Article, ...], items_by_id: dict[str, FeedItem], c
 
 
 def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
-    # Each article may sit in many feeds (site-wide and one per tag): prepare it once.
-    limit = config.feeds.items
-    fed = {a.id: a for articles in (site.articles, *(g.articles for g in site.tag_groups))
-           for a in articles[:limit]}
-    items_by_id = {article_id: feed_item(article, config, site.build_date) for article_id, article in fed.items()}
-    feeds = [("", site.articles, config.title, config.description or config.title)]
-    feeds += [(f"tags/{g.tag.slug}/", g.articles, f"{config.title}: {g.tag.name}", f"Articles about {g.tag.name}")
-              for g in site.tag_groups]
-    for prefix, articles, title, description in feeds:
-        feed = make_feed(articles, items_by_id, config, site.build_date, prefix=prefix, title=title,
+    feeds = [("", SITE_FEED, site.articles, config.title, config.description or config.title)]
+    feeds += [(f"tags/{g.tag.slug}/", g.tag.name, g.articles, f"{config.title}: {g.tag.name}",
+               f"Articles about {g.tag.name}") for g in site.tag_groups]
+    # An article sits in many feeds (site-wide and one per tag): prepare it once per form.
+    prepared: dict[tuple[str, bool], FeedItem] = {}
+    for prefix, key, articles, title, description in feeds:
+        settings: FeedSettings = config.feeds.settings_for(key)
+        items = []
+        for article in articles[:settings.items]:
+            form = (article.id, settings.full_content)
+            if form not in prepared:
+                prepared[form] = feed_item(article, config, site.build_date, full_content=settings.full_content)
+            items.append(prepared[form])
+        feed = make_feed(tuple(items), config, site.build_date, prefix=prefix, title=title,
                          description=description)
         origin = f"feed {prefix or '/'}"
-        yield render(theme, "feeds/rss.xml", prefix + "rss.xml", origin, feed=feed)
-        yield render(theme, "feeds/atom.xml", prefix + "atom.xml", origin, feed=feed)
+        for fmt in config.feeds.formats:
+            name = prefix + FEED_FILES[fmt][0]
+            if fmt == "json":
+                yield OutputFile(PurePosixPath(name), json_feed(feed), origin)
+            else:
+                yield render(theme, f"feeds/{FEED_FILES[fmt][0]}", name, origin, feed=feed)
+
+
+def json_feed(feed: Feed) -> bytes:
+    """A JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/)."""
+    items = []
+    for item in feed.items:
+        entry: dict = {"id": item.guid, "url": item.link, "title": item.title}
+        if item.content is not None:
+            entry["content_html"] = item.content
+        else:
+            entry["content_text"] = item.summary  # content is required; summary-only feeds carry the summary
+        if item.summary:
+            entry["summary"] = item.summary
+        if item.published:
+            entry["date_published"] = rfc3339(item.published)
+        entry["date_modified"] = rfc3339(item.updated)
+        if item.author:
+            entry["authors"] = [{"name": item.author}]
+        if item.categories:
+            entry["tags"] = list(item.categories)
+        items.append(entry)
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.page_url,
+        "feed_url": feed.json_url,
+        "description": feed.description,
+        "language": feed.language,
+        "authors": [{"name": feed.author}],
+        "items": items,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,62 +1,115 @@
-"""The HTML pages of a site: index, articles, tags, archive, 404."""
+"""The HTML pages of a site: index, articles, tags, digests, archives, search, 404."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .config import SiteConfig
+from .listings import Listings
 from .model import Article, OutputFile, Site
-from .render import feed_links, page_meta, render_page, safe_html
-from .theme import Theme
+from .paginate import Pager
+from .render import PageMeta, feed_links, page_meta, render_page, safe_html, script_json
+from .theme import Theme, iso_date
+from .urls import absolute_url
 
 
 @dataclass(frozen=True)
-class ArchiveMonth:
-    label: str  # "March 2024", or "Undated"
-    articles: tuple[Article, ...]
+class SiteNav:
+    """What the header and footer of every page link to, besides the fixed pages."""
+
+    latest_week: str | None  # the newest weekly digest's path
+    latest_day: str | None
+    search: bool
 
 
-def html_pages(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
-    yield render_page(theme, config, "index.html",
-                      page_meta(config, kind="index", path="", title=config.title),
-                      "index", articles=site.articles)
+def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
+    nav = SiteNav(listings.weeks[0].path if listings.weeks else None,
+                  listings.days[0].path if listings.days else None, config.search)
+    page = functools.partial(render_page, theme, config, nav=nav)
+
+    for pager in listings.index:
+        meta = page_meta(config, kind="index", path=pager.path, title=_numbered("Latest news", pager),
+                         prev_path=pager.prev_path, next_path=pager.next_path)
+        yield page("index.html", meta, "index", pager=pager, articles=pager.articles)
     for position in range(len(site.articles)):
-        yield article_page(site, config, theme, position)
-    yield render_page(theme, config, "tags.html",
-                      page_meta(config, kind="tags", path="tags/", title="Topics"),
-                      "tag index", tag_groups=site.tag_groups)
-    for group in site.tag_groups:
-        prefix = f"tags/{group.tag.slug}/"
-        meta = page_meta(config, kind="tag", path=prefix, title=group.tag.name,
-                         description=f"Articles about {group.tag.name}",
-                         feeds=feed_links(config, prefix, f"{config.title}: {group.tag.name}"))
-        yield render_page(theme, config, "tag.html", meta, f"tag {group.tag.name!r}",
-                          tag=group.tag, articles=group.articles)
-    yield render_page(theme, config, "archive.html",
-                      page_meta(config, kind="archive", path="archive/", title="Archive"),
-                      "archive", months=archive_months(site.articles))
-    yield render_page(theme, config, "404.html",
-                      page_meta(config, kind="404", path="404.html", title="Page not found",
-                                absolute_links=True),
-                      "404 page")
+        yield article_page(site, config, position, page)
+    yield page("tags.html", page_meta(config, kind="tags", path="tags/", title="Topics",
+                                      description=f"All {len(site.tag_groups)} topics of {config.title}"),
+               "tag index", tag_groups=site.tag_groups)
+    for listing in listings.tags:
+        tag = listing.group.tag
+        feeds = feed_links(config, listing.path, f"{config.title}: {tag.name}")
+        for pager in listing.pages:
+            meta = page_meta(config, kind="tag", path=pager.path, title=_numbered(tag.name, pager),
+                             description=f"{pager.total} article{'s' if pager.total != 1 else ''} "
+                                         f"about {tag.name}",
+                             feeds=feeds, prev_path=pager.prev_path, next_path=pager.next_path)
+            yield page("tag.html", meta, f"tag {tag.name!r}", tag=tag, pager=pager, articles=pager.articles)
+    for digest in (*listings.days, *listings.weeks):
+        count = len(digest.articles)
+        meta = page_meta(config, kind=digest.kind, path=digest.path, title=digest.title,
+                         description=f"{count} article{'s' if count != 1 else ''} in {len(digest.sections)} "
+                                     f"topic{'s' if len(digest.sections) != 1 else ''}",
+                         prev_path=digest.older[0] if digest.older else None,
+                         next_path=digest.newer[0] if digest.newer else None)
+        yield page("digest.html", meta, f"digest {digest.path}", digest=digest)
+    yield page("archive.html", page_meta(config, kind="archive", path="archive/", title="Archive"),
+               "archive", years=listings.years, undated=listings.undated, weeks=listings.weeks)
+    for year in listings.years:
+        yield page("archive_year.html",
+                   page_meta(config, kind="archive", path=year.path, title=f"Archive {year.year}"),
+                   f"archive {year.year}", year=year)
+        for month in year.months:
+            yield page("archive_month.html",
+                       page_meta(config, kind="archive", path=month.path, title=month.title),
+                       f"archive {month.title}", month=month)
+    if config.search:
+        yield page("search.html", page_meta(config, kind="search", path="search/", title="Search"), "search page")
+    yield page("404.html", page_meta(config, kind="404", path="404.html", title="Page not found",
+                                     absolute_links=True), "404 page")
 
 
-def article_page(site: Site, config: SiteConfig, theme: Theme, position: int) -> OutputFile:
+def _numbered(title: str, pager: Pager) -> str:
+    return title if pager.number == 1 else f"{title}, page {pager.number} of {pager.count}"
+
+
+def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> OutputFile:
     article = site.articles[position]
     newer = site.articles[position - 1] if position > 0 else None
     older = site.articles[position + 1] if position + 1 < len(site.articles) else None
     meta = page_meta(config, kind="article", path=article.url_path, title=article.title,
-                     description=article.summary or "")
-    return render_page(theme, config, "article.html", meta, str(article.source_path),
-                       article=article, body=safe_html(article.body_html),
-                       related=site.related.get(article.id, ()), newer=newer, older=older)
+                     description=article.summary or "", json_ld=script_json(news_article(article, config)))
+    return page("article.html", meta, str(article.source_path),
+                article=article, body=safe_html(article.body_html),
+                related=site.related.get(article.id, ()), newer=newer, older=older)
 
 
-def archive_months(articles: tuple[Article, ...]) -> tuple[ArchiveMonth, ...]:
-    """Articles grouped by month of publication, newest month first; undated ones last."""
-    months: dict[str, list[Article]] = {}
-    for article in articles:  # already newest first
-        label = f"{article.date:%B %Y}" if article.date else "Undated"
-        months.setdefault(label, []).append(article)
-    return tuple(ArchiveMonth(label, tuple(items)) for label, items in months.items())
+def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:
+    """schema.org NewsArticle structured data: only what the article states, nothing guessed."""
+    url = absolute_url(config.base_url, article.url_path)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "inLanguage": config.language,
+        "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
+    }
+    if article.date:
+        data["datePublished"] = iso_date(article.date)
+        data["dateModified"] = iso_date(article.updated or article.date)
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author}
+    if article.summary:
+        data["description"] = article.summary
+    if article.tags:
+        data["keywords"] = [tag.name for tag in article.tags]
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
+    if article.source:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    return data

@@ -26,7 +26,9 @@ from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
 from .load import find_articles, load_article
 from .model import ID_NAMESPACE
+from .listings import plan_listings
 from .pages import html_pages
+from .search import search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .theme import load_theme, static_files
@@ -58,11 +60,13 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
     site = index_site(articles, config)
     for warning in site.warnings:
         warn(str(warning))
+    listings = plan_listings(site, config)
     theme = load_theme(config)
     files = itertools.chain(
-        html_pages(site, config, theme),
+        html_pages(site, listings, config, theme),
         feed_files(site, config, theme),
-        seo_files(site, config, theme),
+        seo_files(site, listings, config, theme),
+        search_files(site, config),
         static_files(theme),
     )
     written = publish(files, config.output_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import traceback
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -26,17 +27,26 @@ class FeedLink:
     href: str  # absolute
 
 
+# Feed file names and media types by format, in the order pages link them.
+FEED_FILES = {"rss": ("rss.xml", "application/rss+xml", "RSS"),
+              "atom": ("atom.xml", "application/atom+xml", "Atom"),
+              "json": ("feed.json", "application/feed+json", "JSON Feed")}
+
+
 @dataclass(frozen=True)
 class PageMeta:
-    """What every template knows about the page it renders."""
+    """What every template knows about the page it renders (documented in docs/templates.md)."""
 
-    kind: str  # index, article, tag, tags, archive, 404
+    kind: str  # index, article, tag, tags, archive, day, week, search, 404
     path: str  # site-relative URL, e.g. "articles/x/"
     title: str
     description: str
     canonical_url: str
     root: str  # relative prefix back to the site root ("../../"), or base_url on the 404 page
     feeds: tuple[FeedLink, ...]
+    prev_path: str | None = None  # the previous page of a paginated list or digest series
+    next_path: str | None = None
+    json_ld: Markup | None = None  # structured data, already safe inside <script>
 
     def link(self, path: str) -> str:
         """A relative href from this page to a site path."""
@@ -44,20 +54,30 @@ class PageMeta:
 
 
 def feed_links(config: SiteConfig, prefix: str, title: str) -> tuple[FeedLink, ...]:
-    return (
-        FeedLink("application/rss+xml", f"{title} (RSS)", absolute_url(config.base_url, prefix + "rss.xml")),
-        FeedLink("application/atom+xml", f"{title} (Atom)", absolute_url(config.base_url, prefix + "atom.xml")),
-    )
+    """Links to the feeds under ``prefix`` ("" for the site, "tags/x/" for a tag) in every configured format."""
+    links = []
+    for fmt in config.feeds.formats:
+        name, media_type, label = FEED_FILES[fmt]
+        links.append(FeedLink(media_type, f"{title} ({label})", absolute_url(config.base_url, prefix + name)))
+    return tuple(links)
 
 
 def page_meta(config: SiteConfig, *, kind: str, path: str, title: str, description: str = "",
-              feeds: tuple[FeedLink, ...] = (), absolute_links: bool = False) -> PageMeta:
+              feeds: tuple[FeedLink, ...] = (), absolute_links: bool = False, prev_path: str | None = None,
+              next_path: str | None = None, json_ld: Markup | None = None) -> PageMeta:
     return PageMeta(
         kind=kind, path=path, title=title, description=description or config.description,
         canonical_url=absolute_url(config.base_url, path),
         root=config.base_url if absolute_links else root_prefix(path),
         feeds=feeds or feed_links(config, "", config.title),
+        prev_path=prev_path, next_path=next_path, json_ld=json_ld,
     )
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
 def render(theme: Theme, template: str, out_path: str, origin: str, **context: Any) -> OutputFile:
@@ -94,7 +114,13 @@ def _template_location(exc: Exception, template: str) -> tuple[str, int | None]:
 def render_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta, origin: str,
                 **context: Any) -> OutputFile:
     out = output_file(page.path) if page.kind != "404" else "404.html"
-    return render(theme, template, out, origin, site=config, page=page, link=page.link, **context)
+
+    def asset(name: str) -> str:
+        """The href of a static file by its unhashed name (``style.css``)."""
+        return page.link(theme.asset_path(name))
+
+    return render(theme, template, out, origin, site=config, page=page, link=page.link, asset=asset,
+                  **context)
 
 
 def safe_html(html: str) -> Markup:

@@ -1,10 +1,15 @@
 """The theme: a Jinja environment (autoescape on for HTML and XML) and static files.
 
 A site-local ``templates/`` or ``static/`` file overrides the theme's of the same name.
+Static files are published under content-hashed names (``static/style.1a2b3c4d5e.css``) so
+browsers may cache them for ever; templates ask for them by plain name with ``asset()``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,16 +23,28 @@ from .errors import DigestError
 from .model import OutputFile
 
 
+# url(...) references in CSS, rewritten to the hashed names of the files they name.
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
+
+
 @dataclass(frozen=True)
 class StaticFile:
-    relative: str  # under static/, with "/" separators
-    path: Path
+    relative: str  # under static/, with "/" separators: its plain name
+    published: str  # the site path it is published at, with a content hash in the name
+    content: bytes
 
 
 @dataclass(frozen=True)
 class Theme:
     environment: Environment
     static_files: tuple[StaticFile, ...]
+
+    def asset_path(self, name: str) -> str:
+        """The published site path of a static file named ``name``; an unknown name is an error."""
+        for static in self.static_files:
+            if static.relative == name:
+                return static.published
+        raise KeyError(f"no static file {name!r} in the theme or the site's static/ folder")
 
 
 def human_date(value: datetime | None) -> str:
@@ -73,10 +90,48 @@ def _static_files(config: SiteConfig) -> tuple[StaticFile, ...]:
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     found[path.relative_to(folder).as_posix()] = path
-    return tuple(StaticFile(rel, found[rel]) for rel in sorted(found))
+    contents: dict[str, bytes] = {}
+    for relative, path in found.items():
+        try:
+            contents[relative] = path.read_bytes()
+        except OSError as exc:
+            raise DigestError.at(f"cannot read static file: {exc.strerror}", path) from None
+    # Other files first: a stylesheet's hash must cover the hashed names it refers to.
+    published: dict[str, str] = {}
+    for relative in sorted(contents, key=lambda r: (r.endswith(".css"), r)):
+        if relative.endswith(".css"):
+            contents[relative] = _rewrite_css_urls(contents[relative], relative, published)
+        published[relative] = hashed_name(relative, contents[relative])
+    return tuple(StaticFile(rel, published[rel], contents[rel]) for rel in sorted(contents))
+
+
+def hashed_name(relative: str, content: bytes) -> str:
+    """``css/site.css`` -> ``static/css/site.<10 hex digits of its SHA-256>.css``."""
+    folder, _, name = relative.rpartition("/")
+    stem, dot, suffix = name.partition(".") if not name.startswith(".") else (name, "", "")
+    digest = hashlib.sha256(content).hexdigest()[:10]
+    hashed = f"{stem}.{digest}{dot}{suffix}" if dot else f"{stem}.{digest}"
+    return "/".join(p for p in ("static", folder, hashed) if p)
+
+
+def _rewrite_css_urls(css: bytes, relative: str, published: dict[str, str]) -> bytes:
+    """Point ``url(other.png)`` in a stylesheet at the hashed name of the static file it names."""
+    folder = PurePosixPath(relative).parent
+    text = css.decode("utf-8", errors="surrogateescape")
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if ":" in target or target.startswith(("/", "#")):
+            return match.group(0)  # absolute, data: or fragment: not a static file of ours
+        key = posixpath.normpath(str(folder / target.split("?")[0].split("#")[0]))
+        if key not in published:
+            return match.group(0)
+        new = posixpath.relpath(published[key], posixpath.join("static", str(folder)))
+        return f"url({match.group(1)}{new}{match.group(1)})"
+
+    return _CSS_URL.sub(replace, text).encode("utf-8", errors="surrogateescape")
 
 
 def static_files(theme: Theme) -> Iterator[OutputFile]:
     for static in theme.static_files:
-        yield OutputFile(PurePosixPath("static", *static.relative.split("/")),
-                         static.path.read_bytes(), str(static.path))
+        yield OutputFile(PurePosixPath(static.published), static.content, f"static/{static.relative}")

@@ -26,8 +26,8 @@ def test_every_problem_is_reported_at_once(tmp_path):
     with pytest.raises(DigestError) as caught:
         load_config(path)
     assert [str(p).replace(str(path), "site.yaml") for p in caught.value.problems] == [
-        "site.yaml:3: unknown key 'colour' (known keys: author, base_url, content_dir, description, feeds, "
-        "ingest, language, output_dir, raw_dir, related, tags, theme, timezone, title, topics)",
+        "site.yaml:3: unknown key 'colour' (known keys: author, base_url, content_dir, description, digests, feeds, "
+        "ingest, language, output_dir, pagination, raw_dir, related, search, tags, theme, timezone, title, topics)",
         "site.yaml:4: feeds.items must be int",
         "site.yaml:2: base_url 'ftp://x.org/' is not an absolute http(s) URL without query or fragment "
         "(for example https://news.example.org/)",

@@ -1,23 +1,31 @@
+import json
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from generator.config import load_config
+from generator.digests import archive_years, digest_series, topic_sections
 from generator.index import index_site
-from generator.pages import archive_months, html_pages
+from generator.listings import plan_listings
+from generator.pages import html_pages
 from generator.sitemap import sitemap_entries
 from generator.theme import load_theme
 from tests.conftest import make_article
 
+UTC = ZoneInfo("UTC")
 
-def test_archive_groups_by_month_newest_first_undated_last():
-    articles = (make_article("a", date="2024-03-30"), make_article("b", date="2024-03-01"),
-                make_article("c", date="2024-02-10"), make_article("d", date=None))
-    assert [(m.label, [a.slug for a in m.articles]) for m in archive_months(articles)] == [
-        ("March 2024", ["a", "b"]), ("February 2024", ["c"]), ("Undated", ["d"])]
+
+def build_pages(make_site, articles, **config):
+    loaded = load_config(make_site(**config))
+    site = index_site(articles, loaded)
+    listings = plan_listings(site, loaded)
+    pages = {str(f.path): f.content.decode() for f in html_pages(site, listings, loaded, load_theme(loaded))}
+    return site, listings, pages
 
 
 def test_article_pages_link_newer_and_older(make_site):
-    config = load_config(make_site())
-    site = index_site([make_article("new", date="2024-03-30"), make_article("mid", date="2024-03-20"),
-                       make_article("old", date="2024-03-10")], config)
-    pages = {str(f.path): f.content.decode() for f in html_pages(site, config, load_theme(config))}
+    _, _, pages = build_pages(make_site, [make_article("new", date="2024-03-30"), make_article("mid", date="2024-03-20"),
+                                          make_article("old", date="2024-03-10")])
     mid = pages["articles/mid/index.html"]
     assert 'Newer: <a href="../../articles/new/" rel="prev">' in mid
     assert 'Older: <a href="../../articles/old/" rel="next">' in mid
@@ -25,11 +33,131 @@ def test_article_pages_link_newer_and_older(make_site):
     assert 'href="https://news.example.org/tags/"' in pages["404.html"]  # absolute: served at any depth
 
 
-def test_sitemap_lists_every_page_with_lastmod(make_site):
-    config = load_config(make_site())
-    site = index_site([make_article("a", tags=("X",), date="2024-03-30"), make_article("b", date=None)], config)
-    entries = {e.url: e.lastmod for e in sitemap_entries(site, config)}
+def test_index_and_tag_pages_are_paginated_with_rel_links(make_site):
+    articles = [make_article(f"a{i}", tags=("Floods",), date=f"2024-03-{i + 1:02d}") for i in range(5)]
+    _, listings, pages = build_pages(make_site, articles, pagination={"per_page": 2})
+    assert [p.path for p in listings.index] == ["", "page/2/", "page/3/"]
+    assert {"index.html", "page/2/index.html", "page/3/index.html", "tags/floods/index.html",
+            "tags/floods/page/2/index.html", "tags/floods/page/3/index.html"} <= set(pages)
+    middle = pages["page/2/index.html"]
+    assert '<link rel="prev" href="../../">' in middle and '<link rel="next" href="../../page/3/">' in middle
+    assert re.findall(r'href="\.\./\.\./articles/(a\d)/"', middle)[:2] == ["a2", "a1"]  # newest first: a4 a3 | a2 a1 | a0
+    assert '<ol class="article-list" start="3">' in middle
+    assert "page 2 of 3" in middle and "Page 2 of 3" in middle
+    first = pages["index.html"]
+    assert 'rel="prev"' not in first.split("</head>")[0] and '<link rel="next" href="./page/2/">' in first
+    last_tag = pages["tags/floods/page/3/index.html"]
+    assert '<link rel="prev" href="../../../../tags/floods/page/2/">' in last_tag and 'rel="next"' not in last_tag
+    assert "<title>Floods, page 3 of 3 · Test Digest</title>" in last_tag
+
+
+def test_zero_per_page_puts_every_article_on_one_page(make_site):
+    articles = [make_article(f"a{i}", date=f"2024-03-{i + 1:02d}") for i in range(12)]
+    _, listings, pages = build_pages(make_site, articles, pagination={"per_page": 0})
+    assert len(listings.index) == 1 and len(listings.index[0].articles) == 12
+    assert "page/2/index.html" not in pages
+
+
+def test_digests_group_by_day_and_monday_week_with_neighbours():
+    articles = tuple(make_article(s, date=d, tags=t) for s, d, t in (
+        ("sun", "2024-03-31T10:00:00", ("Floods",)), ("sat", "2024-03-30T09:00:00", ("Council",)),
+        ("mon", "2024-03-25T08:00:00", ()), ("prev", "2024-03-24T23:00:00", ("Floods",)), ("nodate", None, ())))
+    days = digest_series(articles, UTC, "day")
+    assert [d.path for d in days] == ["days/2024-03-31/", "days/2024-03-30/", "days/2024-03-25/", "days/2024-03-24/"]
+    assert days[1].older == ("days/2024-03-25/", "25 March 2024") and days[1].newer == ("days/2024-03-31/", "31 March 2024")
+    weeks = digest_series(articles, UTC, "week")
+    assert [(w.path, w.title, [a.slug for a in w.articles]) for w in weeks] == [
+        ("weeks/2024-03-25/", "The week of 25 March 2024", ["sun", "sat", "mon"]),
+        ("weeks/2024-03-18/", "The week of 18 March 2024", ["prev"])]
+    assert weeks[0].end == date(2024, 3, 31) and weeks[0].newer is None and weeks[1].older is None
+
+
+def test_digest_days_follow_the_site_timezone():
+    late = (make_article("late", date="2024-03-24T22:30:00"),)  # UTC; already the 25th in Moscow
+    assert digest_series(late, ZoneInfo("Europe/Moscow"), "day")[0].path == "days/2024-03-25/"
+    assert digest_series(late, UTC, "day")[0].path == "days/2024-03-24/"
+
+
+def test_topic_sections_file_each_article_once_under_its_biggest_topic():
+    articles = (make_article("a", tags=("Floods", "Council")), make_article("b", tags=("Council",)),
+                make_article("c", tags=("Harbour", "Floods")), make_article("d", tags=("Council", "Harbour")),
+                make_article("e"))
+    sections = topic_sections(articles)
+    # Council is on 3 articles, Floods on 2, Harbour on 2: Floods wins the tie for c by name.
+    assert [(s.tag.name if s.tag else None, [a.slug for a in s.articles]) for s in sections] == [
+        ("Council", ["a", "b", "d"]), ("Floods", ["c"]), (None, ["e"])]
+
+
+def test_digest_page_lists_topics_and_links_neighbours(make_site):
+    articles = [make_article("a", tags=("Floods",), date="2024-03-30", summary="Water <rises>"),
+                make_article("b", date="2024-03-29")]
+    _, _, pages = build_pages(make_site, articles)
+    day = pages["days/2024-03-30/index.html"]
+    assert '<h2 id="topic-1"><a href="../../tags/floods/">Floods</a></h2>' in day
+    assert "Water &lt;rises&gt;" in day
+    assert 'Before: <a href="../../days/2024-03-29/" rel="prev">29 March 2024</a>' in day
+    week = pages["weeks/2024-03-25/index.html"]
+    assert "<h1>The week of 25 March 2024</h1>" in week and "Other news" in week
+
+
+def test_digests_can_be_switched_off(make_site):
+    _, listings, pages = build_pages(make_site, [make_article("a")], digests={"daily": False, "weekly": False})
+    assert not listings.days and not listings.weeks
+    assert not any(p.startswith(("days/", "weeks/")) for p in pages)
+    assert 'href="../../../days/' not in pages["archive/2024/03/index.html"]
+
+
+def test_archives_by_year_and_month_with_undated_on_the_root():
+    articles = (make_article("a", date="2024-03-30"), make_article("b", date="2024-03-01"),
+                make_article("c", date="2023-12-10"), make_article("d", date=None))
+    years = archive_years(articles, UTC, daily=True, weeks=())
+    assert [(y.path, [(m.path, m.title, m.count) for m in y.months]) for y in years] == [
+        ("archive/2024/", [("archive/2024/03/", "March 2024", 2)]),
+        ("archive/2023/", [("archive/2023/12/", "December 2023", 1)])]
+    assert [d.digest_path for d in years[0].months[0].days] == ["days/2024-03-30/", "days/2024-03-01/"]
+
+
+def test_article_page_carries_news_article_json_ld_safe_in_script(make_site):
+    hostile = make_article("x", title="</script><script>alert(1)</script>", author="Ann & Bob",
+                           tags=("Floods",), source_url="https://origin.example.com/x")
+    _, _, pages = build_pages(make_site, [hostile])
+    page = pages["articles/x/index.html"]
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in script and ">" not in script and "&" not in script
+    data = json.loads(script)
+    assert data["@type"] == "NewsArticle" and data["headline"] == "</script><script>alert(1)</script>"
+    assert data["author"] == {"@type": "Person", "name": "Ann & Bob"}
+    assert data["datePublished"].startswith("2024-03-30") and data["keywords"] == ["Floods"]
+    assert data["isBasedOn"] == "https://origin.example.com/x"
+    assert data["mainEntityOfPage"]["@id"] == "https://news.example.org/articles/x/"
+
+
+def test_undated_article_json_ld_states_no_date(make_site):
+    _, _, pages = build_pages(make_site, [make_article("x", date=None)])
+    data = json.loads(re.search(r'ld\+json">(.*?)</script>', pages["articles/x/index.html"]).group(1))
+    assert "datePublished" not in data and "author" not in data
+
+
+def test_every_page_links_its_feeds_canonical_and_social_meta(make_site):
+    _, _, pages = build_pages(make_site, [make_article("a", tags=("Floods",))], feeds={"formats": ["atom", "json"]})
+    tag = pages["tags/floods/index.html"]
+    assert '<link rel="alternate" type="application/atom+xml" title="Test Digest: Floods (Atom)" ' \
+           'href="https://news.example.org/tags/floods/atom.xml">' in tag
+    assert 'type="application/feed+json"' in tag and "application/rss+xml" not in tag
+    for path, html in pages.items():
+        head = html.split("</head>")[0]
+        assert '<link rel="canonical" href="https://news.example.org/' in head, path
+        assert '<meta property="og:title"' in head and '<meta name="twitter:card" content="summary">' in head, path
+        assert 'rel="alternate"' in head, path
+
+
+def test_sitemap_lists_every_listed_page_with_lastmod(make_site):
+    articles = [make_article("a", tags=("X",), date="2024-03-30"), make_article("b", date=None)]
+    loaded = load_config(make_site())
+    site = index_site(articles, loaded)
+    entries = {e.url: e.lastmod for e in sitemap_entries(site, plan_listings(site, loaded), loaded)}
     assert set(entries) == {f"https://news.example.org/{p}" for p in
-                            ("", "articles/a/", "articles/b/", "tags/", "tags/x/", "archive/")}
+                            ("", "articles/a/", "articles/b/", "tags/", "tags/x/", "archive/", "archive/2024/",
+                             "archive/2024/03/", "days/2024-03-30/", "weeks/2024-03-25/")}
     assert entries["https://news.example.org/articles/b/"] is None
     assert entries["https://news.example.org/"].isoformat().startswith("2024-03-30")

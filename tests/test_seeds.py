@@ -36,10 +36,14 @@ def test_expected_pages_exist(seed_site):
     _, site = seed_site
     for page in ("index.html", "404.html", "robots.txt", "sitemap.xml", "rss.xml", "atom.xml",
                  "tags/index.html", "tags/crocus/index.html", "tags/putin/index.html", "tags/moscow/index.html",
-                 "tags/crocus/rss.xml", "tags/crocus/atom.xml", "archive/index.html", "static/style.css",
+                 "tags/crocus/rss.xml", "tags/crocus/atom.xml", "tags/crocus/feed.json", "feed.json",
+                 "archive/index.html", "archive/2024/index.html", "archive/2024/03/index.html",
+                 "days/2024-03-30/index.html", "weeks/2024-03-25/index.html", "search/index.html",
+                 "search/meta.json",
                  "articles/kremlin-says-putin-pained-by-moscow-attack-even-if-not-visible/index.html",
                  "articles/no-plans-for-putin-to-meet-with-concert-attack-survivors-kremlin-says/index.html"):
         assert (site / page).is_file(), page
+    assert len(list((site / "static").glob("style.*.css"))) == 1
 
 
 def test_seeds_link_each_other_with_shared_tags(seed_site):

@@ -1,5 +1,9 @@
 from datetime import datetime, timedelta, timezone
 
+import hashlib
+import re
+
+from generator.cli import main
 from generator.config import load_config
 from generator.theme import human_date, load_theme, rfc822, rfc3339, static_files
 
@@ -21,7 +25,34 @@ def test_site_templates_and_static_override_the_theme(make_site, tmp_path):
     theme = load_theme(config)
     assert theme.environment.get_template("404.html").render(page={"title": "T"}) == "custom T"
     files = {str(f.path): f.content for f in static_files(theme)}
-    assert files["static/style.css"] == b"body{}" and "static/extra.js" in files
+    style, extra = theme.asset_path("style.css"), theme.asset_path("extra.js")
+    assert files[style] == b"body{}" and files[extra] == b"//"
+    assert style == f"static/style.{hashlib.sha256(b'body{}').hexdigest()[:10]}.css"
+
+
+def test_static_names_carry_a_content_hash_and_css_follows_them(make_site, tmp_path):
+    config = load_config(make_site())
+    (tmp_path / "static" / "img").mkdir(parents=True)
+    (tmp_path / "static" / "img" / "logo.png").write_bytes(b"png-1")
+    (tmp_path / "static" / "style.css").write_text('a{background:url("img/logo.png")}b{background:url(data:x)}')
+    first = load_theme(config)
+    logo = first.asset_path("img/logo.png")
+    assert re.fullmatch(r"static/img/logo\.[0-9a-f]{10}\.png", logo)
+    css = dict((str(f.path), f.content) for f in static_files(first))[first.asset_path("style.css")]
+    assert css == f'a{{background:url("{logo.removeprefix("static/")}")}}b{{background:url(data:x)}}'.encode()
+    (tmp_path / "static" / "img" / "logo.png").write_bytes(b"png-2")
+    second = load_theme(config)
+    # A changed image renames the image and, through its url(), the stylesheet too.
+    assert second.asset_path("img/logo.png") != logo
+    assert second.asset_path("style.css") != first.asset_path("style.css")
+    assert second.asset_path("favicon.svg") == first.asset_path("favicon.svg")
+
+
+def test_asking_for_a_missing_asset_is_a_template_error(make_site, tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "404.html").write_text("{{ asset('nope.css') }}\n")
+    config = make_site({"a.md": "---\ntitle: A\n---\nBody\n"})
+    assert main(["--config", str(config), "--quiet", "build"]) == 1
 
 
 def test_date_formats():

@@ -1,0 +1,98 @@
+"""A client-side search index over titles, tags and text, as static JSON files.
+
+The index is split so a browser downloads only what a query needs, which keeps search
+fast at 10,000 articles and more:
+
+- ``search/meta.json``: article count, the chunk size, the term shards that exist and a
+  version that changes with the content (the client adds it to every request, so a new
+  build is never mixed with a cached old one);
+- ``search/t-<hex>.json``: the terms starting with one two-character prefix, each with
+  the articles containing it (``b``: anywhere, ``h``: in the title or a tag), as
+  ascending article numbers stored as differences;
+- ``search/d-<n>.json``: the title, URL, date, tags and summary of articles
+  ``n * chunk`` to ``n * chunk + chunk - 1``, for showing results.
+
+Article numbers follow the site's order (newest first), so lower numbers are newer.
+The theme's ``search.js`` reads these files; ``search/index.html`` works without it
+only as far as saying that search needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from .config import SiteConfig
+from .model import Article, OutputFile, Site
+from .theme import human_date
+
+CHUNK = 200  # articles per results file
+SUMMARY_CHARS = 240
+_WORD = re.compile(r"\w{2,}")
+# Words too common to narrow a search; dropping them keeps the index small.
+_STOPWORDS = frozenset(
+    "a an and are as at be but by for from had has have he her his in into is it its of on or our she "
+    "that the their them they this to was we were which who will with would you your".split())
+
+
+def terms(text: str) -> set[str]:
+    """The searchable words of a text, as the client splits a query: NFKC, case-folded, 2+ characters."""
+    return {w for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()) if w not in _STOPWORDS}
+
+
+def shard_key(term: str) -> str:
+    return term[:2]
+
+
+def shard_file(key: str) -> str:
+    """A shard's file name: the prefix's UTF-8 bytes in hex, safe for any script."""
+    return f"t-{key.encode('utf-8').hex()}.json"
+
+
+def _dump(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _deltas(numbers: list[int]) -> list[int]:
+    return [n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)]
+
+
+def search_files(site: Site, config: SiteConfig) -> Iterator[OutputFile]:
+    if not config.search:
+        return
+    body: dict[str, list[int]] = defaultdict(list)
+    heading: dict[str, list[int]] = defaultdict(list)
+    for number, article in enumerate(site.articles):  # ascending numbers: posting lists stay sorted
+        head = terms(" ".join([article.title, *(t.name for t in article.tags)]))
+        for term in head:
+            heading[term].append(number)
+        for term in head | terms(article.body_markdown) | terms(article.summary or ""):
+            body[term].append(number)
+    shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(dict)
+    for term, numbers in body.items():
+        entry = {"b": _deltas(numbers)}
+        if term in heading:
+            entry["h"] = _deltas(heading[term])
+        shards[shard_key(term)][term] = entry
+    files = [OutputFile(PurePosixPath("search", shard_file(key)), _dump(shards[key]), "search index")
+             for key in sorted(shards)]
+    for start in range(0, len(site.articles), CHUNK):
+        docs = [_doc(a) for a in site.articles[start:start + CHUNK]]
+        files.append(OutputFile(PurePosixPath("search", f"d-{start // CHUNK}.json"), _dump(docs), "search index"))
+    version = hashlib.sha256(b"".join(f.content for f in files)).hexdigest()[:12]
+    meta = {"version": version, "articles": len(site.articles), "chunk": CHUNK, "shards": sorted(shards)}
+    yield OutputFile(PurePosixPath("search", "meta.json"), _dump(meta), "search index")
+    yield from files
+
+
+def _doc(article: Article) -> list[str]:
+    summary = article.summary or ""
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    return [article.url_path, article.title, human_date(article.date), ", ".join(t.name for t in article.tags),
+            summary]
