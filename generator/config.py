@@ -75,6 +75,7 @@ class SiteConfig:
     search: bool = True  # a client-side search page and its index
     daily_digests: bool = True
     weekly_digests: bool = True
+    path: Path = Path("site.yaml")  # the file this configuration came from, for messages
 
     @property
     def zone(self) -> ZoneInfo:
@@ -227,6 +228,7 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         search=data.get("search", True) if isinstance(data.get("search", True), bool) else True,
         daily_digests=sections["digests"].get("daily", True),
         weekly_digests=sections["digests"].get("weekly", True),
+        path=path,
     )
 
 

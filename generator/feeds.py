@@ -110,6 +110,12 @@ def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputF
                 yield render(theme, f"feeds/{FEED_FILES[fmt][0]}", name, origin, feed=feed)
 
 
+def unknown_feed_names(site: Site, config: SiteConfig) -> tuple[str, ...]:
+    """``feeds.per_feed`` keys that name neither the site feed nor any tag of the site: likely typos."""
+    known = {" ".join(g.tag.name.casefold().split()) for g in site.tag_groups} | {SITE_FEED}
+    return tuple(name for name, _ in config.feeds.per_feed if " ".join(name.casefold().split()) not in known)
+
+
 def json_feed(feed: Feed) -> bytes:
     """A JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/)."""
     items = []

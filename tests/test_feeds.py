@@ -1,5 +1,7 @@
 """Feeds parsed by feedparser: well-formed (bozo 0) and every field checked."""
 
+import json
+import re
 import uuid
 from pathlib import Path
 
@@ -7,9 +9,12 @@ import feedparser
 import pytest
 
 from generator.config import load_config
+from generator.errors import DigestError
 from generator.model import ID_NAMESPACE, guid
 from generator.pipeline import build
 from tests.conftest import article_text
+
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
 
 ARTICLES = {
     "harbour.md": article_text(
@@ -97,3 +102,92 @@ def test_summary_only_and_item_limit(make_site):
 def test_ids_become_urn_guids():
     assert guid("0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f") == "urn:uuid:0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f"
     assert guid("hand-written-id") == uuid.uuid5(ID_NAMESPACE, "hand-written-id").urn
+
+
+def json_feed(path: Path) -> dict:
+    """A JSON Feed 1.1 document, checked against the spec's required fields and types."""
+    document = json.loads(path.read_bytes())
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(document["title"], str) and document["title"]
+    assert document["feed_url"].startswith("https://") and document["home_page_url"].startswith("https://")
+    assert isinstance(document["items"], list)
+    for item in document["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert ("content_html" in item) or ("content_text" in item), item["id"]
+        for key in ("date_published", "date_modified"):
+            if key in item:
+                assert RFC3339.fullmatch(item[key]), item[key]
+        assert all(isinstance(a["name"], str) for a in item.get("authors", []))
+        assert all(isinstance(t, str) for t in item.get("tags", []))
+    return document
+
+
+def test_site_json_feed(built):
+    document = json_feed(built / "feed.json")
+    assert document["feed_url"] == "https://news.example.org/feed.json"
+    assert document["home_page_url"] == "https://news.example.org/" and document["language"] == "en"
+    assert [i["title"] for i in document["items"]] == ["Harbour <reopens> & ships return", "Council meets",
+                                                      "Flood warning"]
+    first, _, undated = document["items"]
+    assert first["id"] == "urn:uuid:0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f"
+    assert first["url"] == "https://news.example.org/articles/harbour-reopens-ships-return/"
+    assert first["date_published"] == "2024-03-30T07:15:00Z" and first["authors"] == [{"name": "Jane Doe"}]
+    assert first["tags"] == ["Harbour", "Floods"] and first["summary"] == "Ships are back."
+    assert 'href="https://news.example.org/articles/map/"' in first["content_html"]
+    assert "date_published" not in undated
+    tag = json_feed(built / "tags" / "floods" / "feed.json")
+    assert tag["feed_url"] == "https://news.example.org/tags/floods/feed.json"
+    assert [i["title"] for i in tag["items"]] == ["Harbour <reopens> & ships return", "Flood warning"]
+
+
+def test_every_format_carries_the_same_items(built):
+    rss, atom = parse(built / "rss.xml"), parse(built / "atom.xml")
+    document = json_feed(built / "feed.json")
+    ids = [e.id for e in rss.entries]
+    assert ids == [e.id for e in atom.entries] == [i["id"] for i in document["items"]]
+
+
+def test_per_feed_settings_override_the_defaults(make_site):
+    config = load_config(make_site(ARTICLES, feeds={
+        "items": 2, "per_feed": {"site": {"items": 3}, "floods": {"full_content": False, "items": 1}}}))
+    build(config, warn=lambda m: None)
+    out = config.output_dir
+    assert len(parse(out / "atom.xml").entries) == 3 and "content" in parse(out / "atom.xml").entries[0]
+    floods = parse(out / "tags" / "floods" / "atom.xml").entries  # the key matches the tag in any case
+    assert len(floods) == 1 and "content" not in floods[0]
+    assert json_feed(out / "tags" / "floods" / "feed.json")["items"][0]["content_text"] == "Ships are back."
+    assert len(parse(out / "tags" / "harbour" / "rss.xml").entries) == 1  # only one article has it
+
+
+def test_formats_choose_which_feeds_exist_and_are_linked(make_site):
+    config = load_config(make_site(ARTICLES, feeds={"formats": ["atom"]}))
+    build(config, warn=lambda m: None)
+    out = config.output_dir
+    assert (out / "atom.xml").is_file() and not (out / "rss.xml").exists() and not (out / "feed.json").exists()
+    assert not (out / "tags" / "floods" / "rss.xml").exists()
+    page = (out / "index.html").read_text()
+    assert "rss.xml" not in page and "feed.json" not in page and 'href="https://news.example.org/atom.xml"' in page
+
+
+@pytest.mark.parametrize(("feeds", "message"), [
+    ({"formats": ["rss", "xml"]}, "feeds.formats must list some of rss, atom, json, each once, not ['rss', 'xml']"),
+    ({"formats": []}, "feeds.formats must list some of rss, atom, json, each once, not []"),
+    ({"per_feed": {"site": {"items": -1}}},
+     "feeds.per_feed.site: items must be a non-negative int and full_content true or false"),
+    ({"per_feed": {"Floods": {"summary": True}}},
+     "feeds.per_feed.Floods: items must be a non-negative int and full_content true or false; unknown keys summary"),
+    ({"per_feed": {"Floods": 3}}, "feeds.per_feed.Floods must map a topic name (or site) to items and/or full_content"),
+])
+def test_bad_feed_settings_are_errors_naming_site_yaml(make_site, feeds, message):
+    path = make_site(ARTICLES, feeds=feeds)
+    with pytest.raises(DigestError) as caught:
+        load_config(path)
+    assert [p.message for p in caught.value.problems] == [message]
+    assert caught.value.problems[0].path == path and caught.value.problems[0].line is not None
+
+
+def test_per_feed_naming_no_tag_warns(make_site):
+    config = load_config(make_site(ARTICLES, feeds={"per_feed": {"Volcanoes": {"items": 1}}}))
+    warnings: list[str] = []
+    build(config, warn=warnings.append)
+    assert any("feeds.per_feed names 'Volcanoes', which is no topic of the site" in w for w in warnings)

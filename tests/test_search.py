@@ -1,0 +1,96 @@
+"""The static search index: what it holds, and that the browser script finds articles with it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.pipeline import build
+from generator.search import CHUNK, shard_file, shard_key, terms
+from tests.conftest import article_text
+
+ARTICLES = {
+    "harbour.md": article_text("Harbour reopens after the storm", "Ships are back in the harbour. Fishermen cheer.",
+                               date="2024-03-30", tags=["Harbour"], summary="Ships are back."),
+    "council.md": article_text("Council meets", "The city council debated the storm damage budget.",
+                               date="2024-03-28", tags=["Council", "Floods"]),
+    "moscow.md": article_text("Москва: новости", "Текст статьи о городе.", date="2024-03-27"),
+}
+
+
+@pytest.fixture
+def built(make_site) -> Path:
+    config = load_config(make_site(ARTICLES))
+    build(config, warn=lambda message: None)
+    return config.output_dir
+
+
+def query(site: Path, text: str) -> list[str]:
+    """Run a query over the index files the way search.js does: every word, as a prefix, must match.
+
+    Returns the matching article URLs, best first (title/tag hits outweigh body hits, then newest).
+    """
+    folder = site / "search"
+    meta = json.loads((folder / "meta.json").read_text())
+    total: dict[int, int] | None = None
+    for word in terms(text):
+        key = shard_key(word)
+        shard = json.loads((folder / shard_file(key)).read_text()) if key in meta["shards"] else {}
+        found: dict[int, int] = {}
+        for term, postings in shard.items():
+            if term.startswith(word):
+                weight = 2 if term == word else 1
+                for field, boost in (("b", 1), ("h", 4)):
+                    number = 0
+                    for delta in postings.get(field, []):
+                        number += delta
+                        found[number] = max(found.get(number, 0), weight * boost)
+        total = found if total is None else {n: total[n] + s for n, s in found.items() if n in total}
+    ranked = sorted((total or {}).items(), key=lambda item: (-item[1], item[0]))
+    urls = []
+    for number, _ in ranked:
+        docs = json.loads((folder / f"d-{number // meta['chunk']}.json").read_text())
+        urls.append(docs[number % meta["chunk"]][0])
+    return urls
+
+
+def test_words_match_as_prefixes_across_title_tags_and_body(built):
+    assert query(built, "storm") == ["articles/harbour-reopens-after-the-storm/", "articles/council-meets/"]
+    assert query(built, "fisher") == ["articles/harbour-reopens-after-the-storm/"]
+    assert query(built, "floods") == ["articles/council-meets/"]  # a tag only
+    assert query(built, "storm budget") == ["articles/council-meets/"]  # every word must match
+    assert query(built, "STORM") == query(built, "storm")
+    assert query(built, "москва") == [f"articles/{'москва-новости'}/"]
+    assert query(built, "volcano") == []
+
+
+def test_title_hits_rank_above_body_hits(built):
+    # "council" is in one title and one tag, "harbour" in a title, a tag and a body.
+    assert query(built, "harbour")[0] == "articles/harbour-reopens-after-the-storm/"
+
+
+def test_meta_lists_every_shard_and_a_content_version(built, make_site):
+    folder = built / "search"
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["articles"] == 3 and meta["chunk"] == CHUNK
+    assert sorted(p.name for p in folder.glob("t-*.json")) == sorted(shard_file(k) for k in meta["shards"])
+    docs = json.loads((folder / "d-0.json").read_text())
+    assert docs[0] == ["articles/harbour-reopens-after-the-storm/", "Harbour reopens after the storm",
+                       "30 March 2024", "Harbour", "Ships are back."]
+    config = load_config(make_site({**ARTICLES, "new.md": article_text("New", "Fresh words.", date="2024-04-01")}))
+    build(config, warn=lambda m: None)
+    assert json.loads((config.output_dir / "search" / "meta.json").read_text())["version"] != meta["version"]
+
+
+def test_stopwords_and_single_letters_are_not_indexed():
+    assert terms("The storm and a ship, x 42") == {"storm", "ship", "42"}
+
+
+def test_search_can_be_switched_off(make_site):
+    config = load_config(make_site(ARTICLES, search=False))
+    build(config, warn=lambda m: None)
+    assert not (config.output_dir / "search").exists()
+    assert ">Search</a>" not in (config.output_dir / "index.html").read_text()
