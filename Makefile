@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 DIGEST := $(BIN)/digest
 VNU_VERSION := 26.9.27
 VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE := .tools/node_modules/.bin/lighthouse
 
 .PHONY: site build ingest test goldens serve clean help eval-clean
 
@@ -27,9 +29,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-$(VNU_JAR):
+# npm prunes what one install does not name, so both tools are installed together; the stamp
+# names both versions, so changing either reinstalls.
+TOOLS_STAMP := .tools/.installed-vnu-$(VNU_VERSION)-lighthouse-$(LIGHTHOUSE_VERSION)
+$(TOOLS_STAMP):
 	mkdir -p .tools
-	cd .tools && npm install --silent --no-audit --no-fund --no-save vnu-jar@$(VNU_VERSION)
+	cd .tools && npm install --silent --no-audit --no-fund --no-save vnu-jar@$(VNU_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
+	touch $@
 
 ingest: $(VENV)/.installed
 	$(DIGEST) ingest content/raw --out content/articles
@@ -40,8 +46,8 @@ build: $(VENV)/.installed
 site: ingest build
 	@echo "Site ready in $(CURDIR)/site/ - preview it with: make serve"
 
-test: $(VENV)/.installed-test $(VNU_JAR)
-	VNU_JAR=$(CURDIR)/$(VNU_JAR) $(BIN)/python -m pytest -q
+test: $(VENV)/.installed-test $(TOOLS_STAMP)
+	VNU_JAR=$(CURDIR)/$(VNU_JAR) LIGHTHOUSE=$(CURDIR)/$(LIGHTHOUSE) $(BIN)/python -m pytest -q
 
 goldens: $(VENV)/.installed-test
 	$(BIN)/python -m tests.golden regenerate

@@ -23,8 +23,9 @@ class FeedLink:
     """A ``<link rel="alternate">`` to a feed."""
 
     media_type: str
-    title: str
+    title: str  # "The Digest: Crocus (RSS)", for feed readers
     href: str  # absolute
+    label: str  # the format alone: "RSS", "Atom", "JSON Feed"
 
 
 # Feed file names and media types by format, in the order pages link them.
@@ -58,7 +59,7 @@ def feed_links(config: SiteConfig, prefix: str, title: str) -> tuple[FeedLink, .
     links = []
     for fmt in config.feeds.formats:
         name, media_type, label = FEED_FILES[fmt]
-        links.append(FeedLink(media_type, f"{title} ({label})", absolute_url(config.base_url, prefix + name)))
+        links.append(FeedLink(media_type, f"{title} ({label})", absolute_url(config.base_url, prefix + name), label))
     return tuple(links)
 
 

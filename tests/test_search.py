@@ -94,3 +94,19 @@ def test_search_can_be_switched_off(make_site):
     build(config, warn=lambda m: None)
     assert not (config.output_dir / "search").exists()
     assert ">Search</a>" not in (config.output_dir / "index.html").read_text()
+
+
+def test_search_page_finds_articles_in_a_real_browser(built):
+    """search.js in headless Chromium: the query in ?q= runs, results link to the articles."""
+    from tests.clients import chromium_dom, serve
+
+    requests: list[tuple[int, str]] = []
+    with serve(built, requests) as base:
+        dom = chromium_dom(base + "search/?q=storm%20budg")
+        nothing = chromium_dom(base + "search/?q=volcano")
+    results = dom.split('id="search-results"')[1].split("</ol>")[0]
+    assert 'href="' + base + 'articles/council-meets/"' in results and "Council meets" in results
+    assert "harbour-reopens" not in results  # "budg" narrows "storm" to one article
+    assert "1 article matches." in dom
+    assert "No articles match." in nothing
+    assert [r for r in requests if r[0] >= 400] == []
