@@ -8,10 +8,11 @@ items carry the full text are set in ``feeds`` in site.yaml, per feed if wanted.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from .config import SITE_FEED, FeedSettings, SiteConfig
@@ -35,6 +36,12 @@ class FeedItem:
     categories: tuple[str, ...]
     summary: str
     content: str | None  # plain str (escaped by the XML template), None when summary-only
+    atom_updated: datetime  # ``updated``, made unique across the site (see unique_updated)
+
+    @property
+    def html(self) -> str:
+        """What RSS's HTML ``description`` carries: the content, or the summary as HTML."""
+        return self.content if self.content is not None else html.escape(self.summary, quote=False)
 
 
 @dataclass(frozen=True)
@@ -51,18 +58,41 @@ class Feed:
     items: tuple[FeedItem, ...]
 
 
-def feed_item(article: Article, config: SiteConfig, build_date: datetime, *, full_content: bool) -> FeedItem:
+def unique_updated(articles: tuple[Article, ...], build_date: datetime) -> dict[str, datetime]:
+    """Each article's Atom ``updated``, no two alike across the site.
+
+    The W3C validator warns about two entries of a feed with one ``updated`` (DuplicateUpdated),
+    which date-only articles of one day and undated ones (given the build date) would share.
+    Walking the site newest first, a taken instant moves back one second until it is free:
+    every feed is a subset of the site, so none has a duplicate. Only Atom's ``updated``
+    moves; published dates are never touched.
+    """
+    taken: set[datetime] = set()
+    result = {}
+    for article in articles:
+        moment = article.updated or article.date or build_date
+        while moment in taken:
+            moment -= timedelta(seconds=1)
+        taken.add(moment)
+        result[article.id] = moment
+    return result
+
+
+def feed_item(article: Article, config: SiteConfig, build_date: datetime, *, full_content: bool,
+              atom_updated: datetime | None = None) -> FeedItem:
     link = absolute_url(config.base_url, article.url_path)
+    updated = article.updated or article.date or build_date
     return FeedItem(
         title=article.title,
         link=link,
         guid=guid(article.id),
         published=article.date,
-        updated=article.updated or article.date or build_date,
+        updated=updated,
         author=article.author,
         categories=tuple(tag.name for tag in article.tags),
         summary=article.summary or "",
         content=absolutize_urls(article.body_html, link) if full_content else None,
+        atom_updated=atom_updated or updated,
     )
 
 
@@ -91,13 +121,15 @@ def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputF
                f"Articles about {g.tag.name}") for g in site.tag_groups]
     # An article sits in many feeds (site-wide and one per tag): prepare it once per form.
     prepared: dict[tuple[str, bool], FeedItem] = {}
+    atom_updated = unique_updated(site.articles, site.build_date)
     for prefix, key, articles, title, description in feeds:
         settings: FeedSettings = config.feeds.settings_for(key)
         items = []
         for article in articles[:settings.items]:
             form = (article.id, settings.full_content)
             if form not in prepared:
-                prepared[form] = feed_item(article, config, site.build_date, full_content=settings.full_content)
+                prepared[form] = feed_item(article, config, site.build_date, full_content=settings.full_content,
+                                           atom_updated=atom_updated[article.id])
             items.append(prepared[form])
         feed = make_feed(tuple(items), config, site.build_date, prefix=prefix, title=title,
                          description=description)

@@ -47,7 +47,11 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
 
 
 def build_date(articles: tuple[Article, ...]) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the newest date in the content: never the clock."""
+    """SOURCE_DATE_EPOCH when set, else the newest date in the content: never the clock.
+
+    A site whose articles state no date at all takes the newest modification time of its
+    article files, so its feeds do not claim 1970 (which feed validators reject as implausible).
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
@@ -55,7 +59,16 @@ def build_date(articles: tuple[Article, ...]) -> datetime:
         except (ValueError, OverflowError, OSError):
             raise DigestError.at(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
     dates = [d for a in articles for d in (a.date, a.updated) if d is not None]
-    return max(dates, default=EPOCH).astimezone(timezone.utc)
+    if not dates:
+        dates = [_modified(a) for a in articles]
+    return max(dates, default=EPOCH).astimezone(timezone.utc).replace(microsecond=0)
+
+
+def _modified(article: Article) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(article.source_path.stat().st_mtime), tz=timezone.utc)
+    except OSError:
+        return EPOCH
 
 
 def _check_unique(articles: list[Article]) -> None:

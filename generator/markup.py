@@ -18,7 +18,9 @@ from .text import clean_text
 
 # Obsolete in HTML5 (the Nu checker rejects them); their text is kept, the tag goes.
 _OBSOLETE_TAGS = {"acronym", "big", "center", "strike", "tt"}
-ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS - _OBSOLETE_TAGS)
+# The W3C Feed Validator flags these in feed content (bdo as a security risk, rtc as not HTML).
+_FEED_UNSAFE_TAGS = {"bdo", "rtc"}
+ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS - _OBSOLETE_TAGS - _FEED_UNSAFE_TAGS)
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _URL_ATTRIBUTES = {"href", "src", "cite"}
 # An <img> as the sanitizer serializes it: attribute values always double-quoted.

@@ -17,6 +17,7 @@ from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .config import SiteConfig
 from .errors import DigestError
@@ -63,6 +64,19 @@ def rfc3339(value: datetime | None) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
+def xml_text(value: object) -> Markup:
+    """Plain text for a feed element, with ``&``, ``<``, ``>`` and quotes as hexadecimal references.
+
+    The W3C Feed Validator reads plain-text elements (titles, names, categories) for HTML and
+    recommends exactly this spelling for text that contains such characters (its
+    CharacterData and ContainsHTML notes); readers see the same text either way.
+    """
+    text = str(value)
+    for char, reference in (("&", "&#x26;"), ("<", "&#x3C;"), (">", "&#x3E;"), ('"', "&#x22;"), ("'", "&#x27;")):
+        text = text.replace(char, reference)
+    return Markup(text)
+
+
 def load_theme(config: SiteConfig) -> Theme:
     theme_templates = config.theme_dir / "templates"
     if not theme_templates.is_dir():
@@ -79,7 +93,7 @@ def load_theme(config: SiteConfig) -> Theme:
         keep_trailing_newline=True,
     )
     environment.filters.update(human_date=human_date, iso_date=iso_date, rfc822=rfc822,
-                               rfc3339=rfc3339)
+                               rfc3339=rfc3339, xml_text=xml_text)
     return Theme(environment, _static_files(config))
 
 

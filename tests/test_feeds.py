@@ -1,6 +1,7 @@
 """Feeds parsed by feedparser: well-formed (bozo 0) and every field checked."""
 
 import json
+import os
 import re
 import uuid
 from pathlib import Path
@@ -64,7 +65,8 @@ def test_site_atom(built):
     assert any(l.rel == "self" and l.href == "https://news.example.org/atom.xml" for l in feed.feed.links)
     first, _, undated = feed.entries
     assert first.published == "2024-03-30T07:15:00Z" and first.updated == "2024-03-30T07:15:00Z"
-    assert "published" not in undated and undated.updated == "2024-03-30T07:15:00Z"  # the feed's build date
+    # The build date, one second back: no two entries of a feed share an updated (W3C DuplicateUpdated).
+    assert "published" not in undated and undated.updated == "2024-03-30T07:14:59Z"
     assert first.summary == "Ships are back."
 
 
@@ -191,3 +193,42 @@ def test_per_feed_naming_no_tag_warns(make_site):
     warnings: list[str] = []
     build(config, warn=warnings.append)
     assert any("feeds.per_feed names 'Volcanoes', which is no topic of the site" in w for w in warnings)
+
+
+def test_atom_updated_is_unique_across_the_site_and_published_never_moves(make_site):
+    same_day = {f"d{n}.md": article_text(f"Day story {n}", "Text.", date="2024-03-30", tags=["Floods"])
+                for n in range(3)}
+    config = load_config(make_site({**ARTICLES, **same_day}))
+    build(config, warn=lambda m: None)
+    for path in (config.output_dir / "atom.xml", config.output_dir / "tags" / "floods" / "atom.xml"):
+        entries = parse(path).entries
+        assert len({e.updated for e in entries}) == len(entries), path
+    day = [e for e in parse(config.output_dir / "atom.xml").entries if e.title.startswith("Day story")]
+    assert {e.published for e in day} == {"2024-03-30T00:00:00Z"}
+    assert sorted(e.updated for e in day) == ["2024-03-29T23:59:58Z", "2024-03-29T23:59:59Z", "2024-03-30T00:00:00Z"]
+    assert [i["date_published"] for i in json_feed(config.output_dir / "feed.json")["items"]
+            if i["title"].startswith("Day story")] == ["2024-03-30T00:00:00Z"] * 3
+
+
+def test_a_site_with_no_dates_is_dated_by_its_files_not_1970(make_site):
+    config = load_config(make_site({"a.md": article_text("A", "Text."), "b.md": article_text("B", "Text.")}))
+    for name, stamp in (("a.md", 1_700_000_000), ("b.md", 1_710_000_000)):
+        os.utime(config.content_dir / name, (stamp, stamp))
+    build(config, warn=lambda m: None)
+    assert parse(config.output_dir / "atom.xml").feed.updated == "2024-03-09T16:00:00Z"  # b.md's mtime
+
+
+def test_plain_text_fields_spell_markup_characters_as_hex_references(built):
+    rss = (built / "rss.xml").read_text()
+    assert "<title>Harbour &#x3C;reopens&#x3E; &#x26; ships return</title>" in rss
+    atom = (built / "atom.xml").read_text()
+    assert "<title>Harbour &#x3C;reopens&#x3E; &#x26; ships return</title>" in atom
+    assert parse(built / "atom.xml").entries[0].title == "Harbour <reopens> & ships return"
+
+
+def test_summary_only_rss_description_is_the_summary_as_html(make_site):
+    articles = {"a.md": article_text("A", "Body.", date="2024-03-30", summary="Tom & Jerry <3")}
+    config = load_config(make_site(articles, feeds={"full_content": False}))
+    build(config, warn=lambda m: None)
+    entry = parse(config.output_dir / "rss.xml").entries[0]
+    assert entry.description == "Tom &amp; Jerry &lt;3"  # HTML that shows the text as written

@@ -8,6 +8,7 @@ import feedparser
 import pytest
 
 from tests.conftest import site_tree
+from tests.feedcheck import feed_messages
 from tests.golden import GOLDEN, build_seed_site
 from tests.live_markup import live_markup
 from tests.validators import html_errors
@@ -85,3 +86,13 @@ def test_rebuild_is_byte_identical(seed_site, tmp_path):
     _, site = seed_site
     _, again = build_seed_site(tmp_path)
     assert site_tree(again) == site_tree(site)
+
+
+def test_every_feed_passes_the_w3c_feed_validator_rules(seed_site):
+    """Zero errors and zero warnings under the W3C Feed Validation Service's rules (tests/feedcheck.py)."""
+    site = seed_site[1]
+    feeds = sorted(p for p in site.rglob("*.xml") if p.name in ("rss.xml", "atom.xml"))
+    assert feeds
+    for path in feeds:
+        location = "https://digest.example.org/" + path.relative_to(site).as_posix()
+        assert feed_messages(path.read_bytes(), location) == [], location
