@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DigestError, Problem
-from .text import clean_text
+from .text import clean_text, normalize_key
 from .yamlio import LoadedYaml, YamlProblem, load_yaml
 
 # A BCP 47 language tag as HTML's lang attribute and feeds accept it: en, en-GB, zh-Hant-TW.
@@ -25,7 +25,11 @@ class Topic:
     aliases: tuple[str, ...]
 
 
-FEED_FORMATS = ("rss", "atom", "json")
+# Feed formats: file name, media type and label, in the order pages link them.
+FEED_FILES = {"rss": ("rss.xml", "application/rss+xml", "RSS"),
+              "atom": ("atom.xml", "application/atom+xml", "Atom"),
+              "json": ("feed.json", "application/feed+json", "JSON Feed")}
+FEED_FORMATS = tuple(FEED_FILES)
 SITE_FEED = "site"  # the per_feed key of the site-wide feed; any other key names a topic
 
 
@@ -43,10 +47,9 @@ class FeedConfig:
     per_feed: tuple[tuple[str, FeedSettings], ...] = ()  # ("site" or a topic name, its settings)
 
     def settings_for(self, key: str) -> FeedSettings:
-        """The settings of one feed: ``site``, or a tag name (any spelling of it)."""
-        wanted = " ".join(key.casefold().split())
+        """The settings of one feed: ``site``, or a tag's name (in any case or Unicode form)."""
         for name, settings in self.per_feed:
-            if " ".join(name.casefold().split()) == wanted:
+            if normalize_key(name) == normalize_key(key):
                 return settings
         return FeedSettings(self.items, self.full_content)
 
@@ -71,7 +74,7 @@ class SiteConfig:
     topics: tuple[Topic, ...] = ()
     profiles_dir: Path = Path("profiles")  # per-source cleaning profiles (YAML)
     duplicate_threshold: float = 0.8  # body resemblance at which two pages are one story
-    per_page: int = 10  # articles per index, tag and archive page; 0 puts them all on one page
+    per_page: int = 10  # articles per front and tag page; 0 puts them all on one page
     search: bool = True  # a client-side search page and its index
     daily_digests: bool = True
     weekly_digests: bool = True
@@ -198,7 +201,7 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         problem("ingest", f"ingest.duplicate_threshold must be above 0 and at most 1, not {threshold}")
 
     topics = _topics(data.get("topics"), problem)
-    feeds = _feeds(sections["feeds"], problem)
+    feeds = _feeds(sections["feeds"], topics, problem)
     if problems:
         raise DigestError(*problems)
 
@@ -225,7 +228,7 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         profiles_dir=(root / ingest.get("profiles", "profiles")).resolve(),
         duplicate_threshold=threshold,
         per_page=sections["pagination"].get("per_page", 10),
-        search=data.get("search", True) if isinstance(data.get("search", True), bool) else True,
+        search=data.get("search", True),
         daily_digests=sections["digests"].get("daily", True),
         weekly_digests=sections["digests"].get("weekly", True),
         path=path,
@@ -237,8 +240,14 @@ def _text(value: str) -> str:
     return " ".join(clean_text(value).split())
 
 
-def _feeds(values: dict[str, Any], problem: Any) -> FeedConfig:
-    """The feeds section: defaults, formats, and per-feed overrides of items and full_content."""
+def _feeds(values: dict[str, Any], topics: tuple[Topic, ...], problem: Any) -> FeedConfig:
+    """The feeds section: defaults, formats, and per-feed overrides of items and full_content.
+
+    A per_feed key may be any spelling of a topic, an alias included: it is stored as the
+    topic's name, which is what tags carry.
+    """
+    topic_names = {normalize_key(spelling): topic.name
+                   for topic in topics for spelling in (topic.name, *topic.aliases)}
     items, full = values.get("items", 20), values.get("full_content", True)
     formats = values.get("formats", list(FEED_FORMATS))
     if (not formats or not all(isinstance(f, str) and f in FEED_FORMATS for f in formats)
@@ -259,7 +268,8 @@ def _feeds(values: dict[str, Any], problem: Any) -> FeedConfig:
             problem("feeds", f"feeds.per_feed.{name}: items must be a non-negative int and full_content "
                              f"true or false" + (f"; unknown keys {', '.join(map(str, unknown))}" if unknown else ""))
             continue
-        per_feed.append((name.strip(), FeedSettings(overrides.get("items", items),
+        key = SITE_FEED if normalize_key(name) == SITE_FEED else topic_names.get(normalize_key(name), name.strip())
+        per_feed.append((key, FeedSettings(overrides.get("items", items),
                                                     overrides.get("full_content", full))))
     return FeedConfig(items, full, tuple(formats), tuple(per_feed))
 

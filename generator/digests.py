@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from .dates import human_day, local_day
 from .model import Article, Tag
-
-
-def human_day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -69,15 +66,15 @@ class ArchiveYear:
     year: int
     path: str  # archive/2024/
     months: tuple[ArchiveMonth, ...]  # newest first
-    weeks: tuple[Digest, ...]  # weekly digests starting in this year, newest first
+    weeks: tuple[Digest, ...]  # weekly digests with a day in this year, newest first
 
     @property
     def count(self) -> int:
         return sum(m.count for m in self.months)
 
 
-def local_day(article: Article, zone: ZoneInfo) -> date | None:
-    return article.date.astimezone(zone).date() if article.date else None
+def article_day(article: Article, zone: ZoneInfo) -> date | None:
+    return local_day(article.date, zone) if article.date else None
 
 
 def week_start(day: date) -> date:
@@ -92,7 +89,7 @@ def digest_series(articles: tuple[Article, ...], zone: ZoneInfo, kind: str) -> t
     period: Callable[[date], date] = (lambda d: d) if kind == "day" else week_start
     grouped: dict[date, list[Article]] = defaultdict(list)
     for article in articles:
-        day = local_day(article, zone)
+        day = article_day(article, zone)
         if day is not None:
             grouped[period(day)].append(article)
     found = []
@@ -141,7 +138,7 @@ def archive_years(articles: tuple[Article, ...], zone: ZoneInfo, *, daily: bool,
     """Dated articles by year, month and day, newest first."""
     by_day: dict[date, list[Article]] = defaultdict(list)
     for article in articles:
-        day = local_day(article, zone)
+        day = article_day(article, zone)
         if day is not None:
             by_day[day].append(article)
     months: dict[tuple[int, int], list[ArchiveDay]] = defaultdict(list)
@@ -153,5 +150,5 @@ def archive_years(articles: tuple[Article, ...], zone: ZoneInfo, *, daily: bool,
         years[year].append(ArchiveMonth(year, month, f"{date(year, month, 1):%B %Y}",
                                         f"archive/{year:04d}/{month:02d}/", tuple(days)))
     return tuple(ArchiveYear(year, f"archive/{year:04d}/", tuple(year_months),
-                             tuple(w for w in weeks if w.start.year == year))
+                             tuple(w for w in weeks if year in (w.start.year, w.end.year)))
                  for year, year_months in years.items())

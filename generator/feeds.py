@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
-from .config import SITE_FEED, FeedSettings, SiteConfig
+from .config import FEED_FILES, SITE_FEED, FeedSettings, SiteConfig
+from .errors import Problem
 from .markup import absolutize_urls
 from .model import Article, OutputFile, Site, guid
-from .render import FEED_FILES, render
+from .render import render
+from .text import normalize_key
 from .theme import Theme, rfc3339
 from .urls import absolute_url
 
@@ -63,17 +66,24 @@ def unique_updated(articles: tuple[Article, ...], build_date: datetime) -> dict[
 
     The W3C validator warns about two entries of a feed with one ``updated`` (DuplicateUpdated),
     which date-only articles of one day and undated ones (given the build date) would share.
-    Walking the site newest first, a taken instant moves back one second until it is free:
-    every feed is a subset of the site, so none has a duplicate. Only Atom's ``updated``
-    moves; published dates are never touched.
+    Walking the site oldest first, a taken instant moves forward a second until it is free, so
+    ``updated`` never falls before ``published`` and every feed, a subset of the site, is free of
+    duplicates. Dated articles go first, so an undated one (given the build date, the newest
+    date) never moves a dated one. Only Atom's ``updated`` moves; published dates never do.
     """
     taken: set[datetime] = set()
+    last_given: dict[datetime, datetime] = {}  # an instant -> the latest one handed out for it
     result = {}
-    for article in articles:
-        moment = article.updated or article.date or build_date
+    oldest_first = articles[::-1]
+    dated = [a for a in oldest_first if a.updated or a.date]
+    undated = [a for a in oldest_first if not (a.updated or a.date)]
+    for article in (*dated, *undated):
+        wanted = article.updated or article.date or build_date
+        moment = last_given.get(wanted, wanted)  # skip the run already handed out: linear, not quadratic
         while moment in taken:
-            moment -= timedelta(seconds=1)
+            moment += timedelta(seconds=1)
         taken.add(moment)
+        last_given[wanted] = moment
         result[article.id] = moment
     return result
 
@@ -110,7 +120,7 @@ def make_feed(items: tuple[FeedItem, ...], config: SiteConfig, build_date: datet
         json_url=url(prefix + FEED_FILES["json"][0]),
         language=config.language,
         author=config.author or config.title,
-        updated=max((item.updated for item in items), default=build_date),
+        updated=max((item.atom_updated for item in items), default=build_date),
         items=items,
     )
 
@@ -144,8 +154,29 @@ def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputF
 
 def unknown_feed_names(site: Site, config: SiteConfig) -> tuple[str, ...]:
     """``feeds.per_feed`` keys that name neither the site feed nor any tag of the site: likely typos."""
-    known = {" ".join(g.tag.name.casefold().split()) for g in site.tag_groups} | {SITE_FEED}
-    return tuple(name for name, _ in config.feeds.per_feed if " ".join(name.casefold().split()) not in known)
+    known = {normalize_key(g.tag.name) for g in site.tag_groups} | {SITE_FEED}
+    return tuple(name for name, _ in config.feeds.per_feed if normalize_key(name) not in known)
+
+
+_END_TAG = re.compile(r"</[A-Za-z]")
+_EMAIL = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
+
+
+def feed_text_problems(site: Site) -> tuple[Problem, ...]:
+    """Text that feed validators will flag and no escaping can spare: RSS titles and categories are
+    plain text that readers may render as HTML, so an HTML end tag in them draws ContainsHTML;
+    an e-mail address in an author name draws ContainsEmail."""
+    problems = []
+    for article in site.articles:
+        for field, text in (("title", article.title), *(("tag", t.name) for t in article.tags)):
+            if _END_TAG.search(text):
+                problems.append(Problem(f"the {field} {text!r} holds what reads as an HTML end tag; RSS readers "
+                                        "may show it as markup", article.source_path, None,
+                                        "reword it, or leave it and accept the feed validator's warning"))
+        if article.author and _EMAIL.search(article.author):
+            problems.append(Problem(f"the author {article.author!r} holds an e-mail address, which feeds should "
+                                    "not publish", article.source_path, None, "keep only the name"))
+    return tuple(problems)
 
 
 def json_feed(feed: Feed) -> bytes:

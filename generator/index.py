@@ -6,6 +6,7 @@ import dataclasses
 import os
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from pathlib import Path
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
@@ -41,16 +42,17 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
         articles=ordered,
         tag_groups=tag_groups,
         related=related_links(ordered, config.related_top_k),
-        build_date=build_date(ordered),
-        warnings=warnings,
+        build_date=build_date(ordered, config.content_dir),
+        warnings=warnings + _undated_site_warning(ordered, config),
     )
 
 
-def build_date(articles: tuple[Article, ...]) -> datetime:
+def build_date(articles: tuple[Article, ...], content_dir: Path) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the newest date in the content: never the clock.
 
     A site whose articles state no date at all takes the newest modification time of its
-    article files, so its feeds do not claim 1970 (which feed validators reject as implausible).
+    article files (of its content folder, when it has none), so its feeds do not claim 1970,
+    which feed validators reject as implausible.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
@@ -60,15 +62,23 @@ def build_date(articles: tuple[Article, ...]) -> datetime:
             raise DigestError.at(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
     dates = [d for a in articles for d in (a.date, a.updated) if d is not None]
     if not dates:
-        dates = [_modified(a) for a in articles]
+        dates = [_modified(a.source_path) for a in articles] or [_modified(content_dir)]
     return max(dates, default=EPOCH).astimezone(timezone.utc).replace(microsecond=0)
 
 
-def _modified(article: Article) -> datetime:
+def _modified(path: Path) -> datetime:
     try:
-        return datetime.fromtimestamp(int(article.source_path.stat().st_mtime), tz=timezone.utc)
+        return datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc)
     except OSError:
         return EPOCH
+
+
+def _undated_site_warning(articles: tuple[Article, ...], config: SiteConfig) -> tuple[Problem, ...]:
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip() or any(a.date or a.updated for a in articles):
+        return ()
+    return (Problem("no article states a date, so the feeds are dated by when the files were last changed, "
+                    "which differs between checkouts", config.content_dir, None,
+                    "set SOURCE_DATE_EPOCH for builds that are byte-identical everywhere"),)
 
 
 def _check_unique(articles: list[Article]) -> None:

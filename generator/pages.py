@@ -20,14 +20,13 @@ from .urls import absolute_url
 class SiteNav:
     """What the header and footer of every page link to, besides the fixed pages."""
 
-    latest_week: str | None  # the newest weekly digest's path
-    latest_day: str | None
+    latest_digest: str | None  # the newest weekly digest's path, else the newest daily one's
     search: bool
 
 
 def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
-    nav = SiteNav(listings.weeks[0].path if listings.weeks else None,
-                  listings.days[0].path if listings.days else None, config.search)
+    newest = (*listings.weeks[:1], *listings.days[:1])
+    nav = SiteNav(newest[0].path if newest else None, config.search)
     page = functools.partial(render_page, theme, config, nav=nav)
 
     for pager in listings.index:
@@ -53,11 +52,11 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme)
         meta = page_meta(config, kind=digest.kind, path=digest.path, title=digest.title,
                          description=f"{count} article{'s' if count != 1 else ''} in {len(digest.sections)} "
                                      f"topic{'s' if len(digest.sections) != 1 else ''}",
-                         prev_path=digest.older[0] if digest.older else None,
-                         next_path=digest.newer[0] if digest.newer else None)
+                         prev_path=digest.newer[0] if digest.newer else None,
+                         next_path=digest.older[0] if digest.older else None)
         yield page("digest.html", meta, f"digest {digest.path}", digest=digest)
     yield page("archive.html", page_meta(config, kind="archive", path="archive/", title="Archive"),
-               "archive", years=listings.years, undated=listings.undated, weeks=listings.weeks)
+               "archive", years=listings.years, undated=listings.undated)
     for year in listings.years:
         yield page("archive_year.html",
                    page_meta(config, kind="archive", path=year.path, title=f"Archive {year.year}"),
@@ -103,7 +102,9 @@ def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:
         data["datePublished"] = iso_date(article.date)
         data["dateModified"] = iso_date(article.updated or article.date)
     if article.author:
-        data["author"] = {"@type": "Person", "name": article.author}
+        # A byline naming the publisher or an agency ("AFP", "Reuters Staff") is no person.
+        agency = article.author in (article.source, config.title) or article.author.isupper()
+        data["author"] = {"@type": "Organization" if agency else "Person", "name": article.author}
     if article.summary:
         data["description"] = article.summary
     if article.tags:

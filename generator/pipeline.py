@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
-from .feeds import feed_files, unknown_feed_names
+from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .frontmatter import split_front_matter
 from .index import index_site
 from .ingest import CleanedArticle, load_rules, to_markdown
@@ -60,6 +60,8 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
     site = index_site(articles, config)
     for warning in site.warnings:
         warn(str(warning))
+    for problem in feed_text_problems(site):
+        warn(str(problem))
     for name in unknown_feed_names(site, config):
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))

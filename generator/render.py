@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
-from .config import SiteConfig
+from .config import FEED_FILES, SiteConfig
 from .errors import DigestError
 from .model import OutputFile
 from .theme import Theme
@@ -26,12 +26,6 @@ class FeedLink:
     title: str  # "The Digest: Crocus (RSS)", for feed readers
     href: str  # absolute
     label: str  # the format alone: "RSS", "Atom", "JSON Feed"
-
-
-# Feed file names and media types by format, in the order pages link them.
-FEED_FILES = {"rss": ("rss.xml", "application/rss+xml", "RSS"),
-              "atom": ("atom.xml", "application/atom+xml", "Atom"),
-              "json": ("feed.json", "application/feed+json", "JSON Feed")}
 
 
 @dataclass(frozen=True)

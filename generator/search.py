@@ -26,27 +26,64 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .model import Article, OutputFile, Site
-from .theme import human_date
+from .dates import human_date
 
 CHUNK = 200  # articles per results file
 SUMMARY_CHARS = 240
-_WORD = re.compile(r"\w{2,}")
-# Words too common to narrow a search; dropping them keeps the index small.
-_STOPWORDS = frozenset(
+# Words too common to narrow a search; dropping them keeps the index small. meta.json carries
+# the list, so search.js drops the same words from a query.
+STOPWORDS = tuple(sorted(
     "a an and are as at be but by for from had has have he her his in into is it its of on or our she "
-    "that the their them they this to was we were which who will with would you your".split())
+    "that the their them they this to was we were which who will with would you your".split()))
+
+
+def _combining_marks() -> str:
+    """A character class of the combining marks in the Basic Multilingual Plane.
+
+    Python's ``\\w`` leaves them out, which would split Devanagari or decomposed accents
+    mid-word; search.js counts ``\\p{M}`` as part of a word, and so does this.
+    """
+    ranges, start = [], None
+    for code in range(0x10000 + 1):
+        mark = code < 0x10000 and unicodedata.category(chr(code)).startswith("M")
+        if mark and start is None:
+            start = code
+        elif not mark and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    return "".join(ranges)
+
+
+# A word: letters, digits, underscore and combining marks (search.js: [\p{L}\p{N}\p{M}_]+).
+_WORD = re.compile(rf"[\w{_combining_marks()}]+")
+# Chinese and Japanese are written without spaces: their runs are indexed as overlapping
+# character pairs, so a word inside a sentence is found.
+_CJK_RUN = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 
 def terms(text: str) -> set[str]:
-    """The searchable words of a text, as the client splits a query: NFKC, case-folded, 2+ characters."""
-    return {w for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()) if w not in _STOPWORDS}
+    """The searchable words of a text, split as search.js splits a query.
+
+    NFKC and lower-cased (JavaScript's toLowerCase; Python's lower() is the same mapping),
+    at least two characters, stopwords dropped; Chinese and Japanese runs as character pairs.
+    """
+    found: set[str] = set()
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
+        for number, part in enumerate(_CJK_RUN.split(word)):
+            if number % 2:  # a CJK run
+                found.update(part[i:i + 2] for i in range(max(1, len(part) - 1)))
+            elif len(part) >= 2 and part not in STOPWORDS:
+                found.add(part)
+    return found
 
 
 def shard_key(term: str) -> str:
-    return term[:2]
+    """The term file a term lives in: its first two characters (one for a CJK pair)."""
+    return term[:1] if _CJK_RUN.match(term) else term[:2]
 
 
 def shard_file(key: str) -> str:
@@ -82,17 +119,18 @@ def search_files(site: Site, config: SiteConfig) -> Iterator[OutputFile]:
     files = [OutputFile(PurePosixPath("search", shard_file(key)), _dump(shards[key]), "search index")
              for key in sorted(shards)]
     for start in range(0, len(site.articles), CHUNK):
-        docs = [_doc(a) for a in site.articles[start:start + CHUNK]]
+        docs = [_doc(a, config.zone) for a in site.articles[start:start + CHUNK]]
         files.append(OutputFile(PurePosixPath("search", f"d-{start // CHUNK}.json"), _dump(docs), "search index"))
     version = hashlib.sha256(b"".join(f.content for f in files)).hexdigest()[:12]
-    meta = {"version": version, "articles": len(site.articles), "chunk": CHUNK, "shards": sorted(shards)}
+    meta = {"version": version, "articles": len(site.articles), "chunk": CHUNK, "shards": sorted(shards),
+            "stopwords": list(STOPWORDS)}
     yield OutputFile(PurePosixPath("search", "meta.json"), _dump(meta), "search index")
     yield from files
 
 
-def _doc(article: Article) -> list[str]:
+def _doc(article: Article, zone: ZoneInfo) -> list[str]:
     summary = article.summary or ""
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
-    return [article.url_path, article.title, human_date(article.date), ", ".join(t.name for t in article.tags),
+    return [article.url_path, article.title, human_date(article.date, zone), ", ".join(t.name for t in article.tags),
             summary]

@@ -10,16 +10,12 @@ from dataclasses import dataclass
 
 from .config import Topic
 from .model import Tag
+from .text import normalize_key
 
 _WORD = re.compile(r"\w+")
 _NON_SLUG = re.compile(r"[^\w]+")
 MAX_SLUG_LENGTH = 80  # characters
 MAX_SLUG_BYTES = 200  # file systems allow 255 bytes per name; leave room for suffixes
-
-
-def normalize_key(text: str) -> str:
-    """The form two spellings of one tag share: NFKC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def words(text: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls but tab and newline, DEL and C1 controls, the noncharacters U+FDD0..U+FDEF
 # and U+xFFFE/U+xFFFF of every plane: each makes a feed ill-formed or a page invalid.
@@ -15,3 +16,8 @@ _FORBIDDEN = re.compile(
 def clean_text(text: str) -> str:
     """``text`` without forbidden characters (carriage returns go too: newlines are LF)."""
     return _FORBIDDEN.sub("", text)
+
+
+def normalize_key(text: str) -> str:
+    """The form two spellings of one name share: NFKC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

@@ -7,7 +7,9 @@ browsers may cache them for ever; templates ask for them by plain name with ``as
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import html
 import posixpath
 import re
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .config import SiteConfig
+from .dates import human_date
 from .errors import DigestError
 from .model import OutputFile
 
@@ -48,10 +51,6 @@ class Theme:
         raise KeyError(f"no static file {name!r} in the theme or the site's static/ folder")
 
 
-def human_date(value: datetime | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
 def iso_date(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
@@ -77,6 +76,22 @@ def xml_text(value: object) -> Markup:
     return Markup(text)
 
 
+_END_TAG = re.compile(r"</[A-Za-z]")
+
+
+def atom_text(value: object, element: str) -> Markup:
+    """An Atom text construct holding plain text: ``<title>...</title>``.
+
+    Text that contains what reads as an HTML end tag ("Why </script> fails") is sent as
+    ``type="html"``, escaped as HTML, because the W3C validator warns about HTML in a plain
+    text construct (ContainsUndeclaredHTML); readers show the same text either way.
+    """
+    text = str(value)
+    if _END_TAG.search(text):
+        return Markup(f'<{element} type="html">{xml_text(html.escape(text, quote=False))}</{element}>')
+    return Markup(f"<{element}>{xml_text(text)}</{element}>")
+
+
 def load_theme(config: SiteConfig) -> Theme:
     theme_templates = config.theme_dir / "templates"
     if not theme_templates.is_dir():
@@ -92,8 +107,9 @@ def load_theme(config: SiteConfig) -> Theme:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(human_date=human_date, iso_date=iso_date, rfc822=rfc822,
-                               rfc3339=rfc3339, xml_text=xml_text)
+    environment.filters.update(human_date=functools.partial(human_date, zone=config.zone), iso_date=iso_date,
+                               rfc822=rfc822, rfc3339=rfc3339, xml_text=xml_text,
+                               atom_text=atom_text)
     return Theme(environment, _static_files(config))
 
 

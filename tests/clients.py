@@ -139,13 +139,14 @@ def chromium_dom(url: str, *, budget_ms: int = 5000, timeout: float = 90) -> str
 
 
 def chromium_screenshot(url: str, width: int, height: int, out_png: str | Path, *,
-                        timeout: float = 90) -> Path:
+                        timeout: float = 90, dark: bool = False) -> Path:
     """A headless Chromium screenshot of the viewport (width x height CSS pixels) at url."""
     out = Path(out_png).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)  # never judge a stale picture
     with tempfile.TemporaryDirectory(prefix="digest-chromium-") as profile:
-        result = _run([chrome_path(), *CHROME_FLAGS, f"--user-data-dir={profile}",
+        scheme = ["--blink-settings=preferredColorScheme=0"] if dark else []  # prefers-color-scheme: dark
+        result = _run([chrome_path(), *CHROME_FLAGS, *scheme, f"--user-data-dir={profile}",
                        f"--window-size={width},{height}", f"--screenshot={out}", url],
                       timeout=timeout, cwd=profile)
     if result.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
@@ -178,6 +179,14 @@ def screenshot_stats(png: str | Path) -> ScreenshotStats:
     diff = ImageChops.difference(rgb, Image.new("RGB", rgb.size, background)).convert("L")
     ink = sum(diff.histogram()[24:]) / total
     return ScreenshotStats((width, height), len(colours), count / total, ink)
+
+
+def mean_brightness(png: str | Path) -> float:
+    """Average luminance of a screenshot, 0 (black) to 255 (white)."""
+    from PIL import Image, ImageStat
+
+    with Image.open(png) as image:
+        return ImageStat.Stat(image.convert("L")).mean[0]
 
 
 def is_blank(png: str | Path, *, min_colours: int = 16, min_ink: float = 0.005) -> bool:

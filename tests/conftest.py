@@ -59,9 +59,15 @@ def make_article(slug: str, *, tags: tuple[str, ...] = (), date: str | None = "2
     values = dict(
         source_path=Path(f"content/articles/{slug}.md"), stem=slug, id=f"id-{slug}", slug=slug,
         title=title or slug.replace("-", " ").title(),
-        date=datetime.fromisoformat(date).replace(tzinfo=timezone.utc) if date else None,
+        date=_aware(datetime.fromisoformat(date)) if date else None,
         updated=None, author=None, source=None, source_url=None, image_caption=None, image_credit=None,
         tags=tuple(Tag(slugify(t), t) for t in tags), summary=None, body_markdown="Body.",
         body_html="<p>Body.</p>\n")
     values.update(fields)
     return Article(**values)
+
+
+def _aware(moment):
+    from datetime import timezone
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

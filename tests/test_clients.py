@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients import (NEWSBOAT_READS_JSON_FEED, chromium_screenshot, is_blank, lighthouse_scores,
-                           newsboat_items, screenshot_stats, serve)
+                           mean_brightness, newsboat_items, screenshot_stats, serve)
 from tests.golden import ROOT, build_seed_site
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -72,6 +72,16 @@ def test_page_renders_in_chromium(seed_site, base_url, served, kind, width):
     stats = screenshot_stats(png)
     assert stats.size == (width, WIDTHS[width]), f"{png}: {stats}"
     assert not is_blank(png), f"{url} at {width} px looks blank in Chromium ({png}: {stats})"
+
+
+@pytest.mark.parametrize("kind", ["index", "article"])
+def test_theme_follows_the_reader_s_light_or_dark_preference(seed_site, base_url, kind):
+    url = page_url(seed_site, base_url, kind)
+    light = chromium_screenshot(url, 360, WIDTHS[360], SCREENSHOTS / f"{kind}-360-light-check.png")
+    dark = chromium_screenshot(url, 360, WIDTHS[360], SCREENSHOTS / f"{kind}-360-dark.png", dark=True)
+    assert mean_brightness(light) > 180, f"{light} should be light"
+    assert mean_brightness(dark) < 80, f"{dark} should be dark (prefers-color-scheme: dark)"
+    assert not is_blank(dark)
 
 
 @pytest.mark.parametrize("form_factor", ["mobile", "desktop"])

@@ -1,5 +1,6 @@
 """Feeds parsed by feedparser: well-formed (bozo 0) and every field checked."""
 
+import html
 import json
 import os
 import re
@@ -61,12 +62,12 @@ def test_site_atom(built):
     feed = parse(built / "atom.xml")
     assert feed.version == "atom10"
     assert feed.feed.id == "https://news.example.org/atom.xml"
-    assert feed.feed.updated == "2024-03-30T07:15:00Z"
+    assert feed.feed.updated == "2024-03-30T07:15:01Z"  # its newest entry's: the undated one
     assert any(l.rel == "self" and l.href == "https://news.example.org/atom.xml" for l in feed.feed.links)
     first, _, undated = feed.entries
     assert first.published == "2024-03-30T07:15:00Z" and first.updated == "2024-03-30T07:15:00Z"
-    # The build date, one second back: no two entries of a feed share an updated (W3C DuplicateUpdated).
-    assert "published" not in undated and undated.updated == "2024-03-30T07:14:59Z"
+    # The build date, one second on: no two entries of a feed share an updated (W3C DuplicateUpdated).
+    assert "published" not in undated and undated.updated == "2024-03-30T07:15:01Z"
     assert first.summary == "Ships are back."
 
 
@@ -161,6 +162,16 @@ def test_per_feed_settings_override_the_defaults(make_site):
     assert len(parse(out / "tags" / "harbour" / "rss.xml").entries) == 1  # only one article has it
 
 
+def test_per_feed_keys_may_be_a_topic_alias_in_any_case(make_site):
+    # conftest's topics: Harbour has the alias "harbour authority".
+    config = load_config(make_site(ARTICLES, feeds={"per_feed": {"HARBOUR AUTHORITY": {"full_content": False}}}))
+    assert config.feeds.settings_for("Harbour").full_content is False
+    warnings: list[str] = []
+    build(config, warn=warnings.append)
+    assert "content" not in parse(config.output_dir / "tags" / "harbour" / "atom.xml").entries[0]
+    assert not any("feeds.per_feed names" in w for w in warnings)
+
+
 def test_formats_choose_which_feeds_exist_and_are_linked(make_site):
     config = load_config(make_site(ARTICLES, feeds={"formats": ["atom"]}))
     build(config, warn=lambda m: None)
@@ -205,7 +216,7 @@ def test_atom_updated_is_unique_across_the_site_and_published_never_moves(make_s
         assert len({e.updated for e in entries}) == len(entries), path
     day = [e for e in parse(config.output_dir / "atom.xml").entries if e.title.startswith("Day story")]
     assert {e.published for e in day} == {"2024-03-30T00:00:00Z"}
-    assert sorted(e.updated for e in day) == ["2024-03-29T23:59:58Z", "2024-03-29T23:59:59Z", "2024-03-30T00:00:00Z"]
+    assert sorted(e.updated for e in day) == ["2024-03-30T00:00:00Z", "2024-03-30T00:00:01Z", "2024-03-30T00:00:02Z"]
     assert [i["date_published"] for i in json_feed(config.output_dir / "feed.json")["items"]
             if i["title"].startswith("Day story")] == ["2024-03-30T00:00:00Z"] * 3
 
@@ -214,8 +225,11 @@ def test_a_site_with_no_dates_is_dated_by_its_files_not_1970(make_site):
     config = load_config(make_site({"a.md": article_text("A", "Text."), "b.md": article_text("B", "Text.")}))
     for name, stamp in (("a.md", 1_700_000_000), ("b.md", 1_710_000_000)):
         os.utime(config.content_dir / name, (stamp, stamp))
-    build(config, warn=lambda m: None)
-    assert parse(config.output_dir / "atom.xml").feed.updated == "2024-03-09T16:00:00Z"  # b.md's mtime
+    warnings: list[str] = []
+    build(config, warn=warnings.append)
+    assert min(e.updated for e in parse(config.output_dir / "atom.xml").entries) == "2024-03-09T16:00:00Z"  # b.md mtime
+    assert any("no article states a date, so the feeds are dated by when the files were last changed" in w
+               and "SOURCE_DATE_EPOCH" in w for w in warnings)
 
 
 def test_plain_text_fields_spell_markup_characters_as_hex_references(built):
@@ -232,3 +246,32 @@ def test_summary_only_rss_description_is_the_summary_as_html(make_site):
     build(config, warn=lambda m: None)
     entry = parse(config.output_dir / "rss.xml").entries[0]
     assert entry.description == "Tom &amp; Jerry &lt;3"  # HTML that shows the text as written
+
+
+def test_unique_updated_is_linear_for_many_articles_at_one_instant():
+    from datetime import datetime, timezone
+
+    from generator.feeds import unique_updated
+    from tests.conftest import make_article
+
+    articles = tuple(make_article(f"u{n}", date=None) for n in range(20000))
+    start = datetime(2024, 3, 30, tzinfo=timezone.utc)
+    given = unique_updated(articles, start)  # quadratic stepping would take minutes here
+    assert len(set(given.values())) == 20000 and min(given.values()) == start
+
+
+def test_atom_sends_text_with_end_tags_as_html_and_the_build_warns_for_rss(make_site):
+    articles = {"a.md": article_text("Why </script> & <b>bold</b> fails", "Body.", date="2024-03-30",
+                                     author="Jane <jane@example.org>", summary="Tom </i> Jerry")}
+    config = load_config(make_site(articles))
+    warnings: list[str] = []
+    build(config, warn=warnings.append)
+    atom = (config.output_dir / "atom.xml").read_text()
+    assert '<title type="html">Why &#x26;lt;/script&#x26;gt; &#x26;amp; &#x26;lt;b&#x26;gt;bold' in atom
+    entry = parse(config.output_dir / "atom.xml").entries[0]
+    assert entry.title_detail.type == "text/html" and html.unescape(entry.title) == "Why </script> & <b>bold</b> fails"
+    assert entry.summary_detail.type == "text/html"
+    assert parse(config.output_dir / "rss.xml").entries[0].title == "Why </script> & <b>bold</b> fails"
+    assert any("the title 'Why </script> & <b>bold</b> fails' holds what reads as an HTML end tag" in w
+               for w in warnings)
+    assert any("the author 'Jane <jane@example.org>' holds an e-mail address" in w for w in warnings)

@@ -1,4 +1,5 @@
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -61,12 +62,12 @@ def test_tied_spellings_resolve_the_same_whatever_the_order(config):
 def test_build_date_comes_from_content_or_source_date_epoch(monkeypatch):
     articles = (make_article("a", date="2024-01-01"), make_article("b", date="2024-03-30"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert build_date(articles) == datetime(2024, 3, 30, tzinfo=timezone.utc)
+    assert build_date(articles, Path(".")) == datetime(2024, 3, 30, tzinfo=timezone.utc)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert build_date(articles) == datetime.fromtimestamp(1700000000, tz=timezone.utc)
+    assert build_date(articles, Path(".")) == datetime.fromtimestamp(1700000000, tz=timezone.utc)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
     with pytest.raises(DigestError, match="SOURCE_DATE_EPOCH='soon' is not a Unix timestamp"):
-        build_date(articles)
+        build_date(articles, Path("."))
 
 
 def test_ids_that_are_one_uuid_for_feeds_collide(config):

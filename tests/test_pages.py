@@ -95,7 +95,9 @@ def test_digest_page_lists_topics_and_links_neighbours(make_site):
     day = pages["days/2024-03-30/index.html"]
     assert '<h2 id="topic-1"><a href="../../tags/floods/">Floods</a></h2>' in day
     assert "Water &lt;rises&gt;" in day
-    assert 'Before: <a href="../../days/2024-03-29/" rel="prev">29 March 2024</a>' in day
+    # rel="prev" is the newer neighbour, as on paginated lists and article pages (newest first).
+    assert 'Before: <a href="../../days/2024-03-29/" rel="next">29 March 2024</a>' in day
+    assert '<link rel="next" href="../../days/2024-03-29/">' in day and '<link rel="prev"' not in day
     week = pages["weeks/2024-03-25/index.html"]
     assert "<h1>The week of 25 March 2024</h1>" in week and "Other news" in week
 
@@ -161,3 +163,28 @@ def test_sitemap_lists_every_listed_page_with_lastmod(make_site):
                              "archive/2024/03/", "days/2024-03-30/", "weeks/2024-03-25/")}
     assert entries["https://news.example.org/articles/b/"] is None
     assert entries["https://news.example.org/"].isoformat().startswith("2024-03-30")
+
+
+def test_a_week_spanning_new_year_is_listed_under_both_years():
+    articles = (make_article("jan", date="2025-01-02"), make_article("dec", date="2024-12-20"))
+    weeks = digest_series(articles, UTC, "week")
+    years = archive_years(articles, UTC, daily=True, weeks=weeks)
+    assert [(y.year, [w.path for w in y.weeks]) for y in years] == [
+        (2025, ["weeks/2024-12-30/"]), (2024, ["weeks/2024-12-30/", "weeks/2024-12-16/"])]
+
+
+def test_nav_links_the_newest_daily_digest_when_weekly_ones_are_off(make_site):
+    _, _, pages = build_pages(make_site, [make_article("a", date="2024-03-30")], digests={"weekly": False})
+    assert '<a href="./days/2024-03-30/">Digests</a>' in pages["index.html"]
+    _, _, none = build_pages(make_site, [make_article("a", date="2024-03-30")],
+                             digests={"weekly": False, "daily": False})
+    assert ">Digests</a>" not in none["index.html"]
+
+
+def test_pages_show_days_in_the_site_timezone(make_site):
+    # 01:00 in Moscow on the 30th is still the 29th in New York: the page and the digest agree.
+    article = make_article("a", date="2024-03-30T01:00:00+03:00")
+    _, listings, pages = build_pages(make_site, [article], timezone="America/New_York")
+    assert listings.days[0].path == "days/2024-03-29/"
+    assert ">29 March 2024</time>" in pages["articles/a/index.html"]
+    assert 'datetime="2024-03-30T01:00:00+03:00"' in pages["articles/a/index.html"]  # the instant as stated

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 
 from generator.config import load_config
 from generator.pipeline import build
+from generator.taxonomy import slugify
 from generator.search import CHUNK, shard_file, shard_key, terms
 from tests.conftest import article_text
 
@@ -87,6 +89,36 @@ def test_meta_lists_every_shard_and_a_content_version(built, make_site):
 
 def test_stopwords_and_single_letters_are_not_indexed():
     assert terms("The storm and a ship, x 42") == {"storm", "ship", "42"}
+
+
+def test_words_keep_their_marks_and_cjk_runs_become_pairs():
+    assert terms("हिन्दी समाचार") == {"हिन्दी", "समाचार"}  # vowel signs are combining marks
+    assert terms("東京都の知事") == {"東京", "京都", "都の", "の知", "知事"}
+    assert terms("Straße ΟΔΟΣ") == {"straße", "οδος"}  # lower(), as JavaScript's toLowerCase()
+    assert shard_key("知事") == "知" and shard_key("straße") == "st"
+
+
+MULTILINGUAL = {
+    "de.md": article_text("Die Straße am Hafen", "Text über die Straße.", date="2024-03-30"),
+    "el.md": article_text("ΟΔΟΣ και λιμάνι", "Κείμενο για την οδό.", date="2024-03-29"),
+    "hi.md": article_text("हिन्दी समाचार", "बंदरगाह की ख़बर।", date="2024-03-28"),
+    "ja.md": article_text("東京都の新しい知事", "港のニュースです。", date="2024-03-27"),
+}
+
+
+def test_search_js_splits_queries_as_the_index_does_in_every_script(make_site):
+    """The browser's tokenizer must agree with generator/search.py's, or words silently never match."""
+    from tests.clients import chromium_dom, serve
+
+    config = load_config(make_site(MULTILINGUAL))
+    build(config, warn=lambda message: None)
+    with serve(config.output_dir) as base:
+        for query, title in (("Straße", "Die Straße am Hafen"), ("ΟΔΟΣ", "ΟΔΟΣ και λιμάνι"),
+                             ("समाचार", "हिन्दी समाचार"), ("知事", "東京都の新しい知事"), ("ニュース", "東京都の新しい知事")):
+            dom = chromium_dom(base + "search/?q=" + quote(query))
+            results = dom.split('id="search-results"')[1].split("</ol>")[0]
+            assert "1 article matches." in dom, (query, dom[-600:])
+            assert unquote(results.split('href="')[1].split('"')[0]).endswith(f"/articles/{slugify(title)}/"), query
 
 
 def test_search_can_be_switched_off(make_site):

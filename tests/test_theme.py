@@ -5,7 +5,8 @@ import re
 
 from generator.cli import main
 from generator.config import load_config
-from generator.theme import human_date, load_theme, rfc822, rfc3339, static_files
+from generator.dates import human_date
+from generator.theme import load_theme, rfc822, rfc3339, static_files
 
 
 def test_autoescape_is_on_for_html_and_xml(make_site, tmp_path):

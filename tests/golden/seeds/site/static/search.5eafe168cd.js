@@ -9,9 +9,11 @@
   var base = new URL(".", document.baseURI);  // the search/ folder holds the index
   var root = new URL("..", base);
   var MAX_RESULTS = 50;
-  var meta = null, shards = {}, chunks = {}, latest = 0;
-  var STOP = new Set(("a an and are as at be but by for from had has have he her his in into is it its of on or our she " +
-    "that the their them they this to was we were which who will with would you your").split(" "));
+  var meta = null, stopwords = new Set(), shards = {}, chunks = {}, latest = 0;
+  // The same split as generator/search.py's terms(): NFKC, lower case, letters, digits, marks and
+  // underscore; Chinese and Japanese runs as overlapping character pairs.
+  var WORD = /[\p{L}\p{N}\p{M}_]+/gu;
+  var CJK_RUN = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)/u;
 
   function fetchJson(name) {
     var url = new URL(name, base);
@@ -21,15 +23,31 @@
       return r.json();
     });
   }
-  function loadMeta() { return meta ? Promise.resolve(meta) : fetchJson("meta.json").then(function (m) { meta = m; return m; }); }
+  function loadMeta() {
+    return meta ? Promise.resolve(meta) : fetchJson("meta.json").then(function (m) {
+      meta = m;
+      stopwords = new Set(m.stopwords);
+      return m;
+    });
+  }
   function hex(text) {
     return Array.from(new TextEncoder().encode(text), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
   function words(text) {
-    var found = text.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}_]{2,}/gu) || [];
-    return Array.from(new Set(found.filter(function (w) { return !STOP.has(w); })));
+    var found = new Set();
+    (text.normalize("NFKC").toLowerCase().match(WORD) || []).forEach(function (word) {
+      word.split(CJK_RUN).forEach(function (part, n) {
+        var chars = Array.from(part);
+        if (n % 2) {
+          for (var i = 0; i < Math.max(1, chars.length - 1); i++) found.add(chars.slice(i, i + 2).join(""));
+        } else if (chars.length >= 2 && !stopwords.has(part)) {
+          found.add(part);
+        }
+      });
+    });
+    return Array.from(found);
   }
-  function prefix(word) { return Array.from(word).slice(0, 2).join(""); }
+  function prefix(word) { return Array.from(word).slice(0, CJK_RUN.test(word.charAt(0)) ? 1 : 2).join(""); }
   function shard(key) {
     if (!meta.shards.includes(key)) return Promise.resolve({});
     if (!shards[key]) shards[key] = fetchJson("t-" + hex(key) + ".json");
@@ -67,13 +85,15 @@
     return li;
   }
   function search(query) {
-    var ticket = ++latest, wanted = words(query);
+    var ticket = ++latest, wanted = [];
     list.replaceChildren();
-    if (!wanted.length) { status.textContent = query.trim() ? "Type at least two letters." : ""; return; }
+    if (!query.trim()) { status.textContent = ""; return; }
     status.textContent = "Searching…";
     loadMeta().then(function () {
+      wanted = words(query);
       return Promise.all(wanted.map(function (w) { return shard(prefix(w)).then(function (t) { return scores(w, t); }); }));
     }).then(function (perWord) {
+      if (!perWord.length) return [0, []];
       var total = new Map();
       perWord[0].forEach(function (score, n) {
         if (perWord.every(function (m) { return m.has(n); })) {
@@ -85,7 +105,7 @@
     }).then(function (found) {
       if (ticket !== latest) return;
       var count = found[0];
-      status.textContent = count === 0 ? "No articles match." :
+      status.textContent = !wanted.length ? "Type at least two letters or a longer word." : count === 0 ? "No articles match." :
         count + (count === 1 ? " article matches." : " articles match.") + (count > MAX_RESULTS ? " Showing the best " + MAX_RESULTS + "." : "");
       found[1].forEach(function (d) { list.appendChild(item(d)); });
     }).catch(function (error) {
