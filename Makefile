@@ -8,7 +8,7 @@ VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE := .tools/node_modules/.bin/lighthouse
 
-.PHONY: site build ingest test goldens serve clean help eval-clean
+.PHONY: site build ingest test goldens serve clean help eval-clean eval-related
 
 help:
 	@echo "make site     set up .venv, ingest content/raw and build site/"
@@ -16,6 +16,7 @@ help:
 	@echo "make goldens  regenerate tests/golden/ from the seed articles"
 	@echo "make serve    preview site/ on http://127.0.0.1:8000/"
 	@echo "make eval-clean  score the cleaner on EVAL_SET (text dumps and HTML)"
+	@echo "make eval-related  score related links and inferred tags on RELATED_SET"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +68,18 @@ eval-clean: $(VENV)/.installed
 	@echo "== HTML pages ($(EVAL_SET)/html)"
 	-$(DIGEST) --quiet ingest $(EVAL_SET)/html --out $(EVAL_OUT)/html --report $(EVAL_OUT)/html-report.txt
 	$(BIN)/python $(EVAL_SET)/score.py $(EVAL_OUT)/html --set $(EVAL_SET)
+
+# Related links and inferred tags on a labelled corpus: corpus/*.md, gold.json and score.py.
+# Run from an empty folder, so the scores come from the corpus alone, not this site's topics.
+RELATED_SET ?= ../shared/eval/related-dev
+RELATED_OUT := build/eval-related
+
+eval-related: $(VENV)/.installed
+	rm -rf $(RELATED_OUT) && mkdir -p $(RELATED_OUT)
+	cd $(RELATED_OUT) && $(CURDIR)/$(DIGEST) related --json --content $(abspath $(RELATED_SET))/corpus > related.json
+	cd $(RELATED_OUT) && $(CURDIR)/$(DIGEST) tags --json --content $(abspath $(RELATED_SET))/corpus > tags.json
+	$(BIN)/python $(RELATED_SET)/score.py --gold $(RELATED_SET)/gold.json --related $(RELATED_OUT)/related.json \
+		--tags $(RELATED_OUT)/tags.json
 
 clean:
 	rm -rf site build .pytest_cache .hypothesis

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import signal
 import sys
 import time
 from pathlib import Path
 
 from . import __version__
-from .config import load_config
+from .config import default_config, load_config
 from .errors import DigestError, Problem, display_path
 from .ingest.raw import SUFFIX_NAMES
 from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
-from .pipeline import build, ingest
+from .pipeline import build, ingest, related_by_stem, tags_by_stem
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -22,6 +23,8 @@ EPILOG = """examples:
   digest ingest content/raw --out content/articles
   digest build
   digest build --config mysite/site.yaml
+  digest related --json --content content/articles
+  digest tags --json
 
 exit codes: 0 success, 1 bad input or a failed build (the previous site is kept),
 2 wrong usage, 130 interrupted."""
@@ -53,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
                                     description="Build the site into output_dir (default site/).")
     build_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
     build_cmd.add_argument("--output", type=Path, help="output folder (default: output_dir from site.yaml)")
+
+    for name, what in (("related", "each article's related articles, best first"),
+                       ("tags", "each article's tags, inferred ones included")):
+        cmd = commands.add_parser(name, help=f"print {what}", parents=[common],
+                                  description=f"Print {what}, for the articles in --content (default: "
+                                              "content_dir from site.yaml). Any folder of *.md articles with "
+                                              "front matter works, tagged or not; without a site.yaml the "
+                                              "defaults apply.")
+        cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
+        cmd.add_argument("--json", action="store_true", help="print {file stem: [...]} as JSON")
     return parser
 
 
@@ -74,9 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM (cron timeouts, systemd) unwinds like Ctrl-C, so temporary folders are removed.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        config = load_config(args.config)
+        if args.command in ("related", "tags") and not args.config.exists() and args.content:
+            config = default_config(Path.cwd())  # any folder of articles, no site needed
+        else:
+            config = load_config(args.config)
         if args.command == "ingest":
             return _ingest(args, config, say, warn)
+        if args.command in ("related", "tags"):
+            return _listing(args, config)
         return _build(args, config, say, warn)
     except DigestError as exc:
         for problem in exc.problems:
@@ -108,6 +126,18 @@ def _ingest(args, config, say, warn) -> int:
     if args.report:
         say(f"report: {display_path(args.report)}")
     return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def _listing(args, config) -> int:
+    if args.content:
+        config = dataclasses.replace(config, content_dir=args.content.resolve())
+    found = related_by_stem(config) if args.command == "related" else tags_by_stem(config)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        for stem, items in found.items():
+            print(f"{stem}: {', '.join(items) if items else '-'}")
+    return EXIT_OK
 
 
 def _build(args, config, say, warn) -> int:

@@ -117,6 +117,11 @@ _SECTIONS: dict[str, dict[str, type]] = {
 }
 
 
+def default_config(root: Path) -> SiteConfig:
+    """The configuration of a folder with no site.yaml: every default, rooted at ``root``."""
+    return _build(root / "site.yaml", {"title": "digest", "base_url": "https://example.org/"}, LoadedYaml(None, {}))
+
+
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read and validate ``site.yaml``; raise DigestError listing every problem found."""
     try:

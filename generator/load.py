@@ -13,7 +13,7 @@ from .errors import DigestError
 from .frontmatter import FrontMatter, split_front_matter
 from .markup import markdown_to_html
 from .model import ID_NAMESPACE, Article
-from .taxonomy import Vocabulary, make_tags, slugify
+from .taxonomy import Vocabulary, infer_tags, make_tags, slugify
 from .text import clean_text
 
 _TEXT_FIELDS = ("author", "source", "image_caption", "image_credit", "summary")
@@ -72,7 +72,8 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Arti
         date=_datetime(meta.get("date"), "date", path, front, config),
         updated=_datetime(meta.get("updated"), "updated", path, front, config),
         source_url=_url(meta.get("source_url"), path, front),
-        tags=make_tags(_tags(meta.get("tags"), path, front), vocabulary),
+        tags=make_tags(_tags(meta.get("tags"), path, front) or _inferred(title, body, meta, vocabulary, config),
+                       vocabulary),
         body_markdown=body,
         body_html=markdown_to_html(body),
         **texts,
@@ -143,3 +144,12 @@ def _tags(value: Any, path: Path, front: FrontMatter) -> list[str]:
         if clean_text(str(item)).strip():
             names.append(clean_text(str(item)).strip())
     return names
+
+
+def _inferred(title: str, body: str, meta: dict, vocabulary: Vocabulary, config: SiteConfig) -> list[str]:
+    """Tags for an article that names none (no ``tags`` key at all): topics of the vocabulary its
+    title names or its body mentions often enough. ``tags: []`` means "no tags" and is kept."""
+    if "tags" in meta:
+        return []
+    return list(infer_tags(title, body, vocabulary, min_mentions=config.tag_min_mentions,
+                           limit=config.tag_max_inferred))

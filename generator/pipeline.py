@@ -16,7 +16,7 @@ from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .frontmatter import split_front_matter
-from .index import index_site
+from .index import index_site, newest_first
 from .ingest import CleanedArticle, load_rules, to_markdown
 from .ingest.duplicates import Candidate, Duplicate, find_duplicates
 from .ingest.hosts import page_host
@@ -28,6 +28,7 @@ from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
+from .related import related_links
 from .search import search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
@@ -79,6 +80,30 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
     return BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes)
+
+
+def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
+    """``{file stem: [related file stem, ...]}``, best first, for the articles in ``content_dir``.
+
+    Keyed by file, so it works on any folder of articles, even one whose titles would give two
+    pages one URL (which only a site build must refuse).
+    """
+    articles = tuple(sorted(_load_folder(config), key=newest_first))
+    related = related_links(articles, config.related_top_k)
+    return {a.stem: [link.target.stem for link in related.get(a.id, ())] for a in sorted(articles, key=_stem)}
+
+
+def tags_by_stem(config: SiteConfig) -> dict[str, list[str]]:
+    """``{file stem: [tag, ...]}``: each article's tags, inferred ones included."""
+    return {a.stem: [tag.name for tag in a.tags] for a in sorted(_load_folder(config), key=_stem)}
+
+
+def _load_folder(config: SiteConfig) -> list:
+    return _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics))
+
+
+def _stem(article) -> str:
+    return article.stem
 
 
 def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary) -> list:

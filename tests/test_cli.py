@@ -1,5 +1,6 @@
 """The digest command: exit codes, messages without tracebacks, the old site kept on failure."""
 
+import json
 import os
 import subprocess
 import sys
@@ -223,3 +224,42 @@ def test_a_report_inside_the_articles_folder_is_refused(make_site, capsys):
     assert run(config, "ingest", str(raw), "--out", str(out), "--report", str(out / "report.md")) == 1
     assert capsys.readouterr().err == (f"error: {out / 'report.md'}: the report would be read as an article "
                                        "(write it outside the articles folder or give it another suffix)\n")
+
+
+def test_related_json_ranks_by_file_stem(make_site, capsys):
+    config = make_site({**GOOD, "three.md": article_text("Third story", "Text.", date="2024-03-28", tags=["Council"]),
+                        "four.md": article_text("Fourth story", "Text.", date="2024-03-27", tags=["Harbour"])})
+    assert run(config, "related", "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert list(found) == ["four", "one", "three", "two"]
+    assert found["two"] == ["three", "one", "four"]  # Council (2 of 4) is rarer than Harbour (3 of 4)
+    assert found["three"] == ["two"] and "two" not in found["two"]
+
+
+def test_tags_json_includes_tags_inferred_from_the_vocabulary(make_site, capsys):
+    untagged = article_text("Harbour authority warns", "The city council met the harbour authority twice.")
+    config = make_site({**GOOD, "untagged.md": untagged, "none.md": article_text("No tags", "Port.", tags=[])})
+    assert run(config, "tags", "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["untagged"] == ["Harbour"]  # named in the title; one mention of the council is not enough
+    assert found["none"] == []  # tags: [] says "no tags": nothing is inferred
+    assert found["two"] == ["Harbour", "Council"]
+
+
+def test_related_and_tags_work_on_any_folder_without_a_site(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, title in (("a", "Same title"), ("b", "Same title")):  # one URL: fine outside a site build
+        (folder / f"{name}.md").write_text(article_text(title, "Text.", tags=["Floods"]), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["related", "--json", "--content", str(folder)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"a": ["b"], "b": ["a"]}
+    assert main(["tags", "--content", str(folder)]) == 0
+    assert capsys.readouterr().out == "a: Floods\nb: Floods\n"
+
+
+def test_related_names_a_bad_article_and_fails(make_site, capsys):
+    config = make_site({**GOOD, "bad.md": "---\ntitle: [\n---\nx\n"})
+    assert run(config, "related", "--json") == 1
+    err = capsys.readouterr().err
+    assert "bad.md:3: bad front matter YAML" in err and "Traceback" not in err
