@@ -69,6 +69,7 @@ class SiteConfig:
     theme_dir: Path = Path("themes/default")
     feeds: FeedConfig = FeedConfig()
     related_top_k: int = 5
+    related_weights: tuple[float, float, float, float] = (1.0, 1.0, 0.02, 30.0)  # tags, text, recency, window days
     tag_min_mentions: int = 2  # body mentions needed to infer a tag (a title mention suffices)
     tag_max_inferred: int = 6
     topics: tuple[Topic, ...] = ()
@@ -111,7 +112,8 @@ _SECTIONS: dict[str, dict[str, type]] = {
     "feeds": {"items": int, "full_content": bool, "formats": list, "per_feed": dict},
     "pagination": {"per_page": int},
     "digests": {"daily": bool, "weekly": bool},
-    "related": {"top_k": int},
+    "related": {"top_k": int, "tags_weight": float, "text_weight": float, "recency_weight": float,
+                "window_days": float},
     "tags": {"min_mentions": int, "max_inferred": int},
     "ingest": {"profiles": str, "duplicate_threshold": float},
 }
@@ -201,6 +203,11 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         except (ZoneInfoNotFoundError, ValueError):
             problem("timezone", f"unknown timezone {timezone!r}", "use an IANA name such as UTC")
 
+    for key in ("tags_weight", "text_weight", "recency_weight", "window_days"):
+        value = sections["related"].get(key)
+        if value is not None and (value < 0 or (key == "window_days" and value == 0)):
+            problem("related", f"related.{key} must be {'above' if key == 'window_days' else 'at least'} 0, not {value}")
+
     threshold = sections["ingest"].get("duplicate_threshold", 0.8)
     if isinstance(threshold, float) and not 0.0 < threshold <= 1.0:
         problem("ingest", f"ingest.duplicate_threshold must be above 0 and at most 1, not {threshold}")
@@ -227,6 +234,8 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         theme_dir=(root / data.get("theme", "themes/default")).resolve(),
         feeds=feeds,
         related_top_k=related.get("top_k", 5),
+        related_weights=(related.get("tags_weight", 1.0), related.get("text_weight", 1.0),
+                         related.get("recency_weight", 0.02), related.get("window_days", 30.0)),
         tag_min_mentions=tags.get("min_mentions", 2),
         tag_max_inferred=tags.get("max_inferred", 6),
         topics=topics,

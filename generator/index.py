@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup, guid
-from .related import related_links
+from .related import RelatedWeights, related_links
 from .taxonomy import normalize_key
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -41,7 +41,7 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
     return Site(
         articles=ordered,
         tag_groups=tag_groups,
-        related=related_links(ordered, config.related_top_k),
+        related=related_links(ordered, config.related_top_k, RelatedWeights(*config.related_weights)),
         build_date=build_date(ordered, config.content_dir),
         warnings=warnings + _undated_site_warning(ordered, config),
     )

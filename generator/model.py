@@ -62,12 +62,23 @@ class RelatedLink:
     """A related article and why it was chosen."""
 
     target: Article
-    shared_tags: tuple[Tag, ...]
+    shared_tags: tuple[Tag, ...]  # rarest first
     score: float
+    text_similarity: float = 0.0  # cosine of the two texts, 0 when not compared or not similar
+    days_apart: float | None = None  # None when either is undated
 
     @property
     def reason(self) -> str:
-        return "shared: " + ", ".join(tag.name for tag in self.shared_tags)
+        """Why, in words: "shared: Crocus, Moscow; similar text; 2 days apart"."""
+        parts = []
+        if self.shared_tags:
+            parts.append("shared: " + ", ".join(tag.name for tag in self.shared_tags))
+        if self.text_similarity > 0:
+            parts.append("similar text")
+        if self.days_apart is not None:
+            days = round(self.days_apart)
+            parts.append("same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} apart")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,15 @@
-"""Related articles: shared tags weighted by rarity, explained, deterministic.
+"""Related articles: shared tags weighted by rarity, similar text and closeness in time, explained.
 
-Candidates come from a tag -> articles inverted index, so articles that share
-nothing are never compared.
+Candidates come from two indexes, never from all pairs: the tag -> articles index (for a tag
+on many articles, only the ``HUB_NEIGHBOURS`` closest in time to the article) and the text
+similarity index (``similarity.py``). Each candidate's score adds
+
+- the rarity-weighted share of the article's tags it shares (a tag on half the site says little),
+- the cosine of their texts, and
+- a recency bonus that fades over ``window_days``,
+
+each multiplied by its weight in ``related`` in site.yaml. Ties go to the article closer in
+time, then to the slug, so the order never depends on input order.
 """
 
 from __future__ import annotations
@@ -9,9 +17,23 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from .model import Article, RelatedLink, Tag
+from .similarity import nearest, term_vectors
+
+HUB_NEIGHBOURS = 200  # articles of one tag looked at per article: bounds the cost of a hub tag
+TEXT_NEIGHBOURS = 20  # text-similar candidates per article
+MIN_TEXT = 0.05  # cosine below which two texts are not called similar
+
+
+@dataclass(frozen=True)
+class RelatedWeights:
+    tags: float = 1.0
+    text: float = 1.0
+    recency: float = 0.02
+    window_days: float = 30.0  # the recency bonus halves every this many days
 
 
 def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
@@ -24,35 +46,52 @@ def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
     return {slug: math.log(1 + total / count) for slug, count in counts.items()}
 
 
-def related_links(articles: tuple[Article, ...], top_k: int) -> Mapping[str, tuple[RelatedLink, ...]]:
-    """For each article id, up to ``top_k`` others sharing tags, best first.
-
-    Ties go to the article closer in time, then to the slug, so the order never
-    depends on input order.
-    """
-    weights = tag_weights(articles)
+def related_links(articles: tuple[Article, ...], top_k: int,
+                  weights: RelatedWeights = RelatedWeights()) -> Mapping[str, tuple[RelatedLink, ...]]:
+    """For each article id, up to ``top_k`` others, best first, each with why it was chosen."""
+    idf = tag_weights(articles)
     by_tag: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
         for tag in article.tags:
             by_tag[tag.slug].append(index)
+    order = sorted(range(len(articles)), key=lambda i: _timestamp(articles[i]))
+    rank = {index: position for position, index in enumerate(order)}  # position in time
+    similar = nearest(*term_vectors([(a.title, a.body_markdown) for a in articles]), TEXT_NEIGHBOURS) \
+        if weights.text > 0 and articles else [[] for _ in articles]
 
     result: dict[str, tuple[RelatedLink, ...]] = {}
     for index, article in enumerate(articles):
-        shared: dict[int, list[Tag]] = defaultdict(list)
+        own = sum(idf[t.slug] for t in article.tags) or 1.0
+        text = {other: score for other, score in similar[index] if score >= MIN_TEXT}
+        candidates = set(text)
         for tag in article.tags:
-            for other in by_tag[tag.slug]:
-                if other != index:
-                    shared[other].append(tag)
+            members = by_tag[tag.slug]
+            if len(members) > HUB_NEIGHBOURS:
+                members = _closest(members, rank, rank[index], HUB_NEIGHBOURS)
+            candidates.update(m for m in members if m != index)
         scored = []
-        for other, tags in shared.items():
-            score = sum(weights[tag.slug] for tag in tags)
-            ordered = tuple(sorted(tags, key=lambda t: (-weights[t.slug], t.slug)))
+        for other in candidates:
             target = articles[other]
-            scored.append((-score, _days_apart(article, target), target.slug,
-                           RelatedLink(target, ordered, round(score, 6))))
+            shared = tuple(sorted((t for t in article.tags if t in target.tags), key=lambda t: (-idf[t.slug], t.slug)))
+            days = _days_apart(article, target)
+            recency = 0.0 if math.isinf(days) else 0.5 ** (days / weights.window_days)
+            score = (weights.tags * sum(idf[t.slug] for t in shared) / own + weights.text * text.get(other, 0.0)
+                     + weights.recency * recency)
+            if shared or other in text:
+                link = RelatedLink(target, shared, round(score, 6), round(text.get(other, 0.0), 6),
+                                   None if math.isinf(days) else days)
+                scored.append((-link.score, days, target.slug, link))
         scored.sort(key=lambda item: item[:3])
         result[article.id] = tuple(item[3] for item in scored[:top_k])
     return MappingProxyType(result)
+
+
+def _closest(members: list[int], rank: dict[int, int], position: int, count: int) -> list[int]:
+    return sorted(members, key=lambda m: (abs(rank[m] - position), rank[m]))[:count]
+
+
+def _timestamp(article: Article) -> float:
+    return article.date.timestamp() if article.date else math.inf
 
 
 def _days_apart(a: Article, b: Article) -> float:

@@ -1,4 +1,6 @@
-from generator.related import related_links, tag_weights
+from dataclasses import replace
+
+from generator.related import HUB_NEIGHBOURS, RelatedWeights, related_links, tag_weights
 from tests.conftest import make_article
 
 
@@ -37,4 +39,41 @@ def test_top_k_and_reason_text():
     more = [make_article(f"m{i}", tags=("Floods",)) for i in range(3)]
     links = related_links((me, other, *more), top_k=2)["id-me"]
     assert len(links) == 2
-    assert links[0].reason == "shared: Harbour, Floods"  # rarer tag named first
+    assert links[0].reason == "shared: Harbour, Floods; same day"  # rarer tag named first
+
+
+STORY = "The harbour authority closed the northern quay after the storm damaged cranes and flooded warehouses."
+
+
+def test_similar_text_links_articles_that_share_no_tag_and_says_so():
+    me = replace(make_article("me", tags=("Harbour",), date="2024-03-10"), body_markdown=STORY)
+    twin = replace(make_article("twin", tags=("Storms",), date="2024-03-12"),
+                   body_markdown=STORY.replace("northern", "southern"))
+    other = replace(make_article("other", tags=("Schools",)), body_markdown="Schools reopen with new teachers.")
+    filler = [replace(make_article(f"f{i}", tags=("Misc",)), body_markdown=f"Unrelated note number {i} about gardens.")
+              for i in range(4)]
+    links = related_links((me, twin, other, *filler), top_k=3)["id-me"]
+    assert [l.target.slug for l in links] == ["twin"]
+    assert links[0].reason == "similar text; 2 days apart" and links[0].text_similarity > 0.5
+
+
+def test_text_weight_zero_means_tags_only():
+    me = replace(make_article("me", tags=("Harbour",)), body_markdown=STORY)
+    twin = replace(make_article("twin", tags=("Storms",)), body_markdown=STORY)
+    assert related_links((me, twin), top_k=3, weights=RelatedWeights(text=0))["id-me"] == ()
+
+
+def test_recency_breaks_otherwise_equal_links_towards_the_closer_article():
+    me = make_article("me", tags=("X",), date="2024-03-10")
+    close = make_article("zz-close", tags=("X",), date="2024-03-11")
+    far = make_article("aa-far", tags=("X",), date="2023-03-11")
+    links = related_links((me, close, far), top_k=2)["id-me"]
+    assert [l.target.slug for l in links] == ["zz-close", "aa-far"]
+    assert links[0].score > links[1].score  # the recency bonus, not only the tie-break
+
+
+def test_a_hub_tag_looks_only_at_the_articles_closest_in_time():
+    hub = tuple(make_article(f"h{i:04d}", tags=("World",), date=f"20{10 + i // 365:02d}-01-01")
+                for i in range(HUB_NEIGHBOURS * 3))
+    links = related_links(hub, top_k=5)
+    assert all(len(v) == 5 for v in links.values())
