@@ -49,12 +49,26 @@ def terms(text: str) -> list[str]:
     """
     found = []
     for word in _WORD.findall(text.lower()):
-        if len(word) < 3 or word in _STOPWORDS:
-            continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]
-        found.append(word)
+        term = _TERM_OF.get(word)
+        if term is None:
+            term = _term(word)
+            if len(_TERM_OF) < _TERM_CACHE:
+                _TERM_OF[word] = term
+        if term:
+            found.append(term)
     return found
+
+
+_TERM_OF: dict[str, str] = {}  # word -> its term ("" for none): most words of a corpus repeat
+_TERM_CACHE = 500_000
+
+
+def _term(word: str) -> str:
+    if len(word) < 3 or word in _STOPWORDS:
+        return ""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -67,29 +81,35 @@ def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, s
         counts.append(count)
     total = len(counts)
     frequency = Counter(word for count in counts for word in count)
-    columns = {word: n for n, word in enumerate(sorted(w for w, df in frequency.items() if df >= 2))}
-    indexable = max(2.0, MAX_SHARE * total)
-    average = sum(sum(c.values()) for c in counts) / max(total, 1)
-    rows, cols, values, index_rows, index_cols = [], [], [], [], []
+    words = sorted(w for w, df in frequency.items() if df >= 2)
+    columns = {word: n for n, word in enumerate(words)}
+    # Flat arrays of (row, column, tf) for the kept words, in row order.
+    row_of, column_of, tf = [], [], []
+    lengths = np.zeros(total)
     for row, count in enumerate(counts):
-        length = sum(count.values())
-        weights = []
-        for word, tf in count.items():
-            if word in columns:
-                saturated = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * length / average))
-                weights.append((saturated * math.log(1 + total / frequency[word]), word))
-        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
-        for weight, word in weights:
-            rows.append(row)
-            cols.append(columns[word])
-            values.append(weight / norm)
-        weights.sort(key=lambda item: (-item[0], item[1]))
-        strongest = [word for _, word in weights if frequency[word] <= indexable][:TERMS_PER_ARTICLE]
-        index_rows.extend([row] * len(strongest))
-        index_cols.extend(columns[word] for word in strongest)
+        lengths[row] = sum(count.values())
+        kept = [(columns[w], c) for w, c in count.items() if w in columns]
+        row_of.extend([row] * len(kept))
+        column_of.extend(c for c, _ in kept)
+        tf.extend(n for _, n in kept)
+    rows, cols, tfs = np.array(row_of, dtype=np.int64), np.array(column_of, dtype=np.int64), np.array(tf, float)
+    document_frequency = np.array([frequency[w] for w in words], dtype=float)
+    average = lengths.mean() if total else 1.0
+    saturated = tfs * (BM25_K1 + 1) / (tfs + BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows] / average))
+    weights = saturated * np.log1p(total / document_frequency[cols]) if len(cols) else saturated
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=total))
+    norms[norms == 0] = 1.0
     shape = (total, len(columns))
-    vectors = sp.csr_matrix((np.array(values, dtype=np.float32), (rows, cols)), shape=shape)
-    index = sp.csr_matrix((np.ones(len(index_rows), dtype=np.float32), (index_rows, index_cols)), shape=shape)
+    vectors = sp.csr_matrix(((weights / norms[rows]).astype(np.float32), (rows, cols)), shape=shape)
+    # The candidate index: each row's strongest indexable words (ties by column, i.e. by word).
+    indexable = document_frequency[cols] <= max(2.0, MAX_SHARE * total)
+    rows_i, cols_i, weights_i = rows[indexable], cols[indexable], weights[indexable]
+    order = np.lexsort((cols_i, -weights_i, rows_i))
+    rows_i, cols_i = rows_i[order], cols_i[order]
+    starts = np.searchsorted(rows_i, rows_i, side="left")
+    strongest = (np.arange(len(rows_i)) - starts) < TERMS_PER_ARTICLE
+    index = sp.csr_matrix((np.ones(int(strongest.sum()), dtype=np.float32), (rows_i[strongest], cols_i[strongest])),
+                          shape=shape)
     return vectors, index
 
 
