@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .model import Article, RelatedLink, Tag
-from .similarity import nearest, term_vectors
+from .similarity import nearest, term_vectors, topic_vectors
 
 HUB_NEIGHBOURS = 200  # articles of one tag looked at per article: bounds the cost of a hub tag
 TEXT_NEIGHBOURS = 20  # text-similar candidates per article
@@ -56,8 +56,7 @@ def related_links(articles: tuple[Article, ...], top_k: int,
             by_tag[tag.slug].append(index)
     order = sorted(range(len(articles)), key=lambda i: _timestamp(articles[i]))
     rank = {index: position for position, index in enumerate(order)}  # position in time
-    similar = nearest(*term_vectors([(a.title, a.body_markdown) for a in articles]), TEXT_NEIGHBOURS) \
-        if weights.text > 0 and articles else [[] for _ in articles]
+    similar = _similar_texts(articles) if weights.text > 0 and articles else [[] for _ in articles]
 
     result: dict[str, tuple[RelatedLink, ...]] = {}
     for index, article in enumerate(articles):
@@ -84,6 +83,11 @@ def related_links(articles: tuple[Article, ...], top_k: int,
         scored.sort(key=lambda item: item[:3])
         result[article.id] = tuple(item[3] for item in scored[:top_k])
     return MappingProxyType(result)
+
+
+def _similar_texts(articles: tuple[Article, ...]) -> list[list[tuple[int, float]]]:
+    vectors, index = term_vectors([(a.title, a.body_markdown) for a in articles])
+    return nearest(vectors, index, TEXT_NEIGHBOURS, topic_vectors(vectors))
 
 
 def _closest(members: list[int], rank: dict[int, int], position: int, count: int) -> list[int]:

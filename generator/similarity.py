@@ -26,6 +26,9 @@ CANDIDATES = 64  # per article, scored exactly
 BM25_K1, BM25_B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
+TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
+POWER_ITERATIONS = 4  # of the randomized SVD: more is closer to the exact SVD, and slower
+TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _STOPWORDS = frozenset("""
@@ -113,11 +116,39 @@ def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, s
     return vectors, index
 
 
-def nearest(vectors: sp.csr_matrix, index: sp.csr_matrix, k: int) -> list[list[tuple[int, float]]]:
-    """For each row, up to ``k`` other rows with the highest cosine above 0, best first.
+def topic_vectors(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
+    """Unit-length rows in a space of latent topics (LSA by randomized SVD of the term vectors).
 
-    Candidates are the rows sharing the most indexed words; only they are scored on their
-    whole vectors. Ties go to the lower row number, so the order depends on nothing but input.
+    Two articles about one subject in different words come close here. The number of topics
+    grows as the square root of the article count (32 for 1,000 articles), within
+    ``TOPIC_DIMENSIONS``: a few broad topics for a small site, finer ones for a large one.
+    The random start is seeded, so a build repeats itself.
+    """
+    total, width = vectors.shape
+    dims = int(min(TOPIC_DIMENSIONS[1], max(TOPIC_DIMENSIONS[0], round(math.sqrt(total)))))
+    dims = min(dims, total - 1, width - 1)
+    if dims < 2:
+        return np.zeros((total, 0), dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    basis = np.linalg.qr(vectors @ rng.standard_normal((width, dims + 8)))[0]
+    for _ in range(POWER_ITERATIONS):
+        basis = np.linalg.qr(vectors @ (vectors.T @ basis))[0]
+    small = np.asarray(vectors.T @ basis).T  # (dims + 8) x width
+    left, singular, _ = np.linalg.svd(small, full_matrices=False)
+    topics = (basis @ left[:, :dims]) * singular[:dims]
+    norms = np.linalg.norm(topics, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (topics / norms).astype(np.float32)
+
+
+def nearest(vectors: sp.csr_matrix, index: sp.csr_matrix, k: int,
+            topics: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
+    """For each row, up to ``k`` other rows with the highest similarity above 0, best first.
+
+    Candidates are the rows sharing the most indexed words; only they are scored, on their
+    whole vectors, averaged with their topic-space cosine when ``topics`` are given. Scores
+    are rounded to 6 decimals and ties go to the lower row number, so the order depends on
+    nothing but the input.
     """
     index_t = index.T.tocsr()
     result: list[list[tuple[int, float]]] = []
@@ -135,6 +166,9 @@ def nearest(vectors: sp.csr_matrix, index: sp.csr_matrix, k: int) -> list[list[t
                 result.append([])
                 continue
             scores = (vectors[others] @ vectors[row].T).toarray().ravel()
+            if topics is not None and topics.shape[1]:
+                scores = TEXT_SHARE * scores + (1 - TEXT_SHARE) * np.maximum(topics[others] @ topics[row], 0)
+            scores = np.round(scores, 6)
             positive = scores > 0
             others, scores = others[positive], scores[positive]
             best = np.lexsort((others, -scores))[:k]
