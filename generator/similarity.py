@@ -26,6 +26,7 @@ CANDIDATES = 64  # per article, scored exactly
 BM25_K1, BM25_B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
+PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
 POWER_ITERATIONS = 4  # of the randomized SVD: more is closer to the exact SVD, and slower
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
@@ -151,26 +152,43 @@ def nearest(vectors: sp.csr_matrix, index: sp.csr_matrix, k: int,
     nothing but the input.
     """
     index_t = index.T.tocsr()
+    use_topics = topics is not None and topics.shape[1] > 0
     result: list[list[tuple[int, float]]] = []
     for start in range(0, vectors.shape[0], CHUNK_ROWS):
         shared = (index[start:start + CHUNK_ROWS] @ index_t).tocsr()
-        for offset in range(shared.shape[0]):
-            row = start + offset
-            begin, end = shared.indptr[offset], shared.indptr[offset + 1]
-            others, counts = shared.indices[begin:end], shared.data[begin:end]
-            keep = others != row
-            others, counts = others[keep], counts[keep]
-            if len(others) > CANDIDATES:
-                others = others[np.lexsort((others, -counts))[:CANDIDATES]]
-            if not len(others):
-                result.append([])
-                continue
-            scores = (vectors[others] @ vectors[row].T).toarray().ravel()
-            if topics is not None and topics.shape[1]:
-                scores = TEXT_SHARE * scores + (1 - TEXT_SHARE) * np.maximum(topics[others] @ topics[row], 0)
-            scores = np.round(scores, 6)
-            positive = scores > 0
-            others, scores = others[positive], scores[positive]
-            best = np.lexsort((others, -scores))[:k]
-            result.append([(int(others[i]), float(scores[i])) for i in best])
+        # Every row's candidates first, then all their scores in one sparse product per chunk:
+        # a product per row would cost more in overhead than in arithmetic.
+        candidates = [_candidates(shared, offset, start + offset) for offset in range(shared.shape[0])]
+        pair_rows = np.concatenate([np.full(len(c), start + n) for n, c in enumerate(candidates)] or [[]]).astype(int)
+        pair_others = np.concatenate(candidates or [[]]).astype(int)
+        scores = np.concatenate([_dot_rows(vectors, pair_rows[i:i + PAIR_BATCH], pair_others[i:i + PAIR_BATCH])
+                                 for i in range(0, len(pair_rows), PAIR_BATCH)] or [np.zeros(0)])
+        if use_topics:
+            topic_scores = np.einsum("ij,ij->i", topics[pair_rows], topics[pair_others])
+            scores = TEXT_SHARE * scores + (1 - TEXT_SHARE) * np.maximum(topic_scores, 0)
+        scores = np.round(scores, 6)
+        begin = 0
+        for others in candidates:
+            row_scores = scores[begin:begin + len(others)]
+            begin += len(others)
+            positive = row_scores > 0
+            kept, kept_scores = others[positive], row_scores[positive]
+            best = np.lexsort((kept, -kept_scores))[:k]
+            result.append([(int(kept[i]), float(kept_scores[i])) for i in best])
     return result
+
+
+def _dot_rows(vectors: sp.csr_matrix, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """The dot product of each (row, other) pair of rows."""
+    return np.asarray(vectors[rows].multiply(vectors[others]).sum(axis=1)).ravel()
+
+
+def _candidates(shared: sp.csr_matrix, offset: int, row: int) -> np.ndarray:
+    """The ``CANDIDATES`` rows sharing most indexed words with ``row`` (ties by row number)."""
+    begin, end = shared.indptr[offset], shared.indptr[offset + 1]
+    others, counts = shared.indices[begin:end], shared.data[begin:end]
+    keep = others != row
+    others, counts = others[keep], counts[keep]
+    if len(others) > CANDIDATES:
+        others = others[np.lexsort((others, -counts))[:CANDIDATES]]
+    return others
