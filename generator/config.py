@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DigestError, Problem
-from .text import clean_text, normalize_key
+from .text import clean_text
 from .yamlio import LoadedYaml, YamlProblem, load_yaml
 
 # A BCP 47 language tag as HTML's lang attribute and feeds accept it: en, en-GB, zh-Hant-TW.
@@ -40,18 +40,26 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class RelatedWeights:
+    """How much each kind of evidence counts in a related link's score (``related`` in site.yaml)."""
+
+    tags: float = 1.0  # share of the article's tags, weighted by rarity, that the other has
+    text: float = 1.0  # similarity of the two texts
+    recency: float = 0.02  # closeness in time
+    window_days: float = 30.0  # the recency bonus halves every this many days
+
+
+# site.yaml key under related -> RelatedWeights field
+_RELATED_WEIGHT_KEYS = {"tags_weight": "tags", "text_weight": "text", "recency_weight": "recency",
+                        "window_days": "window_days"}
+
+
+@dataclass(frozen=True)
 class FeedConfig:
     items: int = 20  # default for every feed
     full_content: bool = True
     formats: tuple[str, ...] = FEED_FORMATS
-    per_feed: tuple[tuple[str, FeedSettings], ...] = ()  # ("site" or a topic name, its settings)
-
-    def settings_for(self, key: str) -> FeedSettings:
-        """The settings of one feed: ``site``, or a tag's name (in any case or Unicode form)."""
-        for name, settings in self.per_feed:
-            if normalize_key(name) == normalize_key(key):
-                return settings
-        return FeedSettings(self.items, self.full_content)
+    per_feed: tuple[tuple[str, FeedSettings], ...] = ()  # ("site" or any spelling of a topic, its settings)
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class SiteConfig:
     theme_dir: Path = Path("themes/default")
     feeds: FeedConfig = FeedConfig()
     related_top_k: int = 5
-    related_weights: tuple[float, float, float, float] = (1.0, 1.0, 0.02, 30.0)  # tags, text, recency, window days
+    related_weights: RelatedWeights = RelatedWeights()
     tag_min_mentions: int = 2  # body mentions needed to infer a tag (a title mention suffices)
     tag_max_inferred: int = 6
     topics: tuple[Topic, ...] = ()
@@ -203,7 +211,7 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         except (ZoneInfoNotFoundError, ValueError):
             problem("timezone", f"unknown timezone {timezone!r}", "use an IANA name such as UTC")
 
-    for key in ("tags_weight", "text_weight", "recency_weight", "window_days"):
+    for key in _RELATED_WEIGHT_KEYS:
         value = sections["related"].get(key)
         if value is not None and (value < 0 or (key == "window_days" and value == 0)):
             problem("related", f"related.{key} must be {'above' if key == 'window_days' else 'at least'} 0, not {value}")
@@ -213,7 +221,7 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         problem("ingest", f"ingest.duplicate_threshold must be above 0 and at most 1, not {threshold}")
 
     topics = _topics(data.get("topics"), problem)
-    feeds = _feeds(sections["feeds"], topics, problem)
+    feeds = _feeds(sections["feeds"], problem)
     if problems:
         raise DigestError(*problems)
 
@@ -234,8 +242,8 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         theme_dir=(root / data.get("theme", "themes/default")).resolve(),
         feeds=feeds,
         related_top_k=related.get("top_k", 5),
-        related_weights=(related.get("tags_weight", 1.0), related.get("text_weight", 1.0),
-                         related.get("recency_weight", 0.02), related.get("window_days", 30.0)),
+        related_weights=RelatedWeights(**{field: related[key] for key, field in _RELATED_WEIGHT_KEYS.items()
+                                          if key in related}),
         tag_min_mentions=tags.get("min_mentions", 2),
         tag_max_inferred=tags.get("max_inferred", 6),
         topics=topics,
@@ -254,14 +262,8 @@ def _text(value: str) -> str:
     return " ".join(clean_text(value).split())
 
 
-def _feeds(values: dict[str, Any], topics: tuple[Topic, ...], problem: Any) -> FeedConfig:
-    """The feeds section: defaults, formats, and per-feed overrides of items and full_content.
-
-    A per_feed key may be any spelling of a topic, an alias included: it is stored as the
-    topic's name, which is what tags carry.
-    """
-    topic_names = {normalize_key(spelling): topic.name
-                   for topic in topics for spelling in (topic.name, *topic.aliases)}
+def _feeds(values: dict[str, Any], problem: Any) -> FeedConfig:
+    """The feeds section: defaults, formats, and per-feed overrides of items and full_content."""
     items, full = values.get("items", 20), values.get("full_content", True)
     formats = values.get("formats", list(FEED_FORMATS))
     if (not formats or not all(isinstance(f, str) and f in FEED_FORMATS for f in formats)
@@ -282,8 +284,7 @@ def _feeds(values: dict[str, Any], topics: tuple[Topic, ...], problem: Any) -> F
             problem("feeds", f"feeds.per_feed.{name}: items must be a non-negative int and full_content "
                              f"true or false" + (f"; unknown keys {', '.join(map(str, unknown))}" if unknown else ""))
             continue
-        key = SITE_FEED if normalize_key(name) == SITE_FEED else topic_names.get(normalize_key(name), name.strip())
-        per_feed.append((key, FeedSettings(overrides.get("items", items),
+        per_feed.append((name.strip(), FeedSettings(overrides.get("items", items),
                                                     overrides.get("full_content", full))))
     return FeedConfig(items, full, tuple(formats), tuple(per_feed))
 

@@ -73,6 +73,14 @@ class ArchiveYear:
         return sum(m.count for m in self.months)
 
 
+def day_path(day: date) -> str:
+    return f"days/{day.isoformat()}/"
+
+
+def week_path(monday: date) -> str:
+    return f"weeks/{monday.isoformat()}/"
+
+
 def article_day(article: Article, zone: ZoneInfo) -> date | None:
     return local_day(article.date, zone) if article.date else None
 
@@ -96,10 +104,10 @@ def digest_series(articles: tuple[Article, ...], zone: ZoneInfo, kind: str) -> t
     for start in sorted(grouped, reverse=True):
         members = tuple(grouped[start])
         if kind == "day":
-            found.append(Digest("day", start, start, f"days/{start.isoformat()}/", human_day(start),
+            found.append(Digest("day", start, start, day_path(start), human_day(start),
                                 members, topic_sections(members)))
         else:
-            found.append(Digest("week", start, start + timedelta(days=6), f"weeks/{start.isoformat()}/",
+            found.append(Digest("week", start, start + timedelta(days=6), week_path(start),
                                 f"The week of {human_day(start)}", members, topic_sections(members)))
     return tuple(
         dataclasses.replace(
@@ -144,7 +152,7 @@ def archive_years(articles: tuple[Article, ...], zone: ZoneInfo, *, daily: bool,
     months: dict[tuple[int, int], list[ArchiveDay]] = defaultdict(list)
     for day in sorted(by_day, reverse=True):
         months[(day.year, day.month)].append(
-            ArchiveDay(day, human_day(day), f"days/{day.isoformat()}/" if daily else None, tuple(by_day[day])))
+            ArchiveDay(day, human_day(day), day_path(day) if daily else None, tuple(by_day[day])))
     years: dict[int, list[ArchiveMonth]] = defaultdict(list)
     for (year, month), days in months.items():  # already newest first
         years[year].append(ArchiveMonth(year, month, f"{date(year, month, 1):%B %Y}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -21,7 +21,8 @@ from .errors import Problem
 from .markup import absolutize_urls
 from .model import Article, OutputFile, Site, guid
 from .render import render
-from .text import normalize_key
+from .taxonomy import Vocabulary
+from .text import has_end_tag, normalize_key
 from .theme import Theme, rfc3339
 from .urls import absolute_url
 
@@ -125,15 +126,29 @@ def make_feed(items: tuple[FeedItem, ...], config: SiteConfig, build_date: datet
     )
 
 
+def feed_settings(config: SiteConfig) -> Callable[[str], FeedSettings]:
+    """The settings of a feed by its ``per_feed`` key: ``site``, or a tag in any spelling the
+    vocabulary knows (aliases included, through the same lookup tags themselves go through)."""
+    vocabulary = Vocabulary.from_topics(config.topics)
+    chosen = {_feed_key(name, vocabulary): settings for name, settings in config.feeds.per_feed}
+    default = FeedSettings(config.feeds.items, config.feeds.full_content)
+    return lambda key: chosen.get(_feed_key(key, vocabulary), default)
+
+
+def _feed_key(name: str, vocabulary: Vocabulary) -> str:
+    return normalize_key(vocabulary.canonical_name(name))
+
+
 def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
     feeds = [("", SITE_FEED, site.articles, config.title, config.description or config.title)]
-    feeds += [(f"tags/{g.tag.slug}/", g.tag.name, g.articles, f"{config.title}: {g.tag.name}",
+    feeds += [(g.tag.url_path, g.tag.name, g.articles, f"{config.title}: {g.tag.name}",
                f"Articles about {g.tag.name}") for g in site.tag_groups]
     # An article sits in many feeds (site-wide and one per tag): prepare it once per form.
     prepared: dict[tuple[str, bool], FeedItem] = {}
     atom_updated = unique_updated(site.articles, site.build_date)
+    settings_of = feed_settings(config)
     for prefix, key, articles, title, description in feeds:
-        settings: FeedSettings = config.feeds.settings_for(key)
+        settings = settings_of(key)
         items = []
         for article in articles[:settings.items]:
             form = (article.id, settings.full_content)
@@ -154,11 +169,11 @@ def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputF
 
 def unknown_feed_names(site: Site, config: SiteConfig) -> tuple[str, ...]:
     """``feeds.per_feed`` keys that name neither the site feed nor any tag of the site: likely typos."""
-    known = {normalize_key(g.tag.name) for g in site.tag_groups} | {SITE_FEED}
-    return tuple(name for name, _ in config.feeds.per_feed if normalize_key(name) not in known)
+    vocabulary = Vocabulary.from_topics(config.topics)
+    known = {_feed_key(g.tag.name, vocabulary) for g in site.tag_groups} | {SITE_FEED}
+    return tuple(name for name, _ in config.feeds.per_feed if _feed_key(name, vocabulary) not in known)
 
 
-_END_TAG = re.compile(r"</[A-Za-z]")
 _EMAIL = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
 
 
@@ -169,7 +184,7 @@ def feed_text_problems(site: Site) -> tuple[Problem, ...]:
     problems = []
     for article in site.articles:
         for field, text in (("title", article.title), *(("tag", t.name) for t in article.tags)):
-            if _END_TAG.search(text):
+            if has_end_tag(text):
                 problems.append(Problem(f"the {field} {text!r} holds what reads as an HTML end tag; RSS readers "
                                         "may show it as markup", article.source_path, None,
                                         "reword it, or leave it and accept the feed validator's warning"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup, guid
-from .related import RelatedWeights, related_links
+from .related import related_links
 from .taxonomy import normalize_key
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -38,12 +38,17 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
         Problem("no date; listed after dated articles and fed without a publication date",
                 a.source_path, None, "add date: YYYY-MM-DD to its front matter if the source states one")
         for a in ordered if a.date is None)
+    date, from_file_times = _build_date(ordered, config.content_dir)
+    if from_file_times:
+        warnings += (Problem("no article states a date, so the feeds are dated by when the files were last "
+                             "changed, which differs between checkouts", config.content_dir, None,
+                             "set SOURCE_DATE_EPOCH for builds that are byte-identical everywhere"),)
     return Site(
         articles=ordered,
         tag_groups=tag_groups,
-        related=related_links(ordered, config.related_top_k, RelatedWeights(*config.related_weights)),
-        build_date=build_date(ordered, config.content_dir),
-        warnings=warnings + _undated_site_warning(ordered, config),
+        related=related_links(ordered, config.related_top_k, config.related_weights),
+        build_date=date,
+        warnings=warnings,
     )
 
 
@@ -54,16 +59,22 @@ def build_date(articles: tuple[Article, ...], content_dir: Path) -> datetime:
     article files (of its content folder, when it has none), so its feeds do not claim 1970,
     which feed validators reject as implausible.
     """
+    return _build_date(articles, content_dir)[0]
+
+
+def _build_date(articles: tuple[Article, ...], content_dir: Path) -> tuple[datetime, bool]:
+    """The build date, and whether it had to come from file modification times."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc), False
         except (ValueError, OverflowError, OSError):
             raise DigestError.at(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
     dates = [d for a in articles for d in (a.date, a.updated) if d is not None]
-    if not dates:
+    from_file_times = not dates
+    if from_file_times:
         dates = [_modified(a.source_path) for a in articles] or [_modified(content_dir)]
-    return max(dates, default=EPOCH).astimezone(timezone.utc).replace(microsecond=0)
+    return max(dates, default=EPOCH).astimezone(timezone.utc).replace(microsecond=0), from_file_times
 
 
 def _modified(path: Path) -> datetime:
@@ -71,14 +82,6 @@ def _modified(path: Path) -> datetime:
         return datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc)
     except OSError:
         return EPOCH
-
-
-def _undated_site_warning(articles: tuple[Article, ...], config: SiteConfig) -> tuple[Problem, ...]:
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip() or any(a.date or a.updated for a in articles):
-        return ()
-    return (Problem("no article states a date, so the feeds are dated by when the files were last changed, "
-                    "which differs between checkouts", config.content_dir, None,
-                    "set SOURCE_DATE_EPOCH for builds that are byte-identical everywhere"),)
 
 
 def _check_unique(articles: list[Article]) -> None:

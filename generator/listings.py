@@ -20,7 +20,7 @@ class TagListing:
 
     @property
     def path(self) -> str:
-        return f"tags/{self.group.tag.slug}/"
+        return self.group.tag.url_path
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def plan_listings(site: Site, config: SiteConfig) -> Listings:
     days = digest_series(site.articles, config.zone, "day") if config.daily_digests else ()
     return Listings(
         index=paginate(site.articles, "", config.per_page),
-        tags=tuple(TagListing(g, paginate(g.articles, f"tags/{g.tag.slug}/", config.per_page))
+        tags=tuple(TagListing(g, paginate(g.articles, g.tag.url_path, config.per_page))
                    for g in site.tag_groups),
         days=days,
         weeks=weeks,

@@ -29,6 +29,11 @@ class Tag:
     slug: str
     name: str
 
+    @property
+    def url_path(self) -> str:
+        """Site-relative URL of the tag's page, always ending in ``/``."""
+        return f"tags/{self.slug}/"
+
 
 @dataclass(frozen=True)
 class Article:

@@ -28,7 +28,7 @@ from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
-from .related import RelatedWeights, related_links
+from .related import related_links
 from .search import search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
@@ -89,7 +89,7 @@ def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
     pages one URL (which only a site build must refuse).
     """
     articles = tuple(sorted(_load_folder(config), key=newest_first))
-    related = related_links(articles, config.related_top_k, RelatedWeights(*config.related_weights))
+    related = related_links(articles, config.related_top_k, config.related_weights)
     return {a.stem: [link.target.stem for link in related.get(a.id, ())] for a in sorted(articles, key=_stem)}
 
 

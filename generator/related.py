@@ -14,26 +14,19 @@ time, then to the slug, so the order never depends on input order.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
+from .config import RelatedWeights
 from .model import Article, RelatedLink, Tag
 from .similarity import nearest, term_vectors, topic_vectors
 
 HUB_NEIGHBOURS = 200  # articles of one tag looked at per article: bounds the cost of a hub tag
 TEXT_NEIGHBOURS = 20  # text-similar candidates per article
 MIN_TEXT = 0.05  # cosine below which two texts are not called similar
-
-
-@dataclass(frozen=True)
-class RelatedWeights:
-    tags: float = 1.0
-    text: float = 1.0
-    recency: float = 0.02
-    window_days: float = 30.0  # the recency bonus halves every this many days
 
 
 def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
@@ -50,12 +43,15 @@ def related_links(articles: tuple[Article, ...], top_k: int,
                   weights: RelatedWeights = RelatedWeights()) -> Mapping[str, tuple[RelatedLink, ...]]:
     """For each article id, up to ``top_k`` others, best first, each with why it was chosen."""
     idf = tag_weights(articles)
-    by_tag: dict[str, list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
-        for tag in article.tags:
+    order = sorted(range(len(articles)), key=lambda i: (_timestamp(articles[i]), i))
+    rank = [0] * len(articles)  # article -> its position in time
+    for position, index in enumerate(order):
+        rank[index] = position
+    by_tag: dict[str, list[int]] = defaultdict(list)  # members in time order, so a window is a slice
+    for index in order:
+        for tag in articles[index].tags:
             by_tag[tag.slug].append(index)
-    order = sorted(range(len(articles)), key=lambda i: _timestamp(articles[i]))
-    rank = {index: position for position, index in enumerate(order)}  # position in time
+    tag_ranks = {slug: [rank[m] for m in members] for slug, members in by_tag.items()}
     similar = _similar_texts(articles) if weights.text > 0 and articles else [[] for _ in articles]
 
     result: dict[str, tuple[RelatedLink, ...]] = {}
@@ -66,7 +62,7 @@ def related_links(articles: tuple[Article, ...], top_k: int,
         for tag in article.tags:
             members = by_tag[tag.slug]
             if len(members) > HUB_NEIGHBOURS:
-                members = _closest(members, rank, rank[index], HUB_NEIGHBOURS)
+                members = _closest(members, tag_ranks[tag.slug], rank, rank[index], HUB_NEIGHBOURS)
             candidates.update(m for m in members if m != index)
         scored = []
         for other in candidates:
@@ -90,8 +86,13 @@ def _similar_texts(articles: tuple[Article, ...]) -> list[list[tuple[int, float]
     return nearest(vectors, index, TEXT_NEIGHBOURS, topic_vectors(vectors))
 
 
-def _closest(members: list[int], rank: dict[int, int], position: int, count: int) -> list[int]:
-    return sorted(members, key=lambda m: (abs(rank[m] - position), rank[m]))[:count]
+def _closest(members: list[int], ranks: list[int], rank: list[int], position: int, count: int) -> list[int]:
+    """The ``count`` members closest in time to ``position``. Members are in time order (``ranks``
+    ascending), so they lie within ``count`` places either side of it: a hub tag costs a slice,
+    not a sort of all its articles for every one of them."""
+    middle = bisect.bisect_left(ranks, position)
+    window = members[max(0, middle - count):middle + count]
+    return sorted(window, key=lambda m: (abs(rank[m] - position), rank[m]))[:count]
 
 
 def _timestamp(article: Article) -> float:

@@ -18,6 +18,15 @@ def clean_text(text: str) -> str:
     return _FORBIDDEN.sub("", text)
 
 
+_END_TAG = re.compile(r"</[A-Za-z]")
+
+
+def has_end_tag(text: str) -> bool:
+    """Whether plain text holds what an HTML reader takes for an end tag ("a </b> b"): feed
+    validators flag such text in plain-text feed elements."""
+    return _END_TAG.search(text) is not None
+
+
 def normalize_key(text: str) -> str:
     """The form two spellings of one name share: NFKC, case-folded, single spaces."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

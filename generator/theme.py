@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .dates import human_date
+from .text import has_end_tag
 from .errors import DigestError
 from .model import OutputFile
 
@@ -76,9 +77,6 @@ def xml_text(value: object) -> Markup:
     return Markup(text)
 
 
-_END_TAG = re.compile(r"</[A-Za-z]")
-
-
 def atom_text(value: object, element: str) -> Markup:
     """An Atom text construct holding plain text: ``<title>...</title>``.
 
@@ -87,7 +85,7 @@ def atom_text(value: object, element: str) -> Markup:
     text construct (ContainsUndeclaredHTML); readers show the same text either way.
     """
     text = str(value)
-    if _END_TAG.search(text):
+    if has_end_tag(text):
         return Markup(f'<{element} type="html">{xml_text(html.escape(text, quote=False))}</{element}>')
     return Markup(f"<{element}>{xml_text(text)}</{element}>")
 

@@ -1,3 +1,4 @@
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,7 @@ def test_a_bad_duplicate_threshold_is_reported(tmp_path, value, message):
 def test_related_weights_are_read_and_checked(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nrelated:\n  text_weight: 0\n"
                                          "  window_days: 7\n"))
-    assert config.related_weights == (1.0, 0.0, 0.02, 7.0)
+    assert astuple(config.related_weights) == (1.0, 0.0, 0.02, 7.0)
     with pytest.raises(DigestError) as caught:
         load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nrelated:\n  tags_weight: -1\n"
                                     "  window_days: 0\n"))

@@ -12,6 +12,7 @@ import pytest
 
 from generator.config import load_config
 from generator.errors import DigestError
+from generator.feeds import feed_settings
 from generator.model import ID_NAMESPACE, guid
 from generator.pipeline import build
 from tests.conftest import article_text
@@ -165,7 +166,7 @@ def test_per_feed_settings_override_the_defaults(make_site):
 def test_per_feed_keys_may_be_a_topic_alias_in_any_case(make_site):
     # conftest's topics: Harbour has the alias "harbour authority".
     config = load_config(make_site(ARTICLES, feeds={"per_feed": {"HARBOUR AUTHORITY": {"full_content": False}}}))
-    assert config.feeds.settings_for("Harbour").full_content is False
+    assert feed_settings(config)("Harbour").full_content is False
     warnings: list[str] = []
     build(config, warn=warnings.append)
     assert "content" not in parse(config.output_dir / "tags" / "harbour" / "atom.xml").entries[0]

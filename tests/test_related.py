@@ -77,3 +77,13 @@ def test_a_hub_tag_looks_only_at_the_articles_closest_in_time():
                 for i in range(HUB_NEIGHBOURS * 3))
     links = related_links(hub, top_k=5)
     assert all(len(v) == 5 for v in links.values())
+
+
+def test_a_hub_tag_window_holds_exactly_the_articles_closest_in_time():
+    from generator.related import _closest
+
+    members = list(range(1000))
+    ranks = [m * 2 for m in members]  # every other position in time
+    rank = ranks  # member m sits at position 2m
+    assert sorted(_closest(members, ranks, rank, 1001, 4)) == [499, 500, 501, 502]
+    assert _closest(members, ranks, rank, 0, 3) == [0, 1, 2]
