@@ -46,12 +46,21 @@ class RelatedWeights:
     tags: float = 1.0  # share of the article's tags, weighted by rarity, that the other has
     text: float = 1.0  # similarity of the two texts
     recency: float = 0.02  # closeness in time
+    story: float = 1.0  # both report one event (see StorySettings)
     window_days: float = 30.0  # the recency bonus halves every this many days
 
 
 # site.yaml key under related -> RelatedWeights field
 _RELATED_WEIGHT_KEYS = {"tags_weight": "tags", "text_weight": "text", "recency_weight": "recency",
-                        "window_days": "window_days"}
+                        "story_weight": "story", "window_days": "window_days"}
+
+
+@dataclass(frozen=True)
+class StorySettings:
+    """When two articles report one story (``stories`` in site.yaml)."""
+
+    window_days: float = 3.0  # dated at most this far apart
+    min_similarity: float = 0.5  # cosine of their term vectors: how much wording they share
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,8 @@ class SiteConfig:
     related_weights: RelatedWeights = RelatedWeights()
     tag_min_mentions: int = 2  # body mentions needed to infer a tag (a title mention suffices)
     tag_max_inferred: int = 6
+    corpus_topics: bool = True  # an article nothing else tags gets its corpus topic
+    stories: StorySettings = StorySettings()
     topics: tuple[Topic, ...] = ()
     profiles_dir: Path = Path("profiles")  # per-source cleaning profiles (YAML)
     duplicate_threshold: float = 0.8  # body resemblance at which two pages are one story
@@ -108,6 +119,7 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {
     "theme": (str, "a folder path"),
     "feeds": (dict, "a mapping"),
     "related": (dict, "a mapping"),
+    "stories": (dict, "a mapping"),
     "tags": (dict, "a mapping"),
     "topics": (dict, "a mapping of tag name to a list of aliases"),
     "ingest": (dict, "a mapping"),
@@ -121,8 +133,9 @@ _SECTIONS: dict[str, dict[str, type]] = {
     "pagination": {"per_page": int},
     "digests": {"daily": bool, "weekly": bool},
     "related": {"top_k": int, "tags_weight": float, "text_weight": float, "recency_weight": float,
-                "window_days": float},
-    "tags": {"min_mentions": int, "max_inferred": int},
+                "story_weight": float, "window_days": float},
+    "stories": {"window_days": float, "min_similarity": float},
+    "tags": {"min_mentions": int, "max_inferred": int, "corpus_topics": bool},
     "ingest": {"profiles": str, "duplicate_threshold": float},
 }
 
@@ -216,6 +229,13 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         if value is not None and (value < 0 or (key == "window_days" and value == 0)):
             problem("related", f"related.{key} must be {'above' if key == 'window_days' else 'at least'} 0, not {value}")
 
+    story_days = sections["stories"].get("window_days")
+    if story_days is not None and story_days < 0:
+        problem("stories", f"stories.window_days must be at least 0, not {story_days}")
+    story_similarity = sections["stories"].get("min_similarity")
+    if story_similarity is not None and not 0.0 < story_similarity <= 1.0:
+        problem("stories", f"stories.min_similarity must be above 0 and at most 1, not {story_similarity}")
+
     threshold = sections["ingest"].get("duplicate_threshold", 0.8)
     if isinstance(threshold, float) and not 0.0 < threshold <= 1.0:
         problem("ingest", f"ingest.duplicate_threshold must be above 0 and at most 1, not {threshold}")
@@ -246,6 +266,8 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
                                           if key in related}),
         tag_min_mentions=tags.get("min_mentions", 2),
         tag_max_inferred=tags.get("max_inferred", 6),
+        corpus_topics=tags.get("corpus_topics", True),
+        stories=StorySettings(**sections["stories"]),
         topics=topics,
         profiles_dir=(root / ingest.get("profiles", "profiles")).resolve(),
         duplicate_threshold=threshold,

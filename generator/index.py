@@ -7,10 +7,12 @@ import os
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
+from types import MappingProxyType
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup, guid
+from .analysis import analyse
 from .related import related_links
 from .taxonomy import normalize_key
 
@@ -26,7 +28,8 @@ def newest_first(article: Article) -> tuple:
 
 def index_site(articles: list[Article], config: SiteConfig) -> Site:
     _check_unique(articles)
-    ordered = tuple(sorted(_one_spelling_per_tag(articles), key=newest_first))
+    analysis = analyse(sorted(articles, key=newest_first), config)
+    ordered = tuple(_one_spelling_per_tag(list(analysis.articles)))
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
         for tag in article.tags:
@@ -43,12 +46,17 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
         warnings += (Problem("no article states a date, so the feeds are dated by when the files were last "
                              "changed, which differs between checkouts", config.content_dir, None,
                              "set SOURCE_DATE_EPOCH for builds that are byte-identical everywhere"),)
+    stories = tuple(dataclasses.replace(story, articles=tuple(by_id[a.id] for a in story.articles))
+                    for by_id in [{a.id: a for a in ordered}] for story in analysis.stories)
+    story_of = MappingProxyType({a.id: story for story in stories for a in story.articles})
     return Site(
         articles=ordered,
         tag_groups=tag_groups,
-        related=related_links(ordered, config.related_top_k, config.related_weights),
+        related=related_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of),
         build_date=date,
         warnings=warnings,
+        stories=stories,
+        story_of=story_of,
     )
 
 

@@ -76,6 +76,7 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Arti
                        vocabulary),
         body_markdown=body,
         body_html=markdown_to_html(body),
+        tags_inferred="tags" not in meta,
         **texts,
     )
 

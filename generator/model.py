@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 from .errors import Problem
 
@@ -55,11 +56,27 @@ class Article:
     summary: str | None
     body_markdown: str
     body_html: str  # sanitized
+    # True when the front matter has no ``tags`` key, so the tags were inferred (``tags: []``
+    # states "no tags"); such an article may also get its corpus topic.
+    tags_inferred: bool = False
 
     @property
     def url_path(self) -> str:
         """Site-relative URL of the article page, always ending in ``/``."""
         return f"articles/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Story:
+    """Reports of one event (see ``stories.py``), oldest first; named after the first report."""
+
+    slug: str
+    title: str
+    articles: tuple[Article, ...]
+
+    @property
+    def url_path(self) -> str:
+        return f"stories/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -71,11 +88,12 @@ class RelatedLink:
     score: float
     text_similarity: float = 0.0  # cosine of the two texts, 0 when not compared or not similar
     days_apart: float | None = None  # None when either is undated
+    same_story: bool = False  # both report one event
 
     @property
     def reason(self) -> str:
         """Why, in words: "shared: Crocus, Moscow; similar text; 2 days apart"."""
-        parts = []
+        parts = ["same story"] if self.same_story else []
         if self.shared_tags:
             parts.append("shared: " + ", ".join(tag.name for tag in self.shared_tags))
         if self.text_similarity > 0:
@@ -103,6 +121,8 @@ class Site:
     related: Mapping[str, tuple[RelatedLink, ...]]  # article id -> links, best first (read-only)
     build_date: datetime
     warnings: tuple[Problem, ...] = field(default=())
+    stories: tuple[Story, ...] = field(default=())  # oldest first
+    story_of: Mapping[str, Story] = field(default_factory=lambda: MappingProxyType({}))  # article id -> its story
 
 
 @dataclass(frozen=True)
@@ -112,3 +132,4 @@ class OutputFile:
     path: PurePosixPath  # relative to the output folder
     content: bytes
     origin: str  # the input or generator responsible, named in collision errors
+

@@ -28,6 +28,7 @@ from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
+from .analysis import analyse
 from .related import related_links
 from .search import search_files
 from .sitemap import seo_files
@@ -88,14 +89,18 @@ def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
     Keyed by file, so it works on any folder of articles, even one whose titles would give two
     pages one URL (which only a site build must refuse).
     """
-    articles = tuple(sorted(_load_folder(config), key=newest_first))
-    related = related_links(articles, config.related_top_k, config.related_weights)
-    return {a.stem: [link.target.stem for link in related.get(a.id, ())] for a in sorted(articles, key=_stem)}
+    analysis = analyse(sorted(_load_folder(config), key=newest_first), config)
+    story_of = {a.id: story for story in analysis.stories for a in story.articles}
+    related = related_links(analysis.articles, config.related_top_k, config.related_weights,
+                            analysis.neighbours, story_of)
+    return {a.stem: [link.target.stem for link in related.get(a.id, ())]
+            for a in sorted(analysis.articles, key=_stem)}
 
 
 def tags_by_stem(config: SiteConfig) -> dict[str, list[str]]:
-    """``{file stem: [tag, ...]}``: each article's tags, inferred ones included."""
-    return {a.stem: [tag.name for tag in a.tags] for a in sorted(_load_folder(config), key=_stem)}
+    """``{file stem: [tag, ...]}``: each article's tags, inferred and corpus topics included."""
+    analysis = analyse(sorted(_load_folder(config), key=newest_first), config)
+    return {a.stem: [tag.name for tag in a.tags] for a in sorted(analysis.articles, key=_stem)}
 
 
 def _load_folder(config: SiteConfig) -> list:

@@ -16,6 +16,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -75,8 +77,25 @@ def _term(word: str) -> str:
     return word
 
 
-def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Rows, one per ``(title, body)``: the unit-length vectors, and the candidate index (0/1)."""
+@dataclass(frozen=True, eq=False)
+class TextFeatures:
+    """What the text stages share, computed once per build: one row per article."""
+
+    vectors: sp.csr_matrix  # unit-length BM25 term vectors
+    index: sp.csr_matrix  # 0/1: each article's strongest indexable words
+    words: tuple[str, ...]  # the term of each column
+    topics: np.ndarray  # latent topic coordinates, strongest topic first (not unit length)
+
+
+def text_features(documents: Sequence[tuple[str, str]]) -> TextFeatures:
+    """Term vectors, candidate index and latent topics of ``(title, body)`` documents."""
+    vectors, index, words = term_vectors(documents)
+    return TextFeatures(vectors, index, words, latent_topics(vectors))
+
+
+def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
+    """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
+    the term of each column."""
     counts = []
     for title, body in documents:
         count = Counter(terms(body))
@@ -114,11 +133,12 @@ def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, s
     strongest = (np.arange(len(rows_i)) - starts) < TERMS_PER_ARTICLE
     index = sp.csr_matrix((np.ones(int(strongest.sum()), dtype=np.float32), (rows_i[strongest], cols_i[strongest])),
                           shape=shape)
-    return vectors, index
+    return vectors, index, tuple(words)
 
 
-def topic_vectors(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
-    """Unit-length rows in a space of latent topics (LSA by randomized SVD of the term vectors).
+def latent_topics(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
+    """Rows in a space of latent topics (LSA by randomized SVD of the term vectors), the
+    strongest topic first; compare them by cosine (``unit_rows``).
 
     Two articles about one subject in different words come close here. The number of topics
     grows as the square root of the article count (32 for 1,000 articles), within
@@ -136,24 +156,34 @@ def topic_vectors(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
         basis = np.linalg.qr(vectors @ (vectors.T @ basis))[0]
     small = np.asarray(vectors.T @ basis).T  # (dims + 8) x width
     left, singular, _ = np.linalg.svd(small, full_matrices=False)
-    topics = (basis @ left[:, :dims]) * singular[:dims]
-    norms = np.linalg.norm(topics, axis=1, keepdims=True)
+    return ((basis @ left[:, :dims]) * singular[:dims]).astype(np.float32)
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (zero rows stay zero)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (topics / norms).astype(np.float32)
+    return matrix / norms
 
 
-def nearest(vectors: sp.csr_matrix, index: sp.csr_matrix, k: int,
-            topics: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
-    """For each row, up to ``k`` other rows with the highest similarity above 0, best first.
+class Neighbour(NamedTuple):
+    row: int
+    score: float  # what neighbours are ranked by: word and topic cosine averaged
+    word_cosine: float  # the cosine of the term vectors alone: how much wording two texts share
 
-    Candidates are the rows sharing the most indexed words; only they are scored, on their
-    whole vectors, averaged with their topic-space cosine when ``topics`` are given. Scores
+
+def nearest(features: TextFeatures, k: int) -> list[list[Neighbour]]:
+    """For each article, up to ``k`` others with the highest similarity above 0, best first.
+
+    Candidates are the articles sharing the most indexed words; only they are scored: the
+    average of their word cosine and their latent-topic cosine (negative counts as 0). Scores
     are rounded to 6 decimals and ties go to the lower row number, so the order depends on
     nothing but the input.
     """
+    vectors, index = features.vectors, features.index
+    topics = unit_rows(features.topics) if features.topics.shape[1] > 0 else None
     index_t = index.T.tocsr()
-    use_topics = topics is not None and topics.shape[1] > 0
-    result: list[list[tuple[int, float]]] = []
+    result: list[list[Neighbour]] = []
     for start in range(0, vectors.shape[0], CHUNK_ROWS):
         shared = (index[start:start + CHUNK_ROWS] @ index_t).tocsr()
         # Every row's candidates first, then all their scores in one sparse product per chunk:
@@ -161,20 +191,21 @@ def nearest(vectors: sp.csr_matrix, index: sp.csr_matrix, k: int,
         candidates = [_candidates(shared, offset, start + offset) for offset in range(shared.shape[0])]
         pair_rows = np.concatenate([np.full(len(c), start + n) for n, c in enumerate(candidates)] or [[]]).astype(int)
         pair_others = np.concatenate(candidates or [[]]).astype(int)
-        scores = np.concatenate([_dot_rows(vectors, pair_rows[i:i + PAIR_BATCH], pair_others[i:i + PAIR_BATCH])
-                                 for i in range(0, len(pair_rows), PAIR_BATCH)] or [np.zeros(0)])
-        if use_topics:
+        word_scores = np.concatenate([_dot_rows(vectors, pair_rows[i:i + PAIR_BATCH], pair_others[i:i + PAIR_BATCH])
+                                      for i in range(0, len(pair_rows), PAIR_BATCH)] or [np.zeros(0)])
+        scores = word_scores
+        if topics is not None:
             topic_scores = np.einsum("ij,ij->i", topics[pair_rows], topics[pair_others])
             scores = TEXT_SHARE * scores + (1 - TEXT_SHARE) * np.maximum(topic_scores, 0)
-        scores = np.round(scores, 6)
+        scores, word_scores = np.round(scores, 6), np.round(word_scores, 6)
         begin = 0
         for others in candidates:
-            row_scores = scores[begin:begin + len(others)]
+            row_scores, row_words = scores[begin:begin + len(others)], word_scores[begin:begin + len(others)]
             begin += len(others)
             positive = row_scores > 0
-            kept, kept_scores = others[positive], row_scores[positive]
+            kept, kept_scores, kept_words = others[positive], row_scores[positive], row_words[positive]
             best = np.lexsort((kept, -kept_scores))[:k]
-            result.append([(int(kept[i]), float(kept_scores[i])) for i in best])
+            result.append([Neighbour(int(kept[i]), float(kept_scores[i]), float(kept_words[i])) for i in best])
     return result
 
 

@@ -28,7 +28,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
         load_config(path)
     assert [str(p).replace(str(path), "site.yaml") for p in caught.value.problems] == [
         "site.yaml:3: unknown key 'colour' (known keys: author, base_url, content_dir, description, digests, feeds, "
-        "ingest, language, output_dir, pagination, raw_dir, related, search, tags, theme, timezone, title, topics)",
+        "ingest, language, output_dir, pagination, raw_dir, related, search, stories, tags, theme, timezone, title, topics)",
         "site.yaml:4: feeds.items must be int",
         "site.yaml:2: base_url 'ftp://x.org/' is not an absolute http(s) URL without query or fragment "
         "(for example https://news.example.org/)",
@@ -103,10 +103,23 @@ def test_a_bad_duplicate_threshold_is_reported(tmp_path, value, message):
 
 def test_related_weights_are_read_and_checked(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nrelated:\n  text_weight: 0\n"
-                                         "  window_days: 7\n"))
-    assert astuple(config.related_weights) == (1.0, 0.0, 0.02, 7.0)
+                                         "  story_weight: 2\n  window_days: 7\n"))
+    assert astuple(config.related_weights) == (1.0, 0.0, 0.02, 2.0, 7.0)
     with pytest.raises(DigestError) as caught:
         load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nrelated:\n  tags_weight: -1\n"
                                     "  window_days: 0\n"))
     assert [p.message for p in caught.value.problems] == [
         "related.tags_weight must be at least 0, not -1.0", "related.window_days must be above 0, not 0.0"]
+
+
+def test_story_settings_and_corpus_topics_are_read_and_checked(tmp_path):
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nstories:\n  window_days: 5\n"
+                                         "  min_similarity: 0.4\ntags:\n  corpus_topics: false\n"))
+    assert astuple(config.stories) == (5.0, 0.4) and config.corpus_topics is False
+    assert load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\n")).corpus_topics is True
+    with pytest.raises(DigestError) as caught:
+        load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nstories:\n  window_days: -1\n"
+                                    "  min_similarity: 1.5\n"))
+    assert [p.message for p in caught.value.problems] == [
+        "stories.window_days must be at least 0, not -1.0",
+        "stories.min_similarity must be above 0 and at most 1, not 1.5"]

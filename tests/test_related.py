@@ -1,7 +1,16 @@
 from dataclasses import replace
 
+from generator.analysis import TEXT_NEIGHBOURS
+from generator.model import Story
 from generator.related import HUB_NEIGHBOURS, RelatedWeights, related_links, tag_weights
+from generator.similarity import nearest, text_features
 from tests.conftest import make_article
+
+
+def with_text(articles, top_k, weights=RelatedWeights(), story_of=None):
+    """Related links with text evidence, as a build computes them."""
+    neighbours = nearest(text_features([(a.title, a.body_markdown) for a in articles]), TEXT_NEIGHBOURS)
+    return related_links(articles, top_k, weights, neighbours, story_of or {})
 
 
 def test_rarer_shared_tag_outranks_common_one():
@@ -52,7 +61,7 @@ def test_similar_text_links_articles_that_share_no_tag_and_says_so():
     other = replace(make_article("other", tags=("Schools",)), body_markdown="Schools reopen with new teachers.")
     filler = [replace(make_article(f"f{i}", tags=("Misc",)), body_markdown=f"Unrelated note number {i} about gardens.")
               for i in range(4)]
-    links = related_links((me, twin, other, *filler), top_k=3)["id-me"]
+    links = with_text((me, twin, other, *filler), top_k=3)["id-me"]
     assert [l.target.slug for l in links] == ["twin"]
     assert links[0].reason == "similar text; 2 days apart" and links[0].text_similarity > 0.5
 
@@ -60,7 +69,21 @@ def test_similar_text_links_articles_that_share_no_tag_and_says_so():
 def test_text_weight_zero_means_tags_only():
     me = replace(make_article("me", tags=("Harbour",)), body_markdown=STORY)
     twin = replace(make_article("twin", tags=("Storms",)), body_markdown=STORY)
-    assert related_links((me, twin), top_k=3, weights=RelatedWeights(text=0))["id-me"] == ()
+    assert with_text((me, twin), top_k=3)["id-me"]
+    assert with_text((me, twin), top_k=3, weights=RelatedWeights(text=0))["id-me"] == ()
+
+
+def test_same_story_outranks_a_partly_shared_tag_and_says_so():
+    me = make_article("me", tags=("Harbour", "Cranes"), date="2024-03-10")
+    report = make_article("report", tags=("Storms",), date="2024-03-11")
+    tagged = make_article("tagged", tags=("Harbour",), date="2024-03-10")
+    story = Story("me", me.title, (me, report))
+    links = related_links((me, report, tagged), top_k=3, story_of={me.id: story, report.id: story})["id-me"]
+    assert [l.target.slug for l in links] == ["report", "tagged"]
+    assert links[0].same_story and links[0].reason == "same story; 1 day apart"
+    plain = related_links((me, report, tagged), top_k=3, weights=RelatedWeights(story=0),
+                          story_of={me.id: story, report.id: story})["id-me"]
+    assert [l.target.slug for l in plain] == ["tagged", "report"]
 
 
 def test_recency_breaks_otherwise_equal_links_towards_the_closer_article():

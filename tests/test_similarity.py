@@ -4,7 +4,8 @@ import random
 
 import numpy as np
 
-from generator.similarity import TERMS_PER_ARTICLE, nearest, term_vectors, terms, topic_vectors
+from generator.similarity import (TERMS_PER_ARTICLE, latent_topics, nearest, term_vectors, terms, text_features,
+                                  unit_rows)
 
 
 def corpus(count: int, seed: int = 3) -> list[tuple[str, str]]:
@@ -30,31 +31,42 @@ def test_terms_drop_stopwords_short_words_numbers_and_plural_s():
 
 
 def test_vectors_are_unit_length_and_the_index_keeps_the_strongest_words():
-    vectors, index = term_vectors(corpus(30))
+    vectors, index, words = term_vectors(corpus(30))
+    assert len(words) == vectors.shape[1] and list(words) == sorted(words)
     norms = np.sqrt(vectors.multiply(vectors).sum(1)).A1
     assert np.allclose(norms, 1, atol=1e-5)
     assert (np.diff(index.indptr) <= TERMS_PER_ARTICLE).all()
 
 
 def test_nearest_finds_articles_on_the_same_subject_without_self_links():
-    docs = corpus(60)
-    vectors, index = term_vectors(docs)
-    found = nearest(vectors, index, 5, topic_vectors(vectors))
+    found = nearest(text_features(corpus(60)), 5)
     for row, neighbours in enumerate(found):
-        assert row not in [other for other, _ in neighbours]
-        assert all(other % 3 == row % 3 for other, _ in neighbours), (row, neighbours)
-        scores = [score for _, score in neighbours]
+        assert row not in [n.row for n in neighbours]
+        assert all(n.row % 3 == row % 3 for n in neighbours), (row, neighbours)
+        scores = [n.score for n in neighbours]
         assert scores == sorted(scores, reverse=True)
+        assert all(0 < n.word_cosine <= 1 for n in neighbours)
 
 
-def test_topic_vectors_and_neighbours_repeat_exactly():
-    vectors, index = term_vectors(corpus(90))
-    first, second = topic_vectors(vectors), topic_vectors(vectors)
-    assert first.tobytes() == second.tobytes()
-    assert np.allclose(np.linalg.norm(first, axis=1), 1, atol=1e-5)
-    assert nearest(vectors, index, 5, first) == nearest(vectors, index, 5, second)
+def test_word_cosine_is_one_for_identical_texts_and_lower_for_paraphrase():
+    docs = corpus(30) + [("harbour closes", "The harbour quay closed after storm cranes fell"),
+                         ("harbour closes", "The harbour quay closed after storm cranes fell"),
+                         ("harbour shut", "Storm closes the harbour quay and ferry port")]
+    found = nearest(text_features(docs), 5)
+    twin = next(n for n in found[30] if n.row == 31)
+    paraphrase = next(n for n in found[30] if n.row == 32)
+    assert twin.word_cosine == 1.0 and 0 < paraphrase.word_cosine < twin.word_cosine
+
+
+def test_latent_topics_and_neighbours_repeat_exactly():
+    first, second = text_features(corpus(90)), text_features(corpus(90))
+    assert first.topics.tobytes() == second.topics.tobytes()
+    strengths = np.linalg.norm(first.topics, axis=0)
+    assert (np.diff(strengths) <= 1e-4).all()  # strongest topic first
+    assert np.allclose(np.linalg.norm(unit_rows(first.topics), axis=1), 1, atol=1e-5)
+    assert nearest(first, 5) == nearest(second, 5)
 
 
 def test_tiny_corpora_have_no_topic_space():
-    vectors, _ = term_vectors(corpus(2))
-    assert topic_vectors(vectors).shape == (2, 0)
+    vectors, _, _ = term_vectors(corpus(2))
+    assert latent_topics(vectors).shape == (2, 0)

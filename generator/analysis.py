@@ -1,0 +1,52 @@
+"""Text analysis of the whole corpus, done once per build: similar texts, corpus topics, stories.
+
+Related links, corpus topics and story clusters all start from the same term vectors and
+neighbour lists (``similarity.py``), so they are computed here once and handed on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .config import SiteConfig
+from .model import Article, Story, Tag
+from .similarity import Neighbour, nearest, text_features
+from .stories import find_stories
+from .taxonomy import tag_slug
+from .topics import NO_TOPICS, CorpusTopics, corpus_topics
+
+TEXT_NEIGHBOURS = 20  # text-similar articles kept per article
+
+
+@dataclass(frozen=True)
+class Analysis:
+    articles: tuple[Article, ...]  # in the order given, corpus topics applied
+    neighbours: tuple[tuple[Neighbour, ...], ...]  # per article, most similar first
+    topics: CorpusTopics
+    stories: tuple[Story, ...]
+
+
+def analyse(articles: Sequence[Article], config: SiteConfig) -> Analysis:
+    """Neighbours, corpus topics (given to articles nothing else tags) and stories."""
+    if not articles:
+        return Analysis((), (), NO_TOPICS, ())
+    features = text_features([(a.title, a.body_markdown) for a in articles])
+    neighbours = tuple(tuple(found) for found in nearest(features, TEXT_NEIGHBOURS))
+    topics = NO_TOPICS
+    if config.corpus_topics:
+        taken = frozenset({tag.slug for a in articles for tag in a.tags} |
+                          {tag_slug(topic.name) for topic in config.topics})
+        topics = corpus_topics(features, neighbours, [f"{a.title}\n{a.body_markdown}" for a in articles], taken)
+    tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if topics.topics else None)
+                   for index, article in enumerate(articles))
+    return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories))
+
+
+def _with_corpus_topic(article: Article, name: str | None) -> Article:
+    """An article whose front matter names no tags and that the vocabulary did not tag gets its
+    corpus topic; ``tags: []`` in front matter keeps it untagged."""
+    if name is None or article.tags or not article.tags_inferred:
+        return article
+    return dataclasses.replace(article, tags=(Tag(slug=tag_slug(name), name=name),))

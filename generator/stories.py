@@ -1,0 +1,60 @@
+"""Story clusters: reports of one event, from one source or several, grouped.
+
+Two articles report one story when their wording overlaps heavily (the cosine of their term
+vectors reaches ``min_similarity``) and they are dated at most ``window_days`` apart. Stories
+are the connected groups of such pairs, so a story that develops over a week through daily
+reports stays one story. Undated articles join none: "within a few days" needs a date.
+
+Pairs come from each article's text neighbours (``similarity.nearest``), never from all pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .config import StorySettings
+from .model import Article, Story
+from .similarity import Neighbour
+
+
+def find_stories(articles: Sequence[Article], neighbours: Sequence[Sequence[Neighbour]],
+                 settings: StorySettings = StorySettings()) -> tuple[Story, ...]:
+    """Stories of two or more reports, oldest report first; stories ordered by their first
+    report's date, then slug. A story's slug is its first report's, so it is unique."""
+    parent = list(range(len(articles)))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for index, found in enumerate(neighbours):
+        for neighbour in found:
+            if neighbour.word_cosine >= settings.min_similarity and \
+                    _within(articles[index], articles[neighbour.row], settings.window_days):
+                a, b = root(index), root(neighbour.row)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Article]] = {}
+    for index, article in enumerate(articles):
+        groups.setdefault(root(index), []).append(article)
+    stories = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        reports = tuple(sorted(members, key=_oldest_first))
+        stories.append(Story(slug=reports[0].slug, title=reports[0].title,
+                             articles=reports))
+    return tuple(sorted(stories, key=lambda s: _oldest_first(s.articles[0])))
+
+
+def _within(a: Article, b: Article, days: float) -> bool:
+    if a.date is None or b.date is None:
+        return False
+    return abs((a.date - b.date).total_seconds()) <= days * 86400
+
+
+def _oldest_first(article: Article) -> tuple:
+    assert article.date is not None
+    return (article.date.timestamp(), article.slug)
