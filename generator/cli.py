@@ -15,7 +15,8 @@ from .config import default_config, load_config
 from .errors import DigestError, Problem, display_path
 from .ingest.raw import SUFFIX_NAMES
 from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
-from .pipeline import build, ingest, related_by_stem, tags_by_stem
+from .pipeline import build, ingest, related_by_stem, suggested_topics, tags_by_stem
+from .topics import MIN_ARTICLES
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -25,6 +26,7 @@ EPILOG = """examples:
   digest build --config mysite/site.yaml
   digest related --json --content content/articles
   digest tags --json
+  digest tags --suggest
 
 exit codes: 0 success, 1 bad input or a failed build (the previous site is kept),
 2 wrong usage, 130 interrupted."""
@@ -66,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
                                               "defaults apply.")
         cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
         cmd.add_argument("--json", action="store_true", help="print {file stem: [...]} as JSON")
+        if name == "tags":
+            cmd.add_argument("--suggest", action="store_true",
+                             help="list topics found in the articles' text, with counts and examples, "
+                                  "ready to accept into site.yaml")
     return parser
 
 
@@ -131,12 +137,42 @@ def _ingest(args, config, say, warn) -> int:
 def _listing(args, config) -> int:
     if args.content:
         config = dataclasses.replace(config, content_dir=args.content.resolve())
+    if getattr(args, "suggest", False):
+        return _suggest(args, config)
     found = related_by_stem(config) if args.command == "related" else tags_by_stem(config)
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=1))
     else:
         for stem, items in found.items():
             print(f"{stem}: {', '.join(items) if items else '-'}")
+    return EXIT_OK
+
+
+def _suggest(args, config) -> int:
+    topics = suggested_topics(config)
+    if args.json:
+        print(json.dumps([dict(name=t.name, keywords=list(t.keywords), articles=t.articles, untagged=t.untagged,
+                               examples=[stem for stem, _ in t.examples]) for t in topics],
+                         ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not topics:
+        print("no topics suggested: the articles form no stable groups (or there are fewer than "
+              f"{MIN_ARTICLES})")
+        return EXIT_OK
+    total = sum(t.articles for t in topics)
+    print(f"{len(topics)} topics found in {total} articles, largest first:\n")
+    for topic in topics:
+        print(f"{topic.name}: {topic.articles} articles ({topic.untagged} tagged by nothing else)")
+        print(f"  words: {', '.join(topic.keywords)}")
+        for stem, title in topic.examples:
+            print(f"  e.g. {stem}: {title}")
+        print()
+    print("To accept a topic, add it under topics: in site.yaml, renamed as you like. Its aliases are the "
+          "words that\ntag an article (named in its title, or mentioned tags.min_mentions times):\n")
+    print("topics:")
+    for topic in topics:
+        print(f"  {json.dumps(topic.name, ensure_ascii=False)}: "
+              f"[{', '.join(json.dumps(k, ensure_ascii=False) for k in topic.keywords[1:4])}]")
     return EXIT_OK
 
 

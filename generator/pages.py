@@ -47,6 +47,11 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme)
                                          f"about {tag.name}",
                              feeds=feeds, prev_path=pager.prev_path, next_path=pager.next_path)
             yield page("tag.html", meta, f"tag {tag.name!r}", tag=tag, pager=pager, articles=pager.articles)
+    for story in site.stories:
+        sources = tuple(dict.fromkeys(a.source for a in story.articles if a.source))
+        meta = page_meta(config, kind="story", path=story.url_path, title=f"Story: {story.title}",
+                         description=f"{len(story.articles)} reports of one story")
+        yield page("story.html", meta, f"story {story.url_path}", story=story, sources=sources)
     for digest in (*listings.days, *listings.weeks):
         count = len(digest.articles)
         meta = page_meta(config, kind=digest.kind, path=digest.path, title=digest.title,
@@ -81,9 +86,12 @@ def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> Ou
     older = site.articles[position + 1] if position + 1 < len(site.articles) else None
     meta = page_meta(config, kind="article", path=article.url_path, title=article.title,
                      description=article.summary or "", json_ld=script_json(news_article(article, config)))
+    story = site.story_of.get(article.id)
+    # The story's other reports get their own list, so related links leave them out.
+    related = tuple(link for link in site.related.get(article.id, ()) if not link.same_story)
     return page("article.html", meta, str(article.source_path),
                 article=article, body=safe_html(article.body_html),
-                related=site.related.get(article.id, ()), newer=newer, older=older)
+                story=story, related=related, newer=newer, older=older)
 
 
 def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:

@@ -103,6 +103,29 @@ def tags_by_stem(config: SiteConfig) -> dict[str, list[str]]:
     return {a.stem: [tag.name for tag in a.tags] for a in sorted(analysis.articles, key=_stem)}
 
 
+@dataclass(frozen=True)
+class SuggestedTopic:
+    """A corpus topic offered to the editor (``digest tags --suggest``)."""
+
+    name: str
+    keywords: tuple[str, ...]  # the name first
+    articles: int
+    untagged: int  # of them, articles nothing but this topic tags
+    examples: tuple[tuple[str, str], ...]  # (file stem, title), the most typical first
+
+
+def suggested_topics(config: SiteConfig, examples: int = 3) -> tuple[SuggestedTopic, ...]:
+    """The topics found in the corpus of ``content_dir``, largest first, whether or not
+    ``tags.corpus_topics`` gives them to articles."""
+    loaded = tuple(sorted(_load_folder(config), key=newest_first))
+    analysis = analyse(loaded, dataclasses.replace(config, corpus_topics=True))
+    return tuple(
+        SuggestedTopic(topic.name, topic.keywords, len(topic.members),
+                       sum(1 for m in topic.members if loaded[m].tags_inferred and not loaded[m].tags),
+                       tuple((loaded[m].stem, loaded[m].title) for m in topic.members[:examples]))
+        for topic in analysis.topics.topics)
+
+
 def _load_folder(config: SiteConfig) -> list:
     return _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics))
 

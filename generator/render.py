@@ -32,7 +32,7 @@ class FeedLink:
 class PageMeta:
     """What every template knows about the page it renders (documented in docs/templates.md)."""
 
-    kind: str  # index, article, tag, tags, archive, day, week, search, 404
+    kind: str  # index, article, tag, tags, story, archive, day, week, search, 404
     path: str  # site-relative URL, e.g. "articles/x/"
     title: str
     description: str

@@ -37,6 +37,7 @@ def sitemap_entries(site: Site, listings: Listings, config: SiteConfig) -> tuple
     entries.append(entry("tags/", site.articles))
     for listing in listings.tags:
         entries += [entry(p.path, p.articles if p.number > 1 else listing.group.articles) for p in listing.pages]
+    entries += [entry(s.url_path, s.articles) for s in site.stories]
     entries += [entry(d.path, d.articles) for d in (*listings.days, *listings.weeks)]
     entries.append(entry("archive/", site.articles))
     for year in listings.years:

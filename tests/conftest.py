@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any, Callable
 
@@ -71,3 +72,27 @@ def _aware(moment):
     from datetime import timezone
 
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# Word pools of distinct subjects, for corpus topic and clustering tests.
+POOLS = {
+    "harbour": "harbour quay ships cranes dock cargo port ferry sailors tide".split(),
+    "council": "council mayor budget vote councillors taxes planning committee election ward".split(),
+    "school": "school pupils teachers exams classroom headteacher lessons curriculum term grades".split(),
+    "hospital": "hospital nurses patients doctors ward surgery clinic beds waiting treatment".split(),
+}
+FILLER = "today report week city people local officials statement spokesman area".split()
+
+
+def subject_corpus(count: int, subjects: int, seed: int = 5) -> tuple[list[tuple[str, str]], list[str]]:
+    """(title, body) of ``count`` articles on ``subjects`` subjects in turn, each written from its
+    own word pool plus shared filler, and the subject of each."""
+    rng = random.Random(seed)
+    names = list(POOLS)[:subjects]
+    docs, truth = [], []
+    for n in range(count):
+        subject = names[n % subjects]
+        words = rng.choices(POOLS[subject], k=30) + rng.choices(FILLER, k=30)
+        docs.append((f"{rng.choice(POOLS[subject])} {rng.choice(FILLER)}", " ".join(words)))
+        truth.append(subject)
+    return docs, truth

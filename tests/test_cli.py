@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.cli import main
-from tests.conftest import article_text, site_tree
+from tests.conftest import article_text, site_tree, subject_corpus
 
 GOOD = {"one.md": article_text("First story", "Text one.", date="2024-03-30", tags=["Harbour"]),
         "two.md": article_text("Second story", "Text two.", date="2024-03-29", tags=["Harbour", "Council"])}
@@ -263,3 +264,57 @@ def test_related_names_a_bad_article_and_fails(make_site, capsys):
     assert run(config, "related", "--json") == 1
     err = capsys.readouterr().err
     assert "bad.md:3: bad front matter YAML" in err and "Traceback" not in err
+
+
+def corpus_folder(tmp_path, count=120):
+    """Articles on three subjects in turn, no site: the first three say ``tags: []``."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    docs, truth = subject_corpus(count, 3)
+    for n, (title, body) in enumerate(docs):
+        text = article_text(title.capitalize(), body, date=f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}")
+        if n < 3:
+            text = text.replace("\n---\n", "\ntags: []\n---\n", 1)
+        (folder / f"a{n:03d}.md").write_text(text, encoding="utf-8")
+    return folder, truth
+
+
+def test_tags_give_untagged_articles_their_corpus_topic(tmp_path, monkeypatch, capsys):
+    folder, truth = corpus_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["tags", "--json", "--content", str(folder)]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [found[f"a{n:03d}"] for n in range(3)] == [[], [], []]  # tags: [] stays untagged
+    by_subject = {}
+    for n in range(3, len(truth)):
+        (tag,) = found[f"a{n:03d}"]
+        by_subject.setdefault(truth[n], set()).add(tag)
+    assert all(len(tags) == 1 for tags in by_subject.values()) and len(set.union(*by_subject.values())) == 3
+    (tmp_path / "site.yaml").write_text("title: T\nbase_url: https://x.org/\ntags:\n  corpus_topics: false\n")
+    assert main(["tags", "--json", "--content", str(folder)]) == 0
+    assert all(tags == [] for tags in json.loads(capsys.readouterr().out).values())
+
+
+def test_tags_suggest_lists_topics_with_counts_examples_and_yaml_to_accept(tmp_path, monkeypatch, capsys):
+    folder, truth = corpus_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["tags", "--suggest", "--json", "--content", str(folder)]) == 0
+    topics = json.loads(capsys.readouterr().out)
+    assert sorted(t["articles"] for t in topics) == [40, 40, 40]
+    assert sum(t["untagged"] for t in topics) == len(truth) - 3
+    for topic in topics:
+        assert len(topic["examples"]) == 3 and topic["keywords"][0] == topic["name"]
+        assert len({truth[int(stem[1:])] for stem in topic["examples"]}) == 1
+    assert main(["tags", "--suggest", "--content", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("3 topics found in 120 articles, largest first:\n")
+    assert f"{topics[0]['name']}: 40 articles (" in out and "\ntopics:\n" in out
+    accepted = yaml.safe_load(out[out.index("\ntopics:\n"):])["topics"]
+    assert list(accepted) == [t["name"] for t in topics]
+    assert all(accepted[t["name"]] == t["keywords"][1:4] for t in topics)
+
+
+def test_tags_suggest_says_so_when_there_is_nothing_to_suggest(make_site, capsys):
+    assert run(make_site(GOOD), "tags", "--suggest") == 0
+    assert capsys.readouterr().out == ("no topics suggested: the articles form no stable groups "
+                                       "(or there are fewer than 50)\n")

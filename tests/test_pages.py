@@ -188,3 +188,32 @@ def test_pages_show_days_in_the_site_timezone(make_site):
     assert listings.days[0].path == "days/2024-03-29/"
     assert ">29 March 2024</time>" in pages["articles/a/index.html"]
     assert 'datetime="2024-03-30T01:00:00+03:00"' in pages["articles/a/index.html"]  # the instant as stated
+
+
+REPORT = ("Fire crews fought a blaze at the Lefortovo warehouse overnight; forty firefighters and ten engines "
+          "attended and the roof collapsed before dawn, the emergencies ministry said.")
+
+
+def test_reports_of_one_story_share_a_story_page_and_list_each_other(make_site):
+    from dataclasses import replace
+
+    first = replace(make_article("first", date="2024-03-01", source="Moscow Times", tags=("Fires",)),
+                    body_markdown=REPORT)
+    second = replace(make_article("second", date="2024-03-02", source="Meduza", tags=("Fires",)),
+                     body_markdown=REPORT.replace("forty", "about 40"))
+    other = replace(make_article("other", date="2024-03-02", tags=("Fires",)),
+                    body_markdown="The council budget vote was delayed again.")
+    site, _, pages = build_pages(make_site, [first, second, other])
+    assert [[a.slug for a in s.articles] for s in site.stories] == [["first", "second"]]
+    story = pages["stories/first/index.html"]
+    assert "<h1>Story: First</h1>" in story and "2 reports from Moscow Times, Meduza, oldest first" in story
+    assert story.index('href="../../articles/first/"') < story.index('href="../../articles/second/"')
+    page = pages["articles/second/index.html"]
+    reports = page[page.index('id="story-heading"'):page.index('id="related-heading"')]
+    assert '<a href="../../articles/first/">First</a> <span class="reason">(Moscow Times)</span>' in reports
+    assert 'href="../../stories/first/"' in reports and "articles/second/" not in reports
+    related = page[page.index('id="related-heading"'):]
+    assert "articles/first/" not in related.split("</section>")[0]  # listed once, as a report
+    assert 'articles/other/' in related
+    assert "story-heading" not in pages["articles/other/index.html"]
+    assert site.related[second.id][0].reason.startswith("same story; shared: Fires; similar text")

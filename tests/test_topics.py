@@ -7,27 +7,7 @@ import numpy as np
 from generator import topics
 from generator.similarity import nearest, text_features
 from generator.topics import MIN_ARTICLES, corpus_topics
-
-POOLS = {
-    "harbour": "harbour quay ships cranes dock cargo port ferry sailors tide".split(),
-    "council": "council mayor budget vote councillors taxes planning committee election ward".split(),
-    "school": "school pupils teachers exams classroom headteacher lessons curriculum term grades".split(),
-    "hospital": "hospital nurses patients doctors ward surgery clinic beds waiting treatment".split(),
-}
-FILLER = "today report week city people local officials statement spokesman area".split()
-
-
-def corpus(count: int, subjects: int, seed: int = 5) -> tuple[list[tuple[str, str]], list[str]]:
-    rng = random.Random(seed)
-    names = list(POOLS)[:subjects]
-    docs, truth = [], []
-    for n in range(count):
-        subject = names[n % subjects]
-        words = rng.choices(POOLS[subject], k=30) + rng.choices(FILLER, k=30)
-        docs.append((f"{rng.choice(POOLS[subject])} {rng.choice(FILLER)}", " ".join(words)))
-        truth.append(subject)
-    return docs, truth
-
+from tests.conftest import FILLER, POOLS, subject_corpus as corpus
 
 def find(docs):
     features = text_features(docs)
