@@ -1,7 +1,7 @@
 """Related articles: shared tags weighted by rarity, similar text and closeness in time, explained.
 
 Candidates come from indexes, never from all pairs: the tag -> articles index (for a tag on
-many articles, only the ``HUB_NEIGHBOURS`` closest in time to the article), the text similarity
+many articles, only the ``HUB_NEIGHBOURS`` around the article in the tag's time order), the text similarity
 index (``similarity.py``) and the article's story (``stories.py``). Each candidate's score adds
 
 - the rarity-weighted share of the article's tags it shares (a tag on half the site says little),
@@ -15,14 +15,17 @@ time, then to the slug, so the order never depends on input order.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 
+import numpy as np
+import scipy.sparse as sp
+
 from .config import RelatedWeights
-from .model import Article, RelatedLink, Story, Tag
+from .model import Article, RelatedLink, Story
 from .similarity import Neighbour
 
 HUB_NEIGHBOURS = 200  # articles of one tag looked at per article: bounds the cost of a hub tag
@@ -39,6 +42,9 @@ def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
     return {slug: math.log(1 + total / count) for slug, count in counts.items()}
 
 
+CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the arrays' memory
+
+
 def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeights = RelatedWeights(),
                   neighbours: Sequence[Sequence[Neighbour]] | None = None,
                   story_of: Mapping[str, Story] = MappingProxyType({})) -> Mapping[str, tuple[RelatedLink, ...]]:
@@ -46,64 +52,151 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
 
     ``neighbours`` are each article's most similar texts (``similarity.nearest``, same order as
     ``articles``); without them text plays no part. ``story_of`` maps article ids to stories.
+    Candidates are scored in chunks of ``CHUNK`` articles with array arithmetic; only the links
+    kept become objects.
     """
+    total = len(articles)
+    if total == 0 or top_k == 0:
+        return MappingProxyType({a.id: () for a in articles})
     idf = tag_weights(articles)
-    order = sorted(range(len(articles)), key=lambda i: (_timestamp(articles[i]), i))
-    rank = [0] * len(articles)  # article -> its position in time
-    for position, index in enumerate(order):
-        rank[index] = position
-    by_tag: dict[str, list[int]] = defaultdict(list)  # members in time order, so a window is a slice
-    for index in order:
-        for tag in articles[index].tags:
-            by_tag[tag.slug].append(index)
-    tag_ranks = {slug: [rank[m] for m in members] for slug, members in by_tag.items()}
+    tags = _TagIndex.of(articles, idf)
+    text = _TextScores.of(neighbours if weights.text > 0 else None, total)
+    stamps = np.array([a.date.timestamp() if a.date else np.nan for a in articles])
     position = {article.id: index for index, article in enumerate(articles)}
+    story = np.full(total, -1)
+    for number, found in enumerate({id(s): s for s in story_of.values()}.values()):
+        story[[position[a.id] for a in found.articles if a.id in position]] = number
+    by_slug = np.empty(total, dtype=np.int64)  # ties go to the slug first in order
+    by_slug[sorted(range(total), key=lambda i: articles[i].slug)] = np.arange(total)
 
     result: dict[str, tuple[RelatedLink, ...]] = {}
-    for index, article in enumerate(articles):
-        own = sum(idf[t.slug] for t in article.tags) or 1.0
-        text = {n.row: n.score for n in (neighbours[index] if neighbours and weights.text > 0 else ())
-                if n.score >= MIN_TEXT}
-        story = story_of.get(article.id)
-        same_story = {position[a.id] for a in story.articles if a.id in position} - {index} if story else set()
-        candidates = set(text) | same_story
-        for tag in article.tags:
-            members = by_tag[tag.slug]
-            if len(members) > HUB_NEIGHBOURS:
-                members = _closest(members, tag_ranks[tag.slug], rank, rank[index], HUB_NEIGHBOURS)
-            candidates.update(m for m in members if m != index)
-        scored = []
-        for other in candidates:
-            target = articles[other]
-            shared = tuple(sorted((t for t in article.tags if t in target.tags), key=lambda t: (-idf[t.slug], t.slug)))
-            days = _days_apart(article, target)
-            recency = 0.0 if math.isinf(days) else 0.5 ** (days / weights.window_days)
-            reports = other in same_story
-            score = (weights.tags * sum(idf[t.slug] for t in shared) / own + weights.text * text.get(other, 0.0)
-                     + weights.recency * recency + weights.story * reports)
-            if shared or other in text or reports:
-                link = RelatedLink(target, shared, round(score, 6), round(text.get(other, 0.0), 6),
-                                   None if math.isinf(days) else days, reports)
-                scored.append((-link.score, days, target.slug, link))
-        scored.sort(key=lambda item: item[:3])
-        result[article.id] = tuple(item[3] for item in scored[:top_k])
+    for start in range(0, total, CHUNK):
+        rows, others = _candidates(range(start, min(start + CHUNK, total)), tags, text, story)
+        shared = tags.shared_weight(rows, others)
+        similar = text.lookup(rows, others)
+        days = np.abs(stamps[rows] - stamps[others]) / 86400
+        days[np.isnan(days)] = np.inf
+        reports = (story[rows] >= 0) & (story[rows] == story[others])
+        keep = (shared > 0) | (similar > 0) | reports
+        rows, others, shared, similar, days, reports = (a[keep] for a in (rows, others, shared, similar, days,
+                                                                          reports))
+        recency = np.where(np.isinf(days), 0.0, 0.5 ** (np.where(np.isinf(days), 0, days) / weights.window_days))
+        score = np.round(weights.tags * shared / tags.own[rows] + weights.text * similar
+                         + weights.recency * recency + weights.story * reports, 6)
+        order = np.lexsort((by_slug[others], days, -score, rows))  # per row, best first
+        sorted_rows = rows[order]
+        best = order[(np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)) < top_k]
+        links: dict[int, list[RelatedLink]] = {index: [] for index in range(start, min(start + CHUNK, total))}
+        for pick in best:
+            article, target = articles[rows[pick]], articles[others[pick]]
+            shared_tags = tuple(sorted((t for t in article.tags if t in target.tags), key=lambda t: (-idf[t.slug], t.slug)))
+            links[int(rows[pick])].append(RelatedLink(
+                target, shared_tags, float(score[pick]), float(similar[pick]),
+                None if np.isinf(days[pick]) else float(days[pick]), bool(reports[pick])))
+        result.update((articles[index].id, tuple(found)) for index, found in links.items())
     return MappingProxyType(result)
 
 
-def _closest(members: list[int], ranks: list[int], rank: list[int], position: int, count: int) -> list[int]:
-    """The ``count`` members closest in time to ``position``. Members are in time order (``ranks``
-    ascending), so they lie within ``count`` places either side of it: a hub tag costs a slice,
-    not a sort of all its articles for every one of them."""
-    middle = bisect.bisect_left(ranks, position)
-    window = members[max(0, middle - count):middle + count]
-    return sorted(window, key=lambda m: (abs(rank[m] - position), rank[m]))[:count]
+@dataclass(frozen=True, eq=False)
+class _TagIndex:
+    """Which articles carry which tag, as arrays."""
+
+    incidence: sp.csr_matrix  # article x tag, 1 where the article has the tag
+    weighted: sp.csr_matrix  # the same, holding the tag's rarity weight
+    own: np.ndarray  # per article, the weight of all its tags (1 for none)
+    members: tuple[np.ndarray, ...]  # per tag, its articles in time order
+    place: tuple[dict[int, int], ...]  # per tag, article -> its place in members
+
+    @classmethod
+    def of(cls, articles: tuple[Article, ...], idf: dict[str, float]) -> "_TagIndex":
+        slugs = sorted(idf)
+        column = {slug: n for n, slug in enumerate(slugs)}
+        pairs = sorted({(row, column[t.slug]) for row, a in enumerate(articles) for t in a.tags})
+        rows = np.array([r for r, _ in pairs], dtype=np.int64)
+        cols = np.array([c for _, c in pairs], dtype=np.int64)
+        shape = (len(articles), len(slugs))
+        incidence = sp.csr_matrix((np.ones(len(pairs)), (rows, cols)), shape=shape)
+        weights = np.array([idf[slug] for slug in slugs])
+        weighted = sp.csr_matrix((weights[cols] if len(cols) else np.zeros(0), (rows, cols)), shape=shape)
+        own = np.asarray(weighted.sum(axis=1)).ravel()
+        own[own == 0] = 1.0
+        in_time = sorted(range(len(articles)), key=lambda i: (_timestamp(articles[i]), i))
+        rank = np.empty(len(articles), dtype=np.int64)
+        rank[in_time] = np.arange(len(articles))
+        by_tag = incidence.tocsc()
+        members = tuple(sorted(by_tag.indices[by_tag.indptr[c]:by_tag.indptr[c + 1]], key=lambda m: rank[m])
+                        for c in range(len(slugs)))
+        return cls(incidence, weighted, own, tuple(np.array(m, dtype=np.int64) for m in members),
+                   tuple({int(m): n for n, m in enumerate(found)} for found in members))
+
+    def shared_weight(self, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
+        """For each pair, the rarity weight of the tags both carry."""
+        if not len(rows):
+            return np.zeros(0)
+        return np.asarray(self.weighted[rows].multiply(self.incidence[others]).sum(axis=1)).ravel()
+
+
+@dataclass(frozen=True, eq=False)
+class _TextScores:
+    """Each article's similar texts (at least ``MIN_TEXT``), looked up by pair."""
+
+    keys: np.ndarray  # row * total + other, ascending
+    scores: np.ndarray
+    starts: np.ndarray  # per row, where its pairs begin in keys
+    total: int
+
+    @classmethod
+    def of(cls, neighbours: Sequence[Sequence[Neighbour]] | None, total: int) -> "_TextScores":
+        found = [(row * total + n.row, n.score) for row, near in enumerate(neighbours or ())
+                 for n in near if n.score >= MIN_TEXT]
+        found.sort()
+        keys = np.array([k for k, _ in found], dtype=np.int64)
+        scores = np.array([v for _, v in found], dtype=float)
+        return cls(keys, scores, np.searchsorted(keys, np.arange(total + 1) * total), total)
+
+    def others(self, row: int) -> np.ndarray:
+        return self.keys[self.starts[row]:self.starts[row + 1]] - row * self.total
+
+    def lookup(self, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
+        """Each pair's text score, 0 where the other is not among the row's similar texts."""
+        if not len(self.keys) or not len(rows):
+            return np.zeros(len(rows))
+        wanted = rows * self.total + others
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return np.where(self.keys[at] == wanted, self.scores[at], 0.0)
+
+
+def _candidates(chunk: range, tags: _TagIndex, text: _TextScores, story: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, other) pairs to score for the articles in ``chunk``, each pair once, no self pairs."""
+    story_members: dict[int, np.ndarray] = {}
+    rows, others = [], []
+    for row in chunk:
+        found = [text.others(row)]
+        if story[row] >= 0:
+            if story[row] not in story_members:
+                story_members[story[row]] = np.flatnonzero(story == story[row])
+            found.append(story_members[story[row]])
+        for column in tags.incidence.indices[tags.incidence.indptr[row]:tags.incidence.indptr[row + 1]]:
+            members = tags.members[column]
+            if len(members) > HUB_NEIGHBOURS:
+                members = hub_window(members, tags.place[column][row], HUB_NEIGHBOURS)
+            found.append(members)
+        block = np.concatenate(found)
+        rows.append(np.full(len(block), row, dtype=np.int64))
+        others.append(block)
+    pairs = np.unique(np.concatenate(rows) * len(story) + np.concatenate(others))
+    pair_rows, pair_others = pairs // len(story), pairs % len(story)
+    distinct = pair_rows != pair_others
+    return pair_rows[distinct], pair_others[distinct]
+
+
+def hub_window(members: np.ndarray, place: int, count: int) -> np.ndarray:
+    """The ``count`` members around ``place`` in a tag's time order, half before and half after
+    (more on one side at either end): a hub tag costs a slice, never a scan of all its articles."""
+    start = min(max(0, place - count // 2), len(members) - count)
+    return members[start:start + count]
 
 
 def _timestamp(article: Article) -> float:
     return article.date.timestamp() if article.date else math.inf
 
-
-def _days_apart(a: Article, b: Article) -> float:
-    if a.date is None or b.date is None:
-        return math.inf
-    return abs((a.date - b.date).total_seconds()) / 86400

@@ -102,11 +102,12 @@ def test_a_hub_tag_looks_only_at_the_articles_closest_in_time():
     assert all(len(v) == 5 for v in links.values())
 
 
-def test_a_hub_tag_window_holds_exactly_the_articles_closest_in_time():
-    from generator.related import _closest
+def test_a_hub_tag_window_is_the_slice_around_the_article_in_time_order():
+    import numpy as np
 
-    members = list(range(1000))
-    ranks = [m * 2 for m in members]  # every other position in time
-    rank = ranks  # member m sits at position 2m
-    assert sorted(_closest(members, ranks, rank, 1001, 4)) == [499, 500, 501, 502]
-    assert _closest(members, ranks, rank, 0, 3) == [0, 1, 2]
+    from generator.related import hub_window
+
+    members = np.arange(1000)
+    assert list(hub_window(members, 500, 4)) == [498, 499, 500, 501]
+    assert list(hub_window(members, 0, 3)) == [0, 1, 2]  # all after it at the start
+    assert list(hub_window(members, 999, 3)) == [997, 998, 999]  # all before it at the end
