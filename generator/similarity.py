@@ -12,6 +12,7 @@ best ``CANDIDATES`` of them are then scored on their whole vectors.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -65,6 +66,20 @@ def terms(text: str) -> list[str]:
     return found
 
 
+def term_counts(text: str) -> dict[str, int]:
+    """How often each term of ``terms(text)`` occurs: each distinct word is looked up once."""
+    counts: dict[str, int] = {}
+    for word, n in Counter(_WORD.findall(text.lower())).items():
+        term = _TERM_OF.get(word)
+        if term is None:
+            term = _term(word)
+            if len(_TERM_OF) < _TERM_CACHE:
+                _TERM_OF[word] = term
+        if term:
+            counts[term] = counts.get(term, 0) + n
+    return counts
+
+
 _TERM_OF: dict[str, str] = {}  # word -> its term ("" for none): most words of a corpus repeat
 _TERM_CACHE = 500_000
 
@@ -96,33 +111,36 @@ def text_features(documents: Sequence[tuple[str, str]]) -> TextFeatures:
 def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
     the term of each column."""
-    counts = []
-    for title, body in documents:
-        count = Counter(terms(body))
-        for word in terms(title):
-            count[word] += TITLE_WEIGHT
-        counts.append(count)
-    total = len(counts)
-    frequency = Counter(word for count in counts for word in count)
-    words = sorted(w for w, df in frequency.items() if df >= 2)
-    columns = {word: n for n, word in enumerate(words)}
-    # Flat arrays of (row, column, tf) for the kept words, in row order.
-    row_of, column_of, tf = [], [], []
-    lengths = np.zeros(total)
-    for row, count in enumerate(counts):
-        lengths[row] = sum(count.values())
-        kept = [(columns[w], c) for w, c in count.items() if w in columns]
-        row_of.extend([row] * len(kept))
-        column_of.extend(c for c, _ in kept)
-        tf.extend(n for _, n in kept)
-    rows, cols, tfs = np.array(row_of, dtype=np.int64), np.array(column_of, dtype=np.int64), np.array(tf, float)
-    document_frequency = np.array([frequency[w] for w in words], dtype=float)
+    ids: dict[str, int] = {}  # term -> provisional column, in order of first use
+    row_ids, row_tfs = [], []
+    lengths = np.zeros(len(documents))
+    for row, (title, body) in enumerate(documents):
+        count = term_counts(body)
+        for term, n in term_counts(title).items():
+            count[term] = count.get(term, 0) + TITLE_WEIGHT * n
+        row_ids.append([ids.setdefault(term, len(ids)) for term in count])
+        row_tfs.append(list(count.values()))
+        lengths[row] = sum(row_tfs[-1])
+    total = len(documents)
+    sizes = np.fromiter(map(len, row_ids), dtype=np.int64, count=total)
+    provisional = np.fromiter(itertools.chain.from_iterable(row_ids), dtype=np.int64, count=int(sizes.sum()))
+    all_tfs = np.fromiter(itertools.chain.from_iterable(row_tfs), dtype=float, count=len(provisional))
+    all_rows = np.repeat(np.arange(total), sizes)
+    df_of = np.bincount(provisional, minlength=len(ids))
+    # Columns: the words in at least two articles, in alphabetical order.
+    names = list(ids)
+    words = sorted(names[i] for i in np.flatnonzero(df_of >= 2))
+    column_of_id = np.full(len(ids), -1, dtype=np.int64)
+    column_of_id[[ids[w] for w in words]] = np.arange(len(words))
+    kept = column_of_id[provisional] >= 0
+    rows, cols, tfs = all_rows[kept], column_of_id[provisional[kept]], all_tfs[kept]
+    document_frequency = df_of[[ids[w] for w in words]].astype(float) if words else np.zeros(0)
     average = lengths.mean() if total else 1.0
     saturated = tfs * (BM25_K1 + 1) / (tfs + BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows] / average))
     weights = saturated * np.log1p(total / document_frequency[cols]) if len(cols) else saturated
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=total))
     norms[norms == 0] = 1.0
-    shape = (total, len(columns))
+    shape = (total, len(words))
     vectors = sp.csr_matrix(((weights / norms[rows]).astype(np.float32), (rows, cols)), shape=shape)
     # The candidate index: each row's strongest indexable words (ties by column, i.e. by word).
     indexable = document_frequency[cols] <= max(2.0, MAX_SHARE * total)
