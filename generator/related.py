@@ -28,7 +28,7 @@ from .config import RelatedWeights
 from .model import Article, RelatedLink, Story
 from .similarity import Neighbour
 
-HUB_NEIGHBOURS = 200  # articles of one tag looked at per article: bounds the cost of a hub tag
+HUB_NEIGHBOURS = 100  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
 
 
@@ -184,7 +184,8 @@ def _candidates(chunk: range, tags: _TagIndex, text: _TextScores, story: np.ndar
         block = np.concatenate(found)
         rows.append(np.full(len(block), row, dtype=np.int64))
         others.append(block)
-    pairs = np.unique(np.concatenate(rows) * len(story) + np.concatenate(others))
+    pairs = np.sort(np.concatenate(rows) * len(story) + np.concatenate(others))
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
     pair_rows, pair_others = pairs // len(story), pairs % len(story)
     distinct = pair_rows != pair_others
     return pair_rows[distinct], pair_others[distinct]

@@ -54,33 +54,38 @@ def terms(text: str) -> list[str]:
     A trailing plural ``s`` goes ("elections" meets "election"), a light touch that needs no
     stemmer and rarely joins unrelated words.
     """
-    found = []
-    for word in _WORD.findall(text.lower()):
-        term = _TERM_OF.get(word)
-        if term is None:
-            term = _term(word)
-            if len(_TERM_OF) < _TERM_CACHE:
-                _TERM_OF[word] = term
-        if term:
-            found.append(term)
-    return found
+    return [term for term in map(_cached_term, _WORD.findall(text.lower())) if term]
 
 
 def term_counts(text: str) -> dict[str, int]:
-    """How often each term of ``terms(text)`` occurs: each distinct word is looked up once."""
+    """How often each term of ``terms(text)`` occurs.
+
+    The same terms as ``terms``, found faster: words never span white space, so the text is split
+    on it and each distinct piece ("harbour,", "(Moscow") is turned into terms once and cached.
+    """
     counts: dict[str, int] = {}
-    for word, n in Counter(_WORD.findall(text.lower())).items():
-        term = _TERM_OF.get(word)
-        if term is None:
-            term = _term(word)
-            if len(_TERM_OF) < _TERM_CACHE:
-                _TERM_OF[word] = term
-        if term:
+    for piece, n in Counter(text.lower().split()).items():
+        found = _TERMS_OF_PIECE.get(piece)
+        if found is None:
+            found = tuple(term for term in map(_cached_term, _WORD.findall(piece)) if term)
+            if len(_TERMS_OF_PIECE) < _TERM_CACHE:
+                _TERMS_OF_PIECE[piece] = found
+        for term in found:
             counts[term] = counts.get(term, 0) + n
     return counts
 
 
+def _cached_term(word: str) -> str:
+    term = _TERM_OF.get(word)
+    if term is None:
+        term = _term(word)
+        if len(_TERM_OF) < _TERM_CACHE:
+            _TERM_OF[word] = term
+    return term
+
+
 _TERM_OF: dict[str, str] = {}  # word -> its term ("" for none): most words of a corpus repeat
+_TERMS_OF_PIECE: dict[str, tuple[str, ...]] = {}  # white-space-separated piece -> its terms
 _TERM_CACHE = 500_000
 
 

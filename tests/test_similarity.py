@@ -70,3 +70,13 @@ def test_latent_topics_and_neighbours_repeat_exactly():
 def test_tiny_corpora_have_no_topic_space():
     vectors, _, _ = term_vectors(corpus(2))
     assert latent_topics(vectors).shape == (2, 0)
+
+
+def test_term_counts_agree_with_terms_on_punctuation_scripts_and_joined_words():
+    from collections import Counter
+
+    from generator.similarity import term_counts
+
+    text = ("Harbour, harbours; (Moscow) well-known harbour/quay “quoted” l'état Straße STRASSE 東京都の港 "
+            "naïve résumés 2024x x2024 co-operate — dash…ellipsis don’t\\nnew\\tline")
+    assert term_counts(text) == dict(Counter(terms(text)))

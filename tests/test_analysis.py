@@ -1,0 +1,41 @@
+"""The corpus analysis stage: corpus topics go only to articles nothing else tags."""
+
+from dataclasses import replace
+from pathlib import Path
+
+from generator.analysis import analyse
+from generator.config import default_config
+from tests.conftest import make_article, subject_corpus
+
+
+def corpus_articles(count=120):
+    docs, truth = subject_corpus(count, 3)
+    return [replace(make_article(f"a{n:03d}", date=f"2024-01-{1 + n % 28:02d}", tags_inferred=True),
+                    title=title, body_markdown=body) for n, (title, body) in enumerate(docs)], truth
+
+
+def test_only_articles_without_stated_or_inferred_tags_get_their_corpus_topic(tmp_path):
+    articles, truth = corpus_articles()
+    articles[0] = replace(articles[0], tags_inferred=False)  # front matter said tags: []
+    articles[1] = replace(make_article("a001", tags=("Harbour news",)), title=articles[1].title,
+                          body_markdown=articles[1].body_markdown)  # tags stated in front matter
+    analysis = analyse(articles, default_config(tmp_path))
+    assert len(analysis.topics.topics) == 3
+    tagged = analysis.articles
+    assert tagged[0].tags == () and [t.name for t in tagged[1].tags] == ["Harbour news"]
+    names: dict[str, set[str]] = {}
+    for n in range(2, len(tagged)):
+        (tag,) = tagged[n].tags
+        names.setdefault(truth[n], set()).add(tag.name)
+    assert all(len(found) == 1 for found in names.values()) and len(set.union(*names.values())) == 3
+    assert tagged[5].tags[0].name == analysis.topics.name_of(5)
+
+
+def test_corpus_topics_can_be_switched_off_and_an_empty_site_is_analysed(tmp_path):
+    articles, _ = corpus_articles()
+    config = replace(default_config(tmp_path), corpus_topics=False)
+    analysis = analyse(articles, config)
+    assert analysis.topics.topics == () and all(a.tags == () for a in analysis.articles)
+    assert len(analysis.neighbours) == len(articles)
+    empty = analyse([], default_config(Path(tmp_path)))
+    assert empty.articles == () and empty.stories == ()
