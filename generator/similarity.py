@@ -5,8 +5,9 @@ weighted by BM25 (term frequency saturates, long articles do not win by length) 
 word's rarity, and scaled to length 1, so the dot product of two vectors is their cosine.
 
 Candidates come from an index of each article's ``TERMS_PER_ARTICLE`` strongest words, leaving
-out words found in more than ``MAX_SHARE`` of the articles: two articles are only compared when
-they share such a word, so the cost follows the index's posting lists, never all pairs. The
+out words found in more than ``MAX_SHARE`` of the articles or more than ``MAX_POSTINGS`` of them:
+two articles are only compared when they share such a word, so the cost follows the index's
+posting lists, never all pairs. The
 best ``CANDIDATES`` of them are then scored on their whole vectors.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,12 +27,17 @@ import scipy.sparse as sp
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
+# ... or in more than this many: each indexed word costs its posting list per article, so a bound
+# keeps the candidate search linear in the site's size (a common word finds little anyway).
+MAX_POSTINGS = 500
 CANDIDATES = 64  # per article, scored exactly
 BM25_K1, BM25_B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
+COUNT_CHUNK = 5000  # documents counted per block of arrays, which bounds their memory
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
+LSA_SAMPLE = 20000  # articles the latent topics are fitted on
 POWER_ITERATIONS = 4  # of the randomized SVD: more is closer to the exact SVD, and slower
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
 
@@ -116,24 +123,14 @@ def text_features(documents: Sequence[tuple[str, str]]) -> TextFeatures:
 def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
     the term of each column."""
-    ids: dict[str, int] = {}  # term -> provisional column, in order of first use
-    row_ids, row_tfs = [], []
-    lengths = np.zeros(len(documents))
-    for row, (title, body) in enumerate(documents):
-        count = term_counts(body)
-        for term, n in term_counts(title).items():
-            count[term] = count.get(term, 0) + TITLE_WEIGHT * n
-        row_ids.append([ids.setdefault(term, len(ids)) for term in count])
-        row_tfs.append(list(count.values()))
-        lengths[row] = sum(row_tfs[-1])
+    counts, names = _count_terms(documents)
     total = len(documents)
-    sizes = np.fromiter(map(len, row_ids), dtype=np.int64, count=total)
-    provisional = np.fromiter(itertools.chain.from_iterable(row_ids), dtype=np.int64, count=int(sizes.sum()))
-    all_tfs = np.fromiter(itertools.chain.from_iterable(row_tfs), dtype=float, count=len(provisional))
-    all_rows = np.repeat(np.arange(total), sizes)
-    df_of = np.bincount(provisional, minlength=len(ids))
+    lengths = np.asarray(counts.sum(axis=1), dtype=float).ravel()
+    all_rows = np.repeat(np.arange(total), np.diff(counts.indptr))
+    provisional, all_tfs = counts.indices.astype(np.int64), counts.data.astype(float)
+    df_of = np.bincount(provisional, minlength=len(names))
+    ids = {name: n for n, name in enumerate(names)}
     # Columns: the words in at least two articles, in alphabetical order.
-    names = list(ids)
     words = sorted(names[i] for i in np.flatnonzero(df_of >= 2))
     column_of_id = np.full(len(ids), -1, dtype=np.int64)
     column_of_id[[ids[w] for w in words]] = np.arange(len(words))
@@ -148,7 +145,7 @@ def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, s
     shape = (total, len(words))
     vectors = sp.csr_matrix(((weights / norms[rows]).astype(np.float32), (rows, cols)), shape=shape)
     # The candidate index: each row's strongest indexable words (ties by column, i.e. by word).
-    indexable = document_frequency[cols] <= max(2.0, MAX_SHARE * total)
+    indexable = document_frequency[cols] <= max(2.0, min(MAX_SHARE * total, MAX_POSTINGS))
     rows_i, cols_i, weights_i = rows[indexable], cols[indexable], weights[indexable]
     order = np.lexsort((cols_i, -weights_i, rows_i))
     rows_i, cols_i = rows_i[order], cols_i[order]
@@ -157,6 +154,55 @@ def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, s
     index = sp.csr_matrix((np.ones(int(strongest.sum()), dtype=np.float32), (rows_i[strongest], cols_i[strongest])),
                           shape=shape)
     return vectors, index, tuple(words)
+
+
+def _count_terms(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, list[str]]:
+    """How often each term occurs in each document (title terms count ``TITLE_WEIGHT`` times),
+    as a matrix whose columns are the terms in order of first use, and those terms.
+
+    Words never span white space, so each text is split on it and counted by distinct piece
+    ("harbour,", "(Moscow"); a piece is turned into terms once per call, and the counts reach
+    the terms with array arithmetic, not once per word in Python.
+    """
+    piece_ids: dict[str, int] = {}
+    piece_terms: list[list[int]] = []  # piece -> its terms' columns
+    term_ids: dict[str, int] = {}
+
+    def new_piece(piece: str) -> int:
+        piece_ids[piece] = len(piece_terms)
+        terms_of = (_cached_term(word) for word in _WORD.findall(piece))
+        piece_terms.append([term_ids.setdefault(term, len(term_ids)) for term in terms_of if term])
+        return piece_ids[piece]
+
+    blocks = []
+    for start in range(0, len(documents), COUNT_CHUNK):
+        rows, pieces, times = array("i"), array("i"), array("i")
+        for row, (title, body) in enumerate(documents[start:start + COUNT_CHUNK]):
+            for text, weight in ((body, 1), (title, TITLE_WEIGHT)):
+                counted = Counter(text.lower().split())
+                found = list(map(piece_ids.get, counted))
+                if None in found:  # pieces not seen before: the slow path, for a few per text
+                    found = [piece_ids[p] if p in piece_ids else new_piece(p) for p in counted]
+                pieces.extend(found)
+                times.extend(counted.values() if weight == 1 else [n * weight for n in counted.values()])
+                rows.extend(itertools.repeat(row, len(counted)))
+        blocks.append((len(documents[start:start + COUNT_CHUNK]), rows, pieces, times))
+    sizes = np.array([len(t) for t in piece_terms], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    flat_terms = np.fromiter(itertools.chain.from_iterable(piece_terms), dtype=np.int64, count=int(offsets[-1]))
+    matrices = []
+    for count, rows, pieces, times in blocks:
+        piece_of, per_piece = np.frombuffer(pieces, dtype=np.int32), sizes[np.frombuffer(pieces, dtype=np.int32)]
+        # One entry per (row, term of a piece): the piece's count, repeated for each of its terms.
+        repeated = np.repeat(np.arange(len(piece_of)), per_piece)
+        within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_piece) - per_piece, per_piece)
+        columns = flat_terms[offsets[piece_of[repeated]] + within]
+        values = np.frombuffer(times, dtype=np.int32)[repeated]
+        matrices.append(sp.csr_matrix((values, (np.frombuffer(rows, dtype=np.int32)[repeated], columns)),
+                                      shape=(count, len(term_ids)), dtype=np.int32))  # duplicates add up
+    counts = sp.vstack(matrices, format="csr") if matrices else sp.csr_matrix((0, 0), dtype=np.int32)
+    counts.sort_indices()
+    return counts, list(term_ids)
 
 
 def latent_topics(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
@@ -174,12 +220,16 @@ def latent_topics(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
     if dims < 2:
         return np.zeros((total, 0), dtype=np.float32)
     rng = np.random.default_rng(seed)
-    basis = np.linalg.qr(vectors @ rng.standard_normal((width, dims + 8)))[0]
+    # The topics are fitted on at most LSA_SAMPLE articles (all of a smaller site) and every
+    # article is then projected onto them: the fit's cost stops growing with the site.
+    fitted = vectors if total <= LSA_SAMPLE else vectors[np.sort(rng.choice(total, LSA_SAMPLE, replace=False))]
+    transposed = fitted.T.tocsr()  # a product with a CSR matrix is faster than with a transposed view
+    basis = np.linalg.qr(fitted @ rng.standard_normal((width, dims + 8)).astype(np.float32))[0]
     for _ in range(POWER_ITERATIONS):
-        basis = np.linalg.qr(vectors @ (vectors.T @ basis))[0]
-    small = np.asarray(vectors.T @ basis).T  # (dims + 8) x width
-    left, singular, _ = np.linalg.svd(small, full_matrices=False)
-    return ((basis @ left[:, :dims]) * singular[:dims]).astype(np.float32)
+        basis = np.linalg.qr(fitted @ (transposed @ basis))[0]
+    small = np.asarray(transposed @ basis).T  # (dims + 8) x width
+    _, _, term_topics = np.linalg.svd(small, full_matrices=False)
+    return np.asarray(vectors @ term_topics[:dims].T, dtype=np.float32)
 
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
