@@ -10,30 +10,36 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .config import SiteConfig
 from .model import Article, Story, Tag
-from .similarity import Neighbour, nearest, text_features
+from .parallel import available_cores
+from .similarity import Neighbours, nearest, text_features
 from .stories import find_stories
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
 TEXT_NEIGHBOURS = 20  # text-similar articles kept per article
+NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
 
 
 @dataclass(frozen=True)
 class Analysis:
     articles: tuple[Article, ...]  # in the order given, corpus topics applied
-    neighbours: tuple[tuple[Neighbour, ...], ...]  # per article, most similar first
+    neighbours: Neighbours  # per article, most similar first
     topics: CorpusTopics
     stories: tuple[Story, ...]
 
 
-def analyse(articles: Sequence[Article], config: SiteConfig) -> Analysis:
-    """Neighbours, corpus topics (given to articles nothing else tags) and stories."""
+def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None) -> Analysis:
+    """Neighbours, corpus topics (given to articles nothing else tags) and stories; text is
+    counted over ``jobs`` processes (default: every core this process may use)."""
     if not articles:
-        return Analysis((), (), NO_TOPICS, ())
-    features = text_features([(a.title, a.body_markdown) for a in articles])
-    neighbours = tuple(tuple(found) for found in nearest(features, TEXT_NEIGHBOURS))
+        return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
+    features = text_features([(a.title, a.body_markdown) for a in articles],
+                             available_cores() if jobs is None else jobs)
+    neighbours = nearest(features, TEXT_NEIGHBOURS)
     topics = NO_TOPICS
     if config.corpus_topics:
         taken = frozenset({tag.slug for a in articles for tag in a.tags} |

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from .config import RelatedWeights
 from .model import Article, RelatedLink, Story
-from .similarity import Neighbour
+from .similarity import Neighbours
 
 HUB_NEIGHBOURS = 100  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
@@ -46,7 +46,7 @@ CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the a
 
 
 def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeights = RelatedWeights(),
-                  neighbours: Sequence[Sequence[Neighbour]] | None = None,
+                  neighbours: Neighbours | None = None,
                   story_of: Mapping[str, Story] = MappingProxyType({})) -> Mapping[str, tuple[RelatedLink, ...]]:
     """For each article id, up to ``top_k`` others, best first, each with why it was chosen.
 
@@ -146,12 +146,13 @@ class _TextScores:
     total: int
 
     @classmethod
-    def of(cls, neighbours: Sequence[Sequence[Neighbour]] | None, total: int) -> "_TextScores":
-        found = [(row * total + n.row, n.score) for row, near in enumerate(neighbours or ())
-                 for n in near if n.score >= MIN_TEXT]
-        found.sort()
-        keys = np.array([k for k, _ in found], dtype=np.int64)
-        scores = np.array([v for _, v in found], dtype=float)
+    def of(cls, neighbours: Neighbours | None, total: int) -> "_TextScores":
+        if neighbours is None or not len(neighbours.rows):
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(total + 1, dtype=np.int64), total)
+        similar = neighbours.scores >= MIN_TEXT
+        keys = (neighbours.owners() * total + neighbours.rows)[similar]
+        order = np.argsort(keys, kind="stable")
+        keys, scores = keys[order], neighbours.scores[similar][order]
         return cls(keys, scores, np.searchsorted(keys, np.arange(total + 1) * total), total)
 
     def others(self, row: int) -> np.ndarray:

@@ -4,8 +4,8 @@ Every article becomes a sparse vector over the words of its title (counted twice
 weighted by BM25 (term frequency saturates, long articles do not win by length) times the
 word's rarity, and scaled to length 1, so the dot product of two vectors is their cosine.
 
-Candidates come from an index of each article's ``TERMS_PER_ARTICLE`` strongest words, leaving
-out words found in more than ``MAX_SHARE`` of the articles or more than ``MAX_POSTINGS`` of them:
+Candidates come from an index of each article's ``TERMS_PER_ARTICLE`` strongest words (as many
+as fit ``POSTINGS_BUDGET``), leaving out words found in more than ``MAX_SHARE`` of the articles:
 two articles are only compared when they share such a word, so the cost follows the index's
 posting lists, never all pairs. The
 best ``CANDIDATES`` of them are then scored on their whole vectors.
@@ -25,16 +25,21 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
+from .parallel import map_in_order
+
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
-# ... or in more than this many: each indexed word costs its posting list per article, so a bound
-# keeps the candidate search linear in the site's size (a common word finds little anyway).
-MAX_POSTINGS = 500
-CANDIDATES = 64  # per article, scored exactly
+# Each indexed word costs its posting list (the articles having it) per article, so an article's
+# indexed words may have this many postings in all: the candidate search grows linearly with the
+# site, whatever its vocabulary (strong words are rare, so a budget seldom binds on real text).
+POSTINGS_BUDGET = 2000
+CANDIDATES = 64  # per article, by shared indexed words
+EXACT = 32  # of them, the closest in latent topics, whose word cosine is computed
 BM25_K1, BM25_B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
 COUNT_CHUNK = 5000  # documents counted per block of arrays, which bounds their memory
+PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand over than to count
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
 LSA_SAMPLE = 20000  # articles the latent topics are fitted on
@@ -114,46 +119,73 @@ class TextFeatures:
     topics: np.ndarray  # latent topic coordinates, strongest topic first (not unit length)
 
 
-def text_features(documents: Sequence[tuple[str, str]]) -> TextFeatures:
-    """Term vectors, candidate index and latent topics of ``(title, body)`` documents."""
-    vectors, index, words = term_vectors(documents)
+def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1) -> TextFeatures:
+    """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
+    counted over ``jobs`` processes."""
+    vectors, index, words = term_vectors(documents, jobs)
     return TextFeatures(vectors, index, words, latent_topics(vectors))
 
 
-def term_vectors(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
+def term_vectors(documents: Sequence[tuple[str, str]],
+                 jobs: int = 1) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
     the term of each column."""
-    counts, names = _count_terms(documents)
+    counts, names = count_terms(documents, jobs)
     total = len(documents)
-    lengths = np.asarray(counts.sum(axis=1), dtype=float).ravel()
-    all_rows = np.repeat(np.arange(total), np.diff(counts.indptr))
-    provisional, all_tfs = counts.indices.astype(np.int64), counts.data.astype(float)
-    df_of = np.bincount(provisional, minlength=len(names))
+    lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()  # all terms, kept or not
+    df_of = np.bincount(counts.indices, minlength=len(names))
+    # Columns: the words in at least two articles, in alphabetical order. Arrays below hold one
+    # entry per (article, word) and are float32 or int32, as memory grows with them.
     ids = {name: n for n, name in enumerate(names)}
-    # Columns: the words in at least two articles, in alphabetical order.
     words = sorted(names[i] for i in np.flatnonzero(df_of >= 2))
-    column_of_id = np.full(len(ids), -1, dtype=np.int64)
-    column_of_id[[ids[w] for w in words]] = np.arange(len(words))
-    kept = column_of_id[provisional] >= 0
-    rows, cols, tfs = all_rows[kept], column_of_id[provisional[kept]], all_tfs[kept]
-    document_frequency = df_of[[ids[w] for w in words]].astype(float) if words else np.zeros(0)
-    average = lengths.mean() if total else 1.0
-    saturated = tfs * (BM25_K1 + 1) / (tfs + BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows] / average))
-    weights = saturated * np.log1p(total / document_frequency[cols]) if len(cols) else saturated
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=total))
+    chosen = np.array([ids[w] for w in words], dtype=np.int64)
+    matrix = counts[:, chosen] if len(words) else sp.csr_matrix((total, 0), dtype=np.int32)
+    del counts
+    matrix.sort_indices()
+    cols = matrix.indices
+    rows = np.repeat(np.arange(total, dtype=np.int32), np.diff(matrix.indptr))
+    document_frequency = df_of[chosen].astype(np.float32)
+    average = np.float32(lengths.mean()) if total else np.float32(1.0)
+    tfs = matrix.data.astype(np.float32)
+    weights = tfs * np.float32(BM25_K1 + 1) / (tfs + np.float32(BM25_K1) * (
+        np.float32(1 - BM25_B) + np.float32(BM25_B) * lengths[rows] / average))
+    del tfs
+    weights *= np.log1p(np.float32(total) / document_frequency)[cols]
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=total)).astype(np.float32)
     norms[norms == 0] = 1.0
     shape = (total, len(words))
-    vectors = sp.csr_matrix(((weights / norms[rows]).astype(np.float32), (rows, cols)), shape=shape)
-    # The candidate index: each row's strongest indexable words (ties by column, i.e. by word).
-    indexable = document_frequency[cols] <= max(2.0, min(MAX_SHARE * total, MAX_POSTINGS))
+    vectors = sp.csr_matrix((weights / norms[rows], cols.copy(), matrix.indptr.copy()), shape=shape)
+    # The candidate index: each row's strongest indexable words (ties by column, i.e. by word),
+    # as many as fit its budget of postings.
+    indexable = document_frequency[cols] <= max(2.0, min(MAX_SHARE * total, POSTINGS_BUDGET))
     rows_i, cols_i, weights_i = rows[indexable], cols[indexable], weights[indexable]
     order = np.lexsort((cols_i, -weights_i, rows_i))
     rows_i, cols_i = rows_i[order], cols_i[order]
     starts = np.searchsorted(rows_i, rows_i, side="left")
-    strongest = (np.arange(len(rows_i)) - starts) < TERMS_PER_ARTICLE
+    postings = np.cumsum(document_frequency[cols_i], dtype=np.float64)
+    spent = postings - (postings[starts] - document_frequency[cols_i[starts]])  # within the row, so far
+    strongest = ((np.arange(len(rows_i)) - starts) < TERMS_PER_ARTICLE) & (spent <= POSTINGS_BUDGET)
     index = sp.csr_matrix((np.ones(int(strongest.sum()), dtype=np.float32), (rows_i[strongest], cols_i[strongest])),
                           shape=shape)
     return vectors, index, tuple(words)
+
+
+def count_terms(documents: Sequence[tuple[str, str]], jobs: int = 1) -> tuple[sp.csr_matrix, list[str]]:
+    """``_count_terms`` over ``jobs`` processes, each counting a share of the documents; their
+    columns are then mapped onto one list of terms (in order of first use, as one process gives)."""
+    share = max(PARALLEL_MIN, -(-len(documents) // max(jobs, 1)))
+    parts = map_in_order(_count_terms, [documents[i:i + share] for i in range(0, len(documents), share)], jobs)
+    if len(parts) <= 1:
+        return parts[0] if parts else _count_terms(documents)
+    columns: dict[str, int] = {}
+    mappings = [np.array([columns.setdefault(name, len(columns)) for name in names], dtype=np.int64)
+                for _, names in parts]
+    matrices = [sp.csr_matrix((counts.data, mapping[counts.indices], counts.indptr),
+                              shape=(counts.shape[0], len(columns)))
+                for (counts, _), mapping in zip(parts, mappings)]
+    merged = sp.vstack(matrices, format="csr")
+    merged.sort_indices()
+    return merged, list(columns)
 
 
 def _count_terms(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, list[str]]:
@@ -245,54 +277,104 @@ class Neighbour(NamedTuple):
     word_cosine: float  # the cosine of the term vectors alone: how much wording two texts share
 
 
-def nearest(features: TextFeatures, k: int) -> list[list[Neighbour]]:
+@dataclass(frozen=True, eq=False)
+class Neighbours(Sequence):
+    """Each article's most similar others, best first, as flat arrays (a Python object per pair
+    would cost more than finding them): row r's are at ``starts[r]:starts[r + 1]``.
+    ``neighbours[r]`` gives them as ``Neighbour`` tuples."""
+
+    starts: np.ndarray
+    rows: np.ndarray
+    scores: np.ndarray
+    word_cosines: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [self[r] for r in range(*row.indices(len(self)))]
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        at = slice(self.starts[row], self.starts[row + 1])
+        return tuple(Neighbour(int(r), float(s), float(w))
+                     for r, s, w in zip(self.rows[at], self.scores[at], self.word_cosines[at]))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Neighbours) and all(
+            np.array_equal(getattr(self, name), getattr(other, name))
+            for name in ("starts", "rows", "scores", "word_cosines"))
+
+    @classmethod
+    def from_lists(cls, lists: Sequence[Sequence[Neighbour]]) -> "Neighbours":
+        """From one list of ``Neighbour`` per article, best first."""
+        flat = [n for found in lists for n in found]
+        return cls(np.concatenate(([0], np.cumsum([len(found) for found in lists]))).astype(np.int64),
+                   np.array([n.row for n in flat], dtype=np.int64), np.array([n.score for n in flat], dtype=float),
+                   np.array([n.word_cosine for n in flat], dtype=float))
+
+    def owners(self) -> np.ndarray:
+        """The row each entry belongs to."""
+        return np.repeat(np.arange(len(self)), np.diff(self.starts))
+
+
+def nearest(features: TextFeatures, k: int) -> Neighbours:
     """For each article, up to ``k`` others with the highest similarity above 0, best first.
 
-    Candidates are the articles sharing the most indexed words; only they are scored: the
-    average of their word cosine and their latent-topic cosine (negative counts as 0). Scores
-    are rounded to 6 decimals and ties go to the lower row number, so the order depends on
-    nothing but the input.
+    Candidates are the ``CANDIDATES`` articles sharing the most indexed words; of them, the
+    ``EXACT`` closest in latent topics are scored: the average of their word cosine and their
+    latent-topic cosine (negative counts as 0). Scores are rounded to 6 decimals and ties go to
+    the lower row number, so the order depends on nothing but the input. All of it is array
+    arithmetic over chunks of ``CHUNK_ROWS`` articles.
     """
     vectors, index = features.vectors, features.index
     topics = unit_rows(features.topics) if features.topics.shape[1] > 0 else None
     index_t = index.T.tocsr()
-    result: list[list[Neighbour]] = []
+    found_rows, found_others, found_scores, found_words = [], [], [], []
     for start in range(0, vectors.shape[0], CHUNK_ROWS):
-        shared = (index[start:start + CHUNK_ROWS] @ index_t).tocsr()
-        # Every row's candidates first, then all their scores in one sparse product per chunk:
-        # a product per row would cost more in overhead than in arithmetic.
-        candidates = [_candidates(shared, offset, start + offset) for offset in range(shared.shape[0])]
-        pair_rows = np.concatenate([np.full(len(c), start + n) for n, c in enumerate(candidates)] or [[]]).astype(int)
-        pair_others = np.concatenate(candidates or [[]]).astype(int)
-        word_scores = np.concatenate([_dot_rows(vectors, pair_rows[i:i + PAIR_BATCH], pair_others[i:i + PAIR_BATCH])
-                                      for i in range(0, len(pair_rows), PAIR_BATCH)] or [np.zeros(0)])
-        scores = word_scores
-        if topics is not None:
-            topic_scores = np.einsum("ij,ij->i", topics[pair_rows], topics[pair_others])
-            scores = TEXT_SHARE * scores + (1 - TEXT_SHARE) * np.maximum(topic_scores, 0)
-        scores, word_scores = np.round(scores, 6), np.round(word_scores, 6)
-        begin = 0
-        for others in candidates:
-            row_scores, row_words = scores[begin:begin + len(others)], word_scores[begin:begin + len(others)]
-            begin += len(others)
-            positive = row_scores > 0
-            kept, kept_scores, kept_words = others[positive], row_scores[positive], row_words[positive]
-            best = np.lexsort((kept, -kept_scores))[:k]
-            result.append([Neighbour(int(kept[i]), float(kept_scores[i]), float(kept_words[i])) for i in best])
-    return result
+        shared = (index[start:start + CHUNK_ROWS] @ index_t).tocoo()
+        rows, others, counts = shared.row.astype(np.int64) + start, shared.col.astype(np.int64), shared.data
+        distinct = rows != others
+        rows, others, counts = rows[distinct], others[distinct], counts[distinct]
+        rows, others, counts = _best_per_row(CANDIDATES, rows, others, -counts)[:3]
+        topic_scores = (np.einsum("ij,ij->i", topics[rows], topics[others]) if topics is not None
+                        else np.zeros(len(rows), dtype=np.float32))
+        if topics is not None:  # the word cosine costs most: only for the closest in topics
+            rows, others, topic_scores = _best_per_row(EXACT, rows, others, -topic_scores)[:3]
+            topic_scores = -topic_scores
+        word_scores = np.concatenate([_dot_rows(vectors, rows[i:i + PAIR_BATCH], others[i:i + PAIR_BATCH])
+                                      for i in range(0, len(rows), PAIR_BATCH)] or [np.zeros(0)])
+        scores = word_scores if topics is None else \
+            TEXT_SHARE * word_scores + (1 - TEXT_SHARE) * np.maximum(topic_scores, 0)
+        scores, word_scores = np.round(scores.astype(np.float64), 6), np.round(word_scores.astype(np.float64), 6)
+        positive = scores > 0
+        rows, others, scores, word_scores = _best_per_row(k, rows[positive], others[positive], -scores[positive],
+                                                          word_scores[positive])
+        found_rows.append(rows)
+        found_others.append(others)
+        found_scores.append(-scores)
+        found_words.append(word_scores)
+    total = vectors.shape[0]
+    rows = np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64)
+    starts = np.searchsorted(rows, np.arange(total + 1))
+    return Neighbours(starts, np.concatenate(found_others) if found_others else np.zeros(0, dtype=np.int64),
+                      np.concatenate(found_scores) if found_scores else np.zeros(0),
+                      np.concatenate(found_words) if found_words else np.zeros(0))
+
+
+def _best_per_row(count: int, rows: np.ndarray, others: np.ndarray, keys: np.ndarray,
+                  *extra: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The ``count`` entries of each row with the lowest key (ties: the lower other), rows
+    ascending and best first within a row; ``extra`` arrays follow along."""
+    order = np.lexsort((others, keys, rows))
+    rows = rows[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    keep = order[rank < count]
+    return (rows[rank < count], others[keep], keys[keep], *(e[keep] for e in extra))
 
 
 def _dot_rows(vectors: sp.csr_matrix, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
     """The dot product of each (row, other) pair of rows."""
     return np.asarray(vectors[rows].multiply(vectors[others]).sum(axis=1)).ravel()
-
-
-def _candidates(shared: sp.csr_matrix, offset: int, row: int) -> np.ndarray:
-    """The ``CANDIDATES`` rows sharing most indexed words with ``row`` (ties by row number)."""
-    begin, end = shared.indptr[offset], shared.indptr[offset + 1]
-    others, counts = shared.indices[begin:end], shared.data[begin:end]
-    keep = others != row
-    others, counts = others[keep], counts[keep]
-    if len(others) > CANDIDATES:
-        others = others[np.lexsort((others, -counts))[:CANDIDATES]]
-    return others

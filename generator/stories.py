@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from .config import StorySettings
 from .model import Article, Story
-from .similarity import Neighbour
+from .similarity import Neighbours
 
 
-def find_stories(articles: Sequence[Article], neighbours: Sequence[Sequence[Neighbour]],
+def find_stories(articles: Sequence[Article], neighbours: Neighbours,
                  settings: StorySettings = StorySettings()) -> tuple[Story, ...]:
     """Stories of two or more reports, oldest report first; stories ordered by their first
     report's date, then slug. A story's slug is its first report's, so it is unique."""
@@ -29,13 +31,14 @@ def find_stories(articles: Sequence[Article], neighbours: Sequence[Sequence[Neig
             node = parent[node]
         return node
 
-    for index, found in enumerate(neighbours):
-        for neighbour in found:
-            if neighbour.word_cosine >= settings.min_similarity and \
-                    _within(articles[index], articles[neighbour.row], settings.window_days):
-                a, b = root(index), root(neighbour.row)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+    stamps = np.array([a.date.timestamp() if a.date else np.nan for a in articles])
+    owners = neighbours.owners()
+    close = np.abs(stamps[owners] - stamps[neighbours.rows]) <= settings.window_days * 86400  # NaN: never
+    linked = close & (neighbours.word_cosines >= settings.min_similarity)
+    for index, other in zip(owners[linked].tolist(), neighbours.rows[linked].tolist()):
+        a, b = root(index), root(other)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
     groups: dict[int, list[Article]] = {}
     for index, article in enumerate(articles):
         groups.setdefault(root(index), []).append(article)
@@ -47,12 +50,6 @@ def find_stories(articles: Sequence[Article], neighbours: Sequence[Sequence[Neig
         stories.append(Story(slug=reports[0].slug, title=reports[0].title,
                              articles=reports))
     return tuple(sorted(stories, key=lambda s: _oldest_first(s.articles[0])))
-
-
-def _within(a: Article, b: Article, days: float) -> bool:
-    if a.date is None or b.date is None:
-        return False
-    return abs((a.date - b.date).total_seconds()) <= days * 86400
 
 
 def _oldest_first(article: Article) -> tuple:

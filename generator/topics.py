@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .similarity import Neighbour, TextFeatures, terms, unit_rows
+from .similarity import Neighbours, TextFeatures, terms, unit_rows
 from .taxonomy import tag_slug
 
 MIN_ARTICLES = 50  # fewer articles than this have no stable grouping worth naming
@@ -67,7 +67,7 @@ class CorpusTopics:
 NO_TOPICS = CorpusTopics((), ())
 
 
-def corpus_topics(features: TextFeatures, neighbours: Sequence[Sequence[Neighbour]], texts: Sequence[str],
+def corpus_topics(features: TextFeatures, neighbours: Neighbours, texts: Sequence[str],
                   taken: frozenset[str] = frozenset()) -> CorpusTopics:
     """Group the articles (``texts`` are their title and body; ``neighbours`` their most similar
     articles, from ``similarity.nearest``) and name each group.
@@ -99,12 +99,14 @@ def corpus_topics(features: TextFeatures, neighbours: Sequence[Sequence[Neighbou
     return CorpusTopics(topics, tuple(int(t) for t in of_article))
 
 
-def _vote(labels: np.ndarray, neighbours: Sequence[Sequence[Neighbour]], count: int) -> np.ndarray:
+def _vote(labels: np.ndarray, neighbours: Neighbours, count: int) -> np.ndarray:
     """Each article's group, as its ``VOTERS`` most similar articles vote (weighted by similarity),
     its own current group counting as much as their average vote."""
-    rows = np.array([i for i, found in enumerate(neighbours) for _ in found[:VOTERS]], dtype=np.int64)
-    voters = np.array([n.row for found in neighbours for n in found[:VOTERS]], dtype=np.int64)
-    weights = np.array([n.score for found in neighbours for n in found[:VOTERS]], dtype=float)
+    rank = np.arange(len(neighbours.rows)) - np.repeat(neighbours.starts[:-1], np.diff(neighbours.starts))
+    voting_entries = rank < VOTERS
+    rows = neighbours.owners()[voting_entries]
+    voters = neighbours.rows[voting_entries]
+    weights = neighbours.scores[voting_entries].astype(float)
     voting = np.bincount(rows, minlength=len(labels))
     # An article with no similar texts keeps its group.
     own = np.where(voting > 0, np.bincount(rows, weights=weights, minlength=len(labels)) / np.maximum(voting, 1), 1.0)

@@ -80,3 +80,35 @@ def test_term_counts_agree_with_terms_on_punctuation_scripts_and_joined_words():
     text = ("Harbour, harbours; (Moscow) well-known harbour/quay “quoted” l'état Straße STRASSE 東京都の港 "
             "naïve résumés 2024x x2024 co-operate — dash…ellipsis don’t\\nnew\\tline")
     assert term_counts(text) == dict(Counter(terms(text)))
+
+
+def test_an_articles_indexed_words_fit_its_postings_budget(monkeypatch):
+    from generator import similarity
+
+    rng = random.Random(4)
+    vocabulary = [f"w{chr(97 + n % 26)}{chr(97 + n // 26 % 26)}{chr(97 + n // 676)}" for n in range(3000)]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    docs = [(" ".join(rng.choices(vocabulary, weights, k=6)), " ".join(rng.choices(vocabulary, weights, k=150)))
+            for _ in range(400)]
+    indexes = {}
+    for budget in (60, 400):
+        monkeypatch.setattr(similarity, "POSTINGS_BUDGET", budget)
+        vectors, index, _ = term_vectors(docs)
+        frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+        spent = np.asarray(index.multiply(frequency).sum(axis=1)).ravel()
+        assert (spent <= budget).all() and index.nnz > 0
+        indexes[budget] = index
+    smaller, larger = indexes[60], indexes[400]
+    assert smaller.nnz < larger.nnz and (smaller.multiply(larger)).nnz == smaller.nnz  # a subset
+
+
+def test_counting_over_several_processes_gives_the_same_vectors(monkeypatch):
+    from generator import similarity
+
+    docs = corpus(90) + [("Ünïcode Straße", "naïve résumé, déjà vu; 東京 well-known")] * 3
+    serial = term_vectors(docs, jobs=1)
+    monkeypatch.setattr(similarity, "PARALLEL_MIN", 20)  # two shares, counted by two processes
+    parallel = term_vectors(docs, jobs=2)
+    assert serial[2] == parallel[2]
+    for a, b in zip(serial[:2], parallel[:2]):
+        assert (a != b).nnz == 0 and a.shape == b.shape

@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from generator.config import StorySettings
-from generator.similarity import Neighbour
+from generator.similarity import Neighbour, Neighbours
 from generator.stories import find_stories
 from tests.conftest import make_article
 
@@ -17,7 +17,7 @@ def linked(pairs, count, cosine=0.7):
     for a, b in pairs:
         neighbours[a].append(Neighbour(b, cosine, cosine))
         neighbours[b].append(Neighbour(a, cosine, cosine))
-    return neighbours
+    return Neighbours.from_lists(neighbours)
 
 
 def test_overlapping_reports_within_the_window_form_one_story_oldest_first():
