@@ -40,6 +40,7 @@ from corpus import synthetic_articles
 from generator.analysis import TEXT_NEIGHBOURS
 from generator.config import RelatedWeights, StorySettings
 from generator.related import related_links
+from generator.parallel import available_cores
 from generator.similarity import nearest, text_features
 from generator.stories import find_stories
 
@@ -107,12 +108,14 @@ def measure(count: int) -> dict[str, Any]:
                 + ("unknown" if peak_mb is None else f"{peak_mb:.0f} MB above the corpus"), result)
         return value
 
-    features = stage("text_features", lambda: text_features([(a.title, a.body_markdown) for a in articles]))
-    neighbours = stage("neighbours", lambda: nearest(features, TEXT_NEIGHBOURS))
+    features = stage("text_features", lambda: text_features([(a.title, a.body_markdown) for a in articles],
+                                                            available_cores()))
+    neighbours = stage("neighbours", lambda: nearest(features, TEXT_NEIGHBOURS, available_cores()))
     features = None  # free them: a build keeps them only for corpus topics, related links need the neighbours
     stories = stage("stories", lambda: find_stories(articles, neighbours, StorySettings()))
     story_of = {a.id: story for story in stories for a in story.articles}
-    links = stage("related_links", lambda: related_links(articles, TOP_K, RelatedWeights(), neighbours, story_of))
+    links = stage("related_links", lambda: related_links(articles, TOP_K, RelatedWeights(), neighbours, story_of,
+                                                         jobs=available_cores()))
     link_counts = [len(found) for found in links.values()]
     peaks = [measured["peak_mb"] for measured in stages.values()]
     result.update({

@@ -37,9 +37,9 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     counted over ``jobs`` processes (default: every core this process may use)."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
-    features = text_features([(a.title, a.body_markdown) for a in articles],
-                             available_cores() if jobs is None else jobs)
-    neighbours = nearest(features, TEXT_NEIGHBOURS)
+    jobs = available_cores() if jobs is None else jobs
+    features = text_features([(a.title, a.body_markdown) for a in articles], jobs)
+    neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
     topics = NO_TOPICS
     if config.corpus_topics:
         taken = frozenset({tag.slug for a in articles for tag in a.tags} |

@@ -52,7 +52,8 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
     return Site(
         articles=ordered,
         tag_groups=tag_groups,
-        related=related_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of),
+        related=related_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of,
+                              jobs=None),
         build_date=date,
         warnings=warnings,
         stories=stories,

@@ -6,10 +6,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Shared = TypeVar("Shared")
 
 
 def available_cores() -> int:
@@ -32,3 +33,28 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], jobs
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
         return list(pool.map(function, items))
+
+
+def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
+                    jobs: int) -> list[Result]:
+    """``[function(shared, item) for item in items]`` over ``jobs`` forked processes, which
+    inherit ``shared`` (large read-only arrays) instead of receiving it by pickle; serial where
+    the platform cannot fork."""
+    if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(shared, item) for item in items]
+    global _SHARED
+    _SHARED = (function, shared)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call_with_shared, items))
+    finally:
+        _SHARED = None
+
+
+_SHARED: Any = None  # (function, shared) while map_with_shared runs: forked workers see it
+
+
+def _call_with_shared(item: Any) -> Any:
+    function, shared = _SHARED
+    return function(shared, item)

@@ -92,7 +92,7 @@ def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
     analysis = analyse(sorted(_load_folder(config), key=newest_first), config)
     story_of = {a.id: story for story in analysis.stories for a in story.articles}
     related = related_links(analysis.articles, config.related_top_k, config.related_weights,
-                            analysis.neighbours, story_of)
+                            analysis.neighbours, story_of, jobs=None)
     return {a.stem: [link.target.stem for link in related.get(a.id, ())]
             for a in sorted(analysis.articles, key=_stem)}
 

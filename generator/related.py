@@ -26,6 +26,7 @@ import scipy.sparse as sp
 
 from .config import RelatedWeights
 from .model import Article, RelatedLink, Story
+from .parallel import available_cores, map_with_shared
 from .similarity import Neighbours
 
 HUB_NEIGHBOURS = 100  # articles of one tag looked at per article: bounds the cost of a hub tag
@@ -47,13 +48,14 @@ CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the a
 
 def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeights = RelatedWeights(),
                   neighbours: Neighbours | None = None,
-                  story_of: Mapping[str, Story] = MappingProxyType({})) -> Mapping[str, tuple[RelatedLink, ...]]:
+                  story_of: Mapping[str, Story] = MappingProxyType({}),
+                  jobs: int | None = 1) -> Mapping[str, tuple[RelatedLink, ...]]:
     """For each article id, up to ``top_k`` others, best first, each with why it was chosen.
 
     ``neighbours`` are each article's most similar texts (``similarity.nearest``, same order as
     ``articles``); without them text plays no part. ``story_of`` maps article ids to stories.
-    Candidates are scored in chunks of ``CHUNK`` articles with array arithmetic; only the links
-    kept become objects.
+    Candidates are scored in chunks of ``CHUNK`` articles with array arithmetic, over ``jobs``
+    processes (None: every core); only the links kept become objects.
     """
     total = len(articles)
     if total == 0 or top_k == 0:
@@ -69,32 +71,55 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     by_slug = np.empty(total, dtype=np.int64)  # ties go to the slug first in order
     by_slug[sorted(range(total), key=lambda i: articles[i].slug)] = np.arange(total)
 
+    evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
+    chunks = [range(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
     result: dict[str, tuple[RelatedLink, ...]] = {}
-    for start in range(0, total, CHUNK):
-        rows, others = _candidates(range(start, min(start + CHUNK, total)), tags, text, story)
-        shared = tags.shared_weight(rows, others)
-        similar = text.lookup(rows, others)
-        days = np.abs(stamps[rows] - stamps[others]) / 86400
-        days[np.isnan(days)] = np.inf
-        reports = (story[rows] >= 0) & (story[rows] == story[others])
-        keep = (shared > 0) | (similar > 0) | reports
-        rows, others, shared, similar, days, reports = (a[keep] for a in (rows, others, shared, similar, days,
-                                                                          reports))
-        recency = np.where(np.isinf(days), 0.0, 0.5 ** (np.where(np.isinf(days), 0, days) / weights.window_days))
-        score = np.round(weights.tags * shared / tags.own[rows] + weights.text * similar
-                         + weights.recency * recency + weights.story * reports, 6)
-        order = np.lexsort((by_slug[others], days, -score, rows))  # per row, best first
-        sorted_rows = rows[order]
-        best = order[(np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)) < top_k]
-        links: dict[int, list[RelatedLink]] = {index: [] for index in range(start, min(start + CHUNK, total))}
-        for pick in best:
-            article, target = articles[rows[pick]], articles[others[pick]]
-            shared_tags = tuple(sorted((t for t in article.tags if t in target.tags), key=lambda t: (-idf[t.slug], t.slug)))
-            links[int(rows[pick])].append(RelatedLink(
-                target, shared_tags, float(score[pick]), float(similar[pick]),
-                None if np.isinf(days[pick]) else float(days[pick]), bool(reports[pick])))
+    for chunk, (rows, others, score, similar, days, reports) in zip(
+            chunks, map_with_shared(_best_links, evidence, chunks, available_cores() if jobs is None else jobs)):
+        links: dict[int, list[RelatedLink]] = {index: [] for index in chunk}
+        for row, other, value, text_score, apart, same in zip(rows.tolist(), others.tolist(), score.tolist(),
+                                                              similar.tolist(), days.tolist(), reports.tolist()):
+            article, target = articles[row], articles[other]
+            shared_tags = tuple(sorted((t for t in article.tags if t in target.tags),
+                                       key=lambda t: (-idf[t.slug], t.slug)))
+            links[row].append(RelatedLink(target, shared_tags, value, text_score,
+                                          None if math.isinf(apart) else apart, same))
         result.update((articles[index].id, tuple(found)) for index, found in links.items())
     return MappingProxyType(result)
+
+
+@dataclass(frozen=True, eq=False)
+class _Evidence:
+    """What scoring a chunk of articles reads: shared by the processes that score chunks."""
+
+    tags: "_TagIndex"
+    text: "_TextScores"
+    stamps: np.ndarray  # per article, its date as a timestamp (NaN: undated)
+    story: np.ndarray  # per article, its story's number (-1: none)
+    by_slug: np.ndarray  # per article, its slug's place in sorted order
+    weights: RelatedWeights
+    top_k: int
+
+
+def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:
+    """The ``top_k`` links of each article in ``chunk``: rows, others, scores, text scores,
+    days apart and same-story flags, best first per row."""
+    tags, text, story, weights = evidence.tags, evidence.text, evidence.story, evidence.weights
+    rows, others = _candidates(chunk, tags, text, story)
+    shared = tags.shared_weight(rows, others)
+    similar = text.lookup(rows, others)
+    days = np.abs(evidence.stamps[rows] - evidence.stamps[others]) / 86400
+    days[np.isnan(days)] = np.inf
+    reports = (story[rows] >= 0) & (story[rows] == story[others])
+    keep = (shared > 0) | (similar > 0) | reports
+    rows, others, shared, similar, days, reports = (a[keep] for a in (rows, others, shared, similar, days, reports))
+    recency = np.where(np.isinf(days), 0.0, 0.5 ** (np.where(np.isinf(days), 0, days) / weights.window_days))
+    score = np.round(weights.tags * shared / tags.own[rows] + weights.text * similar
+                     + weights.recency * recency + weights.story * reports, 6)
+    order = np.lexsort((evidence.by_slug[others], days, -score, rows))  # per row, best first
+    sorted_rows = rows[order]
+    best = order[(np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)) < evidence.top_k]
+    return rows[best], others[best], score[best], np.round(similar[best], 6), days[best], reports[best]
 
 
 @dataclass(frozen=True, eq=False)

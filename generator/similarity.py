@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .parallel import map_in_order
+from .parallel import map_in_order, map_with_shared
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -320,48 +320,59 @@ class Neighbours(Sequence):
         return np.repeat(np.arange(len(self)), np.diff(self.starts))
 
 
-def nearest(features: TextFeatures, k: int) -> Neighbours:
+def nearest(features: TextFeatures, k: int, jobs: int = 1) -> Neighbours:
     """For each article, up to ``k`` others with the highest similarity above 0, best first.
 
     Candidates are the ``CANDIDATES`` articles sharing the most indexed words; of them, the
     ``EXACT`` closest in latent topics are scored: the average of their word cosine and their
     latent-topic cosine (negative counts as 0). Scores are rounded to 6 decimals and ties go to
     the lower row number, so the order depends on nothing but the input. All of it is array
-    arithmetic over chunks of ``CHUNK_ROWS`` articles.
+    arithmetic over chunks of ``CHUNK_ROWS`` articles, compared over ``jobs`` processes.
     """
-    vectors, index = features.vectors, features.index
+    vectors = features.vectors
     topics = unit_rows(features.topics) if features.topics.shape[1] > 0 else None
-    index_t = index.T.tocsr()
-    found_rows, found_others, found_scores, found_words = [], [], [], []
-    for start in range(0, vectors.shape[0], CHUNK_ROWS):
-        shared = (index[start:start + CHUNK_ROWS] @ index_t).tocoo()
-        rows, others, counts = shared.row.astype(np.int64) + start, shared.col.astype(np.int64), shared.data
-        distinct = rows != others
-        rows, others, counts = rows[distinct], others[distinct], counts[distinct]
-        rows, others, counts = _best_per_row(CANDIDATES, rows, others, -counts)[:3]
-        topic_scores = (np.einsum("ij,ij->i", topics[rows], topics[others]) if topics is not None
-                        else np.zeros(len(rows), dtype=np.float32))
-        if topics is not None:  # the word cosine costs most: only for the closest in topics
-            rows, others, topic_scores = _best_per_row(EXACT, rows, others, -topic_scores)[:3]
-            topic_scores = -topic_scores
-        word_scores = np.concatenate([_dot_rows(vectors, rows[i:i + PAIR_BATCH], others[i:i + PAIR_BATCH])
-                                      for i in range(0, len(rows), PAIR_BATCH)] or [np.zeros(0)])
-        scores = word_scores if topics is None else \
-            TEXT_SHARE * word_scores + (1 - TEXT_SHARE) * np.maximum(topic_scores, 0)
-        scores, word_scores = np.round(scores.astype(np.float64), 6), np.round(word_scores.astype(np.float64), 6)
-        positive = scores > 0
-        rows, others, scores, word_scores = _best_per_row(k, rows[positive], others[positive], -scores[positive],
-                                                          word_scores[positive])
-        found_rows.append(rows)
-        found_others.append(others)
-        found_scores.append(-scores)
-        found_words.append(word_scores)
+    shared = _Comparison(vectors, features.index, features.index.T.tocsr(), topics, k)
+    parts = map_with_shared(_nearest_in_chunk, shared, range(0, vectors.shape[0], CHUNK_ROWS), jobs)
     total = vectors.shape[0]
-    rows = np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     starts = np.searchsorted(rows, np.arange(total + 1))
-    return Neighbours(starts, np.concatenate(found_others) if found_others else np.zeros(0, dtype=np.int64),
-                      np.concatenate(found_scores) if found_scores else np.zeros(0),
-                      np.concatenate(found_words) if found_words else np.zeros(0))
+    return Neighbours(starts, *(np.concatenate([p[n] for p in parts]) if parts else np.zeros(0) for n in (1, 2, 3)))
+
+
+@dataclass(frozen=True, eq=False)
+class _Comparison:
+    """What comparing a chunk of articles reads: shared by the processes comparing chunks."""
+
+    vectors: sp.csr_matrix
+    index: sp.csr_matrix
+    index_t: sp.csr_matrix
+    topics: np.ndarray | None
+    k: int
+
+
+def _nearest_in_chunk(shared: _Comparison, start: int) -> tuple[np.ndarray, ...]:
+    """Rows, neighbours, scores and word cosines of the articles from ``start`` on (at most
+    ``CHUNK_ROWS``), best first per row."""
+    vectors, topics = shared.vectors, shared.topics
+    products = (shared.index[start:start + CHUNK_ROWS] @ shared.index_t).tocoo()
+    rows, others, counts = products.row.astype(np.int64) + start, products.col.astype(np.int64), products.data
+    distinct = rows != others
+    rows, others, counts = rows[distinct], others[distinct], counts[distinct]
+    rows, others, counts = _best_per_row(CANDIDATES, rows, others, -counts)[:3]
+    topic_scores = np.zeros(len(rows), dtype=np.float32)
+    if topics is not None:  # the word cosine costs most: only for the closest in topics
+        topic_scores = np.einsum("ij,ij->i", topics[rows], topics[others])
+        rows, others, topic_scores = _best_per_row(EXACT, rows, others, -topic_scores)[:3]
+        topic_scores = -topic_scores
+    word_scores = np.concatenate([_dot_rows(vectors, rows[i:i + PAIR_BATCH], others[i:i + PAIR_BATCH])
+                                  for i in range(0, len(rows), PAIR_BATCH)] or [np.zeros(0)])
+    scores = word_scores if topics is None else \
+        TEXT_SHARE * word_scores + (1 - TEXT_SHARE) * np.maximum(topic_scores, 0)
+    scores, word_scores = np.round(scores.astype(np.float64), 6), np.round(word_scores.astype(np.float64), 6)
+    positive = scores > 0
+    rows, others, keys, word_scores = _best_per_row(shared.k, rows[positive], others[positive], -scores[positive],
+                                                    word_scores[positive])
+    return rows, others, -keys, word_scores
 
 
 def _best_per_row(count: int, rows: np.ndarray, others: np.ndarray, keys: np.ndarray,

@@ -111,3 +111,13 @@ def test_a_hub_tag_window_is_the_slice_around_the_article_in_time_order():
     assert list(hub_window(members, 500, 4)) == [498, 499, 500, 501]
     assert list(hub_window(members, 0, 3)) == [0, 1, 2]  # all after it at the start
     assert list(hub_window(members, 999, 3)) == [997, 998, 999]  # all before it at the end
+
+
+def test_links_scored_over_several_processes_are_the_same(monkeypatch):
+    from generator import related
+
+    monkeypatch.setattr(related, "CHUNK", 7)
+    articles = tuple(make_article(f"a{i:02d}", tags=(("X", "Y", "Z")[i % 3], "W"), date=f"2024-03-{1 + i % 28:02d}")
+                     for i in range(40))
+    serial, parallel = related_links(articles, 5, jobs=1), related_links(articles, 5, jobs=2)
+    assert serial == parallel and len(serial) == 40

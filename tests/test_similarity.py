@@ -112,3 +112,11 @@ def test_counting_over_several_processes_gives_the_same_vectors(monkeypatch):
     assert serial[2] == parallel[2]
     for a, b in zip(serial[:2], parallel[:2]):
         assert (a != b).nnz == 0 and a.shape == b.shape
+
+
+def test_neighbours_found_over_several_processes_are_the_same(monkeypatch):
+    from generator import similarity
+
+    monkeypatch.setattr(similarity, "CHUNK_ROWS", 16)  # six chunks, shared by two processes
+    features = text_features(corpus(90))
+    assert nearest(features, 5, jobs=2) == nearest(features, 5, jobs=1)
