@@ -29,7 +29,7 @@ from .model import Article, RelatedLink, Story
 from .parallel import available_cores, map_with_shared
 from .similarity import Neighbours
 
-HUB_NEIGHBOURS = 100  # articles of one tag looked at per article: bounds the cost of a hub tag
+HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .parallel import map_in_order, map_with_shared
+from .parallel import map_with_shared
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -139,8 +139,14 @@ def term_vectors(documents: Sequence[tuple[str, str]],
     ids = {name: n for n, name in enumerate(names)}
     words = sorted(names[i] for i in np.flatnonzero(df_of >= 2))
     chosen = np.array([ids[w] for w in words], dtype=np.int64)
-    matrix = counts[:, chosen] if len(words) else sp.csr_matrix((total, 0), dtype=np.int32)
-    del counts
+    column_of_id = np.full(len(names), -1, dtype=np.int32)
+    column_of_id[chosen] = np.arange(len(words), dtype=np.int32)
+    mapped = column_of_id[counts.indices]
+    kept = mapped >= 0
+    kept_before = np.concatenate(([0], np.cumsum(kept)))
+    indptr = kept_before[counts.indptr]  # each row's entries that stay, counted up to it
+    matrix = sp.csr_matrix((counts.data[kept], mapped[kept], indptr), shape=(total, len(words)))
+    del counts, mapped, kept
     matrix.sort_indices()
     cols = matrix.indices
     rows = np.repeat(np.arange(total, dtype=np.int32), np.diff(matrix.indptr))
@@ -159,7 +165,8 @@ def term_vectors(documents: Sequence[tuple[str, str]],
     # as many as fit its budget of postings.
     indexable = document_frequency[cols] <= max(2.0, min(MAX_SHARE * total, POSTINGS_BUDGET))
     rows_i, cols_i, weights_i = rows[indexable], cols[indexable], weights[indexable]
-    order = np.lexsort((cols_i, -weights_i, rows_i))
+    # Rows ascending, then weight descending; a stable sort keeps ties in column order.
+    order = np.argsort(rows_i * np.float64(1024) - weights_i, kind="stable")  # weights stay below 64
     rows_i, cols_i = rows_i[order], cols_i[order]
     starts = np.searchsorted(rows_i, rows_i, side="left")
     postings = np.cumsum(document_frequency[cols_i], dtype=np.float64)
@@ -174,7 +181,8 @@ def count_terms(documents: Sequence[tuple[str, str]], jobs: int = 1) -> tuple[sp
     """``_count_terms`` over ``jobs`` processes, each counting a share of the documents; their
     columns are then mapped onto one list of terms (in order of first use, as one process gives)."""
     share = max(PARALLEL_MIN, -(-len(documents) // max(jobs, 1)))
-    parts = map_in_order(_count_terms, [documents[i:i + share] for i in range(0, len(documents), share)], jobs)
+    parts = map_with_shared(_count_share, documents, [range(i, min(i + share, len(documents)))
+                                                      for i in range(0, len(documents), share)], jobs)
     if len(parts) <= 1:
         return parts[0] if parts else _count_terms(documents)
     columns: dict[str, int] = {}
@@ -186,6 +194,10 @@ def count_terms(documents: Sequence[tuple[str, str]], jobs: int = 1) -> tuple[sp
     merged = sp.vstack(matrices, format="csr")
     merged.sort_indices()
     return merged, list(columns)
+
+
+def _count_share(documents: Sequence[tuple[str, str]], share: range) -> tuple[sp.csr_matrix, list[str]]:
+    return _count_terms(documents[share.start:share.stop])
 
 
 def _count_terms(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, list[str]]:
