@@ -8,7 +8,7 @@ VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE := .tools/node_modules/.bin/lighthouse
 
-.PHONY: site build ingest test goldens serve clean help eval-clean eval-related
+.PHONY: site build ingest test goldens serve clean help eval-clean eval-related bench
 
 help:
 	@echo "make site     set up .venv, ingest content/raw and build site/"
@@ -17,6 +17,7 @@ help:
 	@echo "make serve    preview site/ on http://127.0.0.1:8000/"
 	@echo "make eval-clean  score the cleaner on EVAL_SET (text dumps and HTML)"
 	@echo "make eval-related  score related links and inferred tags on RELATED_SET"
+	@echo "make bench    time related links and their peak memory at BENCH_SIZES synthetic articles"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,3 +84,10 @@ eval-related: $(VENV)/.installed
 
 clean:
 	rm -rf site build .pytest_cache .hypothesis
+
+# A benchmark, not a test: related links on seeded synthetic sites (Zipf words, hub tags), time
+# and peak memory per size, each size in a fresh process.
+BENCH_SIZES ?= 1000 10000 100000
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/related.py $(BENCH_SIZES) --timeout 900

@@ -43,7 +43,7 @@ PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand o
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
 LSA_SAMPLE = 20000  # articles the latent topics are fitted on
-POWER_ITERATIONS = 4  # of the randomized SVD: more is closer to the exact SVD, and slower
+POWER_ITERATIONS = 2  # of the randomized SVD: more is closer to the exact SVD, and slower
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
