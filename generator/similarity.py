@@ -34,7 +34,7 @@ MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many ca
 # site, whatever its vocabulary (strong words are rare, so a budget seldom binds on real text).
 POSTINGS_BUDGET = 2000
 CANDIDATES = 64  # per article, by shared indexed words
-EXACT = 32  # of them, the closest in latent topics, whose word cosine is computed
+EXACT = 24  # of them, the closest in latent topics, whose word cosine is computed
 BM25_K1, BM25_B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
