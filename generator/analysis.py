@@ -38,13 +38,14 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
-    features = text_features([(a.title, a.body_markdown) for a in articles], jobs)
+    documents = [(a.title, a.body_markdown) for a in articles]
+    features = text_features(documents, jobs)
     neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
     topics = NO_TOPICS
     if config.corpus_topics:
         taken = frozenset({tag.slug for a in articles for tag in a.tags} |
                           {tag_slug(topic.name) for topic in config.topics})
-        topics = corpus_topics(features, neighbours, [f"{a.title}\n{a.body_markdown}" for a in articles], taken)
+        topics = corpus_topics(features, neighbours, documents, taken)
     tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if topics.topics else None)
                    for index, article in enumerate(articles))
     return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories))

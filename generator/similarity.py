@@ -7,8 +7,11 @@ word's rarity, and scaled to length 1, so the dot product of two vectors is thei
 Candidates come from an index of each article's ``TERMS_PER_ARTICLE`` strongest words (as many
 as fit ``POSTINGS_BUDGET``), leaving out words found in more than ``MAX_SHARE`` of the articles:
 two articles are only compared when they share such a word, so the cost follows the index's
-posting lists, never all pairs. The
-best ``CANDIDATES`` of them are then scored on their whole vectors.
+posting lists, never all pairs. Of the ``CANDIDATES`` sharing the most such words, the ``EXACT``
+closest in a space of latent topics (LSA) are scored on their whole vectors.
+
+Counting words and comparing articles run over several processes on a large site; the results
+are merged in a fixed order, so they are the same for any number of processes.
 """
 
 from __future__ import annotations

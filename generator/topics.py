@@ -67,10 +67,10 @@ class CorpusTopics:
 NO_TOPICS = CorpusTopics((), ())
 
 
-def corpus_topics(features: TextFeatures, neighbours: Neighbours, texts: Sequence[str],
+def corpus_topics(features: TextFeatures, neighbours: Neighbours, documents: Sequence[tuple[str, str]],
                   taken: frozenset[str] = frozenset()) -> CorpusTopics:
-    """Group the articles (``texts`` are their title and body; ``neighbours`` their most similar
-    articles, from ``similarity.nearest``) and name each group.
+    """Group the articles (``documents`` are their title and body; ``neighbours`` their most
+    similar articles, from ``similarity.nearest``) and name each group.
 
     ``taken`` holds the tag slugs already in use (tags and the vocabulary's topics): a group is
     named by its most distinctive word whose slug is not among them.
@@ -90,7 +90,7 @@ def corpus_topics(features: TextFeatures, neighbours: Neighbours, texts: Sequenc
     groups = [np.flatnonzero(labels == g) for g in range(count)]
     groups = [g[np.lexsort((g, -closeness[g]))] for g in groups if len(g)]
     groups.sort(key=lambda g: (-len(g), int(g[0])))
-    names = _names(features, texts, groups, taken)
+    names = _names(features, documents, groups, taken)
     of_article = np.full(total, -1)
     for position, members in enumerate(groups):
         of_article[members] = position
@@ -201,7 +201,7 @@ def _kmeans_plus_plus(points: np.ndarray, count: int, rng: np.random.Generator) 
     return points[chosen].copy()
 
 
-def _names(features: TextFeatures, texts: Sequence[str], groups: list[np.ndarray],
+def _names(features: TextFeatures, documents: Sequence[tuple[str, str]], groups: list[np.ndarray],
            taken: frozenset[str]) -> list[tuple[str, ...]]:
     """Each group's most distinctive words, spelled as its articles spell them.
 
@@ -217,7 +217,8 @@ def _names(features: TextFeatures, texts: Sequence[str], groups: list[np.ndarray
         lift = np.where((inside > overall) & (overall > 0), inside * np.log(np.maximum(inside, 1e-12) /
                                                                             np.maximum(overall, 1e-12)), 0)
         best = [c for c in np.lexsort((np.arange(len(lift)), -lift))[:KEYWORDS * 3] if lift[c] > 0]
-        spelled = _spellings([texts[m] for m in members[:LABEL_SAMPLE]], {features.words[c] for c in best})
+        spelled = _spellings([f"{documents[m][0]}\n{documents[m][1]}" for m in members[:LABEL_SAMPLE]],
+                             {features.words[c] for c in best})
         words = []
         for column in best:
             word = spelled.get(features.words[column], features.words[column])

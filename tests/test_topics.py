@@ -11,7 +11,7 @@ from tests.conftest import FILLER, POOLS, subject_corpus as corpus
 
 def find(docs):
     features = text_features(docs)
-    return corpus_topics(features, nearest(features, 20), [f"{t}\n{b}" for t, b in docs])
+    return corpus_topics(features, nearest(features, 20), docs)
 
 
 def test_finds_as_many_groups_as_subjects_and_puts_each_article_with_its_subject():
@@ -38,9 +38,9 @@ def test_groups_are_named_by_their_own_words_spelled_as_written():
 def test_a_name_already_taken_by_a_tag_is_not_reused():
     docs, _ = corpus(120, 3)
     features = text_features(docs)
-    first = corpus_topics(features, nearest(features, 20), [b for _, b in docs])
+    first = corpus_topics(features, nearest(features, 20), docs)
     taken = frozenset(t.name.lower() for t in first.topics)
-    second = corpus_topics(features, nearest(features, 20), [b for _, b in docs], taken)
+    second = corpus_topics(features, nearest(features, 20), docs, taken)
     assert not {t.name.lower() for t in second.topics} & taken
     assert [t.members for t in second.topics] == [t.members for t in first.topics]
 
