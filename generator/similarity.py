@@ -36,6 +36,8 @@ MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many ca
 # indexed words may have this many postings in all: the candidate search grows linearly with the
 # site, whatever its vocabulary (strong words are rare, so a budget seldom binds on real text).
 POSTINGS_BUDGET = 2000
+ALWAYS_INDEXED = 20  # a word in at most this many articles is indexable on any site: on a small one,
+                     # where a tenth is a handful, two reports sharing only common words still meet
 CANDIDATES = 64  # per article, by shared indexed words
 EXACT = 24  # of them, the closest in latent topics, whose word cosine is computed
 BM25_K1, BM25_B = 1.2, 0.75
@@ -166,7 +168,7 @@ def term_vectors(documents: Sequence[tuple[str, str]],
     vectors = sp.csr_matrix((weights / norms[rows], cols.copy(), matrix.indptr.copy()), shape=shape)
     # The candidate index: each row's strongest indexable words (ties by column, i.e. by word),
     # as many as fit its budget of postings.
-    indexable = document_frequency[cols] <= max(2.0, min(MAX_SHARE * total, POSTINGS_BUDGET))
+    indexable = document_frequency[cols] <= max(ALWAYS_INDEXED, min(MAX_SHARE * total, POSTINGS_BUDGET))
     rows_i, cols_i, weights_i = rows[indexable], cols[indexable], weights[indexable]
     # Rows ascending, then weight descending; a stable sort keeps ties in column order.
     order = np.argsort(rows_i * np.float64(1024) - weights_i, kind="stable")  # weights stay below 64

@@ -228,8 +228,11 @@ def test_a_report_inside_the_articles_folder_is_refused(make_site, capsys):
 
 
 def test_related_json_ranks_by_file_stem(make_site, capsys):
-    config = make_site({**GOOD, "three.md": article_text("Third story", "Text.", date="2024-03-28", tags=["Council"]),
-                        "four.md": article_text("Fourth story", "Text.", date="2024-03-27", tags=["Harbour"])})
+    # Texts share no word, so only tags relate them.
+    config = make_site({"one.md": article_text("Ferry", "Timetable.", date="2024-03-30", tags=["Harbour"]),
+                        "two.md": article_text("Crane", "Inspection.", date="2024-03-29", tags=["Harbour", "Council"]),
+                        "three.md": article_text("Budget", "Vote.", date="2024-03-28", tags=["Council"]),
+                        "four.md": article_text("Quay", "Repairs.", date="2024-03-27", tags=["Harbour"])})
     assert run(config, "related", "--json") == 0
     found = json.loads(capsys.readouterr().out)
     assert list(found) == ["four", "one", "three", "two"]
