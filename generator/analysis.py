@@ -43,8 +43,10 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
     topics = NO_TOPICS
     if config.corpus_topics:
+        # A corpus topic named like a tag, a topic or one of its aliases would be a second page
+        # for one subject.
         taken = frozenset({tag.slug for a in articles for tag in a.tags} |
-                          {tag_slug(topic.name) for topic in config.topics})
+                          {tag_slug(name) for topic in config.topics for name in (topic.name, *topic.aliases)})
         topics = corpus_topics(features, neighbours, documents, taken)
     tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if topics.topics else None)
                    for index, article in enumerate(articles))

@@ -15,8 +15,7 @@ from .config import default_config, load_config
 from .errors import DigestError, Problem, display_path
 from .ingest.raw import SUFFIX_NAMES
 from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
-from .pipeline import build, ingest, related_by_stem, suggested_topics, tags_by_stem
-from .topics import MIN_ARTICLES
+from .pipeline import MIN_TOPIC_ARTICLES, build, ingest, related_by_stem, suggested_topics, tags_by_stem
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -157,7 +156,7 @@ def _suggest(args, config) -> int:
         return EXIT_OK
     if not topics:
         print("no topics suggested: the articles form no stable groups (or there are fewer than "
-              f"{MIN_ARTICLES})")
+              f"{MIN_TOPIC_ARTICLES})")
         return EXIT_OK
     total = sum(t.articles for t in topics)
     print(f"{len(topics)} topics found in {total} articles, largest first:\n")

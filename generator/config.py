@@ -46,13 +46,12 @@ class RelatedWeights:
     tags: float = 1.0  # share of the article's tags, weighted by rarity, that the other has
     text: float = 1.0  # similarity of the two texts
     recency: float = 0.02  # closeness in time
-    story: float = 1.0  # both report one event (see StorySettings)
     window_days: float = 30.0  # the recency bonus halves every this many days
 
 
 # site.yaml key under related -> RelatedWeights field
 _RELATED_WEIGHT_KEYS = {"tags_weight": "tags", "text_weight": "text", "recency_weight": "recency",
-                        "story_weight": "story", "window_days": "window_days"}
+                        "window_days": "window_days"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,7 @@ class StorySettings:
 
     window_days: float = 3.0  # dated at most this far apart
     min_similarity: float = 0.5  # cosine of their term vectors: how much wording they share
+    max_days: float = 14.0  # from a story's first report to its last
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,8 @@ _SECTIONS: dict[str, dict[str, type]] = {
     "pagination": {"per_page": int},
     "digests": {"daily": bool, "weekly": bool},
     "related": {"top_k": int, "tags_weight": float, "text_weight": float, "recency_weight": float,
-                "story_weight": float, "window_days": float},
-    "stories": {"window_days": float, "min_similarity": float},
+                "window_days": float},
+    "stories": {"window_days": float, "min_similarity": float, "max_days": float},
     "tags": {"min_mentions": int, "max_inferred": int, "corpus_topics": bool},
     "ingest": {"profiles": str, "duplicate_threshold": float},
 }
@@ -229,9 +229,10 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         if value is not None and (value < 0 or (key == "window_days" and value == 0)):
             problem("related", f"related.{key} must be {'above' if key == 'window_days' else 'at least'} 0, not {value}")
 
-    story_days = sections["stories"].get("window_days")
-    if story_days is not None and story_days < 0:
-        problem("stories", f"stories.window_days must be at least 0, not {story_days}")
+    for key in ("window_days", "max_days"):
+        value = sections["stories"].get(key)
+        if value is not None and value < 0:
+            problem("stories", f"stories.{key} must be at least 0, not {value}")
     story_similarity = sections["stories"].get("min_similarity")
     if story_similarity is not None and not 0.0 < story_similarity <= 1.0:
         problem("stories", f"stories.min_similarity must be above 0 and at most 1, not {story_similarity}")
@@ -296,7 +297,7 @@ def _feeds(values: dict[str, Any], problem: Any) -> FeedConfig:
     for name, overrides in (values.get("per_feed") or {}).items():
         if not isinstance(name, str) or not name.strip() or not isinstance(overrides, dict):
             problem("feeds", f"feeds.per_feed.{name} must map a topic name (or {SITE_FEED}) to items "
-                             "and/or full_content", f"per_feed: {{Crocus: {{items: 50}}}}")
+                             "and/or full_content", "per_feed: {Crocus: {items: 50}}")
             continue
         unknown = sorted(set(overrides) - {"items", "full_content"})
         bad_items = "items" in overrides and (not isinstance(overrides["items"], int)

@@ -28,8 +28,10 @@ def newest_first(article: Article) -> tuple:
 
 def index_site(articles: list[Article], config: SiteConfig) -> Site:
     _check_unique(articles)
-    analysis = analyse(sorted(articles, key=newest_first), config)
-    ordered = tuple(_one_spelling_per_tag(list(analysis.articles)))
+    # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
+    # it adds are named apart from every tag.
+    analysis = analyse(sorted(_one_spelling_per_tag(articles), key=newest_first), config)
+    ordered = analysis.articles
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
         for tag in article.tags:
@@ -46,8 +48,7 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
         warnings += (Problem("no article states a date, so the feeds are dated by when the files were last "
                              "changed, which differs between checkouts", config.content_dir, None,
                              "set SOURCE_DATE_EPOCH for builds that are byte-identical everywhere"),)
-    stories = tuple(dataclasses.replace(story, articles=tuple(by_id[a.id] for a in story.articles))
-                    for by_id in [{a.id: a for a in ordered}] for story in analysis.stories)
+    stories = analysis.stories
     story_of = MappingProxyType({a.id: story for story in stories for a in story.articles})
     return Site(
         articles=ordered,

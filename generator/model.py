@@ -86,14 +86,13 @@ class RelatedLink:
     target: Article
     shared_tags: tuple[Tag, ...]  # rarest first
     score: float
-    text_similarity: float = 0.0  # cosine of the two texts, 0 when not compared or not similar
+    text_similarity: float = 0.0  # similarity of the two texts (words and latent topics), 0 when not similar
     days_apart: float | None = None  # None when either is undated
-    same_story: bool = False  # both report one event
 
     @property
     def reason(self) -> str:
         """Why, in words: "shared: Crocus, Moscow; similar text; 2 days apart"."""
-        parts = ["same story"] if self.same_story else []
+        parts = []
         if self.shared_tags:
             parts.append("shared: " + ", ".join(tag.name for tag in self.shared_tags))
         if self.text_similarity > 0:

@@ -11,7 +11,7 @@ from .config import SiteConfig
 from .listings import Listings
 from .model import Article, OutputFile, Site
 from .paginate import Pager
-from .render import PageMeta, feed_links, page_meta, render_page, safe_html, script_json
+from .render import feed_links, page_meta, render_page, safe_html, script_json
 from .theme import Theme, iso_date
 from .urls import absolute_url
 
@@ -86,12 +86,9 @@ def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> Ou
     older = site.articles[position + 1] if position + 1 < len(site.articles) else None
     meta = page_meta(config, kind="article", path=article.url_path, title=article.title,
                      description=article.summary or "", json_ld=script_json(news_article(article, config)))
-    story = site.story_of.get(article.id)
-    # The story's other reports get their own list, so related links leave them out.
-    related = tuple(link for link in site.related.get(article.id, ()) if not link.same_story)
     return page("article.html", meta, str(article.source_path),
-                article=article, body=safe_html(article.body_html),
-                story=story, related=related, newer=newer, older=older)
+                article=article, body=safe_html(article.body_html), story=site.story_of.get(article.id),
+                related=site.related.get(article.id, ()), newer=newer, older=older)
 
 
 def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:

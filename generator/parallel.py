@@ -21,40 +21,37 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
-    """``[function(item) for item in items]``, over ``jobs`` processes when that is more than one.
-
-    ``function`` must be a module-level function; items and results travel by pickle. Processes
-    are forked where the platform allows, so they start at once with the parent's modules loaded.
-    """
-    if jobs <= 1 or len(items) <= 1:
-        return [function(item) for item in items]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
-        return list(pool.map(function, items))
-
-
 def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
                     jobs: int) -> list[Result]:
-    """``[function(shared, item) for item in items]`` over ``jobs`` forked processes, which
-    inherit ``shared`` (large read-only arrays) instead of receiving it by pickle; serial where
-    the platform cannot fork."""
+    """``[function(shared, item) for item in items]``, over ``jobs`` processes when that is more
+    than one.
+
+    The processes are forked, so they inherit ``shared`` (large read-only arrays) instead of
+    receiving it by pickle; where the platform cannot fork, the work runs here, one item after
+    another. ``function`` must be a module-level function; items and results travel by pickle.
+    An error in one item cancels the items not yet started and is raised here.
+    """
     if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(shared, item) for item in items]
-    global _SHARED
-    _SHARED = (function, shared)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
+                               initializer=_receive, initargs=(function, shared))
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(items)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call_with_shared, items))
-    finally:
-        _SHARED = None
+        results = list(pool.map(_call, items))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
-_SHARED: Any = None  # (function, shared) while map_with_shared runs: forked workers see it
+_WORK: Any = None  # in a worker process: (function, shared), set once as the process starts
 
 
-def _call_with_shared(item: Any) -> Any:
-    function, shared = _SHARED
+def _receive(function: Callable[[Any, Any], Any], shared: Any) -> None:
+    global _WORK
+    _WORK = (function, shared)
+
+
+def _call(item: Any) -> Any:
+    function, shared = _WORK
     return function(shared, item)

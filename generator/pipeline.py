@@ -29,6 +29,8 @@ from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
 from .analysis import analyse
+from .stories import other_reports
+from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
 from .related import related_links
 from .search import search_files
 from .sitemap import seo_files
@@ -87,13 +89,15 @@ def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
     """``{file stem: [related file stem, ...]}``, best first, for the articles in ``content_dir``.
 
     Keyed by file, so it works on any folder of articles, even one whose titles would give two
-    pages one URL (which only a site build must refuse).
+    pages one URL (which only a site build must refuse). The other reports of an article's story
+    come first, the closest in time first, as the article page lists them above its related links.
     """
     analysis = analyse(sorted(_load_folder(config), key=newest_first), config)
     story_of = {a.id: story for story in analysis.stories for a in story.articles}
     related = related_links(analysis.articles, config.related_top_k, config.related_weights,
                             analysis.neighbours, story_of, jobs=None)
-    return {a.stem: [link.target.stem for link in related.get(a.id, ())]
+    return {a.stem: ([report.stem for report in other_reports(a, story_of.get(a.id))]
+                     + [link.target.stem for link in related.get(a.id, ())])[:config.related_top_k]
             for a in sorted(analysis.articles, key=_stem)}
 
 

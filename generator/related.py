@@ -1,13 +1,14 @@
 """Related articles: shared tags weighted by rarity, similar text and closeness in time, explained.
 
 Candidates come from indexes, never from all pairs: the tag -> articles index (for a tag on
-many articles, only the ``HUB_NEIGHBOURS`` around the article in the tag's time order), the text similarity
-index (``similarity.py``) and the article's story (``stories.py``). Each candidate's score adds
+many articles, only the ``HUB_NEIGHBOURS`` around the article in the tag's time order) and the
+text similarity index (``similarity.py``). The other reports of the article's own story
+(``stories.py``) are no candidates: they rank above every related link and are listed on their
+own. Each candidate's score adds
 
 - the rarity-weighted share of the article's tags it shares (a tag on half the site says little),
-- the similarity of their texts,
-- a recency bonus that fades over ``window_days``, and
-- a bonus when both report one story,
+- the similarity of their texts, and
+- a recency bonus that fades over ``window_days``,
 
 each multiplied by its weight in ``related`` in site.yaml. Ties go to the article closer in
 time, then to the slug, so the order never depends on input order.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -31,6 +32,7 @@ from .similarity import Neighbours
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
+CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the arrays' memory
 
 
 def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
@@ -43,9 +45,6 @@ def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
     return {slug: math.log(1 + total / count) for slug, count in counts.items()}
 
 
-CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the arrays' memory
-
-
 def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeights = RelatedWeights(),
                   neighbours: Neighbours | None = None,
                   story_of: Mapping[str, Story] = MappingProxyType({}),
@@ -53,7 +52,8 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     """For each article id, up to ``top_k`` others, best first, each with why it was chosen.
 
     ``neighbours`` are each article's most similar texts (``similarity.nearest``, same order as
-    ``articles``); without them text plays no part. ``story_of`` maps article ids to stories.
+    ``articles``); without them text plays no part. ``story_of`` maps article ids to stories,
+    whose other reports are left out.
     Candidates are scored in chunks of ``CHUNK`` articles with array arithmetic, over ``jobs``
     processes (None: every core); only the links kept become objects.
     """
@@ -64,26 +64,27 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     tags = _TagIndex.of(articles, idf)
     text = _TextScores.of(neighbours if weights.text > 0 else None, total)
     stamps = np.array([a.date.timestamp() if a.date else np.nan for a in articles])
-    position = {article.id: index for index, article in enumerate(articles)}
-    story = np.full(total, -1)
-    for number, found in enumerate({id(s): s for s in story_of.values()}.values()):
-        story[[position[a.id] for a in found.articles if a.id in position]] = number
+    story = np.full(total, -1)  # per article, its story's number
+    numbers: dict[str, int] = {}
+    for index, article in enumerate(articles):
+        if article.id in story_of:
+            story[index] = numbers.setdefault(story_of[article.id].slug, len(numbers))
     by_slug = np.empty(total, dtype=np.int64)  # ties go to the slug first in order
     by_slug[sorted(range(total), key=lambda i: articles[i].slug)] = np.arange(total)
 
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
     chunks = [range(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
     result: dict[str, tuple[RelatedLink, ...]] = {}
-    for chunk, (rows, others, score, similar, days, reports) in zip(
+    for chunk, (rows, others, score, similar, days) in zip(
             chunks, map_with_shared(_best_links, evidence, chunks, available_cores() if jobs is None else jobs)):
         links: dict[int, list[RelatedLink]] = {index: [] for index in chunk}
-        for row, other, value, text_score, apart, same in zip(rows.tolist(), others.tolist(), score.tolist(),
-                                                              similar.tolist(), days.tolist(), reports.tolist()):
+        for row, other, value, text_score, apart in zip(rows.tolist(), others.tolist(), score.tolist(),
+                                                        similar.tolist(), days.tolist()):
             article, target = articles[row], articles[other]
             shared_tags = tuple(sorted((t for t in article.tags if t in target.tags),
                                        key=lambda t: (-idf[t.slug], t.slug)))
             links[row].append(RelatedLink(target, shared_tags, value, text_score,
-                                          None if math.isinf(apart) else apart, same))
+                                          None if math.isinf(apart) else apart))
         result.update((articles[index].id, tuple(found)) for index, found in links.items())
     return MappingProxyType(result)
 
@@ -103,23 +104,24 @@ class _Evidence:
 
 def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:
     """The ``top_k`` links of each article in ``chunk``: rows, others, scores, text scores,
-    days apart and same-story flags, best first per row."""
+    and days apart, best first per row."""
     tags, text, story, weights = evidence.tags, evidence.text, evidence.story, evidence.weights
-    rows, others = _candidates(chunk, tags, text, story)
+    rows, others = _candidates(chunk, tags, text)
+    other_story = (story[rows] < 0) | (story[rows] != story[others])  # the story's own reports are listed apart
+    rows, others = rows[other_story], others[other_story]
     shared = tags.shared_weight(rows, others)
     similar = text.lookup(rows, others)
     days = np.abs(evidence.stamps[rows] - evidence.stamps[others]) / 86400
     days[np.isnan(days)] = np.inf
-    reports = (story[rows] >= 0) & (story[rows] == story[others])
-    keep = (shared > 0) | (similar > 0) | reports
-    rows, others, shared, similar, days, reports = (a[keep] for a in (rows, others, shared, similar, days, reports))
+    keep = (shared > 0) | (similar > 0)
+    rows, others, shared, similar, days = (a[keep] for a in (rows, others, shared, similar, days))
     recency = np.where(np.isinf(days), 0.0, 0.5 ** (np.where(np.isinf(days), 0, days) / weights.window_days))
     score = np.round(weights.tags * shared / tags.own[rows] + weights.text * similar
-                     + weights.recency * recency + weights.story * reports, 6)
+                     + weights.recency * recency, 6)
     order = np.lexsort((evidence.by_slug[others], days, -score, rows))  # per row, best first
     sorted_rows = rows[order]
     best = order[(np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)) < evidence.top_k]
-    return rows[best], others[best], score[best], np.round(similar[best], 6), days[best], reports[best]
+    return rows[best], others[best], score[best], np.round(similar[best], 6), days[best]
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,16 +194,11 @@ class _TextScores:
         return np.where(self.keys[at] == wanted, self.scores[at], 0.0)
 
 
-def _candidates(chunk: range, tags: _TagIndex, text: _TextScores, story: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(chunk: range, tags: _TagIndex, text: _TextScores) -> tuple[np.ndarray, np.ndarray]:
     """(row, other) pairs to score for the articles in ``chunk``, each pair once, no self pairs."""
-    story_members: dict[int, np.ndarray] = {}
     rows, others = [], []
     for row in chunk:
         found = [text.others(row)]
-        if story[row] >= 0:
-            if story[row] not in story_members:
-                story_members[story[row]] = np.flatnonzero(story == story[row])
-            found.append(story_members[story[row]])
         for column in tags.incidence.indices[tags.incidence.indptr[row]:tags.incidence.indptr[row + 1]]:
             members = tags.members[column]
             if len(members) > HUB_NEIGHBOURS:
@@ -210,9 +207,9 @@ def _candidates(chunk: range, tags: _TagIndex, text: _TextScores, story: np.ndar
         block = np.concatenate(found)
         rows.append(np.full(len(block), row, dtype=np.int64))
         others.append(block)
-    pairs = np.sort(np.concatenate(rows) * len(story) + np.concatenate(others))
+    pairs = np.sort(np.concatenate(rows) * tags.own.shape[0] + np.concatenate(others))
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-    pair_rows, pair_others = pairs // len(story), pairs % len(story)
+    pair_rows, pair_others = pairs // tags.own.shape[0], pairs % tags.own.shape[0]
     distinct = pair_rows != pair_others
     return pair_rows[distinct], pair_others[distinct]
 

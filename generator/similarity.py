@@ -74,24 +74,6 @@ def terms(text: str) -> list[str]:
     return [term for term in map(_cached_term, _WORD.findall(text.lower())) if term]
 
 
-def term_counts(text: str) -> dict[str, int]:
-    """How often each term of ``terms(text)`` occurs.
-
-    The same terms as ``terms``, found faster: words never span white space, so the text is split
-    on it and each distinct piece ("harbour,", "(Moscow") is turned into terms once and cached.
-    """
-    counts: dict[str, int] = {}
-    for piece, n in Counter(text.lower().split()).items():
-        found = _TERMS_OF_PIECE.get(piece)
-        if found is None:
-            found = tuple(term for term in map(_cached_term, _WORD.findall(piece)) if term)
-            if len(_TERMS_OF_PIECE) < _TERM_CACHE:
-                _TERMS_OF_PIECE[piece] = found
-        for term in found:
-            counts[term] = counts.get(term, 0) + n
-    return counts
-
-
 def _cached_term(word: str) -> str:
     term = _TERM_OF.get(word)
     if term is None:
@@ -102,7 +84,6 @@ def _cached_term(word: str) -> str:
 
 
 _TERM_OF: dict[str, str] = {}  # word -> its term ("" for none): most words of a corpus repeat
-_TERMS_OF_PIECE: dict[str, tuple[str, ...]] = {}  # white-space-separated piece -> its terms
 _TERM_CACHE = 500_000
 
 
@@ -148,6 +129,14 @@ def term_vectors(documents: Sequence[tuple[str, str]],
     column_of_id[chosen] = np.arange(len(words), dtype=np.int32)
     mapped = column_of_id[counts.indices]
     kept = mapped >= 0
+    average = np.float32(lengths.mean()) if total else np.float32(1.0)
+    # A word in one article only compares it with nothing, so it gets no column; but it makes
+    # that article's text differ from every other, so it still counts in the article's length.
+    alone = counts.data[~kept].astype(np.float32)
+    alone_rows = np.repeat(np.arange(total, dtype=np.int32), np.diff(counts.indptr))[~kept]
+    alone_weights = _bm25(alone, lengths[alone_rows], average) * np.log1p(np.float32(total))
+    squared_alone = np.bincount(alone_rows, weights=alone_weights * alone_weights, minlength=total)
+    del alone, alone_rows, alone_weights
     kept_before = np.concatenate(([0], np.cumsum(kept)))
     indptr = kept_before[counts.indptr]  # each row's entries that stay, counted up to it
     matrix = sp.csr_matrix((counts.data[kept], mapped[kept], indptr), shape=(total, len(words)))
@@ -156,13 +145,9 @@ def term_vectors(documents: Sequence[tuple[str, str]],
     cols = matrix.indices
     rows = np.repeat(np.arange(total, dtype=np.int32), np.diff(matrix.indptr))
     document_frequency = df_of[chosen].astype(np.float32)
-    average = np.float32(lengths.mean()) if total else np.float32(1.0)
-    tfs = matrix.data.astype(np.float32)
-    weights = tfs * np.float32(BM25_K1 + 1) / (tfs + np.float32(BM25_K1) * (
-        np.float32(1 - BM25_B) + np.float32(BM25_B) * lengths[rows] / average))
-    del tfs
+    weights = _bm25(matrix.data.astype(np.float32), lengths[rows], average)
     weights *= np.log1p(np.float32(total) / document_frequency)[cols]
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=total)).astype(np.float32)
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=total) + squared_alone).astype(np.float32)
     norms[norms == 0] = 1.0
     shape = (total, len(words))
     vectors = sp.csr_matrix((weights / norms[rows], cols.copy(), matrix.indptr.copy()), shape=shape)
@@ -199,6 +184,12 @@ def count_terms(documents: Sequence[tuple[str, str]], jobs: int = 1) -> tuple[sp
     merged = sp.vstack(matrices, format="csr")
     merged.sort_indices()
     return merged, list(columns)
+
+
+def _bm25(tfs: np.ndarray, lengths: np.ndarray, average: np.float32) -> np.ndarray:
+    """Term frequency saturated by BM25, for texts of the given lengths."""
+    return tfs * np.float32(BM25_K1 + 1) / (tfs + np.float32(BM25_K1) * (
+        np.float32(1 - BM25_B) + np.float32(BM25_B) * lengths / average))
 
 
 def _count_share(documents: Sequence[tuple[str, str]], share: range) -> tuple[sp.csr_matrix, list[str]]:
@@ -273,7 +264,7 @@ def latent_topics(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
     # article is then projected onto them: the fit's cost stops growing with the site.
     fitted = vectors if total <= LSA_SAMPLE else vectors[np.sort(rng.choice(total, LSA_SAMPLE, replace=False))]
     transposed = fitted.T.tocsr()  # a product with a CSR matrix is faster than with a transposed view
-    basis = np.linalg.qr(fitted @ rng.standard_normal((width, dims + 8)).astype(np.float32))[0]
+    basis = np.linalg.qr(fitted @ rng.standard_normal((width, dims + 8), dtype=np.float32))[0]
     for _ in range(POWER_ITERATIONS):
         basis = np.linalg.qr(fitted @ (transposed @ basis))[0]
     small = np.asarray(transposed @ basis).T  # (dims + 8) x width

@@ -2,8 +2,9 @@
 
 Two articles report one story when their wording overlaps heavily (the cosine of their term
 vectors reaches ``min_similarity``) and they are dated at most ``window_days`` apart. Stories
-are the connected groups of such pairs, so a story that develops over a week through daily
-reports stays one story. Undated articles join none: "within a few days" needs a date.
+are the connected groups of such pairs, so a story that develops over days through daily
+reports stays one story, up to ``max_days`` from its first report to its last. Undated
+articles join none: "within a few days" needs a date.
 
 Pairs come from each article's text neighbours (``similarity.nearest``), never from all pairs.
 """
@@ -32,13 +33,19 @@ def find_stories(articles: Sequence[Article], neighbours: Neighbours,
         return node
 
     stamps = np.array([a.date.timestamp() if a.date else np.nan for a in articles])
+    first, last = stamps.copy(), stamps.copy()  # per story root, its first and last report
     owners = neighbours.owners()
     close = np.abs(stamps[owners] - stamps[neighbours.rows]) <= settings.window_days * 86400  # NaN: never
-    linked = close & (neighbours.word_cosines >= settings.min_similarity)
+    linked = np.flatnonzero(close & (neighbours.word_cosines >= settings.min_similarity))
+    # The most similar pairs join first; a join that would make a story last longer than
+    # max_days is refused, so a daily series (weather, market close) does not become one story.
+    linked = linked[np.lexsort((neighbours.rows[linked], owners[linked], -neighbours.word_cosines[linked]))]
     for index, other in zip(owners[linked].tolist(), neighbours.rows[linked].tolist()):
         a, b = root(index), root(other)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+        if a != b and max(last[a], last[b]) - min(first[a], first[b]) <= settings.max_days * 86400:
+            keep, gone = min(a, b), max(a, b)
+            parent[gone] = keep
+            first[keep], last[keep] = min(first[a], first[b]), max(last[a], last[b])
     groups: dict[int, list[Article]] = {}
     for index, article in enumerate(articles):
         groups.setdefault(root(index), []).append(article)
@@ -50,6 +57,15 @@ def find_stories(articles: Sequence[Article], neighbours: Neighbours,
         stories.append(Story(slug=reports[0].slug, title=reports[0].title,
                              articles=reports))
     return tuple(sorted(stories, key=lambda s: _oldest_first(s.articles[0])))
+
+
+def other_reports(article: Article, story: Story | None) -> tuple[Article, ...]:
+    """The story's reports other than ``article``, the closest to it in time first."""
+    if story is None:
+        return ()
+    assert article.date is not None
+    return tuple(sorted((a for a in story.articles if a.id != article.id),
+                        key=lambda a: (abs((a.date - article.date).total_seconds()), a.slug)))
 
 
 def _oldest_first(article: Article) -> tuple:

@@ -4,14 +4,15 @@ their most distinctive words.
 They suggest topics an editor can accept into site.yaml (``digest tags --suggest``) and tag the
 articles that neither their front matter nor the vocabulary tags.
 
-Articles are grouped by spherical k-means (k-means++ starts, the best of ``RESTARTS``) over their
-first ``CLUSTER_DIMENSIONS`` latent topics. The number of groups is not a setting: it is the
-k with the highest *prediction strength* (Tibshirani and Walther, 2005), that is, where grouping
-one half of the site best predicts how the other half groups. A site with no stable grouping
-(strength below ``MIN_STRENGTH`` for every k) gets no topics rather than arbitrary ones. Each article's group is then put to a vote
-of its most similar articles (``VOTERS``, its own group counting as much as an average voter),
-a few rounds: an article on the edge of two groups goes where its nearest texts are, which on
-the BBC development set lifts NMI from 0.88 to 0.90. Everything is seeded, so builds repeat.
+Articles are grouped by spherical k-means (k-means++ starts, the best of several runs) over their
+first ``CLUSTER_DIMENSIONS`` latent topics. The number of groups is not a setting: it is the k,
+from 3 up, with the highest *prediction strength* (Tibshirani and Walther, 2005), that is, where
+grouping one half of the site best predicts how the other half groups. A site with no stable
+grouping (strength below ``MIN_STRENGTH`` for every k) gets no topics rather than arbitrary ones.
+Each article's group is then put to a vote of its most similar articles (``VOTERS``, its own
+group counting as much as an average voter), a few rounds: an article on the edge of two groups
+goes where its nearest texts are, which on the BBC development set lifts NMI from 0.88 to 0.90.
+Everything is seeded, so builds repeat.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ import numpy as np
 from .similarity import Neighbours, TextFeatures, terms, unit_rows
 from .taxonomy import tag_slug
 
-MIN_ARTICLES = 50  # fewer articles than this have no stable grouping worth naming
-MIN_GROUP = 10  # the smallest topic a site of at least MIN_ARTICLES is split into, on average
+MIN_GROUP = 10  # articles per topic at least, on average, when choosing how many topics
+MIN_ARTICLES = 3 * 2 * MIN_GROUP  # three topics at least, chosen on halves of the site
 MAX_TOPICS = 24
 CLUSTER_DIMENSIONS = 16  # broad subjects live in the strongest latent topics
 MIN_STRENGTH = 0.5  # below this, no k groups the site stably
 SPLITS = 8  # random halvings averaged per k
-RESTARTS = 4
+RESTARTS = 4  # per k-means while choosing the number of groups
+FIT_RESTARTS = 16  # for the final groups: a poor local optimum merges two subjects
 GIVE_UP = 6  # ks in a row weaker than the best after which larger ones are not tried
 ITERATIONS = 100
 SAMPLE = 2000  # articles used to choose the number of groups on a large site
@@ -79,13 +81,17 @@ def corpus_topics(features: TextFeatures, neighbours: Neighbours, documents: Seq
     if total < MIN_ARTICLES or features.topics.shape[1] < 2:
         return CorpusTopics((), (-1,) * total)
     points = unit_rows(features.topics[:, :CLUSTER_DIMENSIONS])
+    wordless = ~points.any(axis=1)  # no counted word at all: nothing to group by
+    usable = np.flatnonzero(~wordless)
     rng = np.random.default_rng(SEED)
-    count = choose_count(points[_sample(total, SAMPLE, rng)], rng)
+    count = choose_count(points[usable[_sample(len(usable), SAMPLE, rng)]], rng)
     if count < 2:
         return CorpusTopics((), (-1,) * total)
-    centres = spherical_kmeans(points[_sample(total, FIT_SAMPLE, rng)], count, rng)[1]
-    labels = _vote(np.argmax(points @ centres.T, axis=1), neighbours, count)
-    sums = (labels == np.arange(count)[:, None]).astype(points.dtype) @ points
+    centres = spherical_kmeans(points[usable[_sample(len(usable), FIT_SAMPLE, rng)]], count, rng, FIT_RESTARTS)[1]
+    labels = np.argmax(points @ centres.T, axis=1)
+    labels[wordless] = -1
+    labels = _vote(labels, neighbours, count)
+    sums = (labels == np.arange(count)[:, None]).astype(points.dtype) @ points  # -1 rows join no group
     closeness = np.einsum("ij,ij->i", points, unit_rows(sums)[labels])
     groups = [np.flatnonzero(labels == g) for g in range(count)]
     groups = [g[np.lexsort((g, -closeness[g]))] for g in groups if len(g)]
@@ -101,20 +107,23 @@ def corpus_topics(features: TextFeatures, neighbours: Neighbours, documents: Seq
 
 def _vote(labels: np.ndarray, neighbours: Neighbours, count: int) -> np.ndarray:
     """Each article's group, as its ``VOTERS`` most similar articles vote (weighted by similarity),
-    its own current group counting as much as their average vote."""
-    rank = np.arange(len(neighbours.rows)) - np.repeat(neighbours.starts[:-1], np.diff(neighbours.starts))
-    voting_entries = rank < VOTERS
-    rows = neighbours.owners()[voting_entries]
+    its own current group counting as much as their average vote. Articles in no group (-1)
+    stay out and cast no vote."""
+    owners = neighbours.owners()
+    rank = np.arange(len(neighbours.rows)) - neighbours.starts[owners]
+    voting_entries = (rank < VOTERS) & (labels[owners] >= 0) & (labels[neighbours.rows] >= 0)
+    rows = owners[voting_entries]
     voters = neighbours.rows[voting_entries]
     weights = neighbours.scores[voting_entries].astype(float)
     voting = np.bincount(rows, minlength=len(labels))
     # An article with no similar texts keeps its group.
     own = np.where(voting > 0, np.bincount(rows, weights=weights, minlength=len(labels)) / np.maximum(voting, 1), 1.0)
+    grouped = np.flatnonzero(labels >= 0)
     for _ in range(VOTING_ROUNDS):
-        votes = np.zeros((len(labels), count))
-        np.add.at(votes, (rows, labels[voters]), weights)
-        votes[np.arange(len(labels)), labels] += own
-        labels = np.argmax(votes, axis=1)  # ties: the lower group number
+        votes = np.bincount(rows * count + labels[voters], weights=weights,
+                            minlength=len(labels) * count).astype(float).reshape(len(labels), count)
+        votes[grouped, labels[grouped]] += own[grouped]
+        labels = np.where(labels >= 0, np.argmax(votes, axis=1), -1)  # ties: the lower group number
     return labels
 
 
@@ -165,11 +174,12 @@ def prediction_strength(points: np.ndarray, count: int, rng: np.random.Generator
     return float(np.mean(strengths))
 
 
-def spherical_kmeans(points: np.ndarray, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Labels and unit centres of ``count`` groups of unit rows: the best of ``RESTARTS`` runs
+def spherical_kmeans(points: np.ndarray, count: int, rng: np.random.Generator,
+                     restarts: int = RESTARTS) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and unit centres of ``count`` groups of unit rows: the best of ``restarts`` runs
     (highest total cosine to the centres), each from k-means++ starts."""
     best: tuple[float, np.ndarray, np.ndarray] | None = None
-    for _ in range(RESTARTS):
+    for _ in range(restarts):
         centres = _kmeans_plus_plus(points, count, rng)
         labels = np.full(len(points), -1)
         for _ in range(ITERATIONS):
@@ -177,7 +187,7 @@ def spherical_kmeans(points: np.ndarray, count: int, rng: np.random.Generator) -
             if np.array_equal(new, labels):
                 break
             labels = new
-            sums = (labels == np.arange(count)[:, None]).astype(points.dtype) @ points
+            sums = (labels == np.arange(count)[:, None]).astype(points.dtype) @ points  # -1 rows join no group
             empty = ~sums.any(axis=1)
             sums[empty] = centres[empty]
             centres = unit_rows(sums)
@@ -225,8 +235,9 @@ def _names(features: TextFeatures, documents: Sequence[tuple[str, str]], groups:
             if word.casefold() not in {w.casefold() for w in words}:
                 words.append(word)
         name = next((w for w in words if tag_slug(w) not in used), None)
-        if name is None:
-            name = f"Topic {len(result) + 1}"
+        number = len(result) + 1
+        while name is None or tag_slug(name) in used:
+            name, number = f"Topic {number}", number + 1
         used.add(tag_slug(name))
         keywords = [name] + [w for w in words if w != name][:KEYWORDS - 1]
         result.append(tuple(keywords))

@@ -39,3 +39,15 @@ def test_corpus_topics_can_be_switched_off_and_an_empty_site_is_analysed(tmp_pat
     assert len(analysis.neighbours) == len(articles)
     empty = analyse([], default_config(Path(tmp_path)))
     assert empty.articles == () and empty.stories == ()
+
+
+def test_corpus_topics_are_not_named_like_a_vocabulary_alias(tmp_path):
+    from generator.config import Topic
+
+    articles, _ = corpus_articles()
+    plain = analyse(articles, default_config(tmp_path))
+    names = [t.name for t in plain.topics.topics]
+    config = replace(default_config(tmp_path), topics=(Topic("Shipping", tuple(names)),))
+    renamed = analyse(articles, config)
+    assert not {t.name for t in renamed.topics.topics} & set(names)
+    assert [t.members for t in renamed.topics.topics] == [t.members for t in plain.topics.topics]

@@ -320,4 +320,21 @@ def test_tags_suggest_lists_topics_with_counts_examples_and_yaml_to_accept(tmp_p
 def test_tags_suggest_says_so_when_there_is_nothing_to_suggest(make_site, capsys):
     assert run(make_site(GOOD), "tags", "--suggest") == 0
     assert capsys.readouterr().out == ("no topics suggested: the articles form no stable groups "
-                                       "(or there are fewer than 50)\n")
+                                       "(or there are fewer than 60)\n")
+
+
+def test_related_json_lists_the_other_reports_of_a_story_first(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    report = ("Fire crews fought a blaze at the Lefortovo warehouse overnight; forty firefighters and ten "
+              "engines attended and the roof collapsed before dawn, the emergencies ministry said.")
+    for name, title, body, date, tags in (
+            ("a", "Warehouse blaze", report, "2024-03-01", ["Moscow"]),
+            ("b", "Lefortovo fire", report + " Nobody was hurt.", "2024-03-02", ["Fires"]),
+            ("c", "Council budget", "The council budget vote was delayed again.", "2024-03-01", ["Moscow"])):
+        (folder / f"{name}.md").write_text(article_text(title, body, date=date, tags=tags), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["related", "--json", "--content", str(folder)]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["a"] == ["b", "c"]  # the other report first, then the article sharing a tag
+    assert found["b"] == ["a"] and found["c"] == ["a"]

@@ -103,8 +103,8 @@ def test_a_bad_duplicate_threshold_is_reported(tmp_path, value, message):
 
 def test_related_weights_are_read_and_checked(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nrelated:\n  text_weight: 0\n"
-                                         "  story_weight: 2\n  window_days: 7\n"))
-    assert astuple(config.related_weights) == (1.0, 0.0, 0.02, 2.0, 7.0)
+                                         "  window_days: 7\n"))
+    assert astuple(config.related_weights) == (1.0, 0.0, 0.02, 7.0)
     with pytest.raises(DigestError) as caught:
         load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nrelated:\n  tags_weight: -1\n"
                                     "  window_days: 0\n"))
@@ -114,8 +114,8 @@ def test_related_weights_are_read_and_checked(tmp_path):
 
 def test_story_settings_and_corpus_topics_are_read_and_checked(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nstories:\n  window_days: 5\n"
-                                         "  min_similarity: 0.4\ntags:\n  corpus_topics: false\n"))
-    assert astuple(config.stories) == (5.0, 0.4) and config.corpus_topics is False
+                                         "  min_similarity: 0.4\n  max_days: 9\ntags:\n  corpus_topics: false\n"))
+    assert astuple(config.stories) == (5.0, 0.4, 9.0) and config.corpus_topics is False
     assert load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\n")).corpus_topics is True
     with pytest.raises(DigestError) as caught:
         load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\nstories:\n  window_days: -1\n"

@@ -216,4 +216,16 @@ def test_reports_of_one_story_share_a_story_page_and_list_each_other(make_site):
     assert "articles/first/" not in related.split("</section>")[0]  # listed once, as a report
     assert 'articles/other/' in related
     assert "story-heading" not in pages["articles/other/index.html"]
-    assert site.related[second.id][0].reason.startswith("same story; shared: Fires; similar text")
+    assert [l.target.slug for l in site.related[second.id]] == ["other"]
+
+
+def test_a_story_with_many_reports_leaves_room_for_related_links(make_site):
+    from dataclasses import replace
+
+    reports = [replace(make_article(f"r{n}", date=f"2024-03-0{1 + n % 3}", tags=("Fires",)),
+                       body_markdown=REPORT + f" Update {n}.") for n in range(8)]
+    other = replace(make_article("other", date="2024-03-02", tags=("Fires",)), body_markdown="Budget vote delayed.")
+    site, _, pages = build_pages(make_site, [*reports, other])
+    assert len(site.stories) == 1 and len(site.stories[0].articles) == 8
+    assert [l.target.slug for l in site.related[reports[0].id]] == ["other"]
+    assert 'href="../../articles/other/"' in pages["articles/r0/index.html"].split('id="related-heading"')[1]

@@ -73,17 +73,15 @@ def test_text_weight_zero_means_tags_only():
     assert with_text((me, twin), top_k=3, weights=RelatedWeights(text=0))["id-me"] == ()
 
 
-def test_same_story_outranks_a_partly_shared_tag_and_says_so():
-    me = make_article("me", tags=("Harbour", "Cranes"), date="2024-03-10")
-    report = make_article("report", tags=("Storms",), date="2024-03-11")
-    tagged = make_article("tagged", tags=("Harbour",), date="2024-03-10")
+def test_the_other_reports_of_the_articles_story_are_no_related_links():
+    me = make_article("me", tags=("Harbour",), date="2024-03-10")
+    report = make_article("report", tags=("Harbour",), date="2024-03-11")
+    tagged = make_article("tagged", tags=("Harbour",), date="2024-03-01")
     story = Story("me", me.title, (me, report))
-    links = related_links((me, report, tagged), top_k=3, story_of={me.id: story, report.id: story})["id-me"]
-    assert [l.target.slug for l in links] == ["report", "tagged"]
-    assert links[0].same_story and links[0].reason == "same story; 1 day apart"
-    plain = related_links((me, report, tagged), top_k=3, weights=RelatedWeights(story=0),
-                          story_of={me.id: story, report.id: story})["id-me"]
-    assert [l.target.slug for l in plain] == ["tagged", "report"]
+    links = related_links((me, report, tagged), top_k=3, story_of={me.id: story, report.id: story})
+    assert [l.target.slug for l in links["id-me"]] == ["tagged"]
+    assert [l.target.slug for l in links["id-tagged"]] == ["me", "report"]  # not in the story: both related
+    assert [l.target.slug for l in related_links((me, report, tagged), top_k=3)["id-me"]] == ["report", "tagged"]
 
 
 def test_recency_breaks_otherwise_equal_links_towards_the_closer_article():

@@ -72,16 +72,6 @@ def test_tiny_corpora_have_no_topic_space():
     assert latent_topics(vectors).shape == (2, 0)
 
 
-def test_term_counts_agree_with_terms_on_punctuation_scripts_and_joined_words():
-    from collections import Counter
-
-    from generator.similarity import term_counts
-
-    text = ("Harbour, harbours; (Moscow) well-known harbour/quay “quoted” l'état Straße STRASSE 東京都の港 "
-            "naïve résumés 2024x x2024 co-operate — dash…ellipsis don’t\\nnew\\tline")
-    assert term_counts(text) == dict(Counter(terms(text)))
-
-
 def test_an_articles_indexed_words_fit_its_postings_budget(monkeypatch):
     from generator import similarity
 
@@ -120,3 +110,12 @@ def test_neighbours_found_over_several_processes_are_the_same(monkeypatch):
     monkeypatch.setattr(similarity, "CHUNK_ROWS", 16)  # six chunks, shared by two processes
     features = text_features(corpus(90))
     assert nearest(features, 5, jobs=2) == nearest(features, 5, jobs=1)
+
+
+def test_words_no_other_article_has_still_make_texts_differ():
+    crane = ("Harbour crane accident", "A crane collapsed at the harbour; workers injured, ambulance called")
+    museum = ("Harbour museum opening", "The harbour museum opened with paintings, sculptures and a concert")
+    filler = [(f"note {n}", f"garden allotment vegetables season {n}") for n in range(3)]
+    found = nearest(text_features([crane, museum, *filler]), 3)
+    pair = next(n for n in found[0] if n.row == 1)
+    assert pair.word_cosine < 0.5  # they share "harbour" only, not their wording

@@ -65,3 +65,13 @@ def test_found_in_text_end_to_end():
     neighbours = nearest(text_features([(a.title, a.body_markdown) for a in items]), 5)
     found = find_stories(items, neighbours)
     assert [[a.slug for a in s.articles] for s in found] == [["first", "second"]]
+
+
+def test_a_story_lasts_at_most_max_days_from_first_report_to_last():
+    dates = [f"2024-03-{day:02d}" for day in range(1, 21, 2)]  # every other day for 20 days
+    chain = [(n, n + 1) for n in range(len(dates) - 1)]
+    whole = find_stories(articles(*dates), linked(chain, len(dates)), StorySettings(max_days=30))
+    assert [len(s.articles) for s in whole] == [10]
+    capped = find_stories(articles(*dates), linked(chain, len(dates)), StorySettings(max_days=6))
+    assert all((s.articles[-1].date - s.articles[0].date).days <= 6 for s in capped)
+    assert sum(len(s.articles) for s in capped) == 10 and len(capped) >= 3

@@ -81,3 +81,17 @@ def test_neighbours_vote_an_article_into_the_group_of_its_nearest_texts():
     neighbours += [[Neighbour(0, 0.8, 0.8), Neighbour(1, 0.8, 0.8), Neighbour(2, 0.7, 0.7)]]
     neighbours += [[Neighbour(j, 0.9, 0.9) for j in (4, 5, 6) if j != i] for i in range(4, 7)]
     assert list(topics._vote(labels, Neighbours.from_lists(neighbours), 2)) == [0, 0, 0, 0, 1, 1, 1]
+
+
+def test_sixty_articles_are_the_fewest_that_get_topics():
+    assert MIN_ARTICLES == 60
+    assert len(find(corpus(60, 3)[0]).topics) == 3
+    assert find(corpus(59, 3)[0]).topics == ()
+
+
+def test_articles_without_a_counted_word_join_no_topic():
+    docs, _ = corpus(120, 3)
+    docs += [("2024", "12 34"), ("the", "and of it")]
+    found = find(docs)
+    assert len(found.topics) == 3 and found.of_article[-2:] == (-1, -1)
+    assert all(len(docs) - 1 not in t.members and len(docs) - 2 not in t.members for t in found.topics)

@@ -1,0 +1,42 @@
+"""Work over processes: the same results in the same order as one process, errors raised here."""
+
+import pytest
+
+from generator import parallel
+from generator.parallel import map_with_shared
+
+
+def scaled(shared, item):
+    return shared["factor"] * item
+
+
+def fail_on_three(shared, item):
+    if item == 3:
+        raise ValueError(f"bad item {item}")
+    return item
+
+
+def nested(shared, item):
+    return sum(map_with_shared(scaled, shared, [item, item + 1], 2))
+
+
+def test_results_come_back_in_input_order_from_forked_processes():
+    items = list(range(40))
+    assert map_with_shared(scaled, {"factor": 3}, items, 2) == [3 * i for i in items]
+
+
+def test_an_error_in_a_worker_is_raised_in_the_caller():
+    with pytest.raises(ValueError, match="bad item 3"):
+        map_with_shared(fail_on_three, None, list(range(8)), 2)
+
+
+def test_a_worker_may_spread_its_own_work_and_the_pool_stays_usable():
+    assert map_with_shared(nested, {"factor": 2}, [1, 5, 9], 2) == [2 * (2 * i + 1) for i in (1, 5, 9)]
+    assert map_with_shared(scaled, {"factor": 1}, [1, 2], 2) == [1, 2]
+
+
+def test_without_fork_the_work_runs_in_this_process(monkeypatch):
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    calls = []
+    assert map_with_shared(lambda shared, item: calls.append(item) or item, None, [1, 2, 3], 2) == [1, 2, 3]
+    assert calls == [1, 2, 3]  # a lambda could not be pickled: it ran here
