@@ -20,7 +20,7 @@ from .stories import find_stories
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
-TEXT_NEIGHBOURS = 20  # text-similar articles kept per article
+TEXT_NEIGHBOURS = 12  # text-similar articles kept per article (more change no measured ranking)
 NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
 
 

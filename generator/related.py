@@ -75,15 +75,15 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
     chunks = [range(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
     result: dict[str, tuple[RelatedLink, ...]] = {}
+    rarest_first = [sorted(a.tags, key=lambda t: (-idf[t.slug], t.slug)) for a in articles]
+    slugs = [frozenset(t.slug for t in a.tags) for a in articles]
     for chunk, (rows, others, score, similar, days) in zip(
             chunks, map_with_shared(_best_links, evidence, chunks, available_cores() if jobs is None else jobs)):
         links: dict[int, list[RelatedLink]] = {index: [] for index in chunk}
         for row, other, value, text_score, apart in zip(rows.tolist(), others.tolist(), score.tolist(),
                                                         similar.tolist(), days.tolist()):
-            article, target = articles[row], articles[other]
-            shared_tags = tuple(sorted((t for t in article.tags if t in target.tags),
-                                       key=lambda t: (-idf[t.slug], t.slug)))
-            links[row].append(RelatedLink(target, shared_tags, value, text_score,
+            shared_tags = tuple(t for t in rarest_first[row] if t.slug in slugs[other])
+            links[row].append(RelatedLink(articles[other], shared_tags, value, text_score,
                                           None if math.isinf(apart) else apart))
         result.update((articles[index].id, tuple(found)) for index, found in links.items())
     return MappingProxyType(result)

@@ -39,7 +39,7 @@ POSTINGS_BUDGET = 2000
 ALWAYS_INDEXED = 20  # a word in at most this many articles is indexable on any site: on a small one,
                      # where a tenth is a handful, two reports sharing only common words still meet
 CANDIDATES = 64  # per article, by shared indexed words
-EXACT = 24  # of them, the closest in latent topics, whose word cosine is computed
+EXACT = 16  # of them, the closest in latent topics, whose word cosine is computed
 BM25_K1, BM25_B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
