@@ -131,8 +131,9 @@ class _TagIndex:
     incidence: sp.csr_matrix  # article x tag, 1 where the article has the tag
     weighted: sp.csr_matrix  # the same, holding the tag's rarity weight
     own: np.ndarray  # per article, the weight of all its tags (1 for none)
-    members: tuple[np.ndarray, ...]  # per tag, its articles in time order
-    place: tuple[dict[int, int], ...]  # per tag, article -> its place in members
+    members: np.ndarray  # each tag's articles in time order, tag after tag
+    starts: np.ndarray  # where each tag's articles begin in members
+    place: sp.csr_matrix  # article x tag: 1 + the article's place among the tag's members
 
     @classmethod
     def of(cls, articles: tuple[Article, ...], idf: dict[str, float]) -> "_TagIndex":
@@ -151,10 +152,13 @@ class _TagIndex:
         rank = np.empty(len(articles), dtype=np.int64)
         rank[in_time] = np.arange(len(articles))
         by_tag = incidence.tocsc()
-        members = tuple(sorted(by_tag.indices[by_tag.indptr[c]:by_tag.indptr[c + 1]], key=lambda m: rank[m])
-                        for c in range(len(slugs)))
-        return cls(incidence, weighted, own, tuple(np.array(m, dtype=np.int64) for m in members),
-                   tuple({int(m): n for n, m in enumerate(found)} for found in members))
+        tag_of_entry = np.repeat(np.arange(len(slugs)), np.diff(by_tag.indptr))
+        order = np.lexsort((rank[by_tag.indices], tag_of_entry))  # tag by tag, each in time order
+        members, tag_of_entry = by_tag.indices[order].astype(np.int64), tag_of_entry[order]
+        places = np.arange(len(members)) - by_tag.indptr[tag_of_entry]
+        place = sp.csr_matrix((places + 1, (members, tag_of_entry)), shape=shape)
+        place.sort_indices()
+        return cls(incidence, weighted, own, members, by_tag.indptr.astype(np.int64), place)
 
     def shared_weight(self, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
         """For each pair, the rarity weight of the tags both carry."""
@@ -199,10 +203,11 @@ def _candidates(chunk: range, tags: _TagIndex, text: _TextScores) -> tuple[np.nd
     rows, others = [], []
     for row in chunk:
         found = [text.others(row)]
-        for column in tags.incidence.indices[tags.incidence.indptr[row]:tags.incidence.indptr[row + 1]]:
-            members = tags.members[column]
+        at = slice(tags.place.indptr[row], tags.place.indptr[row + 1])
+        for column, place in zip(tags.place.indices[at].tolist(), tags.place.data[at].tolist()):
+            members = tags.members[tags.starts[column]:tags.starts[column + 1]]
             if len(members) > HUB_NEIGHBOURS:
-                members = hub_window(members, tags.place[column][row], HUB_NEIGHBOURS)
+                members = hub_window(members, place - 1, HUB_NEIGHBOURS)
             found.append(members)
         block = np.concatenate(found)
         rows.append(np.full(len(block), row, dtype=np.int64))

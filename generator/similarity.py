@@ -48,6 +48,7 @@ PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand o
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
 LSA_SAMPLE = 20000  # articles the latent topics are fitted on
+PROJECTION_ROWS = 25000  # articles projected onto the latent topics per process and task
 POWER_ITERATIONS = 2  # of the randomized SVD: more is closer to the exact SVD, and slower
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
 
@@ -109,7 +110,7 @@ def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1) -> TextFe
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
     counted over ``jobs`` processes."""
     vectors, index, words = term_vectors(documents, jobs)
-    return TextFeatures(vectors, index, words, latent_topics(vectors))
+    return TextFeatures(vectors, index, words, latent_topics(vectors, jobs=jobs))
 
 
 def term_vectors(documents: Sequence[tuple[str, str]],
@@ -181,9 +182,7 @@ def count_terms(documents: Sequence[tuple[str, str]], jobs: int = 1) -> tuple[sp
     matrices = [sp.csr_matrix((counts.data, mapping[counts.indices], counts.indptr),
                               shape=(counts.shape[0], len(columns)))
                 for (counts, _), mapping in zip(parts, mappings)]
-    merged = sp.vstack(matrices, format="csr")
-    merged.sort_indices()
-    return merged, list(columns)
+    return sp.vstack(matrices, format="csr"), list(columns)  # term_vectors sorts, once
 
 
 def _bm25(tfs: np.ndarray, lengths: np.ndarray, average: np.float32) -> np.ndarray:
@@ -241,11 +240,10 @@ def _count_terms(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, l
         matrices.append(sp.csr_matrix((values, (np.frombuffer(rows, dtype=np.int32)[repeated], columns)),
                                       shape=(count, len(term_ids)), dtype=np.int32))  # duplicates add up
     counts = sp.vstack(matrices, format="csr") if matrices else sp.csr_matrix((0, 0), dtype=np.int32)
-    counts.sort_indices()
     return counts, list(term_ids)
 
 
-def latent_topics(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
+def latent_topics(vectors: sp.csr_matrix, seed: int = 0, jobs: int = 1) -> np.ndarray:
     """Rows in a space of latent topics (LSA by randomized SVD of the term vectors), the
     strongest topic first; compare them by cosine (``unit_rows``).
 
@@ -269,7 +267,15 @@ def latent_topics(vectors: sp.csr_matrix, seed: int = 0) -> np.ndarray:
         basis = np.linalg.qr(fitted @ (transposed @ basis))[0]
     small = np.asarray(transposed @ basis).T  # (dims + 8) x width
     _, _, term_topics = np.linalg.svd(small, full_matrices=False)
-    return np.asarray(vectors @ term_topics[:dims].T, dtype=np.float32)
+    projection = np.ascontiguousarray(term_topics[:dims].T, dtype=np.float32)
+    parts = map_with_shared(_project, (vectors, projection), range(0, total, PROJECTION_ROWS), jobs)
+    return np.concatenate(parts) if parts else np.zeros((0, dims), dtype=np.float32)
+
+
+def _project(shared: tuple[sp.csr_matrix, np.ndarray], start: int) -> np.ndarray:
+    """Rows from ``start`` on (at most PROJECTION_ROWS) in the latent topic space."""
+    vectors, projection = shared
+    return np.asarray(vectors[start:start + PROJECTION_ROWS] @ projection, dtype=np.float32)
 
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -115,7 +115,8 @@ def test_links_scored_over_several_processes_are_the_same(monkeypatch):
     from generator import related
 
     monkeypatch.setattr(related, "CHUNK", 7)
-    articles = tuple(make_article(f"a{i:02d}", tags=(("X", "Y", "Z")[i % 3], "W"), date=f"2024-03-{1 + i % 28:02d}")
-                     for i in range(40))
+    # W is a hub tag (on more than HUB_NEIGHBOURS articles), so its windows are used too.
+    articles = tuple(make_article(f"a{i:03d}", tags=(("X", "Y", "Z")[i % 3], "W"), date=f"2024-03-{1 + i % 28:02d}")
+                     for i in range(130))
     serial, parallel = related_links(articles, 5, jobs=1), related_links(articles, 5, jobs=2)
-    assert serial == parallel and len(serial) == 40
+    assert serial == parallel and len(serial) == 130 and all(len(links) == 5 for links in serial.values())

@@ -119,3 +119,11 @@ def test_words_no_other_article_has_still_make_texts_differ():
     found = nearest(text_features([crane, museum, *filler]), 3)
     pair = next(n for n in found[0] if n.row == 1)
     assert pair.word_cosine < 0.5  # they share "harbour" only, not their wording
+
+
+def test_latent_topics_projected_over_several_processes_are_the_same(monkeypatch):
+    from generator import similarity
+
+    monkeypatch.setattr(similarity, "PROJECTION_ROWS", 17)
+    vectors, _, _ = term_vectors(corpus(90))
+    assert latent_topics(vectors, jobs=2).tobytes() == latent_topics(vectors, jobs=1).tobytes()
