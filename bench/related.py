@@ -42,7 +42,7 @@ from generator.config import RelatedWeights, StorySettings
 from generator.related import related_links
 from generator.parallel import available_cores
 from generator.similarity import nearest, text_features
-from generator.stories import find_stories
+from generator.stories import find_stories, story_index
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
@@ -113,7 +113,7 @@ def measure(count: int) -> dict[str, Any]:
     neighbours = stage("neighbours", lambda: nearest(features, TEXT_NEIGHBOURS, available_cores()))
     features = None  # free them: a build keeps them only for corpus topics, related links need the neighbours
     stories = stage("stories", lambda: find_stories(articles, neighbours, StorySettings()))
-    story_of = {a.id: story for story in stories for a in story.articles}
+    story_of = story_index(stories)
     links = stage("related_links", lambda: related_links(articles, TOP_K, RelatedWeights(), neighbours, story_of,
                                                          jobs=available_cores()))
     link_counts = [len(found) for found in links.values()]

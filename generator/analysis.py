@@ -53,9 +53,13 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories))
 
 
+def awaits_corpus_topic(article: Article) -> bool:
+    """Whether an article gets its corpus topic: its front matter names no tags and the
+    vocabulary did not tag it (``tags: []`` in front matter keeps it untagged)."""
+    return article.tags_inferred and not article.tags
+
+
 def _with_corpus_topic(article: Article, name: str | None) -> Article:
-    """An article whose front matter names no tags and that the vocabulary did not tag gets its
-    corpus topic; ``tags: []`` in front matter keeps it untagged."""
-    if name is None or article.tags or not article.tags_inferred:
+    if name is None or not awaits_corpus_topic(article):
         return article
     return dataclasses.replace(article, tags=(Tag(slug=tag_slug(name), name=name),))

@@ -7,13 +7,13 @@ import os
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
-from types import MappingProxyType
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup, guid
 from .analysis import analyse
 from .related import related_links
+from .stories import story_index
 from .taxonomy import normalize_key
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -49,7 +49,7 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
                              "changed, which differs between checkouts", config.content_dir, None,
                              "set SOURCE_DATE_EPOCH for builds that are byte-identical everywhere"),)
     stories = analysis.stories
-    story_of = MappingProxyType({a.id: story for story in stories for a in story.articles})
+    story_of = story_index(stories)
     return Site(
         articles=ordered,
         tag_groups=tag_groups,

@@ -28,8 +28,8 @@ from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
-from .analysis import analyse
-from .stories import other_reports
+from .analysis import analyse, awaits_corpus_topic
+from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
 from .related import related_links
 from .search import search_files
@@ -93,7 +93,7 @@ def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
     come first, the closest in time first, as the article page lists them above its related links.
     """
     analysis = analyse(sorted(_load_folder(config), key=newest_first), config)
-    story_of = {a.id: story for story in analysis.stories for a in story.articles}
+    story_of = story_index(analysis.stories)
     related = related_links(analysis.articles, config.related_top_k, config.related_weights,
                             analysis.neighbours, story_of, jobs=None)
     return {a.stem: ([report.stem for report in other_reports(a, story_of.get(a.id))]
@@ -125,7 +125,7 @@ def suggested_topics(config: SiteConfig, examples: int = 3) -> tuple[SuggestedTo
     analysis = analyse(loaded, dataclasses.replace(config, corpus_topics=True))
     return tuple(
         SuggestedTopic(topic.name, topic.keywords, len(topic.members),
-                       sum(1 for m in topic.members if loaded[m].tags_inferred and not loaded[m].tags),
+                       sum(1 for m in topic.members if awaits_corpus_topic(loaded[m])),
                        tuple((loaded[m].stem, loaded[m].title) for m in topic.members[:examples]))
         for topic in analysis.topics.topics)
 

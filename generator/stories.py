@@ -11,7 +11,8 @@ Pairs come from each article's text neighbours (``similarity.nearest``), never f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 import numpy as np
 
@@ -57,6 +58,11 @@ def find_stories(articles: Sequence[Article], neighbours: Neighbours,
         stories.append(Story(slug=reports[0].slug, title=reports[0].title,
                              articles=reports))
     return tuple(sorted(stories, key=lambda s: _oldest_first(s.articles[0])))
+
+
+def story_index(stories: Sequence[Story]) -> Mapping[str, Story]:
+    """Article id -> the story it reports, for the articles of ``stories``."""
+    return MappingProxyType({a.id: story for story in stories for a in story.articles})
 
 
 def other_reports(article: Article, story: Story | None) -> tuple[Article, ...]:
