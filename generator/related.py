@@ -26,13 +26,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from .config import RelatedWeights
-from .model import Article, RelatedLink, Story
+from .model import Article, RelatedLink, Story, Tag
 from .parallel import available_cores, map_with_shared
 from .similarity import Neighbours
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
 CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the arrays' memory
+_SCORE_CEILING = (1 << 40) - 1  # scores in millionths below this sort in 40 bits, under the row
 
 
 def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
@@ -61,9 +62,9 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     if total == 0 or top_k == 0:
         return MappingProxyType({a.id: () for a in articles})
     idf = tag_weights(articles)
-    tags = _TagIndex.of(articles, idf)
-    text = _TextScores.of(neighbours if weights.text > 0 else None, total)
     stamps = np.array([a.date.timestamp() if a.date else np.nan for a in articles])
+    tags, rarest_first = _TagIndex.of(articles, idf, stamps)
+    text = _TextScores.of(neighbours if weights.text > 0 else None, total)
     story = np.full(total, -1)  # per article, its story's number
     numbers: dict[str, int] = {}
     for index, article in enumerate(articles):
@@ -75,16 +76,15 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
     chunks = [range(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
     result: dict[str, tuple[RelatedLink, ...]] = {}
-    rarest_first = [sorted(a.tags, key=lambda t: (-idf[t.slug], t.slug)) for a in articles]
-    slugs = [frozenset(t.slug for t in a.tags) for a in articles]
-    for chunk, (rows, others, score, similar, days) in zip(
+    for chunk, (rows, others, score, similar, days, shared_ends, shared_at) in zip(
             chunks, map_with_shared(_best_links, evidence, chunks, available_cores() if jobs is None else jobs)):
         links: dict[int, list[RelatedLink]] = {index: [] for index in chunk}
-        for row, other, value, text_score, apart in zip(rows.tolist(), others.tolist(), score.tolist(),
-                                                        similar.tolist(), days.tolist()):
-            shared_tags = tuple(t for t in rarest_first[row] if t.slug in slugs[other])
-            links[row].append(RelatedLink(articles[other], shared_tags, value, text_score,
-                                          None if math.isinf(apart) else apart))
+        shared_at, begin = shared_at.tolist(), 0
+        for row, other, value, text_score, apart, end in zip(rows.tolist(), others.tolist(), score.tolist(),
+                                                             similar.tolist(), days.tolist(), shared_ends.tolist()):
+            links[row].append(RelatedLink(articles[other], tuple(map(rarest_first.__getitem__, shared_at[begin:end])),
+                                          value, text_score, None if math.isinf(apart) else apart))
+            begin = end
         result.update((articles[index].id, tuple(found)) for index, found in links.items())
     return MappingProxyType(result)
 
@@ -104,7 +104,8 @@ class _Evidence:
 
 def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:
     """The ``top_k`` links of each article in ``chunk``: rows, others, scores, text scores,
-    and days apart, best first per row."""
+    days apart, best first per row; then the tags each link shares, as places in
+    ``tags.rarest``: link n's are ``shared_at[ends[n - 1]:ends[n]]``."""
     tags, text, story, weights = evidence.tags, evidence.text, evidence.story, evidence.weights
     rows, others = _candidates(chunk, tags, text)
     other_story = (story[rows] < 0) | (story[rows] != story[others])  # the story's own reports are listed apart
@@ -118,37 +119,64 @@ def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:
     recency = np.where(np.isinf(days), 0.0, 0.5 ** (np.where(np.isinf(days), 0, days) / weights.window_days))
     score = np.round(weights.tags * shared / tags.own[rows] + weights.text * similar
                      + weights.recency * recency, 6)
-    order = np.lexsort((evidence.by_slug[others], days, -score, rows))  # per row, best first
+    # Only candidates scoring at least a row's top_k-th best can be among its best; sorting
+    # those few by every tie-breaker costs less than sorting all.
+    micros = np.rint(score * 1e6).astype(np.int64)  # scores are rounded to 6 decimals, non-negative
+    by_score = np.sort(((rows - chunk.start) << 40) | (_SCORE_CEILING - np.minimum(micros, _SCORE_CEILING)))
+    row_starts = np.searchsorted(by_score >> 40, np.arange(len(chunk) + 1))
+    kth = np.minimum(row_starts[:-1] + evidence.top_k, row_starts[1:]) - 1  # its place, if the row has any
+    threshold = np.zeros(len(chunk), dtype=np.int64)
+    has = row_starts[1:] > row_starts[:-1]
+    threshold[has] = _SCORE_CEILING - (by_score[kth[has]] & _SCORE_CEILING)
+    contenders = np.flatnonzero(micros >= threshold[rows - chunk.start])
+    order = contenders[np.lexsort((evidence.by_slug[others[contenders]], days[contenders], -score[contenders],
+                                   rows[contenders]))]  # per row, best first
     sorted_rows = rows[order]
     best = order[(np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)) < evidence.top_k]
-    return rows[best], others[best], score[best], np.round(similar[best], 6), days[best]
+    rows, others = rows[best], others[best]
+    pairs, shared_at = tags.common(tags.rarest_starts, tags.rarest, rows, others)
+    return (rows, others, score[best], np.round(similar[best], 6), days[best],
+            np.cumsum(np.bincount(pairs, minlength=len(rows))), shared_at)
 
 
 @dataclass(frozen=True, eq=False)
 class _TagIndex:
-    """Which articles carry which tag, as arrays."""
+    """Which articles carry which tag, as arrays; tags are columns, in slug order."""
 
     incidence: sp.csr_matrix  # article x tag, 1 where the article has the tag
-    weighted: sp.csr_matrix  # the same, holding the tag's rarity weight
+    pair_keys: np.ndarray  # article * tags + tag for each entry of incidence, ascending
+    weight: np.ndarray  # per tag, its rarity weight
     own: np.ndarray  # per article, the weight of all its tags (1 for none)
     members: np.ndarray  # each tag's articles in time order, tag after tag
     starts: np.ndarray  # where each tag's articles begin in members
     place: sp.csr_matrix  # article x tag: 1 + the article's place among the tag's members
+    rarest: np.ndarray  # each article's tags (as written, duplicates kept), rarest first, article after article
+    rarest_starts: np.ndarray  # where each article's tags begin in rarest
 
     @classmethod
-    def of(cls, articles: tuple[Article, ...], idf: dict[str, float]) -> "_TagIndex":
+    def of(cls, articles: tuple[Article, ...], idf: dict[str, float],
+           stamps: np.ndarray) -> tuple["_TagIndex", list[Tag]]:
+        """The index, and the ``Tag`` of each place in ``rarest`` (ties: the slug, then the
+        article's order)."""
         slugs = sorted(idf)
         column = {slug: n for n, slug in enumerate(slugs)}
-        pairs = sorted({(row, column[t.slug]) for row, a in enumerate(articles) for t in a.tags})
-        rows = np.array([r for r, _ in pairs], dtype=np.int64)
-        cols = np.array([c for _, c in pairs], dtype=np.int64)
+        written = [tag for article in articles for tag in article.tags]
+        per_article = np.fromiter((len(a.tags) for a in articles), dtype=np.int64, count=len(articles))
+        tag_rows = np.repeat(np.arange(len(articles), dtype=np.int64), per_article)
+        tag_cols = np.fromiter((column[tag.slug] for tag in written), dtype=np.int64, count=len(written))
+        rarity = np.empty(len(slugs), dtype=np.int64)
+        rarity[sorted(range(len(slugs)), key=lambda c: (-idf[slugs[c]], slugs[c]))] = np.arange(len(slugs))
+        rarest_order = np.lexsort((np.arange(len(written)), rarity[tag_cols], tag_rows))
+        rarest_first = [written[n] for n in rarest_order.tolist()]
+        keys = np.sort(tag_rows * len(slugs) + tag_cols)
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys  # each once
+        rows, cols = keys // max(len(slugs), 1), keys % max(len(slugs), 1)
         shape = (len(articles), len(slugs))
-        incidence = sp.csr_matrix((np.ones(len(pairs)), (rows, cols)), shape=shape)
-        weights = np.array([idf[slug] for slug in slugs])
-        weighted = sp.csr_matrix((weights[cols] if len(cols) else np.zeros(0), (rows, cols)), shape=shape)
-        own = np.asarray(weighted.sum(axis=1)).ravel()
+        incidence = sp.csr_matrix((np.ones(len(keys)), (rows, cols)), shape=shape)
+        weight = np.array([idf[slug] for slug in slugs])
+        own = np.bincount(rows, weights=weight[cols], minlength=len(articles))
         own[own == 0] = 1.0
-        in_time = sorted(range(len(articles)), key=lambda i: (_timestamp(articles[i]), i))
+        in_time = np.lexsort((np.arange(len(articles)), np.where(np.isnan(stamps), np.inf, stamps)))
         rank = np.empty(len(articles), dtype=np.int64)
         rank[in_time] = np.arange(len(articles))
         by_tag = incidence.tocsc()
@@ -158,13 +186,26 @@ class _TagIndex:
         places = np.arange(len(members)) - by_tag.indptr[tag_of_entry]
         place = sp.csr_matrix((places + 1, (members, tag_of_entry)), shape=shape)
         place.sort_indices()
-        return cls(incidence, weighted, own, members, by_tag.indptr.astype(np.int64), place)
+        index = cls(incidence, keys, weight, own, members, by_tag.indptr.astype(np.int64), place,
+                    tag_cols[rarest_order], np.concatenate(([0], np.cumsum(per_article))))
+        return index, rarest_first
+
+    def common(self, starts: np.ndarray, columns: np.ndarray, rows: np.ndarray,
+               others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each (row, other) pair, which of the row's tags (``columns[starts[row]:starts[row + 1]]``)
+        the other carries too: the pair and the place in ``columns`` of each such tag, pair after pair."""
+        per_pair = starts[rows + 1] - starts[rows]
+        pair_of = np.repeat(np.arange(len(rows)), per_pair)
+        at = np.repeat(starts[rows] - np.cumsum(per_pair) + per_pair, per_pair) + np.arange(int(per_pair.sum()))
+        wanted = others[pair_of] * len(self.weight) + columns[at]
+        found = np.minimum(np.searchsorted(self.pair_keys, wanted), max(len(self.pair_keys) - 1, 0))
+        both = self.pair_keys[found] == wanted if len(self.pair_keys) else np.zeros(len(wanted), dtype=bool)
+        return pair_of[both], at[both]
 
     def shared_weight(self, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
         """For each pair, the rarity weight of the tags both carry."""
-        if not len(rows):
-            return np.zeros(0)
-        return np.asarray(self.weighted[rows].multiply(self.incidence[others]).sum(axis=1)).ravel()
+        pairs, at = self.common(self.incidence.indptr, self.incidence.indices, rows, others)
+        return np.bincount(pairs, weights=self.weight[self.incidence.indices[at]], minlength=len(rows))
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,33 +240,30 @@ class _TextScores:
 
 
 def _candidates(chunk: range, tags: _TagIndex, text: _TextScores) -> tuple[np.ndarray, np.ndarray]:
-    """(row, other) pairs to score for the articles in ``chunk``, each pair once, no self pairs."""
-    rows, others = [], []
-    for row in chunk:
-        found = [text.others(row)]
-        at = slice(tags.place.indptr[row], tags.place.indptr[row + 1])
-        for column, place in zip(tags.place.indices[at].tolist(), tags.place.data[at].tolist()):
-            members = tags.members[tags.starts[column]:tags.starts[column + 1]]
-            if len(members) > HUB_NEIGHBOURS:
-                members = hub_window(members, place - 1, HUB_NEIGHBOURS)
-            found.append(members)
-        block = np.concatenate(found)
-        rows.append(np.full(len(block), row, dtype=np.int64))
-        others.append(block)
-    pairs = np.sort(np.concatenate(rows) * tags.own.shape[0] + np.concatenate(others))
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-    pair_rows, pair_others = pairs // tags.own.shape[0], pairs % tags.own.shape[0]
+    """(row, other) pairs to score for the articles in ``chunk``, each pair once, no self pairs:
+    the rows' similar texts, and the members of each of their tags (of a hub tag, the window
+    around the row)."""
+    total = tags.own.shape[0]
+    similar = text.keys[text.starts[chunk.start]:text.starts[chunk.stop]]
+    # One entry per (row, tag) of the chunk, then one per (row, member looked at).
+    entries = slice(tags.place.indptr[chunk.start], tags.place.indptr[chunk.stop])
+    entry_rows = np.repeat(np.arange(chunk.start, chunk.stop, dtype=np.int64),
+                           np.diff(tags.place.indptr[chunk.start:chunk.stop + 1]))
+    columns = tags.place.indices[entries]
+    sizes = tags.starts[columns + 1] - tags.starts[columns]
+    first = tags.starts[columns] + hub_window_start(sizes, tags.place.data[entries] - 1, HUB_NEIGHBOURS)
+    lengths = np.minimum(sizes, HUB_NEIGHBOURS)
+    within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    members = tags.members[np.repeat(first, lengths) + within]
+    pairs = np.sort(np.concatenate((similar, np.repeat(entry_rows, lengths) * total + members)))
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs  # each once
+    pair_rows, pair_others = pairs // total, pairs % total
     distinct = pair_rows != pair_others
     return pair_rows[distinct], pair_others[distinct]
 
 
-def hub_window(members: np.ndarray, place: int, count: int) -> np.ndarray:
-    """The ``count`` members around ``place`` in a tag's time order, half before and half after
-    (more on one side at either end): a hub tag costs a slice, never a scan of all its articles."""
-    start = min(max(0, place - count // 2), len(members) - count)
-    return members[start:start + count]
-
-
-def _timestamp(article: Article) -> float:
-    return article.date.timestamp() if article.date else math.inf
-
+def hub_window_start(sizes: np.ndarray, places: np.ndarray, count: int) -> np.ndarray:
+    """Where the ``count`` members around ``places`` begin in tags of ``sizes`` members, in
+    the tags' time order: half before and half after (more on one side at either end), all
+    of a tag with no more than ``count``. A hub tag costs a slice, never a scan of all its articles."""
+    return np.where(sizes > count, np.minimum(np.maximum(0, places - count // 2), sizes - count), 0)

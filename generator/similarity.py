@@ -16,11 +16,7 @@ are merged in a fixed order, so they are the same for any number of processes.
 
 from __future__ import annotations
 
-import itertools
 import math
-import re
-from array import array
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -29,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_with_shared
+from .term_counts import TermCounts, count_terms, terms
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -41,9 +38,7 @@ ALWAYS_INDEXED = 20  # a word in at most this many articles is indexable on any 
 CANDIDATES = 64  # per article, by shared indexed words
 EXACT = 16  # of them, the closest in latent topics, whose word cosine is computed
 BM25_K1, BM25_B = 1.2, 0.75
-TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
-COUNT_CHUNK = 5000  # documents counted per block of arrays, which bounds their memory
 PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand over than to count
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
@@ -51,50 +46,6 @@ LSA_SAMPLE = 20000  # articles the latent topics are fitted on
 PROJECTION_ROWS = 25000  # articles projected onto the latent topics per process and task
 POWER_ITERATIONS = 2  # of the randomized SVD: more is closer to the exact SVD, and slower
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
-
-_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
-_STOPWORDS = frozenset("""
-a about above after again against all almost also although am among an and another any are around as at
-be because been before being below between both but by can could did do does doing down during each
-either even ever every few for from further get got had has have having he her here hers herself him
-himself his how however i if in into is it its itself just last least less like made make many may me
-might more most much must my myself never new next no nor not now of off often on once one only or other
-our ours ourselves out over own per put said same say says see seen she should since so some still such
-than that the their theirs them themselves then there these they this those though through thus to too
-two under until up upon us very was we well were what when where whether which while who whom whose why
-will with within without would year years yet you your yours yourself yourselves mr mrs ms told
-""".split())
-
-
-def terms(text: str) -> list[str]:
-    """Content words, lower case: no stopwords, numbers or words shorter than three letters.
-
-    A trailing plural ``s`` goes ("elections" meets "election"), a light touch that needs no
-    stemmer and rarely joins unrelated words.
-    """
-    return [term for term in map(_cached_term, _WORD.findall(text.lower())) if term]
-
-
-def _cached_term(word: str) -> str:
-    term = _TERM_OF.get(word)
-    if term is None:
-        term = _term(word)
-        if len(_TERM_OF) < _TERM_CACHE:
-            _TERM_OF[word] = term
-    return term
-
-
-_TERM_OF: dict[str, str] = {}  # word -> its term ("" for none): most words of a corpus repeat
-_TERM_CACHE = 500_000
-
-
-def _term(word: str) -> str:
-    if len(word) < 3 or word in _STOPWORDS:
-        return ""
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
 
 @dataclass(frozen=True, eq=False)
 class TextFeatures:
@@ -116,42 +67,84 @@ def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1) -> TextFe
 def term_vectors(documents: Sequence[tuple[str, str]],
                  jobs: int = 1) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
-    the term of each column."""
-    counts, names = count_terms(documents, jobs)
-    total = len(documents)
-    lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()  # all terms, kept or not
-    df_of = np.bincount(counts.indices, minlength=len(names))
-    # Columns: the words in at least two articles, in alphabetical order. Arrays below hold one
-    # entry per (article, word) and are float32 or int32, as memory grows with them.
-    ids = {name: n for n, name in enumerate(names)}
-    words = sorted(names[i] for i in np.flatnonzero(df_of >= 2))
-    chosen = np.array([ids[w] for w in words], dtype=np.int64)
-    column_of_id = np.full(len(names), -1, dtype=np.int32)
-    column_of_id[chosen] = np.arange(len(words), dtype=np.int32)
-    mapped = column_of_id[counts.indices]
+    the term of each column.
+
+    Each of ``jobs`` processes counts a share of the documents; the shares' terms are then
+    merged into one vocabulary, and each process weighs its share's rows against it.
+    """
+    size = max(PARALLEL_MIN, -(-len(documents) // max(jobs, 1)))
+    shares = [range(i, min(i + size, len(documents))) for i in range(0, len(documents), size)]
+    parts = map_with_shared(_count_share, documents, shares, jobs) or [count_terms([])]
+    vocabulary = _vocabulary(parts)
+    weighed = map_with_shared(_weigh_share, (parts, vocabulary), range(len(parts)), jobs)
+    return (sp.vstack([vectors for vectors, _ in weighed], format="csr"),
+            sp.vstack([index for _, index in weighed], format="csr"), vocabulary.words)
+
+
+def _count_share(documents: Sequence[tuple[str, str]], share: range) -> TermCounts:
+    return count_terms(documents[share.start:share.stop])
+
+
+@dataclass(frozen=True, eq=False)
+class _Vocabulary:
+    """The columns of the term vectors, and what weighing a share's counts needs to know of the
+    whole site."""
+
+    words: tuple[str, ...]  # the term of each column: the terms of at least two articles, sorted
+    column_of: list[np.ndarray]  # per share: its terms' columns (-1: the term has none)
+    document_frequency: np.ndarray  # float32, per column
+    total: int  # articles
+    average_length: np.float32
+
+
+def _vocabulary(parts: Sequence[TermCounts]) -> _Vocabulary:
+    ids: dict[str, int] = {}
+    id_of = [np.array([ids.setdefault(name, len(ids)) for name in part.names], dtype=np.int64) for part in parts]
+    frequency = np.zeros(len(ids), dtype=np.int64)
+    for part, found in zip(parts, id_of):
+        frequency[found] += part.document_frequency
+    names = list(ids)
+    chosen = np.flatnonzero(frequency >= 2)
+    order = sorted(range(len(chosen)), key=lambda n: names[chosen[n]])
+    chosen = chosen[np.array(order, dtype=np.int64)]
+    column_of_id = np.full(len(ids), -1, dtype=np.int32)
+    column_of_id[chosen] = np.arange(len(chosen), dtype=np.int32)
+    total = sum(part.counts.shape[0] for part in parts)
+    average = np.float32(sum(float(part.lengths.sum()) for part in parts) / total) if total else np.float32(1.0)
+    return _Vocabulary(tuple(names[i] for i in chosen), [column_of_id[found] for found in id_of],
+                       frequency[chosen].astype(np.float32), total, average)
+
+
+def _weigh_share(shared: tuple[Sequence[TermCounts], _Vocabulary], part: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """One share's rows of the unit-length BM25 vectors and of the candidate index."""
+    parts, vocabulary = shared
+    counts, lengths = parts[part].counts, parts[part].lengths
+    total, average = vocabulary.total, vocabulary.average_length
+    document_frequency = vocabulary.document_frequency
+    rows_here = counts.shape[0]
+    # Arrays below hold one entry per (article, word) and are float32 or int32, as memory grows with them.
+    mapped = vocabulary.column_of[part][counts.indices]
     kept = mapped >= 0
-    average = np.float32(lengths.mean()) if total else np.float32(1.0)
     # A word in one article only compares it with nothing, so it gets no column; but it makes
     # that article's text differ from every other, so it still counts in the article's length.
     alone = counts.data[~kept].astype(np.float32)
-    alone_rows = np.repeat(np.arange(total, dtype=np.int32), np.diff(counts.indptr))[~kept]
+    alone_rows = np.repeat(np.arange(rows_here, dtype=np.int32), np.diff(counts.indptr))[~kept]
     alone_weights = _bm25(alone, lengths[alone_rows], average) * np.log1p(np.float32(total))
-    squared_alone = np.bincount(alone_rows, weights=alone_weights * alone_weights, minlength=total)
+    squared_alone = np.bincount(alone_rows, weights=alone_weights * alone_weights, minlength=rows_here)
     del alone, alone_rows, alone_weights
     kept_before = np.concatenate(([0], np.cumsum(kept)))
     indptr = kept_before[counts.indptr]  # each row's entries that stay, counted up to it
-    matrix = sp.csr_matrix((counts.data[kept], mapped[kept], indptr), shape=(total, len(words)))
-    del counts, mapped, kept
+    shape = (rows_here, len(vocabulary.words))
+    matrix = sp.csr_matrix((counts.data[kept], mapped[kept], indptr), shape=shape)
+    del mapped, kept
     matrix.sort_indices()
     cols = matrix.indices
-    rows = np.repeat(np.arange(total, dtype=np.int32), np.diff(matrix.indptr))
-    document_frequency = df_of[chosen].astype(np.float32)
+    rows = np.repeat(np.arange(rows_here, dtype=np.int32), np.diff(matrix.indptr))
     weights = _bm25(matrix.data.astype(np.float32), lengths[rows], average)
     weights *= np.log1p(np.float32(total) / document_frequency)[cols]
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=total) + squared_alone).astype(np.float32)
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=rows_here) + squared_alone).astype(np.float32)
     norms[norms == 0] = 1.0
-    shape = (total, len(words))
-    vectors = sp.csr_matrix((weights / norms[rows], cols.copy(), matrix.indptr.copy()), shape=shape)
+    vectors = sp.csr_matrix((weights / norms[rows], cols, matrix.indptr), shape=shape)
     # The candidate index: each row's strongest indexable words (ties by column, i.e. by word),
     # as many as fit its budget of postings.
     indexable = document_frequency[cols] <= max(ALWAYS_INDEXED, min(MAX_SHARE * total, POSTINGS_BUDGET))
@@ -165,82 +158,13 @@ def term_vectors(documents: Sequence[tuple[str, str]],
     strongest = ((np.arange(len(rows_i)) - starts) < TERMS_PER_ARTICLE) & (spent <= POSTINGS_BUDGET)
     index = sp.csr_matrix((np.ones(int(strongest.sum()), dtype=np.float32), (rows_i[strongest], cols_i[strongest])),
                           shape=shape)
-    return vectors, index, tuple(words)
-
-
-def count_terms(documents: Sequence[tuple[str, str]], jobs: int = 1) -> tuple[sp.csr_matrix, list[str]]:
-    """``_count_terms`` over ``jobs`` processes, each counting a share of the documents; their
-    columns are then mapped onto one list of terms (in order of first use, as one process gives)."""
-    share = max(PARALLEL_MIN, -(-len(documents) // max(jobs, 1)))
-    parts = map_with_shared(_count_share, documents, [range(i, min(i + share, len(documents)))
-                                                      for i in range(0, len(documents), share)], jobs)
-    if len(parts) <= 1:
-        return parts[0] if parts else _count_terms(documents)
-    columns: dict[str, int] = {}
-    mappings = [np.array([columns.setdefault(name, len(columns)) for name in names], dtype=np.int64)
-                for _, names in parts]
-    matrices = [sp.csr_matrix((counts.data, mapping[counts.indices], counts.indptr),
-                              shape=(counts.shape[0], len(columns)))
-                for (counts, _), mapping in zip(parts, mappings)]
-    return sp.vstack(matrices, format="csr"), list(columns)  # term_vectors sorts, once
+    return vectors, index
 
 
 def _bm25(tfs: np.ndarray, lengths: np.ndarray, average: np.float32) -> np.ndarray:
     """Term frequency saturated by BM25, for texts of the given lengths."""
     return tfs * np.float32(BM25_K1 + 1) / (tfs + np.float32(BM25_K1) * (
         np.float32(1 - BM25_B) + np.float32(BM25_B) * lengths / average))
-
-
-def _count_share(documents: Sequence[tuple[str, str]], share: range) -> tuple[sp.csr_matrix, list[str]]:
-    return _count_terms(documents[share.start:share.stop])
-
-
-def _count_terms(documents: Sequence[tuple[str, str]]) -> tuple[sp.csr_matrix, list[str]]:
-    """How often each term occurs in each document (title terms count ``TITLE_WEIGHT`` times),
-    as a matrix whose columns are the terms in order of first use, and those terms.
-
-    Words never span white space, so each text is split on it and counted by distinct piece
-    ("harbour,", "(Moscow"); a piece is turned into terms once per call, and the counts reach
-    the terms with array arithmetic, not once per word in Python.
-    """
-    piece_ids: dict[str, int] = {}
-    piece_terms: list[list[int]] = []  # piece -> its terms' columns
-    term_ids: dict[str, int] = {}
-
-    def new_piece(piece: str) -> int:
-        piece_ids[piece] = len(piece_terms)
-        terms_of = (_cached_term(word) for word in _WORD.findall(piece))
-        piece_terms.append([term_ids.setdefault(term, len(term_ids)) for term in terms_of if term])
-        return piece_ids[piece]
-
-    blocks = []
-    for start in range(0, len(documents), COUNT_CHUNK):
-        rows, pieces, times = array("i"), array("i"), array("i")
-        for row, (title, body) in enumerate(documents[start:start + COUNT_CHUNK]):
-            for text, weight in ((body, 1), (title, TITLE_WEIGHT)):
-                counted = Counter(text.lower().split())
-                found = list(map(piece_ids.get, counted))
-                if None in found:  # pieces not seen before: the slow path, for a few per text
-                    found = [piece_ids[p] if p in piece_ids else new_piece(p) for p in counted]
-                pieces.extend(found)
-                times.extend(counted.values() if weight == 1 else [n * weight for n in counted.values()])
-                rows.extend(itertools.repeat(row, len(counted)))
-        blocks.append((len(documents[start:start + COUNT_CHUNK]), rows, pieces, times))
-    sizes = np.array([len(t) for t in piece_terms], dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(sizes)))
-    flat_terms = np.fromiter(itertools.chain.from_iterable(piece_terms), dtype=np.int64, count=int(offsets[-1]))
-    matrices = []
-    for count, rows, pieces, times in blocks:
-        piece_of, per_piece = np.frombuffer(pieces, dtype=np.int32), sizes[np.frombuffer(pieces, dtype=np.int32)]
-        # One entry per (row, term of a piece): the piece's count, repeated for each of its terms.
-        repeated = np.repeat(np.arange(len(piece_of)), per_piece)
-        within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_piece) - per_piece, per_piece)
-        columns = flat_terms[offsets[piece_of[repeated]] + within]
-        values = np.frombuffer(times, dtype=np.int32)[repeated]
-        matrices.append(sp.csr_matrix((values, (np.frombuffer(rows, dtype=np.int32)[repeated], columns)),
-                                      shape=(count, len(term_ids)), dtype=np.int32))  # duplicates add up
-    counts = sp.vstack(matrices, format="csr") if matrices else sp.csr_matrix((0, 0), dtype=np.int32)
-    return counts, list(term_ids)
 
 
 def latent_topics(vectors: sp.csr_matrix, seed: int = 0, jobs: int = 1) -> np.ndarray:

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .similarity import Neighbours, TextFeatures, terms, unit_rows
+from .similarity import Neighbours, TextFeatures, unit_rows
+from .term_counts import terms
 from .taxonomy import tag_slug
 
 MIN_GROUP = 10  # articles per topic at least, on average, when choosing how many topics

@@ -51,6 +51,28 @@ def test_top_k_and_reason_text():
     assert links[0].reason == "shared: Harbour, Floods; same day"  # rarer tag named first
 
 
+def test_each_link_names_exactly_the_tags_both_share_rarest_first(monkeypatch):
+    import random
+
+    from generator import related
+
+    monkeypatch.setattr(related, "CHUNK", 5)  # chunk boundaries inside the corpus
+    rng = random.Random(4)
+    names = ["Harbour", "Floods", "Council", "World", "Schools", "Trains", "Moscow"]
+    articles = tuple(make_article(f"a{n:02d}", tags=tuple(rng.sample(names, rng.randint(1, 5))),
+                                  date=f"2024-03-{1 + n % 28:02d}") for n in range(40))
+    idf = tag_weights(articles)
+    by_id = {a.id: a for a in articles}
+    checked = 0
+    for article_id, links in related_links(articles, top_k=6).items():
+        rarest_first = sorted(by_id[article_id].tags, key=lambda t: (-idf[t.slug], t.slug))
+        for link in links:
+            theirs = {t.slug for t in link.target.tags}
+            assert link.shared_tags == tuple(t for t in rarest_first if t.slug in theirs)
+            checked += len(link.shared_tags) > 1
+    assert checked > 40  # many links share several tags
+
+
 STORY = "The harbour authority closed the northern quay after the storm damaged cranes and flooded warehouses."
 
 
@@ -103,12 +125,12 @@ def test_a_hub_tag_looks_only_at_the_articles_closest_in_time():
 def test_a_hub_tag_window_is_the_slice_around_the_article_in_time_order():
     import numpy as np
 
-    from generator.related import hub_window
+    from generator.related import hub_window_start
 
-    members = np.arange(1000)
-    assert list(hub_window(members, 500, 4)) == [498, 499, 500, 501]
-    assert list(hub_window(members, 0, 3)) == [0, 1, 2]  # all after it at the start
-    assert list(hub_window(members, 999, 3)) == [997, 998, 999]  # all before it at the end
+    sizes = np.array([1000, 1000, 1000, 3])
+    starts = hub_window_start(sizes, np.array([500, 0, 999, 2]), 4)
+    assert starts.tolist() == [498, 0, 996, 0]  # around it; all after it at the start; all before it at the end;
+                                                # all of a tag no bigger than the window
 
 
 def test_links_scored_over_several_processes_are_the_same(monkeypatch):

@@ -4,8 +4,7 @@ import random
 
 import numpy as np
 
-from generator.similarity import (TERMS_PER_ARTICLE, latent_topics, nearest, term_vectors, terms, text_features,
-                                  unit_rows)
+from generator.similarity import TERMS_PER_ARTICLE, latent_topics, nearest, term_vectors, text_features, unit_rows
 
 
 def corpus(count: int, seed: int = 3) -> list[tuple[str, str]]:
@@ -23,11 +22,6 @@ def corpus(count: int, seed: int = 3) -> list[tuple[str, str]]:
         words = rng.choices(pools[subject], k=40) + rng.choices(filler, k=20)
         docs.append((f"{subject} story {n}", " ".join(words)))
     return docs
-
-
-def test_terms_drop_stopwords_short_words_numbers_and_plural_s():
-    assert terms("The Elections in 2024 were won by the councillors, 12 of them") == [
-        "election", "won", "councillor"]
 
 
 def test_vectors_are_unit_length_and_the_index_keeps_the_strongest_words():

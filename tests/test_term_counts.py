@@ -1,0 +1,56 @@
+"""Terms of a text, and counting them over documents."""
+
+import numpy as np
+
+from generator import term_counts
+from generator.term_counts import TITLE_WEIGHT, count_terms, terms
+
+
+def test_terms_drop_stopwords_short_words_numbers_and_plural_s():
+    assert terms("The Elections in 2024 were won by the councillors, 12 of them") == [
+        "election", "won", "councillor"]
+
+
+def as_dicts(counted):
+    """Each document's counts as {term: count}."""
+    matrix = counted.counts
+    return [{counted.names[c]: int(v) for c, v in zip(matrix.indices[matrix.indptr[r]:matrix.indptr[r + 1]],
+                                                        matrix.data[matrix.indptr[r]:matrix.indptr[r + 1]])}
+            for r in range(matrix.shape[0])]
+
+
+def test_counts_agree_with_terms_and_weigh_the_title():
+    documents = [("Harbour closes", "The harbour, (quay) and HARBOUR; ferries/ferry cranes."),
+                 ("Council vote", "Paris/London councillors vote: the vote... 2024"),
+                 ("", "")]
+    counted = count_terms(documents)
+    expected = []
+    for title, body in documents:
+        found: dict[str, int] = {}
+        for term in terms(body):
+            found[term] = found.get(term, 0) + 1
+        for term in terms(title):
+            found[term] = found.get(term, 0) + TITLE_WEIGHT
+        expected.append(found)
+    assert as_dicts(counted) == expected
+    assert expected[0]["harbour"] == 2 + TITLE_WEIGHT and expected[1]["paris"] == 1  # a piece with two terms
+    assert counted.names[:3] == ["harbour", "quay", "ferrie"]  # in order of first use ("ferries" loses its s)
+    assert counted.lengths.tolist() == [sum(d.values()) for d in expected]
+    assert counted.document_frequency[counted.names.index("vote")] == 1
+    assert counted.document_frequency[counted.names.index("harbour")] == 1
+
+
+def test_counts_do_not_depend_on_how_documents_are_chunked(monkeypatch):
+    documents = [(f"story {n}", " ".join(f"word{n % 7} common{n % 3} w{n}x" for _ in range(n % 5 + 1)))
+                 for n in range(40)]
+    whole = count_terms(documents)
+    monkeypatch.setattr(term_counts, "COUNT_CHUNK", 3)
+    chunked = count_terms(documents)
+    assert whole.names == chunked.names
+    assert (whole.counts != chunked.counts).nnz == 0 and whole.counts.shape == chunked.counts.shape
+    assert np.array_equal(whole.document_frequency, chunked.document_frequency)
+
+
+def test_no_documents_count_nothing():
+    counted = count_terms([])
+    assert counted.counts.shape == (0, 0) and counted.names == [] and len(counted.lengths) == 0
