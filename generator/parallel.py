@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -42,6 +42,16 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def map_in_threads(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
+    """``[function(item) for item in items]`` over ``jobs`` threads: for work that runs in C
+    without the interpreter lock (sparse and dense matrix products), which threads share
+    without copying anything."""
+    if jobs <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(jobs, len(items))) as pool:
+        return list(pool.map(function, items))
 
 
 _WORK: Any = None  # in a worker process: (function, shared), set once as the process starts

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .parallel import map_with_shared
+from .parallel import map_in_threads, map_with_shared
 from .term_counts import TermCounts, count_terms, terms
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
@@ -43,7 +43,7 @@ PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand o
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
 LSA_SAMPLE = 20000  # articles the latent topics are fitted on
-PROJECTION_ROWS = 25000  # articles projected onto the latent topics per process and task
+PRODUCT_ROWS = 2000  # fewest rows of a sparse product given to a thread
 POWER_ITERATIONS = 2  # of the randomized SVD: more is closer to the exact SVD, and slower
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
 
@@ -186,20 +186,26 @@ def latent_topics(vectors: sp.csr_matrix, seed: int = 0, jobs: int = 1) -> np.nd
     # article is then projected onto them: the fit's cost stops growing with the site.
     fitted = vectors if total <= LSA_SAMPLE else vectors[np.sort(rng.choice(total, LSA_SAMPLE, replace=False))]
     transposed = fitted.T.tocsr()  # a product with a CSR matrix is faster than with a transposed view
-    basis = np.linalg.qr(fitted @ rng.standard_normal((width, dims + 8), dtype=np.float32))[0]
+    basis = np.linalg.qr(_product(fitted, rng.standard_normal((width, dims + 8), dtype=np.float32), jobs))[0]
     for _ in range(POWER_ITERATIONS):
-        basis = np.linalg.qr(fitted @ (transposed @ basis))[0]
-    small = np.asarray(transposed @ basis).T  # (dims + 8) x width
-    _, _, term_topics = np.linalg.svd(small, full_matrices=False)
-    projection = np.ascontiguousarray(term_topics[:dims].T, dtype=np.float32)
-    parts = map_with_shared(_project, (vectors, projection), range(0, total, PROJECTION_ROWS), jobs)
-    return np.concatenate(parts) if parts else np.zeros((0, dims), dtype=np.float32)
+        basis = np.linalg.qr(_product(fitted, _product(transposed, basis, jobs), jobs))[0]
+    small = np.asarray(_product(transposed, basis, jobs), dtype=np.float64)  # width x (dims + 8)
+    # Its right singular vectors from the small Gram matrix's eigenvectors: one matrix product
+    # instead of an SVD of a wide matrix, in float64 so that squaring loses nothing that matters.
+    strengths, vectors_of_gram = np.linalg.eigh(small.T @ small)
+    strongest = np.argsort(strengths)[::-1][:dims]
+    singular = np.sqrt(np.maximum(strengths[strongest], 1e-30))
+    projection = np.ascontiguousarray((small @ vectors_of_gram[:, strongest]) / singular, dtype=np.float32)
+    return _product(vectors, projection, jobs)
 
 
-def _project(shared: tuple[sp.csr_matrix, np.ndarray], start: int) -> np.ndarray:
-    """Rows from ``start`` on (at most PROJECTION_ROWS) in the latent topic space."""
-    vectors, projection = shared
-    return np.asarray(vectors[start:start + PROJECTION_ROWS] @ projection, dtype=np.float32)
+def _product(matrix: sp.csr_matrix, dense: np.ndarray, jobs: int) -> np.ndarray:
+    """``matrix @ dense`` as float32, its rows shared out over ``jobs`` threads (scipy's
+    sparse product runs without the interpreter lock)."""
+    step = max(PRODUCT_ROWS, -(-matrix.shape[0] // max(jobs, 1)))
+    parts = map_in_threads(lambda start: np.asarray(matrix[start:start + step] @ dense, dtype=np.float32),
+                           range(0, matrix.shape[0], step), jobs)
+    return np.concatenate(parts) if parts else np.zeros((0, dense.shape[1]), dtype=np.float32)
 
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -296,32 +302,48 @@ def _nearest_in_chunk(shared: _Comparison, start: int) -> tuple[np.ndarray, ...]
     rows, others, counts = products.row.astype(np.int64) + start, products.col.astype(np.int64), products.data
     distinct = rows != others
     rows, others, counts = rows[distinct], others[distinct], counts[distinct]
-    rows, others, counts = _best_per_row(CANDIDATES, rows, others, -counts)[:3]
+    total = vectors.shape[0]
+    rows, others = _best_per_row(CANDIDATES, rows, others, (counts.max(initial=0) - counts).astype(np.int64),
+                                 total)[:2]
     topic_scores = np.zeros(len(rows), dtype=np.float32)
     if topics is not None:  # the word cosine costs most: only for the closest in topics
         topic_scores = np.einsum("ij,ij->i", topics[rows], topics[others])
-        rows, others, topic_scores = _best_per_row(EXACT, rows, others, -topic_scores)[:3]
-        topic_scores = -topic_scores
+        rows, others, topic_scores = _best_per_row(EXACT, rows, others, _millionths_below_one(topic_scores), total,
+                                                   topic_scores)
     word_scores = np.concatenate([_dot_rows(vectors, rows[i:i + PAIR_BATCH], others[i:i + PAIR_BATCH])
                                   for i in range(0, len(rows), PAIR_BATCH)] or [np.zeros(0)])
     scores = word_scores if topics is None else \
         TEXT_SHARE * word_scores + (1 - TEXT_SHARE) * np.maximum(topic_scores, 0)
     scores, word_scores = np.round(scores.astype(np.float64), 6), np.round(word_scores.astype(np.float64), 6)
     positive = scores > 0
-    rows, others, keys, word_scores = _best_per_row(shared.k, rows[positive], others[positive], -scores[positive],
-                                                    word_scores[positive])
-    return rows, others, -keys, word_scores
+    rows, others, scores, word_scores = _best_per_row(shared.k, rows[positive], others[positive],
+                                                      _millionths_below_one(scores[positive]), total,
+                                                      scores[positive], word_scores[positive])
+    return rows, others, scores, word_scores
 
 
-def _best_per_row(count: int, rows: np.ndarray, others: np.ndarray, keys: np.ndarray,
+def _millionths_below_one(scores: np.ndarray) -> np.ndarray:
+    """Scores (cosines, within -1 and 1) as a whole number that grows as they fall: the
+    millionths below 1, an exact sort key for scores rounded to 6 decimals."""
+    return np.rint((1 - scores.astype(np.float64)) * 1e6).astype(np.int64)
+
+
+def _best_per_row(count: int, rows: np.ndarray, others: np.ndarray, keys: np.ndarray, total: int,
                   *extra: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The ``count`` entries of each row with the lowest key (ties: the lower other), rows
-    ascending and best first within a row; ``extra`` arrays follow along."""
-    order = np.lexsort((others, keys, rows))
+    """The ``count`` entries of each row with the lowest key (whole numbers from 0; ties: the
+    lower other), rows ascending and best first within a row; ``extra`` arrays follow along.
+
+    Each (row, other) pair is given once, so one integer sorts them all: the row (counted from
+    the chunk's first), then the key, then the other.
+    """
+    if not len(rows):
+        return (rows, others, *extra)
+    first, span = rows.min(), int(keys.max()) + 1
+    order = np.argsort(((rows - first) * span + keys) * total + others)
     rows = rows[order]
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
     keep = order[rank < count]
-    return (rows[rank < count], others[keep], keys[keep], *(e[keep] for e in extra))
+    return (rows[rank < count], others[keep], *(e[keep] for e in extra))
 
 
 def _dot_rows(vectors: sp.csr_matrix, rows: np.ndarray, others: np.ndarray) -> np.ndarray:

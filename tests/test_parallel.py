@@ -40,3 +40,11 @@ def test_without_fork_the_work_runs_in_this_process(monkeypatch):
     calls = []
     assert map_with_shared(lambda shared, item: calls.append(item) or item, None, [1, 2, 3], 2) == [1, 2, 3]
     assert calls == [1, 2, 3]  # a lambda could not be pickled: it ran here
+
+
+def test_threads_return_results_in_input_order_and_raise_errors_here():
+    from generator.parallel import map_in_threads
+
+    assert map_in_threads(lambda item: item * item, list(range(30)), 2) == [i * i for i in range(30)]
+    with pytest.raises(ValueError, match="bad item 3"):
+        map_in_threads(lambda item: fail_on_three(None, item), list(range(8)), 2)

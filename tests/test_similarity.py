@@ -115,9 +115,9 @@ def test_words_no_other_article_has_still_make_texts_differ():
     assert pair.word_cosine < 0.5  # they share "harbour" only, not their wording
 
 
-def test_latent_topics_projected_over_several_processes_are_the_same(monkeypatch):
+def test_latent_topics_computed_over_several_threads_are_the_same(monkeypatch):
     from generator import similarity
 
-    monkeypatch.setattr(similarity, "PROJECTION_ROWS", 17)
+    monkeypatch.setattr(similarity, "PRODUCT_ROWS", 17)  # every product split between two threads
     vectors, _, _ = term_vectors(corpus(90))
     assert latent_topics(vectors, jobs=2).tobytes() == latent_topics(vectors, jobs=1).tobytes()
