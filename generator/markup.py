@@ -8,11 +8,11 @@ or ``javascript:``/``data:`` URLs survive, whatever their casing or encoding.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+import cmarkgfm
 import nh3
-from markdown_it import MarkdownIt
+from cmarkgfm.cmark import Options
 
 from .text import clean_text
 
@@ -25,11 +25,6 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _URL_ATTRIBUTES = {"href", "src", "cite"}
 # An <img> as the sanitizer serializes it: attribute values always double-quoted.
 _IMG = re.compile(r'<img((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*/?>')
-
-
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
 
 
 def _clean(html: str, base_url: str | None = None) -> str:
@@ -64,9 +59,15 @@ def sanitize_html(html: str) -> str:
     return _clean(html)
 
 
+def render_markdown(text: str) -> str:
+    """CommonMark -> HTML by cmark, the spec's reference implementation in C, with no GitHub
+    extensions; raw HTML is kept here (``UNSAFE``) and cut down by the sanitizer after."""
+    return cmarkgfm.markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+
+
 def markdown_to_html(text: str) -> str:
     """Render CommonMark and sanitize the result."""
-    return sanitize_html(_parser().render(text))
+    return sanitize_html(render_markdown(text))
 
 
 def absolutize_urls(html: str, base_url: str) -> str:

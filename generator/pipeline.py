@@ -55,6 +55,7 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
     """content/articles -> site/, published only if every step succeeds."""
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
+    theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
     articles = _load_all(find_articles(config.content_dir), config, vocabulary)
     if not articles and (config.output_dir / MARKER).is_file():
@@ -70,7 +71,6 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
     listings = plan_listings(site, config)
-    theme = load_theme(config)
     files = itertools.chain(
         html_pages(site, listings, config, theme),
         feed_files(site, config, theme),

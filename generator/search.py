@@ -70,15 +70,42 @@ def terms(text: str) -> set[str]:
 
     NFKC and lower-cased (JavaScript's toLowerCase; Python's lower() is the same mapping),
     at least two characters, stopwords dropped; Chinese and Japanese runs as character pairs.
+    Words never span white space, so the text is split on it and each distinct piece is
+    looked up: the word pattern runs once per piece ever met, not over every text.
     """
-    found: set[str] = set()
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
-        for number, part in enumerate(_CJK_RUN.split(word)):
-            if number % 2:  # a CJK run
-                found.update(part[i:i + 2] for i in range(max(1, len(part) - 1)))
-            elif len(part) >= 2 and part not in STOPWORDS:
-                found.add(part)
+    pieces = set(unicodedata.normalize("NFKC", text).lower().split())
+    found = set(map(_TERM_OF_PIECE.__getitem__, pieces))  # pieces of one term: nearly all
+    found.discard("")
+    for piece in pieces & _TERMS_OF_PIECE.keys():  # pieces of no term or several ("x/y")
+        found.update(_TERMS_OF_PIECE[piece])
     return found
+
+
+class _TermOfPiece(dict):
+    """piece of text -> its one search term, or "" when it has none or several (those are in
+    ``_TERMS_OF_PIECE``); filled as pieces are met, up to ``LIMIT`` pieces kept."""
+
+    LIMIT = 1_000_000
+
+    def __missing__(self, piece: str) -> str:
+        found: list[str] = []
+        for word in _WORD.findall(piece):
+            for number, part in enumerate(_CJK_RUN.split(word)):
+                if number % 2:  # a CJK run
+                    found.extend(part[i:i + 2] for i in range(max(1, len(part) - 1)))
+                elif len(part) >= 2 and part not in STOPWORDS:
+                    found.append(part)
+        if len(self) >= self.LIMIT:  # a huge vocabulary: start again rather than grow
+            self.clear()
+            _TERMS_OF_PIECE.clear()
+        if len(found) != 1:
+            _TERMS_OF_PIECE[piece] = tuple(found)
+        self[piece] = found[0] if len(found) == 1 else ""
+        return self[piece]
+
+
+_TERM_OF_PIECE = _TermOfPiece()
+_TERMS_OF_PIECE: dict[str, tuple[str, ...]] = {}
 
 
 def shard_key(term: str) -> str:

@@ -7,15 +7,21 @@ import unicodedata
 
 # C0 controls but tab and newline, DEL and C1 controls, the noncharacters U+FDD0..U+FDEF
 # and U+xFFFE/U+xFFFF of every plane: each makes a feed ill-formed or a page invalid.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
-    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
-    + "]")
+# Python's re tests a character against a class beyond the Basic Multilingual Plane range by
+# range, ten times slower than against one within it, so the other planes get their own
+# pattern, used only on text that has such characters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_FORBIDDEN_ASTRAL = re.compile(
+    "[" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)) + "]")
 
 
 def clean_text(text: str) -> str:
     """``text`` without forbidden characters (carriage returns go too: newlines are LF)."""
-    return _FORBIDDEN.sub("", text)
+    text = _FORBIDDEN.sub("", text)
+    if not text.isascii() and _ASTRAL.search(text):
+        text = _FORBIDDEN_ASTRAL.sub("", text)
+    return text
 
 
 _END_TAG = re.compile(r"</[A-Za-z]")

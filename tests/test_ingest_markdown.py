@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from generator.frontmatter import split_front_matter
 from generator.ingest import CleanedArticle, escape_paragraph, to_markdown
-
-MD = MarkdownIt("commonmark")
-
+from generator.markup import render_markdown
 
 def rendered_text(markdown: str) -> str:
     """What a reader sees: the HTML with tags stripped and entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", " ", MD.render(markdown)))
+    return html.unescape(re.sub(r"<[^>]+>", " ", render_markdown(markdown)))
 
 
 def normalised(text: str) -> str:
@@ -73,7 +70,7 @@ def test_escaped_paragraph_renders_literally(text: str) -> None:
     escaped = escape_paragraph(text)
     assert "\n" not in escaped
     assert normalised(rendered_text(escaped)) == normalised(text)
-    assert MD.render(escaped).startswith("<p>")
+    assert render_markdown(escaped).startswith("<p>")
 
 
 def test_line_breaks_inside_a_paragraph_become_spaces() -> None:

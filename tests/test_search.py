@@ -7,6 +7,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.pipeline import build
@@ -142,3 +144,27 @@ def test_search_page_finds_articles_in_a_real_browser(built):
     assert "1 article matches." in dom
     assert "No articles match." in nothing
     assert [r for r in requests if r[0] >= 400] == []
+
+
+def whole_text_terms(text):
+    """The search terms found by running the word pattern over the whole text at once: what
+    ``terms`` must equal, however it gets there."""
+    import unicodedata
+
+    from generator.search import _CJK_RUN, _WORD, STOPWORDS
+
+    found = set()
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
+        for number, part in enumerate(_CJK_RUN.split(word)):
+            if number % 2:
+                found.update(part[i:i + 2] for i in range(max(1, len(part) - 1)))
+            elif len(part) >= 2 and part not in STOPWORDS:
+                found.add(part)
+    return found
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Ab\u00a0\t\n/-_.9é\u0301日本語テスト\uff21\u2167x")), max_size=60))
+def test_terms_split_by_pieces_equal_the_pattern_over_the_whole_text(text):
+    from generator.search import terms
+
+    assert terms(text) == whole_text_terms(text)

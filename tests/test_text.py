@@ -16,3 +16,9 @@ def test_cleaned_text_is_always_legal_xml_content(text):
 def test_ordinary_text_is_untouched():
     text = "Crocus City Hall — 144 killed; «Кремль» 😀\tend\nnext"
     assert clean_text(text) == text
+
+
+def test_forbidden_characters_go_in_every_plane():
+    text = "a\x00b\x0bc\x7fd\x85e\ufdd0f\ufffeg" + "".join(chr(p * 0x10000 + 0xFFFF) for p in range(1, 17)) + "😀h"
+    assert clean_text(text) == "abcdefg😀h"
+    assert clean_text("plain\x01 ascii") == "plain ascii"
