@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
                                     description="Build the site into output_dir (default site/).")
     build_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
     build_cmd.add_argument("--output", type=Path, help="output folder (default: output_dir from site.yaml)")
+    build_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                           help="processes for the heavy steps (default: every core); the output is the "
+                                "same for any number")
 
     for name, what in (("related", "each article's related articles, best first"),
                        ("tags", "each article's tags, inferred ones included")):
@@ -72,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
                              help="list topics found in the articles' text, with counts and examples, "
                                   "ready to accept into site.yaml")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +196,7 @@ def _build(args, config, say, warn) -> int:
         overrides["output_dir"] = args.output.resolve()
     config = dataclasses.replace(config, **overrides)
     started = time.perf_counter()
-    report = build(config, warn)
+    report = build(config, warn, args.jobs)
     say(f"built {report.articles} articles, {report.tags} tags: {report.files} files "
         f"in {time.perf_counter() - started:.2f}s -> {display_path(config.output_dir)}")
     return EXIT_OK

@@ -44,6 +44,9 @@ class DigestError(Exception):
         self.problems: tuple[Problem, ...] = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):  # rebuilt from its problems when it comes back from a worker process
+        return (DigestError, self.problems)
+
     def in_file(self, path: Path | str) -> "DigestError":
         """The same problems, naming ``path`` where they name no file (a stage that reads
         text does not know which file it came from; its caller does)."""

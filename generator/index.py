@@ -26,11 +26,11 @@ def newest_first(article: Article) -> tuple:
     return (0, -article.date.timestamp(), article.title.casefold(), article.slug)
 
 
-def index_site(articles: list[Article], config: SiteConfig) -> Site:
+def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None) -> Site:
     _check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
-    analysis = analyse(sorted(_one_spelling_per_tag(articles), key=newest_first), config)
+    analysis = analyse(sorted(_one_spelling_per_tag(articles), key=newest_first), config, jobs)
     ordered = analysis.articles
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
@@ -54,7 +54,7 @@ def index_site(articles: list[Article], config: SiteConfig) -> Site:
         articles=ordered,
         tag_groups=tag_groups,
         related=related_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of,
-                              jobs=None),
+                              jobs=jobs),
         build_date=date,
         warnings=warnings,
         stories=stories,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -131,4 +131,17 @@ class OutputFile:
     path: PurePosixPath  # relative to the output folder
     content: bytes
     origin: str  # the input or generator responsible, named in collision errors
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A file of the built site whose bytes are made when ``render`` is called: the writer
+    renders pending files over several processes, and each process writes what it rendered."""
+
+    path: PurePosixPath  # relative to the output folder
+    origin: str
+    make: Callable[[], OutputFile]
+
+    def render(self) -> OutputFile:
+        return self.make()
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from .config import SiteConfig
 from .listings import Listings
-from .model import Article, OutputFile, Site
+from .model import Article, PendingFile, Site
 from .paginate import Pager
-from .render import feed_links, page_meta, render_page, safe_html, script_json
+from .render import defer_page, feed_links, page_meta, safe_html, script_json
 from .theme import Theme, iso_date
 from .urls import absolute_url
 
@@ -24,10 +24,11 @@ class SiteNav:
     search: bool
 
 
-def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
+def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> Iterator[PendingFile]:
+    """Every page, to be rendered by the writer (over several processes on a large site)."""
     newest = (*listings.weeks[:1], *listings.days[:1])
     nav = SiteNav(newest[0].path if newest else None, config.search)
-    page = functools.partial(render_page, theme, config, nav=nav)
+    page = functools.partial(defer_page, theme, config, nav=nav)
 
     for pager in listings.index:
         meta = page_meta(config, kind="index", path=pager.path, title=_numbered("Latest news", pager),
@@ -80,7 +81,7 @@ def _numbered(title: str, pager: Pager) -> str:
     return title if pager.number == 1 else f"{title}, page {pager.number} of {pager.count}"
 
 
-def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> OutputFile:
+def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> PendingFile:
     article = site.articles[position]
     newer = site.articles[position - 1] if position > 0 else None
     older = site.articles[position + 1] if position + 1 < len(site.articles) else None

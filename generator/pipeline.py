@@ -28,6 +28,7 @@ from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
+from .parallel import available_cores
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
@@ -51,8 +52,10 @@ class BuildReport:
     bytes: int
 
 
-def build(config: SiteConfig, warn: Warn) -> BuildReport:
-    """content/articles -> site/, published only if every step succeeds."""
+def build(config: SiteConfig, warn: Warn, jobs: int | None = None) -> BuildReport:
+    """content/articles -> site/, published only if every step succeeds; the heavy steps run
+    over ``jobs`` processes (default: every core this process may use)."""
+    jobs = available_cores() if jobs is None else jobs
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
@@ -62,7 +65,7 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
         # An emptied content folder (a failed mount, a bad sync) must not wipe a published site.
         raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
                              hint="add articles, or delete the output folder to publish an empty site")
-    site = index_site(articles, config)
+    site = index_site(articles, config, jobs)
     for warning in site.warnings:
         warn(str(warning))
     for problem in feed_text_problems(site):
@@ -78,7 +81,7 @@ def build(config: SiteConfig, warn: Warn) -> BuildReport:
         search_files(site, config),
         static_files(theme),
     )
-    written = publish(files, config.output_dir)
+    written = publish(files, config.output_dir, jobs)
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import traceback
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from .config import FEED_FILES, SiteConfig
 from .errors import DigestError
-from .model import OutputFile
+from .model import OutputFile, PendingFile
 from .theme import Theme
 from .urls import absolute_url, output_file, quote_path, root_prefix
 
@@ -116,6 +117,14 @@ def render_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta,
 
     return render(theme, template, out, origin, site=config, page=page, link=page.link, asset=asset,
                   **context)
+
+
+def defer_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta, origin: str,
+               **context: Any) -> PendingFile:
+    """``render_page``, to be called by whichever process writes the page."""
+    out = output_file(page.path) if page.kind != "404" else "404.html"
+    return PendingFile(PurePosixPath(out), origin,
+                       functools.partial(render_page, theme, config, template, page, origin, **context))
 
 
 def safe_html(html: str) -> Markup:

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError
-from .model import OutputFile
+from .model import OutputFile, PendingFile
+from .parallel import map_with_shared
 
 TEMP_PREFIX = ".digest-tmp-"
 MARKER = PurePosixPath(".digest-build")
 MARKER_TEXT = b"This folder is built by digest and replaced whole by every build.\n"
+RENDER_BATCH = 64  # pending files a process renders and writes per task
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path
             hint=f"it has no {MARKER} marker; empty it, or choose another output folder")
 
 
-def publish(files: Iterable[OutputFile], output_dir: Path) -> PublishReport:
-    """Write every file into a temporary folder, then swap it in for ``output_dir``."""
+def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1) -> PublishReport:
+    """Write every file into a temporary folder, then swap it in for ``output_dir``; pending
+    files are rendered and written by ``jobs`` processes, in batches taken in order."""
     parent = output_dir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +78,7 @@ def publish(files: Iterable[OutputFile], output_dir: Path) -> PublishReport:
     except OSError as exc:
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
-        count, size = _write_all(files, staging)
+        count, size = _write_all(files, staging, jobs)
         leftover = _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -83,25 +86,44 @@ def publish(files: Iterable[OutputFile], output_dir: Path) -> PublishReport:
     return PublishReport(count, size, leftover)
 
 
-def _write_all(files: Iterable[OutputFile], staging: Path) -> tuple[int, int]:
+def _write_all(files: Iterable[OutputFile | PendingFile], staging: Path, jobs: int) -> tuple[int, int]:
+    # Every path is checked before anything is rendered: a pending file's path is known.
     origins: dict[PurePosixPath, str] = {}
+    pending: list[PendingFile] = []
     count = size = 0
     for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
         path = safe_relative_path(file.path, file.origin)
         if path in origins:
             raise DigestError.at(f"{file.origin} and {origins[path]} both produce {path}", file.origin)
         origins[path] = file.origin
-        target = staging.joinpath(*path.parts)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "xb") as handle:  # "x": never follow or overwrite anything already there
-                handle.write(file.content)
-        except OSError as exc:
-            raise DigestError.at(f"cannot write {path}: {exc.strerror}", file.origin) from None
-        count += 1
-        size += len(file.content)
+        if isinstance(file, PendingFile):
+            pending.append(file)
+        else:
+            size += _write(staging, file)
+            count += 1
+    batches = [range(start, min(start + RENDER_BATCH, len(pending))) for start in range(0, len(pending), RENDER_BATCH)]
+    for written in map_with_shared(_render_and_write, (pending, staging), batches, jobs):
+        count += len(written)
+        size += sum(written)
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is world-readable
     return count, size
+
+
+def _render_and_write(shared: tuple[list[PendingFile], Path], batch: range) -> list[int]:
+    """Render the pending files of ``batch`` and write them; their sizes in bytes."""
+    pending, staging = shared
+    return [_write(staging, pending[n].render()) for n in batch]
+
+
+def _write(staging: Path, file: OutputFile) -> int:
+    target = staging.joinpath(*file.path.parts)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:  # "x": never follow or overwrite anything already there
+            handle.write(file.content)
+    except OSError as exc:
+        raise DigestError.at(f"cannot write {file.path}: {exc.strerror}", file.origin) from None
+    return len(file.content)
 
 
 def _swap(staging: Path, output_dir: Path) -> Path | None:

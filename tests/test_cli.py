@@ -112,6 +112,42 @@ def test_every_invalid_article_prints_its_exact_error_line_at_once(make_site, ca
     assert not (config.parent / "site").exists()
 
 
+def test_pages_rendered_by_several_processes_are_the_same_bytes(make_site, monkeypatch):
+    from generator import write
+
+    monkeypatch.setattr(write, "RENDER_BATCH", 2)  # many batches, so both processes render pages
+    config = make_site(GOOD)
+    assert run(config, "build", "--jobs", "1") == 0
+    serial = site_tree(config.parent / "site")
+    assert run(config, "build", "--jobs", "2") == 0
+    assert site_tree(config.parent / "site") == serial and len(serial) > 2 * write.RENDER_BATCH
+
+
+def test_a_template_failing_in_a_worker_process_is_reported_as_in_one(make_site, monkeypatch, capsys):
+    from generator import write
+
+    monkeypatch.setattr(write, "RENDER_BATCH", 2)
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    before = site_tree(config.parent / "site")
+    (config.parent / "templates").mkdir()
+    (config.parent / "templates" / "tag.html").write_text("{{ 1 / 0 }}\n")
+    capsys.readouterr()
+    assert run(config, "build", "--jobs", "2") == 1
+    assert capsys.readouterr().err == (f"error: {config.parent / 'templates' / 'tag.html'}:1: template error while "
+                                       "rendering tags/council/index.html: ZeroDivisionError: division by zero\n")
+    assert site_tree(config.parent / "site") == before
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(make_site, capsys, jobs):
+    config = make_site(GOOD)
+    with pytest.raises(SystemExit) as caught:  # argparse's usage error
+        run(config, "build", "--jobs", jobs)
+    assert caught.value.code == 2
+    assert f"expected a whole number of at least 1, got {jobs!r}" in capsys.readouterr().err
+
+
 def test_a_template_failing_mid_build_keeps_the_old_site(make_site, capsys):
     config = make_site(GOOD)
     assert run(config, "build") == 0

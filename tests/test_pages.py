@@ -19,7 +19,7 @@ def build_pages(make_site, articles, **config):
     loaded = load_config(make_site(**config))
     site = index_site(articles, loaded)
     listings = plan_listings(site, loaded)
-    pages = {str(f.path): f.content.decode() for f in html_pages(site, listings, loaded, load_theme(loaded))}
+    pages = {str(f.path): f.render().content.decode() for f in html_pages(site, listings, loaded, load_theme(loaded))}
     return site, listings, pages
 
 

@@ -48,3 +48,19 @@ def test_threads_return_results_in_input_order_and_raise_errors_here():
     assert map_in_threads(lambda item: item * item, list(range(30)), 2) == [i * i for i in range(30)]
     with pytest.raises(ValueError, match="bad item 3"):
         map_in_threads(lambda item: fail_on_three(None, item), list(range(8)), 2)
+
+
+def test_an_input_error_raised_in_a_worker_keeps_its_problems():
+    from generator.errors import DigestError, Problem
+
+    with pytest.raises(DigestError) as raised:
+        map_with_shared(fail_with_problem, None, list(range(4)), 2)
+    assert raised.value.problems == (Problem("bad page", "t.html", 3, "fix it"),)
+
+
+def fail_with_problem(shared, item):
+    from generator.errors import DigestError
+
+    if item == 2:
+        raise DigestError.at("bad page", "t.html", 3, hint="fix it")
+    return item

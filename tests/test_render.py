@@ -41,4 +41,4 @@ def test_any_text_gives_well_formed_feeds_and_safe_pages(make_site, title, autho
             ET.fromstring(feed.content)
             assert feedparser.parse(feed.content).bozo == 0
     for page in html_pages(site, plan_listings(site, config), config, theme):
-        assert live_markup(page.content.decode(), whole_page=True) == [], page.path
+        assert live_markup(page.render().content.decode(), whole_page=True) == [], page.path
