@@ -28,7 +28,7 @@ from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
-from .parallel import available_cores
+from .parallel import available_cores, map_with_shared
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
@@ -60,7 +60,7 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None) -> BuildRepor
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
-    articles = _load_all(find_articles(config.content_dir), config, vocabulary)
+    articles = _load_all(find_articles(config.content_dir), config, vocabulary, jobs)
     if not articles and (config.output_dir / MARKER).is_file():
         # An emptied content folder (a failed mount, a bad sync) must not wipe a published site.
         raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
@@ -78,7 +78,7 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None) -> BuildRepor
         html_pages(site, listings, config, theme),
         feed_files(site, config, theme),
         seo_files(site, listings, config, theme),
-        search_files(site, config),
+        search_files(site, config, jobs),
         static_files(theme),
     )
     written = publish(files, config.output_dir, jobs)
@@ -134,24 +134,38 @@ def suggested_topics(config: SiteConfig, examples: int = 3) -> tuple[SuggestedTo
 
 
 def _load_folder(config: SiteConfig) -> list:
-    return _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics))
+    return _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics),
+                     available_cores())
 
 
 def _stem(article) -> str:
     return article.stem
 
 
-def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary) -> list:
-    """Load every article, reporting all bad files at once."""
+LOAD_BATCH = 200  # articles a process loads per task
+
+
+def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int = 1) -> list:
+    """Load every article over ``jobs`` processes, reporting all bad files at once, in file order."""
+    batches = [paths[start:start + LOAD_BATCH] for start in range(0, len(paths), LOAD_BATCH)]
+    articles, problems = [], []
+    for loaded, failed in map_with_shared(_load_batch, (config, vocabulary), batches, jobs):
+        articles.extend(loaded)
+        problems.extend(failed)
+    if problems:
+        raise DigestError(*problems)
+    return articles
+
+
+def _load_batch(shared: tuple[SiteConfig, Vocabulary], paths: list[Path]) -> tuple[list, list[Problem]]:
+    config, vocabulary = shared
     articles, problems = [], []
     for path in paths:
         try:
             articles.append(load_article(path, config, vocabulary))
         except DigestError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise DigestError(*problems)
-    return articles
+    return articles, problems
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,10 @@ from zoneinfo import ZoneInfo
 from .config import SiteConfig
 from .model import Article, OutputFile, Site
 from .dates import human_date
+from .parallel import map_with_shared
 
 CHUNK = 200  # articles per results file
+PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
 SUMMARY_CHARS = 240
 # Words too common to narrow a search; dropping them keeps the index small. meta.json carries
 # the list, so search.js drops the same words from a query.
@@ -126,17 +128,18 @@ def _deltas(numbers: list[int]) -> list[int]:
     return [n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)]
 
 
-def search_files(site: Site, config: SiteConfig) -> Iterator[OutputFile]:
+def search_files(site: Site, config: SiteConfig, jobs: int = 1) -> Iterator[OutputFile]:
+    """The index files; the articles' terms are found over ``jobs`` processes."""
     if not config.search:
         return
+    size = max(PARALLEL_MIN, -(-len(site.articles) // max(jobs, 1)))
+    shares = [range(start, min(start + size, len(site.articles))) for start in range(0, len(site.articles), size)]
     body: dict[str, list[int]] = defaultdict(list)
     heading: dict[str, list[int]] = defaultdict(list)
-    for number, article in enumerate(site.articles):  # ascending numbers: posting lists stay sorted
-        head = terms(" ".join([article.title, *(t.name for t in article.tags)]))
-        for term in head:
-            heading[term].append(number)
-        for term in head | terms(article.body_markdown) | terms(article.summary or ""):
-            body[term].append(number)
+    for share_body, share_heading in map_with_shared(_postings, site.articles, shares, jobs):
+        for merged, found in ((body, share_body), (heading, share_heading)):
+            for term, numbers in found.items():  # shares in order: posting lists stay sorted
+                merged[term].extend(numbers)
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(dict)
     for term, numbers in body.items():
         entry = {"b": _deltas(numbers)}
@@ -153,6 +156,21 @@ def search_files(site: Site, config: SiteConfig) -> Iterator[OutputFile]:
             "stopwords": list(STOPWORDS)}
     yield OutputFile(PurePosixPath("search", "meta.json"), _dump(meta), "search index")
     yield from files
+
+
+def _postings(articles: tuple[Article, ...], share: range) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """For the articles numbered ``share``: term -> the numbers of the articles having it
+    anywhere, and in the title or a tag."""
+    body: dict[str, list[int]] = defaultdict(list)
+    heading: dict[str, list[int]] = defaultdict(list)
+    for number in share:  # ascending numbers: posting lists stay sorted
+        article = articles[number]
+        head = terms(" ".join([article.title, *(t.name for t in article.tags)]))
+        for term in head:
+            heading[term].append(number)
+        for term in head | terms(article.body_markdown) | terms(article.summary or ""):
+            body[term].append(number)
+    return dict(body), dict(heading)
 
 
 def _doc(article: Article, zone: ZoneInfo) -> list[str]:

@@ -100,10 +100,13 @@ def test_common_options_work_after_the_command(make_site, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_every_invalid_article_prints_its_exact_error_line_at_once(make_site, capsys):
+@pytest.mark.parametrize("batch", [200, 1])  # one process; then each file in its own task, over two
+def test_every_invalid_article_prints_its_exact_error_line_at_once(make_site, capsys, monkeypatch, batch):
+    from generator import pipeline
     from generator.errors import display_path
     from tests.test_load import EXPECTED_ERRORS, INVALID
 
+    monkeypatch.setattr(pipeline, "LOAD_BATCH", batch)
     config = make_site(content_dir=str(INVALID))
     assert run(config, "build") == 1
     expected = [f"error: {display_path(INVALID / name)}:{line}: {message}"

@@ -168,3 +168,17 @@ def test_terms_split_by_pieces_equal_the_pattern_over_the_whole_text(text):
     from generator.search import terms
 
     assert terms(text) == whole_text_terms(text)
+
+
+def test_an_index_built_over_several_processes_is_the_same(make_site, monkeypatch):
+    from generator import search
+    from generator.index import index_site
+    from generator.pipeline import _load_all, find_articles
+    from generator.taxonomy import Vocabulary
+
+    config = load_config(make_site(ARTICLES))
+    site = index_site(_load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(())), config, 1)
+    serial = list(search.search_files(site, config, 1))
+    monkeypatch.setattr(search, "PARALLEL_MIN", 1)  # one article per process
+    parallel = list(search.search_files(site, config, 2))
+    assert parallel == serial and len(serial) > 3
