@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import default_config, load_config
+from .console import ProgressBar
 from .errors import DigestError, Problem, display_path
 from .ingest.raw import SUFFIX_NAMES
 from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
@@ -196,9 +197,14 @@ def _build(args, config, say, warn) -> int:
         overrides["output_dir"] = args.output.resolve()
     config = dataclasses.replace(config, **overrides)
     started = time.perf_counter()
-    report = build(config, warn, args.jobs)
-    say(f"built {report.articles} articles, {report.tags} tags: {report.files} files "
-        f"in {time.perf_counter() - started:.2f}s -> {display_path(config.output_dir)}")
+    if args.quiet or not sys.stderr.isatty():
+        report = build(config, warn, args.jobs)
+    else:
+        with ProgressBar() as bar:
+            report = build(config, warn, args.jobs, bar)
+    say(f"built {report.articles} articles, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "
+        f"{report.files} files ({report.bytes / 1e6:.1f} MB) in {time.perf_counter() - started:.2f}s "
+        f"-> {display_path(config.output_dir)}")
     return EXIT_OK
 
 

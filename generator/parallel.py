@@ -22,21 +22,30 @@ def available_cores() -> int:
 
 
 def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
-                    jobs: int) -> list[Result]:
+                    jobs: int, done: Callable[[Item], None] | None = None) -> list[Result]:
     """``[function(shared, item) for item in items]``, over ``jobs`` processes when that is more
     than one.
 
     The processes are forked, so they inherit ``shared`` (large read-only arrays) instead of
     receiving it by pickle; where the platform cannot fork, the work runs here, one item after
     another. ``function`` must be a module-level function; items and results travel by pickle.
-    An error in one item cancels the items not yet started and is raised here.
+    An error in one item cancels the items not yet started and is raised here. ``done`` is
+    called here with each item as its result arrives, in order (to report progress).
     """
+    done = done or _nothing
     if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(shared, item) for item in items]
+        results = []
+        for item in items:
+            results.append(function(shared, item))
+            done(item)
+        return results
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
                                initializer=_receive, initargs=(function, shared))
     try:
-        results = list(pool.map(_call, items))
+        results = []
+        for item, result in zip(items, pool.map(_call, items)):
+            results.append(result)
+            done(item)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -52,6 +61,10 @@ def map_in_threads(function: Callable[[Item], Result], items: Sequence[Item], jo
         return [function(item) for item in items]
     with ThreadPoolExecutor(max_workers=min(jobs, len(items))) as pool:
         return list(pool.map(function, items))
+
+
+def _nothing(item: Any) -> None:
+    pass
 
 
 _WORK: Any = None  # in a worker process: (function, shared), set once as the process starts

@@ -29,6 +29,7 @@ from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
 from .parallel import available_cores, map_with_shared
+from .progress import NO_PROGRESS, Progress
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
@@ -50,21 +51,26 @@ class BuildReport:
     tags: int
     files: int
     bytes: int
+    pages: int = 0  # HTML pages among the files
+    feeds: int = 0  # RSS, Atom and JSON feeds among them
 
 
-def build(config: SiteConfig, warn: Warn, jobs: int | None = None) -> BuildReport:
+def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Progress = NO_PROGRESS) -> BuildReport:
     """content/articles -> site/, published only if every step succeeds; the heavy steps run
-    over ``jobs`` processes (default: every core this process may use)."""
+    over ``jobs`` processes (default: every core this process may use), reporting to ``progress``."""
     jobs = available_cores() if jobs is None else jobs
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
-    articles = _load_all(find_articles(config.content_dir), config, vocabulary, jobs)
+    paths = find_articles(config.content_dir)
+    progress.stage("Loading articles", len(paths))
+    articles = _load_all(paths, config, vocabulary, jobs, progress)
     if not articles and (config.output_dir / MARKER).is_file():
         # An emptied content folder (a failed mount, a bad sync) must not wipe a published site.
         raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
                              hint="add articles, or delete the output folder to publish an empty site")
+    progress.stage("Relating articles", None)
     site = index_site(articles, config, jobs)
     for warning in site.warnings:
         warn(str(warning))
@@ -74,18 +80,21 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None) -> BuildRepor
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
     listings = plan_listings(site, config)
+    progress.stage("Writing feeds and the search index", None)
+    feeds = list(feed_files(site, config, theme))
     files = itertools.chain(
         html_pages(site, listings, config, theme),
-        feed_files(site, config, theme),
+        feeds,
         seo_files(site, listings, config, theme),
         search_files(site, config, jobs),
         static_files(theme),
     )
-    written = publish(files, config.output_dir, jobs)
+    written = publish(files, config.output_dir, jobs, progress)
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
-    return BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes)
+    return BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
+                       len(feeds))
 
 
 def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
@@ -145,11 +154,13 @@ def _stem(article) -> str:
 LOAD_BATCH = 200  # articles a process loads per task
 
 
-def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int = 1) -> list:
+def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int = 1,
+              progress: Progress = NO_PROGRESS) -> list:
     """Load every article over ``jobs`` processes, reporting all bad files at once, in file order."""
     batches = [paths[start:start + LOAD_BATCH] for start in range(0, len(paths), LOAD_BATCH)]
     articles, problems = [], []
-    for loaded, failed in map_with_shared(_load_batch, (config, vocabulary), batches, jobs):
+    for loaded, failed in map_with_shared(_load_batch, (config, vocabulary), batches, jobs,
+                                          done=lambda batch: progress.advance(len(batch))):
         articles.extend(loaded)
         problems.extend(failed)
     if problems:

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from .errors import DigestError
 from .model import OutputFile, PendingFile
 from .parallel import map_with_shared
+from .progress import NO_PROGRESS, Progress
 
 TEMP_PREFIX = ".digest-tmp-"
 MARKER = PurePosixPath(".digest-build")
@@ -34,6 +35,7 @@ class PublishReport:
     files: int
     bytes: int
     leftover: Path | None = None  # the previous site, when it could not be removed
+    pages: int = 0  # of the files, those rendered on the way (pending files)
 
 
 def safe_relative_path(path: PurePosixPath, origin: str) -> PurePosixPath:
@@ -68,7 +70,8 @@ def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path
             hint=f"it has no {MARKER} marker; empty it, or choose another output folder")
 
 
-def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1) -> PublishReport:
+def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1,
+            progress: Progress = NO_PROGRESS) -> PublishReport:
     """Write every file into a temporary folder, then swap it in for ``output_dir``; pending
     files are rendered and written by ``jobs`` processes, in batches taken in order."""
     parent = output_dir.parent
@@ -78,15 +81,16 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
     except OSError as exc:
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
-        count, size = _write_all(files, staging, jobs)
+        count, size, pages = _write_all(files, staging, jobs, progress)
         leftover = _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return PublishReport(count, size, leftover)
+    return PublishReport(count, size, leftover, pages)
 
 
-def _write_all(files: Iterable[OutputFile | PendingFile], staging: Path, jobs: int) -> tuple[int, int]:
+def _write_all(files: Iterable[OutputFile | PendingFile], staging: Path, jobs: int,
+               progress: Progress) -> tuple[int, int, int]:
     # Every path is checked before anything is rendered: a pending file's path is known.
     origins: dict[PurePosixPath, str] = {}
     pending: list[PendingFile] = []
@@ -102,11 +106,13 @@ def _write_all(files: Iterable[OutputFile | PendingFile], staging: Path, jobs: i
             size += _write(staging, file)
             count += 1
     batches = [range(start, min(start + RENDER_BATCH, len(pending))) for start in range(0, len(pending), RENDER_BATCH)]
-    for written in map_with_shared(_render_and_write, (pending, staging), batches, jobs):
+    progress.stage("Rendering pages", len(pending))
+    for written in map_with_shared(_render_and_write, (pending, staging), batches, jobs,
+                                   done=lambda batch: progress.advance(len(batch))):
         count += len(written)
         size += sum(written)
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is world-readable
-    return count, size
+    return count, size, len(pending)
 
 
 def _render_and_write(shared: tuple[list[PendingFile], Path], batch: range) -> list[int]:

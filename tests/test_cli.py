@@ -21,10 +21,42 @@ def run(config: Path, *args: str) -> int:
 
 
 def test_build_succeeds_and_reports(make_site, capsys):
+    import re
+
     config = make_site(GOOD)
     assert run(config, "build") == 0
-    assert "built 2 articles, 2 tags:" in capsys.readouterr().out
+    summary = capsys.readouterr().out
     assert (config.parent / "site" / "articles" / "first-story" / "index.html").is_file()
+    found = re.fullmatch(r"built 2 articles, 2 tags: (\d+) pages, (\d+) feeds, (\d+) files \((\d+\.\d) MB\) "
+                         r"in \d+\.\d\ds -> .*site\n", summary)
+    assert found, summary
+    files = [p for p in (config.parent / "site").rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    feeds = [p for p in files if p.name in ("rss.xml", "atom.xml", "feed.json")]
+    assert [int(n) for n in found.groups()[:3]] == [len(pages), len(feeds), len(files)]
+    assert float(found.group(4)) == round(sum(p.stat().st_size for p in files) / 1e6, 1)
+
+
+def test_a_build_reports_each_step_and_counts_it_to_its_total(make_site, monkeypatch):
+    from generator import pipeline, write
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    monkeypatch.setattr(pipeline, "LOAD_BATCH", 1)
+    monkeypatch.setattr(write, "RENDER_BATCH", 3)
+    steps = []
+
+    class Recorder:
+        def stage(self, name, total):
+            steps.append([name, total, 0])
+
+        def advance(self, count):
+            steps[-1][2] += count
+
+    report = build(load_config(make_site(GOOD)), warn=lambda message: None, jobs=2, progress=Recorder())
+    assert [name for name, _, _ in steps] == ["Loading articles", "Relating articles",
+                                              "Writing feeds and the search index", "Rendering pages"]
+    assert steps[0][1:] == [2, 2] and steps[-1][1:] == [report.pages, report.pages] and report.pages > 3
 
 
 def test_bad_article_fails_cleanly_and_keeps_the_old_site(make_site, capsys):
