@@ -14,7 +14,7 @@ import numpy as np
 
 from .config import SiteConfig
 from .model import Article, Story, Tag
-from .parallel import available_cores
+from .parallel import available_cores, one_blas_thread
 from .similarity import Neighbours, nearest, text_features
 from .stories import find_stories
 from .taxonomy import tag_slug
@@ -39,15 +39,16 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body_markdown) for a in articles]
-    features = text_features(documents, jobs)
-    neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
-    topics = NO_TOPICS
-    if config.corpus_topics:
-        # A corpus topic named like a tag, a topic or one of its aliases would be a second page
-        # for one subject.
-        taken = frozenset({tag.slug for a in articles for tag in a.tags} |
-                          {tag_slug(name) for topic in config.topics for name in (topic.name, *topic.aliases)})
-        topics = corpus_topics(features, neighbours, documents, taken)
+    with one_blas_thread():
+        features = text_features(documents, jobs)
+        neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
+        topics = NO_TOPICS
+        if config.corpus_topics:
+            # A corpus topic named like a tag, a topic or one of its aliases would be a second
+            # page for one subject.
+            taken = frozenset({tag.slug for a in articles for tag in a.tags} |
+                              {tag_slug(name) for topic in config.topics for name in (topic.name, *topic.aliases)})
+            topics = corpus_topics(features, neighbours, documents, taken)
     tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if topics.topics else None)
                    for index, article in enumerate(articles))
     return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories))

@@ -64,3 +64,19 @@ def fail_with_problem(shared, item):
     if item == 2:
         raise DigestError.at("bad page", "t.html", 3, hint="fix it")
     return item
+
+
+def test_blas_runs_on_one_thread_inside_and_as_before_after():
+    import numpy  # noqa: F401 (loads BLAS)
+    from threadpoolctl import threadpool_info
+
+    from generator.parallel import one_blas_thread
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before  # numpy's BLAS is loaded
+    with one_blas_thread():
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before
