@@ -104,6 +104,7 @@ def load_theme(config: SiteConfig) -> Theme:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat of each file per page
     )
     environment.filters.update(human_date=functools.partial(human_date, zone=config.zone), iso_date=iso_date,
                                rfc822=rfc822, rfc3339=rfc3339, xml_text=xml_text,
