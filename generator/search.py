@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -164,17 +165,37 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1) -> Iterator[Outp
 
 def _postings(articles: tuple[Article, ...], share: range) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """For the articles numbered ``share``: term -> the numbers of the articles having it
-    anywhere, and in the title or a tag."""
-    body: dict[str, list[int]] = defaultdict(list)
-    heading: dict[str, list[int]] = defaultdict(list)
-    for number in share:  # ascending numbers: posting lists stay sorted
+    anywhere, and in the title or a tag, ascending."""
+    found = {"body": ([], array("q")), "head": ([], array("q"))}  # terms of each article, one after another; counts
+    for number in share:
         article = articles[number]
         head = terms(" ".join([article.title, *(t.name for t in article.tags)]))
-        for term in head:
-            heading[term].append(number)
-        for term in head | terms(article.body_markdown) | terms(article.summary or ""):
-            body[term].append(number)
-    return dict(body), dict(heading)
+        anywhere = head | terms(article.body_markdown) | terms(article.summary or "")
+        for kind, its_terms in (("body", anywhere), ("head", head)):
+            found[kind][0].extend(its_terms)
+            found[kind][1].append(len(its_terms))
+    return _by_term(*found["body"], share.start), _by_term(*found["head"], share.start)
+
+
+def _by_term(found: list[str], counts: array, first: int) -> dict[str, list[int]]:
+    """term -> the ascending numbers of the articles it was found in, from each article's terms
+    (``counts[n]`` of them for article ``first + n``), grouped by sorting instead of one list
+    append per (article, term)."""
+    ids = _NewIds()
+    term_of = np.fromiter(map(ids.__getitem__, found), dtype=np.int64, count=len(found))
+    numbers = np.repeat(np.arange(first, first + len(counts), dtype=np.int64), np.frombuffer(counts, dtype=np.int64))
+    order = np.argsort(term_of, kind="stable")  # by term, each term's numbers still ascending
+    bounds = np.searchsorted(term_of[order], np.arange(len(ids) + 1)).tolist()
+    grouped = numbers[order]
+    return {term: grouped[bounds[n]:bounds[n + 1]].tolist() for n, term in enumerate(ids)}
+
+
+class _NewIds(dict):
+    """term -> a number, given in order of first use."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = len(self)
+        return self[term]
 
 
 def _doc(article: Article, zone: ZoneInfo) -> list[str]:
