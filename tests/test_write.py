@@ -125,3 +125,16 @@ def test_write_text_atomically_replaces_and_leaves_no_temp(tmp_path):
     write_text_atomically(target, "one")
     write_text_atomically(target, "two")
     assert target.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_the_previous_site_is_removed_whole_after_the_swap(tmp_path):
+    from generator.model import OutputFile
+    from generator.write import publish
+
+    out = tmp_path / "site"
+    first = [OutputFile(PurePosixPath(f"{section}/{n}/index.html"), b"old", "test")
+             for section in ("articles", "tags") for n in range(30)] + [OutputFile(PurePosixPath("a.txt"), b"x", "t")]
+    publish(first, out)
+    publish([OutputFile(PurePosixPath("index.html"), b"new", "test")], out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no retired copy left beside it
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [".digest-build", "index.html"]
