@@ -14,15 +14,15 @@ Failure policy as in clean.py: DigestError(Problem(...)) without a path.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
-import trafilatura
 from lxml import etree
-from trafilatura.settings import use_config
 
 from ..taxonomy import Vocabulary, word_key
 from .article import CleanedArticle
@@ -45,10 +45,21 @@ FAST_ABOVE_ELEMENTS = 20_000
 FAST_ABOVE_BLOCKS = 1_500
 MAX_ELEMENTS = 60_000
 _INLINE_EXTRACTED = frozenset({"hi", "ref", "del"})  # trafilatura's inline tags; the others break lines
-_TRAFILATURA_CONFIG = use_config()
-_TRAFILATURA_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # its timeout uses signals; we need none
-# trafilatura logs pages it gives up on; digest reports them itself, without a second message.
-logging.getLogger("trafilatura").addHandler(logging.NullHandler())
+
+
+@functools.lru_cache(maxsize=1)
+def _trafilatura() -> tuple[Any, Any]:
+    """trafilatura and its configuration, imported when a saved HTML page is first cleaned: the
+    import takes a fifth of a second that builds and text dumps do not need."""
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    # trafilatura logs pages it gives up on; digest reports them itself, without a second message.
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
+    settings = use_config()
+    settings.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # its timeout uses signals; we need none
+    return trafilatura, settings
+
 
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
 # Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
@@ -99,10 +110,11 @@ def _extract(root: etree._Element, blocks: PageBlocks, fast: bool) -> list[tuple
     page_words = {w for text, _ in blocks for w in _WORD.findall(text)}
     # Read before extraction: trafilatura may prune the tree it is given.
     node_words = {w for text in root.itertext() for w in _WORD.findall(text)}
+    trafilatura, settings = _trafilatura()
     try:
         doc = trafilatura.bare_extraction(
             root, fast=fast, include_comments=False, include_tables=False, include_images=False,
-            include_formatting=False, include_links=False, with_metadata=False, config=_TRAFILATURA_CONFIG)
+            include_formatting=False, include_links=False, with_metadata=False, config=settings)
     except Exception as exc:  # noqa: BLE001 - any failure of the third-party extractor is a bad page
         raise page_error("could not parse the HTML", f"the extractor failed: {type(exc).__name__}") from None
     if doc is None or doc.body is None:
