@@ -32,9 +32,14 @@ class Analysis:
     stories: tuple[Story, ...]
 
 
-def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None) -> Analysis:
+def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None,
+            all_topics: bool = False) -> Analysis:
     """Neighbours, corpus topics (given to articles nothing else tags) and stories; text is
-    counted over ``jobs`` processes (default: every core this process may use)."""
+    counted over ``jobs`` processes (default: every core this process may use).
+
+    Corpus topics are found only when ``tags.corpus_topics`` is on and some article awaits
+    one, or when ``all_topics`` asks for them whatever the articles and settings
+    (``digest tags --suggest``)."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
@@ -43,13 +48,14 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
         features = text_features(documents, jobs)
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
         topics = NO_TOPICS
-        if config.corpus_topics:
+        if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):
             # A corpus topic named like a tag, a topic or one of its aliases would be a second
             # page for one subject.
             taken = frozenset({tag.slug for a in articles for tag in a.tags} |
                               {tag_slug(name) for topic in config.topics for name in (topic.name, *topic.aliases)})
             topics = corpus_topics(features, neighbours, documents, taken)
-    tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if topics.topics else None)
+    given = topics.topics and config.corpus_topics  # topics asked for only to suggest are not given
+    tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if given else None)
                    for index, article in enumerate(articles))
     return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories))
 

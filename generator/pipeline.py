@@ -134,7 +134,7 @@ def suggested_topics(config: SiteConfig, examples: int = 3) -> tuple[SuggestedTo
     """The topics found in the corpus of ``content_dir``, largest first, whether or not
     ``tags.corpus_topics`` gives them to articles."""
     loaded = tuple(sorted(_load_folder(config), key=newest_first))
-    analysis = analyse(loaded, dataclasses.replace(config, corpus_topics=True))
+    analysis = analyse(loaded, config, all_topics=True)
     return tuple(
         SuggestedTopic(topic.name, topic.keywords, len(topic.members),
                        sum(1 for m in topic.members if awaits_corpus_topic(loaded[m])),

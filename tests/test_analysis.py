@@ -51,3 +51,20 @@ def test_corpus_topics_are_not_named_like_a_vocabulary_alias(tmp_path):
     renamed = analyse(articles, config)
     assert not {t.name for t in renamed.topics.topics} & set(names)
     assert [t.members for t in renamed.topics.topics] == [t.members for t in plain.topics.topics]
+
+
+def test_topics_are_found_only_when_an_article_awaits_one_unless_all_are_asked_for(tmp_path):
+    articles, _ = corpus_articles()
+    tagged = [replace(a, tags_inferred=False, tags=make_article("x", tags=("Harbour news",)).tags) for a in articles]
+    config = default_config(tmp_path)
+    assert analyse(tagged, config).topics.topics == ()  # nobody awaits a corpus topic: none are looked for
+    suggested = analyse(tagged, replace(config, corpus_topics=False), all_topics=True)
+    assert len(suggested.topics.topics) == 3
+    assert all([t.name for t in a.tags] == ["Harbour news"] for a in suggested.articles)  # offered, not given
+
+
+def test_topics_found_to_suggest_are_not_given_when_switched_off(tmp_path):
+    articles, _ = corpus_articles()
+    config = replace(default_config(tmp_path), corpus_topics=False)
+    suggested = analyse(articles, config, all_topics=True)
+    assert len(suggested.topics.topics) == 3 and all(a.tags == () for a in suggested.articles)
