@@ -12,11 +12,10 @@ from pathlib import Path
 
 from . import __version__
 from .config import default_config, load_config
-from .console import ProgressBar
 from .errors import DigestError, Problem, display_path
-from .ingest.raw import SUFFIX_NAMES
-from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
-from .pipeline import MIN_TOPIC_ARTICLES, build, ingest, related_by_stem, suggested_topics, tags_by_stem
+
+# The pipeline, the console and the ingest modules are imported by the commands that use them:
+# a build that finds nothing changed answers before numpy or Jinja would have loaded.
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -58,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                                     description="Build the site into output_dir (default site/).")
     build_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
     build_cmd.add_argument("--output", type=Path, help="output folder (default: output_dir from site.yaml)")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="build everything even when nothing changed since the last build")
     build_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                            help="processes for the heavy steps (default: every core); the output is the "
                                 "same for any number")
@@ -133,6 +134,10 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _ingest(args, config, say, warn) -> int:
+    from .ingest.raw import SUFFIX_NAMES
+    from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
+    from .pipeline import ingest
+
     report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force, report_path=args.report)
     for path in report.ignored:
         warn(str(Problem(f"not a page ({SUFFIX_NAMES}); ignored", path)))
@@ -152,6 +157,8 @@ def _listing(args, config) -> int:
         config = dataclasses.replace(config, content_dir=args.content.resolve())
     if getattr(args, "suggest", False):
         return _suggest(args, config)
+    from .pipeline import related_by_stem, tags_by_stem
+
     found = related_by_stem(config) if args.command == "related" else tags_by_stem(config)
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=1))
@@ -162,6 +169,8 @@ def _listing(args, config) -> int:
 
 
 def _suggest(args, config) -> int:
+    from .pipeline import MIN_TOPIC_ARTICLES, suggested_topics
+
     topics = suggested_topics(config)
     if args.json:
         print(json.dumps([dict(name=t.name, keywords=list(t.keywords), articles=t.articles, untagged=t.untagged,
@@ -197,6 +206,18 @@ def _build(args, config, say, warn) -> int:
         overrides["output_dir"] = args.output.resolve()
     config = dataclasses.replace(config, **overrides)
     started = time.perf_counter()
+    if not args.clean:
+        from .fingerprint import read_record, unchanged_since
+
+        record = read_record(config)
+        if unchanged_since(record, config):
+            say(f"built {record.articles} articles, {record.tags} tags: nothing changed since the last build, "
+                f"0 of {record.files} files written in {time.perf_counter() - started:.2f}s "
+                f"-> {display_path(config.output_dir)}")
+            return EXIT_OK
+    from .console import ProgressBar
+    from .pipeline import build
+
     if args.quiet or not sys.stderr.isatty():
         report = build(config, warn, args.jobs)
     else:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
+from .fingerprint import RECORD, BuildRecord, cache_dir, input_fingerprint, output_fingerprint, record_text
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .frontmatter import split_front_matter
 from .index import index_site, newest_first
@@ -59,6 +60,7 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Pro
     """content/articles -> site/, published only if every step succeeds; the heavy steps run
     over ``jobs`` processes (default: every core this process may use), reporting to ``progress``."""
     jobs = available_cores() if jobs is None else jobs
+    inputs = input_fingerprint(config)  # as they are now: a change during the build means a rebuild
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
@@ -93,8 +95,15 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Pro
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
-    return BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
-                       len(feeds))
+    report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
+                         len(feeds))
+    record = BuildRecord(inputs, output_fingerprint(config.output_dir), report.articles, report.tags, report.pages,
+                         report.feeds, report.files, report.bytes)
+    try:
+        write_text_atomically(cache_dir(config) / RECORD, record_text(record))
+    except (OSError, DigestError) as exc:
+        warn(f"{display_path(cache_dir(config))}: cannot record this build ({exc}); the next one runs in full")
+    return report
 
 
 def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:

@@ -71,7 +71,7 @@ def test_bad_article_fails_cleanly_and_keeps_the_old_site(make_site, capsys):
     assert err == (f"error: {broken}:3: bad front matter YAML: while parsing a flow sequence "
                    "did not find expected ',' or ']'\n")
     assert site_tree(config.parent / "site") == before
-    assert sorted(p.name for p in config.parent.iterdir()) == ["content", "site", "site.yaml"]
+    assert sorted(p.name for p in config.parent.iterdir()) == [".digest-cache", "content", "site", "site.yaml"]
 
 
 def test_all_bad_articles_are_reported_at_once(make_site, capsys):
@@ -92,7 +92,7 @@ def test_double_build_is_byte_identical(make_site, tmp_path):
     config = make_site(GOOD)
     assert run(config, "build") == 0
     first = site_tree(config.parent / "site")
-    assert run(config, "build") == 0
+    assert run(config, "build", "--clean") == 0  # a whole build again, not the unchanged-input shortcut
     assert site_tree(config.parent / "site") == first
 
 
@@ -154,7 +154,7 @@ def test_pages_rendered_by_several_processes_are_the_same_bytes(make_site, monke
     config = make_site(GOOD)
     assert run(config, "build", "--jobs", "1") == 0
     serial = site_tree(config.parent / "site")
-    assert run(config, "build", "--jobs", "2") == 0
+    assert run(config, "build", "--clean", "--jobs", "2") == 0
     assert site_tree(config.parent / "site") == serial and len(serial) > 2 * write.RENDER_BATCH
 
 
@@ -194,7 +194,7 @@ def test_a_template_failing_mid_build_keeps_the_old_site(make_site, capsys):
     assert capsys.readouterr().err == (f"error: {config.parent / 'templates' / 'tag.html'}:1: template error while "
                                        "rendering tags/council/index.html: ZeroDivisionError: division by zero\n")
     assert site_tree(config.parent / "site") == before
-    assert sorted(p.name for p in config.parent.iterdir()) == ["content", "site", "site.yaml", "templates"]
+    assert sorted(p.name for p in config.parent.iterdir()) == [".digest-cache", "content", "site", "site.yaml", "templates"]
 
 
 def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_site, monkeypatch, capsys):
@@ -216,12 +216,12 @@ def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_site, monkeypat
     monkeypatch.setattr(pipeline, "html_pages", pages_then_sigterm)
     previous = signal.getsignal(signal.SIGTERM)
     try:
-        assert run(config, "build") == 130
+        assert run(config, "build", "--clean") == 130
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert "interrupted; the previous site is unchanged" in capsys.readouterr().err
     assert site_tree(config.parent / "site") == before
-    assert sorted(p.name for p in config.parent.iterdir()) == ["content", "site", "site.yaml"]
+    assert sorted(p.name for p in config.parent.iterdir()) == [".digest-cache", "content", "site", "site.yaml"]
 
 
 def test_an_emptied_content_folder_does_not_wipe_the_site(make_site, capsys):

@@ -1,0 +1,127 @@
+"""The unchanged-build shortcut: taken only when neither the inputs nor the output changed."""
+
+import json
+import os
+
+import pytest
+
+from generator.cli import main
+from generator.fingerprint import CACHE_DIR, RECORD
+from tests.conftest import article_text, site_tree
+
+GOOD = {"one.md": article_text("First story", "Text one.", date="2024-03-30", tags=["Harbour"]),
+        "two.md": article_text("Second story", "Text two.", date="2024-03-29", tags=["Harbour", "Council"])}
+SHORTCUT = "nothing changed since the last build"
+
+
+def build(config, capsys, *args):
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", *args]) == 0
+    return capsys.readouterr().out
+
+
+def later(path):
+    """Give a file a modification time clearly after its last one."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_a_build_with_nothing_changed_writes_nothing(make_site, capsys):
+    config = make_site(GOOD)
+    build(config, capsys)
+    site = config.parent / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    out = build(config, capsys)
+    assert SHORTCUT in out and "0 of" in out and "files written" in out
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
+
+
+def edit_article(root):
+    path = root / "content" / "articles" / "one.md"
+    path.write_text(path.read_text().replace("Text one.", "Text one, edited."))
+    later(path)
+
+
+def add_article(root):
+    (root / "content" / "articles" / "three.md").write_text(article_text("Third story", "Text three."))
+
+
+def touch_article(root):
+    later(root / "content" / "articles" / "two.md")
+
+
+def change_config(root):
+    path = root / "site.yaml"
+    path.write_text(path.read_text() + "\nsearch: false\n")
+
+
+def add_template(root):
+    (root / "templates").mkdir()
+    (root / "templates" / "404.html").write_text("<!doctype html><title>gone</title>\n")
+
+
+def delete_output_file(root):
+    (root / "site" / "articles" / "first-story" / "index.html").unlink()
+
+
+def edit_output_file(root):
+    path = root / "site" / "index.html"
+    path.write_text(path.read_text() + "<!-- edited -->")
+    later(path)
+
+
+def set_source_date(root):
+    os.environ["SOURCE_DATE_EPOCH"] = "1711800000"
+
+
+@pytest.mark.parametrize("change", [edit_article, add_article, touch_article, change_config, add_template,
+                                    delete_output_file, edit_output_file, set_source_date])
+def test_any_change_to_inputs_or_output_builds_in_full(make_site, capsys, monkeypatch, change):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    config = make_site(GOOD)
+    build(config, capsys)
+    change(config.parent)
+    out = build(config, capsys)
+    assert SHORTCUT not in out and " pages, " in out
+    assert SHORTCUT in build(config, capsys)  # and the new build is the one recorded
+    assert (config.parent / "site" / "articles" / "first-story" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("record", ["not json", "[]", json.dumps({"version": 99}),
+                                    json.dumps({"version": 1, "inputs": 5, "output": "x", "articles": 2, "tags": 2,
+                                                "pages": 1, "feeds": 1, "files": 1, "bytes": 1})])
+def test_a_corrupt_or_foreign_record_is_never_trusted(make_site, capsys, record):
+    config = make_site(GOOD)
+    build(config, capsys)
+    (config.parent / CACHE_DIR / RECORD).write_text(record)
+    assert SHORTCUT not in build(config, capsys)
+    assert SHORTCUT in build(config, capsys)
+
+
+def test_clean_builds_in_full_and_the_same_bytes(make_site, capsys):
+    config = make_site(GOOD)
+    build(config, capsys)
+    first = site_tree(config.parent / "site")
+    assert SHORTCUT not in build(config, capsys, "--clean")
+    assert site_tree(config.parent / "site") == first
+
+
+def test_a_failed_build_leaves_the_record_of_the_last_good_one(make_site, capsys):
+    config = make_site(GOOD)
+    build(config, capsys)
+    broken = config.parent / "content" / "articles" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nBody\n")
+    assert main(["--config", str(config), "build"]) == 1
+    broken.unlink()
+    assert SHORTCUT in build(config, capsys)  # the inputs are those of the last good build again
+
+
+def test_an_article_linked_from_elsewhere_counts_by_its_target(make_site, capsys, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "linked.md"
+    outside.write_text(article_text("Linked story", "Text linked.", date="2024-03-28"))
+    config = make_site(GOOD)
+    (config.parent / "content" / "articles" / "linked.md").symlink_to(outside)
+    build(config, capsys)
+    outside.write_text(article_text("Linked story", "Text linked, and edited.", date="2024-03-28"))
+    assert SHORTCUT not in build(config, capsys)
+    assert "and edited" in (config.parent / "site" / "articles" / "linked-story" / "index.html").read_text()
