@@ -24,6 +24,17 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def batches(count: int, size: int) -> list[range]:
+    """``range(count)`` cut into consecutive ranges of ``size`` (the last may be shorter)."""
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def shares(count: int, jobs: int, smallest: int) -> list[range]:
+    """``range(count)`` cut into one consecutive range per process, each at least ``smallest``
+    long (below that, handing the work over costs more than doing it)."""
+    return batches(count, max(smallest, -(-count // max(jobs, 1))))
+
+
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
     """Matrix products and factorizations (BLAS) on one thread while inside.

@@ -29,7 +29,7 @@ from .load import find_articles, load_article
 from .model import ID_NAMESPACE
 from .listings import plan_listings
 from .pages import html_pages
-from .parallel import available_cores, map_with_shared
+from .parallel import available_cores, batches, map_with_shared
 from .progress import NO_PROGRESS, Progress
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
@@ -166,10 +166,9 @@ LOAD_BATCH = 200  # articles a process loads per task
 def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int = 1,
               progress: Progress = NO_PROGRESS) -> list:
     """Load every article over ``jobs`` processes, reporting all bad files at once, in file order."""
-    batches = [paths[start:start + LOAD_BATCH] for start in range(0, len(paths), LOAD_BATCH)]
     articles, problems = [], []
-    for loaded, failed in map_with_shared(_load_batch, (config, vocabulary), batches, jobs,
-                                          done=lambda batch: progress.advance(len(batch))):
+    for loaded, failed in map_with_shared(_load_batch, (config, vocabulary, paths), batches(len(paths), LOAD_BATCH),
+                                          jobs, done=lambda batch: progress.advance(len(batch))):
         articles.extend(loaded)
         problems.extend(failed)
     if problems:
@@ -177,10 +176,10 @@ def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, job
     return articles
 
 
-def _load_batch(shared: tuple[SiteConfig, Vocabulary], paths: list[Path]) -> tuple[list, list[Problem]]:
-    config, vocabulary = shared
+def _load_batch(shared: tuple[SiteConfig, Vocabulary, list[Path]], batch: range) -> tuple[list, list[Problem]]:
+    config, vocabulary, paths = shared
     articles, problems = [], []
-    for path in paths:
+    for path in paths[batch.start:batch.stop]:
         try:
             articles.append(load_article(path, config, vocabulary))
         except DigestError as exc:

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from .config import RelatedWeights
 from .model import Article, RelatedLink, Story, Tag
-from .parallel import available_cores, map_with_shared
+from .parallel import available_cores, batches, map_with_shared
 from .similarity import Neighbours
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
@@ -74,7 +74,7 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     by_slug[sorted(range(total), key=lambda i: articles[i].slug)] = np.arange(total)
 
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
-    chunks = [range(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+    chunks = batches(total, CHUNK)
     result: dict[str, tuple[RelatedLink, ...]] = {}
     for chunk, (rows, others, score, similar, days, shared_ends, shared_at) in zip(
             chunks, map_with_shared(_best_links, evidence, chunks, available_cores() if jobs is None else jobs)):

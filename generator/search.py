@@ -34,7 +34,7 @@ import numpy as np
 from .config import SiteConfig
 from .model import Article, OutputFile, Site
 from .dates import human_date
-from .parallel import map_with_shared
+from .parallel import map_with_shared, shares
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -137,11 +137,10 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1) -> Iterator[Outp
     """The index files; the articles' terms are found over ``jobs`` processes."""
     if not config.search:
         return
-    size = max(PARALLEL_MIN, -(-len(site.articles) // max(jobs, 1)))
-    shares = [range(start, min(start + size, len(site.articles))) for start in range(0, len(site.articles), size)]
     body: dict[str, list[int]] = defaultdict(list)
     heading: dict[str, list[int]] = defaultdict(list)
-    for share_body, share_heading in map_with_shared(_postings, site.articles, shares, jobs):
+    for share_body, share_heading in map_with_shared(_postings, site.articles,
+                                                     shares(len(site.articles), jobs, PARALLEL_MIN), jobs):
         for merged, found in ((body, share_body), (heading, share_heading)):
             for term, numbers in found.items():  # shares in order: posting lists stay sorted
                 merged[term].extend(numbers)

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .parallel import map_in_threads, map_with_shared
+from .parallel import map_in_threads, map_with_shared, shares
 from .term_counts import TermCounts, count_terms, terms
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
@@ -72,9 +72,8 @@ def term_vectors(documents: Sequence[tuple[str, str]],
     Each of ``jobs`` processes counts a share of the documents; the shares' terms are then
     merged into one vocabulary, and each process weighs its share's rows against it.
     """
-    size = max(PARALLEL_MIN, -(-len(documents) // max(jobs, 1)))
-    shares = [range(i, min(i + size, len(documents))) for i in range(0, len(documents), size)]
-    parts = map_with_shared(_count_share, documents, shares, jobs) or [count_terms([])]
+    parts = map_with_shared(_count_share, documents, shares(len(documents), jobs, PARALLEL_MIN), jobs) \
+        or [count_terms([])]
     vocabulary = _vocabulary(parts)
     weighed = map_with_shared(_weigh_share, (parts, vocabulary), range(len(parts)), jobs)
     return (sp.vstack([vectors for vectors, _ in weighed], format="csr"),

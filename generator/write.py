@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import DigestError
 from .model import OutputFile, PendingFile
-from .parallel import map_with_shared
+from .parallel import batches, map_with_shared
 from .progress import NO_PROGRESS, Progress
 
 TEMP_PREFIX = ".digest-tmp-"
@@ -105,9 +105,8 @@ def _write_all(files: Iterable[OutputFile | PendingFile], staging: Path, jobs: i
         else:
             size += _write(staging, file)
             count += 1
-    batches = [range(start, min(start + RENDER_BATCH, len(pending))) for start in range(0, len(pending), RENDER_BATCH)]
     progress.stage("Rendering pages", len(pending))
-    for written in map_with_shared(_render_and_write, (pending, staging), batches, jobs,
+    for written in map_with_shared(_render_and_write, (pending, staging), batches(len(pending), RENDER_BATCH), jobs,
                                    done=lambda batch: progress.advance(len(batch))):
         count += len(written)
         size += sum(written)

@@ -80,3 +80,12 @@ def test_blas_runs_on_one_thread_inside_and_as_before_after():
     with one_blas_thread():
         assert set(blas_threads()) == {1}
     assert blas_threads() == before
+
+
+def test_batches_and_shares_cover_every_item_once_in_order():
+    from generator.parallel import batches, shares
+
+    assert batches(7, 3) == [range(0, 3), range(3, 6), range(6, 7)] and batches(0, 3) == []
+    assert shares(10, 2, 1) == [range(0, 5), range(5, 10)]
+    assert shares(10, 4, 5) == [range(0, 5), range(5, 10)]  # no share under the smallest worth handing over
+    assert shares(3, 2, 5) == [range(0, 3)]
