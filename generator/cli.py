@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__
 from .config import default_config, load_config
 from .errors import DigestError, Problem, display_path
+from .fingerprint import input_fingerprint, read_record, unchanged_since
 
 # The pipeline, the console and the ingest modules are imported by the commands that use them:
 # a build that finds nothing changed answers before numpy or Jinja would have loaded.
@@ -206,23 +207,21 @@ def _build(args, config, say, warn) -> int:
         overrides["output_dir"] = args.output.resolve()
     config = dataclasses.replace(config, **overrides)
     started = time.perf_counter()
-    if not args.clean:
-        from .fingerprint import read_record, unchanged_since
-
-        record = read_record(config)
-        if unchanged_since(record, config):
-            say(f"built {record.articles} articles, {record.tags} tags: nothing changed since the last build, "
-                f"0 of {record.files} files written in {time.perf_counter() - started:.2f}s "
-                f"-> {display_path(config.output_dir)}")
-            return EXIT_OK
+    inputs = input_fingerprint(config)  # once: the check and the build's record share it
+    record = None if args.clean else read_record(config)
+    if unchanged_since(record, config, inputs):
+        say(f"built {record.report.articles} articles, {record.report.tags} tags: nothing changed since the last "
+            f"build, 0 of {record.report.files} files written in {time.perf_counter() - started:.2f}s "
+            f"-> {display_path(config.output_dir)}")
+        return EXIT_OK
     from .console import ProgressBar
     from .pipeline import build
 
     if args.quiet or not sys.stderr.isatty():
-        report = build(config, warn, args.jobs)
+        report = build(config, warn, args.jobs, inputs=inputs)
     else:
         with ProgressBar() as bar:
-            report = build(config, warn, args.jobs, bar)
+            report = build(config, warn, args.jobs, bar, inputs)
     say(f"built {report.articles} articles, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "
         f"{report.files} files ({report.bytes / 1e6:.1f} MB) in {time.perf_counter() - started:.2f}s "
         f"-> {display_path(config.output_dir)}")

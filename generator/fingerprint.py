@@ -21,26 +21,22 @@ from importlib import metadata
 from pathlib import Path
 
 from .config import SiteConfig
+from .model import BuildReport
 
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
 RECORD = "last-build.json"
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 # Libraries whose version can change the bytes of a page or feed.
 _OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "numpy", "scipy", "pyyaml")
 
 
 @dataclass(frozen=True)
 class BuildRecord:
-    """What the last successful build read and wrote, and its summary."""
+    """What the last successful build read and wrote, and its report."""
 
     inputs: str  # ``input_fingerprint`` before it ran
     output: str  # ``output_fingerprint`` after it published
-    articles: int
-    tags: int
-    pages: int
-    feeds: int
-    files: int
-    bytes: int
+    report: BuildReport
 
 
 def cache_dir(config: SiteConfig) -> Path:
@@ -100,22 +96,22 @@ def read_record(config: SiteConfig) -> BuildRecord | None:
     """The last build's record, or None when there is none or it cannot be trusted."""
     try:
         data = json.loads((cache_dir(config) / RECORD).read_text(encoding="utf-8"))
-        if data.pop("version") != RECORD_VERSION:
+        if data["version"] != RECORD_VERSION or not all(isinstance(data[k], str) for k in ("inputs", "output")):
             return None
-        record = BuildRecord(**data)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        report = BuildReport(**data["report"])
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    fields = dataclasses.astuple(record)
-    if not all(isinstance(v, str) for v in fields[:2]) or not all(isinstance(v, int) for v in fields[2:]):
+    if not all(type(value) is int for value in dataclasses.astuple(report)):
         return None
-    return record
+    return BuildRecord(data["inputs"], data["output"], report)
 
 
 def record_text(record: BuildRecord) -> str:
     return json.dumps({"version": RECORD_VERSION, **dataclasses.asdict(record)}, indent=1) + "\n"
 
 
-def unchanged_since(record: BuildRecord | None, config: SiteConfig) -> bool:
-    """Whether a build now would write exactly what the recorded build left in place."""
-    return (record is not None and record.inputs == input_fingerprint(config)
+def unchanged_since(record: BuildRecord | None, config: SiteConfig, inputs: str) -> bool:
+    """Whether a build now, of inputs fingerprinted ``inputs``, would write exactly what the
+    recorded build left in place."""
+    return (record is not None and record.inputs == inputs
             and record.output == output_fingerprint(config.output_dir))

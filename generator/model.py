@@ -125,6 +125,18 @@ class Site:
 
 
 @dataclass(frozen=True)
+class BuildReport:
+    """What a build published."""
+
+    articles: int
+    tags: int
+    files: int
+    bytes: int
+    pages: int = 0  # HTML pages among the files
+    feeds: int = 0  # RSS, Atom and JSON feeds among them
+
+
+@dataclass(frozen=True)
 class OutputFile:
     """One file of the built site: where it goes, its bytes, and what produced it."""
 

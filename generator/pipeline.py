@@ -26,7 +26,7 @@ from .ingest.raw import RawPage, clean_page, find_raw_pages, read_page
 from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
 from .load import find_articles, load_article
-from .model import ID_NAMESPACE
+from .model import ID_NAMESPACE, BuildReport
 from .listings import plan_listings
 from .pages import html_pages
 from .parallel import available_cores, batches, map_with_shared
@@ -46,21 +46,14 @@ Warn = Callable[[str], None]
 INGEST_MANIFEST = ".ingest-manifest.json"
 
 
-@dataclass(frozen=True)
-class BuildReport:
-    articles: int
-    tags: int
-    files: int
-    bytes: int
-    pages: int = 0  # HTML pages among the files
-    feeds: int = 0  # RSS, Atom and JSON feeds among them
-
-
-def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Progress = NO_PROGRESS) -> BuildReport:
+def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Progress = NO_PROGRESS,
+          inputs: str | None = None) -> BuildReport:
     """content/articles -> site/, published only if every step succeeds; the heavy steps run
-    over ``jobs`` processes (default: every core this process may use), reporting to ``progress``."""
+    over ``jobs`` processes (default: every core this process may use), reporting to ``progress``.
+    ``inputs`` is the input fingerprint taken just before, if the caller has one."""
     jobs = available_cores() if jobs is None else jobs
-    inputs = input_fingerprint(config)  # as they are now: a change during the build means a rebuild
+    # The inputs as they are now: a change during the build means a rebuild next time.
+    inputs = input_fingerprint(config) if inputs is None else inputs
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
@@ -97,8 +90,7 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Pro
                          written.leftover)))
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds))
-    record = BuildRecord(inputs, output_fingerprint(config.output_dir), report.articles, report.tags, report.pages,
-                         report.feeds, report.files, report.bytes)
+    record = BuildRecord(inputs, output_fingerprint(config.output_dir), report)
     try:
         write_text_atomically(cache_dir(config) / RECORD, record_text(record))
     except (OSError, DigestError) as exc:

@@ -88,8 +88,10 @@ def test_any_change_to_inputs_or_output_builds_in_full(make_site, capsys, monkey
 
 
 @pytest.mark.parametrize("record", ["not json", "[]", json.dumps({"version": 99}),
-                                    json.dumps({"version": 1, "inputs": 5, "output": "x", "articles": 2, "tags": 2,
-                                                "pages": 1, "feeds": 1, "files": 1, "bytes": 1})])
+                                    json.dumps({"version": 2, "inputs": 5, "output": "x", "report": {
+                                        "articles": 2, "tags": 2, "files": 1, "bytes": 1}}),
+                                    json.dumps({"version": 2, "inputs": "x", "output": "x", "report": {
+                                        "articles": "2", "tags": 2, "files": 1, "bytes": 1}})])
 def test_a_corrupt_or_foreign_record_is_never_trusted(make_site, capsys, record):
     config = make_site(GOOD)
     build(config, capsys)
