@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
     build_cmd.add_argument("--output", type=Path, help="output folder (default: output_dir from site.yaml)")
     build_cmd.add_argument("--clean", action="store_true",
-                           help="build everything even when nothing changed since the last build")
+                           help="ignore the build cache: load every article, render every page and write "
+                                "every file, even when nothing changed since the last build")
     build_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                            help="processes for the heavy steps (default: every core); the output is the "
                                 "same for any number")
@@ -218,13 +219,13 @@ def _build(args, config, say, warn) -> int:
     from .pipeline import build
 
     if args.quiet or not sys.stderr.isatty():
-        report = build(config, warn, args.jobs, inputs=inputs)
+        report = build(config, warn, args.jobs, inputs=inputs, use_cache=not args.clean)
     else:
         with ProgressBar() as bar:
-            report = build(config, warn, args.jobs, bar, inputs)
-    say(f"built {report.articles} articles, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "
-        f"{report.files} files ({report.bytes / 1e6:.1f} MB) in {time.perf_counter() - started:.2f}s "
-        f"-> {display_path(config.output_dir)}")
+            report = build(config, warn, args.jobs, bar, inputs, use_cache=not args.clean)
+    say(f"built {report.articles} articles, {report.tags} tags: {report.pages} pages ({report.rendered} rendered), "
+        f"{report.feeds} feeds, {report.files} files ({report.written} written, {report.bytes / 1e6:.1f} MB) "
+        f"in {time.perf_counter() - started:.2f}s -> {display_path(config.output_dir)}")
     return EXIT_OK
 
 

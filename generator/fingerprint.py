@@ -25,7 +25,7 @@ from .model import BuildReport
 
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
 RECORD = "last-build.json"
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 # Libraries whose version can change the bytes of a page or feed.
 _OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "numpy", "scipy", "pyyaml")
 
@@ -43,9 +43,17 @@ def cache_dir(config: SiteConfig) -> Path:
     return config.root / CACHE_DIR
 
 
-def input_fingerprint(config: SiteConfig) -> str:
-    """A hash of the settings, the articles, the theme and template or static overrides, the
-    code and libraries that render them, and ``SOURCE_DATE_EPOCH``."""
+def input_fingerprint(config: SiteConfig, environment: str | None = None) -> str:
+    """A hash of the articles and their ``environment_fingerprint`` (taken here if not given)."""
+    digest = hashlib.sha256()
+    digest.update((environment or environment_fingerprint(config)).encode())
+    digest.update(_tree_listing(config.content_dir))
+    return digest.hexdigest()
+
+
+def environment_fingerprint(config: SiteConfig) -> str:
+    """A hash of what turns articles into pages: the settings, the theme and template or static
+    overrides, the code and libraries that render them, and ``SOURCE_DATE_EPOCH``."""
     digest = hashlib.sha256()
     digest.update(repr(dataclasses.astuple(config)).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
@@ -54,8 +62,7 @@ def input_fingerprint(config: SiteConfig) -> str:
             digest.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=none;".encode())
-    for folder in (Path(__file__).parent, config.content_dir, config.theme_dir, config.root / "templates",
-                   config.root / "static"):
+    for folder in (Path(__file__).parent, config.theme_dir, config.root / "templates", config.root / "static"):
         digest.update(f"\0{folder}\0".encode())
         digest.update(_tree_listing(folder))
     return digest.hexdigest()

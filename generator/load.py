@@ -23,12 +23,16 @@ _URL_SAFE = "/?:@!$&'()*+,;=%~-._"
 _EARLIEST, _LATEST = datetime(1000, 1, 2, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
 
 
-def read_text(path: Path) -> str:
-    """A file's text; unreadable files and undecodable bytes are errors naming the file."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; an unreadable file is an error naming it."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise DigestError.at(f"cannot read: {exc.strerror}", path) from None
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """A file's text; undecodable bytes are an error naming the file and line."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -50,8 +54,9 @@ def find_articles(content_dir: Path) -> list[Path]:
                   if p.suffix.lower() == ".md" and not p.name.startswith(".") and not p.is_dir())
 
 
-def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Article:
-    front = split_front_matter(read_text(path), path)
+def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: bytes | None = None) -> Article:
+    """The article in ``path``, whose bytes are ``data`` when the caller read them already."""
+    front = split_front_matter(decode_text(path, read_bytes(path) if data is None else data), path)
     meta = front.meta.data
     title = _text(meta.get("title"), "title", path, front)
     if not title:

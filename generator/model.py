@@ -134,6 +134,8 @@ class BuildReport:
     bytes: int
     pages: int = 0  # HTML pages among the files
     feeds: int = 0  # RSS, Atom and JSON feeds among them
+    rendered: int = 0  # pages rendered: the others' inputs had not changed since the last build
+    written: int = 0  # files whose bytes were written: the others were the same bytes as before
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,24 @@ class PendingFile:
     path: PurePosixPath  # relative to the output folder
     origin: str
     make: Callable[[], OutputFile]
+    # A key of everything the bytes depend on (equal keys, equal bytes), or None when unknown:
+    # a page whose key is the last build's is not rendered again.
+    inputs_key: Callable[[], str | None] | None = None
 
     def render(self) -> OutputFile:
         return self.make()
+
+    def key(self) -> str | None:
+        return self.inputs_key() if self.inputs_key is not None else None
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What a build wrote to one output file, so the next build can tell it is still there and
+    whether it needs rendering or writing again."""
+
+    key: str | None  # the pending file's inputs key; None for files made in full
+    digest: str  # of the bytes
+    size: int
+    mtime_ns: int  # as written: a different one on disk means someone changed the file
 

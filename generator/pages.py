@@ -10,6 +10,7 @@ from typing import Any
 from .config import SiteConfig
 from .listings import Listings
 from .model import Article, PendingFile, Site
+from .page_keys import PageKeys
 from .paginate import Pager
 from .render import defer_page, feed_links, page_meta, safe_html, script_json
 from .theme import Theme, iso_date
@@ -24,11 +25,13 @@ class SiteNav:
     search: bool
 
 
-def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> Iterator[PendingFile]:
-    """Every page, to be rendered by the writer (over several processes on a large site)."""
+def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
+               keys: PageKeys | None = None) -> Iterator[PendingFile]:
+    """Every page, to be rendered by the writer (over several processes on a large site);
+    ``keys`` gives each page the key of its inputs."""
     newest = (*listings.weeks[:1], *listings.days[:1])
     nav = SiteNav(newest[0].path if newest else None, config.search)
-    page = functools.partial(defer_page, theme, config, nav=nav)
+    page = functools.partial(defer_page, theme, config, keys=keys, nav=nav)
 
     for pager in listings.index:
         meta = page_meta(config, kind="index", path=pager.path, title=_numbered("Latest news", pager),

@@ -14,7 +14,11 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
-from .fingerprint import RECORD, BuildRecord, cache_dir, input_fingerprint, output_fingerprint, record_text
+from .build_cache import EMPTY as EMPTY_CACHE
+from .build_cache import (SPARE, SPARE_FILES, ArticleCache, article_key, read_article_cache, read_file_records,
+                          write_article_cache, write_file_records)
+from .fingerprint import (RECORD, BuildRecord, cache_dir, environment_fingerprint, input_fingerprint,
+                          output_fingerprint, record_text)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .frontmatter import split_front_matter
 from .index import index_site, newest_first
@@ -25,9 +29,10 @@ from .ingest.profiles import Profile, find_profile, load_profiles
 from .ingest.raw import RawPage, clean_page, find_raw_pages, read_page
 from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
-from .load import find_articles, load_article
-from .model import ID_NAMESPACE, BuildReport
+from .load import find_articles, load_article, read_bytes
+from .model import ID_NAMESPACE, Article, BuildReport
 from .listings import plan_listings
+from .page_keys import PageKeys
 from .pages import html_pages
 from .parallel import available_cores, batches, map_with_shared
 from .progress import NO_PROGRESS, Progress
@@ -39,7 +44,7 @@ from .search import search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .theme import load_theme, static_files
-from .write import MARKER, check_output_dir, publish, write_text_atomically
+from .write import MARKER, Spare, check_output_dir, publish, write_text_atomically
 
 Warn = Callable[[str], None]
 # Records what ingest last wrote, so a hand-edited article is recognised and kept.
@@ -47,20 +52,27 @@ INGEST_MANIFEST = ".ingest-manifest.json"
 
 
 def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Progress = NO_PROGRESS,
-          inputs: str | None = None) -> BuildReport:
+          inputs: str | None = None, use_cache: bool = True) -> BuildReport:
     """content/articles -> site/, published only if every step succeeds; the heavy steps run
     over ``jobs`` processes (default: every core this process may use), reporting to ``progress``.
-    ``inputs`` is the input fingerprint taken just before, if the caller has one."""
+    ``inputs`` is the input fingerprint taken just before, if the caller has one. Articles
+    unchanged since the last build come from the cache, and only pages whose inputs changed
+    are rendered, unless ``use_cache`` is False (the caches are written afresh either way)."""
     jobs = available_cores() if jobs is None else jobs
+    environment = environment_fingerprint(config)
     # The inputs as they are now: a change during the build means a rebuild next time.
-    inputs = input_fingerprint(config) if inputs is None else inputs
+    inputs = input_fingerprint(config, environment) if inputs is None else inputs
+    cached = read_article_cache(config) if use_cache else None
+    previous = read_file_records(config)
+    spare = Spare(cache_dir(config) / SPARE, read_file_records(config, SPARE_FILES) if use_cache else None)
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
     paths = find_articles(config.content_dir)
     progress.stage("Loading articles", len(paths))
-    articles = _load_all(paths, config, vocabulary, jobs, progress)
+    loaded = _load_all(paths, config, vocabulary, environment, cached, jobs, progress)
+    articles = list(loaded.values())
     if not articles and (config.output_dir / MARKER).is_file():
         # An emptied content folder (a failed mount, a bad sync) must not wipe a published site.
         raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
@@ -78,20 +90,23 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Pro
     progress.stage("Writing feeds and the search index", None)
     feeds = list(feed_files(site, config, theme))
     files = itertools.chain(
-        html_pages(site, listings, config, theme),
+        html_pages(site, listings, config, theme, PageKeys.of(environment, site.articles)),
         feeds,
         seo_files(site, listings, config, theme),
         search_files(site, config, jobs),
         static_files(theme),
     )
-    written = publish(files, config.output_dir, jobs, progress)
+    written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
-                         len(feeds))
+                         len(feeds), written.rendered, written.written)
     record = BuildRecord(inputs, output_fingerprint(config.output_dir), report)
     try:
+        write_article_cache(config, cached or EMPTY_CACHE, loaded)
+        write_file_records(config, written.records)
+        write_file_records(config, previous if written.kept else None, SPARE_FILES)
         write_text_atomically(cache_dir(config) / RECORD, record_text(record))
     except (OSError, DigestError) as exc:
         warn(f"{display_path(cache_dir(config))}: cannot record this build ({exc}); the next one runs in full")
@@ -144,8 +159,8 @@ def suggested_topics(config: SiteConfig, examples: int = 3) -> tuple[SuggestedTo
 
 
 def _load_folder(config: SiteConfig) -> list:
-    return _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics),
-                     available_cores())
+    return list(_load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics),
+                          environment_fingerprint(config), None, available_cores()).values())
 
 
 def _stem(article) -> str:
@@ -155,25 +170,42 @@ def _stem(article) -> str:
 LOAD_BATCH = 200  # articles a process loads per task
 
 
-def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int = 1,
-              progress: Progress = NO_PROGRESS) -> list:
-    """Load every article over ``jobs`` processes, reporting all bad files at once, in file order."""
-    articles, problems = [], []
-    for loaded, failed in map_with_shared(_load_batch, (config, vocabulary, paths), batches(len(paths), LOAD_BATCH),
+def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, environment: str,
+              cached: ArticleCache | None, jobs: int = 1, progress: Progress = NO_PROGRESS) -> dict[str, Article]:
+    """Every article by its cache key, in file order: from ``cached`` when its file's bytes are
+    unchanged, else loaded over ``jobs`` processes; all bad files are reported at once."""
+    found: dict[Path, tuple[str, Article]] = {}
+    if cached is not None:
+        for path in paths:
+            try:
+                key = article_key(environment, path, path.read_bytes())
+            except OSError:
+                continue  # loading it again reports it
+            article = cached.get(key)
+            if article is not None:
+                found[path] = (key, article)
+        progress.advance(len(found))
+    missing = [path for path in paths if path not in found]
+    problems = []
+    for loaded, failed in map_with_shared(_load_batch, (config, vocabulary, environment, missing),
+                                          batches(len(missing), LOAD_BATCH),
                                           jobs, done=lambda batch: progress.advance(len(batch))):
-        articles.extend(loaded)
+        found.update(loaded)
         problems.extend(failed)
     if problems:
         raise DigestError(*problems)
-    return articles
+    return dict(found[path] for path in paths)
 
 
-def _load_batch(shared: tuple[SiteConfig, Vocabulary, list[Path]], batch: range) -> tuple[list, list[Problem]]:
-    config, vocabulary, paths = shared
+def _load_batch(shared: tuple[SiteConfig, Vocabulary, str, list[Path]], batch: range
+                ) -> tuple[list[tuple[Path, tuple[str, Article]]], list[Problem]]:
+    config, vocabulary, environment, paths = shared
     articles, problems = [], []
     for path in paths[batch.start:batch.stop]:
         try:
-            articles.append(load_article(path, config, vocabulary))
+            data = read_bytes(path)
+            articles.append((path, (article_key(environment, path, data), load_article(path, config, vocabulary,
+                                                                                        data))))
         except DigestError as exc:
             problems.extend(exc.problems)
     return articles, problems

@@ -32,6 +32,7 @@ from .similarity import Neighbours
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
+SHOWN_DECIMALS = 3  # of a link's score and text similarity
 CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the arrays' memory
 _SCORE_CEILING = (1 << 40) - 1  # scores in millionths below this sort in 40 bits, under the row
 
@@ -82,8 +83,11 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
         shared_at, begin = shared_at.tolist(), 0
         for row, other, value, text_score, apart, end in zip(rows.tolist(), others.tolist(), score.tolist(),
                                                              similar.tolist(), days.tolist(), shared_ends.tolist()):
+            # Rounded: a page shows no more, and an edit that shifts every score by a hair
+            # (corpus-wide word weights) then changes few pages' inputs (see page_keys.py).
             links[row].append(RelatedLink(articles[other], tuple(map(rarest_first.__getitem__, shared_at[begin:end])),
-                                          value, text_score, None if math.isinf(apart) else apart))
+                                          round(value, SHOWN_DECIMALS), round(text_score, SHOWN_DECIMALS),
+                                          None if math.isinf(apart) else apart))
             begin = end
         result.update((articles[index].id, tuple(found)) for index, found in links.items())
     return MappingProxyType(result)

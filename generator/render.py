@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .config import FEED_FILES, SiteConfig
 from .errors import DigestError
 from .model import OutputFile, PendingFile
+from .page_keys import PageKeys, page_key
 from .theme import Theme
 from .urls import absolute_url, output_file, quote_path, root_prefix
 
@@ -120,11 +121,14 @@ def render_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta,
 
 
 def defer_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta, origin: str,
-               **context: Any) -> PendingFile:
-    """``render_page``, to be called by whichever process writes the page."""
+               keys: PageKeys | None = None, **context: Any) -> PendingFile:
+    """``render_page``, to be called by whichever process writes the page; with ``keys``, the
+    page can tell whether its inputs changed since the last build."""
     out = output_file(page.path) if page.kind != "404" else "404.html"
     return PendingFile(PurePosixPath(out), origin,
-                       functools.partial(render_page, theme, config, template, page, origin, **context))
+                       functools.partial(render_page, theme, config, template, page, origin, **context),
+                       None if keys is None else functools.partial(page_key, keys, template, page, origin,
+                                                                   **context))
 
 
 def safe_html(html: str) -> Markup:

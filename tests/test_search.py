@@ -177,7 +177,8 @@ def test_an_index_built_over_several_processes_is_the_same(make_site, monkeypatc
     from generator.taxonomy import Vocabulary
 
     config = load_config(make_site(ARTICLES))
-    site = index_site(_load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(())), config, 1)
+    loaded = _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(()), "", None)
+    site = index_site(list(loaded.values()), config, 1)
     serial = list(search.search_files(site, config, 1))
     monkeypatch.setattr(search, "PARALLEL_MIN", 1)  # one article per process
     parallel = list(search.search_files(site, config, 2))

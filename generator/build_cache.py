@@ -1,0 +1,144 @@
+"""The persistent build cache in ``.digest-cache/``, beside ``site.yaml``.
+
+- ``articles/<xx>.pickle``: loaded articles (parsed front matter, cleaned text, rendered and
+  sanitized HTML, tags), keyed by a hash of the environment fingerprint, the file's path and
+  its bytes; in 256 shards by the key's first byte, so one edit rewrites one shard.
+- ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
+  one renders only pages whose inputs changed and writes only files whose bytes changed.
+- ``previous-site/`` and ``previous-site.json``: the site the last build replaced and its
+  records; the next build updates it in place and swaps it in (see ``write.publish``).
+
+A cache is never trusted blindly. A shard carries a checksum of its contents and is ignored
+when it does not match or does not hold articles (its articles load again); keys change with
+any change to the file, the settings, the theme or digest itself, so a stale entry is never
+found. ``files.json`` is ignored when malformed, and each record is believed only while the
+published file has the size and modification time it was written with. Shards are pickles:
+only digest writes them, in the project folder, where whoever could forge one could as well
+edit the settings or the theme; the checksum guards against crashes and full disks, not
+against an attacker, and scraped text only ever reaches a shard as string values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .fingerprint import cache_dir
+from .model import Article, FileRecord
+from .write import remove_file, write_bytes_atomically
+
+ARTICLES = "articles"
+FILES = "files.json"  # the published site's files
+SPARE = "previous-site"  # the site the last build replaced, kept to be updated into the next
+SPARE_FILES = "previous-site.json"  # its files
+_MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
+_FILES_VERSION = 1
+_SUM = 32  # bytes of checksum after the magic
+
+
+def article_key(environment: str, path: Path, data: bytes) -> str:
+    """The cache key of an article file's bytes, as loaded in this environment."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{environment}\0{path}\0".encode("utf-8", "surrogateescape"))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ArticleCache:
+    """Loaded articles by key, as read from the shards."""
+
+    shards: Mapping[str, Mapping[str, Article]]  # shard name -> key -> article
+
+    def get(self, key: str) -> Article | None:
+        return self.shards.get(_shard(key), {}).get(key)
+
+
+EMPTY = ArticleCache({})
+
+
+def read_article_cache(config: SiteConfig) -> ArticleCache:
+    """Every shard that checks out; the others count as empty."""
+    folder = cache_dir(config) / ARTICLES
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix == ".pickle")
+    except OSError:
+        return EMPTY
+    shards = {}
+    for name in names:
+        articles = _read_shard(folder / name)
+        if articles is not None:
+            shards[name.removesuffix(".pickle")] = articles
+    return ArticleCache(shards)
+
+
+def _read_shard(path: Path) -> dict[str, Article] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    body = data[len(_MAGIC) + _SUM:]
+    if not data.startswith(_MAGIC) or data[len(_MAGIC):len(_MAGIC) + _SUM] != hashlib.blake2b(body, digest_size=_SUM).digest():
+        return None
+    try:
+        articles = pickle.loads(body)
+    except Exception:  # noqa: BLE001 - a checksum collision or an old class layout: not trusted
+        return None
+    if not isinstance(articles, dict) or not all(isinstance(k, str) and type(a) is Article
+                                                 for k, a in articles.items()):
+        return None
+    return articles
+
+
+def write_article_cache(config: SiteConfig, before: ArticleCache, loaded: Mapping[str, Article]) -> None:
+    """Keep exactly ``loaded``: rewrite the shards whose keys changed, delete the emptied ones."""
+    folder = cache_dir(config) / ARTICLES
+    shards: dict[str, dict[str, Article]] = defaultdict(dict)
+    for key in sorted(loaded):
+        shards[_shard(key)][key] = loaded[key]
+    for name, articles in shards.items():
+        if articles.keys() != before.shards.get(name, {}).keys():
+            body = pickle.dumps(articles, protocol=5)
+            write_bytes_atomically(folder / f"{name}.pickle", _MAGIC + hashlib.blake2b(body, digest_size=_SUM).digest() + body,
+                                   durable=False)
+    for name in before.shards.keys() - shards.keys():
+        remove_file(folder / f"{name}.pickle")
+
+
+def _shard(key: str) -> str:
+    return key[:2]
+
+
+def read_file_records(config: SiteConfig, name: str = FILES) -> dict[str, FileRecord] | None:
+    """What was written to each file of the site (``FILES``) or of the spare (``SPARE_FILES``),
+    or None when unknown or malformed."""
+    try:
+        data = json.loads((cache_dir(config) / name).read_text(encoding="utf-8"))
+        if data["version"] != _FILES_VERSION or data["output"] != str(config.output_dir):
+            return None
+        records = {}
+        for path, (key, digest, size, mtime_ns) in data["files"].items():
+            if not (isinstance(path, str) and (key is None or isinstance(key, str)) and isinstance(digest, str)
+                    and type(size) is int and type(mtime_ns) is int):
+                return None
+            records[path] = FileRecord(key, digest, size, mtime_ns)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return records
+
+
+def write_file_records(config: SiteConfig, records: Mapping[str, FileRecord] | None, name: str = FILES) -> None:
+    """Record ``records`` under ``name``; None forgets what was recorded there."""
+    if records is None:
+        remove_file(cache_dir(config) / name)
+        return
+    files = {path: [r.key, r.digest, r.size, r.mtime_ns] for path, r in sorted(records.items())}
+    text = json.dumps({"version": _FILES_VERSION, "output": str(config.output_dir), "files": files},
+                      separators=(",", ":"))
+    write_bytes_atomically(cache_dir(config) / name, text.encode("utf-8"), durable=False)

@@ -1,0 +1,69 @@
+"""What a page depends on, as one key: a page whose key is the last build's has the same bytes.
+
+A page's bytes are a function of its template environment (the theme, the settings, digest's
+code and the libraries that render, together the *environment* fingerprint) and of the
+context its template gets. The key hashes both: the context by pickling it, so everything a
+template can reach counts, by value. Articles, which most pages share (a tag page lists ten,
+the topic index all of them), count by a digest of their own pickle taken once per build,
+so a page's key costs a small fraction of rendering it (measured: 0.08 ms a page, against
+0.7 ms to render one). This key *is* the page's dependency map: change anything a page shows
+(an article's title on a tag page, a related link, a neighbour in the newer/older links) and
+its key changes.
+
+A context that cannot be pickled has no key; its page is always rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Article
+
+_PROTOCOL = 5
+
+
+@dataclass(frozen=True)
+class PageKeys:
+    """The environment fingerprint and each article's digest (by ``id``, for this build's articles)."""
+
+    environment: str
+    article_digests: dict[int, bytes]
+
+    @classmethod
+    def of(cls, environment: str, articles: Iterable[Article]) -> PageKeys:
+        return cls(environment, {id(article): _digest(pickle.dumps(article, protocol=_PROTOCOL))
+                                 for article in articles})
+
+
+def page_key(keys: PageKeys, template: str, *inputs: Any, **context: Any) -> str | None:
+    """A hex key of the environment, the template's name and everything passed to it."""
+    buffer = io.BytesIO()
+    buffer.write(keys.environment.encode("ascii", "replace"))
+    buffer.write(template.encode("utf-8", "surrogatepass"))
+    try:
+        _ArticlesByDigest(buffer, keys.article_digests).dump((inputs, context))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+    return _digest(buffer.getvalue()).hex()
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+class _ArticlesByDigest(pickle.Pickler):
+    """Pickles this build's articles as their digests, anything else by value."""
+
+    def __init__(self, file: io.BytesIO, digests: dict[int, bytes]) -> None:
+        super().__init__(file, protocol=_PROTOCOL)
+        self._digests = digests
+
+    def persistent_id(self, obj: Any) -> bytes | None:
+        # id() is only this build's article while that article is alive, and site.articles
+        # keeps every one alive through the build; the type check rules out other objects.
+        return self._digests.get(id(obj)) if type(obj) is Article else None

@@ -1,0 +1,166 @@
+"""Incremental builds: the article cache, page keys and the reused spare site give the same
+bytes as a clean build, render and write only what changed, and never trust a bad cache."""
+
+import os
+import random
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from generator.build_cache import ARTICLES, FILES, SPARE, SPARE_FILES
+from generator.cli import main
+from generator.fingerprint import CACHE_DIR
+from tests.conftest import article_text, site_tree, subject_corpus
+
+SUMMARY = re.compile(r"(\d+) pages \((\d+) rendered\), \d+ feeds, (\d+) files \((\d+) written")
+
+
+def corpus(count=12):
+    docs, subjects = subject_corpus(count, 3)
+    return {f"a{n:02}.md": article_text(title.title(), body, date=f"2024-03-{n + 1:02}",
+                                        tags=[subjects[n].title(), "Digest"])
+            for n, (title, body) in enumerate(docs)}
+
+
+def build(config, capsys, *args):
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", "--jobs", "1", *args]) == 0
+    out = capsys.readouterr().out
+    found = SUMMARY.search(out)
+    return {"pages": int(found[1]), "rendered": int(found[2]), "files": int(found[3]), "written": int(found[4])}
+
+
+def clean_build(config, capsys, tmp_path):
+    """The same project copied elsewhere and built from nothing: what an incremental build must equal."""
+    copy = Path(tempfile.mkdtemp(dir=tmp_path.parent))
+    for name in ("site.yaml", "content", "templates"):
+        if (config.parent / name).exists():
+            shutil.copytree(config.parent / name, copy / name) if (config.parent / name).is_dir() \
+                else shutil.copy(config.parent / name, copy / name)
+    capsys.readouterr()
+    assert main(["--config", str(copy / "site.yaml"), "build", "--jobs", "1"]) == 0
+    return site_tree(copy / "site")
+
+
+def edit(path, old, new):
+    path.write_text(path.read_text().replace(old, new))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_an_edit_renders_and_writes_only_what_changed_and_equals_a_clean_build(make_site, capsys, tmp_path):
+    config = make_site(corpus())
+    first = build(config, capsys)
+    assert first["rendered"] == first["pages"] and first["written"] == first["files"]
+    site = config.parent / "site"
+    inode = {path: os.stat(site / path).st_ino for path in site_tree(site)}
+    edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Corrected ")
+    again = build(config, capsys)
+    assert 0 < again["rendered"] < again["pages"] / 2
+    assert 0 < again["written"] < again["files"] / 2
+    after = site_tree(site)
+    untouched = [path for path in after if os.stat(site / path).st_ino == inode.get(path)]
+    assert len(untouched) == again["files"] - again["written"]  # the others are the same files, linked
+    assert after == clean_build(config, capsys, tmp_path)
+
+
+def test_random_edits_always_equal_a_clean_build(make_site, capsys, tmp_path):
+    config = make_site(corpus(10))
+    folder = config.parent / "content" / "articles"
+    rng = random.Random(7)
+    build(config, capsys)
+    for step in range(6):
+        names = sorted(p.name for p in folder.iterdir())
+        action = rng.choice(["title", "body", "tags", "add", "delete"])
+        name = rng.choice(names)
+        if action == "title":
+            edit(folder / name, "title: ", f"title: Step {step} ")
+        elif action == "body":
+            edit(folder / name, "\n---\n", f"\n---\nA new first paragraph at step {step}.\n\n")
+        elif action == "tags":
+            edit(folder / name, "- Digest", "- Harbour")
+        elif action == "add":
+            (folder / f"new{step}.md").write_text(article_text(f"New story {step}", "Fresh words here.",
+                                                               date="2024-04-01", tags=["Digest"]))
+        elif len(names) > 3:
+            (folder / name).unlink()
+        build(config, capsys)
+        assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path / str(step)), action
+
+
+def test_clean_renders_and_writes_everything(make_site, capsys):
+    config = make_site(corpus(4))
+    build(config, capsys)
+    edit(config.parent / "content" / "articles" / "a01.md", "title: ", "title: New ")
+    again = build(config, capsys, "--clean")
+    assert again["rendered"] == again["pages"] and again["written"] == again["files"]
+
+
+def corrupt_shard(cache):
+    for shard in (cache / ARTICLES).iterdir():
+        data = bytearray(shard.read_bytes())
+        data[-5] ^= 0xFF
+        shard.write_bytes(bytes(data))
+
+
+def truncate_shard(cache):
+    for shard in (cache / ARTICLES).iterdir():
+        shard.write_bytes(shard.read_bytes()[:40])
+
+
+def garbage_records(cache):
+    (cache / FILES).write_text("{not json")
+    (cache / SPARE_FILES).write_text('{"version": 1, "output": "x", "files": []}')
+
+
+def lying_records(cache):
+    """Records claiming every file has other bytes: sizes and times no longer match the disk."""
+    text = (cache / FILES).read_text()
+    (cache / FILES).write_text(re.sub(r",(\d+),(\d+)\]", lambda m: f",{int(m[1]) + 1},{m[2]}]", text))
+
+
+def spoil_spare(cache):
+    """The kept previous site edited by hand, given a stray file, a link out and a folder in a file's place."""
+    spare = cache / SPARE
+    index = spare / "index.html"
+    index.write_text("spoiled")
+    (spare / "stray.html").write_text("stray")
+    (spare / "link.html").symlink_to("/etc/hostname")
+    (spare / "tags.html").unlink(missing_ok=True)
+    (spare / "404.html").unlink()
+    (spare / "404.html").mkdir()
+
+
+@pytest.mark.parametrize("spoil", [corrupt_shard, truncate_shard, garbage_records, lying_records, spoil_spare])
+def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, spoil):
+    config = make_site(corpus(6))
+    build(config, capsys)
+    edit(config.parent / "content" / "articles" / "a02.md", "title: ", "title: Once ")
+    build(config, capsys)  # now there is a spare, the site the first build made
+    assert (config.parent / CACHE_DIR / SPARE / "index.html").is_file()
+    spoil(config.parent / CACHE_DIR)
+    edit(config.parent / "content" / "articles" / "a04.md", "title: ", "title: Twice ")
+    build(config, capsys)
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+
+
+def test_a_failed_build_leaves_the_site_and_a_usable_cache(make_site, capsys, tmp_path):
+    config = make_site(corpus(5))
+    build(config, capsys)
+    edit(config.parent / "content" / "articles" / "a01.md", "title: ", "title: Again ")
+    build(config, capsys)
+    site = config.parent / "site"
+    published = site_tree(site)
+    (config.parent / "templates").mkdir()
+    (config.parent / "templates" / "tag.html").write_text("{{ nothing.here() }}")
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", "--jobs", "1"]) != 0
+    assert site_tree(site) == published
+    (config.parent / "templates" / "tag.html").unlink()
+    (config.parent / "templates").rmdir()
+    edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Later ")
+    build(config, capsys)
+    assert site_tree(site) == clean_build(config, capsys, tmp_path)
