@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import signal
@@ -62,8 +63,14 @@ def _parser() -> argparse.ArgumentParser:
                            help="ignore the build cache: load every article, render every page and write "
                                 "every file, even when nothing changed since the last build")
     build_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
-                           help="processes for the heavy steps (default: every core); the output is the "
-                                "same for any number")
+                           help="processes for the heavy steps (default: every core, or every worker thread "
+                                "of a Dask cluster); the output is the same for any number")
+    build_cmd.add_argument("--executor", choices=("processes", "dask"), default="processes",
+                           help="where the per-article and per-page work runs: processes on this machine "
+                                "(default), or an existing Dask distributed cluster (needs --scheduler and "
+                                "pip install 'digest[dask]'); the output is the same bytes")
+    build_cmd.add_argument("--scheduler", metavar="ADDRESS",
+                           help="the Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786")
 
     for name, what in (("related", "each article's related articles, best first"),
                        ("tags", "each article's tags, inferred ones included")):
@@ -201,6 +208,9 @@ def _suggest(args, config) -> int:
 
 
 def _build(args, config, say, warn) -> int:
+    if (args.executor == "dask") != bool(args.scheduler):
+        raise DigestError.at("--executor dask and --scheduler go together", config.path,
+                             hint="give both, e.g. --executor dask --scheduler tcp://host:8786")
     overrides = {}
     if args.content:
         overrides["content_dir"] = args.content.resolve()
@@ -216,13 +226,16 @@ def _build(args, config, say, warn) -> int:
             f"-> {display_path(config.output_dir)}")
         return EXIT_OK
     from .console import ProgressBar
+    from .parallel import dask_cluster
     from .pipeline import build
 
-    if args.quiet or not sys.stderr.isatty():
-        report = build(config, warn, args.jobs, inputs=inputs, use_cache=not args.clean)
-    else:
-        with ProgressBar() as bar:
-            report = build(config, warn, args.jobs, bar, inputs, use_cache=not args.clean)
+    with dask_cluster(args.scheduler) if args.executor == "dask" else contextlib.nullcontext(None) as threads:
+        jobs = args.jobs or threads
+        if args.quiet or not sys.stderr.isatty():
+            report = build(config, warn, jobs, inputs=inputs, use_cache=not args.clean)
+        else:
+            with ProgressBar() as bar:
+                report = build(config, warn, jobs, bar, inputs, use_cache=not args.clean)
     say(f"built {report.articles} articles, {report.tags} tags: {report.pages} pages ({report.rendered} rendered), "
         f"{report.feeds} feeds, {report.files} files ({report.written} written, {report.bytes / 1e6:.1f} MB) "
         f"in {time.perf_counter() - started:.2f}s -> {display_path(config.output_dir)}")

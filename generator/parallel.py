@@ -6,10 +6,13 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from threadpoolctl import threadpool_limits
+
+from .errors import DigestError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -48,18 +51,66 @@ def one_blas_thread() -> Iterator[None]:
         yield
 
 
+class _Cluster:
+    """A Dask distributed client, through which ``map_with_shared`` runs its work."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+
+_CLUSTER: ContextVar[_Cluster | None] = ContextVar("digest_cluster", default=None)
+
+
+@contextmanager
+def dask_cluster(address: str) -> Iterator[int]:
+    """While inside, ``map_with_shared`` runs its work on the Dask distributed cluster whose
+    scheduler is at ``address`` (``tcp://host:8786``), through the client's standard
+    ``concurrent.futures`` executor; yields the cluster's worker threads, the jobs to cut work for.
+
+    The workers must have digest and its libraries installed, and see the project folder at
+    the same path (articles are read where they are loaded). Results are the same bytes as
+    a local build's: work is cut and merged in the same order, whoever does it.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DigestError.at("--executor dask needs the distributed package",
+                             hint="pip install 'digest[dask]'") from None
+    try:
+        client = Client(address, set_as_default=False, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise DigestError.at(f"cannot reach the Dask scheduler at {address}: {exc}",
+                             hint="start one with `dask scheduler`, or check the address") from None
+    token = _CLUSTER.set(_Cluster(client))
+    try:
+        yield max(1, sum(client.nthreads().values()))
+    finally:
+        _CLUSTER.reset(token)
+        client.close()
+
+
+def on_cluster() -> bool:
+    """Whether work given to ``map_with_shared`` runs on other machines' processes, which
+    cannot write into this machine's folders."""
+    return _CLUSTER.get() is not None
+
+
 def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
                     jobs: int, done: Callable[[Item], None] | None = None) -> list[Result]:
     """``[function(shared, item) for item in items]``, over ``jobs`` processes when that is more
-    than one.
+    than one, or on the Dask cluster of ``dask_cluster``.
 
     The processes are forked, so they inherit ``shared`` (large read-only arrays) instead of
     receiving it by pickle; where the platform cannot fork, the work runs here, one item after
-    another. ``function`` must be a module-level function; items and results travel by pickle.
-    An error in one item cancels the items not yet started and is raised here. ``done`` is
-    called here with each item as its result arrives, in order (to report progress).
+    another. On a cluster, ``shared`` is sent once to every worker. ``function`` must be a
+    module-level function; items and results travel by pickle. An error in one item cancels
+    the items not yet started and is raised here. ``done`` is called here with each item as its
+    result arrives, in order (to report progress).
     """
     done = done or _nothing
+    cluster = _CLUSTER.get()
+    if cluster is not None and len(items) > 1:
+        return _map_on_cluster(cluster, function, shared, items, done)
     if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for item in items:
@@ -77,6 +128,25 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    return results
+
+
+def _map_on_cluster(cluster: _Cluster, function: Callable[[Shared, Item], Result], shared: Shared,
+                    items: Sequence[Item], done: Callable[[Item], None]) -> list[Result]:
+    executor = cluster.client.get_executor(pure=False)
+    shared_future = cluster.client.scatter(shared, broadcast=True, hash=False)
+    futures = [executor.submit(function, shared_future, item) for item in items]
+    try:
+        results = []
+        for item, future in zip(items, futures):
+            results.append(future.result())
+            done(item)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    finally:
+        cluster.client.cancel(shared_future)
     return results
 
 

@@ -12,13 +12,15 @@ import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .config import SiteConfig
@@ -43,6 +45,13 @@ class StaticFile:
 class Theme:
     environment: Environment
     static_files: tuple[StaticFile, ...]
+    # Template name -> (source, file it was read from): read once, so rendering reads no files
+    # and a theme sent to another machine (``--executor dask``) renders the same pages.
+    sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return make_theme, (dict(self.sources), self.static_files, self.zone)
 
     def asset_path(self, name: str) -> str:
         """The published site path of a static file named ``name``; an unknown name is an error."""
@@ -95,9 +104,34 @@ def load_theme(config: SiteConfig) -> Theme:
     if not theme_templates.is_dir():
         raise DigestError.at("theme has no templates folder", config.theme_dir,
                              hint="set theme in site.yaml to a folder holding templates/")
-    search_path = [str(p) for p in (config.root / "templates", theme_templates) if p.is_dir()]
+    sources: dict[str, tuple[str, str]] = {}
+    for folder in (theme_templates, config.root / "templates"):  # later wins: the site's own override
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    sources[path.relative_to(folder).as_posix()] = (_template_text(path), str(path))
+    return make_theme(sources, _static_files(config), config.zone)
+
+
+def _template_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DigestError.at(f"cannot read template: {exc.strerror}", path) from None
+    except UnicodeDecodeError as exc:
+        raise DigestError.at(f"template is not valid UTF-8 at byte {exc.start}", path,
+                             hint="save the file as UTF-8") from None
+
+
+def make_theme(sources: Mapping[str, tuple[str, str]], static: tuple[StaticFile, ...], zone: ZoneInfo) -> Theme:
+    """A theme of templates given as sources (name -> (source, file name))."""
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        found = sources.get(name)
+        return None if found is None else (found[0], found[1], _always)
+
     environment = Environment(
-        loader=FileSystemLoader(search_path),
+        loader=FunctionLoader(load),
         autoescape=select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True,
                                      default=True),
         undefined=StrictUndefined,  # a typo in a template is an error, not an empty string
@@ -106,10 +140,14 @@ def load_theme(config: SiteConfig) -> Theme:
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat of each file per page
     )
-    environment.filters.update(human_date=functools.partial(human_date, zone=config.zone), iso_date=iso_date,
+    environment.filters.update(human_date=functools.partial(human_date, zone=zone), iso_date=iso_date,
                                rfc822=rfc822, rfc3339=rfc3339, xml_text=xml_text,
                                atom_text=atom_text)
-    return Theme(environment, _static_files(config))
+    return Theme(environment, static, sources, zone)
+
+
+def _always() -> bool:
+    return True
 
 
 def _static_files(config: SiteConfig) -> tuple[StaticFile, ...]:

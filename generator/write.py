@@ -23,13 +23,13 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError
 from .model import FileRecord, OutputFile, PendingFile
-from .parallel import batches, map_with_shared
+from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
 
 TEMP_PREFIX = ".digest-tmp-"
@@ -161,45 +161,92 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, reuse
         written += wrote
     progress.stage("Rendering pages", len(pending))
     rendered = 0
-    for placed in map_with_shared(_render_and_write, (pending, target), batches(len(pending), RENDER_BATCH), jobs,
-                                  done=lambda batch: progress.advance(len(batch))):
-        for path, record, wrote, made_now in placed:
-            records[path] = record
-            written += wrote
-            rendered += made_now
+    place = _render_elsewhere if on_cluster() else _render_here
+    for path, record, wrote, made_now in place(pending, target, jobs, progress):
+        records[path] = record
+        written += wrote
+        rendered += made_now
     os.chmod(target.work, 0o755)  # mkdtemp makes it private; a published site is world-readable
     return PublishReport(len(records), sum(r.size for r in records.values()), None, len(pending), rendered, written,
                          records)
 
 
-def _render_and_write(shared: tuple[list[PendingFile], _Target], batch: range
-                      ) -> list[tuple[str, FileRecord, bool, bool]]:
-    """Place the pending files of ``batch``: (path, record, written?, rendered?) for each."""
+Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?
+
+
+def _render_here(pending: list[PendingFile], target: _Target, jobs: int, progress: Progress) -> Iterator[Placed]:
+    """Each process renders and writes its batches: the writing is spread too."""
+    for placed in map_with_shared(_render_and_write, (pending, target), batches(len(pending), RENDER_BATCH), jobs,
+                                  done=lambda batch: progress.advance(len(batch))):
+        yield from placed
+
+
+def _render_and_write(shared: tuple[list[PendingFile], _Target], batch: range) -> list[Placed]:
     pending, target = shared
     return [(str(pending[n].path), *_place(target, pending[n].path, pending[n].origin, pending[n].key(),
                                            pending[n].render))
             for n in batch]
 
 
+def _render_elsewhere(pending: list[PendingFile], target: _Target, jobs: int, progress: Progress
+                      ) -> Iterator[Placed]:
+    """On a cluster, whose processes cannot write here: keys are taken and unchanged files
+    kept here, the other pages rendered there, and every file written here."""
+    keys = [file.key() for file in pending]
+    kept = {n: _reuse(target, file.path, keys[n]) for n, file in enumerate(pending)}
+    todo = [n for n, record in kept.items() if record is None]
+    progress.advance(len(pending) - len(todo))
+    # Keys stay here: they name articles by this process's objects.
+    shipped = [dataclasses.replace(pending[n], inputs_key=None) for n in todo]
+    contents = itertools.chain.from_iterable(map_with_shared(
+        _render_batch, shipped, batches(len(todo), RENDER_BATCH), jobs,
+        done=lambda batch: progress.advance(len(batch))))
+    stored = {n: _store(target, pending[n].path, pending[n].origin, keys[n], content)
+              for n, content in zip(todo, contents)}
+    for n, file in enumerate(pending):
+        record = kept[n]
+        yield (str(file.path), record, False, False) if record is not None else (str(file.path), *stored[n], True)
+
+
+def _render_batch(pending: list[PendingFile], batch: range) -> list[bytes]:
+    return [pending[n].render().content for n in batch]
+
+
 def _place(target: _Target, path: PurePosixPath, origin: str, key: str | None,
            make: Callable[[], OutputFile]) -> tuple[FileRecord, bool, bool]:
     """Keep the file already in the work folder, or link the published one, when its inputs key
     or its bytes are unchanged; else write the new bytes. (record, written?, rendered?)"""
+    record = _reuse(target, path, key)
+    if record is not None:
+        return record, False, False
+    return (*_store(target, path, origin, key, make().content), True)
+
+
+def _reuse(target: _Target, path: PurePosixPath, key: str | None) -> FileRecord | None:
+    """The record of the file kept or linked, when its inputs key is the one it was made from."""
+    if key is None:
+        return None
     name = str(path)
     kept, before = target.kept.get(name), target.previous.get(name)
-    if key is not None:
-        if kept is not None and kept.key == key and _intact(target.work, path, kept):
-            return kept, False, False
-        if before is not None and before.key == key and _link(target, path, before):
-            return before, False, False
-    content = make().content
+    if kept is not None and kept.key == key and _intact(target.work, path, kept):
+        return kept
+    if before is not None and before.key == key and _link(target, path, before):
+        return before
+    return None
+
+
+def _store(target: _Target, path: PurePosixPath, origin: str, key: str | None, content: bytes
+           ) -> tuple[FileRecord, bool]:
+    """Keep or link the file when it has these bytes already, else write them. (record, written?)"""
+    name = str(path)
+    kept, before = target.kept.get(name), target.previous.get(name)
     digest = hashlib.blake2b(content, digest_size=20).hexdigest()
     if kept is not None and kept.digest == digest and _intact(target.work, path, kept):
-        return FileRecord(key, digest, kept.size, kept.mtime_ns), False, True
+        return FileRecord(key, digest, kept.size, kept.mtime_ns), False
     if before is not None and before.digest == digest and _link(target, path, before):
-        return FileRecord(key, digest, before.size, before.mtime_ns), False, True
+        return FileRecord(key, digest, before.size, before.mtime_ns), False
     size, mtime_ns = _write(target.work, OutputFile(path, content, origin))
-    return FileRecord(key, digest, size, mtime_ns), True, True
+    return FileRecord(key, digest, size, mtime_ns), True
 
 
 def _intact(folder: Path, path: PurePosixPath, record: FileRecord) -> bool:
