@@ -127,28 +127,28 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _deltas(numbers: list[int]) -> list[int]:
-    """Ascending numbers as the first and the differences after it (smaller JSON)."""
-    return np.diff(np.asarray(numbers), prepend=0).tolist() if len(numbers) > 32 else \
-        [n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)]
-
-
 def search_files(site: Site, config: SiteConfig, jobs: int = 1) -> Iterator[OutputFile]:
     """The index files; the articles' terms are found over ``jobs`` processes."""
     if not config.search:
         return
-    body: dict[str, list[int]] = defaultdict(list)
-    heading: dict[str, list[int]] = defaultdict(list)
+    body: dict[str, list[int]] = {}
+    heading: dict[str, list[int]] = {}
+    last_of: dict[tuple[int, str], int] = {}  # the last article number so far in each list
     for share_body, share_heading in map_with_shared(_postings, site.articles,
                                                      shares(len(site.articles), jobs, PARALLEL_MIN), jobs):
-        for merged, found in ((body, share_body), (heading, share_heading)):
-            for term, numbers in found.items():  # shares in order: posting lists stay sorted
-                merged[term].extend(numbers)
+        for kind, merged, found in ((0, body, share_body), (1, heading, share_heading)):
+            for term, (deltas, last) in found.items():  # shares in order: lists stay ascending
+                if term in merged:
+                    deltas[0] -= last_of[kind, term]  # the share's first number, as a difference
+                    merged[term].extend(deltas)
+                else:
+                    merged[term] = deltas
+                last_of[kind, term] = last
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(dict)
-    for term, numbers in body.items():
-        entry = {"b": _deltas(numbers)}
+    for term, deltas in body.items():
+        entry = {"b": deltas}
         if term in heading:
-            entry["h"] = _deltas(heading[term])
+            entry["h"] = heading[term]
         shards[shard_key(term)][term] = entry
     files = [OutputFile(PurePosixPath("search", shard_file(key)), _dump(shards[key]), "search index")
              for key in sorted(shards)]
@@ -162,9 +162,12 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1) -> Iterator[Outp
     yield from files
 
 
-def _postings(articles: tuple[Article, ...], share: range) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """For the articles numbered ``share``: term -> the numbers of the articles having it
-    anywhere, and in the title or a tag, ascending."""
+Postings = dict[str, tuple[list[int], int]]  # term -> (article numbers as differences, the last number)
+
+
+def _postings(articles: tuple[Article, ...], share: range) -> tuple[Postings, Postings]:
+    """For the articles numbered ``share``: the articles having each term anywhere, and in
+    the title or a tag, ascending, as the first number and the differences after it."""
     found = {"body": ([], array("q")), "head": ([], array("q"))}  # terms of each article, one after another; counts
     for number in share:
         article = articles[number]
@@ -176,17 +179,19 @@ def _postings(articles: tuple[Article, ...], share: range) -> tuple[dict[str, li
     return _by_term(*found["body"], share.start), _by_term(*found["head"], share.start)
 
 
-def _by_term(found: list[str], counts: array, first: int) -> dict[str, list[int]]:
-    """term -> the ascending numbers of the articles it was found in, from each article's terms
-    (``counts[n]`` of them for article ``first + n``), grouped by sorting instead of one list
-    append per (article, term)."""
+def _by_term(found: list[str], counts: array, first: int) -> Postings:
+    """The postings of each article's terms (``counts[n]`` of them for article ``first + n``),
+    grouped by sorting, with the differences taken in one pass over all of them."""
     ids = _NewIds()
     term_of = np.fromiter(map(ids.__getitem__, found), dtype=np.int64, count=len(found))
     numbers = np.repeat(np.arange(first, first + len(counts), dtype=np.int64), np.frombuffer(counts, dtype=np.int64))
     order = np.argsort(term_of, kind="stable")  # by term, each term's numbers still ascending
-    bounds = np.searchsorted(term_of[order], np.arange(len(ids) + 1)).tolist()
     grouped = numbers[order]
-    return {term: grouped[bounds[n]:bounds[n + 1]].tolist() for n, term in enumerate(ids)}
+    bounds = np.searchsorted(term_of[order], np.arange(len(ids) + 1))
+    deltas = np.diff(grouped, prepend=0)
+    deltas[bounds[:-1]] = grouped[bounds[:-1]]  # each term's list starts from its first number
+    lasts, deltas, bounds = grouped[bounds[1:] - 1].tolist(), deltas.tolist(), bounds.tolist()
+    return {term: (deltas[bounds[n]:bounds[n + 1]], lasts[n]) for n, term in enumerate(ids)}
 
 
 class _NewIds(dict):

@@ -183,3 +183,34 @@ def test_an_index_built_over_several_processes_is_the_same(make_site, monkeypatc
     monkeypatch.setattr(search, "PARALLEL_MIN", 1)  # one article per process
     parallel = list(search.search_files(site, config, 2))
     assert parallel == serial and len(serial) > 3
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_each_posting_list_decodes_to_exactly_the_articles_having_the_term(make_site, monkeypatch, jobs):
+    from generator import search
+    from generator.index import index_site
+    from generator.pipeline import _load_all, find_articles
+    from generator.taxonomy import Vocabulary
+    from tests.conftest import subject_corpus
+
+    docs, subjects = subject_corpus(14, 3)
+    config = load_config(make_site({f"a{n:02}.md": article_text(title, body, date=f"2024-03-{n + 1:02}",
+                                                                tags=[subjects[n]])
+                                    for n, (title, body) in enumerate(docs)}))
+    loaded = _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(()), "", None)
+    site = index_site(list(loaded.values()), config, 1)
+    monkeypatch.setattr(search, "PARALLEL_MIN", 1)  # several shares, merged
+    files = {str(f.path): json.loads(f.content) for f in search.search_files(site, config, jobs)}
+    decoded = {}
+    for name, shard in files.items():
+        if name.startswith("search/t-"):
+            for term, entry in shard.items():
+                decoded[term] = {kind: [sum(entry[kind][:i + 1]) for i in range(len(entry[kind]))] for kind in entry}
+    expected = {}
+    for number, a in enumerate(site.articles):
+        head = terms(" ".join([a.title, *(t.name for t in a.tags)]))
+        for term in head | terms(a.body_markdown) | terms(a.summary or ""):
+            expected.setdefault(term, {"b": []})["b"].append(number)
+        for term in head:
+            expected[term].setdefault("h", []).append(number)
+    assert decoded == expected and len(expected) > 30
