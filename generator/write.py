@@ -54,7 +54,8 @@ class PublishReport:
 @dataclass(frozen=True)
 class Spare:
     """Where the replaced site is kept, to be updated in place into the next build's site
-    (``records``: what was written to it, None when unknown: it is then not reused)."""
+    (``records``: what was written to it; None when unknown: its folders are reused, its files
+    all replaced)."""
 
     folder: Path
     records: Mapping[str, FileRecord] | None
@@ -112,8 +113,8 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
     except OSError as exc:
         raise DigestError.at(f"cannot create the output's folder: {exc.strerror}", parent) from None
     keep = spare if spare is not None and _same_device(spare.folder.parent, parent) else None
-    reused = keep is not None and keep.records is not None and (keep.folder / MARKER).is_file() \
-        and not keep.folder.is_symlink()
+    # A spare without records still has the folders: every file in it is replaced, none trusted.
+    reused = keep is not None and (keep.folder / MARKER).is_file() and not keep.folder.is_symlink()
     if keep is not None and not reused:
         _remove_tree(keep.folder)
     try:
@@ -121,8 +122,8 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
     except OSError as exc:
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
-        report = _write_all(files, _Target(work, output_dir, previous or {}, keep.records if reused else {}),
-                            reused, jobs, progress)
+        kept = (keep.records or {}) if reused else {}
+        report = _write_all(files, _Target(work, output_dir, previous or {}, kept), reused, jobs, progress)
         leftover, kept = _swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
         if not reused:  # a spare half updated is fine: its records are checked file by file
