@@ -22,22 +22,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .config import SiteConfig
 from .model import Article
 
 _PROTOCOL = 5
+_SHARED = (Article, SiteConfig)  # types of the objects given stand-ins
 
 
 @dataclass(frozen=True)
 class PageKeys:
-    """The environment fingerprint and each article's digest (by ``id``, for this build's articles)."""
+    """The environment fingerprint, and stand-ins by ``id`` for objects many pages share: each of
+    this build's articles (its digest) and the settings (which the environment covers)."""
 
     environment: str
     article_digests: dict[int, bytes]
 
     @classmethod
-    def of(cls, environment: str, articles: Iterable[Article]) -> PageKeys:
-        return cls(environment, {id(article): _digest(pickle.dumps(article, protocol=_PROTOCOL))
-                                 for article in articles})
+    def of(cls, environment: str, articles: Iterable[Article], config: object = None) -> PageKeys:
+        known = {id(article): _digest(pickle.dumps(article, protocol=_PROTOCOL)) for article in articles}
+        if config is not None:
+            known[id(config)] = b"settings"
+        return cls(environment, known)
 
 
 def page_key(keys: PageKeys, template: str, *inputs: Any, **context: Any) -> str | None:
@@ -66,4 +71,4 @@ class _ArticlesByDigest(pickle.Pickler):
     def persistent_id(self, obj: Any) -> bytes | None:
         # id() is only this build's article while that article is alive, and site.articles
         # keeps every one alive through the build; the type check rules out other objects.
-        return self._digests.get(id(obj)) if type(obj) is Article else None
+        return self._digests.get(id(obj)) if type(obj) in _SHARED else None

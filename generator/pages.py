@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from .config import SiteConfig
 from .listings import Listings
 from .model import Article, PendingFile, Site
 from .page_keys import PageKeys
 from .paginate import Pager
-from .render import defer_page, feed_links, page_meta, safe_html, script_json
+from .render import Deferred, defer_page, feed_links, page_meta, safe_html, script_json
 from .theme import Theme, iso_date
 from .urls import absolute_url
 
@@ -89,10 +91,18 @@ def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> Pe
     newer = site.articles[position - 1] if position > 0 else None
     older = site.articles[position + 1] if position + 1 < len(site.articles) else None
     meta = page_meta(config, kind="article", path=article.url_path, title=article.title,
-                     description=article.summary or "", json_ld=script_json(news_article(article, config)))
+                     description=article.summary or "", json_ld=Deferred(article_json_ld, (article, config)))
     return page("article.html", meta, str(article.source_path),
-                article=article, body=safe_html(article.body_html), story=site.story_of.get(article.id),
+                article=article, body=Deferred(article_body, (article,)), story=site.story_of.get(article.id),
                 related=site.related.get(article.id, ()), newer=newer, older=older)
+
+
+def article_body(article: Article) -> Markup:
+    return safe_html(article.body_html)
+
+
+def article_json_ld(article: Article, config: SiteConfig) -> Markup:
+    return script_json(news_article(article, config))
 
 
 def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Pro
     progress.stage("Writing feeds and the search index", None)
     feeds = list(feed_files(site, config, theme))
     files = itertools.chain(
-        html_pages(site, listings, config, theme, PageKeys.of(environment, site.articles)),
+        html_pages(site, listings, config, theme, PageKeys.of(environment, site.articles, config)),
         feeds,
         seo_files(site, listings, config, theme),
         search_files(site, config, jobs),
