@@ -30,6 +30,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from scipy import sparse
 
 from .config import SiteConfig
 from .model import Article, OutputFile, Site
@@ -180,14 +181,18 @@ def _postings(articles: tuple[Article, ...], share: range) -> tuple[Postings, Po
 
 
 def _by_term(found: list[str], counts: array, first: int) -> Postings:
-    """The postings of each article's terms (``counts[n]`` of them for article ``first + n``),
-    grouped by sorting, with the differences taken in one pass over all of them."""
+    """The postings of each article's terms (``counts[n]`` of them, all different, for article
+    ``first + n``): the article x term matrix turned from rows to columns, which groups the
+    article numbers by term, ascending, in linear time; the differences in one pass."""
     ids = _NewIds()
-    term_of = np.fromiter(map(ids.__getitem__, found), dtype=np.int64, count=len(found))
-    numbers = np.repeat(np.arange(first, first + len(counts), dtype=np.int64), np.frombuffer(counts, dtype=np.int64))
-    order = np.argsort(term_of, kind="stable")  # by term, each term's numbers still ascending
-    grouped = numbers[order]
-    bounds = np.searchsorted(term_of[order], np.arange(len(ids) + 1))
+    term_of = np.fromiter(map(ids.__getitem__, found), dtype=np.int32, count=len(found))
+    starts = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(counts, dtype=np.int64), out=starts[1:])
+    by_article = sparse.csr_matrix((np.ones(len(found), dtype=np.int8), term_of, starts),
+                                   shape=(len(counts), len(ids)))
+    by_term = by_article.tocsc()
+    grouped = by_term.indices.astype(np.int64) + first
+    bounds = by_term.indptr
     deltas = np.diff(grouped, prepend=0)
     deltas[bounds[:-1]] = grouped[bounds[:-1]]  # each term's list starts from its first number
     lasts, deltas, bounds = grouped[bounds[1:] - 1].tolist(), deltas.tolist(), bounds.tolist()

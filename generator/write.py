@@ -14,6 +14,7 @@ shares bytes that neither site will change.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import dataclasses
@@ -23,7 +24,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -123,7 +124,7 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
         kept = (keep.records or {}) if reused else {}
-        report = _write_all(files, _Target(work, output_dir, previous or {}, kept), reused, jobs, progress)
+        report = _write_all(files, _Target(work, output_dir, previous or {}, kept, reused), jobs, progress)
         leftover, kept = _swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
         if not reused:  # a spare half updated is fine: its records are checked file by file
@@ -138,28 +139,28 @@ class _Target:
     current: Path  # the published site, whose unchanged files are linked into the new one
     previous: Mapping[str, FileRecord]  # what the last build wrote to ``current``
     kept: Mapping[str, FileRecord]  # what an earlier build wrote to ``work``
+    reused: bool  # ``work`` is an earlier site: whatever is in a new file's way there is stale
 
 
-def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, reused: bool, jobs: int,
+def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs: int,
                progress: Progress) -> PublishReport:
-    # Every path is checked before anything is rendered or written: a pending file's path is known.
+    # Every path is checked before any page is rendered (a pending file's path is known); files
+    # made already are written as they come, so they are not all held at once.
     origins: dict[PurePosixPath, str] = {}
-    made: list[OutputFile] = []
+    folders: dict[PurePosixPath, str] = {}  # folder -> the first file inside it
     pending: list[PendingFile] = []
-    for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
-        path = safe_relative_path(file.path, file.origin)
-        if path in origins:
-            raise DigestError.at(f"{file.origin} and {origins[path]} both produce {path}", file.origin)
-        origins[path] = file.origin
-        (pending if isinstance(file, PendingFile) else made).append(file)
-    if reused:
-        _prune(target.work, {str(path) for path in origins})
     records: dict[str, FileRecord] = {}
     written = 0
-    for file in made:
-        record, wrote, _ = _place(target, file.path, file.origin, None, lambda file=file: file)
-        records[str(file.path)] = record
-        written += wrote
+    found = _survey(target.work) if target.reused else None
+    for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
+        path = safe_relative_path(file.path, file.origin)
+        _check_unique(path, file.origin, origins, folders)
+        if isinstance(file, PendingFile):
+            pending.append(file)
+        else:
+            record, wrote, _ = _place(target, file.path, file.origin, None, lambda file=file: file)
+            records[str(file.path)] = record
+            written += wrote
     progress.stage("Rendering pages", len(pending))
     rendered = 0
     place = _render_elsewhere if on_cluster() else _render_here
@@ -167,6 +168,8 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, reuse
         records[path] = record
         written += wrote
         rendered += made_now
+    if found is not None:
+        _prune(target.work, found, records.keys())
     os.chmod(target.work, 0o755)  # mkdtemp makes it private; a published site is world-readable
     return PublishReport(len(records), sum(r.size for r in records.values()), None, len(pending), rendered, written,
                          records)
@@ -246,7 +249,7 @@ def _store(target: _Target, path: PurePosixPath, origin: str, key: str | None, c
         return FileRecord(key, digest, kept.size, kept.mtime_ns), False
     if before is not None and before.digest == digest and _link(target, path, before):
         return FileRecord(key, digest, before.size, before.mtime_ns), False
-    size, mtime_ns = _write(target.work, OutputFile(path, content, origin))
+    size, mtime_ns = _write(target, OutputFile(path, content, origin))
     return FileRecord(key, digest, size, mtime_ns), True
 
 
@@ -271,52 +274,117 @@ def _link(target: _Target, path: PurePosixPath, before: FileRecord) -> bool:
     except OSError:
         pass  # no file there yet
     try:
-        temporary = _temporary(destination)
+        temporary = _temporary(target, destination)
         os.link(source, temporary, follow_symlinks=False)
-        os.replace(temporary, destination)
+        _replace(target, temporary, destination)
     except OSError:  # a file system without hard links, or the file gone meanwhile: write it instead
         return False
     return True
 
 
-def _write(folder: Path, file: OutputFile) -> tuple[int, int]:
+def _write(target: _Target, file: OutputFile) -> tuple[int, int]:
     """Write one file, replacing any there; its size and modification time."""
-    destination = folder.joinpath(*file.path.parts)
+    destination = target.work.joinpath(*file.path.parts)
     try:
-        temporary = _temporary(destination)
+        temporary = _temporary(target, destination)
         with open(temporary, "xb") as handle:  # "x": never follow or overwrite anything already there
             handle.write(file.content)
             handle.flush()
             mtime_ns = os.fstat(handle.fileno()).st_mtime_ns
-        os.replace(temporary, destination)
+        _replace(target, temporary, destination)
     except OSError as exc:
         raise DigestError.at(f"cannot write {file.path}: {exc.strerror}", file.origin) from None
     return len(file.content), mtime_ns
 
 
-def _temporary(destination: Path) -> Path:
+def _temporary(target: _Target, destination: Path) -> Path:
     """A free name beside ``destination``, its folder made; the new bytes go there first, so a
     file is replaced in one step, never truncated."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        if not target.reused:
+            raise
+        _clear_folders(target.work, destination.parent)
     temporary = destination.with_name(f".{destination.name}{TEMP_SUFFIX}")
     temporary.unlink(missing_ok=True)  # left by an interrupted build; unlink never follows a link
     return temporary
 
 
-def _prune(folder: Path, wanted: set[str]) -> None:
-    """Delete from ``folder`` everything but plain files at ``wanted`` paths, and empty folders."""
+def _replace(target: _Target, temporary: Path, destination: Path) -> None:
+    try:
+        os.replace(temporary, destination)
+    except IsADirectoryError:
+        if not target.reused:
+            raise
+        _remove_tree(destination)  # an earlier site's folder where this one has a file
+        os.replace(temporary, destination)
+
+
+def _clear_folders(root: Path, folder: Path) -> None:
+    """Make ``folder`` under ``root``, deleting earlier files in the way (paths of one build
+    never clash: ``_check_unique``)."""
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            current.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _check_unique(path: PurePosixPath, origin: str, origins: dict[PurePosixPath, str],
+                  folders: dict[PurePosixPath, str]) -> None:
+    """Refuse two files at one path, or a file where another file needs a folder."""
+    if path in origins:
+        raise DigestError.at(f"{origin} and {origins[path]} both produce {path}", origin)
+    if path in folders:
+        raise DigestError.at(f"produces {path}, which is a folder of what {folders[path]} produces", origin)
+    for parent in path.parents:
+        if parent in origins:
+            raise DigestError.at(f"produces {path} inside {parent}, which {origins[parent]} produces as a file",
+                                 origin)
+        if parent in folders:
+            break
+        folders[parent] = origin
+    origins[path] = origin
+
+
+@dataclass(frozen=True)
+class _Survey:
+    files: list[str]  # relative paths of the plain files found
+    folders: list[str]  # relative paths of the folders found, deepest first
+
+
+def _survey(folder: Path) -> _Survey:
+    """What an earlier site holds, with every link and special file deleted first, so no new
+    file is ever written through a link."""
+    files, folders = [], []
     start = len(str(folder)) + 1
-    for top, folders, names in os.walk(folder, topdown=False):
+    for top, subfolders, names in os.walk(folder, topdown=False):
         for name in names:
             path = os.path.join(top, name)
-            if path[start:] not in wanted or not stat.S_ISREG(os.lstat(path).st_mode):
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                files.append(path[start:])
+            else:
                 os.unlink(path)
-        for name in folders:
+        for name in subfolders:
             path = os.path.join(top, name)
-            if os.path.islink(path) or path[start:] in wanted:
-                _remove_tree(Path(path))
-            elif not os.listdir(path):
-                os.rmdir(path)
+            if os.path.islink(path):
+                os.unlink(path)
+            else:
+                folders.append(path[start:])
+    return _Survey(files, folders)
+
+
+def _prune(folder: Path, found: _Survey, wanted: Collection[str]) -> None:
+    """Delete the files found before that this build did not write, then the emptied folders."""
+    for name in found.files:
+        if name not in wanted:
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):  # gone, or a folder now
+                os.unlink(os.path.join(folder, name))
+    for name in found.folders:  # deepest first
+        with contextlib.suppress(OSError):  # not empty, or gone: kept as it is
+            os.rmdir(os.path.join(folder, name))
 
 
 def _remove_tree(folder: Path) -> None:

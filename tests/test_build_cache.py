@@ -131,7 +131,13 @@ def spoil_spare(cache):
     (spare / "link.html").symlink_to("/etc/hostname")
     (spare / "tags.html").unlink(missing_ok=True)
     (spare / "404.html").unlink()
-    (spare / "404.html").mkdir()
+    (spare / "404.html").mkdir()  # a folder where a file goes
+    shutil.rmtree(spare / "articles")
+    (spare / "articles").write_text("a file where a folder goes")
+    outside = cache.parent.parent / "outside"
+    outside.mkdir()
+    shutil.rmtree(spare / "tags")
+    (spare / "tags").symlink_to(outside)  # nothing may be written through it
 
 
 @pytest.mark.parametrize("spoil", [corrupt_shard, truncate_shard, garbage_records, lying_records, spoil_spare])
@@ -145,6 +151,8 @@ def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, 
     edit(config.parent / "content" / "articles" / "a04.md", "title: ", "title: Twice ")
     build(config, capsys)
     assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+    outside = config.parent.parent / "outside"
+    assert not outside.exists() or not any(outside.iterdir())
 
 
 def test_a_failed_build_leaves_the_site_and_a_usable_cache(make_site, capsys, tmp_path):

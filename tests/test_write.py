@@ -1,5 +1,6 @@
 from pathlib import Path, PurePosixPath
 
+
 import pytest
 
 from generator.errors import DigestError
@@ -112,11 +113,14 @@ def test_empty_missing_or_earlier_build_folders_are_fine(project):
     check_output_dir(root / "site", root, inputs)  # an earlier build
 
 
-def test_write_errors_name_the_file_and_its_origin(tmp_path):
+def test_a_file_where_another_needs_a_folder_is_an_error_naming_both(tmp_path):
     (tmp_path / "site").mkdir()
     with pytest.raises(DigestError) as caught:
         publish([out("a", origin="one.md"), out("a/b", origin="two.md")], tmp_path / "site")
-    assert str(caught.value) == "two.md: cannot write a/b: File exists"
+    assert str(caught.value) == "two.md: produces a/b inside a, which one.md produces as a file"
+    with pytest.raises(DigestError) as caught:
+        publish([out("a/b/c", origin="one.md"), out("a/b", origin="two.md")], tmp_path / "site")
+    assert str(caught.value) == "two.md: produces a/b, which is a folder of what one.md produces"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
