@@ -189,7 +189,7 @@ def _article_block(language: Language, rng: np.random.Generator, first: int) -> 
             title=titles[offset], date=FIRST_DATE + timedelta(seconds=int(seconds[offset])), updated=None,
             author=None, source=None, source_url=None, image_caption=None, image_credit=None,
             tags=tuple(language.tags[t] for t in tag_ids[offset, :tag_counts[offset]]), summary=None,
-            body_markdown=bodies[offset], body_html=""))
+            body_markdown=bodies[offset]))
     return articles
 
 

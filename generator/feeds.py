@@ -8,6 +8,7 @@ items carry the full text are set in ``feeds`` in site.yaml, per feed if wanted.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -18,7 +19,7 @@ from pathlib import PurePosixPath
 
 from .config import FEED_FILES, SITE_FEED, FeedSettings, SiteConfig
 from .errors import Problem
-from .markup import absolutize_urls
+from .markup import absolutize_urls, markdown_to_html
 from .model import Article, OutputFile, Site, guid
 from .render import render
 from .taxonomy import Vocabulary
@@ -27,6 +28,10 @@ from .theme import Theme, rfc3339
 from .urls import absolute_url
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+# An article is in up to a dozen feeds (the site's and its tags', each in every format).
+_html = functools.lru_cache(maxsize=4096)(markdown_to_html)
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ def feed_item(article: Article, config: SiteConfig, build_date: datetime, *, ful
         author=article.author,
         categories=tuple(tag.name for tag in article.tags),
         summary=article.summary or "",
-        content=absolutize_urls(article.body_html, link) if full_content else None,
+        content=absolutize_urls(_html(article.body_markdown), link) if full_content else None,
         atom_updated=atom_updated or updated,
     )
 

@@ -11,7 +11,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from .config import SiteConfig
 from .errors import DigestError
 from .frontmatter import FrontMatter, split_front_matter
-from .markup import markdown_to_html
 from .model import ID_NAMESPACE, Article
 from .taxonomy import Vocabulary, infer_tags, make_tags, slugify
 from .text import clean_text
@@ -80,7 +79,6 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: b
         tags=make_tags(_tags(meta.get("tags"), path, front) or _inferred(title, body, meta, vocabulary, config),
                        vocabulary),
         body_markdown=body,
-        body_html=markdown_to_html(body),
         tags_inferred="tags" not in meta,
         **texts,
     )

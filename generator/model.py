@@ -54,8 +54,8 @@ class Article:
     image_credit: str | None
     tags: tuple[Tag, ...]
     summary: str | None
-    body_markdown: str
-    body_html: str  # sanitized
+    body_markdown: str  # its HTML is made where a page or feed shows it (markup.markdown_to_html):
+    # held for every article, it doubled a large site's memory
     # True when the front matter has no ``tags`` key, so the tags were inferred (``tags: []``
     # states "no tags"); such an article may also get its corpus topic.
     tags_inferred: bool = False

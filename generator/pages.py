@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .listings import Listings
+from .markup import markdown_to_html
 from .model import Article, PendingFile, Site
 from .page_keys import PageKeys
 from .paginate import Pager
@@ -98,7 +99,7 @@ def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> Pe
 
 
 def article_body(article: Article) -> Markup:
-    return safe_html(article.body_html)
+    return safe_html(markdown_to_html(article.body_markdown))
 
 
 def article_json_ld(article: Article, config: SiteConfig) -> Markup:

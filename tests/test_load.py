@@ -7,6 +7,7 @@ import pytest
 from generator.config import load_config
 from generator.errors import DigestError
 from generator.load import find_articles, load_article
+from generator.markup import markdown_to_html
 from generator.taxonomy import Vocabulary
 from tests.conftest import article_text
 
@@ -72,7 +73,7 @@ def test_fields_are_loaded(tmp_path, config):
     assert article.title == "Port reopens" and article.slug == "port-reopens" and article.id == "fixed-id"
     assert article.date == datetime(2024, 3, 30, tzinfo=timezone.utc)
     assert [t.name for t in article.tags] == ["Harbour", "Floods"]
-    assert article.body_html == "<p>Ships are <em>back</em>.</p>\n"
+    assert markdown_to_html(article.body_markdown) == "<p>Ships are <em>back</em>.</p>\n"
     assert (article.author, article.source, article.source_url) == ("Jane Doe", "The Courier", "https://courier.example/port")
     assert (article.image_caption, article.image_credit, article.summary) == ("The port.", "J. Doe", "Ships are back.")
 
@@ -106,14 +107,14 @@ def test_default_id_is_stable_and_follows_the_file_not_the_title(tmp_path, confi
 def test_bom_and_crlf_give_the_same_article(tmp_path, config):
     clean = load(write(tmp_path, "---\ntitle: T\n---\n\nLine one.\n\nLine two.\n", "clean.md"), config)
     dirty = load(write(tmp_path, "\ufeff---\r\ntitle: T\r\n---\r\n\r\nLine one.\r\n\r\nLine two.\r\n", "clean.md"), config)
-    assert (clean.title, clean.body_html, clean.id) == (dirty.title, dirty.body_html, dirty.id)
+    assert (clean.title, clean.body_markdown, clean.id) == (dirty.title, dirty.body_markdown, dirty.id)
 
 
 def test_characters_xml_and_html_forbid_are_stripped(tmp_path, config):
     text = "---\ntitle: \"Bell\\x07 title \\uFFFE\"\ntags: [\"x\\uFFFF\"]\n---\nText\x0b here \uffff and \ufdd0 there\n"
     article = load(write(tmp_path, text), config)
     assert article.title == "Bell title" and [t.name for t in article.tags] == ["x"]
-    assert article.body_html == "<p>Text here  and  there</p>\n"
+    assert markdown_to_html(article.body_markdown) == "<p>Text here  and  there</p>\n"
 
 
 def test_fractional_seconds_are_dropped(tmp_path, config):

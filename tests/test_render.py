@@ -12,7 +12,6 @@ from generator.config import load_config
 from generator.feeds import feed_files
 from generator.index import index_site
 from generator.listings import plan_listings
-from generator.markup import markdown_to_html
 from generator.pages import html_pages
 from generator.text import clean_text
 from generator.theme import load_theme
@@ -32,7 +31,7 @@ def test_any_text_gives_well_formed_feeds_and_safe_pages(make_site, title, autho
     clean = lambda s: " ".join(clean_text(s).split())  # what the loader does to every field
     article = replace(make_article("story", tags=(clean(tag) or "x",)), title=clean(title) or "t",
                       author=clean(author) or None, summary=clean(summary) or None,
-                      body_html=markdown_to_html(clean_text(body)))
+                      body_markdown=clean_text(body))
     site = index_site([article], config)
     for feed in feed_files(site, config, theme):
         if feed.path.suffix == ".json":  # feedparser reads no JSON Feed
