@@ -7,7 +7,8 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from concurrent.futures import CancelledError, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from threadpoolctl import threadpool_limits
@@ -134,20 +135,34 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
 def _map_on_cluster(cluster: _Cluster, function: Callable[[Shared, Item], Result], shared: Shared,
                     items: Sequence[Item], done: Callable[[Item], None]) -> list[Result]:
     executor = cluster.client.get_executor(pure=False)
-    shared_future = cluster.client.scatter(shared, broadcast=True, hash=False)
-    futures = [executor.submit(function, shared_future, item) for item in items]
+    # Boxed: Dask scatters a bare list or dict element by element, as one piece of data each.
+    shared_future = cluster.client.scatter(_Box(shared), broadcast=True, hash=False)
+    futures = [executor.submit(_call_unboxed, function, shared_future, item) for item in items]
     try:
         results = []
         for item, future in zip(items, futures):
             results.append(future.result())
             done(item)
-    except BaseException:
+    except BaseException as exc:
         for future in futures:
             future.cancel()
+        if isinstance(exc, (CancelledError, OSError, TimeoutError)) or type(exc).__name__ == "KilledWorker":
+            raise DigestError.at(f"the Dask cluster lost the work ({type(exc).__name__}: {exc})",
+                                 hint="see the scheduler's and workers' logs; a local build needs no cluster") \
+                from None
         raise
     finally:
         cluster.client.cancel(shared_future)
     return results
+
+
+@dataclass(frozen=True)
+class _Box:
+    value: Any
+
+
+def _call_unboxed(function: Callable[[Any, Any], Any], shared: _Box, item: Any) -> Any:
+    return function(shared.value, item)
 
 
 def map_in_threads(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
