@@ -44,11 +44,12 @@ from .search import search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .theme import load_theme, static_files
-from .write import MARKER, Spare, check_output_dir, publish, write_text_atomically
+from .write import MARKER, Spare, check_output_dir, exclusive, publish, write_text_atomically
 
 Warn = Callable[[str], None]
 # Records what ingest last wrote, so a hand-edited article is recognised and kept.
 INGEST_MANIFEST = ".ingest-manifest.json"
+LOCK = "build.lock"  # in the cache folder: one build of a site at a time
 
 
 def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Progress = NO_PROGRESS,
@@ -58,6 +59,12 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Pro
     ``inputs`` is the input fingerprint taken just before, if the caller has one. Articles
     unchanged since the last build come from the cache, and only pages whose inputs changed
     are rendered, unless ``use_cache`` is False (the caches are written afresh either way)."""
+    with exclusive(cache_dir(config) / LOCK):
+        return _build(config, warn, jobs, progress, inputs, use_cache)
+
+
+def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress, inputs: str | None,
+           use_cache: bool) -> BuildReport:
     jobs = available_cores() if jobs is None else jobs
     environment = environment_fingerprint(config)
     # The inputs as they are now: a change during the build means a rebuild next time.

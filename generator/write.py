@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import dataclasses
 import hashlib
 import itertools
@@ -470,6 +471,24 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = True) -> Non
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def exclusive(lock_file: Path) -> Iterator[None]:
+    """Hold ``lock_file`` for one build at a time: a second build started meanwhile (an
+    overlapping cron run) stops at once with an error, rather than both updating the same
+    previous site and cache. The lock is the kernel's, so a killed build never leaves it held."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_file, "a+b")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DigestError.at("another digest build of this site is running", lock_file,
+                                 hint="wait for it to finish; its lock goes when it ends") from None
+        yield
+    finally:
+        handle.close()
 
 
 def remove_file(path: Path) -> None:

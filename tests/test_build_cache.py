@@ -172,3 +172,21 @@ def test_a_failed_build_leaves_the_site_and_a_usable_cache(make_site, capsys, tm
     edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Later ")
     build(config, capsys)
     assert site_tree(site) == clean_build(config, capsys, tmp_path)
+
+
+def test_a_second_build_while_one_runs_stops_at_once_with_an_error(make_site, capsys):
+    from generator.pipeline import LOCK
+    from generator.write import exclusive
+
+    config = make_site(corpus(3))
+    build(config, capsys)
+    site = site_tree(config.parent / "site")
+    lock = config.parent / CACHE_DIR / LOCK
+    edit(config.parent / "content" / "articles" / "a01.md", "title: ", "title: Meanwhile ")
+    with exclusive(lock):  # as a running build holds it
+        capsys.readouterr()
+        assert main(["--config", str(config), "build", "--jobs", "1"]) == 1
+        assert capsys.readouterr().err == (f"error: {lock}: another digest build of this site is running "
+                                           "(wait for it to finish; its lock goes when it ends)\n")
+    assert site_tree(config.parent / "site") == site
+    assert build(config, capsys)["written"] > 0  # and the lock is gone with its holder
