@@ -16,12 +16,13 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .config import SiteConfig
-from .model import BuildReport
+from .model import BuildReport, FileRecord
 
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
 RECORD = "last-build.json"
@@ -73,6 +74,16 @@ def output_fingerprint(output_dir: Path) -> str:
     return hashlib.sha256(_tree_listing(output_dir)).hexdigest()
 
 
+def written_fingerprint(records: Mapping[str, FileRecord]) -> str:
+    """``output_fingerprint`` of an output folder holding exactly the files a build recorded
+    writing, without reading the folder (150,000 files at 100,000 articles)."""
+    return hashlib.sha256(_listing(f"{path}\0{r.size}\0{r.mtime_ns}" for path, r in records.items())).hexdigest()
+
+
+def _listing(entries: Iterable[str]) -> bytes:
+    return "\n".join(sorted(entries)).encode("utf-8", "surrogateescape")
+
+
 def _tree_listing(folder: Path) -> bytes:
     """Each file under ``folder``: relative path, size and modification time in nanoseconds,
     sorted; nothing for a missing folder."""
@@ -95,8 +106,7 @@ def _tree_listing(folder: Path) -> bytes:
                         entries.append(f"{entry.path[start:]}\0{stat.st_size}\0{stat.st_mtime_ns}")
         except (FileNotFoundError, NotADirectoryError):
             continue
-    entries.sort()
-    return "\n".join(entries).encode("utf-8", "surrogateescape")
+    return _listing(entries)
 
 
 def read_record(config: SiteConfig) -> BuildRecord | None:

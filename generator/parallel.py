@@ -52,14 +52,7 @@ def one_blas_thread() -> Iterator[None]:
         yield
 
 
-class _Cluster:
-    """A Dask distributed client, through which ``map_with_shared`` runs its work."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-
-_CLUSTER: ContextVar[_Cluster | None] = ContextVar("digest_cluster", default=None)
+_CLUSTER: ContextVar[Any] = ContextVar("digest_cluster", default=None)  # a Dask client, while inside dask_cluster
 
 
 @contextmanager
@@ -82,7 +75,7 @@ def dask_cluster(address: str) -> Iterator[int]:
     except (OSError, TimeoutError, ValueError) as exc:
         raise DigestError.at(f"cannot reach the Dask scheduler at {address}: {exc}",
                              hint="start one with `dask scheduler`, or check the address") from None
-    token = _CLUSTER.set(_Cluster(client))
+    token = _CLUSTER.set(client)
     try:
         yield max(1, sum(client.nthreads().values()))
     finally:
@@ -132,11 +125,11 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
     return results
 
 
-def _map_on_cluster(cluster: _Cluster, function: Callable[[Shared, Item], Result], shared: Shared,
+def _map_on_cluster(client: Any, function: Callable[[Shared, Item], Result], shared: Shared,
                     items: Sequence[Item], done: Callable[[Item], None]) -> list[Result]:
-    executor = cluster.client.get_executor(pure=False)
+    executor = client.get_executor(pure=False)
     # Boxed: Dask scatters a bare list or dict element by element, as one piece of data each.
-    shared_future = cluster.client.scatter(_Box(shared), broadcast=True, hash=False)
+    shared_future = client.scatter(_Box(shared), broadcast=True, hash=False)
     futures = [executor.submit(_call_unboxed, function, shared_future, item) for item in items]
     try:
         results = []
@@ -152,7 +145,7 @@ def _map_on_cluster(cluster: _Cluster, function: Callable[[Shared, Item], Result
                 from None
         raise
     finally:
-        cluster.client.cancel(shared_future)
+        client.cancel(shared_future)
     return results
 
 

@@ -18,7 +18,7 @@ from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SPARE, SPARE_FILES, ArticleCache, article_key, read_article_cache, read_file_records,
                           write_article_cache, write_file_records)
 from .fingerprint import (RECORD, BuildRecord, cache_dir, environment_fingerprint, input_fingerprint,
-                          output_fingerprint, record_text)
+                          record_text, written_fingerprint)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .frontmatter import split_front_matter
 from .index import index_site, newest_first
@@ -109,7 +109,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                          written.leftover)))
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds), written.rendered, written.written)
-    record = BuildRecord(inputs, output_fingerprint(config.output_dir), report)
+    record = BuildRecord(inputs, written_fingerprint(written.records), report)
     try:
         write_article_cache(config, cached or EMPTY_CACHE, loaded)
         write_file_records(config, written.records)
@@ -182,7 +182,7 @@ def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, env
     """Every article by its cache key, in file order: from ``cached`` when its file's bytes are
     unchanged, else loaded over ``jobs`` processes; all bad files are reported at once."""
     found: dict[Path, tuple[str, Article]] = {}
-    if cached is not None:
+    if cached is not None and cached.shards:  # an empty cache: nothing to read the files for here
         for path in paths:
             try:
                 key = article_key(environment, path, path.read_bytes())

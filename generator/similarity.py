@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
-from .term_counts import TermCounts, count_terms, terms
+from .term_counts import TermCounts, count_terms
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index

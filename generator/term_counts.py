@@ -7,7 +7,6 @@ and the counts are added up with array arithmetic.
 
 from __future__ import annotations
 
-import itertools
 import re
 from array import array
 from collections.abc import Sequence

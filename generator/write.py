@@ -124,8 +124,8 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
     except OSError as exc:
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
-        kept = (keep.records or {}) if reused else {}
-        report = _write_all(files, _Target(work, output_dir, previous or {}, kept, reused), jobs, progress)
+        in_work = (keep.records or {}) if reused else {}
+        report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused), jobs, progress)
         leftover, kept = _swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
         if not reused:  # a spare half updated is fine: its records are checked file by file
