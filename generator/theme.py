@@ -140,10 +140,25 @@ def make_theme(sources: Mapping[str, tuple[str, str]], static: tuple[StaticFile,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat of each file per page
     )
-    environment.filters.update(human_date=functools.partial(human_date, zone=zone), iso_date=iso_date,
-                               rfc822=rfc822, rfc3339=rfc3339, xml_text=xml_text,
-                               atom_text=atom_text)
+    environment.filters.update(human_date=_by_moment(functools.partial(human_date, zone=zone)),
+                               iso_date=_by_moment(iso_date), rfc822=_by_moment(rfc822),
+                               rfc3339=_by_moment(rfc3339), xml_text=xml_text, atom_text=atom_text)
     return Theme(environment, static, sources, zone)
+
+
+def _by_moment(format_date: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``format_date`` remembering its answers: one article's date is shown on many pages.
+    Keyed by the offset too, as datetimes of one instant in two zones compare equal."""
+    @functools.lru_cache(maxsize=1 << 16)
+    def remembered(value: Any, kind: type, offset: Any) -> str:
+        return format_date(value)
+
+    def cached(value: Any) -> str:
+        try:
+            return remembered(value, type(value), value.utcoffset() if isinstance(value, datetime) else None)
+        except TypeError:  # unhashable: a theme passing something else
+            return format_date(value)
+    return cached
 
 
 def _always() -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every page links the same articles and tags again
 def quote_path(path: str) -> str:
     """Percent-encode a site path (non-ASCII slugs included), keeping ``/``."""
     return quote(path, safe="/")
