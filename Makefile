@@ -14,7 +14,7 @@ help:
 	@echo "make site     set up .venv, ingest content/raw and build site/"
 	@echo "make test     set up .venv with test extras and the HTML checker, run the tests"
 	@echo "make goldens  regenerate tests/golden/ from the seed articles"
-	@echo "make serve    preview site/ on http://127.0.0.1:8000/"
+	@echo "make serve    build, serve on http://127.0.0.1:8000/ and rebuild as you edit (digest serve)"
 	@echo "make eval-clean  score the cleaner on EVAL_SET (text dumps and HTML)"
 	@echo "make eval-related  score related links and inferred tags on RELATED_SET"
 	@echo "make bench    time full builds of digest, Hugo and Pelican at BENCH_SIZES synthetic articles"
@@ -56,8 +56,8 @@ test: $(VENV)/.installed-test $(TOOLS_STAMP)
 goldens: $(VENV)/.installed-test
 	$(BIN)/python -m tests.golden regenerate
 
-serve: build
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
+serve: ingest
+	$(DIGEST) serve
 
 # The cleaner's scores on a labelled set: raw/*.txt, html/*.html.gz, gold/*.txt and score.py.
 EVAL_SET ?= ../shared/eval/cleaning-dev

@@ -6,9 +6,11 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import os
 import signal
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
@@ -22,15 +24,65 @@ from .fingerprint import input_fingerprint, read_record, unchanged_since
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 EPILOG = """examples:
+  digest init mysite && cd mysite && digest build
+  digest new "Kremlin says Putin will not meet survivors" --tags "Putin, Kremlin"
   digest ingest content/raw --out content/articles
+  digest check --strict
+  digest serve --port 8080
   digest build
-  digest build --config mysite/site.yaml
   digest related --json --content content/articles
-  digest tags --json
   digest tags --suggest
 
-exit codes: 0 success, 1 bad input or a failed build (the previous site is kept),
-2 wrong usage, 130 interrupted."""
+exit codes: 0 success, 1 bad input, a failed build (the previous site is kept) or, for
+check, problems found, 2 wrong usage, 130 interrupted. Run `digest COMMAND --help` for a
+command's options and examples."""
+
+# Per command: examples shown by `digest COMMAND --help`.
+EXAMPLES = {
+    "init": """examples:
+  digest init mysite                         # then: cd mysite && digest build
+  digest init mysite --title "The Harbour Digest" --base-url https://harbour.example.org/
+  digest init mysite --copy-theme            # themes/default/ to customise
+
+Makes site.yaml (commented), content/raw/, content/articles/ with a welcome article and a
+.gitignore. Never overwrites a file; a folder that is not empty needs --force, which adds
+only the files it lacks.""",
+    "new": """examples:
+  digest new "Council approves harbour budget"
+  digest new "Flood warning for the coast" --tags "Floods, Harbour"
+  digest new "Ещё одна новость" --slug another-story --date 2024-03-30T09:00:00+03:00
+
+Writes content_dir/<slug>.md with id, title, date (now, in the site's time zone) and tags,
+and prints its path. An article of that name already there is an error.""",
+    "ingest": """examples:
+  digest ingest content/raw --out content/articles
+  digest ingest content/raw --out content/articles --report ingest-report.json
+  digest ingest content/raw --out content/articles --force   # overwrite articles edited by hand""",
+    "check": """examples:
+  digest check                 # errors fail (exit 1); warnings are printed
+  digest check --strict        # in CI: warnings fail too
+  digest check --content drafts/
+
+Prints every problem at once as file:line: message (hint), then a count. Writes nothing.""",
+    "serve": """examples:
+  digest serve                 # http://127.0.0.1:8000/
+  digest serve --port 8080
+
+Builds, serves output_dir on 127.0.0.1, and rebuilds when articles, the theme, templates/,
+static/ or site.yaml change; open pages reload. A failed build is shown in the terminal and
+over the page, and the last good site is served meanwhile. Stop with Ctrl-C.""",
+    "build": """examples:
+  digest build
+  digest build --clean --jobs 4
+  digest build --config mysite/site.yaml --output /var/www/digest
+  digest build --executor dask --scheduler tcp://10.0.0.5:8786""",
+    "related": """examples:
+  digest related
+  digest related --json --content content/articles""",
+    "tags": """examples:
+  digest tags --json
+  digest tags --suggest        # topics found in the text, ready to paste into site.yaml""",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,13 +92,58 @@ def _parser() -> argparse.ArgumentParser:
                         help="site configuration (default: site.yaml)")
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                         help="print errors only")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="print more: each build step and its time, each ingested page, each served "
+                             "request")
     parser = argparse.ArgumentParser(prog="digest", description="Static news-digest site generator.",
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
                                      parents=[common])
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest_cmd = commands.add_parser("ingest", help="clean scraped articles into Markdown", parents=[common],
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], epilog=EXAMPLES[name],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+    init_cmd = command("init", help="make a new site folder", description="Make a new site in DIR that "
+                       "`digest build` turns into a site at once.")
+    init_cmd.add_argument("dir", type=Path, metavar="DIR")
+    init_cmd.add_argument("--title", help="the site's title (default: the folder's name)")
+    init_cmd.add_argument("--base-url", default="https://example.org/",
+                          help="where the site will be published (default: %(default)s; change it before "
+                               "publishing, feeds and the sitemap use it)")
+    init_cmd.add_argument("--copy-theme", action="store_true",
+                          help="copy the default theme into themes/default/ to customise, instead of "
+                               "using the one digest ships with")
+    init_cmd.add_argument("--force", action="store_true", help="add the missing files to a folder that is not empty")
+
+    new_cmd = command("new", help="write a new article", description="Write a new Markdown article into "
+                      "content_dir, with valid front matter and a stable id.")
+    new_cmd.add_argument("title", metavar="TITLE")
+    new_cmd.add_argument("--tags", default="", help='comma-separated topic names, e.g. "Putin, Kremlin"')
+    new_cmd.add_argument("--slug", help="the file name and URL slug (default: made from the title)")
+    new_cmd.add_argument("--date", help="ISO 8601 date (default: now, in the site's time zone)")
+
+    check_cmd = command("check", help="validate site.yaml and every article without building",
+                        description="Validate site.yaml and every article without building: front matter, "
+                                    "unknown fields and tags, duplicate slugs and ids, broken internal links, "
+                                    "dates in the future.")
+    check_cmd.add_argument("--strict", action="store_true", help="warnings fail the check too (for CI)")
+    check_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
+    check_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                           help="processes to load articles with (default: every core)")
+
+    serve_cmd = command("serve", help="build, serve on 127.0.0.1 and rebuild on changes",
+                        description="Build the site, serve it on 127.0.0.1 and rebuild it as you edit.")
+    serve_cmd.add_argument("--port", type=_port, default=8000,
+                           help="port to serve on (default: %(default)s; 0: any free port)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to serve on (default: %(default)s, this machine only; 0.0.0.0 shows "
+                                "the preview to your network)")
+    serve_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                           help="processes for the heavy steps (default: every core)")
+
+    ingest_cmd = command("ingest", help="clean scraped articles into Markdown",
                                      description="Clean each scraped page in RAW_DIR (.txt text dumps, "
                                                  ".html/.htm pages, optionally .gz) into OUT_DIR/<stem>.md.")
     ingest_cmd.add_argument("raw_dir", type=Path, metavar="RAW_DIR")
@@ -55,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--report", type=Path, metavar="FILE",
                             help="write what was kept and dropped per page, and why (JSON if FILE ends in .json)")
 
-    build_cmd = commands.add_parser("build", help="build the site from Markdown articles", parents=[common],
+    build_cmd = command("build", help="build the site from Markdown articles",
                                     description="Build the site into output_dir (default site/).")
     build_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
     build_cmd.add_argument("--output", type=Path, help="output folder (default: output_dir from site.yaml)")
@@ -74,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, what in (("related", "each article's related articles, best first"),
                        ("tags", "each article's tags, inferred ones included")):
-        cmd = commands.add_parser(name, help=f"print {what}", parents=[common],
+        cmd = command(name, help=f"print {what}",
                                   description=f"Print {what}, for the articles in --content (default: "
                                               "content_dir from site.yaml). Any folder of *.md articles with "
                                               "front matter works, tagged or not; without a site.yaml the "
@@ -86,6 +183,16 @@ def _parser() -> argparse.ArgumentParser:
                              help="list topics found in the articles' text, with counts and examples, "
                                   "ready to accept into site.yaml")
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return number
 
 
 def _positive_int(text: str) -> int:
@@ -104,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     # top-level parser would also overwrite a value given before the command.
     args.config = getattr(args, "config", Path("site.yaml"))
     args.quiet = getattr(args, "quiet", False)
+    args.verbose = getattr(args, "verbose", False) and not args.quiet
 
     def say(message: str) -> None:
         if not args.quiet:
@@ -111,11 +219,13 @@ def main(argv: list[str] | None = None) -> int:
 
     def warn(message: str) -> None:
         if not args.quiet:
-            print(f"warning: {message}", file=sys.stderr)
+            print(f"{_label('warning', sys.stderr)} {message}", file=sys.stderr)
 
     # SIGTERM (cron timeouts, systemd) unwinds like Ctrl-C, so temporary folders are removed.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        if args.command == "init":
+            return _init(args, say)
         if args.command in ("related", "tags") and not args.config.exists() and args.content:
             config = default_config(Path.cwd())  # any folder of articles, no site needed
         else:
@@ -124,22 +234,124 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args, config, say, warn)
         if args.command in ("related", "tags"):
             return _listing(args, config)
+        if args.command == "new":
+            return _new(args, config, say)
+        if args.command == "check":
+            return _check(args, config, say)
+        if args.command == "serve":
+            return _serve(args, config, say, warn)
         return _build(args, config, say, warn)
     except DigestError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        _print_errors(exc.problems)
         return EXIT_ERROR
     except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{_label('error', sys.stderr)} {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        kept = "the previous site is unchanged" if args.command == "build" else "articles written so far are complete"
+        kept = {"build": "the previous site is unchanged", "ingest": "articles written so far are complete",
+                "serve": "stopped"}.get(args.command, "stopped")
         print(f"interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
+_COLOURS = {"error": "31", "warning": "33"}  # ANSI red, yellow
+
+
+def _label(kind: str, stream) -> str:
+    """``error:`` or ``warning:``, coloured only on a terminal (and never under NO_COLOR)."""
+    colour = stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return f"\033[1;{_COLOURS[kind]}m{kind}:\033[0m" if colour else f"{kind}:"
+
+
+def _print_errors(problems) -> None:
+    for problem in problems:
+        print(f"{_label('error', sys.stderr)} {problem}", file=sys.stderr)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _init(args, say) -> int:
+    from .scaffold import CONFIG_NAME, init_site
+
+    folder = args.dir
+    title = args.title or folder.resolve().name.replace("-", " ").replace("_", " ").strip().title()
+    made = init_site(folder, title, _base_url(args.base_url), datetime.now(timezone.utc), args.copy_theme,
+                     add_missing=args.force)
+    for path in made.created:
+        say(f"created {display_path(path)}")
+    for path in made.kept:
+        say(f"kept    {display_path(path)} (there already)")
+    config = folder / CONFIG_NAME
+    go = "" if folder.resolve() == Path.cwd() else f"cd {display_path(folder)} && "
+    say(f"\nNext: {go}digest build   (or digest serve to preview as you edit); settings in {display_path(config)}")
+    return EXIT_OK
+
+
+def _base_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DigestError.at(f"--base-url {text!r} is not an absolute http(s) URL", None,
+                             hint="e.g. --base-url https://news.example.org/")
+    return text if text.endswith("/") else text + "/"
+
+
+def _new(args, config, say) -> int:
+    from .scaffold import new_article
+
+    if args.date:
+        try:
+            date = datetime.fromisoformat(args.date.replace("Z", "+00:00"))
+        except ValueError:
+            raise DigestError.at(f"--date {args.date!r} is not a date", None,
+                                 hint="use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00") from None
+        date = date if date.tzinfo else date.replace(tzinfo=config.zone)
+    else:
+        date = datetime.now(config.zone)
+    tags = [tag for tag in args.tags.split(",") if tag.strip()]
+    path = new_article(config, args.title, tags, date, args.slug)
+    say(display_path(path))
+    return EXIT_OK
+
+
+def _check(args, config, say) -> int:
+    from .check import check_site
+
+    if args.content:
+        config = dataclasses.replace(config, content_dir=args.content.resolve())
+    report = check_site(config, datetime.now(timezone.utc), jobs=args.jobs)
+    _print_errors(report.errors)
+    for problem in report.warnings:
+        if args.strict or not args.quiet:  # under --strict a warning fails the check: never hidden
+            print(f"{_label('warning', sys.stderr)} {problem}", file=sys.stderr)
+    strict = " (--strict: warnings fail)" if args.strict and report.warnings else ""
+    say(f"checked {report.articles} articles: {len(report.errors)} errors, {len(report.warnings)} warnings{strict}")
+    return EXIT_ERROR if report.failed(strict=args.strict) else EXIT_OK
+
+
+def _serve(args, config, say, warn) -> int:
+    from .pipeline import build
+    from .serve import serve
+
+    def rebuild() -> str:
+        current = dataclasses.replace(load_config(args.config), output_dir=config.output_dir)  # site.yaml edits apply
+        started = time.perf_counter()
+        report = build(current, warn, args.jobs)
+        return _summary(report, time.perf_counter() - started, current)
+
+    serve(config, rebuild, host=args.host, port=args.port, say=say, warn=warn,
+          error=lambda message: print(f"{_label('error', sys.stderr)} {message}", file=sys.stderr),
+          ready=None if not args.quiet else lambda url: print(f"serving {url}"), verbose=args.verbose)
+    return EXIT_OK
+
+
+def _summary(report, seconds: float, config) -> str:
+    return (f"built {report.articles} articles, {report.tags} tags: {report.pages} pages ({report.rendered} rendered), "
+            f"{report.feeds} feeds, {report.files} files ({report.written} written, {report.bytes / 1e6:.1f} MB) "
+            f"in {seconds:.2f}s -> {display_path(config.output_dir)}")
 
 
 def _ingest(args, config, say, warn) -> int:
@@ -147,13 +359,23 @@ def _ingest(args, config, say, warn) -> int:
     from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
     from .pipeline import ingest
 
-    report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force, report_path=args.report)
+    if args.quiet or args.verbose or not sys.stderr.isatty():
+        report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force, report_path=args.report)
+    else:
+        from .console import MIN_PAGES, ProgressBar
+
+        with ProgressBar(min_total=MIN_PAGES) as bar:
+            report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force, report_path=args.report,
+                            progress=bar)
     for path in report.ignored:
         warn(str(Problem(f"not a page ({SUFFIX_NAMES}); ignored", path)))
     for outcome in report.having(KEPT_EDITED) + report.having(DUPLICATE):
         warn(f"{display_path(outcome.raw)}: {outcome.detail}")
-    for problem in report.failed:
-        print(f"error: {problem}", file=sys.stderr)
+    if args.verbose:
+        for outcome in report.outcomes:
+            target = f" -> {display_path(outcome.target)}" if outcome.target else ""
+            print(f"{display_path(outcome.raw)}: {outcome.status}{target}", file=sys.stderr)
+    _print_errors(report.failed)
     counts = ", ".join(f"{len(report.having(status))} {status}" for status in STATUSES)
     say(f"ingested {len(report.outcomes)} pages: {counts} -> {display_path(args.out_dir)}")
     if args.report:
@@ -228,17 +450,20 @@ def _build(args, config, say, warn) -> int:
     from .console import ProgressBar
     from .parallel import dask_cluster
     from .pipeline import build
+    from .progress import StepLog
 
     with dask_cluster(args.scheduler) if args.executor == "dask" else contextlib.nullcontext(None) as threads:
         jobs = args.jobs or threads
-        if args.quiet or not sys.stderr.isatty():
+        if args.verbose:
+            steps = StepLog(lambda line: print(line, file=sys.stderr))
+            report = build(config, warn, jobs, steps, inputs, use_cache=not args.clean)
+            steps.close()
+        elif args.quiet or not sys.stderr.isatty():
             report = build(config, warn, jobs, inputs=inputs, use_cache=not args.clean)
         else:
             with ProgressBar() as bar:
                 report = build(config, warn, jobs, bar, inputs, use_cache=not args.clean)
-    say(f"built {report.articles} articles, {report.tags} tags: {report.pages} pages ({report.rendered} rendered), "
-        f"{report.feeds} feeds, {report.files} files ({report.written} written, {report.bytes / 1e6:.1f} MB) "
-        f"in {time.perf_counter() - started:.2f}s -> {display_path(config.output_dir)}")
+    say(_summary(report, time.perf_counter() - started, config))
     return EXIT_OK
 
 

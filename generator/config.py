@@ -83,7 +83,7 @@ class SiteConfig:
     content_dir: Path = Path("content/articles")
     raw_dir: Path = Path("content/raw")
     output_dir: Path = Path("site")
-    theme_dir: Path = Path("themes/default")
+    theme_dir: Path = Path("themes/default")  # resolved: see theme_folder()
     feeds: FeedConfig = FeedConfig()
     related_top_k: int = 5
     related_weights: RelatedWeights = RelatedWeights()
@@ -260,7 +260,7 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         content_dir=(root / data.get("content_dir", "content/articles")).resolve(),
         raw_dir=(root / data.get("raw_dir", "content/raw")).resolve(),
         output_dir=(root / data.get("output_dir", "site")).resolve(),
-        theme_dir=(root / data.get("theme", "themes/default")).resolve(),
+        theme_dir=theme_folder(root, data.get("theme", DEFAULT_THEME)),
         feeds=feeds,
         related_top_k=related.get("top_k", 5),
         related_weights=RelatedWeights(**{field: related[key] for key, field in _RELATED_WEIGHT_KEYS.items()
@@ -278,6 +278,26 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         weekly_digests=sections["digests"].get("weekly", True),
         path=path,
     )
+
+
+DEFAULT_THEME = "default"  # the theme digest ships with
+
+
+def theme_folder(root: Path, theme: str) -> Path:
+    """The folder of ``theme``: a folder path relative to the site, or ``default``, which is the
+    site's own ``themes/default/`` when it has one (a copy to customise), else the theme digest
+    ships with, so a site made by ``digest init`` needs no copy of it."""
+    folder = (root / theme).resolve()
+    if theme != DEFAULT_THEME or folder.is_dir():
+        return folder
+    local = root / "themes" / DEFAULT_THEME
+    return local.resolve() if local.is_dir() else builtin_theme()
+
+
+def builtin_theme() -> Path:
+    """The default theme: package data in an installed digest, ``themes/default`` in a checkout."""
+    packaged = Path(__file__).parent / "default_theme"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "themes" / DEFAULT_THEME
 
 
 def _text(value: str) -> str:

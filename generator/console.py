@@ -10,6 +10,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
 from rich.text import Text
 
 MIN_ARTICLES = 300  # smaller builds finish before a bar would tell anything
+MIN_PAGES = 20  # cleaning a scraped page takes far longer than building an article
 
 
 class _Rate(ProgressColumn):
@@ -33,15 +34,16 @@ class _Counted(ProgressColumn):
 
 class ProgressBar:
     """Shows one bar per build step, replaced by the next step's and gone when the build
-    ends, so only the summary line stays. Stays silent for builds under ``MIN_ARTICLES``."""
+    ends, so only the summary line stays. Stays silent for work under ``min_total`` units."""
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, min_total: int = MIN_ARTICLES) -> None:
         self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), _Counted(BarColumn()),
                              _Counted(MofNCompleteColumn()), _Rate(), TextColumn("elapsed"), TimeElapsedColumn(),
                              _Counted(TimeRemainingColumn(), "left "), console=console or Console(stderr=True),
                              transient=True)
         self._task: int | None = None
         self._silent: bool | None = None  # decided by the first counted step (the articles)
+        self._min_total = min_total
 
     def __enter__(self) -> "ProgressBar":
         return self
@@ -52,7 +54,7 @@ class ProgressBar:
 
     def stage(self, name: str, total: int | None) -> None:
         if self._silent is None and total is not None:
-            self._silent = total < MIN_ARTICLES
+            self._silent = total < self._min_total
             if not self._silent:
                 self._bar.start()
         if self._silent is not False:

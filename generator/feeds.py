@@ -20,7 +20,8 @@ from pathlib import PurePosixPath
 from .config import FEED_FILES, SITE_FEED, FeedSettings, SiteConfig
 from .errors import Problem
 from .markup import absolutize_urls, markdown_to_html
-from .model import Article, OutputFile, Site, guid
+from .model import Article, OutputFile, PendingFile, Site, guid
+from .page_keys import PageKeys, page_key
 from .render import render
 from .taxonomy import Vocabulary
 from .text import has_end_tag, normalize_key
@@ -30,8 +31,7 @@ from .urls import absolute_url
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
-# An article is in up to a dozen feeds (the site's and its tags', each in every format).
-_html = functools.lru_cache(maxsize=4096)(markdown_to_html)
+_html = functools.lru_cache(maxsize=4096)(markdown_to_html)  # the site's feeds and the tags' share items
 
 
 @dataclass(frozen=True)
@@ -144,32 +144,58 @@ def _feed_key(name: str, vocabulary: Vocabulary) -> str:
     return normalize_key(vocabulary.canonical_name(name))
 
 
-def feed_files(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed's own inputs beside its articles: it is rendered from these by whichever process
+    writes it, and its key hashes them."""
+
+    prefix: str  # "" for the site's feeds, "tags/x/" for a tag's
+    title: str
+    description: str
+    full_content: bool
+    atom_updated: tuple[datetime, ...]  # per article, see unique_updated
+
+
+def feed_files(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys | None = None) -> Iterator[PendingFile]:
+    """Every feed in every format, to be rendered by the writer; with ``keys``, a feed whose
+    articles and settings are the last build's is not rendered again."""
     feeds = [("", SITE_FEED, site.articles, config.title, config.description or config.title)]
     feeds += [(g.tag.url_path, g.tag.name, g.articles, f"{config.title}: {g.tag.name}",
                f"Articles about {g.tag.name}") for g in site.tag_groups]
-    # An article sits in many feeds (site-wide and one per tag): prepare it once per form.
-    prepared: dict[tuple[str, bool], FeedItem] = {}
     atom_updated = unique_updated(site.articles, site.build_date)
     settings_of = feed_settings(config)
     for prefix, key, articles, title, description in feeds:
         settings = settings_of(key)
-        items = []
-        for article in articles[:settings.items]:
-            form = (article.id, settings.full_content)
-            if form not in prepared:
-                prepared[form] = feed_item(article, config, site.build_date, full_content=settings.full_content,
-                                           atom_updated=atom_updated[article.id])
-            items.append(prepared[form])
-        feed = make_feed(tuple(items), config, site.build_date, prefix=prefix, title=title,
-                         description=description)
+        chosen = tuple(articles[:settings.items])
+        spec = FeedSpec(prefix, title, description, settings.full_content,
+                        tuple(atom_updated[article.id] for article in chosen))
         origin = f"feed {prefix or '/'}"
         for fmt in config.feeds.formats:
             name = prefix + FEED_FILES[fmt][0]
-            if fmt == "json":
-                yield OutputFile(PurePosixPath(name), json_feed(feed), origin)
-            else:
-                yield render(theme, f"feeds/{FEED_FILES[fmt][0]}", name, origin, feed=feed)
+            yield PendingFile(PurePosixPath(name), origin,
+                              functools.partial(render_feed, theme, config, fmt, spec, chosen, site.build_date),
+                              None if keys is None else functools.partial(page_key, keys, f"feed:{fmt}", spec,
+                                                                          chosen, site.build_date),
+                              page=False)
+
+
+def render_feed(theme: Theme, config: SiteConfig, fmt: str, spec: FeedSpec, articles: tuple[Article, ...],
+                build_date: datetime) -> OutputFile:
+    """One feed file: RSS or Atom through the theme's template, JSON Feed serialized here."""
+    items = tuple(_feed_item(article, config, build_date, spec.full_content, updated)
+                  for article, updated in zip(articles, spec.atom_updated))
+    feed = make_feed(items, config, build_date, prefix=spec.prefix, title=spec.title, description=spec.description)
+    name, origin = spec.prefix + FEED_FILES[fmt][0], f"feed {spec.prefix or '/'}"
+    if fmt == "json":
+        return OutputFile(PurePosixPath(name), json_feed(feed), origin)
+    return render(theme, f"feeds/{FEED_FILES[fmt][0]}", name, origin, feed=feed)
+
+
+@functools.lru_cache(maxsize=4096)
+def _feed_item(article: Article, config: SiteConfig, build_date: datetime, full_content: bool,
+               atom_updated: datetime) -> FeedItem:
+    # An article is in up to a dozen feeds (the site's and its tags', each in every format).
+    return feed_item(article, config, build_date, full_content=full_content, atom_updated=atom_updated)
 
 
 def unknown_feed_names(site: Site, config: SiteConfig) -> tuple[str, ...]:

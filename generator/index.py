@@ -27,10 +27,10 @@ def newest_first(article: Article) -> tuple:
 
 
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None) -> Site:
-    _check_unique(articles)
+    check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
-    analysis = analyse(sorted(_one_spelling_per_tag(articles), key=newest_first), config, jobs)
+    analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs)
     ordered = analysis.articles
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
@@ -94,7 +94,7 @@ def _modified(path: Path) -> datetime:
         return EPOCH
 
 
-def _check_unique(articles: list[Article]) -> None:
+def check_unique(articles: list[Article]) -> None:
     """Two articles at one URL or with one id are errors naming both files."""
     problems: list[Problem] = []
     # Ids are compared as feeds see them: "{1234...}" and "1234-..." are one UUID.
@@ -116,7 +116,7 @@ def _check_unique(articles: list[Article]) -> None:
         raise DigestError(*problems)
 
 
-def _one_spelling_per_tag(articles: list[Article]) -> list[Article]:
+def one_spelling_per_tag(articles: list[Article]) -> list[Article]:
     """Give every tag one spelling site-wide, or fail when two different names share a slug.
 
     Spellings that differ only in case or Unicode form ("climate change", "Climate Change")

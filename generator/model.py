@@ -15,6 +15,12 @@ from .errors import Problem
 ID_NAMESPACE = uuid.UUID("8a0b7c2e-5f0d-4d55-9a51-6c3c6bd3e1a4")
 
 
+def stable_id(source_url: str | None, stem: str) -> str:
+    """A new article's id from its page's URL, else its file name: re-scrapes, re-ingests and
+    re-creations keep their feed GUIDs."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"url:{source_url}" if source_url else f"file:{stem}"))
+
+
 def guid(article_id: str) -> str:
     """The ``urn:uuid:`` feeds use for an article id; ids that are no UUID are hashed to one."""
     try:
@@ -158,6 +164,7 @@ class PendingFile:
     # A key of everything the bytes depend on (equal keys, equal bytes), or None when unknown:
     # a page whose key is the last build's is not rendered again.
     inputs_key: Callable[[], str | None] | None = None
+    page: bool = True  # an HTML page, counted as one in the build's summary (feeds are not)
 
     def render(self) -> OutputFile:
         return self.make()

@@ -7,7 +7,6 @@ import functools
 import hashlib
 import itertools
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ from .ingest.raw import RawPage, clean_page, find_raw_pages, read_page
 from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
 from .load import find_articles, load_article, read_bytes
-from .model import ID_NAMESPACE, Article, BuildReport
+from .model import Article, BuildReport, stable_id
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
@@ -94,10 +93,11 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
     listings = plan_listings(site, config)
-    progress.stage("Writing feeds and the search index", None)
-    feeds = list(feed_files(site, config, theme))
+    progress.stage("Writing the search index and sitemaps", None)
+    keys = PageKeys.of(environment, site.articles, config)
+    feeds = list(feed_files(site, config, theme, keys))
     files = itertools.chain(
-        html_pages(site, listings, config, theme, PageKeys.of(environment, site.articles, config)),
+        html_pages(site, listings, config, theme, keys),
         feeds,
         seo_files(site, listings, config, theme),
         search_files(site, config, jobs),
@@ -247,8 +247,9 @@ class IngestReport:
 
 
 def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, force: bool = False,
-           report_path: Path | None = None) -> IngestReport:
-    """Clean every raw page into ``out_dir/<stem>.md``; one bad page does not stop the others."""
+           report_path: Path | None = None, progress: Progress = NO_PROGRESS) -> IngestReport:
+    """Clean every raw page into ``out_dir/<stem>.md``; one bad page does not stop the others.
+    Each page cleaned is reported to ``progress``."""
     if not raw_dir.is_dir():
         raise DigestError.at("raw folder not found", raw_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -262,7 +263,8 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
     clean: Clean = functools.partial(clean_page, vocabulary=Vocabulary.from_topics(config.topics),
                                      rules=load_rules(), min_mentions=config.tag_min_mentions,
                                      max_inferred=config.tag_max_inferred)
-    cleaned, failed = _clean_each(folder.pages, clean)
+    progress.stage("Cleaning pages", len(folder.pages))
+    cleaned, failed = _clean_each(folder.pages, clean, progress)
     cleaned, profile_of, failed_again = _apply_source_rules(cleaned, profiles, clean)
     duplicates = _find_duplicates(cleaned, out_dir, config.duplicate_threshold)
     written = _write_articles(cleaned, duplicates, profile_of, out_dir, warn, force)
@@ -281,13 +283,15 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
 Clean = Callable[..., CleanedArticle]
 
 
-def _clean_each(pages: tuple[RawPage, ...], clean: Clean) -> tuple[dict[RawPage, CleanedArticle], list[PageOutcome]]:
+def _clean_each(pages: tuple[RawPage, ...], clean: Clean, progress: Progress
+                ) -> tuple[dict[RawPage, CleanedArticle], list[PageOutcome]]:
     cleaned, failed = {}, []
     for page in pages:
         try:
             cleaned[page] = clean(page, read_page(page))
         except DigestError as exc:
             failed.append(_failed(page, exc.problems))
+        progress.advance(1)
     return cleaned, failed
 
 
@@ -339,7 +343,7 @@ def _write_articles(cleaned: dict[RawPage, CleanedArticle], duplicates: dict[str
             outcomes.append(PageOutcome(page.path, target, DUPLICATE, _duplicate_detail(duplicate, target),
                                         article, profile))
             continue
-        markdown = to_markdown(article, article_id=_stable_id(article.source_url, page.stem))
+        markdown = to_markdown(article, article_id=stable_id(article.source_url, page.stem))
         digest = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
         current = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
         if current == digest:
@@ -416,11 +420,6 @@ def _duplicate_detail(duplicate: Duplicate, target: Path) -> str:
     if target.is_file():
         detail += f"; {display_path(target)} from an earlier ingest is left in place, delete it if unwanted"
     return detail
-
-
-def _stable_id(source_url: str | None, stem: str) -> str:
-    """The page's URL, else its file name: re-scrapes and re-ingests keep their feed GUIDs."""
-    return str(uuid.uuid5(ID_NAMESPACE, f"url:{source_url}" if source_url else f"file:{stem}"))
 
 
 def _read_manifest(out_dir: Path) -> dict[str, str]:

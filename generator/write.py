@@ -45,7 +45,7 @@ class PublishReport:
     files: int
     bytes: int
     leftover: Path | None = None  # the previous site, when it could not be removed
-    pages: int = 0  # of the files, those rendered on the way (pending files)
+    pages: int = 0  # of the files, the HTML pages rendered on the way (pending files but feeds)
     rendered: int = 0  # of the pages, those rendered: the others' inputs were the last build's
     written: int = 0  # files written: the others were already there or linked from the last build
     records: Mapping[str, FileRecord] = field(default_factory=dict)  # output path -> what is there now
@@ -161,18 +161,18 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
             record, wrote, _ = _place(target, file.path, file.origin, None, lambda file=file: file)
             records[str(file.path)] = record
             written += wrote
-    progress.stage("Rendering pages", len(pending))
+    progress.stage("Rendering pages and feeds", len(pending))
     rendered = 0
     place = _render_elsewhere if on_cluster() else _render_here
-    for path, record, wrote, made_now in place(pending, target, jobs, progress):
+    for file, (path, record, wrote, made_now) in zip(pending, place(pending, target, jobs, progress)):  # in order
         records[path] = record
         written += wrote
-        rendered += made_now
+        rendered += made_now and file.page
     if found is not None:
         _prune(target.work, found, records.keys())
     os.chmod(target.work, 0o755)  # mkdtemp makes it private; a published site is world-readable
-    return PublishReport(len(records), sum(r.size for r in records.values()), None, len(pending), rendered, written,
-                         records)
+    return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
+                         rendered, written, records)
 
 
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?

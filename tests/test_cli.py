@@ -56,8 +56,9 @@ def test_a_build_reports_each_step_and_counts_it_to_its_total(make_site, monkeyp
 
     report = build(load_config(make_site(GOOD)), warn=lambda message: None, jobs=2, progress=Recorder())
     assert [name for name, _, _ in steps] == ["Loading articles", "Relating articles",
-                                              "Writing feeds and the search index", "Rendering pages"]
-    assert steps[0][1:] == [2, 2] and steps[-1][1:] == [report.pages, report.pages] and report.pages > 3
+                                              "Writing the search index and sitemaps", "Rendering pages and feeds"]
+    files = report.pages + report.feeds
+    assert steps[0][1:] == [2, 2] and steps[-1][1:] == [files, files] and report.pages > 3 and report.feeds > 3
 
 
 def test_bad_article_fails_cleanly_and_keeps_the_old_site(make_site, capsys):
@@ -410,3 +411,131 @@ def test_related_json_lists_the_other_reports_of_a_story_first(tmp_path, monkeyp
     found = json.loads(capsys.readouterr().out)
     assert found["a"] == ["b", "c"]  # the other report first, then the article sharing a tag
     assert found["b"] == ["a"] and found["c"] == ["a"]
+
+
+@pytest.mark.parametrize("command", ["init", "new", "check", "serve", "ingest", "build", "related", "tags"])
+def test_every_command_has_help_with_examples(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    shown = capsys.readouterr().out
+    assert f"usage: digest {command}" in shown and "--quiet" in shown and "--verbose" in shown
+    examples = shown.split("examples:\n", 1)[1].splitlines()
+    assert examples[0].startswith(f"  digest {command}")
+
+
+def test_verbose_build_reports_each_step_with_its_time(make_site, capsys):
+    import re
+
+    config = make_site(GOOD)
+    assert run(config, "build", "--verbose") == 0
+    steps = capsys.readouterr().err.splitlines()
+    site = config.parent / "site"
+    rendered = len([*site.rglob("*.html"), *site.rglob("*.xml"), *site.rglob("feed.json")]) - 1  # not the sitemap
+    assert [re.sub(r"\d+\.\d\ds", "Ts", line) for line in steps] == [
+        "[   Ts] Loading articles (2)", "  Loading articles: Ts",
+        "[   Ts] Relating articles", "  Relating articles: Ts",
+        "[   Ts] Writing the search index and sitemaps", "  Writing the search index and sitemaps: Ts",
+        f"[   Ts] Rendering pages and feeds ({rendered})", "  Rendering pages and feeds: Ts"]
+    assert run(config, "build", "--verbose", "--quiet") == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_verbose_ingest_lists_each_page_and_its_outcome(make_site, capsys):
+    from tests.ingest_pages import harbor_page
+
+    config = make_site()
+    raw = config.parent / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(harbor_page(1))
+    (raw / "c.txt").write_bytes(b"\xff")
+    out = config.parent / "out"
+    assert run(config, "ingest", str(raw), "--out", str(out), "-v") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{raw / 'a.txt'}: written -> {out / 'a.md'}" in err and f"{raw / 'c.txt'}: failed" in err
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+class _File:
+    def isatty(self) -> bool:
+        return False
+
+
+def test_error_and_warning_labels_are_coloured_on_a_terminal_only(monkeypatch):
+    from generator.cli import _label
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert _label("error", _Terminal()) == "\033[1;31merror:\033[0m"
+    assert _label("warning", _Terminal()) == "\033[1;33mwarning:\033[0m"
+    assert _label("error", _File()) == "error:"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _label("error", _Terminal()) == "error:"
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert _label("warning", _Terminal()) == "warning:"
+
+
+def test_check_reports_every_problem_at_once_and_strict_fails_on_warnings(make_site, capsys):
+    config = make_site({**GOOD, "bad.md": "---\ntitle: [unclosed\n---\nBody.\n",
+                        "odd.md": article_text("Odd story", "Text.", date="2024-03-28", tags=["Harbour"], colour="red")})
+    site = config.parent / "site"
+    assert run(config, "check") == 1
+    captured = capsys.readouterr()
+    errors = [line for line in captured.err.splitlines() if line.startswith("error: ")]
+    warnings = [line for line in captured.err.splitlines() if line.startswith("warning: ")]
+    assert errors == [f"error: {config.parent / 'content/articles/bad.md'}:3: bad front matter YAML: while parsing a "
+                      "flow sequence did not find expected ',' or ']'"]
+    assert len(warnings) == 1 and "unknown field 'colour'" in warnings[0]
+    assert captured.out == "checked 4 articles: 1 errors, 1 warnings\n"
+    assert not site.exists() and not (config.parent / ".digest-cache").exists()  # nothing written
+
+    (config.parent / "content" / "articles" / "bad.md").unlink()
+    assert run(config, "check") == 0
+    assert capsys.readouterr().out == "checked 3 articles: 0 errors, 1 warnings\n"
+    assert run(config, "check", "--strict") == 1
+    captured = capsys.readouterr()
+    assert captured.out == "checked 3 articles: 0 errors, 1 warnings (--strict: warnings fail)\n"
+    assert "unknown field 'colour'" in captured.err
+    assert run(config, "check", "--quiet") == 0 and capsys.readouterr() == ("", "")
+    assert run(config, "check", "--strict", "--quiet") == 1
+    assert "unknown field 'colour'" in capsys.readouterr().err  # a failure is never silent
+
+
+def test_serve_prints_its_address_serves_the_site_and_stops_on_ctrl_c(make_site):
+    import signal
+    import urllib.request
+
+    config = make_site(GOOD)
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--config", str(config), "serve", "--port", "0",
+                                "--quiet", "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("serving http://127.0.0.1:"), line + process.stderr.read()
+        url = line.split()[1]
+        with urllib.request.urlopen(url + "articles/first-story/", timeout=10) as response:
+            page = response.read().decode("utf-8")
+        assert "<h1>First story</h1>" in page and "/__digest__/reload.js" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_serve_refuses_a_port_in_use(make_site, capsys):
+    import socket
+
+    config = make_site(GOOD)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run(config, "serve", "--port", str(port)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot serve on 127.0.0.1:{port}: ") and err.endswith("(choose another port with --port)\n")
+    assert not (config.parent / "site").exists()

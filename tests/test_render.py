@@ -33,7 +33,7 @@ def test_any_text_gives_well_formed_feeds_and_safe_pages(make_site, title, autho
                       author=clean(author) or None, summary=clean(summary) or None,
                       body_markdown=clean_text(body))
     site = index_site([article], config)
-    for feed in feed_files(site, config, theme):
+    for feed in (pending.render() for pending in feed_files(site, config, theme)):
         if feed.path.suffix == ".json":  # feedparser reads no JSON Feed
             assert json.loads(feed.content)["items"][0]["title"] == article.title
         else:

@@ -1,0 +1,410 @@
+"""``digest check``: what would fail a build, and what an editor should look at, without building.
+
+Errors are what the build itself refuses (files that do not load, two articles at one URL or
+with one id, two tags on one page, a broken theme), found by the build's own code. Warnings are
+what the build accepts but a reader would notice: unknown front-matter fields, missing dates,
+tags outside the site's topics, dates in the future, links to pages the site does not have.
+Nothing is written, and the text analysis (related links, stories, corpus topics) is skipped,
+so a check takes about as long as loading the articles.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import unquote, urljoin, urlsplit
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
+from .config import FEED_FILES, SITE_FEED, SiteConfig
+from .errors import DigestError, Problem
+from .feeds import feed_settings, feed_text_problems, unknown_feed_names
+from .frontmatter import FrontMatter, split_front_matter
+from .index import EPOCH, check_unique, one_spelling_per_tag, newest_first
+from .listings import plan_listings
+from .load import decode_text, find_articles, load_article, read_bytes
+from .markup import ALLOWED_TAGS
+from .model import Article, Site, Story, TagGroup
+from .pages import html_pages
+from .parallel import available_cores, batches, map_with_shared
+from .taxonomy import Vocabulary
+from .text import normalize_key
+from .theme import Theme, load_theme, make_theme
+from .urls import absolute_url, output_file
+
+# The front-matter keys load_article reads; any other key is ignored by the build.
+FRONT_MATTER_FIELDS = ("id", "title", "slug", "date", "updated", "author", "source", "source_url",
+                       "image_caption", "image_credit", "tags", "summary")
+CHECK_BATCH = 200  # articles a process reads per task, as the build loads them
+FUTURE_HINT = "the article will show a future date; feed readers may sort it first"
+# The build's own words for an undated article (index_site), so both commands say one thing.
+UNDATED = "no date; listed after dated articles and fed without a publication date"
+UNDATED_HINT = "add date: YYYY-MM-DD to its front matter if the source states one"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything ``digest check`` found, each list sorted by file, then line."""
+
+    articles: int  # article files checked, loadable or not
+    errors: tuple[Problem, ...]  # the build would fail
+    warnings: tuple[Problem, ...]  # the build succeeds, but an editor should look
+
+    def failed(self, strict: bool = False) -> bool:
+        """Whether the check fails: on errors, and with ``strict`` (for CI) on warnings too."""
+        return bool(self.errors or (strict and self.warnings))
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """A link or image URL in an article body, as the published page will carry it."""
+
+    line: int  # file line
+    target: str  # the href or src, as rendered (percent-encoded where Markdown encodes)
+    image: bool
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One article file as read for checking."""
+
+    path: Path
+    article: Article | None  # None when the file does not load
+    keys: tuple[tuple[str, int], ...]  # front-matter keys in file order, each with its file line
+    links: tuple[BodyLink, ...]
+    problems: tuple[Problem, ...]  # why it does not load
+
+    def line_of(self, key: str) -> int:
+        return next((line for name, line in self.keys if name == key), 1)
+
+    def has(self, key: str) -> bool:
+        return any(name == key for name, _ in self.keys)
+
+
+def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) -> CheckReport:
+    """Check the configuration's theme and every article in ``config.content_dir``; ``now``
+    (timezone-aware) is when dates start being in the future. Articles are read over ``jobs``
+    processes (default: every core this process may use)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    theme, errors = _theme(config)
+    try:
+        paths = find_articles(config.content_dir)
+    except DigestError as exc:
+        return _report(0, [*errors, *exc.problems], [])
+    vocabulary = Vocabulary.from_topics(config.topics)
+    files = read_files(paths, config, vocabulary, available_cores() if jobs is None else jobs)
+    by_path = {f.path: f for f in files}
+    articles = [f.article for f in files if f.article is not None]
+    errors += [p for f in files for p in f.problems]
+    articles, clashes = _as_the_build_lists(articles)
+    errors += [_at_key_line(p, by_path) for p in clashes]
+
+    site = site_without_analysis(articles)
+    produced = produced_files(site, config, theme)
+    summary_only = _summary_only(config)
+    warnings = [p for f in files for p in file_warnings(f, vocabulary, now, summary_only)]
+    warnings += [p for a in site.articles for p in broken_links(a, by_path[a.source_path].links, config, produced)]
+    warnings += feed_text_problems(site)
+    warnings += [Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
+                         "use a tag name as it appears on the Topics page, or site")
+                 for name in unknown_feed_names(site, config)]
+    return _report(len(paths), errors, warnings)
+
+
+def _report(articles: int, errors: Iterable[Problem], warnings: Iterable[Problem]) -> CheckReport:
+    def order(problem: Problem) -> tuple[str, int]:
+        return (str(problem.path) if problem.path is not None else "", problem.line or 0)
+    return CheckReport(articles, tuple(sorted(errors, key=order)), tuple(sorted(warnings, key=order)))
+
+
+def _theme(config: SiteConfig) -> tuple[Theme, list[Problem]]:
+    """The site's theme, or an empty one (and why) when it does not load, so the rest is checked."""
+    try:
+        return load_theme(config), []
+    except DigestError as exc:
+        return make_theme({}, (), config.zone), list(exc.problems)
+
+
+# --- reading: the build's loader, plus where each key and link sits in the file --------------
+
+def read_files(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int) -> list[CheckedFile]:
+    """Every file read and loaded, in file order; one that fails does not stop the others."""
+    found = map_with_shared(_read_batch, (config, vocabulary, paths), batches(len(paths), CHECK_BATCH), jobs)
+    return [checked for batch in found for checked in batch]
+
+
+def _read_batch(shared: tuple[SiteConfig, Vocabulary, list[Path]], batch: range) -> list[CheckedFile]:
+    config, vocabulary, paths = shared
+    return [read_file(path, config, vocabulary) for path in paths[batch.start:batch.stop]]
+
+
+def read_file(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> CheckedFile:
+    data = b""
+    try:
+        data = read_bytes(path)
+        article = load_article(path, config, vocabulary, data)
+    except DigestError as exc:
+        # Its keys still help: "Title:" is why the title is missing.
+        front = _front_matter(path, data)
+        return CheckedFile(path, None, _keys(front) if front else (), (), exc.problems)
+    front = split_front_matter(decode_text(path, data), path)  # cannot fail: load_article just parsed it
+    return CheckedFile(path, article, _keys(front), body_links(article.body_markdown, front.body_line), ())
+
+
+def _front_matter(path: Path, data: bytes) -> FrontMatter | None:
+    try:
+        return split_front_matter(decode_text(path, data), path)
+    except DigestError:
+        return None
+
+
+def _keys(front: FrontMatter) -> tuple[tuple[str, int], ...]:
+    return tuple((str(key), front.line_of(str(key))) for key in front.meta.data)
+
+
+def body_links(markdown: str, first_line: int = 1) -> tuple[BodyLink, ...]:
+    """Every link and image URL the body's page will carry, with its line (the body starting on
+    ``first_line``). The build's Markdown parser decides what is a link, so code is not."""
+    if "](" not in markdown and "]:" not in markdown and "<" not in markdown:
+        return ()  # no inline link, reference definition or raw HTML: most articles
+    finder = _LinkFinder(markdown.split("\n"))
+    finder.feed(cmarkgfm.markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS))
+    finder.close()
+    return tuple(BodyLink(first_line + line - 1, target, image) for line, target, image in finder.found)
+
+
+class _LinkFinder(HTMLParser):
+    """Collects href and src values from cmark's HTML with their body lines.
+
+    cmark marks each block with ``data-sourcepos="L:C-L:C"`` and keeps a paragraph's line
+    breaks, so a link's line is its block's first line plus the breaks before it. Raw HTML
+    blocks carry no position; their links are found by searching the text after the last block.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines = lines
+        self.blocks: list[tuple[str, int, int, int]] = []  # open blocks: tag, HTML line, first and last body line
+        self.last_line = 0  # the last body line of the latest block closed
+        self.found: list[tuple[int, str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        html_line = self.getpos()[0]
+        position = attributes.get("data-sourcepos")
+        if position:
+            start, end = (int(part.split(":")[0]) for part in position.split("-"))
+            self.blocks.append((tag, html_line, start, end))
+        if tag not in ALLOWED_TAGS:
+            return  # the sanitizer removes it, links and all
+        for name in ("href", "src"):
+            value = attributes.get(name)
+            if value is not None:
+                self.found.append((self._line(html_line, value), value, tag == "img"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.blocks and self.blocks[-1][0] == tag:
+            self.last_line = self.blocks.pop()[3]
+
+    def _line(self, html_line: int, value: str) -> int:
+        if self.blocks:
+            _, block_html_line, start, end = self.blocks[-1]
+            return min(start + html_line - block_html_line, end)
+        after = self.last_line  # 0-based index of the line after the last block
+        return next((after + i + 1 for i, text in enumerate(self.lines[after:]) if value in text),
+                    min(after + 1, len(self.lines)))
+
+
+# --- errors the build would stop on -----------------------------------------------------------
+
+def _as_the_build_lists(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+    """The build's own checks for two articles at one URL or with one id, and two tag names on one
+    page; the articles with one spelling per tag, as the build lists them."""
+    problems: list[Problem] = []
+    try:
+        check_unique(articles)
+    except DigestError as exc:
+        problems += exc.problems
+    try:
+        articles = one_spelling_per_tag(articles)
+    except DigestError as exc:
+        problems += exc.problems
+    return articles, problems
+
+
+# Which front-matter key a collision problem of index.py is about, by how its message starts.
+_CLASH_KEYS = (("URL ", ("slug", "title")), ("feed id ", ("id",)), ("tags ", ("tags",)))
+
+
+def _at_key_line(problem: Problem, files: dict[Path, CheckedFile]) -> Problem:
+    """The problem at the line of the key that caused it, where the file states that key."""
+    checked = files.get(Path(problem.path)) if problem.path is not None else None
+    if checked is None or problem.line is not None:
+        return problem
+    keys = next((keys for prefix, keys in _CLASH_KEYS if problem.message.startswith(prefix)), ())
+    line = next((checked.line_of(key) for key in keys if checked.has(key)), None)
+    return Problem(problem.message, problem.path, line, problem.hint)
+
+
+# --- warnings on one file ---------------------------------------------------------------------
+
+def file_warnings(checked: CheckedFile, vocabulary: Vocabulary, now: datetime,
+                  summary_only: Callable[[Article], bool]) -> list[Problem]:
+    problems = unknown_fields(checked)
+    if checked.article is not None:
+        problems += missing_fields(checked, checked.article, summary_only)
+        problems += unknown_tags(checked, checked.article, vocabulary)
+        problems += future_dates(checked, checked.article, now)
+    return problems
+
+
+def unknown_fields(checked: CheckedFile) -> list[Problem]:
+    problems = []
+    for key, line in checked.keys:
+        if key in FRONT_MATTER_FIELDS:
+            continue
+        close = difflib.get_close_matches(key.casefold(), FRONT_MATTER_FIELDS, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "known fields: " + ", ".join(sorted(FRONT_MATTER_FIELDS))
+        problems.append(Problem(f"unknown field {key!r} is ignored", checked.path, line, hint))
+    return problems
+
+
+def missing_fields(checked: CheckedFile, article: Article, summary_only: Callable[[Article], bool]) -> list[Problem]:
+    """A missing date changes where the article is listed; a missing summary matters only where
+    a feed carries summaries instead of the text (pages fall back to the site's description)."""
+    problems = []
+    if article.date is None:
+        problems.append(Problem(UNDATED, checked.path, checked.line_of("date"), UNDATED_HINT))
+    if article.summary is None and summary_only(article):
+        problems.append(Problem("no summary; a summary-only feed carries it with empty text", checked.path,
+                                checked.line_of("summary"), "add summary: followed by a sentence or two"))
+    return problems
+
+
+def _summary_only(config: SiteConfig) -> Callable[[Article], bool]:
+    """Whether a feed the article is in (the site's or one of its tags') carries summaries only."""
+    settings = feed_settings(config)
+    return lambda article: any(not settings(key).full_content
+                               for key in (SITE_FEED, *(tag.name for tag in article.tags)))
+
+
+def unknown_tags(checked: CheckedFile, article: Article, vocabulary: Vocabulary) -> list[Problem]:
+    """Tags the front matter states that are neither a topic nor an alias of one (inferred tags
+    come from the topics, so they always are); only when site.yaml has topics at all."""
+    if not vocabulary.canonical or article.tags_inferred:
+        return []
+    problems = []
+    for tag in article.tags:
+        key = normalize_key(tag.name)
+        if key in vocabulary.canonical:
+            continue
+        close = difflib.get_close_matches(key, sorted(vocabulary.canonical), n=1)
+        hint = (f"did you mean {vocabulary.canonical[close[0]]!r}?" if close
+                else "add it under topics in site.yaml, or as an alias of a topic")
+        problems.append(Problem(f"tag {tag.name!r} is not a topic in site.yaml", checked.path,
+                                checked.line_of("tags"), hint))
+    return problems
+
+
+def future_dates(checked: CheckedFile, article: Article, now: datetime) -> list[Problem]:
+    return [Problem(f"{key} {moment.isoformat()} is in the future", checked.path, checked.line_of(key), FUTURE_HINT)
+            for key, moment in (("date", article.date), ("updated", article.updated))
+            if moment is not None and moment > now]
+
+
+# --- links: what the build will publish, and what article bodies point at ------------------------
+
+def site_without_analysis(articles: list[Article]) -> Site:
+    """The site as index_site orders and groups it, without the text analysis (related links,
+    stories, corpus topics): of the pages, that adds only story pages and corpus topics' tag pages."""
+    ordered = tuple(sorted(articles, key=newest_first))
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        for tag in article.tags:
+            groups[tag.slug].append(article)
+    tag_groups = tuple(TagGroup(next(t for t in members[0].tags if t.slug == slug), tuple(members))
+                       for slug, members in sorted(groups.items()))
+    return Site(ordered, tag_groups, MappingProxyType({}), EPOCH)
+
+
+def produced_files(site: Site, config: SiteConfig, theme: Theme) -> frozenset[str]:
+    """The site paths of the files a build writes that an article may link to (search index
+    shards aside): the HTML pages as pages.py plans them, feeds, sitemap and static files."""
+    pages = {str(page.path) for page in html_pages(site, plan_listings(site, config), config, theme)}
+    feeds = {prefix + FEED_FILES[fmt][0] for prefix in ("", *(g.tag.url_path for g in site.tag_groups))
+             for fmt in config.feeds.formats}
+    # A story is named after its first report; which articles lead one only the text analysis
+    # knows, so a link to any article's story page passes.
+    stories = {output_file(Story(a.slug, a.title, (a,)).url_path) for a in site.articles}
+    other = {"sitemap.xml", "robots.txt", *(s.published for s in theme.static_files),
+             *(("search/meta.json",) if config.search else ())}
+    return frozenset(pages | feeds | stories | other)
+
+
+def broken_links(article: Article, links: tuple[BodyLink, ...], config: SiteConfig,
+                 produced: frozenset[str]) -> list[Problem]:
+    """Site-relative links (relative to the article's page or to the site root) that lead to no
+    file the build writes. Links to other sites, ``mailto:`` and ``#fragment`` are not checked."""
+    page_url = absolute_url(config.base_url, article.url_path)
+    root = urlsplit(config.base_url).path  # "/" unless the site is served from a folder
+    problems = []
+    for link in links:
+        try:
+            parts = urlsplit(link.target)
+        except ValueError:
+            continue  # the sanitizer drops a URL it cannot parse: the page has no such link
+        if parts.scheme or parts.netloc or not parts.path:
+            continue  # another site, mailto: and the like, or this very page (#part, ?query)
+        what, shown = "image" if link.image else "link", unquote(link.target)
+        path = urlsplit(urljoin(page_url, link.target)).path
+        if not path.startswith(root):
+            problems.append(Problem(f"broken {what} {shown!r}: it leads outside the site", article.source_path,
+                                    link.line, f"the site is served from {root}"))
+            continue
+        site_path = unquote(path[len(root):])
+        if not _exists(site_path, produced):
+            problems.append(Problem(f"broken {what} {shown!r}: the site has no {site_path}",
+                                    article.source_path, link.line,
+                                    _suggestion(site_path, article, root, link.target, produced)))
+    return problems
+
+
+def _exists(site_path: str, produced: frozenset[str]) -> bool:
+    """A folder link names its index.html; a folder named without its slash is redirected to it."""
+    if site_path == "" or site_path.endswith("/"):
+        return output_file(site_path) in produced
+    return site_path in produced or site_path + "/index.html" in produced
+
+
+def _suggestion(site_path: str, article: Article, root: str, target: str, produced: frozenset[str]) -> str | None:
+    """The closest page or file, written the way the link was: from the root or from the page."""
+    section = site_path.split("/", 1)[0]
+    if section == "static":
+        return None  # static files are published under content-hashed names: no name to link for good
+    # A page for a page, a file for a file: "quay.jpg" is no typo of the article's own page.
+    page = "." not in site_path.rsplit("/", 1)[-1]
+    close = difflib.get_close_matches(site_path, _candidates(produced, section, page), n=1)
+    if not close:
+        return None
+    if target.startswith("/"):
+        return f"did you mean {root + close[0]!r}?"
+    relative = posixpath.relpath("/" + close[0], "/" + article.url_path)
+    if close[0].endswith("/") or not close[0]:
+        relative += "/"  # relpath drops a folder's slash
+    return f"did you mean {relative!r}?"
+
+
+@functools.lru_cache(maxsize=8)  # one list per section and kind, not one per broken link
+def _candidates(produced: frozenset[str], section: str, page: bool) -> tuple[str, ...]:
+    return tuple(sorted(p.removesuffix("index.html") if page else p for p in produced
+                        if p.split("/", 1)[0] == section and p.endswith("index.html") == page))

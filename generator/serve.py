@@ -1,0 +1,602 @@
+"""``digest serve``: build, serve the site on 127.0.0.1, rebuild on every edit and reload open pages.
+
+The build itself is the caller's ``rebuild``; this module serves, watches and reports. Builds run
+on the calling (main) thread, so Ctrl-C or SIGTERM stops a build the way it stops ``digest build``;
+the HTTP server and the file watcher run on threads of their own.
+
+What is served is read from the output folder afresh for every request: a build swaps the
+folder whole (``write.py``), so a path is resolved per request, never an open folder kept. Only
+files inside that folder are served, no listings and no dotfiles. HTML is served with a small
+script added before ``</body>`` (in the bytes sent, never in the files: the built site stays the
+bytes ``digest build`` writes) that listens for build news and reloads the page, or shows a
+failed build's problems over the last good site.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import re
+import secrets
+import socket
+import stat
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .config import SiteConfig
+from .errors import DigestError
+from .fingerprint import CACHE_DIR
+
+Report = Callable[[str], None]
+
+RESERVED = "/__digest__/"  # the server's own URLs; no site path starts with "__digest__"
+RELOAD_JS = RESERVED + "reload.js"
+EVENTS = RESERVED + "events"
+STATUS = RESERVED + "status"
+QUIET_SECONDS = 0.25  # a change waits this long for the rest of its burst (an editor's save, a git checkout)
+POLL_SECONDS = 0.2  # how often the build loop looks at ``stop``
+KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often, to notice closed pages
+
+
+# --- build status ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """What the browsers are told after each build."""
+
+    generation: int  # successful builds so far: a page served at an older one is stale
+    error: str | None = None  # the last build's problems, one a line; None when it succeeded
+
+    def succeeded(self) -> BuildStatus:
+        return BuildStatus(self.generation + 1)
+
+    def failed(self, error: str) -> BuildStatus:
+        return BuildStatus(self.generation, error)  # the last good site is still the one served
+
+
+class StatusBoard:
+    """The latest build status, for any number of event streams to wait on."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server  # differs per run of ``serve``: a page from an earlier run reloads
+        self._changed = threading.Condition()
+        self._status = BuildStatus(0)
+        self._closed = False
+
+    @property
+    def status(self) -> BuildStatus:
+        with self._changed:
+            return self._status
+
+    def publish(self, status: BuildStatus) -> None:
+        with self._changed:
+            self._status = status
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def next_after(self, seen: BuildStatus | None, timeout: float) -> BuildStatus | None:
+        """The status once it is another object than ``seen`` (two failures alike are still two
+        builds), or ``seen`` again after ``timeout``; None once the board is closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._status is not seen, timeout)
+            return None if self._closed else self._status
+
+    def as_json(self, status: BuildStatus) -> str:
+        return json.dumps({"server": self.server, "generation": status.generation, "error": status.error})
+
+
+def event_message(board: StatusBoard, status: BuildStatus) -> bytes:
+    """One Server-Sent Event: ``reload`` after a good build, ``failure`` after a failed one
+    (not ``error``: EventSource fires that name itself when the connection drops)."""
+    name = "failure" if status.error is not None else "reload"
+    return f"event: {name}\ndata: {board.as_json(status)}\n\n".encode("utf-8")
+
+
+# --- what a request names -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    path: Path  # real path of a plain file inside the output folder
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str  # the same folder with its trailing slash, so relative links resolve
+
+
+_ENCODED_SEPARATOR = re.compile(r"%(2f|5c)", re.IGNORECASE)
+
+
+def request_segments(target: str) -> tuple[str, ...] | None:
+    """The names a request path walks through, or None when it could name anything outside the
+    site or hidden in it: ``..`` (plain or percent-encoded), encoded slashes, backslashes,
+    control characters such as NUL, a target that is not a path (``http://...``), dotfiles."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") or "\\" in path or _ENCODED_SEPARATOR.search(path):
+        return None
+    try:
+        text = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\\" in text or any(ord(c) < 0x20 or c == "\x7f" for c in text):
+        return None
+    segments = tuple(part for part in text.split("/") if part)
+    if any(part.startswith(".") for part in segments):  # "..", ".", .digest-build, .git
+        return None
+    return segments
+
+
+def locate(output_dir: Path, target: str) -> Found | Redirect | None:
+    """The file a request target names in ``output_dir``, looked up now; None for none or for
+    one outside the folder by any route, links included (a link to a file outside is refused)."""
+    segments = request_segments(target)
+    if segments is None:
+        return None
+    root = os.path.realpath(output_dir)
+    named = os.path.realpath(os.path.join(root, *segments))
+    if os.path.isdir(named):
+        index = os.path.realpath(os.path.join(named, "index.html"))
+        if not (_inside(named, root) and _inside(index, root) and os.path.isfile(index)):
+            return None  # no listings
+        if not target.split("?", 1)[0].endswith("/"):
+            # Built from the checked names: never "//host" (an open redirect).
+            return Redirect("/" + "".join(quote(part) + "/" for part in segments))
+        named = index
+    if not (_inside(named, root) and os.path.isfile(named)):
+        return None
+    return Found(Path(named))
+
+
+def _inside(path: str, root: str) -> bool:
+    """Whether real path ``path`` is real folder ``root`` or in it, reached through no hidden name."""
+    if path == root:
+        return True
+    if not path.startswith(root.rstrip(os.sep) + os.sep):
+        return False
+    return not any(part.startswith(".") for part in path[len(root.rstrip(os.sep)) + 1:].split(os.sep))
+
+
+# --- the reload script ----------------------------------------------------------------------------
+
+
+def with_reload_script(page: bytes, status: BuildStatus, server: str) -> bytes:
+    """``page`` with the reload script's tag before its last ``</body>`` (at the end if none).
+
+    A same-origin script file, not inline code, so a theme's Content-Security-Policy with
+    ``script-src 'self'`` allows it; the tag carries the build the page was served at."""
+    tag = (f'<script src="{RELOAD_JS}" data-generation="{status.generation}" '
+           f'data-server="{server}"></script>').encode("ascii")
+    at = page.lower().rfind(b"</body")
+    at = len(page) if at < 0 else at
+    return page[:at] + tag + page[at:]
+
+
+# Reloads a page served before the latest good build; shows a failed build's problems in a fixed
+# box, as text only (they can quote scraped article text), and removes it after the next good one.
+# Styles are set through the CSSOM, which a CSP's style-src does not block.
+RELOAD_SCRIPT = """\
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var server = me ? me.getAttribute("data-server") : "";
+  var generation = me ? Number(me.getAttribute("data-generation")) : 0;
+  var overlay = null, text = null;
+
+  function show(problems) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.setAttribute("role", "alert");
+      overlay.id = "digest-build-error";
+      Object.assign(overlay.style, {
+        position: "fixed", left: "0", right: "0", bottom: "0", zIndex: "2147483647",
+        maxHeight: "60vh", overflow: "auto", margin: "0", padding: "1em 1.25em",
+        background: "#2b0b0b", color: "#ffecec", borderTop: "4px solid #e5484d",
+        font: "13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", textAlign: "left"
+      });
+      var heading = document.createElement("strong");
+      heading.textContent = "digest: the build failed; this is the last good site";
+      text = document.createElement("pre");
+      Object.assign(text.style, { margin: "0.5em 0 0", whiteSpace: "pre-wrap", font: "inherit" });
+      overlay.appendChild(heading);
+      overlay.appendChild(text);
+      document.body.appendChild(overlay);
+    }
+    text.textContent = problems;
+  }
+
+  function hide() {
+    if (overlay) {
+      overlay.remove();
+      overlay = text = null;
+    }
+  }
+
+  function update(event) {
+    var status;
+    try {
+      status = JSON.parse(event.data);
+    } catch (e) {
+      return;
+    }
+    if (status.server !== server || status.generation > generation) {
+      location.reload();
+    } else if (status.error) {
+      show(status.error);
+    } else {
+      hide();
+    }
+  }
+
+  var events = new EventSource("/__digest__/events");
+  events.addEventListener("reload", update);
+  events.addEventListener("failure", update);
+})();
+"""
+
+# Served where the site has no such page and no 404.html (nothing built yet): the overlay tells why.
+PLACEHOLDER_PAGE = b"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>digest serve</title></head>
+<body>
+<h1>No page here</h1>
+<p>The site has no such page, or has not been built yet.</p>
+</body>
+</html>
+"""
+
+
+# --- HTTP -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What every request handler reads: where the site is, and the build news."""
+
+    output_dir: Path
+    board: StatusBoard
+    log: Report  # access log lines, when asked for
+    warn: Report
+    verbose: bool
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream never holds up the exit
+    preview: Preview
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # a page closed or reloaded mid-response
+        self.preview.warn(f"serving {client_address[0]}: {traceback.format_exc().rstrip()}")
+
+
+class PreviewServer6(PreviewServer):
+    address_family = socket.AF_INET6
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """GET and HEAD of the built site and of the server's own ``/__digest__/`` URLs."""
+
+    server: PreviewServer
+    server_version = "digest-serve"
+
+    def do_GET(self) -> None:
+        self._respond(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(with_body=False)
+
+    def _respond(self, with_body: bool) -> None:
+        preview = self.server.preview
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS and with_body:
+            return self._stream_events(preview.board)
+        if path == RELOAD_JS:
+            return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), with_body)
+        if path == STATUS:
+            body = preview.board.as_json(preview.board.status).encode()
+            return self._send(HTTPStatus.OK, "application/json", body, with_body)
+        # Taken before the file is read: a build landing in between costs one needless reload,
+        # never a stale page that believes it is current.
+        status = preview.board.status
+        found = None if path.startswith(RESERVED) else locate(preview.output_dir, self.path)
+        if isinstance(found, Redirect):
+            self.send_response(HTTPStatus.FOUND)  # not 301: browsers would keep it past a rebuild
+            self.send_header("Location", found.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        content = _read_plain_file(found.path) if found is not None else None
+        if content is not None:
+            media_type = self.guess_type(str(found.path))
+            return self._send(HTTPStatus.OK, media_type, self._page(content, media_type, status), with_body)
+        missing = locate(preview.output_dir, "/404.html")
+        content = _read_plain_file(missing.path) if isinstance(missing, Found) else None
+        body = self._page(content if content is not None else PLACEHOLDER_PAGE, "text/html", status)
+        return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body, with_body)
+
+    def _page(self, content: bytes, media_type: str, status: BuildStatus) -> bytes:
+        if media_type.split(";")[0] != "text/html":
+            return content
+        return with_reload_script(content, status, self.server.preview.board.server)
+
+    def _send(self, code: HTTPStatus, media_type: str, body: bytes, with_body: bool) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def _stream_events(self, board: StatusBoard) -> None:
+        """The current status at once, then each new one, until the page goes or the server stops."""
+        self.close_connection = True
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = None
+        try:
+            self.wfile.write(b"retry: 1000\n\n")  # reconnect soon after a restart of the server
+            while True:
+                status = board.next_after(seen, KEEPALIVE_SECONDS)
+                if status is None:
+                    return
+                self.wfile.write(b": still here\n\n" if status is seen else event_message(board, status))
+                self.wfile.flush()
+                seen = status
+        except (ConnectionError, TimeoutError):
+            return
+
+    def log_message(self, format: str, *args) -> None:
+        if self.server.preview.verbose:
+            self.server.preview.log(f"{self.address_string()} {format % args}")
+
+    def log_error(self, format: str, *args) -> None:
+        self.server.preview.warn(f"{self.address_string()} {format % args}")
+
+
+def _read_plain_file(path: Path) -> bytes | None:
+    """The bytes of a plain file, not following a link put there since it was checked."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return None
+        return file.read()
+
+
+def _listen(host: str, port: int, preview: Preview) -> PreviewServer:
+    kind = PreviewServer6 if ":" in host else PreviewServer
+    try:
+        server = kind((host, port), PreviewHandler)
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise DigestError.at(f"cannot serve on {host}:{port}: {reason}", None,
+                             hint="choose another port with --port") from None
+    server.preview = preview
+    return server
+
+
+def server_url(server: PreviewServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+# --- watching -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchPlan:
+    """Which changes are a reason to build."""
+
+    folders: tuple[Path, ...]  # everything under these is an input: articles, theme, overrides
+    config_file: Path  # site.yaml, watched through its folder (not recursively: site/ is there)
+    ignored: tuple[Path, ...]  # what builds write: never a reason to build again
+
+
+def watch_plan(config: SiteConfig) -> WatchPlan:
+    return WatchPlan(
+        folders=(config.content_dir, config.theme_dir, config.root / "templates", config.root / "static"),
+        config_file=config.root / config.path.name,
+        ignored=(config.output_dir, config.root / CACHE_DIR),
+    )
+
+
+def is_scratch_name(name: str) -> bool:
+    """An editor's swap, backup, lock or save-test file, or any hidden file."""
+    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", "___jb_tmp___",
+                                                          "___jb_old___"))
+            or name == "4913")  # vim's "can I write here" probe
+
+
+def matters(plan: WatchPlan, path: str | bytes) -> bool:
+    """Whether a change at ``path`` (absolute, as the watcher reports it) can change the site."""
+    changed = Path(os.fsdecode(path))
+    if any(changed == folder or folder in changed.parents for folder in plan.ignored):
+        return False
+    if changed == plan.config_file:
+        return True
+    for folder in plan.folders:
+        if changed == folder:
+            return True  # the folder itself made, moved or deleted
+        if folder in changed.parents:
+            return not any(is_scratch_name(part) for part in changed.relative_to(folder).parts)
+    return False
+
+
+class Changes:
+    """Changes seen by the watcher, handed over as one once they stop coming for a moment."""
+
+    def __init__(self) -> None:
+        self._arrived = threading.Condition()
+        self._last: float | None = None  # when the latest change not yet built arrived
+
+    def note(self) -> None:
+        with self._arrived:
+            self._last = time.monotonic()
+            self._arrived.notify_all()
+
+    def settled(self, quiet: float, timeout: float) -> bool:
+        """Wait up to ``timeout`` for a change, then until ``quiet`` seconds pass without another;
+        whether there was one (taken: the next call waits for a new one)."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: self._last is not None, timeout):
+                return False
+            while (left := self._last + quiet - time.monotonic()) > 0:
+                self._arrived.wait(left)
+            self._last = None
+            return True
+
+
+class _ChangeHandler(FileSystemEventHandler):
+    # "opened" and "closed_no_write" come from the build reading its inputs: never a change.
+    _CHANGES = frozenset({"created", "modified", "deleted", "moved"})
+
+    def __init__(self, plan: WatchPlan, changes: Changes) -> None:
+        self.plan, self.changes = plan, changes
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in self._CHANGES or (event.is_directory and event.event_type == "modified"):
+            return  # a folder's "modified" echoes a change to a file in it, reported on its own
+        paths = (event.src_path, getattr(event, "dest_path", "") or "")
+        if any(path and matters(self.plan, path) for path in paths):
+            self.changes.note()
+
+
+def _not_stop_noise(record: logging.LogRecord) -> bool:
+    # watchdog's inotify emitter logs this at ERROR when stopped while a read is returning: harmless.
+    return not str(record.msg).startswith("InotifyEmitter.queue_events() called when the thread is inactive")
+
+
+class Watcher:
+    """A watchdog observer over the folders of a WatchPlan that exist, and site.yaml's folder."""
+
+    def __init__(self, plan: WatchPlan, changes: Changes) -> None:
+        self.plan = plan
+        self._handler = _ChangeHandler(plan, changes)
+        self._observer = Observer()
+        self._watched: set[Path] = set()
+
+    def start(self) -> None:
+        inotify_log = logging.getLogger("watchdog.observers.inotify")
+        if _not_stop_noise not in inotify_log.filters:
+            inotify_log.addFilter(_not_stop_noise)
+        self._watch(self.plan.config_file.parent, recursive=False)
+        self.watch_new_folders()
+        self._observer.start()
+
+    def watch_new_folders(self) -> None:
+        """Watch input folders made since the start (a site's first templates/ override)."""
+        for folder in self.plan.folders:
+            if folder.is_dir() and not any(w == folder or w in folder.parents for w in self._watched):
+                self._watch(folder, recursive=True)
+
+    def _watch(self, folder: Path, recursive: bool) -> None:
+        try:
+            self._observer.schedule(self._handler, str(folder), recursive=recursive)
+        except OSError:
+            return  # gone meanwhile, or out of inotify watches: a later build tries again
+        if recursive:
+            self._watched.add(folder)
+
+    def stop(self) -> None:
+        self._observer.stop()
+        if self._observer.is_alive():
+            self._observer.join()
+
+
+# --- the loop -------------------------------------------------------------------------------------
+
+
+def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.0.1", port: int = 8000,
+          say: Report, warn: Report, error: Report, ready: Callable[[str], None] | None = None,
+          stop: threading.Event | None = None, verbose: bool = False) -> None:
+    """Build, serve ``config.output_dir`` on ``host:port`` (0: any free port) and rebuild after
+    every change to the site's inputs, until ``stop`` is set or Ctrl-C (which ends a build under
+    way as it ends ``digest build``, and returns normally).
+
+    ``rebuild()`` runs one build and returns its one-line summary, raising DigestError for bad
+    input; a failed build's problems go to ``error`` one by one (without an "error: " prefix) and
+    to the open pages, and the last good site stays served. ``ready`` gets the URL once the
+    first build is done and requests are answered. ``verbose`` logs every request through ``say``.
+    """
+    stop = stop or threading.Event()
+    board = StatusBoard(secrets.token_hex(8))
+    server = _listen(host, port, Preview(config.output_dir, board, say, warn, verbose))
+    changes = Changes()
+    watcher = Watcher(watch_plan(config), changes)
+    serving = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="digest-serve-http",
+                               daemon=True)
+    try:
+        watcher.start()  # before the first build: an edit during it is built next
+        _build_once(rebuild, board, say, error)
+        serving.start()
+        url = server_url(server)
+        if not _is_loopback(server.server_address[0]):
+            warn(f"serving on {server.server_address[0]}: anyone who can reach this machine can read the site")
+        say(f"serving {config.output_dir} at {url} - rebuilding on every change; Ctrl-C stops")
+        if ready is not None:
+            ready(url)
+        while not stop.is_set():
+            if changes.settled(QUIET_SECONDS, POLL_SECONDS):
+                # One build at a time, here: changes during it are noted and built next, as one.
+                _build_once(rebuild, board, say, error)
+                watcher.watch_new_folders()
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        board.close()  # ends the event streams
+        if serving.is_alive():
+            server.shutdown()
+            serving.join()
+        server.server_close()
+        watcher.stop()
+
+
+def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, error: Report) -> None:
+    """Run one build, report it, and tell the pages: reload, or here is what failed."""
+    try:
+        summary = rebuild()
+    except DigestError as exc:
+        problems = [str(problem) for problem in exc.problems]
+    except OSError as exc:
+        problems = [f"{exc.filename or ''}: {exc.strerror or exc}"]
+    except Exception:  # a bug in a build must not take the preview down with it
+        problems = [f"the build crashed:\n{traceback.format_exc().rstrip()}"]
+    else:
+        say(summary)
+        board.publish(board.status.succeeded())
+        return
+    for problem in problems:
+        error(problem)
+    board.publish(board.status.failed("\n".join(problems)))

@@ -1,0 +1,362 @@
+"""``serve``: over real HTTP on 127.0.0.1, with the real build, the watcher and a stop event."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from generator.config import load_config
+from generator.errors import display_path
+from generator.pipeline import build
+from generator.serve import (BuildStatus, Changes, Found, Redirect, locate, matters, request_segments, serve,
+                             watch_plan, with_reload_script)
+from tests.conftest import article_text
+
+TIMEOUT = 10.0  # seconds any rebuild may take to show
+BROKEN = "---\ntitle: [unclosed\n---\nBody\n"
+
+
+def harbour(title: str = "Harbour reopens") -> str:
+    return article_text(title, "Ships are back at the quay.", date="2024-03-10", slug="harbour")
+
+
+ARTICLES = {
+    "harbour.md": harbour(),
+    "council.md": article_text("Council votes", "The budget passed.", date="2024-03-11", slug="council"),
+}
+
+
+@dataclass
+class Running:
+    """One ``serve`` on a thread, and what it reported."""
+
+    url: str
+    root: Path
+    said: list[str] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rstrip("/").rsplit(":", 1)[1])
+
+    def article(self, name: str = "harbour.md") -> Path:
+        return self.root / "content" / "articles" / name
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=TIMEOUT) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def raw(self, path: str, method: str = "GET") -> http.client.HTTPResponse:
+        """A request whose target is sent exactly as given, unnormalised."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", f"127.0.0.1:{self.port}")
+        connection.endheaders()
+        return connection.getresponse()
+
+    def status(self) -> dict:
+        return json.loads(self.get("/__digest__/status")[1])
+
+
+@pytest.fixture
+def start(make_site, tmp_path: Path):
+    """Start ``serve`` over a site of ``articles``, building through ``rebuild(build_site)`` if
+    given; the server is stopped after the test, and must stop."""
+    stops: list[tuple[threading.Event, threading.Thread]] = []
+
+    def start(articles: dict[str, str] = ARTICLES,
+              rebuild: Callable[[Callable[[], str]], str] | None = None) -> Running:
+        config_path = make_site(articles)
+        running = Running("", tmp_path)
+
+        def build_site() -> str:
+            report = build(load_config(config_path), running.warned.append, 1)
+            return f"built {report.articles} articles, {report.pages} pages"
+
+        outcome: queue.Queue = queue.Queue()
+        stop = threading.Event()
+
+        def run() -> None:
+            try:
+                serve(load_config(config_path), (lambda: rebuild(build_site)) if rebuild else build_site,
+                      port=0, say=running.said.append, warn=running.warned.append, error=running.errors.append,
+                      ready=outcome.put, stop=stop)
+            except BaseException as exc:  # reported to the test, not lost on the thread
+                outcome.put(exc)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        stops.append((stop, thread))
+        url = outcome.get(timeout=30)
+        if isinstance(url, BaseException):
+            raise url
+        running.url = url
+        return running
+
+    yield start
+    for stop, thread in stops:
+        stop.set()
+        thread.join(TIMEOUT)
+        assert not thread.is_alive(), "serve did not stop"
+
+
+def eventually(check: Callable[[], object], what: str) -> object:
+    """Poll ``check`` until it returns something true, for up to TIMEOUT seconds."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def page_with(site: Running, path: str, text: bytes) -> bytes | None:
+    """The page at ``path`` once it holds ``text``."""
+    page = site.get(path)[1]
+    return page if text in page else None
+
+
+def script_tag(generation: int) -> bytes:
+    return f'<script src="/__digest__/reload.js" data-generation="{generation}"'.encode()
+
+
+# --- over HTTP --------------------------------------------------------------------------------------
+
+
+def test_pages_are_served_with_the_reload_script_and_the_files_on_disk_are_not_changed(start):
+    site = start()
+    code, page = site.get("/articles/harbour/")
+    on_disk = (site.root / "site" / "articles" / "harbour" / "index.html").read_bytes()
+    assert code == 200 and b"Harbour reopens" in page and script_tag(1) in page
+    assert b"__digest__" not in on_disk
+    start_of_tag = page.index(b"<script src=\"/__digest__/")
+    tag = page[start_of_tag:page.index(b"</script>", start_of_tag) + len(b"</script>")]
+    assert page.replace(tag, b"") == on_disk and page.index(tag) == page.rindex(b"</body>") - len(tag)
+    assert site.get("/rss.xml") == (200, (site.root / "site" / "rss.xml").read_bytes())  # not HTML: as built
+    assert site.said[0].startswith("built 2 articles") and site.said[1].startswith("serving ")
+
+    script = site.raw("/__digest__/reload.js")
+    body = script.read().decode()
+    assert script.status == 200 and script.getheader("Content-Type").startswith("text/javascript")
+    assert "EventSource" in body and "textContent" in body and "innerHTML" not in body
+
+    folder = site.raw("/articles/harbour")  # a folder without its slash: redirected, so links resolve
+    assert folder.status == 302 and folder.getheader("Location") == "/articles/harbour/"
+    code, missing = site.get("/static/")  # a folder without index.html: no listing
+    assert code == 404 and missing.replace(tag, b"") == (site.root / "site" / "404.html").read_bytes()
+    assert site.get("/no/such/page/")[0] == 404
+    head = site.raw("/articles/harbour/", "HEAD")
+    assert head.status == 200 and head.read() == b"" and int(head.getheader("Content-Length")) == len(page)
+
+
+def test_an_edited_article_is_served_after_the_rebuild(start):
+    site = start()
+    site.article().write_text(harbour("Harbour closes again"), encoding="utf-8")
+    page = eventually(lambda: page_with(site, "/articles/harbour/", b"Harbour closes again"), "the edited title")
+    assert b"Harbour reopens" not in page
+    # The build is published before it is announced: a page served in between carries the old
+    # generation (one needless reload later), never a new generation with old bytes.
+    eventually(lambda: site.status()["generation"] == 2, "the rebuild's announcement")
+    assert script_tag(2) in site.get("/articles/harbour/")[1]
+    assert site.status()["error"] is None and site.errors == []
+    assert (site.root / "site" / "articles" / "harbour" / "index.html").read_bytes().count(b"__digest__") == 0
+
+
+def test_a_broken_article_keeps_the_last_good_page_served_and_reports_the_error(start):
+    site = start()
+    broken = site.article("broken.md")
+    broken.write_text(BROKEN, encoding="utf-8")
+    error = eventually(lambda: site.status()["error"], "the failed build's status")
+    problem = (f"{display_path(broken)}:3: bad front matter YAML: while parsing a flow sequence "
+               "did not find expected ',' or ']'")
+    assert error == problem and site.errors == [problem]
+    assert site.status()["generation"] == 1
+    code, page = site.get("/articles/harbour/")
+    assert code == 200 and b"Harbour reopens" in page and script_tag(1) in page
+
+    broken.unlink()  # fixed: the next good build clears the error and bumps the generation
+    eventually(lambda: site.status()["generation"] == 2, "the recovery")
+    assert site.status()["error"] is None
+
+
+def test_requests_reaching_outside_the_site_are_refused(start, tmp_path: Path):
+    site = start()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET 4f1c\n", encoding="utf-8")
+    published = tmp_path / "site"
+    (published / "articles" / "leak.html").symlink_to(secret)
+    (published / "leak").symlink_to(tmp_path, target_is_directory=True)
+    attempts = [
+        "/../site.yaml", "/%2e%2e/site.yaml", "/%2E%2E/secret.txt", "/articles/..%2f..%2fsite.yaml",
+        "/articles/..%2F..%2Fsecret.txt", "/articles/..%5c..%5csecret.txt", "/..\\secret.txt",
+        "/../../etc/passwd", "/../../../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd",
+        "/secret.txt%00.html", "/%00", "/.digest-build", "/articles/%2e%2e/%2e%2e/secret.txt",
+        "/articles/leak.html", "/leak/secret.txt", "/leak/site.yaml", "/leak/", str(secret), "/" + str(secret),
+        "http://127.0.0.1/../secret.txt", "/%c0%ae%c0%ae/secret.txt", "/%252e%252e/secret.txt",
+    ]
+    for attempt in attempts:
+        response = site.raw(attempt)
+        body = response.read()
+        assert response.status in (403, 404), attempt
+        assert b"TOP SECRET" not in body and b"base_url" not in body and b"root:" not in body, attempt
+    assert site.get("/articles/harbour/")[0] == 200  # the site itself is still served
+
+
+def test_the_event_stream_tells_pages_of_each_build(start):
+    site = start()
+    connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=TIMEOUT)
+    connection.request("GET", "/__digest__/events")
+    stream = connection.getresponse()
+    assert stream.status == 200 and stream.getheader("Content-Type").startswith("text/event-stream")
+
+    def next_event() -> tuple[str, dict]:
+        name, data = "", ""
+        while (line := stream.readline().decode()) != "\n":
+            assert line, "the stream ended"
+            if line.startswith("event: "):
+                name = line[7:].strip()
+            elif line.startswith("data: "):
+                data = line[6:].strip()
+        return (name, json.loads(data)) if name else next_event()  # skip retry: and keep-alives
+
+    name, first = next_event()
+    assert name == "reload" and first["generation"] == 1 and first["error"] is None  # no needless reload
+    site.article().write_text(harbour("Harbour closes again"), encoding="utf-8")
+    name, rebuilt = next_event()
+    assert name == "reload" and rebuilt == {**first, "generation": 2}
+    site.article("broken.md").write_text(BROKEN, encoding="utf-8")
+    name, failed = next_event()
+    assert name == "failure" and failed["generation"] == 2 and "broken.md:3: bad front matter" in failed["error"]
+    connection.close()
+
+
+def test_a_first_build_that_fails_with_no_site_serves_a_placeholder_with_the_error(start):
+    site = start({"broken.md": BROKEN})
+    code, page = site.get("/")
+    assert code == 404 and b"not been built yet" in page and script_tag(0) in page
+    assert "broken.md:3: bad front matter YAML" in site.status()["error"]
+    assert site.errors and site.errors[0].endswith("did not find expected ',' or ']'")
+    site.article("broken.md").write_text(harbour(), encoding="utf-8")
+    eventually(lambda: site.status()["generation"] == 1, "the first good build")
+    assert site.status()["error"] is None and site.get("/")[0] == 200
+
+
+def test_a_first_build_that_fails_serves_the_previous_site(start, make_site):
+    build(load_config(make_site(ARTICLES)), lambda message: None, 1)
+    site = start({"broken.md": BROKEN})  # beside the articles built
+    code, page = site.get("/articles/harbour/")
+    assert code == 200 and b"Harbour reopens" in page and script_tag(0) in page
+    assert site.status()["generation"] == 0 and "broken.md:3" in site.status()["error"]
+
+
+def test_a_change_during_a_build_is_built_after_it_and_builds_never_overlap(start):
+    running, most, calls = [0], [0], [0]
+    lock = threading.Lock()
+
+    def rebuild(build_site: Callable[[], str]) -> str:
+        with lock:
+            running[0] += 1
+            calls[0] += 1
+            most[0] = max(most[0], running[0])
+            call = calls[0]
+        try:
+            summary = build_site()
+            if call == 2:  # the first rebuild: an edit lands after it read the articles, before it ends
+                site.article().write_text(harbour("Harbour edited mid-build"), encoding="utf-8")
+            return summary
+        finally:
+            with lock:
+                running[0] -= 1
+
+    site = start(rebuild=rebuild)
+    site.article("council.md").write_text(article_text("Council votes again", "Again.", date="2024-03-11",
+                                                       slug="council"), encoding="utf-8")
+    eventually(lambda: page_with(site, "/articles/harbour/", b"Harbour edited mid-build"), "the build after the build")
+    assert b"Council votes again" in site.get("/articles/council/")[1]
+    assert most[0] == 1 and calls[0] == 3
+
+
+# --- the parts --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", [
+    "/../x", "/%2e%2e/x", "/a/..%2fx", "/a%5cb", "/a\\b", "/x%00", "/%0a", "/.digest-build", "/a/./b",
+    "http://host/x", "x", "", "/%ff", "/a/.git/config",
+])
+def test_request_segments_refuses_anything_that_could_leave_the_site(target):
+    assert request_segments(target) is None
+
+
+def test_request_segments_decodes_plain_paths():
+    assert request_segments("/") == ()
+    assert request_segments("/articles/caf%C3%A9/?q=1#top") == ("articles", "café")
+    assert request_segments("//a//b") == ("a", "b")
+
+
+def test_locate_finds_files_and_index_pages_and_refuses_links_out(tmp_path: Path):
+    out = tmp_path / "site"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "index.html").write_text("a")
+    (out / "empty").mkdir()
+    (out / "style.css").write_text("css")
+    (tmp_path / "secret").write_text("secret")
+    (out / "inner.css").symlink_to(out / "style.css")
+    (out / "out.css").symlink_to(tmp_path / "secret")
+    (out / "up").symlink_to(tmp_path, target_is_directory=True)
+    real = Path(os.path.realpath(out))
+    assert locate(out, "/") is None  # no index.html at the top: no listing
+    assert locate(out, "/a/") == Found(real / "a" / "index.html")
+    assert locate(out, "/a") == Redirect("/a/")
+    assert locate(out, "/a/index.html") == Found(real / "a" / "index.html")
+    assert locate(out, "/style.css") == Found(real / "style.css")
+    assert locate(out, "/inner.css") == Found(real / "style.css")  # a link inside the site is fine
+    assert locate(out, "/empty/") is None and locate(out, "/missing") is None
+    assert locate(out, "/out.css") is None and locate(out, "/up/secret") is None and locate(out, "/up/") is None
+    assert locate(tmp_path / "not-built", "/") is None
+
+
+def test_the_reload_script_goes_before_the_last_closing_body_tag():
+    status = BuildStatus(3)
+    page = with_reload_script(b"<html><body><p>x</p></BODY >\n</html>", status, "abc")
+    assert page == (b'<html><body><p>x</p><script src="/__digest__/reload.js" data-generation="3" '
+                    b'data-server="abc"></script></BODY >\n</html>')
+    assert with_reload_script(b"<p>no body", status, "abc").startswith(b"<p>no body<script ")
+
+
+def test_only_changes_to_inputs_matter(make_site):
+    config = load_config(make_site(ARTICLES))
+    plan = watch_plan(config)
+    root, content = config.root, config.content_dir
+    for path in (content / "a.md", content / "sub" / "b.md", root / "site.yaml", root / "templates",
+                 root / "templates" / "article.html", root / "static" / "x.css", config.theme_dir / "base.html"):
+        assert matters(plan, str(path)), path
+    for path in (content / ".a.md.swp", content / "a.md~", content / ".#a.md", content / "#a.md#",
+                 content / "4913", content / ".hidden" / "a.md", root / "site" / "index.html", root / "site",
+                 root / ".digest-cache" / "x", root / ".digest-tmp-1" / "x", root / "README.md", root / "notes"):
+        assert not matters(plan, str(path)), path
+
+
+def test_changes_are_handed_over_once_a_burst_settles():
+    changes = Changes()
+    assert not changes.settled(0.01, 0.01)
+    for _ in range(5):
+        changes.note()
+    started = time.monotonic()
+    assert changes.settled(0.05, 1.0) and time.monotonic() - started >= 0.04
+    assert not changes.settled(0.01, 0.01)  # the burst was taken whole
