@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import sys
+import textwrap
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -101,9 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, **kwargs) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], epilog=EXAMPLES[name],
-                                   formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+    def command(name: str, description: str, **kwargs) -> argparse.ArgumentParser:
+        # Raw, to keep the examples' lines; so the description is wrapped here.
+        return commands.add_parser(name, parents=[common], epilog=EXAMPLES[name], description=textwrap.fill(
+            description, 78), formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
 
     init_cmd = command("init", help="make a new site folder", description="Make a new site in DIR that "
                        "`digest build` turns into a site at once.")
@@ -235,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("related", "tags"):
             return _listing(args, config)
         if args.command == "new":
-            return _new(args, config, say)
+            return _new(args, config, say, warn)
         if args.command == "check":
             return _check(args, config, say)
         if args.command == "serve":
@@ -290,17 +292,18 @@ def _init(args, say) -> int:
 
 
 def _base_url(text: str) -> str:
-    from urllib.parse import urlsplit
+    from .config import valid_base_url
 
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DigestError.at(f"--base-url {text!r} is not an absolute http(s) URL", None,
+    if not valid_base_url(text):
+        raise DigestError.at(f"--base-url {text!r} is not an absolute http(s) URL without query or fragment", None,
                              hint="e.g. --base-url https://news.example.org/")
     return text if text.endswith("/") else text + "/"
 
 
-def _new(args, config, say) -> int:
-    from .scaffold import new_article
+def _new(args, config, say, warn) -> int:
+    from .scaffold import new_article, taken_slugs
+    from .taxonomy import Vocabulary
+    from .text import normalize_key
 
     if args.date:
         try:
@@ -311,8 +314,13 @@ def _new(args, config, say) -> int:
         date = date if date.tzinfo else date.replace(tzinfo=config.zone)
     else:
         date = datetime.now(config.zone)
-    tags = [tag for tag in args.tags.split(",") if tag.strip()]
-    path = new_article(config, args.title, tags, date, args.slug)
+    tags = [tag.strip() for tag in args.tags.split(",") if tag.strip()]
+    path = new_article(config, args.title, tags, date, args.slug, taken_slugs(config))
+    vocabulary = Vocabulary.from_topics(config.topics)
+    for tag in tags:
+        if config.topics and normalize_key(tag) not in vocabulary.canonical:
+            warn(str(Problem(f"tag {tag!r} is not a topic in site.yaml", path, None,
+                             "add it under topics in site.yaml, or use a topic's name")))
     say(display_path(path))
     return EXIT_OK
 
@@ -328,7 +336,8 @@ def _check(args, config, say) -> int:
         if args.strict or not args.quiet:  # under --strict a warning fails the check: never hidden
             print(f"{_label('warning', sys.stderr)} {problem}", file=sys.stderr)
     strict = " (--strict: warnings fail)" if args.strict and report.warnings else ""
-    say(f"checked {report.articles} articles: {len(report.errors)} errors, {len(report.warnings)} warnings{strict}")
+    say(f"checked {_count(report.articles, 'article')}: {_count(len(report.errors), 'error')}, "
+        f"{_count(len(report.warnings), 'warning')}{strict}")
     return EXIT_ERROR if report.failed(strict=args.strict) else EXIT_OK
 
 
@@ -339,7 +348,13 @@ def _serve(args, config, say, warn) -> int:
     def rebuild() -> str:
         current = dataclasses.replace(load_config(args.config), output_dir=config.output_dir)  # site.yaml edits apply
         started = time.perf_counter()
-        report = build(current, warn, args.jobs)
+        if args.quiet or not sys.stderr.isatty():
+            report = build(current, warn, args.jobs)
+        else:
+            from .console import ProgressBar
+
+            with ProgressBar() as bar:  # silent under 300 articles, as for digest build
+                report = build(current, warn, args.jobs, bar)
         return _summary(report, time.perf_counter() - started, current)
 
     serve(config, rebuild, host=args.host, port=args.port, say=say, warn=warn,
@@ -348,9 +363,15 @@ def _serve(args, config, say, warn) -> int:
     return EXIT_OK
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _summary(report, seconds: float, config) -> str:
-    return (f"built {report.articles} articles, {report.tags} tags: {report.pages} pages ({report.rendered} rendered), "
-            f"{report.feeds} feeds, {report.files} files ({report.written} written, {report.bytes / 1e6:.1f} MB) "
+    return (f"built {_count(report.articles, 'article')}, {_count(report.tags, 'tag')}: "
+            f"{_count(report.pages, 'page')} ({report.rendered} rendered), "
+            f"{_count(report.feeds, 'feed')}, {_count(report.files, 'file')} "
+            f"({report.written} written, {report.bytes / 1e6:.1f} MB) "
             f"in {seconds:.2f}s -> {display_path(config.output_dir)}")
 
 
@@ -443,7 +464,8 @@ def _build(args, config, say, warn) -> int:
     inputs = input_fingerprint(config)  # once: the check and the build's record share it
     record = None if args.clean else read_record(config)
     if unchanged_since(record, config, inputs):
-        say(f"built {record.report.articles} articles, {record.report.tags} tags: nothing changed since the last "
+        say(f"built {_count(record.report.articles, 'article')}, {_count(record.report.tags, 'tag')}: "
+            "nothing changed since the last "
             f"build, 0 of {record.report.files} files written in {time.perf_counter() - started:.2f}s "
             f"-> {display_path(config.output_dir)}")
         return EXIT_OK

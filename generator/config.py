@@ -202,13 +202,7 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
 
     base_url = data.get("base_url", "")
     if isinstance(base_url, str) and base_url:
-        try:
-            parts = urlsplit(base_url)
-            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query \
-                and not parts.fragment and not re.search(r"[\s\"'<>\\^`{|}\[\]]", base_url)
-        except ValueError:  # e.g. an unclosed IPv6 bracket
-            valid = False
-        if not valid:
+        if not valid_base_url(base_url):
             problem("base_url", f"base_url {base_url!r} is not an absolute http(s) URL without query or fragment",
                     "for example https://news.example.org/")
         base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -278,6 +272,16 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         weekly_digests=sections["digests"].get("weekly", True),
         path=path,
     )
+
+
+def valid_base_url(text: str) -> bool:
+    """An absolute http(s) URL with a host, no query or fragment, and nothing to escape."""
+    try:
+        parts = urlsplit(text)
+        return (parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query
+                and not parts.fragment and not re.search(r"[\s\"'<>\\^`{|}\[\]]", text))
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
 
 
 DEFAULT_THEME = "default"  # the theme digest ships with

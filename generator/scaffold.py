@@ -9,13 +9,15 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Mapping
 from pathlib import Path
 
 from .config import DEFAULT_THEME, SiteConfig, builtin_theme
-from .errors import DigestError
+from .errors import DigestError, display_path
 from .frontmatter import dump_front_matter
+from .load import find_articles, load_article
 from .model import stable_id
-from .taxonomy import slugify
+from .taxonomy import Vocabulary, slugify
 from .text import clean_text
 
 CONFIG_NAME = "site.yaml"
@@ -65,9 +67,11 @@ def init_site(folder: Path, title: str, base_url: str, now: datetime, copy_theme
     return NewSite(folder, tuple(created), tuple(kept))
 
 
-def new_article(config: SiteConfig, title: str, tags: list[str], date: datetime, slug: str | None = None) -> Path:
+def new_article(config: SiteConfig, title: str, tags: list[str], date: datetime, slug: str | None = None,
+                taken: Mapping[str, Path] | None = None) -> Path:
     """A new article in the content folder, named after its slug, with valid front matter and a
-    stable id; an article of that name already there is an error, never overwritten."""
+    stable id; an article of that name already there, or one at its URL (``taken``: slug ->
+    file), is an error, never overwritten."""
     title = " ".join(clean_text(title).split())
     if not title:
         raise DigestError.at("the title is empty", config.content_dir, hint='digest new "Kremlin says ..."')
@@ -76,6 +80,10 @@ def new_article(config: SiteConfig, title: str, tags: list[str], date: datetime,
         raise DigestError.at(f"no file name can be made from {slug or title!r}", config.content_dir,
                              hint="give one with --slug, e.g. --slug moscow-concert-attack")
     target = config.content_dir / f"{stem}.md"
+    other = (taken or {}).get(stem)
+    if other is not None and other != target:
+        raise DigestError.at(f"the URL articles/{stem}/ is taken by {display_path(other)}", target,
+                             hint="give the new article another --slug")
     meta = {"id": stable_id(None, stem), "title": title, "date": date.replace(microsecond=0),
             "tags": [name for name in (" ".join(clean_text(t).split()) for t in tags) if name] or None,
             "summary": None}
@@ -86,6 +94,18 @@ def new_article(config: SiteConfig, title: str, tags: list[str], date: datetime,
         raise DigestError.at("an article of that name exists already", target,
                              hint="edit it, or give the new one another --slug")
     return target
+
+
+def taken_slugs(config: SiteConfig) -> dict[str, Path]:
+    """The URL slug of every article that loads, and its file (``digest check`` reports the rest)."""
+    vocabulary = Vocabulary.from_topics(config.topics)
+    taken = {}
+    for path in find_articles(config.content_dir) if config.content_dir.is_dir() else ():
+        try:
+            taken[load_article(path, config, vocabulary).slug] = path
+        except DigestError:
+            continue
+    return taken
 
 
 def _create(path: Path, text: str) -> bool:
@@ -133,10 +153,10 @@ Delete this file when your first article is in.
 """
 
 SITE_YAML = """\
-# digest site configuration. Only title and base_url are required; every other key shows its
-# default. Paths are relative to this file. The full reference: `digest --help` and the README.
+# digest site configuration. Only title and base_url are required; the keys below show their
+# defaults. Paths are relative to this file. Every key is listed in digest's README ("site.yaml").
 title: {title}
-base_url: {base_url}   # absolute; feeds, sitemap and canonical links use it
+base_url: {base_url}   # where the site is published: feeds, sitemap and canonical links use it
 description: ""
 language: en                             # the pages' lang and the feeds' language
 author: ""                               # feed author when an article names none
@@ -145,8 +165,8 @@ timezone: UTC                            # for dates stated without a time zone,
 content_dir: content/articles            # Markdown articles (digest build reads this)
 raw_dir: content/raw                     # scraped pages (digest ingest reads this)
 output_dir: site                         # replaced whole by each successful build
-theme: {theme}                      # "default": the theme digest ships with; or a folder path.
-                                         # Override single files in templates/ and static/ here.
+theme: {theme}   # "default": the theme digest ships with; or a theme folder's path.
+# A file in templates/ or static/ beside this file replaces the theme's file of that name.
 
 feeds:                                   # site-wide feeds, and per topic under tags/<slug>/
   items: 20                              # newest N articles per feed

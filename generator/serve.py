@@ -37,7 +37,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .config import SiteConfig
-from .errors import DigestError
+from .errors import DigestError, display_path
 from .fingerprint import CACHE_DIR
 
 Report = Callable[[str], None]
@@ -564,7 +564,7 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
         url = server_url(server)
         if not _is_loopback(server.server_address[0]):
             warn(f"serving on {server.server_address[0]}: anyone who can reach this machine can read the site")
-        say(f"serving {config.output_dir} at {url} - rebuilding on every change; Ctrl-C stops")
+        say(f"serving {display_path(config.output_dir)} at {url} - rebuilding on every change; Ctrl-C stops")
         if ready is not None:
             ready(url)
         while not stop.is_set():

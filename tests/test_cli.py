@@ -491,15 +491,15 @@ def test_check_reports_every_problem_at_once_and_strict_fails_on_warnings(make_s
     assert errors == [f"error: {config.parent / 'content/articles/bad.md'}:3: bad front matter YAML: while parsing a "
                       "flow sequence did not find expected ',' or ']'"]
     assert len(warnings) == 1 and "unknown field 'colour'" in warnings[0]
-    assert captured.out == "checked 4 articles: 1 errors, 1 warnings\n"
+    assert captured.out == "checked 4 articles: 1 error, 1 warning\n"
     assert not site.exists() and not (config.parent / ".digest-cache").exists()  # nothing written
 
     (config.parent / "content" / "articles" / "bad.md").unlink()
     assert run(config, "check") == 0
-    assert capsys.readouterr().out == "checked 3 articles: 0 errors, 1 warnings\n"
+    assert capsys.readouterr().out == "checked 3 articles: 0 errors, 1 warning\n"
     assert run(config, "check", "--strict") == 1
     captured = capsys.readouterr()
-    assert captured.out == "checked 3 articles: 0 errors, 1 warnings (--strict: warnings fail)\n"
+    assert captured.out == "checked 3 articles: 0 errors, 1 warning (--strict: warnings fail)\n"
     assert "unknown field 'colour'" in captured.err
     assert run(config, "check", "--quiet") == 0 and capsys.readouterr() == ("", "")
     assert run(config, "check", "--strict", "--quiet") == 1

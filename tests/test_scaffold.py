@@ -72,9 +72,11 @@ def test_init_refuses_a_file_and_a_bad_base_url(tmp_path, capsys):
     (tmp_path / "f").write_text("x", encoding="utf-8")
     assert main(["init", str(tmp_path / "f")]) == 1
     assert capsys.readouterr().err == f"error: {tmp_path / 'f'}: exists and is not a folder (choose a new folder name)\n"
-    assert main(["init", str(tmp_path / "s"), "--base-url", "example.org"]) == 1
-    assert capsys.readouterr().err == ("error: --base-url 'example.org' is not an absolute http(s) URL "
-                                       "(e.g. --base-url https://news.example.org/)\n")
+    for url in ("example.org", "https://[::1/", "https://x.org/?q=1", "https://x.org/#f", "https://x.org/a b",
+                "https://:80/"):
+        assert main(["init", str(tmp_path / "s"), "--base-url", url]) == 1
+        assert capsys.readouterr().err == (f"error: --base-url {url!r} is not an absolute http(s) URL without query "
+                                           "or fragment (e.g. --base-url https://news.example.org/)\n")
     assert not (tmp_path / "s").exists()
 
 
@@ -127,3 +129,27 @@ def test_new_takes_a_date_in_the_sites_zone(make_site, capsys):
     path = Path(capsys.readouterr().out.strip())
     config = load_config(config_path)
     assert load_article(path, config, Vocabulary.from_topics(())).date.isoformat() == "2024-03-30T09:00:00+03:00"
+
+
+def test_new_refuses_a_title_whose_url_another_article_has(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "s", "--title", "S"]) == 0
+    capsys.readouterr()
+    # The welcome article's file is welcome-to-your-digest.md, its URL articles/welcome-to-s/.
+    assert main(["--config", "s/site.yaml", "new", "Welcome to S"]) == 1
+    assert capsys.readouterr().err == ("error: s/content/articles/welcome-to-s.md: the URL articles/welcome-to-s/ is "
+                                       "taken by s/content/articles/welcome-to-your-digest.md (give the new article "
+                                       "another --slug)\n")
+    assert main(["--config", "s/site.yaml", "new", "Welcome to S", "--slug", "welcome-again"]) == 0
+    assert capsys.readouterr().out == "s/content/articles/welcome-again.md\n"
+    assert main(["--config", "s/site.yaml", "build", "--quiet"]) == 0
+
+
+def test_new_warns_about_tags_that_are_no_topic(make_site, capsys):
+    config_path = make_site({})
+    assert main(["--config", str(config_path), "new", "Storm", "--tags", "Floods, Storms"]) == 0
+    captured = capsys.readouterr()
+    path = config_path.parent / "content" / "articles" / "storm.md"
+    assert captured.out == f"{path}\n"
+    assert captured.err == (f"warning: {path}: tag 'Storms' is not a topic in site.yaml (add it under topics in "
+                            "site.yaml, or use a topic's name)\n")
