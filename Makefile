@@ -8,7 +8,7 @@ VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE := .tools/node_modules/.bin/lighthouse
 
-.PHONY: site build ingest test goldens serve clean help eval-clean eval-related bench bench-related bench-peers
+.PHONY: site build ingest test goldens serve clean help eval-clean eval-related bench bench-related bench-peers fuzz
 
 help:
 	@echo "make site     set up .venv, ingest content/raw and build site/"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench    time full builds of digest, Hugo and Pelican at BENCH_SIZES synthetic articles"
 	@echo "              (BENCH_RUNS runs each; make bench-peers installs the peers into $(BENCH_VENV))"
 	@echo "make bench-related  time related links and their peak memory at BENCH_SIZES synthetic articles"
+	@echo "make fuzz     fuzz front matter, loading, slugs and feeds at length (FUZZ_EXAMPLES, FUZZ_SECONDS)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,15 @@ site: ingest build
 
 test: $(VENV)/.installed-test $(TOOLS_STAMP)
 	VNU_JAR=$(CURDIR)/$(VNU_JAR) LIGHTHOUSE=$(CURDIR)/$(LIGHTHOUSE) $(BIN)/python -m pytest -q
+
+# Fuzz front matter, loading, slugs and feed writing at length (tests/fuzz_targets.py): each target runs
+# FUZZ_EXAMPLES examples, or FUZZ_SECONDS seconds if that comes first; FUZZ_TARGETS picks some.
+FUZZ_EXAMPLES ?= 20000
+FUZZ_SECONDS ?=
+FUZZ_TARGETS ?=
+
+fuzz: $(VENV)/.installed-test
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python bench/fuzz.py $(FUZZ_TARGETS)
 
 goldens: $(VENV)/.installed-test
 	$(BIN)/python -m tests.golden regenerate

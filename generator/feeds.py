@@ -3,7 +3,9 @@
 Values are prepared here (absolute URLs, dates, ids); the theme's ``feeds/*.xml``
 templates lay out RSS and Atom (autoescaped as XML), and JSON Feed is serialized
 here, since JSON has one right spelling. Which formats, how many items and whether
-items carry the full text are set in ``feeds`` in site.yaml, per feed if wanted.
+items carry the full text are set in ``feeds`` in site.yaml, per feed if wanted. Whatever an
+article holds, the text fed is legal XML, and a title longer than MAX_FEED_TITLE_LENGTH is cut
+at a word, before escaping, with an ellipsis.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import functools
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,11 +27,18 @@ from .model import Article, OutputFile, PendingFile, Site, guid
 from .page_keys import PageKeys, page_key
 from .render import render
 from .taxonomy import Vocabulary
-from .text import has_end_tag, normalize_key
+from .text import clean_text, has_end_tag, normalize_key
 from .theme import Theme, rfc3339
 from .urls import absolute_url
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Feed readers show a title on a line or two of a list; the longest real headlines run to about
+# 150 characters, so a longer title (a paragraph taken for one) is cut, ellipsis included.
+MAX_FEED_TITLE_LENGTH = 200
+_ELLIPSIS = "\u2026"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters that belong to the one before them: a cut before one would change what that shows.
+_JOINED = {"\u200c", "\u200d", "\ufe0e", "\ufe0f"}
 
 
 _html = functools.lru_cache(maxsize=4096)(markdown_to_html)  # the site's feeds and the tags' share items
@@ -94,20 +104,57 @@ def unique_updated(articles: tuple[Article, ...], build_date: datetime) -> dict[
     return result
 
 
+def feed_text(value: str) -> str:
+    """Plain text as every feed writes it: no character XML forbids (control characters,
+    noncharacters, lone surrogates, which could not even be encoded), whitespace single spaces.
+
+    Loaded articles hold such text already; this keeps a feed well-formed whatever an
+    Article is built from."""
+    return " ".join(_xml_safe(value).split())
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` without characters XML forbids; lone surrogates go too (no UTF-8 spells one)."""
+    text = clean_text(text)
+    return _SURROGATE.sub("", text) if not text.isascii() else text
+
+
+def feed_title(text: str, limit: int = MAX_FEED_TITLE_LENGTH) -> str:
+    """``text`` (plain, before any escaping) cut to at most ``limit`` characters, ellipsis included.
+
+    The cut falls at the last space that keeps at least half the room, else mid-word (scripts
+    written without spaces), never between a character and a combining mark or joiner after it.
+    Cutting the raw text means no ``&amp;`` or ``&#x26;`` of an escaped title is ever cut in half.
+    """
+    if len(text) <= limit:
+        return text
+    room = limit - len(_ELLIPSIS)
+    space = text.rfind(" ", 0, room + 1)  # a space right after the room ends a whole word too
+    end = space if space >= room // 2 else room
+    while 0 < end and (unicodedata.combining(text[end]) or text[end] in _JOINED or text[end - 1] in _JOINED):
+        end -= 1
+    end = end or room  # nothing but marks and joiners: cut anywhere
+    kept = text[:end].rstrip(" ,;:-\u2013\u2014")
+    return (kept or text[:end]) + _ELLIPSIS
+
+
 def feed_item(article: Article, config: SiteConfig, build_date: datetime, *, full_content: bool,
               atom_updated: datetime | None = None) -> FeedItem:
     link = absolute_url(config.base_url, article.url_path)
     updated = article.updated or article.date or build_date
+    content = absolutize_urls(_html(_xml_safe(article.body_markdown)), link) if full_content else None
     return FeedItem(
-        title=article.title,
+        title=feed_title(feed_text(article.title)),
         link=link,
         guid=guid(article.id),
         published=article.date,
         updated=updated,
-        author=article.author,
-        categories=tuple(tag.name for tag in article.tags),
-        summary=article.summary or "",
-        content=absolutize_urls(_html(article.body_markdown), link) if full_content else None,
+        author=feed_text(article.author or "") or None,
+        categories=tuple(name for name in (feed_text(tag.name) for tag in article.tags) if name),
+        summary=feed_text(article.summary or ""),
+        # An empty body is fed as summary-only feeds feed every article (an empty Atom content
+        # draws the validator's NotBlank).
+        content=content if content and not content.isspace() else None,
         atom_updated=atom_updated or updated,
     )
 
@@ -118,14 +165,14 @@ def make_feed(items: tuple[FeedItem, ...], config: SiteConfig, build_date: datet
         return absolute_url(config.base_url, path)
 
     return Feed(
-        title=title,
-        description=description,
+        title=feed_title(feed_text(title)),
+        description=feed_text(description),
         page_url=url(prefix),
         rss_url=url(prefix + FEED_FILES["rss"][0]),
         atom_url=url(prefix + FEED_FILES["atom"][0]),
         json_url=url(prefix + FEED_FILES["json"][0]),
         language=config.language,
-        author=config.author or config.title,
+        author=feed_text(config.author or config.title),
         updated=max((item.atom_updated for item in items), default=build_date),
         items=items,
     )
@@ -209,12 +256,20 @@ _EMAIL = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
 
 
 def feed_text_problems(site: Site) -> tuple[Problem, ...]:
-    """Text that feed validators will flag and no escaping can spare: RSS titles and categories are
-    plain text that readers may render as HTML, so an HTML end tag in them draws ContainsHTML;
-    an e-mail address in an author name draws ContainsEmail."""
+    """Text that feed validators will flag and no escaping can spare, and titles feeds cut short.
+
+    RSS titles and categories and authors' names in both formats are plain text that readers may
+    render as HTML, so an HTML end tag in them draws ContainsHTML; an e-mail address in an author
+    name draws ContainsEmail. A title longer than MAX_FEED_TITLE_LENGTH is cut (see feed_title)."""
     problems = []
     for article in site.articles:
-        for field, text in (("title", article.title), *(("tag", t.name) for t in article.tags)):
+        length = len(feed_text(article.title))
+        if length > MAX_FEED_TITLE_LENGTH:
+            problems.append(Problem(f"the title is {length:,} characters long; feeds carry it cut at a word to "
+                                    f"{MAX_FEED_TITLE_LENGTH} at most", article.source_path, None,
+                                    "shorten it, or move the rest into the summary or body"))
+        for field, text in (("title", article.title), ("author", article.author or ""),
+                            *(("tag", t.name) for t in article.tags)):
             if has_end_tag(text):
                 problems.append(Problem(f"the {field} {text!r} holds what reads as an HTML end tag; RSS readers "
                                         "may show it as markup", article.source_path, None,

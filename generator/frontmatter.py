@@ -44,7 +44,7 @@ def split_front_matter(text: str, path: Path) -> FrontMatter:
         raise DigestError.at(f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",
                              path, 1, "move long text into the body")
     try:
-        loaded = load_yaml(yaml_text, line_offset=1)
+        loaded = load_yaml(yaml_text, line_offset=1, numbers=False)  # no field is a number
     except YamlProblem as exc:
         raise DigestError.at(f"bad front matter YAML: {exc.message}", path, exc.line or 1) from None
     if loaded.data is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 import uuid
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -10,10 +13,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from .config import SiteConfig
 from .errors import DigestError
+from .markup import MAX_DEPTH, too_deep
 from .frontmatter import FrontMatter, split_front_matter
 from .model import ID_NAMESPACE, Article
 from .taxonomy import Vocabulary, infer_tags, make_tags, slugify
-from .text import clean_text
+from .text import clean_text, normalize_key
 
 _TEXT_FIELDS = ("author", "source", "image_caption", "image_credit", "summary")
 # Characters a URL path, query or fragment may carry unescaped; the rest is percent-encoded.
@@ -23,11 +27,27 @@ _EARLIEST, _LATEST = datetime(1000, 1, 2, tzinfo=timezone.utc), datetime(9999, 1
 
 
 def read_bytes(path: Path) -> bytes:
-    """A file's bytes; an unreadable file is an error naming it."""
+    """A file's bytes; an unreadable file, or one that is no regular file, is an error naming it.
+
+    Opened without blocking, so a FIFO that took an article's place is reported, not waited on.
+    """
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(handle, "rb") as file:
+            mode = os.fstat(handle).st_mode
+            if not stat.S_ISREG(mode):
+                raise _not_a_file(path, mode)
+            return file.read()
     except OSError as exc:
         raise DigestError.at(f"cannot read: {exc.strerror}", path) from None
+
+
+def _not_a_file(path: Path, mode: int) -> DigestError:
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "no regular file")
+    return DigestError.at(f"is {kind}, not a file", path,
+                          hint="an article must be a regular file; remove it from the content folder")
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -43,14 +63,32 @@ def decode_text(path: Path, data: bytes) -> str:
 def find_articles(content_dir: Path) -> list[Path]:
     """Every ``*.md`` (any case) directly in the content folder, in a stable order.
 
-    Hidden files are skipped; a broken link or unreadable file is kept, so loading it
-    reports it instead of the article silently vanishing from the site.
+    Hidden files and folders are skipped; a broken link, a link loop or an unreadable file is
+    kept, so loading it reports it instead of the article silently vanishing from the site.
+    Links are followed wherever they point, outside the site too, as a copy would be read.
+    A FIFO, socket or device (or a link to one) is an error here, before anything opens it:
+    reading a FIFO would block the build.
     """
     if not content_dir.is_dir():
         raise DigestError.at("content folder not found", content_dir,
                              hint="run `digest ingest` first or set content_dir in site.yaml")
-    return sorted(p for p in content_dir.iterdir()
-                  if p.suffix.lower() == ".md" and not p.name.startswith(".") and not p.is_dir())
+    found, special = [], []
+    for path in content_dir.iterdir():
+        if path.suffix.lower() != ".md" or path.name.startswith("."):
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            found.append(path)
+            continue
+        if stat.S_ISREG(mode):
+            found.append(path)
+        elif not stat.S_ISDIR(mode):
+            special.append((path, mode))
+    if special:
+        raise DigestError(*(problem for path, mode in sorted(special)
+                            for problem in _not_a_file(path, mode).problems))
+    return sorted(found)
 
 
 def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: bytes | None = None) -> Article:
@@ -64,9 +102,14 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: b
     stem = path.stem
     article_id = _text(meta.get("id"), "id", path, front) or str(uuid.uuid5(ID_NAMESPACE, stem))
     slug_source = _text(meta.get("slug"), "slug", path, front) or title
-    slug = slugify(slug_source) or slugify(stem) or article_id
+    slug = slugify(slug_source) or slugify(stem) or _id_slug(article_id)
     texts = {key: _text(meta.get(key), key, path, front) or None for key in _TEXT_FIELDS}
     body = clean_text(front.body)
+    depth = too_deep(body)
+    if depth is not None:
+        raise DigestError.at(f"the body nests {depth} levels deep (quotes, lists or HTML elements inside one "
+                             f"another); at most {MAX_DEPTH} can be shown", path, front.body_line,
+                             "flatten it: such nesting is almost always a scraping accident")
     return Article(
         source_path=path,
         stem=stem,
@@ -84,8 +127,16 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: b
     )
 
 
+def _id_slug(article_id: str) -> str:
+    """The slug of an article whose title and file name have no letters or digits: its id's,
+    or, when that has none either ("../.."), a stable one hashed from it. Never a path."""
+    digest = hashlib.sha256(normalize_key(article_id).encode("utf-8")).hexdigest()
+    return slugify(article_id) or "article-" + digest[:10]
+
+
 def _text(value: Any, key: str, path: Path, front: FrontMatter) -> str:
-    """Text fields accept strings and numbers (``title: 2025`` is the text "2025")."""
+    """Text fields accept strings, and numbers given an explicit ``!!int``/``!!float`` tag (front
+    matter reads plain ``title: 2025`` as the text "2025" already)."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -111,11 +114,19 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
             results.append(function(shared, item))
             done(item)
         return results
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
-                               initializer=_receive, initargs=(function, shared))
+    # The workers are forked with Ctrl-C and SIGTERM held back: they are this build's to stop
+    # (it cancels their work and waits), and a signal landing mid-fork would strike Python's
+    # own fork handlers. A signal that came meanwhile reaches this process once they are made.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_receive, initargs=(function, shared, os.getpid()))
+        found = pool.map(_call, items)  # forks every worker now
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     try:
         results = []
-        for item, result in zip(items, pool.map(_call, items)):
+        for item, result in zip(items, found):
             results.append(result)
             done(item)
     except BaseException:
@@ -175,9 +186,26 @@ def _nothing(item: Any) -> None:
 _WORK: Any = None  # in a worker process: (function, shared), set once as the process starts
 
 
-def _receive(function: Callable[[Any, Any], Any], shared: Any) -> None:
+def _receive(function: Callable[[Any, Any], Any], shared: Any, parent: int) -> None:
     global _WORK
     _WORK = (function, shared)
+    _die_with(parent)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the build that forked it ends, however it ends: a build killed
+    outright (SIGKILL from a cron timeout) would otherwise leave its workers waiting for work
+    for ever. Linux only; elsewhere a killed build's workers end when their pipe closes."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the build ended before the request was made
+        os._exit(1)
 
 
 def _call(item: Any) -> Any:

@@ -185,8 +185,8 @@ def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, env
     if cached is not None and cached.shards:  # an empty cache: nothing to read the files for here
         for path in paths:
             try:
-                key = article_key(environment, path, path.read_bytes())
-            except OSError:
+                key = article_key(environment, path, read_bytes(path))  # never blocks on a pipe
+            except DigestError:
                 continue  # loading it again reports it
             article = cached.get(key)
             if article is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -13,7 +15,6 @@ from .model import Tag
 from .text import normalize_key
 
 _WORD = re.compile(r"\w+")
-_NON_SLUG = re.compile(r"[^\w]+")
 MAX_SLUG_LENGTH = 80  # characters
 MAX_SLUG_BYTES = 200  # file systems allow 255 bytes per name; leave room for suffixes
 
@@ -27,14 +28,37 @@ def word_key(text: str) -> str:
     return " ".join(words(text))
 
 
+@functools.cache
+def _slug_word() -> re.Pattern[str]:
+    """A run of letters and digits of any script with their combining marks (Unicode categories
+    Mn, Mc, Me: the vowel signs of Hindi, Tamil, Arabic, Hebrew...), which ``\\w`` leaves out.
+    A mark counts only after a letter or digit, so a lone variation selector is no slug.
+    Built on first use: the marks of planes 0, 1 and 14 (where Unicode puts them) take 30 ms
+    to list, which ASCII text never needs."""
+    marks = [c for c in (*range(0x20000), *range(0xE0000, min(0xE1000, sys.maxunicode + 1)))
+             if unicodedata.category(chr(c))[0] == "M"]
+    ranges = []  # consecutive marks as one range, so the pattern stays small
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    spans = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+    return re.compile(rf"\w[\w{spans}]*")
+
+
+_ASCII_WORD = re.compile(r"\w+")
+
+
 def slugify(text: str) -> str:
-    """A URL path segment: Unicode letters and digits kept, everything else one dash.
+    """A URL path segment: Unicode letters and digits (with their combining marks) kept, every
+    other run of characters one dash.
 
     Never contains ``/``, ``.``, ``\\`` or NUL, so a slug cannot leave its folder.
     Returns "" when nothing usable is left; callers decide what that means.
     """
     key = normalize_key(text).replace("_", "-")
-    slug = _NON_SLUG.sub("-", key).strip("-")[:MAX_SLUG_LENGTH]
+    slug = "-".join((_ASCII_WORD if key.isascii() else _slug_word()).findall(key))[:MAX_SLUG_LENGTH]
     while len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
         slug = slug[:-1]
     return slug.rstrip("-")

@@ -10,7 +10,7 @@ import unicodedata
 # Python's re tests a character against a class beyond the Basic Multilingual Plane range by
 # range, ten times slower than against one within it, so the other planes get their own
 # pattern, used only on text that has such characters.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")  # surrogates: lone ones
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _FORBIDDEN_ASTRAL = re.compile(
     "[" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)) + "]")
@@ -34,5 +34,7 @@ def has_end_tag(text: str) -> bool:
 
 
 def normalize_key(text: str) -> str:
-    """The form two spellings of one name share: NFKC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """The form two spellings of one name share: NFKC, case-folded, single spaces. Normalized
+    again after folding, which can undo it ("ß" + accent folds to "ss" + accent, which composes):
+    a key is then its own key."""
+    return " ".join(unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()).split())

@@ -17,8 +17,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import fcntl
 import dataclasses
+import fcntl
+import glob
 import hashlib
 import itertools
 import os
@@ -113,13 +114,14 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DigestError.at(f"cannot create the output's folder: {exc.strerror}", parent) from None
+    _remove_leftovers(output_dir)
     keep = spare if spare is not None and _same_device(spare.folder.parent, parent) else None
     # A spare without records still has the folders: every file in it is replaced, none trusted.
     reused = keep is not None and (keep.folder / MARKER).is_file() and not keep.folder.is_symlink()
     if keep is not None and not reused:
         _remove_tree(keep.folder)
     try:
-        work = keep.folder if reused else Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+        work = keep.folder if reused else Path(tempfile.mkdtemp(prefix=_temp_prefix(output_dir), dir=parent))
     except OSError as exc:
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
@@ -131,6 +133,23 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
             shutil.rmtree(work, ignore_errors=True)
         raise
     return dataclasses.replace(report, leftover=leftover, kept=kept)
+
+
+def _temp_prefix(output_dir: Path) -> str:
+    """Build folders beside the output are named after it (``.digest-tmp-site.`` and 8 random
+    characters), so a leftover is known to be this output's and no other's."""
+    return f"{TEMP_PREFIX}{output_dir.name}."
+
+
+def _remove_leftovers(output_dir: Path) -> None:
+    """Delete the build folders a killed build of this output left beside it (SIGKILL, power
+    loss: no cleanup ran). Only one build of a site runs at a time (``exclusive``), so none of
+    them is in use."""
+    prefix = glob.escape(_temp_prefix(output_dir))
+    for pattern in (prefix + "?" * 8, prefix + "old-" + "?" * 8):  # mkdtemp adds 8 characters
+        for leftover in output_dir.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -406,7 +425,7 @@ def _swap(work: Path, output_dir: Path, keep_at: Path | None) -> tuple[Path | No
     if _exchange(work, output_dir):  # one atomic step: readers never see a missing site
         retired = work
     else:
-        retired = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=output_dir.parent))
+        retired = Path(tempfile.mkdtemp(prefix=_temp_prefix(output_dir) + "old-", dir=output_dir.parent))
         retired.rmdir()
         os.rename(output_dir, retired)
         try:

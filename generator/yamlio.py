@@ -1,12 +1,15 @@
 """Safe YAML loading with line numbers, duplicate-key and alias checks.
 
 Only ever safe-loads. Booleans follow YAML 1.2 (``true``/``false`` only), so
-``tags: [no, on]`` stays two strings instead of becoming ``[False, True]``.
+``tags: [no, on]`` stays two strings instead of becoming ``[False, True]``. Where no value
+is a number (front matter), plain scalars are never read as numbers either: YAML 1.1 reads
+``12:30`` as 750, ``010`` as 8 and ``1.10`` as 1.1, so such text is kept as written.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +29,19 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver(
     _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _TextLoader(_Loader):
+    """Plain scalars that look like numbers stay text (an explicit ``!!int`` is still a number)."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 
 
 MAX_DEPTH = 32  # front matter and site.yaml need a handful of levels
@@ -61,6 +77,8 @@ def _check_nodes(root: yaml.Node, offset: int) -> None:
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, int] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == _MERGE_TAG:  # ``<<: {title: x}`` would hide a second title
+                    raise YamlProblem("YAML merge keys (<<) are not allowed", key_node.start_mark.line + 1 + offset)
                 if isinstance(key_node, yaml.ScalarNode):
                     line = key_node.start_mark.line + 1 + offset
                     if key_node.value in keys:
@@ -85,13 +103,14 @@ def _check_depth(text: str, offset: int) -> None:
             depth -= 1
 
 
-def load_yaml(text: str, line_offset: int = 0) -> LoadedYaml:
+def load_yaml(text: str, line_offset: int = 0, *, numbers: bool = True) -> LoadedYaml:
     """Safe-load one YAML document; raise YamlProblem with a 1-based line on any failure.
 
     ``line_offset`` is the number of lines before the text in its file, so every line
-    reported (errors and ``key_lines``) is a line of the file.
+    reported (errors and ``key_lines``) is a line of the file. With ``numbers`` False, plain
+    scalars that look like numbers are the text written (``12:30`` stays "12:30").
     """
-    loader = _Loader(text)
+    loader = (_Loader if numbers else _TextLoader)(text)
     try:
         try:
             _check_depth(text, line_offset)
@@ -106,12 +125,16 @@ def load_yaml(text: str, line_offset: int = 0) -> LoadedYaml:
             line = mark.line + 1 + line_offset if mark else None
             hint = " (only plain YAML is allowed)" if "constructor for the tag" in message else ""
             raise YamlProblem((message or "invalid YAML") + hint, line) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a raw NUL
+            raise _bad_character(text, exc, line_offset) from None
         except yaml.YAMLError as exc:
             raise YamlProblem(f"invalid YAML: {exc}", None) from None
-        except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2024-02-30
-            line, value = _bad_timestamp(node)
-            what = f"invalid date {value!r}" if value else "invalid value"
-            raise YamlProblem(f"{what}: {exc}", line + line_offset if line else None) from None
+        except _UNREADABLE as exc:  # an impossible date such as 2024-02-30, a 5000-digit !!int, "!!bool x"
+            line, what = _bad_scalar(node)
+            says_why = isinstance(exc, (ValueError, OverflowError))  # the others are PyYAML's own slips
+            reason = str(exc).split("; use sys.set_int_max_str_digits")[0] if says_why else ""
+            raise YamlProblem(f"{what or 'invalid value'}{': ' + reason if reason else ''}",
+                              line + line_offset if line else None) from None
         key_lines = {}
         if isinstance(node, yaml.MappingNode):
             key_lines = {k.value: k.start_mark.line + 1 + line_offset for k, _ in node.value
@@ -121,21 +144,46 @@ def load_yaml(text: str, line_offset: int = 0) -> LoadedYaml:
         loader.dispose()
 
 
-def _bad_timestamp(node: yaml.Node | None) -> tuple[int | None, str | None]:
-    """The 1-based line and text of the first timestamp that cannot be constructed, if any."""
+# What PyYAML's constructors raise on a scalar they cannot read: ValueError or OverflowError for
+# "2024-02-30" or a 5000-digit int, AttributeError for "!!timestamp x", KeyError for "!!bool x",
+# IndexError for '!!int ""'.
+_UNREADABLE = (ValueError, ArithmeticError, LookupError, AttributeError)
+_CONSTRUCTORS = {"tag:yaml.org,2002:timestamp": ("date", _Loader.construct_yaml_timestamp),
+                 _INT_TAG: ("number", _Loader.construct_yaml_int),
+                 _FLOAT_TAG: ("number", _Loader.construct_yaml_float),
+                 _BOOL_TAG: ("boolean", _Loader.construct_yaml_bool)}
+
+
+def _bad_scalar(node: yaml.Node | None) -> tuple[int | None, str | None]:
+    """The 1-based line of the first date or number that cannot be constructed, and what it is:
+    ``invalid date '2024-02-30'``, ``invalid number '99999...' (5000 characters)``."""
     stack = [node] if node is not None else []
     while stack:
         current = stack.pop(0)
-        if isinstance(current, yaml.ScalarNode) and current.tag.endswith(":timestamp"):
+        if isinstance(current, yaml.ScalarNode) and current.tag in _CONSTRUCTORS:
+            kind, construct = _CONSTRUCTORS[current.tag]
             try:
-                _Loader("").construct_yaml_timestamp(current)
-            except (ValueError, OverflowError):
-                return current.start_mark.line + 1, current.value
+                construct(_Loader(""), current)
+            except _UNREADABLE:
+                value = current.value
+                shown = f"{value!r}" if len(value) <= 40 else f"{value[:20] + '...'!r} ({len(value)} characters)"
+                return current.start_mark.line + 1, f"invalid {kind} {shown}"
         elif isinstance(current, yaml.MappingNode):
             stack.extend(v for pair in current.value for v in pair)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
     return None, None
+
+
+def _bad_character(text: str, exc: yaml.reader.ReaderError, offset: int) -> YamlProblem:
+    """``unacceptable character #x0000: ...`` on the line that holds it (the C reader counts
+    bytes and the Python one characters, so the line is found from the character itself)."""
+    character = chr(exc.character) if isinstance(exc.character, int) else None
+    if character is None or character not in text:
+        return YamlProblem(f"invalid YAML: {exc.reason}", None)
+    kind = "control" if unicodedata.category(character) == "Cc" else "special"
+    return YamlProblem(f"unacceptable character #x{ord(character):04x}: {kind} characters are not allowed",
+                       text.count("\n", 0, text.index(character)) + 1 + offset)
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
