@@ -89,8 +89,11 @@ def markdown_to_html(text: str) -> str:
 
 
 MAX_DEPTH = 1000  # elements inside one another an article may have (quotes, lists, raw HTML)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Elements whose end tag may be left out: a new one closes the open one when nothing but such
+# elements lie between them (<li>a<li>b, <tr><td>a<td>b<tr>), never across a list or table.
+_END_TAG_OPTIONAL = frozenset("li p dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup".split())
 
 
 def too_deep(text: str) -> int | None:
@@ -99,21 +102,31 @@ def too_deep(text: str) -> int | None:
     The sanitizer's time grows with the square of the nesting (measured: 80,000 nested
     ``<div>`` or ``>`` take 17-29 s a call, and every page and feed with the body calls it),
     so a 1 MB article could stall a build for minutes. Only a body with that many markers
-    can nest that deep, so most are never rendered here.
+    can nest that deep, so most are never rendered here. The depth is counted as an HTML
+    parser builds the tree, erring deep: ``<div/>`` opens a div (``/>`` closes only void
+    elements), and an end tag closes only an element that is open.
     """
     markers = text.count("<") + text.count(">") + text.count("*") + text.count("_") + text.count("\n")
     if markers <= MAX_DEPTH:
         return None
-    depth = deepest = 0
-    for match in _TAG.finditer(render_markdown(text)):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _VOID:
+    open_elements: list[str] = []
+    deepest = 0
+    for closing, name in _TAG.findall(render_markdown(text)):
+        name = name.lower()
+        if name in _VOID:
             continue
         if closing:
-            depth = max(depth - 1, 0)
-        else:
-            depth += 1
-            deepest = max(deepest, depth)
+            if name in open_elements:
+                del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name):]
+            continue
+        if name in _END_TAG_OPTIONAL:
+            at = len(open_elements)
+            while at and open_elements[at - 1] in _END_TAG_OPTIONAL and open_elements[at - 1] != name:
+                at -= 1
+            if at and open_elements[at - 1] == name:
+                del open_elements[at - 1:]
+        open_elements.append(name)
+        deepest = max(deepest, len(open_elements))
     return deepest if deepest > MAX_DEPTH else None
 
 

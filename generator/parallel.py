@@ -114,23 +114,26 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
             results.append(function(shared, item))
             done(item)
         return results
-    # The workers are forked with Ctrl-C and SIGTERM held back: they are this build's to stop
-    # (it cancels their work and waits), and a signal landing mid-fork would strike Python's
-    # own fork handlers. A signal that came meanwhile reaches this process once they are made.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pool = None
     try:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_receive, initargs=(function, shared, os.getpid()))
-        found = pool.map(_call, items)  # forks every worker now
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    try:
+        # The workers are forked with Ctrl-C and SIGTERM held back, so a signal cannot strike
+        # Python's own fork handlers; one that came meanwhile arrives as the mask is restored,
+        # inside this try, so the pool is still shut down.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)),
+                                       mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_receive, initargs=(function, shared, os.getpid()))
+            found = pool.map(_call, items)  # forks every worker now
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         results = []
         for item, result in zip(items, found):
             results.append(result)
             done(item)
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return results
@@ -189,6 +192,10 @@ _WORK: Any = None  # in a worker process: (function, shared), set once as the pr
 def _receive(function: Callable[[Any, Any], Any], shared: Any, parent: int) -> None:
     global _WORK
     _WORK = (function, shared)
+    # Ctrl-C is the build's to handle (it cancels the work left and waits for the items under
+    # way); SIGTERM ends a worker as it ends any process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _die_with(parent)
 
 

@@ -520,3 +520,17 @@ def test_tags_that_slug_alike_are_an_error_naming_both_files(make_site, capsys):
     assert capsys.readouterr().err == (
         f"error: {content / 'b.md'}: tags '../x' ({content / 'a.md'}) and 'x' ({content / 'b.md'}) would share "
         "the page tags/x/ (rename one, or make one an alias of the other under topics in site.yaml)\n")
+
+
+@pytest.mark.parametrize("body, depth", [
+    ("<div/>" * 2000, 2000),  # "/>" closes only void elements: the parser nests these divs
+    ("<div></x>" * 2000, 2000),  # an end tag of an element that is not open closes nothing
+    ("<ul><li>" * 600, 1200),  # lists inside list items: real nesting
+    ("<ul>\n" + "<li>item\n" * 1200 + "</ul>", None),  # a long list whose items leave out </li>
+    ("<table>" + "<tr><td>a<td>b" * 600 + "</table>", None),  # rows and cells without end tags
+    ("para <p>\n" * 1200, None),
+])
+def test_nesting_is_counted_as_an_html_parser_nests(body, depth):
+    from generator.markup import too_deep
+
+    assert too_deep(body) == depth

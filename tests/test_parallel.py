@@ -1,5 +1,7 @@
 """Work over processes: the same results in the same order as one process, errors raised here."""
 
+import os
+
 import pytest
 
 from generator import parallel
@@ -89,3 +91,46 @@ def test_batches_and_shares_cover_every_item_once_in_order():
     assert shares(10, 2, 1) == [range(0, 5), range(5, 10)]
     assert shares(10, 4, 5) == [range(0, 5), range(5, 10)]  # no share under the smallest worth handing over
     assert shares(3, 2, 5) == [range(0, 3)]
+
+
+def _sleep_and_mark(folder, item):
+    import time
+    time.sleep(0.5)
+    (folder / str(item)).touch()
+
+
+def test_ctrl_c_while_workers_start_cancels_the_work_left(monkeypatch, tmp_path):
+    """A signal held back while the workers fork arrives inside the cleanup: the items not
+    started are cancelled, not run on in the background (20 half-second items on 2 workers)."""
+    import signal
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator import parallel
+
+    class SignalledWhileForking(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", SignalledWhileForking)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.map_with_shared(_sleep_and_mark, tmp_path, list(range(20)), 2)
+    time.sleep(2)  # as long as four more items would take, had the work gone on
+    assert len(list(tmp_path.iterdir())) <= 4  # those under way, and those queued to start
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == set()  # nothing left held back here
+
+
+def test_workers_leave_ctrl_c_to_the_build_and_end_on_sigterm():
+    from generator.parallel import map_with_shared
+
+    found = set(map_with_shared(_worker_signals, None, list(range(4)), 2))
+    assert found
+    for blocked, ignored in found:
+        assert int(blocked, 16) & ((1 << (2 - 1)) | (1 << (15 - 1))) == 0  # SIGINT, SIGTERM not blocked
+        assert int(ignored, 16) & (1 << (2 - 1))  # SIGINT ignored: the build handles Ctrl-C
+
+
+def _worker_signals(shared, item):
+    fields = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
+    return fields["SigBlk"].strip(), fields["SigIgn"].strip()
