@@ -517,7 +517,7 @@ def test_serve_prints_its_address_serves_the_site_and_stops_on_ctrl_c(make_site)
         line = process.stdout.readline()
         assert line.startswith("serving http://127.0.0.1:"), line + process.stderr.read()
         url = line.split()[1]
-        with urllib.request.urlopen(url + "articles/first-story/", timeout=10) as response:
+        with urllib.request.urlopen(url + "articles/first-story/", timeout=30) as response:
             page = response.read().decode("utf-8")
         assert "<h1>First story</h1>" in page and "/__digest__/reload.js" in page
     finally:

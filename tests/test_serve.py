@@ -23,7 +23,7 @@ from generator.serve import (BuildStatus, Changes, Found, Redirect, locate, matt
                              watch_plan, with_reload_script)
 from tests.conftest import article_text
 
-TIMEOUT = 10.0  # seconds any rebuild may take to show
+TIMEOUT = 30.0  # seconds any rebuild may take to show (polled: a loaded CI machine is slow)
 BROKEN = "---\ntitle: [unclosed\n---\nBody\n"
 
 
