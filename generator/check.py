@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import functools
 import posixpath
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,11 +28,11 @@ from .config import FEED_FILES, SITE_FEED, SiteConfig
 from .errors import DigestError, Problem
 from .feeds import feed_settings, feed_text_problems, unknown_feed_names
 from .frontmatter import FrontMatter, split_front_matter
-from .index import EPOCH, check_unique, one_spelling_per_tag, newest_first
+from .index import EPOCH, UNDATED, UNDATED_HINT, check_unique, group_by_tag, newest_first, one_spelling_per_tag
 from .listings import plan_listings
-from .load import decode_text, find_articles, load_article, read_bytes
+from .load import FRONT_MATTER_FIELDS, decode_text, find_articles, load_article, read_bytes
 from .markup import ALLOWED_TAGS
-from .model import Article, Site, Story, TagGroup
+from .model import Article, Site, Story
 from .pages import html_pages
 from .parallel import available_cores, batches, map_with_shared
 from .taxonomy import Vocabulary
@@ -41,14 +40,8 @@ from .text import normalize_key
 from .theme import Theme, load_theme, make_theme
 from .urls import absolute_url, output_file
 
-# The front-matter keys load_article reads; any other key is ignored by the build.
-FRONT_MATTER_FIELDS = ("id", "title", "slug", "date", "updated", "author", "source", "source_url",
-                       "image_caption", "image_credit", "tags", "summary")
 CHECK_BATCH = 200  # articles a process reads per task, as the build loads them
 FUTURE_HINT = "the article will show a future date; feed readers may sort it first"
-# The build's own words for an undated article (index_site), so both commands say one thing.
-UNDATED = "no date; listed after dated articles and fed without a publication date"
-UNDATED_HINT = "add date: YYYY-MM-DD to its front matter if the source states one"
 
 
 @dataclass(frozen=True)
@@ -328,13 +321,7 @@ def site_without_analysis(articles: list[Article]) -> Site:
     """The site as index_site orders and groups it, without the text analysis (related links,
     stories, corpus topics): of the pages, that adds only story pages and corpus topics' tag pages."""
     ordered = tuple(sorted(articles, key=newest_first))
-    groups: dict[str, list[Article]] = defaultdict(list)
-    for article in ordered:
-        for tag in article.tags:
-            groups[tag.slug].append(article)
-    tag_groups = tuple(TagGroup(next(t for t in members[0].tags if t.slug == slug), tuple(members))
-                       for slug, members in sorted(groups.items()))
-    return Site(ordered, tag_groups, MappingProxyType({}), EPOCH)
+    return Site(ordered, group_by_tag(ordered), MappingProxyType({}), EPOCH)
 
 
 def produced_files(site: Site, config: SiteConfig, theme: Theme) -> frozenset[str]:

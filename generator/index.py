@@ -26,23 +26,17 @@ def newest_first(article: Article) -> tuple:
     return (0, -article.date.timestamp(), article.title.casefold(), article.slug)
 
 
+UNDATED = "no date; listed after dated articles and fed without a publication date"
+UNDATED_HINT = "add date: YYYY-MM-DD to its front matter if the source states one"
+
+
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None) -> Site:
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
     analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs)
     ordered = analysis.articles
-    groups: dict[str, list[Article]] = defaultdict(list)
-    for article in ordered:
-        for tag in article.tags:
-            groups[tag.slug].append(article)
-    tag_groups = tuple(
-        TagGroup(next(t for t in members[0].tags if t.slug == slug), tuple(members))
-        for slug, members in sorted(groups.items()))
-    warnings = tuple(
-        Problem("no date; listed after dated articles and fed without a publication date",
-                a.source_path, None, "add date: YYYY-MM-DD to its front matter if the source states one")
-        for a in ordered if a.date is None)
+    warnings = tuple(Problem(UNDATED, a.source_path, None, UNDATED_HINT) for a in ordered if a.date is None)
     date, from_file_times = _build_date(ordered, config.content_dir)
     if from_file_times:
         warnings += (Problem("no article states a date, so the feeds are dated by when the files were last "
@@ -52,7 +46,7 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
     story_of = story_index(stories)
     return Site(
         articles=ordered,
-        tag_groups=tag_groups,
+        tag_groups=group_by_tag(ordered),
         related=related_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of,
                               jobs=jobs),
         build_date=date,
@@ -60,6 +54,16 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
         stories=stories,
         story_of=story_of,
     )
+
+
+def group_by_tag(ordered: tuple[Article, ...]) -> tuple[TagGroup, ...]:
+    """Each tag with its articles in the given order, by slug."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        for tag in article.tags:
+            groups[tag.slug].append(article)
+    return tuple(TagGroup(next(t for t in members[0].tags if t.slug == slug), tuple(members))
+                 for slug, members in sorted(groups.items()))
 
 
 def build_date(articles: tuple[Article, ...], content_dir: Path) -> datetime:

@@ -20,6 +20,9 @@ from .taxonomy import Vocabulary, infer_tags, make_tags, slugify
 from .text import clean_text, normalize_key
 
 _TEXT_FIELDS = ("author", "source", "image_caption", "image_credit", "summary")
+# Every front-matter key load_article reads; the build ignores any other (digest check warns).
+FRONT_MATTER_FIELDS = ("id", "title", "slug", "date", "updated", "author", "source", "source_url",
+                       "image_caption", "image_credit", "tags", "summary")
 # Characters a URL path, query or fragment may carry unescaped; the rest is percent-encoded.
 _URL_SAFE = "/?:@!$&'()*+,;=%~-._"
 # Dates every feed format can express (RSS and Atom need four-digit years after UTC conversion).

@@ -19,8 +19,8 @@ import pytest
 from generator.config import load_config
 from generator.errors import display_path
 from generator.pipeline import build
-from generator.serve import (BuildStatus, Changes, Found, Redirect, locate, matters, request_segments, serve,
-                             watch_plan, with_reload_script)
+from generator.serve import BuildStatus, Found, Redirect, locate, request_segments, serve, with_reload_script
+from generator.watch import Changes, matters, watch_plan
 from tests.conftest import article_text
 
 TIMEOUT = 30.0  # seconds any rebuild may take to show (polled: a loaded CI machine is slow)
