@@ -17,6 +17,7 @@ from .model import Article, Story, Tag
 from .parallel import available_cores, one_blas_thread
 from .similarity import Neighbours, nearest, text_features
 from .stories import find_stories
+from .term_counts import CountedDocuments
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
@@ -33,19 +34,19 @@ class Analysis:
 
 
 def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None,
-            all_topics: bool = False) -> Analysis:
+            all_topics: bool = False, counted: CountedDocuments | None = None) -> Analysis:
     """Neighbours, corpus topics (given to articles nothing else tags) and stories; text is
     counted over ``jobs`` processes (default: every core this process may use).
 
     Corpus topics are found only when ``tags.corpus_topics`` is on and some article awaits
     one, or when ``all_topics`` asks for them whatever the articles and settings
-    (``digest tags --suggest``)."""
+    (``digest tags --suggest``). Texts ``counted`` has already are not counted again."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body_markdown) for a in articles]
     with one_blas_thread():
-        features = text_features(documents, jobs)
+        features = text_features(documents, jobs, counted)
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):

@@ -4,6 +4,10 @@
   tags), keyed by a hash of the environment fingerprint, the file's path and its bytes; in 256
   shards by the key's first byte, so one edit rewrites one shard. Their HTML is not kept: cmark
   makes it in 0.03 ms, less than reading it back would cost, as each page renders.
+- ``term-counts.npz`` and ``search-terms.npz``: each article's features, by a hash of the
+  text they come from, so a rebuild finds them only for texts that changed: the term counts
+  that relate articles, and the terms search finds them by (``CountedDocuments``); numpy
+  arrays, read without pickle.
 - ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
   one renders only pages whose inputs changed and writes only files whose bytes changed.
 - ``previous-site/`` and ``previous-site.json``: the site the last build replaced and its
@@ -22,24 +26,34 @@ against an attacker, and scraped text only ever reaches a shard as string values
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
+import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import scipy.sparse as sp
+
 from .config import SiteConfig
 from .fingerprint import cache_dir
 from .model import Article, FileRecord
+from .term_counts import CountedDocuments, TermCounts
 from .write import remove_file, write_bytes_atomically
 
 ARTICLES = "articles"
+TERM_COUNTS = "term-counts.npz"  # of the texts related
+SEARCH_TERMS = "search-terms.npz"  # of the texts searched
 FILES = "files.json"  # the published site's files
 SPARE = "previous-site"  # the site the last build replaced, kept to be updated into the next
 SPARE_FILES = "previous-site.json"  # its files
 _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
+_COUNTS_VERSION = 1
+_KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
 
 
@@ -143,3 +157,50 @@ def write_file_records(config: SiteConfig, records: Mapping[str, FileRecord] | N
     text = json.dumps({"version": _FILES_VERSION, "output": str(config.output_dir), "files": files},
                       separators=(",", ":"))
     write_bytes_atomically(cache_dir(config) / name, text.encode("utf-8"), durable=False)
+
+
+def read_counted(config: SiteConfig, environment: str, name: str) -> CountedDocuments | None:
+    """The features the last build kept under ``name`` (``TERM_COUNTS``, ``SEARCH_TERMS``), or
+    None when there are none, they were made in another environment (digest's code, settings),
+    or they do not check out."""
+    try:
+        with np.load(cache_dir(config) / name, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}  # each member's CRC is checked as read
+        return _counted(arrays, environment)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError,
+            zipfile.BadZipFile):
+        return None
+
+
+def _counted(arrays: dict[str, np.ndarray], environment: str) -> CountedDocuments | None:
+    if (arrays["version"].tolist() != [_COUNTS_VERSION]
+            or arrays["environment"].tobytes() != environment.encode("utf-8")):
+        return None
+    keys, data, indices, indptr = arrays["keys"], arrays["data"], arrays["indices"], arrays["indptr"]
+    names = arrays["names"].tobytes().decode("utf-8", "surrogatepass").split("\n") if arrays["names"].size else []
+    rows = len(indptr) - 1
+    if (keys.dtype != np.uint8 or keys.shape != (rows, _KEY_BYTES) or data.dtype != np.int32
+            or indices.dtype != np.int32 or indptr.dtype != np.int64 or len(data) != len(indices)
+            or rows < 0 or indptr[0] != 0 or indptr[-1] != len(data) or np.any(np.diff(indptr) < 0)
+            or (len(data) and (data.min() <= 0 or indices.min() < 0 or indices.max() >= len(names)))):
+        return None
+    counts = sp.csr_matrix((data, indices, indptr), shape=(rows, len(names)))
+    key_list = [bytes(row) for row in keys]
+    if not counts.has_canonical_format or len(set(key_list)) != rows:
+        return None
+    lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()
+    return CountedDocuments(tuple(key_list), TermCounts(counts, names, lengths,
+                                                        np.bincount(indices, minlength=len(names))))
+
+
+def write_counted(config: SiteConfig, environment: str, name: str, counted: CountedDocuments) -> None:
+    """Keep ``counted`` under ``name`` for the next build in this environment."""
+    counts = counted.counts.counts
+    buffer = io.BytesIO()
+    np.savez(buffer, version=np.array([_COUNTS_VERSION]),
+             environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
+             keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8).reshape(len(counted.keys), _KEY_BYTES),
+             data=counts.data.astype(np.int32), indices=counts.indices.astype(np.int32),
+             indptr=counts.indptr.astype(np.int64),
+             names=np.frombuffer("\n".join(counted.counts.names).encode("utf-8", "surrogatepass"), dtype=np.uint8))
+    write_bytes_atomically(cache_dir(config) / name, buffer.getvalue(), durable=False)

@@ -15,6 +15,7 @@ from .analysis import analyse
 from .related import related_links
 from .stories import story_index
 from .taxonomy import normalize_key
+from .term_counts import CountedDocuments
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -30,11 +31,14 @@ UNDATED = "no date; listed after dated articles and fed without a publication da
 UNDATED_HINT = "add date: YYYY-MM-DD to its front matter if the source states one"
 
 
-def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None) -> Site:
+def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None,
+               counted: CountedDocuments | None = None) -> Site:
+    """The site's order, tags, stories and related links; ``counted`` holds the term counts of
+    texts counted before (the build cache's), which are not counted again."""
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
-    analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs)
+    analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, counted=counted)
     ordered = analysis.articles
     warnings = tuple(Problem(UNDATED, a.source_path, None, UNDATED_HINT) for a in ordered if a.date is None)
     date, from_file_times = _build_date(ordered, config.content_dir)

@@ -62,13 +62,24 @@ def _digest(data: bytes) -> bytes:
 
 
 class _ArticlesByDigest(pickle.Pickler):
-    """Pickles this build's articles as their digests, anything else by value."""
+    """Pickles this build's articles as their digests, anything else by value.
+
+    The stand-ins are given through ``dispatch_table``, which the pickler consults (in C) only
+    for objects of the types in it: a ``persistent_id`` would be a Python call for every
+    object of every context, which cost more than the rest of the pickling.
+    """
 
     def __init__(self, file: io.BytesIO, digests: dict[int, bytes]) -> None:
         super().__init__(file, protocol=_PROTOCOL)
-        self._digests = digests
 
-    def persistent_id(self, obj: Any) -> bytes | None:
-        # id() is only this build's article while that article is alive, and site.articles
-        # keeps every one alive through the build; the type check rules out other objects.
-        return self._digests.get(id(obj)) if type(obj) in _SHARED else None
+        def stand_in(obj: Any) -> tuple:
+            # id() is only this build's article while that article is alive, and site.articles
+            # keeps every one alive through the build.
+            digest = digests.get(id(obj))
+            return (_shared, (digest,)) if digest is not None else obj.__reduce_ex__(_PROTOCOL)
+        self.dispatch_table = {kind: stand_in for kind in _SHARED}
+
+
+def _shared(digest: bytes) -> bytes:
+    """What a stand-in unpickles to (keys are never unpickled; it names the digest's meaning)."""
+    return digest

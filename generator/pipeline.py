@@ -14,8 +14,9 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
-from .build_cache import (SPARE, SPARE_FILES, ArticleCache, article_key, read_article_cache, read_file_records,
-                          write_article_cache, write_file_records)
+from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
+                          read_article_cache, read_counted, read_file_records, write_article_cache, write_counted,
+                          write_file_records)
 from .fingerprint import (RECORD, BuildRecord, cache_dir, environment_fingerprint, input_fingerprint,
                           record_text, written_fingerprint)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
@@ -39,9 +40,10 @@ from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
 from .related import related_links
-from .search import search_files
+from .search import index_terms, search_documents, search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
+from .term_counts import CountedDocuments, count_documents
 from .theme import load_theme, static_files
 from .write import MARKER, Spare, check_output_dir, exclusive, publish, write_text_atomically
 
@@ -84,7 +86,11 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
                              hint="add articles, or delete the output folder to publish an empty site")
     progress.stage("Relating articles", None)
-    site = index_site(articles, config, jobs)
+    # Texts unchanged since the last build are not counted again (their counts are kept by text).
+    counted = _features(config, environment, TERM_COUNTS, use_cache, warn,
+                        lambda known: count_documents([(a.title, a.body_markdown) for a in articles], jobs, known))
+    site = index_site(articles, config, jobs, counted)
+    del counted  # held by nothing else: a large site's counts go before its pages render
     for warning in site.warnings:
         warn(str(warning))
     for problem in feed_text_problems(site):
@@ -94,13 +100,16 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                          "use a tag name as it appears on the Topics page, or site")))
     listings = plan_listings(site, config)
     progress.stage("Writing the search index and sitemaps", None)
+    indexed = _features(config, environment, SEARCH_TERMS, use_cache, warn,
+                        lambda known: index_terms(search_documents(site.articles), jobs, known)) \
+        if config.search else None
     keys = PageKeys.of(environment, site.articles, config)
     feeds = list(feed_files(site, config, theme, keys))
     files = itertools.chain(
         html_pages(site, listings, config, theme, keys),
         feeds,
         seo_files(site, listings, config, theme),
-        search_files(site, config, jobs),
+        search_files(site, config, jobs, indexed),
         static_files(theme),
     )
     written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
@@ -110,14 +119,30 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds), written.rendered, written.written)
     record = BuildRecord(inputs, written_fingerprint(written.records), report)
+    _keep(config, warn, lambda: (write_article_cache(config, cached or EMPTY_CACHE, loaded),
+                                 write_file_records(config, written.records),
+                                 write_file_records(config, previous if written.kept else None, SPARE_FILES),
+                                 write_text_atomically(cache_dir(config) / RECORD, record_text(record))))
+    return report
+
+
+def _features(config: SiteConfig, environment: str, name: str, use_cache: bool, warn: Warn,
+              find: Callable[[CountedDocuments | None], CountedDocuments]) -> CountedDocuments:
+    """Per-article features found by ``find`` from those the last build kept under ``name``
+    (none with ``use_cache`` off), and kept for the next build."""
+    known = read_counted(config, environment, name) if use_cache else None
+    found = find(known)
+    if found is not known:
+        _keep(config, warn, functools.partial(write_counted, config, environment, name, found))
+    return found
+
+
+def _keep(config: SiteConfig, warn: Warn, record: Callable[[], object]) -> None:
+    """Write to the build cache; a cache that cannot be written costs the next build time, not this one."""
     try:
-        write_article_cache(config, cached or EMPTY_CACHE, loaded)
-        write_file_records(config, written.records)
-        write_file_records(config, previous if written.kept else None, SPARE_FILES)
-        write_text_atomically(cache_dir(config) / RECORD, record_text(record))
+        record()
     except (OSError, DigestError) as exc:
         warn(f"{display_path(cache_dir(config))}: cannot record this build ({exc}); the next one runs in full")
-    return report
 
 
 def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, Site
 from .dates import human_date
-from .parallel import map_with_shared, shares
+from .term_counts import CountedDocuments, TermCounts, count_documents, document_keys
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -116,7 +116,14 @@ _TERMS_OF_PIECE: dict[str, tuple[str, ...]] = {}
 
 def shard_key(term: str) -> str:
     """The term file a term lives in: its first two characters (one for a CJK pair)."""
-    return term[:1] if _CJK_RUN.match(term) else term[:2]
+    first = term[:1]
+    cjk = _IS_CJK.get(first)
+    if cjk is None:  # a character met for the first time: one regex match per character, not per term
+        cjk = _IS_CJK[first] = bool(_CJK_RUN.match(first))
+    return first if cjk else term[:2]
+
+
+_IS_CJK: dict[str, bool] = {}
 
 
 def shard_file(key: str) -> str:
@@ -128,23 +135,55 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def search_files(site: Site, config: SiteConfig, jobs: int = 1) -> Iterator[OutputFile]:
-    """The index files; the articles' terms are found over ``jobs`` processes."""
+def search_documents(articles: Sequence[Article]) -> list[tuple[str, str]]:
+    """What search finds each article by: the text of its title and tags, and all of its text."""
+    return [(" ".join([a.title, *(t.name for t in a.tags)]), f"{a.body_markdown}\n{a.summary or ''}")
+            for a in articles]
+
+
+def index_terms(documents: Sequence[tuple[str, str]], jobs: int = 1,
+                known: CountedDocuments | None = None) -> CountedDocuments:
+    """The search terms of ``search_documents``, found over ``jobs`` processes, or taken from
+    ``known`` (the build cache's) for texts it has."""
+    return count_documents(documents, jobs, known, count=_flag_terms, smallest=PARALLEL_MIN)
+
+
+HEAD, BODY = 2, 1  # flags of a term in an article: in its title or a tag (HEAD | BODY), or elsewhere only
+
+
+def _flag_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
+    """One row per ``(title and tags, text)``: its terms, flagged ``HEAD | BODY`` when in the
+    title or a tag, else ``BODY``."""
+    ids: dict[str, int] = {}
+    columns, flags, indptr = array("q"), array("b"), array("q", [0])
+    for head_text, text in documents:
+        head = terms(head_text)
+        for term in head:
+            columns.append(ids.setdefault(term, len(ids)))
+            flags.append(HEAD | BODY)
+        for term in terms(text) - head:
+            columns.append(ids.setdefault(term, len(ids)))
+            flags.append(BODY)
+        indptr.append(len(columns))
+    matrix = sparse.csr_matrix((np.frombuffer(flags, dtype=np.int8).astype(np.int32),
+                                np.frombuffer(columns, dtype=np.int64).astype(np.int32),
+                                np.frombuffer(indptr, dtype=np.int64)), shape=(len(documents), len(ids)))
+    matrix.sort_indices()
+    return TermCounts(matrix, list(ids), np.asarray(matrix.sum(axis=1), dtype=np.float32).ravel(),
+                      np.bincount(matrix.indices, minlength=len(ids)))
+
+
+def search_files(site: Site, config: SiteConfig, jobs: int = 1,
+                 indexed: CountedDocuments | None = None) -> Iterator[OutputFile]:
+    """The index files; the articles' terms are taken from ``indexed`` (``index_terms``) where
+    it has them, the others found over ``jobs`` processes."""
     if not config.search:
         return
-    body: dict[str, list[int]] = {}
-    heading: dict[str, list[int]] = {}
-    last_of: dict[tuple[int, str], int] = {}  # the last article number so far in each list
-    for share_body, share_heading in map_with_shared(_postings, site.articles,
-                                                     shares(len(site.articles), jobs, PARALLEL_MIN), jobs):
-        for kind, merged, found in ((0, body, share_body), (1, heading, share_heading)):
-            for term, (deltas, last) in found.items():  # shares in order: lists stay ascending
-                if term in merged:
-                    deltas[0] -= last_of[kind, term]  # the share's first number, as a difference
-                    merged[term].extend(deltas)
-                else:
-                    merged[term] = deltas
-                last_of[kind, term] = last
+    documents = search_documents(site.articles)
+    keys = document_keys(documents)
+    flagged = index_terms(documents, jobs, indexed) if indexed is None else \
+        count_documents(documents, jobs, indexed, keys, count=_flag_terms, smallest=PARALLEL_MIN)
+    body, heading = _postings(flagged.select(keys))
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(dict)
     for term, deltas in body.items():
         entry = {"b": deltas}
@@ -163,48 +202,28 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1) -> Iterator[Outp
     yield from files
 
 
-Postings = dict[str, tuple[list[int], int]]  # term -> (article numbers as differences, the last number)
+Postings = dict[str, list[int]]  # term -> article numbers, ascending: the first, then differences
 
 
-def _postings(articles: tuple[Article, ...], share: range) -> tuple[Postings, Postings]:
-    """For the articles numbered ``share``: the articles having each term anywhere, and in
-    the title or a tag, ascending, as the first number and the differences after it."""
-    found = {"body": ([], array("q")), "head": ([], array("q"))}  # terms of each article, one after another; counts
-    for number in share:
-        article = articles[number]
-        head = terms(" ".join([article.title, *(t.name for t in article.tags)]))
-        anywhere = head | terms(article.body_markdown) | terms(article.summary or "")
-        for kind, its_terms in (("body", anywhere), ("head", head)):
-            found[kind][0].extend(its_terms)
-            found[kind][1].append(len(its_terms))
-    return _by_term(*found["body"], share.start), _by_term(*found["head"], share.start)
-
-
-def _by_term(found: list[str], counts: array, first: int) -> Postings:
-    """The postings of each article's terms (``counts[n]`` of them, all different, for article
-    ``first + n``): the article x term matrix turned from rows to columns, which groups the
-    article numbers by term, ascending, in linear time; the differences in one pass."""
-    ids = _NewIds()
-    term_of = np.fromiter(map(ids.__getitem__, found), dtype=np.int32, count=len(found))
-    starts = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(np.frombuffer(counts, dtype=np.int64), out=starts[1:])
-    by_article = sparse.csr_matrix((np.ones(len(found), dtype=np.int8), term_of, starts),
-                                   shape=(len(counts), len(ids)))
-    by_term = by_article.tocsc()
-    grouped = by_term.indices.astype(np.int64) + first
-    bounds = by_term.indptr
-    deltas = np.diff(grouped, prepend=0)
-    deltas[bounds[:-1]] = grouped[bounds[:-1]]  # each term's list starts from its first number
-    lasts, deltas, bounds = grouped[bounds[1:] - 1].tolist(), deltas.tolist(), bounds.tolist()
-    return {term: (deltas[bounds[n]:bounds[n + 1]], lasts[n]) for n, term in enumerate(ids)}
-
-
-class _NewIds(dict):
-    """term -> a number, given in order of first use."""
-
-    def __missing__(self, term: str) -> int:
-        self[term] = len(self)
-        return self[term]
+def _postings(flagged: TermCounts) -> tuple[Postings, Postings]:
+    """The articles having each term anywhere, and in the title or a tag: the article x term
+    matrix turned from rows to columns, which groups the article numbers by term, ascending,
+    in linear time; the differences in one pass."""
+    heading = flagged.counts.copy()
+    heading.data = (heading.data == HEAD | BODY).astype(np.int8)
+    heading.eliminate_zeros()
+    found = []
+    for matrix in (flagged.counts, heading):
+        by_term = matrix.tocsc()  # its rows come out ascending within each column
+        grouped = by_term.indices.astype(np.int64)
+        bounds = by_term.indptr
+        deltas = np.diff(grouped, prepend=0)
+        starts = bounds[:-1][bounds[:-1] < bounds[1:]]
+        deltas[starts] = grouped[starts]  # each term's list starts from its first number
+        deltas, bounds = deltas.tolist(), bounds.tolist()
+        found.append({term: deltas[bounds[n]:bounds[n + 1]] for n, term in enumerate(flagged.names)
+                      if bounds[n] < bounds[n + 1]})
+    return found[0], found[1]
 
 
 def _doc(article: Article, zone: ZoneInfo) -> list[str]:

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
-from .term_counts import TermCounts, count_terms
+from .term_counts import PARALLEL_MIN, CountedDocuments, TermCounts, count_documents, document_keys
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -39,7 +39,6 @@ CANDIDATES = 64  # per article, by shared indexed words
 EXACT = 16  # of them, the closest in latent topics, whose word cosine is computed
 BM25_K1, BM25_B = 1.2, 0.75
 CHUNK_ROWS = 1024  # articles compared per sparse product, which bounds its memory
-PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand over than to count
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TOPIC_DIMENSIONS = (16, 128)  # fewest and most latent topics
 LSA_SAMPLE = 20000  # articles the latent topics are fitted on
@@ -57,31 +56,31 @@ class TextFeatures:
     topics: np.ndarray  # latent topic coordinates, strongest topic first (not unit length)
 
 
-def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1) -> TextFeatures:
+def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1,
+                  counted: CountedDocuments | None = None) -> TextFeatures:
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
-    counted over ``jobs`` processes."""
-    vectors, index, words = term_vectors(documents, jobs)
+    counted over ``jobs`` processes, unless ``counted`` has them already."""
+    vectors, index, words = term_vectors(documents, jobs, counted)
     return TextFeatures(vectors, index, words, latent_topics(vectors, jobs=jobs))
 
 
-def term_vectors(documents: Sequence[tuple[str, str]],
-                 jobs: int = 1) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
+def term_vectors(documents: Sequence[tuple[str, str]], jobs: int = 1, counted: CountedDocuments | None = None
+                 ) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
     the term of each column.
 
-    Each of ``jobs`` processes counts a share of the documents; the shares' terms are then
-    merged into one vocabulary, and each process weighs its share's rows against it.
+    The documents' terms are counted (over ``jobs`` processes), or taken from ``counted``;
+    each of ``jobs`` processes then weighs a share of the rows against the whole site's
+    vocabulary. Each row's weights depend on its own counts and the site's totals alone, so
+    they are the same however the rows were counted or shared out.
     """
-    parts = map_with_shared(_count_share, documents, shares(len(documents), jobs, PARALLEL_MIN), jobs) \
-        or [count_terms([])]
-    vocabulary = _vocabulary(parts)
-    weighed = map_with_shared(_weigh_share, (parts, vocabulary), range(len(parts)), jobs)
+    keys = document_keys(documents)
+    counts = count_documents(documents, jobs, counted, keys).select(keys)
+    vocabulary = _vocabulary(counts)
+    weighed = map_with_shared(_weigh_share, (counts, vocabulary), shares(len(documents), jobs, PARALLEL_MIN), jobs) \
+        or [_weigh_share((counts, vocabulary), range(0))]
     return (sp.vstack([vectors for vectors, _ in weighed], format="csr"),
             sp.vstack([index for _, index in weighed], format="csr"), vocabulary.words)
-
-
-def _count_share(documents: Sequence[tuple[str, str]], share: range) -> TermCounts:
-    return count_terms(documents[share.start:share.stop])
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,45 +89,44 @@ class _Vocabulary:
     whole site."""
 
     words: tuple[str, ...]  # the term of each column: the terms of at least two articles, sorted
-    column_of: list[np.ndarray]  # per share: its terms' columns (-1: the term has none)
+    column_of: np.ndarray  # each counted term's column (-1: the term has none)
     document_frequency: np.ndarray  # float32, per column
     total: int  # articles
     average_length: np.float32
 
 
-def _vocabulary(parts: Sequence[TermCounts]) -> _Vocabulary:
-    ids: dict[str, int] = {}
-    id_of = [np.array([ids.setdefault(name, len(ids)) for name in part.names], dtype=np.int64) for part in parts]
-    frequency = np.zeros(len(ids), dtype=np.int64)
-    for part, found in zip(parts, id_of):
-        frequency[found] += part.document_frequency
-    names = list(ids)
+def _vocabulary(counts: TermCounts) -> _Vocabulary:
+    names, frequency = counts.names, counts.document_frequency
     chosen = np.flatnonzero(frequency >= 2)
     order = sorted(range(len(chosen)), key=lambda n: names[chosen[n]])
     chosen = chosen[np.array(order, dtype=np.int64)]
-    column_of_id = np.full(len(ids), -1, dtype=np.int32)
-    column_of_id[chosen] = np.arange(len(chosen), dtype=np.int32)
-    total = sum(part.counts.shape[0] for part in parts)
-    average = np.float32(sum(float(part.lengths.sum()) for part in parts) / total) if total else np.float32(1.0)
-    return _Vocabulary(tuple(names[i] for i in chosen), [column_of_id[found] for found in id_of],
-                       frequency[chosen].astype(np.float32), total, average)
+    column_of = np.full(len(names), -1, dtype=np.int32)
+    column_of[chosen] = np.arange(len(chosen), dtype=np.int32)
+    total = counts.counts.shape[0]
+    # Lengths are whole numbers: their sum in float64 is exact, so in no way depends on order.
+    average = np.float32(np.sum(counts.lengths, dtype=np.float64) / total) if total else np.float32(1.0)
+    return _Vocabulary(tuple(names[i] for i in chosen), column_of, frequency[chosen].astype(np.float32), total,
+                       average)
 
 
-def _weigh_share(shared: tuple[Sequence[TermCounts], _Vocabulary], part: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+def _weigh_share(shared: tuple[TermCounts, _Vocabulary], share: range) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """One share's rows of the unit-length BM25 vectors and of the candidate index."""
-    parts, vocabulary = shared
-    counts, lengths = parts[part].counts, parts[part].lengths
+    counted, vocabulary = shared
+    counts, lengths = counted.counts[share.start:share.stop], counted.lengths[share.start:share.stop]
     total, average = vocabulary.total, vocabulary.average_length
     document_frequency = vocabulary.document_frequency
     rows_here = counts.shape[0]
     # Arrays below hold one entry per (article, word) and are float32 or int32, as memory grows with them.
-    mapped = vocabulary.column_of[part][counts.indices]
+    mapped = vocabulary.column_of[counts.indices]
     kept = mapped >= 0
     # A word in one article only compares it with nothing, so it gets no column; but it makes
     # that article's text differ from every other, so it still counts in the article's length.
     alone = counts.data[~kept].astype(np.float32)
     alone_rows = np.repeat(np.arange(rows_here, dtype=np.int32), np.diff(counts.indptr))[~kept]
     alone_weights = _bm25(alone, lengths[alone_rows], average) * np.log1p(np.float32(total))
+    # Float32 squares added up in float64 (bincount's sums) are exact, so the same in any order,
+    # while they span fewer than 2^29 (BM25 weights span about 2^12): a row's length does not
+    # depend on the order its terms were counted or numbered in, nor then do its weights.
     squared_alone = np.bincount(alone_rows, weights=alone_weights * alone_weights, minlength=rows_here)
     del alone, alone_rows, alone_weights
     kept_before = np.concatenate(([0], np.cumsum(kept)))

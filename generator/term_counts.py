@@ -7,16 +7,21 @@ and the counts are added up with array arithmetic.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
+from .parallel import map_with_shared, shares
+
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 COUNT_CHUNK = 2000  # documents whose pieces are held at once, which bounds their memory
+PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand over than to count
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _STOPWORDS = frozenset("""
@@ -119,3 +124,99 @@ def count_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
     counts.sort_indices()
     lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()
     return TermCounts(counts, list(term_ids), lengths, np.bincount(counts.indices, minlength=width))
+
+
+Document = tuple[str, str]  # (title, body)
+
+
+def document_keys(documents: Sequence[Document]) -> list[bytes]:
+    """A hash of each document's text: equal keys, equal counts."""
+    return [hashlib.blake2b(f"{title}\0{body}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            for title, body in documents]
+
+
+@dataclass(frozen=True, eq=False)
+class CountedDocuments:
+    """The term counts of documents by key, one row each, in no particular order: kept from one
+    build to the next (``build_cache``), so a document whose text is unchanged is not counted
+    again, which is most of a one-edit rebuild's text analysis."""
+
+    keys: tuple[bytes, ...]  # each row's document key, all different
+    counts: TermCounts
+
+    @functools.cached_property
+    def row_of(self) -> dict[bytes, int]:
+        return {key: row for row, key in enumerate(self.keys)}
+
+    def select(self, keys: Sequence[bytes]) -> TermCounts:
+        """The counts of the documents with these keys, one row each in this order (every key
+        must be here)."""
+        rows = np.fromiter(map(self.row_of.__getitem__, keys), dtype=np.int64, count=len(keys))
+        counts = self.counts
+        if len(rows) == len(self.keys) and np.array_equal(rows, np.arange(len(rows))):
+            return counts
+        matrix = counts.counts[rows] if len(rows) else sp.csr_matrix((0, len(counts.names)), dtype=np.int32)
+        matrix.sort_indices()
+        return TermCounts(matrix, counts.names, counts.lengths[rows],
+                          np.bincount(matrix.indices, minlength=len(counts.names)))
+
+
+NOTHING_COUNTED = CountedDocuments((), count_terms([]))
+
+
+def count_documents(documents: Sequence[Document], jobs: int = 1, known: CountedDocuments | None = None,
+                    keys: Sequence[bytes] | None = None,
+                    count: Callable[[Sequence[Document]], TermCounts] = count_terms,
+                    smallest: int | None = None) -> CountedDocuments:
+    """The counts of ``documents`` (whose ``document_keys`` may be given): taken from ``known``
+    where it has them, the others counted by ``count`` (a module-level function) over ``jobs``
+    processes (each given at least ``smallest``). The result holds these documents and no others, so a store kept from build to
+    build never grows stale."""
+    keys = document_keys(documents) if keys is None else keys
+    known = known or NOTHING_COUNTED
+    have = known.row_of
+    fresh: dict[bytes, Document] = {}
+    kept: dict[bytes, int] = {}
+    for key, document in zip(keys, documents):
+        if key in have:
+            kept.setdefault(key, have[key])
+        elif key not in fresh:
+            fresh[key] = document
+    if not fresh and len(kept) == len(known.keys):
+        return known
+    to_count = list(fresh.values())
+    parts = map_with_shared(_count_share, (count, to_count), shares(len(to_count), jobs, smallest or PARALLEL_MIN),
+                            jobs)
+    if kept:
+        parts.insert(0, known.select(list(kept)))
+    return CountedDocuments((*kept, *fresh), merge_counts(parts))
+
+
+def _count_share(shared: tuple[Callable[[Sequence[Document]], TermCounts], Sequence[Document]],
+                 share: range) -> TermCounts:
+    count, documents = shared
+    return count(documents[share.start:share.stop])
+
+
+def merge_counts(parts: Sequence[TermCounts]) -> TermCounts:
+    """The rows of ``parts`` one after another, over one list of terms: those the rows use,
+    in order of first use."""
+    ids: dict[str, int] = {}
+    id_of = [np.array([ids.setdefault(name, len(ids)) for name in part.names], dtype=np.int64) for part in parts]
+    if not parts:
+        return count_terms([])
+    indices = np.concatenate([found[part.counts.indices] for part, found in zip(parts, id_of)])
+    data = np.concatenate([part.counts.data for part in parts])
+    indptr = np.concatenate([[0], *(part.counts.indptr[1:] + offset for part, offset in
+                                    zip(parts, np.cumsum([0, *(p.counts.nnz for p in parts[:-1])])))])
+    frequency = np.bincount(indices, minlength=len(ids))
+    used = np.flatnonzero(frequency)
+    names = list(ids)
+    if len(used) < len(ids):  # terms of documents no longer counted
+        renumber = np.full(len(ids), -1, dtype=np.int64)
+        renumber[used] = np.arange(len(used))
+        indices, names, frequency = renumber[indices], [names[n] for n in used], frequency[used]
+    matrix = sp.csr_matrix((data, indices.astype(np.int32), indptr.astype(np.int64)),
+                           shape=(int(sum(p.counts.shape[0] for p in parts)), len(names)))
+    matrix.sort_indices()
+    return TermCounts(matrix, names, np.concatenate([part.lengths for part in parts]), frequency)

@@ -165,15 +165,15 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
                progress: Progress) -> PublishReport:
     # Every path is checked before any page is rendered (a pending file's path is known); files
     # made already are written as they come, so they are not all held at once.
-    origins: dict[PurePosixPath, str] = {}
-    folders: dict[PurePosixPath, str] = {}  # folder -> the first file inside it
+    origins: dict[str, str] = {}  # path -> what produces it
+    folders: dict[str, str] = {}  # folder -> the first file inside it
     pending: list[PendingFile] = []
     records: dict[str, FileRecord] = {}
     written = 0
     found = _survey(target.work) if target.reused else None
     for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
         path = safe_relative_path(file.path, file.origin)
-        _check_unique(path, file.origin, origins, folders)
+        _check_unique(str(path), file.origin, origins, folders)
         if isinstance(file, PendingFile):
             pending.append(file)
         else:
@@ -346,14 +346,17 @@ def _clear_folders(root: Path, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _check_unique(path: PurePosixPath, origin: str, origins: dict[PurePosixPath, str],
-                  folders: dict[PurePosixPath, str]) -> None:
-    """Refuse two files at one path, or a file where another file needs a folder."""
+def _check_unique(path: str, origin: str, origins: dict[str, str], folders: dict[str, str]) -> None:
+    """Refuse two files at one path, or a file where another file needs a folder. Paths are
+    compared as text (safe relative paths: "/" between parts, nothing to normalize), which
+    costs a fraction of comparing path objects on a site of many pages."""
     if path in origins:
         raise DigestError.at(f"{origin} and {origins[path]} both produce {path}", origin)
     if path in folders:
         raise DigestError.at(f"produces {path}, which is a folder of what {folders[path]} produces", origin)
-    for parent in path.parents:
+    parent = path
+    while "/" in parent:
+        parent = parent.rpartition("/")[0]
         if parent in origins:
             raise DigestError.at(f"produces {path} inside {parent}, which {origins[parent]} produces as a file",
                                  origin)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build_cache import ARTICLES, FILES, SPARE, SPARE_FILES
+from generator.build_cache import ARTICLES, FILES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS
 from generator.cli import main
 from generator.fingerprint import CACHE_DIR
 from tests.conftest import article_text, site_tree, subject_corpus
@@ -91,6 +91,28 @@ def test_random_edits_always_equal_a_clean_build(make_site, capsys, tmp_path):
         assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path / str(step)), action
 
 
+def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
+    from generator import term_counts
+
+    config = make_site(corpus(8))
+    build(config, capsys)
+    counted = []
+    real = term_counts._count_share
+    monkeypatch.setattr(term_counts, "_count_share",
+                        lambda shared, share: counted.append((shared[0].__name__, len(share))) or real(shared, share))
+    edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
+    build(config, capsys)
+    assert counted == [("count_terms", 1), ("_flag_terms", 1)]  # related-text counts, then search terms
+    counted.clear()
+    build(config, capsys, "--clean")
+    assert counted == [("count_terms", 8), ("_flag_terms", 8)]
+    counted.clear()
+    corrupt_features(config.parent / CACHE_DIR)
+    edit(config.parent / "content" / "articles" / "a05.md", "title: ", "title: Once ")
+    build(config, capsys)
+    assert counted == [("count_terms", 8), ("_flag_terms", 8)]  # a damaged store is not believed
+
+
 def test_clean_renders_and_writes_everything(make_site, capsys):
     config = make_site(corpus(4))
     build(config, capsys)
@@ -109,6 +131,18 @@ def corrupt_shard(cache):
 def truncate_shard(cache):
     for shard in (cache / ARTICLES).iterdir():
         shard.write_bytes(shard.read_bytes()[:40])
+
+
+def corrupt_features(cache):
+    for name in (TERM_COUNTS, SEARCH_TERMS):
+        data = bytearray((cache / name).read_bytes())
+        data[len(data) // 2] ^= 0xFF  # inside the arrays: the zip's checksum no longer matches
+        (cache / name).write_bytes(bytes(data))
+
+
+def truncate_features(cache):
+    for name in (TERM_COUNTS, SEARCH_TERMS):
+        (cache / name).write_bytes((cache / name).read_bytes()[:100])
 
 
 def garbage_records(cache):
@@ -140,7 +174,8 @@ def spoil_spare(cache):
     (spare / "tags").symlink_to(outside)  # nothing may be written through it
 
 
-@pytest.mark.parametrize("spoil", [corrupt_shard, truncate_shard, garbage_records, lying_records, spoil_spare])
+@pytest.mark.parametrize("spoil", [corrupt_shard, truncate_shard, corrupt_features, truncate_features,
+                                   garbage_records, lying_records, spoil_spare])
 def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, spoil):
     config = make_site(corpus(6))
     build(config, capsys)

@@ -87,11 +87,12 @@ def test_an_articles_indexed_words_fit_its_postings_budget(monkeypatch):
 
 
 def test_counting_over_several_processes_gives_the_same_vectors(monkeypatch):
-    from generator import similarity
+    from generator import similarity, term_counts
 
     docs = corpus(90) + [("Ünïcode Straße", "naïve résumé, déjà vu; 東京 well-known")] * 3
     serial = term_vectors(docs, jobs=1)
-    monkeypatch.setattr(similarity, "PARALLEL_MIN", 20)  # two shares, counted by two processes
+    monkeypatch.setattr(similarity, "PARALLEL_MIN", 20)  # two shares, weighed by two processes
+    monkeypatch.setattr(term_counts, "PARALLEL_MIN", 20)  # and counted by two
     parallel = term_vectors(docs, jobs=2)
     assert serial[2] == parallel[2]
     for a, b in zip(serial[:2], parallel[:2]):
@@ -121,3 +122,23 @@ def test_latent_topics_computed_over_several_threads_are_the_same(monkeypatch):
     monkeypatch.setattr(similarity, "PRODUCT_ROWS", 17)  # every product split between two threads
     vectors, _, _ = term_vectors(corpus(90))
     assert latent_topics(vectors, jobs=2).tobytes() == latent_topics(vectors, jobs=1).tobytes()
+
+
+def test_vectors_are_the_same_bits_whatever_the_counts_store_held_before():
+    from generator.term_counts import count_documents
+
+    # Words of one article only, each repeated a different number of times: how their weights
+    # are added up into the article's length must not depend on the order they were numbered in.
+    rare = [(f"unique {n}", " ".join(f"only{n}w{w} " * (1 + (w * 7 + n) % 9) for w in range(40)) + " harbour quay")
+            for n in range(10)]
+    docs = corpus(60) + rare
+    fresh = term_vectors(docs)
+    # A store made in another order, with texts since gone that numbered those words the other
+    # way round: rows and term numbers all differ from a fresh count.
+    gone = [(f"gone {n}", " ".join(f"only{n}w{w}" for w in reversed(range(40)))) for n in range(10)]
+    history = count_documents(gone + list(reversed(docs[20:])))
+    cached = term_vectors(docs, counted=count_documents(docs, known=history))
+    assert cached[2] == fresh[2]
+    for a, b in zip(cached[:2], fresh[:2]):
+        assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+        assert np.array_equal(a.data, b.data)  # bit for bit: a rebuild equals a clean build

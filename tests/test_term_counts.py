@@ -54,3 +54,52 @@ def test_counts_do_not_depend_on_how_documents_are_chunked(monkeypatch):
 def test_no_documents_count_nothing():
     counted = count_terms([])
     assert counted.counts.shape == (0, 0) and counted.names == [] and len(counted.lengths) == 0
+
+
+def corpus_with_rare_words(count):
+    return [(f"Story {n}", f"harbour quay ferry{n % 4} word{n}x council{n % 3} " * (n % 3 + 1)) for n in range(count)]
+
+
+def counting(calls):
+    def count(documents):
+        calls.append(list(documents))
+        return count_terms(documents)
+    return count
+
+
+def test_documents_counted_before_are_taken_from_the_store_not_counted_again():
+    documents = corpus_with_rare_words(12)
+    first_calls, second_calls = [], []
+    known = term_counts.count_documents(documents[:10], count=counting(first_calls))
+    edited = [*documents[:3], ("Story 3", "an edited text"), *documents[4:]]
+    again = term_counts.count_documents(edited, known=known, count=counting(second_calls))
+    assert sum(map(len, first_calls)) == 10
+    assert [doc for call in second_calls for doc in call] == [edited[3], *documents[10:]]  # only the new texts
+    assert set(again.keys) == set(term_counts.document_keys(edited))  # exactly these: none kept for the old text
+
+
+def test_counts_taken_from_a_store_equal_counts_made_afresh_whatever_the_store_held():
+    documents = corpus_with_rare_words(15)
+    history = term_counts.count_documents(list(reversed(documents[5:])) + [("Gone", "vanished words only here")])
+    store = term_counts.count_documents(documents, known=history)
+    keys = term_counts.document_keys(documents)
+    selected, fresh = store.select(keys), count_terms(documents)
+    assert as_dicts(selected) == as_dicts(fresh)
+    assert "vanished" not in selected.names  # terms of texts no longer counted are dropped
+    assert selected.lengths.tolist() == fresh.lengths.tolist()
+    assert {n: int(f) for n, f in zip(selected.names, selected.document_frequency)} == \
+        {n: int(f) for n, f in zip(fresh.names, fresh.document_frequency)}
+
+
+def test_one_text_twice_is_counted_once_and_selected_for_both():
+    documents = [("Twin", "harbour quay"), ("Other", "council vote"), ("Twin", "harbour quay")]
+    calls = []
+    store = term_counts.count_documents(documents, count=counting(calls))
+    assert sum(map(len, calls)) == 2 and len(store.keys) == 2
+    assert as_dicts(store.select(term_counts.document_keys(documents))) == as_dicts(count_terms(documents))
+
+
+def test_a_store_with_every_text_already_is_returned_as_it_is():
+    documents = corpus_with_rare_words(6)
+    store = term_counts.count_documents(documents)
+    assert term_counts.count_documents(list(reversed(documents)), known=store) is store
