@@ -19,12 +19,14 @@ only as far as saying that search needs JavaScript.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
+from dataclasses import dataclass
 from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
@@ -33,7 +35,7 @@ import numpy as np
 from scipy import sparse
 
 from .config import SiteConfig
-from .model import Article, OutputFile, Site
+from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
 from .term_counts import CountedDocuments, TermCounts, count_documents, document_keys
 
@@ -174,56 +176,95 @@ def _flag_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
 
 
 def search_files(site: Site, config: SiteConfig, jobs: int = 1,
-                 indexed: CountedDocuments | None = None) -> Iterator[OutputFile]:
+                 indexed: CountedDocuments | None = None) -> Iterator[OutputFile | PendingFile]:
     """The index files; the articles' terms are taken from ``indexed`` (``index_terms``) where
-    it has them, the others found over ``jobs`` processes."""
+    it has them, the others found over ``jobs`` processes. The term files are made by the
+    writer's processes, each keyed by its postings, so a rebuild writes only those that changed."""
     if not config.search:
         return
     documents = search_documents(site.articles)
     keys = document_keys(documents)
     flagged = index_terms(documents, jobs, indexed) if indexed is None else \
         count_documents(documents, jobs, indexed, keys, count=_flag_terms, smallest=PARALLEL_MIN)
-    body, heading = _postings(flagged.select(keys))
-    shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(dict)
-    for term, deltas in body.items():
-        entry = {"b": deltas}
-        if term in heading:
-            entry["h"] = heading[term]
-        shards[shard_key(term)][term] = entry
-    files = [OutputFile(PurePosixPath("search", shard_file(key)), _dump(shards[key]), "search index")
-             for key in sorted(shards)]
+    postings = _postings(flagged.select(keys))
+    del documents, keys, flagged
+    shards = [PendingFile(PurePosixPath("search", shard_file(name)), "search index",
+                          functools.partial(_shard_file, postings, name, columns),
+                          functools.partial(str, key), page=False)  # the key, known already
+              for name, columns, key in postings.shards()]
+    files = []
     for start in range(0, len(site.articles), CHUNK):
         docs = [_doc(a, config.zone) for a in site.articles[start:start + CHUNK]]
         files.append(OutputFile(PurePosixPath("search", f"d-{start // CHUNK}.json"), _dump(docs), "search index"))
-    version = hashlib.sha256(b"".join(f.content for f in files)).hexdigest()[:12]
-    meta = {"version": version, "articles": len(site.articles), "chunk": CHUNK, "shards": sorted(shards),
-            "stopwords": list(STOPWORDS)}
+    # Each term file's key stands for its bytes: the version changes with any file's content.
+    version = hashlib.sha256("".join(shard.key() or "" for shard in shards).encode("ascii")
+                             + b"".join(f.content for f in files)).hexdigest()[:12]
+    meta = {"version": version, "articles": len(site.articles), "chunk": CHUNK,
+            "shards": [name for name, _, _ in postings.shards()], "stopwords": list(STOPWORDS)}
     yield OutputFile(PurePosixPath("search", "meta.json"), _dump(meta), "search index")
+    yield from shards
     yield from files
 
 
-Postings = dict[str, list[int]]  # term -> article numbers, ascending: the first, then differences
+@dataclass(frozen=True, eq=False)
+class _Postings:
+    """The articles having each term anywhere (``body``) and in the title or a tag (``heading``),
+    ascending, as the first article number and the differences after it: term ``t``'s list is
+    ``deltas[bounds[t]:bounds[t + 1]]``. Terms are in order of their term file, then of text,
+    so each file's terms are one run of columns."""
+
+    names: list[str]
+    body: tuple[np.ndarray, np.ndarray]  # (deltas, bounds)
+    heading: tuple[np.ndarray, np.ndarray]
+
+    def shards(self) -> Iterator[tuple[str, range, str]]:
+        """Each term file's prefix, its terms' columns, and a key of its contents."""
+        start = 0
+        for name, run in itertools.groupby(self.names, shard_key):
+            stop = start + sum(1 for _ in run)
+            yield name, range(start, stop), self._key(start, stop)
+            start = stop
+
+    def _key(self, start: int, stop: int) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update("\0".join(self.names[start:stop]).encode("utf-8", "surrogatepass"))
+        for deltas, bounds in (self.body, self.heading):
+            digest.update(b"\1" + (bounds[start:stop + 1] - bounds[start]).tobytes())
+            digest.update(b"\2" + deltas[bounds[start]:bounds[stop]].tobytes())
+        return digest.hexdigest()
 
 
-def _postings(flagged: TermCounts) -> tuple[Postings, Postings]:
-    """The articles having each term anywhere, and in the title or a tag: the article x term
-    matrix turned from rows to columns, which groups the article numbers by term, ascending,
-    in linear time; the differences in one pass."""
+def _postings(flagged: TermCounts) -> _Postings:
+    """The article x term matrix turned from rows to columns, which groups the article numbers
+    by term, ascending, in linear time; the differences in one pass."""
+    used = np.flatnonzero(np.bincount(flagged.counts.indices, minlength=len(flagged.names)))
+    order = np.array(sorted(used.tolist(), key=lambda c: (shard_key(flagged.names[c]), flagged.names[c])),
+                     dtype=np.int64)
     heading = flagged.counts.copy()
     heading.data = (heading.data == HEAD | BODY).astype(np.int8)
     heading.eliminate_zeros()
     found = []
     for matrix in (flagged.counts, heading):
-        by_term = matrix.tocsc()  # its rows come out ascending within each column
-        grouped = by_term.indices.astype(np.int64)
-        bounds = by_term.indptr
-        deltas = np.diff(grouped, prepend=0)
+        by_term = matrix.tocsc()[:, order]  # its rows come out ascending within each column
+        grouped = by_term.indices.astype(np.int32)
+        bounds = by_term.indptr.astype(np.int64)
+        deltas = np.diff(grouped, prepend=np.int32(0))
         starts = bounds[:-1][bounds[:-1] < bounds[1:]]
         deltas[starts] = grouped[starts]  # each term's list starts from its first number
-        deltas, bounds = deltas.tolist(), bounds.tolist()
-        found.append({term: deltas[bounds[n]:bounds[n + 1]] for n, term in enumerate(flagged.names)
-                      if bounds[n] < bounds[n + 1]})
-    return found[0], found[1]
+        found.append((deltas, bounds))
+    return _Postings([flagged.names[c] for c in order], found[0], found[1])
+
+
+def _shard_file(postings: _Postings, name: str, columns: range) -> OutputFile:
+    """One term file: ``{term: {"b": [...], "h": [...]}}``, "h" only for terms in a title or tag."""
+    (body, body_bounds), (heading, heading_bounds) = postings.body, postings.heading
+    entries = {}
+    for column in columns:
+        entry = {"b": body[body_bounds[column]:body_bounds[column + 1]].tolist()}
+        if heading_bounds[column] < heading_bounds[column + 1]:
+            entry["h"] = heading[heading_bounds[column]:heading_bounds[column + 1]].tolist()
+        entries[postings.names[column]] = entry
+    return OutputFile(PurePosixPath("search", shard_file(name)), _dump(entries), "search index")
 
 
 def _doc(article: Article, zone: ZoneInfo) -> list[str]:

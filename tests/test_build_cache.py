@@ -113,6 +113,20 @@ def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, m
     assert counted == [("count_terms", 8), ("_flag_terms", 8)]  # a damaged store is not believed
 
 
+def test_an_edit_rewrites_only_the_search_files_of_the_words_it_adds(make_site, capsys):
+    from generator.search import shard_file, shard_key, terms
+
+    config = make_site(corpus(8))
+    build(config, capsys)
+    search = config.parent / "site" / "search"
+    inode = {path.name: path.stat().st_ino for path in search.iterdir()}
+    added = "Zebraquagga grazes quietly."
+    edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", f"\n---\n{added}\n\n")
+    build(config, capsys)
+    rewritten = {path.name for path in search.iterdir() if inode.get(path.name) != path.stat().st_ino}
+    assert rewritten == {"meta.json", *(shard_file(shard_key(term)) for term in terms(added))}
+
+
 def test_clean_renders_and_writes_everything(make_site, capsys):
     config = make_site(corpus(4))
     build(config, capsys)
