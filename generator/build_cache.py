@@ -26,7 +26,6 @@ against an attacker, and scraped text only ever reaches a shard as string values
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import pickle
 import zipfile
@@ -42,7 +41,7 @@ from .config import SiteConfig
 from .fingerprint import cache_dir
 from .model import Article, FileRecord
 from .term_counts import CountedDocuments, TermCounts
-from .write import remove_file, write_bytes_atomically
+from .write import remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
 TERM_COUNTS = "term-counts.npz"  # of the texts related
@@ -179,7 +178,7 @@ def _counted(arrays: dict[str, np.ndarray], environment: str) -> CountedDocument
     keys, data, indices, indptr = arrays["keys"], arrays["data"], arrays["indices"], arrays["indptr"]
     names = arrays["names"].tobytes().decode("utf-8", "surrogatepass").split("\n") if arrays["names"].size else []
     rows = len(indptr) - 1
-    if (keys.dtype != np.uint8 or keys.shape != (rows, _KEY_BYTES) or data.dtype != np.int32
+    if (keys.dtype != np.uint8 or keys.shape != (rows, _KEY_BYTES) or data.dtype not in (np.int8, np.int32)
             or indices.dtype != np.int32 or indptr.dtype != np.int64 or len(data) != len(indices)
             or rows < 0 or indptr[0] != 0 or indptr[-1] != len(data) or np.any(np.diff(indptr) < 0)
             or (len(data) and (data.min() <= 0 or indices.min() < 0 or indices.max() >= len(names)))):
@@ -196,11 +195,12 @@ def _counted(arrays: dict[str, np.ndarray], environment: str) -> CountedDocument
 def write_counted(config: SiteConfig, environment: str, name: str, counted: CountedDocuments) -> None:
     """Keep ``counted`` under ``name`` for the next build in this environment."""
     counts = counted.counts.counts
-    buffer = io.BytesIO()
-    np.savez(buffer, version=np.array([_COUNTS_VERSION]),
-             environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
-             keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8).reshape(len(counted.keys), _KEY_BYTES),
-             data=counts.data.astype(np.int32), indices=counts.indices.astype(np.int32),
-             indptr=counts.indptr.astype(np.int64),
-             names=np.frombuffer("\n".join(counted.counts.names).encode("utf-8", "surrogatepass"), dtype=np.uint8))
-    write_bytes_atomically(cache_dir(config) / name, buffer.getvalue(), durable=False)
+    arrays = dict(version=np.array([_COUNTS_VERSION]),
+                  environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
+                  keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8).reshape(len(counted.keys), _KEY_BYTES),
+                  data=counts.data, indices=counts.indices.astype(np.int32, copy=False),
+                  indptr=counts.indptr.astype(np.int64, copy=False),
+                  names=np.frombuffer("\n".join(counted.counts.names).encode("utf-8", "surrogatepass"),
+                                      dtype=np.uint8))
+    # Streamed into the file: a large site's arrays are never copied whole in memory.
+    write_atomically_with(cache_dir(config) / name, lambda out: np.savez(out, **arrays), durable=False)

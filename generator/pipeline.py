@@ -87,8 +87,10 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                              hint="add articles, or delete the output folder to publish an empty site")
     progress.stage("Relating articles", None)
     # Texts unchanged since the last build are not counted again (their counts are kept by text).
+    # Counted in the order the analysis reads them (newest first), which then takes them as they are.
     counted = _features(config, environment, TERM_COUNTS, use_cache, warn,
-                        lambda known: count_documents([(a.title, a.body_markdown) for a in articles], jobs, known))
+                        lambda known: count_documents([(a.title, a.body_markdown)
+                                                       for a in sorted(articles, key=newest_first)], jobs, known))
     site = index_site(articles, config, jobs, counted)
     del counted  # held by nothing else: a large site's counts go before its pages render
     for warning in site.warnings:
@@ -100,16 +102,17 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                          "use a tag name as it appears on the Topics page, or site")))
     listings = plan_listings(site, config)
     progress.stage("Writing the search index and sitemaps", None)
-    indexed = _features(config, environment, SEARCH_TERMS, use_cache, warn,
-                        lambda known: index_terms(search_documents(site.articles), jobs, known)) \
-        if config.search else None
     keys = PageKeys.of(environment, site.articles, config)
     feeds = list(feed_files(site, config, theme, keys))
     files = itertools.chain(
+        # The search index first: its arrays are largest while it is made, before the pages'
+        # are. Its terms are not held here: its files hold what they need of them.
+        search_files(site, config, jobs, _features(config, environment, SEARCH_TERMS, use_cache, warn,
+                                                   lambda known: index_terms(search_documents(site.articles), jobs,
+                                                                             known)) if config.search else None),
         html_pages(site, listings, config, theme, keys),
         feeds,
         seo_files(site, listings, config, theme),
-        search_files(site, config, jobs, indexed),
         static_files(theme),
     )
     written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)

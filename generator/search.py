@@ -167,7 +167,7 @@ def _flag_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
             columns.append(ids.setdefault(term, len(ids)))
             flags.append(BODY)
         indptr.append(len(columns))
-    matrix = sparse.csr_matrix((np.frombuffer(flags, dtype=np.int8).astype(np.int32),
+    matrix = sparse.csr_matrix((np.frombuffer(flags, dtype=np.int8).copy(),
                                 np.frombuffer(columns, dtype=np.int64).astype(np.int32),
                                 np.frombuffer(indptr, dtype=np.int64)), shape=(len(documents), len(ids)))
     matrix.sort_indices()
@@ -186,8 +186,10 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1,
     keys = document_keys(documents)
     flagged = index_terms(documents, jobs, indexed) if indexed is None else \
         count_documents(documents, jobs, indexed, keys, count=_flag_terms, smallest=PARALLEL_MIN)
-    postings = _postings(flagged.select(keys))
-    del documents, keys, flagged
+    selected = flagged.select(keys)
+    matrix, names = selected.counts, selected.names
+    del documents, keys, flagged, indexed, selected  # _postings frees the matrix as it goes
+    postings = _postings(matrix, names)
     shards = [PendingFile(PurePosixPath("search", shard_file(name)), "search index",
                           functools.partial(_shard_file, postings, name, columns),
                           functools.partial(str, key), page=False)  # the key, known already
@@ -234,25 +236,45 @@ class _Postings:
         return digest.hexdigest()
 
 
-def _postings(flagged: TermCounts) -> _Postings:
+def _postings(matrix: sparse.csr_matrix, names: list[str]) -> _Postings:
     """The article x term matrix turned from rows to columns, which groups the article numbers
-    by term, ascending, in linear time; the differences in one pass."""
-    used = np.flatnonzero(np.bincount(flagged.counts.indices, minlength=len(flagged.names)))
-    order = np.array(sorted(used.tolist(), key=lambda c: (shard_key(flagged.names[c]), flagged.names[c])),
-                     dtype=np.int64)
-    heading = flagged.counts.copy()
-    heading.data = (heading.data == HEAD | BODY).astype(np.int8)
-    heading.eliminate_zeros()
-    found = []
-    for matrix in (flagged.counts, heading):
-        by_term = matrix.tocsc()[:, order]  # its rows come out ascending within each column
-        grouped = by_term.indices.astype(np.int32)
-        bounds = by_term.indptr.astype(np.int64)
-        deltas = np.diff(grouped, prepend=np.int32(0))
-        starts = bounds[:-1][bounds[:-1] < bounds[1:]]
-        deltas[starts] = grouped[starts]  # each term's list starts from its first number
-        found.append((deltas, bounds))
-    return _Postings([flagged.names[c] for c in order], found[0], found[1])
+    by term, ascending, in linear time; the differences in one pass. Arrays hold one entry per
+    (article, term) and are made once each, in 32 bits or fewer; ``matrix`` is let go of as
+    soon as it is read (pass the last reference to it)."""
+    used = np.flatnonzero(np.bincount(matrix.indices, minlength=len(names)))
+    order = sorted(used.tolist(), key=lambda c: (shard_key(names[c]), names[c]))
+    column_of = np.zeros(len(names), dtype=np.int32)
+    column_of[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
+    # Columns renumbered into term-file order before turning: one transposed copy, not two.
+    renumbered = sparse.csr_matrix((matrix.data, column_of[matrix.indices], matrix.indptr),
+                                   shape=(matrix.shape[0], len(order)))
+    del matrix
+    by_term = renumbered.tocsc()  # rows ascending within each column
+    del renumbered
+    grouped, bounds, flags = by_term.indices, by_term.indptr.astype(np.int64), by_term.data
+    del by_term
+    in_heading = np.flatnonzero(flags == HEAD | BODY)
+    del flags
+    found = [_differences(grouped[in_heading], np.searchsorted(in_heading, bounds))]
+    del in_heading
+    found.insert(0, _differences(grouped, bounds))  # in place: the body's lists are the largest
+    return _Postings([names[c] for c in order], found[0], found[1])
+
+
+_DIFFERENCE_CHUNK = 1 << 20  # entries differenced at once, which bounds the temporary copy
+
+
+def _differences(numbers: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each list of ``numbers`` (list ``t`` is ``numbers[bounds[t]:bounds[t + 1]]``) as its first
+    number and the differences after it, made in place in ``numbers``, last chunk first."""
+    bounds = bounds.astype(np.int64)
+    starts = bounds[:-1][bounds[:-1] < bounds[1:]]
+    firsts = numbers[starts].copy()
+    for stop in range(len(numbers), 1, -_DIFFERENCE_CHUNK):
+        start = max(stop - _DIFFERENCE_CHUNK, 1)
+        numbers[start:stop] -= numbers[start - 1:stop - 1]  # the entries before are not yet changed
+    numbers[starts] = firsts  # each term's list starts from its first number
+    return numbers, bounds
 
 
 def _shard_file(postings: _Postings, name: str, columns: range) -> OutputFile:

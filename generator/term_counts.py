@@ -71,7 +71,7 @@ def _term(word: str) -> str:
 class TermCounts:
     """How often each term occurs in each document: one row per document, one column per term."""
 
-    counts: sp.csr_matrix  # int32, columns sorted within each row
+    counts: sp.csr_matrix  # int32 counts (int8 for flags), columns sorted within each row
     names: list[str]  # the term of each column, in order of first use
     lengths: np.ndarray  # float32: each document's terms in all (title terms weighted)
     document_frequency: np.ndarray  # int64: the documents each term occurs in
@@ -155,10 +155,14 @@ class CountedDocuments:
         counts = self.counts
         if len(rows) == len(self.keys) and np.array_equal(rows, np.arange(len(rows))):
             return counts
-        matrix = counts.counts[rows] if len(rows) else sp.csr_matrix((0, len(counts.names)), dtype=np.int32)
-        matrix.sort_indices()
-        return TermCounts(matrix, counts.names, counts.lengths[rows],
-                          np.bincount(matrix.indices, minlength=len(counts.names)))
+        return _rows(counts, rows)
+
+
+def _rows(counts: TermCounts, rows: np.ndarray) -> TermCounts:
+    """These rows of ``counts``, in this order, over the same terms."""
+    matrix = counts.counts[rows] if len(rows) else sp.csr_matrix((0, len(counts.names)), dtype=counts.counts.dtype)
+    matrix.sort_indices()
+    return TermCounts(matrix, counts.names, counts.lengths[rows], np.bincount(matrix.indices, minlength=len(counts.names)))
 
 
 NOTHING_COUNTED = CountedDocuments((), count_terms([]))
@@ -187,9 +191,56 @@ def count_documents(documents: Sequence[Document], jobs: int = 1, known: Counted
     to_count = list(fresh.values())
     parts = map_with_shared(_count_share, (count, to_count), shares(len(to_count), jobs, smallest or PARALLEL_MIN),
                             jobs)
-    if kept:
-        parts.insert(0, known.select(list(kept)))
-    return CountedDocuments((*kept, *fresh), merge_counts(parts))
+    if not kept:  # the fresh texts are in the documents' order
+        return CountedDocuments(tuple(fresh), merge_counts(parts))
+    order = tuple(dict.fromkeys(keys))
+    return CountedDocuments(order, _gathered(known, parts, order))
+
+
+def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Sequence[bytes]) -> TermCounts:
+    """The rows of ``order``'s documents, from the store ``known`` or the fresh ``parts`` (rows in
+    ``order``'s order), made in one copy: runs of consecutive stored rows are taken whole.
+
+    The store's terms keep their numbers and new ones are numbered after them, so only the
+    fresh rows are renumbered; terms no row has any more are dropped once they are a fifth of
+    all, which bounds the store without renumbering it on every edit.
+    """
+    names = list(known.counts.names)
+    number = {name: n for n, name in enumerate(names)}
+    matrices, lengths = [known.counts.counts], [known.counts.lengths]
+    for part in parts:
+        ids = np.array([number.setdefault(name, len(number)) for name in part.names], dtype=np.int32)
+        fresh = sp.csr_matrix((part.counts.data, ids[part.counts.indices], part.counts.indptr),
+                              shape=(part.counts.shape[0], len(number)))
+        fresh.sort_indices()
+        matrices.append(fresh)
+        lengths.append(part.lengths)
+    names = list(number)
+    if not order:
+        return count_terms([])
+    have = known.row_of
+    fresh_keys = [key for key in order if key not in have]
+    fresh_places = [(n, row) for n, part in enumerate(parts, start=1) for row in range(part.counts.shape[0])]
+    place = dict(zip(fresh_keys, fresh_places))  # the parts hold the fresh texts in this order
+    source = np.array([(0, have[key]) if key in have else place[key] for key in order], dtype=np.int64).reshape(-1, 2)
+    part_of, row_of = source[:, 0], source[:, 1]
+    breaks = np.flatnonzero((part_of[1:] != part_of[:-1]) | (row_of[1:] != row_of[:-1] + 1)) + 1
+    indices, data, sizes, row_lengths = [], [], [], []
+    for start, stop in zip([0, *breaks.tolist()], [*breaks.tolist(), len(order)]):
+        matrix, first = matrices[part_of[start]], int(row_of[start])
+        last = first + stop - start
+        begin, end = matrix.indptr[first], matrix.indptr[last]
+        indices.append(matrix.indices[begin:end])
+        data.append(matrix.data[begin:end])
+        sizes.append(np.diff(matrix.indptr[first:last + 1]))
+        row_lengths.append(lengths[part_of[start]][first:last])
+    indptr = np.concatenate(([0], np.cumsum(np.concatenate(sizes)))).astype(np.int64)
+    matrix = sp.csr_matrix((np.concatenate(data), np.concatenate(indices).astype(np.int32, copy=False), indptr),
+                           shape=(len(order), len(names)))
+    matrix.has_sorted_indices = True  # each row's as stored, or sorted above
+    gathered = TermCounts(matrix, names, np.concatenate(row_lengths), np.bincount(matrix.indices, minlength=len(names)))
+    unused = len(names) - np.count_nonzero(gathered.document_frequency)
+    return _pruned(gathered) if unused * 5 > len(names) else gathered
 
 
 def _count_share(shared: tuple[Callable[[Sequence[Document]], TermCounts], Sequence[Document]],
@@ -201,22 +252,29 @@ def _count_share(shared: tuple[Callable[[Sequence[Document]], TermCounts], Seque
 def merge_counts(parts: Sequence[TermCounts]) -> TermCounts:
     """The rows of ``parts`` one after another, over one list of terms: those the rows use,
     in order of first use."""
-    ids: dict[str, int] = {}
-    id_of = [np.array([ids.setdefault(name, len(ids)) for name in part.names], dtype=np.int64) for part in parts]
     if not parts:
         return count_terms([])
+    ids: dict[str, int] = {}
+    id_of = [np.array([ids.setdefault(name, len(ids)) for name in part.names], dtype=np.int32) for part in parts]
     indices = np.concatenate([found[part.counts.indices] for part, found in zip(parts, id_of)])
     data = np.concatenate([part.counts.data for part in parts])
     indptr = np.concatenate([[0], *(part.counts.indptr[1:] + offset for part, offset in
                                     zip(parts, np.cumsum([0, *(p.counts.nnz for p in parts[:-1])])))])
-    frequency = np.bincount(indices, minlength=len(ids))
-    used = np.flatnonzero(frequency)
-    names = list(ids)
-    if len(used) < len(ids):  # terms of documents no longer counted
-        renumber = np.full(len(ids), -1, dtype=np.int64)
-        renumber[used] = np.arange(len(used))
-        indices, names, frequency = renumber[indices], [names[n] for n in used], frequency[used]
-    matrix = sp.csr_matrix((data, indices.astype(np.int32), indptr.astype(np.int64)),
-                           shape=(int(sum(p.counts.shape[0] for p in parts)), len(names)))
+    matrix = sp.csr_matrix((data, indices, indptr.astype(np.int64)),
+                           shape=(int(sum(p.counts.shape[0] for p in parts)), len(ids)))
     matrix.sort_indices()
-    return TermCounts(matrix, names, np.concatenate([part.lengths for part in parts]), frequency)
+    return _pruned(TermCounts(matrix, list(ids), np.concatenate([part.lengths for part in parts]),
+                              np.bincount(indices, minlength=len(ids))))
+
+
+def _pruned(counts: TermCounts) -> TermCounts:
+    """``counts`` without the terms no row has (those of texts no longer counted)."""
+    used = np.flatnonzero(counts.document_frequency)
+    if len(used) == len(counts.names):
+        return counts
+    renumber = np.full(len(counts.names), -1, dtype=np.int32)
+    renumber[used] = np.arange(len(used), dtype=np.int32)
+    matrix = counts.counts
+    return TermCounts(sp.csr_matrix((matrix.data, renumber[matrix.indices], matrix.indptr),
+                                    shape=(matrix.shape[0], len(used))),
+                      [counts.names[n] for n in used], counts.lengths, counts.document_frequency[used])

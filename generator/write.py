@@ -27,6 +27,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import BinaryIO
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -374,23 +375,23 @@ class _Survey:
 
 def _survey(folder: Path) -> _Survey:
     """What an earlier site holds, with every link and special file deleted first, so no new
-    file is ever written through a link."""
+    file is ever written through a link. Entries are told apart by the type their folder
+    listing gives (no system call per file: 150,000 of them at 100,000 articles)."""
     files, folders = [], []
     start = len(str(folder)) + 1
-    for top, subfolders, names in os.walk(folder, topdown=False):
-        for name in names:
-            path = os.path.join(top, name)
-            if stat.S_ISREG(os.lstat(path).st_mode):
-                files.append(path[start:])
-            else:
-                os.unlink(path)
-        for name in subfolders:
-            path = os.path.join(top, name)
-            if os.path.islink(path):
-                os.unlink(path)
-            else:
-                folders.append(path[start:])
-    return _Survey(files, folders)
+    waiting = [str(folder)]
+    while waiting:
+        with os.scandir(waiting.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path[start:])
+                    waiting.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    files.append(entry.path[start:])
+                else:  # a link (to a file or a folder), a pipe, a socket, a device
+                    os.unlink(entry.path)
+    # Each folder is listed after the folder holding it: reversed, the deepest come first.
+    return _Survey(files, folders[::-1])
 
 
 def _prune(folder: Path, found: _Survey, wanted: Collection[str]) -> None:
@@ -469,16 +470,22 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8"))
 
 
-def write_bytes_atomically(path: Path, data: bytes, durable: bool = True) -> None:
+def write_bytes_atomically(path: Path, data: bytes | memoryview, durable: bool = True) -> None:
     """Replace one file so readers see the old or the new bytes, never half a file; ``durable``
     waits until the bytes are on disk (a cache, which checks itself, need not)."""
+    write_atomically_with(path, lambda out: out.write(data), durable)
+
+
+def write_atomically_with(path: Path, write: Callable[[BinaryIO], object], durable: bool = True) -> None:
+    """``write_bytes_atomically`` with the bytes written by ``write`` into the open file, so a
+    large file (the build cache's arrays) is never held whole in memory first."""
     if path.parent.exists() and not path.parent.is_dir():
         raise DigestError.at("not a folder", path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            write(out)
             out.flush()
             if durable:
                 os.fsync(out.fileno())

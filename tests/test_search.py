@@ -207,6 +207,7 @@ def test_each_posting_list_decodes_to_exactly_the_articles_having_the_term(make_
     loaded = _load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(()), "", None)
     site = index_site(list(loaded.values()), config, 1)
     monkeypatch.setattr(search, "PARALLEL_MIN", 1)  # several shares, merged
+    monkeypatch.setattr(search, "_DIFFERENCE_CHUNK", 3)  # differences made a few entries at a time
     files = {str(f.path): json.loads(f.content) for f in made(search.search_files(site, config, jobs))}
     decoded = {}
     for name, shard in files.items():

@@ -85,9 +85,10 @@ def test_counts_taken_from_a_store_equal_counts_made_afresh_whatever_the_store_h
     keys = term_counts.document_keys(documents)
     selected, fresh = store.select(keys), count_terms(documents)
     assert as_dicts(selected) == as_dicts(fresh)
-    assert "vanished" not in selected.names  # terms of texts no longer counted are dropped
+    gone = [selected.document_frequency[selected.names.index(t)] for t in ("vanished", "words") if t in selected.names]
+    assert not any(gone)  # the terms of texts no longer counted are in no row
     assert selected.lengths.tolist() == fresh.lengths.tolist()
-    assert {n: int(f) for n, f in zip(selected.names, selected.document_frequency)} == \
+    assert {n: int(f) for n, f in zip(selected.names, selected.document_frequency) if f} == \
         {n: int(f) for n, f in zip(fresh.names, fresh.document_frequency)}
 
 
@@ -103,3 +104,14 @@ def test_a_store_with_every_text_already_is_returned_as_it_is():
     documents = corpus_with_rare_words(6)
     store = term_counts.count_documents(documents)
     assert term_counts.count_documents(list(reversed(documents)), known=store) is store
+
+
+def test_a_store_drops_the_terms_of_texts_gone_once_they_are_many():
+    documents = corpus_with_rare_words(10)
+    store = term_counts.count_documents(documents)
+    edited = term_counts.count_documents([*documents[:9], ("Story 9", "a wholly new text")], known=store)
+    assert "word9x" in edited.counts.names  # one text's words gone: kept, numbered as before
+    assert edited.counts.names[:len(store.counts.names)] == store.counts.names
+    fewer = term_counts.count_documents(documents[:2], known=edited)
+    assert "word9x" not in fewer.counts.names and "wholly" not in fewer.counts.names
+    assert as_dicts(fewer.select(term_counts.document_keys(documents[:2]))) == as_dicts(count_terms(documents[:2]))
