@@ -36,10 +36,12 @@ def batches(count: int, size: int) -> list[range]:
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def shares(count: int, jobs: int, smallest: int) -> list[range]:
+def shares(count: int, jobs: int, smallest: int, largest: int | None = None) -> list[range]:
     """``range(count)`` cut into one consecutive range per process, each at least ``smallest``
-    long (below that, handing the work over costs more than doing it)."""
-    return batches(count, max(smallest, -(-count // max(jobs, 1))))
+    long (below that, handing the work over costs more than doing it) and, given ``largest``,
+    at most that long (what a process holds and hands back at once grows with its share)."""
+    size = -(-count // max(jobs, 1))
+    return batches(count, max(smallest, size if largest is None else min(size, largest)))
 
 
 @contextmanager

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
-from .term_counts import PARALLEL_MIN, CountedDocuments, TermCounts, count_documents, document_keys
+from .term_counts import PARALLEL_MIN, TASK_MAX, CountedDocuments, TermCounts, count_documents, document_keys
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -77,7 +77,8 @@ def term_vectors(documents: Sequence[tuple[str, str]], jobs: int = 1, counted: C
     keys = document_keys(documents)
     counts = count_documents(documents, jobs, counted, keys).select(keys)
     vocabulary = _vocabulary(counts)
-    weighed = map_with_shared(_weigh_share, (counts, vocabulary), shares(len(documents), jobs, PARALLEL_MIN), jobs) \
+    weighed = map_with_shared(_weigh_share, (counts, vocabulary),
+                              shares(len(documents), jobs, PARALLEL_MIN, TASK_MAX), jobs) \
         or [_weigh_share((counts, vocabulary), range(0))]
     return (sp.vstack([vectors for vectors, _ in weighed], format="csr"),
             sp.vstack([index for _, index in weighed], format="csr"), vocabulary.words)

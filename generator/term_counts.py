@@ -22,6 +22,7 @@ from .parallel import map_with_shared, shares
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 COUNT_CHUNK = 2000  # documents whose pieces are held at once, which bounds their memory
 PARALLEL_MIN = 5000  # fewer documents than this per process cost more to hand over than to count
+TASK_MAX = 10000  # documents counted or weighed per task at most: a process's memory grows with them
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _STOPWORDS = frozenset("""
@@ -189,8 +190,8 @@ def count_documents(documents: Sequence[Document], jobs: int = 1, known: Counted
     if not fresh and len(kept) == len(known.keys):
         return known
     to_count = list(fresh.values())
-    parts = map_with_shared(_count_share, (count, to_count), shares(len(to_count), jobs, smallest or PARALLEL_MIN),
-                            jobs)
+    parts = map_with_shared(_count_share, (count, to_count),
+                            shares(len(to_count), jobs, smallest or PARALLEL_MIN, TASK_MAX), jobs)
     if not kept:  # the fresh texts are in the documents' order
         return CountedDocuments(tuple(fresh), merge_counts(parts))
     order = tuple(dict.fromkeys(keys))

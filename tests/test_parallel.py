@@ -91,6 +91,8 @@ def test_batches_and_shares_cover_every_item_once_in_order():
     assert shares(10, 2, 1) == [range(0, 5), range(5, 10)]
     assert shares(10, 4, 5) == [range(0, 5), range(5, 10)]  # no share under the smallest worth handing over
     assert shares(3, 2, 5) == [range(0, 3)]
+    assert shares(10, 2, 1, 3) == batches(10, 3)  # no share over the largest
+    assert shares(10, 2, 4, 3) == batches(10, 4)  # the smallest wins
 
 
 def _sleep_and_mark(folder, item):

@@ -94,9 +94,13 @@ def test_counting_over_several_processes_gives_the_same_vectors(monkeypatch):
     monkeypatch.setattr(similarity, "PARALLEL_MIN", 20)  # two shares, weighed by two processes
     monkeypatch.setattr(term_counts, "PARALLEL_MIN", 20)  # and counted by two
     parallel = term_vectors(docs, jobs=2)
-    assert serial[2] == parallel[2]
-    for a, b in zip(serial[:2], parallel[:2]):
-        assert (a != b).nnz == 0 and a.shape == b.shape
+    monkeypatch.setattr(term_counts, "TASK_MAX", 25)  # and in tasks of at most 25 rows each
+    monkeypatch.setattr(similarity, "TASK_MAX", 25)
+    tasks = term_vectors(docs, jobs=2)
+    for found in (parallel, tasks):
+        assert serial[2] == found[2]
+        for a, b in zip(serial[:2], found[:2]):
+            assert (a != b).nnz == 0 and a.shape == b.shape and np.array_equal(a.data, b.data)
 
 
 def test_neighbours_found_over_several_processes_are_the_same(monkeypatch):
