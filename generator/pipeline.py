@@ -30,7 +30,7 @@ from .ingest.raw import RawPage, clean_page, find_raw_pages, read_page
 from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
 from .load import find_articles, load_article, read_bytes
-from .model import Article, BuildReport, stable_id
+from .model import Article, BuildReport, Site, stable_id
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
@@ -107,9 +107,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     files = itertools.chain(
         # The search index first: its arrays are largest while it is made, before the pages'
         # are. Its terms are not held here: its files hold what they need of them.
-        search_files(site, config, jobs, _features(config, environment, SEARCH_TERMS, use_cache, warn,
-                                                   lambda known: index_terms(search_documents(site.articles), jobs,
-                                                                             known)) if config.search else None),
+        search_files(site, config, jobs, _search_terms(site, config, environment, jobs, use_cache, warn)),
         html_pages(site, listings, config, theme, keys),
         feeds,
         seo_files(site, listings, config, theme),
@@ -122,11 +120,23 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds), written.rendered, written.written)
     record = BuildRecord(inputs, written_fingerprint(written.records), report)
-    _keep(config, warn, lambda: (write_article_cache(config, cached or EMPTY_CACHE, loaded),
-                                 write_file_records(config, written.records),
-                                 write_file_records(config, previous if written.kept else None, SPARE_FILES),
-                                 write_text_atomically(cache_dir(config) / RECORD, record_text(record))))
+
+    def record_build() -> None:
+        write_article_cache(config, cached or EMPTY_CACHE, loaded)
+        write_file_records(config, written.records)
+        write_file_records(config, previous if written.kept else None, SPARE_FILES)
+        write_text_atomically(cache_dir(config) / RECORD, record_text(record))
+    _keep(config, warn, record_build)
     return report
+
+
+def _search_terms(site: Site, config: SiteConfig, environment: str, jobs: int, use_cache: bool,
+                  warn: Warn) -> CountedDocuments | None:
+    """The articles' search terms (None when the site has no search)."""
+    if not config.search:
+        return None
+    return _features(config, environment, SEARCH_TERMS, use_cache, warn,
+                     lambda known: index_terms(search_documents(site.articles), jobs, known))
 
 
 def _features(config: SiteConfig, environment: str, name: str, use_cache: bool, warn: Warn,

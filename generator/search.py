@@ -184,25 +184,25 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1,
         return
     documents = search_documents(site.articles)
     keys = document_keys(documents)
-    flagged = index_terms(documents, jobs, indexed) if indexed is None else \
-        count_documents(documents, jobs, indexed, keys, count=_flag_terms, smallest=PARALLEL_MIN)
+    flagged = count_documents(documents, jobs, indexed, keys, count=_flag_terms, smallest=PARALLEL_MIN)
     selected = flagged.select(keys)
     matrix, names = selected.counts, selected.names
     del documents, keys, flagged, indexed, selected  # _postings frees the matrix as it goes
     postings = _postings(matrix, names)
+    term_files = list(postings.shards())
     shards = [PendingFile(PurePosixPath("search", shard_file(name)), "search index",
                           functools.partial(_shard_file, postings, name, columns),
                           functools.partial(str, key), page=False)  # the key, known already
-              for name, columns, key in postings.shards()]
+              for name, columns, key in term_files]
     files = []
     for start in range(0, len(site.articles), CHUNK):
         docs = [_doc(a, config.zone) for a in site.articles[start:start + CHUNK]]
         files.append(OutputFile(PurePosixPath("search", f"d-{start // CHUNK}.json"), _dump(docs), "search index"))
     # Each term file's key stands for its bytes: the version changes with any file's content.
-    version = hashlib.sha256("".join(shard.key() or "" for shard in shards).encode("ascii")
+    version = hashlib.sha256("".join(key for _, _, key in term_files).encode("ascii")
                              + b"".join(f.content for f in files)).hexdigest()[:12]
     meta = {"version": version, "articles": len(site.articles), "chunk": CHUNK,
-            "shards": [name for name, _, _ in postings.shards()], "stopwords": list(STOPWORDS)}
+            "shards": [name for name, _, _ in term_files], "stopwords": list(STOPWORDS)}
     yield OutputFile(PurePosixPath("search", "meta.json"), _dump(meta), "search index")
     yield from shards
     yield from files

@@ -163,7 +163,8 @@ def _rows(counts: TermCounts, rows: np.ndarray) -> TermCounts:
     """These rows of ``counts``, in this order, over the same terms."""
     matrix = counts.counts[rows] if len(rows) else sp.csr_matrix((0, len(counts.names)), dtype=counts.counts.dtype)
     matrix.sort_indices()
-    return TermCounts(matrix, counts.names, counts.lengths[rows], np.bincount(matrix.indices, minlength=len(counts.names)))
+    return TermCounts(matrix, counts.names, counts.lengths[rows],
+                      np.bincount(matrix.indices, minlength=len(counts.names)))
 
 
 NOTHING_COUNTED = CountedDocuments((), count_terms([]))
@@ -175,16 +176,18 @@ def count_documents(documents: Sequence[Document], jobs: int = 1, known: Counted
                     smallest: int | None = None) -> CountedDocuments:
     """The counts of ``documents`` (whose ``document_keys`` may be given): taken from ``known``
     where it has them, the others counted by ``count`` (a module-level function) over ``jobs``
-    processes (each given at least ``smallest``). The result holds these documents and no others, so a store kept from build to
-    build never grows stale."""
+    processes (each given at least ``smallest``). The result holds these documents and no
+    others, so a store kept from build to build never grows stale: ``known`` itself when it
+    holds exactly them, else a new store in their order, from which selecting them in this
+    order copies nothing."""
     keys = document_keys(documents) if keys is None else keys
     known = known or NOTHING_COUNTED
     have = known.row_of
-    fresh: dict[bytes, Document] = {}
-    kept: dict[bytes, int] = {}
+    fresh: dict[bytes, Document] = {}  # in the documents' order
+    kept: set[bytes] = set()
     for key, document in zip(keys, documents):
         if key in have:
-            kept.setdefault(key, have[key])
+            kept.add(key)
         elif key not in fresh:
             fresh[key] = document
     if not fresh and len(kept) == len(known.keys):
@@ -206,8 +209,7 @@ def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Seque
     fresh rows are renumbered; terms no row has any more are dropped once they are a fifth of
     all, which bounds the store without renumbering it on every edit.
     """
-    names = list(known.counts.names)
-    number = {name: n for n, name in enumerate(names)}
+    number = {name: n for n, name in enumerate(known.counts.names)}
     matrices, lengths = [known.counts.counts], [known.counts.lengths]
     for part in parts:
         ids = np.array([number.setdefault(name, len(number)) for name in part.names], dtype=np.int32)
