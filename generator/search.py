@@ -242,7 +242,9 @@ def _postings(matrix: sparse.csr_matrix, names: list[str]) -> _Postings:
     (article, term) and are made once each, in 32 bits or fewer; ``matrix`` is let go of as
     soon as it is read (pass the last reference to it)."""
     used = np.flatnonzero(np.bincount(matrix.indices, minlength=len(names)))
-    order = sorted(used.tolist(), key=lambda c: (shard_key(names[c]), names[c]))
+    used = used.tolist()
+    sort_keys = [(shard_key(names[c]), names[c]) for c in used]
+    order = [used[n] for n in sorted(range(len(used)), key=sort_keys.__getitem__)]
     column_of = np.zeros(len(names), dtype=np.int32)
     column_of[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
     # Columns renumbered into term-file order before turning: one transposed copy, not two.

@@ -99,7 +99,8 @@ class _Vocabulary:
 def _vocabulary(counts: TermCounts) -> _Vocabulary:
     names, frequency = counts.names, counts.document_frequency
     chosen = np.flatnonzero(frequency >= 2)
-    order = sorted(range(len(chosen)), key=lambda n: names[chosen[n]])
+    chosen_names = [names[n] for n in chosen.tolist()]
+    order = sorted(range(len(chosen_names)), key=chosen_names.__getitem__)  # by name
     chosen = chosen[np.array(order, dtype=np.int64)]
     column_of = np.full(len(names), -1, dtype=np.int32)
     column_of[chosen] = np.arange(len(chosen), dtype=np.int32)
