@@ -7,6 +7,7 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -119,16 +120,16 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
     pool = None
     try:
         # The workers are forked with Ctrl-C and SIGTERM held back, so a signal cannot strike
-        # Python's own fork handlers; one that came meanwhile arrives as the mask is restored,
-        # inside this try, so the pool is still shut down.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
+        # Python's own fork handlers (an exception there is swallowed, and logging's lock stays
+        # taken: the next fork hangs). One that came meanwhile is raised again once the workers
+        # are forked, inside this try, so the pool is still shut down.
+        with _signals_held() as arrived:
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)),
                                        mp_context=multiprocessing.get_context("fork"),
                                        initializer=_receive, initargs=(function, shared, os.getpid()))
             found = pool.map(_call, items)  # forks every worker now
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for signum in arrived:
+            signal.raise_signal(signum)  # as it would have struck: Ctrl-C raises KeyboardInterrupt here
         results = []
         for item, result in zip(items, found):
             results.append(result)
@@ -139,6 +140,33 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
         raise
     pool.shutdown(wait=True)
     return results
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """While inside, Ctrl-C and SIGTERM are held back: the list yielded gets the signals that
+    arrived meanwhile, for the caller to raise again after.
+
+    Blocking them in this thread is not enough: the kernel then hands a signal to another
+    thread (BLAS starts its own), and Python still runs the handler in the main thread at
+    whatever it is doing, a fork handler included. So in the main thread the handlers are
+    swapped for ones that only take note, too.
+    """
+    arrived: list[int] = []
+    swapped = {}
+    if threading.current_thread() is threading.main_thread():
+        swapped = {signum: signal.signal(signum, lambda signum, frame: arrived.append(signum)) for signum in _HELD}
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(_HELD))
+    try:
+        yield arrived
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # those pending here arrive now, noted
+        for signum, handler in swapped.items():
+            if handler is not None:  # None: a handler not set from Python, which Python cannot restore
+                signal.signal(signum, handler)
 
 
 def _map_on_cluster(client: Any, function: Callable[[Shared, Item], Result], shared: Shared,
