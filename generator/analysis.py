@@ -7,7 +7,7 @@ neighbour lists (``similarity.py``), so they are computed here once and handed o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,11 +17,13 @@ from .model import Article, Story, Tag
 from .parallel import available_cores, one_blas_thread
 from .similarity import Neighbours, nearest, text_features
 from .stories import find_stories
-from .term_counts import CountedDocuments
+from .term_counts import TermCounts
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
 TEXT_NEIGHBOURS = 12  # text-similar articles kept per article (more change no measured ranking)
+# (title, body) texts -> their term counts, one row each in order
+CountTexts = Callable[[Sequence[tuple[str, str]]], TermCounts]
 NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
 
 
@@ -34,19 +36,20 @@ class Analysis:
 
 
 def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None,
-            all_topics: bool = False, counted: CountedDocuments | None = None) -> Analysis:
+            all_topics: bool = False, count_texts: CountTexts | None = None) -> Analysis:
     """Neighbours, corpus topics (given to articles nothing else tags) and stories; text is
     counted over ``jobs`` processes (default: every core this process may use).
 
     Corpus topics are found only when ``tags.corpus_topics`` is on and some article awaits
     one, or when ``all_topics`` asks for them whatever the articles and settings
-    (``digest tags --suggest``). Texts ``counted`` has already are not counted again."""
+    (``digest tags --suggest``). ``count_texts`` gives the texts' term counts when the caller
+    keeps them from build to build (the build cache)."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body_markdown) for a in articles]
     with one_blas_thread():
-        features = text_features(documents, jobs, counted)
+        features = text_features(documents, jobs, count_texts(documents) if count_texts else None)
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):

@@ -11,11 +11,10 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup, guid
-from .analysis import analyse
+from .analysis import CountTexts, analyse
 from .related import related_links
 from .stories import story_index
 from .taxonomy import normalize_key
-from .term_counts import CountedDocuments
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -32,13 +31,13 @@ UNDATED_HINT = "add date: YYYY-MM-DD to its front matter if the source states on
 
 
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None,
-               counted: CountedDocuments | None = None) -> Site:
-    """The site's order, tags, stories and related links; ``counted`` holds the term counts of
-    texts counted before (the build cache's), which are not counted again."""
+               count_texts: CountTexts | None = None) -> Site:
+    """The site's order, tags, stories and related links; ``count_texts`` gives the texts' term
+    counts when the caller keeps them from build to build (the build cache)."""
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
-    analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, counted=counted)
+    analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, count_texts=count_texts)
     ordered = analysis.articles
     warnings = tuple(Problem(UNDATED, a.source_path, None, UNDATED_HINT) for a in ordered if a.date is None)
     date, from_file_times = _build_date(ordered, config.content_dir)

@@ -43,7 +43,7 @@ from .related import related_links
 from .search import index_terms, search_documents, search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .term_counts import CountedDocuments, count_documents
+from .term_counts import CountedDocuments, TermCounts, counts_of
 from .theme import load_theme, static_files
 from .write import MARKER, Spare, check_output_dir, exclusive, publish, write_text_atomically
 
@@ -87,12 +87,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                              hint="add articles, or delete the output folder to publish an empty site")
     progress.stage("Relating articles", None)
     # Texts unchanged since the last build are not counted again (their counts are kept by text).
-    # Counted in the order the analysis reads them (newest first), which then takes them as they are.
-    counted = _features(config, environment, TERM_COUNTS, use_cache, warn,
-                        lambda known: count_documents([(a.title, a.body_markdown)
-                                                       for a in sorted(articles, key=newest_first)], jobs, known))
-    site = index_site(articles, config, jobs, counted)
-    del counted  # held by nothing else: a large site's counts go before its pages render
+    site = index_site(articles, config, jobs, count_texts=lambda documents: _features(
+        config, environment, TERM_COUNTS, use_cache, warn, lambda known: counts_of(documents, jobs, known)))
     for warning in site.warnings:
         warn(str(warning))
     for problem in feed_text_problems(site):
@@ -131,8 +127,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
 
 
 def _search_terms(site: Site, config: SiteConfig, environment: str, jobs: int, use_cache: bool,
-                  warn: Warn) -> CountedDocuments | None:
-    """The articles' search terms (None when the site has no search)."""
+                  warn: Warn) -> TermCounts | None:
+    """The articles' search terms, in the site's order (None when the site has no search)."""
     if not config.search:
         return None
     return _features(config, environment, SEARCH_TERMS, use_cache, warn,
@@ -140,13 +136,14 @@ def _search_terms(site: Site, config: SiteConfig, environment: str, jobs: int, u
 
 
 def _features(config: SiteConfig, environment: str, name: str, use_cache: bool, warn: Warn,
-              find: Callable[[CountedDocuments | None], CountedDocuments]) -> CountedDocuments:
-    """Per-article features found by ``find`` from those the last build kept under ``name``
-    (none with ``use_cache`` off), and kept for the next build."""
+              find: Callable[[CountedDocuments | None], tuple[CountedDocuments, TermCounts]]) -> TermCounts:
+    """Per-article features found by ``find`` from the store the last build kept under ``name``
+    (none with ``use_cache`` off); the store ``find`` makes is kept for the next build, and
+    only the features asked for are handed on."""
     known = read_counted(config, environment, name) if use_cache else None
-    found = find(known)
-    if found is not known:
-        _keep(config, warn, functools.partial(write_counted, config, environment, name, found))
+    store, found = find(known)
+    if store is not known:
+        _keep(config, warn, functools.partial(write_counted, config, environment, name, store))
     return found
 
 

@@ -37,7 +37,7 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
-from .term_counts import CountedDocuments, TermCounts, count_documents, document_keys
+from .term_counts import CountedDocuments, TermCounts, counts_of
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -144,10 +144,11 @@ def search_documents(articles: Sequence[Article]) -> list[tuple[str, str]]:
 
 
 def index_terms(documents: Sequence[tuple[str, str]], jobs: int = 1,
-                known: CountedDocuments | None = None) -> CountedDocuments:
+                known: CountedDocuments | None = None) -> tuple[CountedDocuments, TermCounts]:
     """The search terms of ``search_documents``, found over ``jobs`` processes, or taken from
-    ``known`` (the build cache's) for texts it has."""
-    return count_documents(documents, jobs, known, count=_flag_terms, smallest=PARALLEL_MIN)
+    ``known`` (the build cache's) for texts it has: the store to keep, and the documents' rows
+    in order (``counts_of``)."""
+    return counts_of(documents, jobs, known, count=_flag_terms, smallest=PARALLEL_MIN)
 
 
 HEAD, BODY = 2, 1  # flags of a term in an article: in its title or a tag (HEAD | BODY), or elsewhere only
@@ -176,18 +177,19 @@ def _flag_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
 
 
 def search_files(site: Site, config: SiteConfig, jobs: int = 1,
-                 indexed: CountedDocuments | None = None) -> Iterator[OutputFile | PendingFile]:
-    """The index files; the articles' terms are taken from ``indexed`` (``index_terms``) where
-    it has them, the others found over ``jobs`` processes. The term files are made by the
-    writer's processes, each keyed by its postings, so a rebuild writes only those that changed."""
+                 flagged: TermCounts | None = None) -> Iterator[OutputFile | PendingFile]:
+    """The index files, from each article's terms (``index_terms``, one row per article in the
+    site's order), found over ``jobs`` processes unless ``flagged`` gives them. The term files
+    are made by the writer's processes, each keyed by its postings, so a rebuild writes only
+    those that changed."""
     if not config.search:
         return
-    documents = search_documents(site.articles)
-    keys = document_keys(documents)
-    flagged = count_documents(documents, jobs, indexed, keys, count=_flag_terms, smallest=PARALLEL_MIN)
-    selected = flagged.select(keys)
-    matrix, names = selected.counts, selected.names
-    del documents, keys, flagged, indexed, selected  # _postings frees the matrix as it goes
+    if flagged is None:
+        flagged = index_terms(search_documents(site.articles), jobs)[1]
+    elif flagged.counts.shape[0] != len(site.articles):
+        raise ValueError(f"search terms of {flagged.counts.shape[0]} articles for {len(site.articles)}")
+    matrix, names = flagged.counts, flagged.names
+    del flagged  # _postings frees the matrix as it goes
     postings = _postings(matrix, names)
     term_files = list(postings.shards())
     shards = [PendingFile(PurePosixPath("search", shard_file(name)), "search index",

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
-from .term_counts import PARALLEL_MIN, TASK_MAX, CountedDocuments, TermCounts, count_documents, document_keys
+from .term_counts import PARALLEL_MIN, TASK_MAX, TermCounts, counts_of
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -57,25 +57,27 @@ class TextFeatures:
 
 
 def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1,
-                  counted: CountedDocuments | None = None) -> TextFeatures:
+                  counts: TermCounts | None = None) -> TextFeatures:
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
-    counted over ``jobs`` processes, unless ``counted`` has them already."""
-    vectors, index, words = term_vectors(documents, jobs, counted)
+    counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order)."""
+    vectors, index, words = term_vectors(documents, jobs, counts)
     return TextFeatures(vectors, index, words, latent_topics(vectors, jobs=jobs))
 
 
-def term_vectors(documents: Sequence[tuple[str, str]], jobs: int = 1, counted: CountedDocuments | None = None
+def term_vectors(documents: Sequence[tuple[str, str]], jobs: int = 1, counts: TermCounts | None = None
                  ) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
     the term of each column.
 
-    The documents' terms are counted (over ``jobs`` processes), or taken from ``counted``;
+    The documents' terms are counted (over ``jobs`` processes), or taken from ``counts``;
     each of ``jobs`` processes then weighs a share of the rows against the whole site's
     vocabulary. Each row's weights depend on its own counts and the site's totals alone, so
     they are the same however the rows were counted or shared out.
     """
-    keys = document_keys(documents)
-    counts = count_documents(documents, jobs, counted, keys).select(keys)
+    if counts is None:
+        counts = counts_of(documents, jobs)[1]
+    elif counts.counts.shape[0] != len(documents):
+        raise ValueError(f"{counts.counts.shape[0]} rows of counts for {len(documents)} documents")
     vocabulary = _vocabulary(counts)
     weighed = map_with_shared(_weigh_share, (counts, vocabulary),
                               shares(len(documents), jobs, PARALLEL_MIN, TASK_MAX), jobs) \

@@ -181,7 +181,7 @@ def count_documents(documents: Sequence[Document], jobs: int = 1, known: Counted
     holds exactly them, else a new store in their order, from which selecting them in this
     order copies nothing."""
     keys = document_keys(documents) if keys is None else keys
-    known = known or NOTHING_COUNTED
+    known = known or NOTHING_COUNTED  # with nothing known, the fresh rows are gathered as counted
     have = known.row_of
     fresh: dict[bytes, Document] = {}  # in the documents' order
     kept: set[bytes] = set()
@@ -195,18 +195,26 @@ def count_documents(documents: Sequence[Document], jobs: int = 1, known: Counted
     to_count = list(fresh.values())
     parts = map_with_shared(_count_share, (count, to_count),
                             shares(len(to_count), jobs, smallest or PARALLEL_MIN, TASK_MAX), jobs)
-    if not kept:  # the fresh texts are in the documents' order
-        return CountedDocuments(tuple(fresh), merge_counts(parts))
     order = tuple(dict.fromkeys(keys))
     return CountedDocuments(order, _gathered(known, parts, order))
+
+
+def counts_of(documents: Sequence[Document], jobs: int = 1, known: CountedDocuments | None = None,
+              count: Callable[[Sequence[Document]], TermCounts] = count_terms,
+              smallest: int | None = None) -> tuple[CountedDocuments, TermCounts]:
+    """``count_documents``, and the counts of ``documents`` from it, one row each in their
+    order: each text is hashed once."""
+    keys = document_keys(documents)
+    store = count_documents(documents, jobs, known, keys, count, smallest)
+    return store, store.select(keys)
 
 
 def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Sequence[bytes]) -> TermCounts:
     """The rows of ``order``'s documents, from the store ``known`` or the fresh ``parts`` (rows in
     ``order``'s order), made in one copy: runs of consecutive stored rows are taken whole.
 
-    The store's terms keep their numbers and new ones are numbered after them, so only the
-    fresh rows are renumbered; terms no row has any more are dropped once they are a fifth of
+    The store's terms keep their numbers and new ones are numbered after them in order of first
+    use (with no store, that is every term), so only the fresh rows are renumbered; terms no row has any more are dropped once they are a fifth of
     all, which bounds the store without renumbering it on every edit.
     """
     number = {name: n for n, name in enumerate(known.counts.names)}
@@ -250,24 +258,6 @@ def _count_share(shared: tuple[Callable[[Sequence[Document]], TermCounts], Seque
                  share: range) -> TermCounts:
     count, documents = shared
     return count(documents[share.start:share.stop])
-
-
-def merge_counts(parts: Sequence[TermCounts]) -> TermCounts:
-    """The rows of ``parts`` one after another, over one list of terms: those the rows use,
-    in order of first use."""
-    if not parts:
-        return count_terms([])
-    ids: dict[str, int] = {}
-    id_of = [np.array([ids.setdefault(name, len(ids)) for name in part.names], dtype=np.int32) for part in parts]
-    indices = np.concatenate([found[part.counts.indices] for part, found in zip(parts, id_of)])
-    data = np.concatenate([part.counts.data for part in parts])
-    indptr = np.concatenate([[0], *(part.counts.indptr[1:] + offset for part, offset in
-                                    zip(parts, np.cumsum([0, *(p.counts.nnz for p in parts[:-1])])))])
-    matrix = sp.csr_matrix((data, indices, indptr.astype(np.int64)),
-                           shape=(int(sum(p.counts.shape[0] for p in parts)), len(ids)))
-    matrix.sort_indices()
-    return _pruned(TermCounts(matrix, list(ids), np.concatenate([part.lengths for part in parts]),
-                              np.bincount(indices, minlength=len(ids))))
 
 
 def _pruned(counts: TermCounts) -> TermCounts:

@@ -129,7 +129,7 @@ def test_latent_topics_computed_over_several_threads_are_the_same(monkeypatch):
 
 
 def test_vectors_are_the_same_bits_whatever_the_counts_store_held_before():
-    from generator.term_counts import count_documents
+    from generator.term_counts import count_documents, counts_of
 
     # Words of one article only, each repeated a different number of times: how their weights
     # are added up into the article's length must not depend on the order they were numbered in.
@@ -141,7 +141,7 @@ def test_vectors_are_the_same_bits_whatever_the_counts_store_held_before():
     # way round: rows and term numbers all differ from a fresh count.
     gone = [(f"gone {n}", " ".join(f"only{n}w{w}" for w in reversed(range(40)))) for n in range(10)]
     history = count_documents(gone + list(reversed(docs[20:])))
-    cached = term_vectors(docs, counted=count_documents(docs, known=history))
+    cached = term_vectors(docs, counts=counts_of(docs, known=history)[1])
     assert cached[2] == fresh[2]
     for a, b in zip(cached[:2], fresh[:2]):
         assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
