@@ -185,7 +185,7 @@ class Hugo(Tool):
             if article.date:
                 meta["date"] = article.date.isoformat()
             front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1_000)
-            (posts / f"{article.stem}.md").write_text(f"---\n{front}---\n\n{article.body_markdown}\n", encoding="utf-8")
+            (posts / f"{article.stem}.md").write_text(f"---\n{front}---\n\n{article.body}\n", encoding="utf-8")
 
     def content_file(self, folder: Path, stem: str) -> Path:
         return folder / "content" / "posts" / f"{stem}.md"
@@ -214,7 +214,7 @@ class Pelican(Tool):
             meta = {"Title": article.title, "Date": article.date.isoformat() if article.date else None,
                     "Tags": ", ".join(tag.name for tag in article.tags), "Slug": article.slug, "Category": "News"}
             head = "".join(f"{key}: {value}\n" for key, value in meta.items() if value)
-            (content / f"{article.stem}.md").write_text(f"{head}\n{article.body_markdown}\n", encoding="utf-8")
+            (content / f"{article.stem}.md").write_text(f"{head}\n{article.body}\n", encoding="utf-8")
 
     def command(self, folder: Path, options: argparse.Namespace) -> list[str]:
         return [str(options.peers / "bin" / "pelican"), str(folder / "content"), "--settings",

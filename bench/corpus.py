@@ -120,7 +120,7 @@ def write_markdown(articles: tuple[Article, ...] | list[Article], folder: Path) 
             meta["date"] = article.date.isoformat()
         meta["tags"] = [tag.name for tag in article.tags]
         front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1_000)
-        (folder / f"{article.stem}.md").write_text(f"---\n{front}---\n\n{article.body_markdown}\n", encoding="utf-8")
+        (folder / f"{article.stem}.md").write_text(f"---\n{front}---\n\n{article.body}\n", encoding="utf-8")
 
 
 def make_language(seed: int) -> Language:
@@ -189,7 +189,7 @@ def _article_block(language: Language, rng: np.random.Generator, first: int) -> 
             title=titles[offset], date=FIRST_DATE + timedelta(seconds=int(seconds[offset])), updated=None,
             author=None, source=None, source_url=None, image_caption=None, image_credit=None,
             tags=tuple(language.tags[t] for t in tag_ids[offset, :tag_counts[offset]]), summary=None,
-            body_markdown=bodies[offset]))
+            body=bodies[offset]))
     return articles
 
 

@@ -108,7 +108,7 @@ def measure(count: int) -> dict[str, Any]:
                 + ("unknown" if peak_mb is None else f"{peak_mb:.0f} MB above the corpus"), result)
         return value
 
-    features = stage("text_features", lambda: text_features([(a.title, a.body_markdown) for a in articles],
+    features = stage("text_features", lambda: text_features([(a.title, a.body) for a in articles],
                                                             available_cores()))
     neighbours = stage("neighbours", lambda: nearest(features, TEXT_NEIGHBOURS, available_cores()))
     features = None  # free them: a build keeps them only for corpus topics, related links need the neighbours

@@ -33,7 +33,7 @@ def synthetic_site(count: int, seed: int = 7) -> Site:
             title=" ".join(rng.choices(vocabulary, word_weights, k=8)),
             date=datetime(2024, 1, 1, tzinfo=timezone.utc), updated=None, author=None, source=None,
             source_url=None, image_caption=None, image_credit=None, tags=(), summary=None,
-            body_markdown=" ".join(rng.choices(vocabulary, word_weights, k=700))))
+            body=" ".join(rng.choices(vocabulary, word_weights, k=700))))
     return Site(tuple(articles), (), {}, datetime(2024, 1, 1, tzinfo=timezone.utc))
 
 

@@ -24,13 +24,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
+from .bodies import body_text
 from .config import FEED_FILES, SITE_FEED, SiteConfig
 from .errors import DigestError, Problem
 from .feeds import feed_settings, feed_text_problems, unknown_feed_names
 from .frontmatter import FrontMatter, split_front_matter
 from .index import EPOCH, UNDATED, UNDATED_HINT, check_unique, group_by_tag, newest_first, one_spelling_per_tag
 from .listings import plan_listings
-from .load import FRONT_MATTER_FIELDS, decode_text, find_articles, load_article, read_bytes
+from .content_files import decode_text, read_bytes
+from .load import FRONT_MATTER_FIELDS, find_articles, load_article
 from .markup import ALLOWED_TAGS
 from .model import Article, Site, Story
 from .pages import html_pages
@@ -151,7 +153,7 @@ def read_file(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Checked
         front = _front_matter(path, data)
         return CheckedFile(path, None, _keys(front) if front else (), (), exc.problems)
     front = split_front_matter(decode_text(path, data), path)  # cannot fail: load_article just parsed it
-    return CheckedFile(path, article, _keys(front), body_links(article.body_markdown, front.body_line), ())
+    return CheckedFile(path, article, _keys(front), body_links(body_text(article.body), front.body_line), ())
 
 
 def _front_matter(path: Path, data: bytes) -> FrontMatter | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
+from .bodies import body_text
 from .config import FEED_FILES, SITE_FEED, FeedSettings, SiteConfig
 from .errors import Problem
 from .markup import absolutize_urls, markdown_to_html
@@ -142,7 +143,7 @@ def feed_item(article: Article, config: SiteConfig, build_date: datetime, *, ful
               atom_updated: datetime | None = None) -> FeedItem:
     link = absolute_url(config.base_url, article.url_path)
     updated = article.updated or article.date or build_date
-    content = absolutize_urls(_html(_xml_safe(article.body_markdown)), link) if full_content else None
+    content = absolutize_urls(_html(_xml_safe(body_text(article.body))), link) if full_content else None
     return FeedItem(
         title=feed_title(feed_text(article.title)),
         link=link,

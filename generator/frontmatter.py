@@ -18,6 +18,7 @@ class FrontMatter:
     meta: LoadedYaml  # key lines are file lines (the opening fence is line 1)
     body: str
     body_line: int  # file line on which the body starts
+    body_start: int  # the body's first character in the text, newlines normalized
 
     def line_of(self, key: str) -> int:
         return self.meta.line_of(key, 1) or 1
@@ -52,7 +53,8 @@ def split_front_matter(text: str, path: Path) -> FrontMatter:
     if not isinstance(loaded.data, dict):
         raise DigestError.at("front matter must be a mapping of keys to values", path, 2,
                              "for example: title: My article")
-    return FrontMatter(loaded, "\n".join(lines[close + 1:]), close + 2)
+    body = "\n".join(lines[close + 1:])
+    return FrontMatter(loaded, body, close + 2, len(text) - len(body))
 
 
 def dump_front_matter(meta: dict[str, Any], body: str) -> str:

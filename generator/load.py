@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import stat
 import uuid
 from datetime import date, datetime, time, timezone
@@ -11,7 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from .bodies import stored_body
 from .config import SiteConfig
+from .content_files import decode_text, not_a_file, read_bytes
 from .errors import DigestError
 from .markup import MAX_DEPTH, too_deep
 from .frontmatter import FrontMatter, split_front_matter
@@ -27,40 +28,6 @@ FRONT_MATTER_FIELDS = ("id", "title", "slug", "date", "updated", "author", "sour
 _URL_SAFE = "/?:@!$&'()*+,;=%~-._"
 # Dates every feed format can express (RSS and Atom need four-digit years after UTC conversion).
 _EARLIEST, _LATEST = datetime(1000, 1, 2, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
-
-
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes; an unreadable file, or one that is no regular file, is an error naming it.
-
-    Opened without blocking, so a FIFO that took an article's place is reported, not waited on.
-    """
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with open(handle, "rb") as file:
-            mode = os.fstat(handle).st_mode
-            if not stat.S_ISREG(mode):
-                raise _not_a_file(path, mode)
-            return file.read()
-    except OSError as exc:
-        raise DigestError.at(f"cannot read: {exc.strerror}", path) from None
-
-
-def _not_a_file(path: Path, mode: int) -> DigestError:
-    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "no regular file")
-    return DigestError.at(f"is {kind}, not a file", path,
-                          hint="an article must be a regular file; remove it from the content folder")
-
-
-def decode_text(path: Path, data: bytes) -> str:
-    """A file's text; undecodable bytes are an error naming the file and line."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DigestError.at(f"not valid UTF-8 at byte {exc.start}", path, line,
-                             "save the file as UTF-8") from None
 
 
 def find_articles(content_dir: Path) -> list[Path]:
@@ -90,13 +57,14 @@ def find_articles(content_dir: Path) -> list[Path]:
             special.append((path, mode))
     if special:
         raise DigestError(*(problem for path, mode in sorted(special)
-                            for problem in _not_a_file(path, mode).problems))
+                            for problem in not_a_file(path, mode).problems))
     return sorted(found)
 
 
 def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: bytes | None = None) -> Article:
     """The article in ``path``, whose bytes are ``data`` when the caller read them already."""
-    front = split_front_matter(decode_text(path, read_bytes(path) if data is None else data), path)
+    data = read_bytes(path) if data is None else data
+    front = split_front_matter(decode_text(path, data), path)
     meta = front.meta.data
     title = _text(meta.get("title"), "title", path, front)
     if not title:
@@ -124,7 +92,7 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: b
         source_url=_url(meta.get("source_url"), path, front),
         tags=make_tags(_tags(meta.get("tags"), path, front) or _inferred(title, body, meta, vocabulary, config),
                        vocabulary),
-        body_markdown=body,
+        body=stored_body(path, data, front, body),
         tags_inferred="tags" not in meta,
         **texts,
     )

@@ -43,6 +43,17 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class StoredBody:
+    """Where a loaded article's body is: its file, read again when a page, a feed or the text
+    analysis needs the text (``bodies.body_text``)."""
+
+    path: Path
+    start: int  # its first character in the file's text, newlines normalized
+    file_digest: bytes  # of the file's bytes when loaded: a file changed since is not read as this body
+    key: bytes  # of the body's text (``bodies.text_key``): equal keys, equal texts
+
+
+@dataclass(frozen=True)
 class Article:
     """One article as loaded from ``content/articles/<stem>.md``."""
 
@@ -60,8 +71,10 @@ class Article:
     image_credit: str | None
     tags: tuple[Tag, ...]
     summary: str | None
-    body_markdown: str  # its HTML is made where a page or feed shows it (markup.markdown_to_html):
-    # held for every article, it doubled a large site's memory
+    # The Markdown text, or where to read it (bodies.body_text); its HTML is made where a page
+    # or feed shows it. Loaded articles hold no text: a site's text held all build long was
+    # most of a large site's memory.
+    body: str | StoredBody
     # True when the front matter has no ``tags`` key, so the tags were inferred (``tags: []``
     # states "no tags"); such an article may also get its corpus topic.
     tags_inferred: bool = False

@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .bodies import body_text
 from .config import SiteConfig
 from .listings import Listings
 from .markup import markdown_to_html
@@ -99,7 +100,7 @@ def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> Pe
 
 
 def article_body(article: Article) -> Markup:
-    return safe_html(markdown_to_html(article.body_markdown))
+    return safe_html(markdown_to_html(body_text(article.body)))
 
 
 def article_json_ld(article: Article, config: SiteConfig) -> Markup:

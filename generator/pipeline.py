@@ -29,7 +29,8 @@ from .ingest.profiles import Profile, find_profile, load_profiles
 from .ingest.raw import RawPage, clean_page, find_raw_pages, read_page
 from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
-from .load import find_articles, load_article, read_bytes
+from .content_files import read_bytes
+from .load import find_articles, load_article
 from .model import Article, BuildReport, Site, stable_id
 from .listings import plan_listings
 from .page_keys import PageKeys

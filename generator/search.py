@@ -37,7 +37,8 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
-from .term_counts import CountedDocuments, TermCounts, counts_of
+from .bodies import body_text
+from .term_counts import CountedDocuments, Document, TermCounts, counts_of
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -137,13 +138,13 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def search_documents(articles: Sequence[Article]) -> list[tuple[str, str]]:
-    """What search finds each article by: the text of its title and tags, and all of its text."""
-    return [(" ".join([a.title, *(t.name for t in a.tags)]), f"{a.body_markdown}\n{a.summary or ''}")
-            for a in articles]
+def search_documents(articles: Sequence[Article]) -> list[Document]:
+    """What search finds each article by: the text of its title and tags, and all of its text
+    (its body, read where its terms are found, and its summary)."""
+    return [(" ".join([a.title, *(t.name for t in a.tags)]), a.body, a.summary or "") for a in articles]
 
 
-def index_terms(documents: Sequence[tuple[str, str]], jobs: int = 1,
+def index_terms(documents: Sequence[Document], jobs: int = 1,
                 known: CountedDocuments | None = None) -> tuple[CountedDocuments, TermCounts]:
     """The search terms of ``search_documents``, found over ``jobs`` processes, or taken from
     ``known`` (the build cache's) for texts it has: the store to keep, and the documents' rows
@@ -154,13 +155,14 @@ def index_terms(documents: Sequence[tuple[str, str]], jobs: int = 1,
 HEAD, BODY = 2, 1  # flags of a term in an article: in its title or a tag (HEAD | BODY), or elsewhere only
 
 
-def _flag_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
-    """One row per ``(title and tags, text)``: its terms, flagged ``HEAD | BODY`` when in the
-    title or a tag, else ``BODY``."""
+def _flag_terms(documents: Sequence[Document]) -> TermCounts:
+    """One row per ``(title and tags, body, summary)``: its terms, flagged ``HEAD | BODY`` when
+    in the title or a tag, else ``BODY``."""
     ids: dict[str, int] = {}
     columns, flags, indptr = array("q"), array("b"), array("q", [0])
-    for head_text, text in documents:
+    for head_text, body, summary in documents:
         head = terms(head_text)
+        text = f"{body_text(body)}\n{summary}"
         for term in head:
             columns.append(ids.setdefault(term, len(ids)))
             flags.append(HEAD | BODY)

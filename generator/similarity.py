@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
-from .term_counts import PARALLEL_MIN, TASK_MAX, TermCounts, counts_of
+from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -56,7 +56,7 @@ class TextFeatures:
     topics: np.ndarray  # latent topic coordinates, strongest topic first (not unit length)
 
 
-def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1,
+def text_features(documents: Sequence[Document], jobs: int = 1,
                   counts: TermCounts | None = None) -> TextFeatures:
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
     counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order)."""
@@ -64,7 +64,7 @@ def text_features(documents: Sequence[tuple[str, str]], jobs: int = 1,
     return TextFeatures(vectors, index, words, latent_topics(vectors, jobs=jobs))
 
 
-def term_vectors(documents: Sequence[tuple[str, str]], jobs: int = 1, counts: TermCounts | None = None
+def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None
                  ) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
     the term of each column.

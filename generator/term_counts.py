@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .bodies import body_key, body_text
+from .model import StoredBody
 from .parallel import map_with_shared, shares
 
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
@@ -68,6 +70,10 @@ def _term(word: str) -> str:
     return word
 
 
+# A document's texts, in an order its counting function knows: (title, body) to relate articles.
+Document = tuple[str | StoredBody, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class TermCounts:
     """How often each term occurs in each document: one row per document, one column per term."""
@@ -78,8 +84,9 @@ class TermCounts:
     document_frequency: np.ndarray  # int64: the documents each term occurs in
 
 
-def count_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
-    """The terms of ``(title, body)`` documents counted, title terms ``TITLE_WEIGHT`` times.
+def count_terms(documents: Sequence[Document]) -> TermCounts:
+    """The terms of ``(title, body)`` documents counted, title terms ``TITLE_WEIGHT`` times
+    (a stored body is read here, in the process counting it).
 
     Words never span white space, so each text is split on it; a piece ("harbour,", "(Moscow")
     is turned into terms the first time it is met, and every later occurrence is one dictionary
@@ -105,7 +112,7 @@ def count_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
         sizes = array("q")
         for title, body in chunk:
             before = len(pieces)
-            pieces += body.lower().split()
+            pieces += body_text(body).lower().split()
             pieces += title.lower().split() * TITLE_WEIGHT
             sizes.append(len(pieces) - before)
         found = np.fromiter(map(piece_ids.__getitem__, pieces), dtype=np.int64, count=len(pieces))
@@ -127,13 +134,10 @@ def count_terms(documents: Sequence[tuple[str, str]]) -> TermCounts:
     return TermCounts(counts, list(term_ids), lengths, np.bincount(counts.indices, minlength=width))
 
 
-Document = tuple[str, str]  # (title, body)
-
-
 def document_keys(documents: Sequence[Document]) -> list[bytes]:
-    """A hash of each document's text: equal keys, equal counts."""
-    return [hashlib.blake2b(f"{title}\0{body}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            for title, body in documents]
+    """A hash of each document's texts, from their ``body_key`` (a stored body is not read):
+    equal keys, equal counts."""
+    return [hashlib.blake2b(b"".join(map(body_key, document)), digest_size=16).digest() for document in documents]
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bodies import body_text
 from .similarity import Neighbours, TextFeatures, unit_rows
-from .term_counts import terms
+from .term_counts import Document, terms
 from .taxonomy import tag_slug
 
 MIN_GROUP = 10  # articles per topic at least, on average, when choosing how many topics
@@ -70,7 +71,7 @@ class CorpusTopics:
 NO_TOPICS = CorpusTopics((), ())
 
 
-def corpus_topics(features: TextFeatures, neighbours: Neighbours, documents: Sequence[tuple[str, str]],
+def corpus_topics(features: TextFeatures, neighbours: Neighbours, documents: Sequence[Document],
                   taken: frozenset[str] = frozenset()) -> CorpusTopics:
     """Group the articles (``documents`` are their title and body; ``neighbours`` their most
     similar articles, from ``similarity.nearest``) and name each group.
@@ -212,7 +213,7 @@ def _kmeans_plus_plus(points: np.ndarray, count: int, rng: np.random.Generator) 
     return points[chosen].copy()
 
 
-def _names(features: TextFeatures, documents: Sequence[tuple[str, str]], groups: list[np.ndarray],
+def _names(features: TextFeatures, documents: Sequence[Document], groups: list[np.ndarray],
            taken: frozenset[str]) -> list[tuple[str, ...]]:
     """Each group's most distinctive words, spelled as its articles spell them.
 
@@ -228,7 +229,7 @@ def _names(features: TextFeatures, documents: Sequence[tuple[str, str]], groups:
         lift = np.where((inside > overall) & (overall > 0), inside * np.log(np.maximum(inside, 1e-12) /
                                                                             np.maximum(overall, 1e-12)), 0)
         best = [c for c in np.lexsort((np.arange(len(lift)), -lift))[:KEYWORDS * 3] if lift[c] > 0]
-        spelled = _spellings([f"{documents[m][0]}\n{documents[m][1]}" for m in members[:LABEL_SAMPLE]],
+        spelled = _spellings([f"{documents[m][0]}\n{body_text(documents[m][1])}" for m in members[:LABEL_SAMPLE]],
                              {features.words[c] for c in best})
         words = []
         for column in best:

@@ -62,7 +62,7 @@ def make_article(slug: str, *, tags: tuple[str, ...] = (), date: str | None = "2
         title=title or slug.replace("-", " ").title(),
         date=_aware(datetime.fromisoformat(date)) if date else None,
         updated=None, author=None, source=None, source_url=None, image_caption=None, image_credit=None,
-        tags=tuple(Tag(slugify(t), t) for t in tags), summary=None, body_markdown="Body.")
+        tags=tuple(Tag(slugify(t), t) for t in tags), summary=None, body="Body.")
     values.update(fields)
     return Article(**values)
 

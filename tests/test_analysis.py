@@ -11,14 +11,14 @@ from tests.conftest import make_article, subject_corpus
 def corpus_articles(count=120):
     docs, truth = subject_corpus(count, 3)
     return [replace(make_article(f"a{n:03d}", date=f"2024-01-{1 + n % 28:02d}", tags_inferred=True),
-                    title=title, body_markdown=body) for n, (title, body) in enumerate(docs)], truth
+                    title=title, body=body) for n, (title, body) in enumerate(docs)], truth
 
 
 def test_only_articles_without_stated_or_inferred_tags_get_their_corpus_topic(tmp_path):
     articles, truth = corpus_articles()
     articles[0] = replace(articles[0], tags_inferred=False)  # front matter said tags: []
     articles[1] = replace(make_article("a001", tags=("Harbour news",)), title=articles[1].title,
-                          body_markdown=articles[1].body_markdown)  # tags stated in front matter
+                          body=articles[1].body)  # tags stated in front matter
     analysis = analyse(articles, default_config(tmp_path))
     assert len(analysis.topics.topics) == 3
     tagged = analysis.articles

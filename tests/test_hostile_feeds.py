@@ -118,7 +118,7 @@ def test_fields_no_loader_cleaned_still_give_valid_feeds(make_site, hostile, ful
     (a lone surrogate could not even be encoded as UTF-8)."""
     config = load_config(make_site(feeds={"full_content": full_content}))
     article = make_article("story", tags=("Floods",), title=f"A{hostile}title", author=f"Jane{hostile}",
-                           summary=f"Sum{hostile}mary", body_markdown=f"Body{hostile}text [rel](x/)")
+                           summary=f"Sum{hostile}mary", body=f"Body{hostile}text [rel](x/)")
     article = replace(article, tags=tuple(replace(t, name=f"Floods{hostile}") for t in article.tags))
     site = Site((article,), tuple(TagGroup(t, (article,)) for t in article.tags), {},
                 datetime(2024, 4, 1, tzinfo=timezone.utc))

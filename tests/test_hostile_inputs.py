@@ -37,6 +37,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.bodies import body_text
 from generator.cli import main
 from generator.config import load_config
 from generator.errors import DigestError, display_path
@@ -247,7 +248,7 @@ def test_missing_closing_fence_is_an_error_whatever_follows(tmp_path, config):
 def test_a_nul_in_the_body_is_dropped(tmp_path, config):
     path = tmp_path / "a.md"
     path.write_bytes(b"---\ntitle: T\n---\nOne\x00 two\x00\n")
-    assert load(path, config).body_markdown == "One two\n"
+    assert body_text(load(path, config).body) == "One two\n"
 
 
 def variants(text: str) -> dict[str, bytes]:
@@ -394,7 +395,7 @@ def test_reading_a_fifo_that_took_an_articles_place_does_not_block(tmp_path):
     """A FIFO made after find_articles listed the folder: read_bytes reports it, never waits."""
     os.mkfifo(tmp_path / "x.md")
     code = ("import sys; from pathlib import Path; from generator.errors import DigestError\n"
-            "from generator.load import read_bytes\n"
+            "from generator.content_files import read_bytes\n"
             "try: read_bytes(Path(sys.argv[1]))\n"
             "except DigestError as exc: print(exc)\n")
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.md")], cwd=ROOT, capture_output=True,

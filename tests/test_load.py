@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator.bodies import body_text
 from generator.config import load_config
 from generator.errors import DigestError
 from generator.load import find_articles, load_article
@@ -73,7 +74,7 @@ def test_fields_are_loaded(tmp_path, config):
     assert article.title == "Port reopens" and article.slug == "port-reopens" and article.id == "fixed-id"
     assert article.date == datetime(2024, 3, 30, tzinfo=timezone.utc)
     assert [t.name for t in article.tags] == ["Harbour", "Floods"]
-    assert markdown_to_html(article.body_markdown) == "<p>Ships are <em>back</em>.</p>\n"
+    assert markdown_to_html(body_text(article.body)) == "<p>Ships are <em>back</em>.</p>\n"
     assert (article.author, article.source, article.source_url) == ("Jane Doe", "The Courier", "https://courier.example/port")
     assert (article.image_caption, article.image_credit, article.summary) == ("The port.", "J. Doe", "Ships are back.")
 
@@ -106,15 +107,17 @@ def test_default_id_is_stable_and_follows_the_file_not_the_title(tmp_path, confi
 
 def test_bom_and_crlf_give_the_same_article(tmp_path, config):
     clean = load(write(tmp_path, "---\ntitle: T\n---\n\nLine one.\n\nLine two.\n", "clean.md"), config)
+    clean_body = body_text(clean.body)  # read before the file is rewritten
     dirty = load(write(tmp_path, "\ufeff---\r\ntitle: T\r\n---\r\n\r\nLine one.\r\n\r\nLine two.\r\n", "clean.md"), config)
-    assert (clean.title, clean.body_markdown, clean.id) == (dirty.title, dirty.body_markdown, dirty.id)
+    assert (clean.title, clean_body, clean.id) == (dirty.title, body_text(dirty.body), dirty.id)
+    assert clean.body.key == dirty.body.key  # one text, one key, whatever the file's newlines
 
 
 def test_characters_xml_and_html_forbid_are_stripped(tmp_path, config):
     text = "---\ntitle: \"Bell\\x07 title \\uFFFE\"\ntags: [\"x\\uFFFF\"]\n---\nText\x0b here \uffff and \ufdd0 there\n"
     article = load(write(tmp_path, text), config)
     assert article.title == "Bell title" and [t.name for t in article.tags] == ["x"]
-    assert markdown_to_html(article.body_markdown) == "<p>Text here  and  there</p>\n"
+    assert markdown_to_html(body_text(article.body)) == "<p>Text here  and  there</p>\n"
 
 
 def test_fractional_seconds_are_dropped(tmp_path, config):

@@ -28,7 +28,7 @@ def test_articles_of_the_build_count_by_their_digest_others_by_value():
     assert page_key(keys, "t", article=a, other=stranger) == page_key(keys, "t", article=a,
                                                                       other=dataclasses.replace(stranger))
     assert page_key(keys, "t", article=a, other=stranger) != page_key(
-        keys, "t", article=a, other=dataclasses.replace(stranger, body_markdown="Other."))
+        keys, "t", article=a, other=dataclasses.replace(stranger, body="Other."))
 
 
 def test_a_context_that_cannot_be_pickled_has_no_key():

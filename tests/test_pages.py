@@ -198,11 +198,11 @@ def test_reports_of_one_story_share_a_story_page_and_list_each_other(make_site):
     from dataclasses import replace
 
     first = replace(make_article("first", date="2024-03-01", source="Moscow Times", tags=("Fires",)),
-                    body_markdown=REPORT)
+                    body=REPORT)
     second = replace(make_article("second", date="2024-03-02", source="Meduza", tags=("Fires",)),
-                     body_markdown=REPORT.replace("forty", "about 40"))
+                     body=REPORT.replace("forty", "about 40"))
     other = replace(make_article("other", date="2024-03-02", tags=("Fires",)),
-                    body_markdown="The council budget vote was delayed again.")
+                    body="The council budget vote was delayed again.")
     site, _, pages = build_pages(make_site, [first, second, other])
     assert [[a.slug for a in s.articles] for s in site.stories] == [["first", "second"]]
     story = pages["stories/first/index.html"]
@@ -223,8 +223,8 @@ def test_a_story_with_many_reports_leaves_room_for_related_links(make_site):
     from dataclasses import replace
 
     reports = [replace(make_article(f"r{n}", date=f"2024-03-0{1 + n % 3}", tags=("Fires",)),
-                       body_markdown=REPORT + f" Update {n}.") for n in range(8)]
-    other = replace(make_article("other", date="2024-03-02", tags=("Fires",)), body_markdown="Budget vote delayed.")
+                       body=REPORT + f" Update {n}.") for n in range(8)]
+    other = replace(make_article("other", date="2024-03-02", tags=("Fires",)), body="Budget vote delayed.")
     site, _, pages = build_pages(make_site, [*reports, other])
     assert len(site.stories) == 1 and len(site.stories[0].articles) == 8
     assert [l.target.slug for l in site.related[reports[0].id]] == ["other"]

@@ -9,7 +9,7 @@ from tests.conftest import make_article
 
 def with_text(articles, top_k, weights=RelatedWeights(), story_of=None):
     """Related links with text evidence, as a build computes them."""
-    neighbours = nearest(text_features([(a.title, a.body_markdown) for a in articles]), TEXT_NEIGHBOURS)
+    neighbours = nearest(text_features([(a.title, a.body) for a in articles]), TEXT_NEIGHBOURS)
     return related_links(articles, top_k, weights, neighbours, story_of or {})
 
 
@@ -77,11 +77,11 @@ STORY = "The harbour authority closed the northern quay after the storm damaged 
 
 
 def test_similar_text_links_articles_that_share_no_tag_and_says_so():
-    me = replace(make_article("me", tags=("Harbour",), date="2024-03-10"), body_markdown=STORY)
+    me = replace(make_article("me", tags=("Harbour",), date="2024-03-10"), body=STORY)
     twin = replace(make_article("twin", tags=("Storms",), date="2024-03-12"),
-                   body_markdown=STORY.replace("northern", "southern"))
-    other = replace(make_article("other", tags=("Schools",)), body_markdown="Schools reopen with new teachers.")
-    filler = [replace(make_article(f"f{i}", tags=("Misc",)), body_markdown=f"Unrelated note number {i} about gardens.")
+                   body=STORY.replace("northern", "southern"))
+    other = replace(make_article("other", tags=("Schools",)), body="Schools reopen with new teachers.")
+    filler = [replace(make_article(f"f{i}", tags=("Misc",)), body=f"Unrelated note number {i} about gardens.")
               for i in range(4)]
     links = with_text((me, twin, other, *filler), top_k=3)["id-me"]
     assert [l.target.slug for l in links] == ["twin"]
@@ -89,8 +89,8 @@ def test_similar_text_links_articles_that_share_no_tag_and_says_so():
 
 
 def test_text_weight_zero_means_tags_only():
-    me = replace(make_article("me", tags=("Harbour",)), body_markdown=STORY)
-    twin = replace(make_article("twin", tags=("Storms",)), body_markdown=STORY)
+    me = replace(make_article("me", tags=("Harbour",)), body=STORY)
+    twin = replace(make_article("twin", tags=("Storms",)), body=STORY)
     assert with_text((me, twin), top_k=3)["id-me"]
     assert with_text((me, twin), top_k=3, weights=RelatedWeights(text=0))["id-me"] == ()
 

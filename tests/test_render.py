@@ -31,7 +31,7 @@ def test_any_text_gives_well_formed_feeds_and_safe_pages(make_site, title, autho
     clean = lambda s: " ".join(clean_text(s).split())  # what the loader does to every field
     article = replace(make_article("story", tags=(clean(tag) or "x",)), title=clean(title) or "t",
                       author=clean(author) or None, summary=clean(summary) or None,
-                      body_markdown=clean_text(body))
+                      body=clean_text(body))
     site = index_site([article], config)
     for feed in (pending.render() for pending in feed_files(site, config, theme)):
         if feed.path.suffix == ".json":  # feedparser reads no JSON Feed

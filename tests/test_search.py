@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.bodies import body_text
 from generator.config import load_config
 from generator.pipeline import build
 from generator.taxonomy import slugify
@@ -217,7 +218,7 @@ def test_each_posting_list_decodes_to_exactly_the_articles_having_the_term(make_
     expected = {}
     for number, a in enumerate(site.articles):
         head = terms(" ".join([a.title, *(t.name for t in a.tags)]))
-        for term in head | terms(a.body_markdown) | terms(a.summary or ""):
+        for term in head | terms(body_text(a.body)) | terms(a.summary or ""):
             expected.setdefault(term, {"b": []})["b"].append(number)
         for term in head:
             expected[term].setdefault("h", []).append(number)

@@ -59,10 +59,10 @@ def test_found_in_text_end_to_end():
     from generator.similarity import nearest, text_features
 
     body = "Fire crews fought a blaze at the Lefortovo warehouse overnight; forty firefighters and ten engines"
-    items = [replace(make_article("first", date="2024-03-01"), body_markdown=body),
-             replace(make_article("second", date="2024-03-02"), body_markdown=body + " attended."),
-             replace(make_article("other", date="2024-03-02"), body_markdown="Council budget vote delayed again.")]
-    neighbours = nearest(text_features([(a.title, a.body_markdown) for a in items]), 5)
+    items = [replace(make_article("first", date="2024-03-01"), body=body),
+             replace(make_article("second", date="2024-03-02"), body=body + " attended."),
+             replace(make_article("other", date="2024-03-02"), body="Council budget vote delayed again.")]
+    neighbours = nearest(text_features([(a.title, a.body) for a in items]), 5)
     found = find_stories(items, neighbours)
     assert [[a.slug for a in s.articles] for s in found] == [["first", "second"]]
 

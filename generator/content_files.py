@@ -1,0 +1,43 @@
+"""Reading a content file: its bytes, never blocking on what is no regular file, and its text."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import DigestError
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; an unreadable file, or one that is no regular file, is an error naming it.
+
+    Opened without blocking, so a FIFO that took an article's place is reported, not waited on.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(handle, "rb") as file:
+            mode = os.fstat(handle).st_mode
+            if not stat.S_ISREG(mode):
+                raise not_a_file(path, mode)
+            return file.read()
+    except OSError as exc:
+        raise DigestError.at(f"cannot read: {exc.strerror}", path) from None
+
+
+def not_a_file(path: Path, mode: int) -> DigestError:
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "no regular file")
+    return DigestError.at(f"is {kind}, not a file", path,
+                          hint="an article must be a regular file; remove it from the content folder")
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """A file's text; undecodable bytes are an error naming the file and line."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DigestError.at(f"not valid UTF-8 at byte {exc.start}", path, line,
+                             "save the file as UTF-8") from None
