@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from .content_files import decode_text, read_bytes
-from .errors import DigestError
+from .errors import InputChanged
 from .frontmatter import FrontMatter, normalize_newlines
 from .model import StoredBody
 from .text import clean_text
@@ -41,7 +41,7 @@ def body_text(body: str | StoredBody) -> str:
         return body
     data = read_bytes(body.path)
     if _file_digest(data) != body.file_digest:
-        raise DigestError.at("changed while the site was being built", body.path,
+        raise InputChanged.at("changed while the site was being built", body.path,
                              hint="build again; the published site is kept as it was")
     return clean_text(normalize_newlines(decode_text(body.path, data))[body.start:])
 

@@ -45,7 +45,7 @@ class DigestError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
     def __reduce__(self):  # rebuilt from its problems when it comes back from a worker process
-        return (DigestError, self.problems)
+        return (type(self), self.problems)
 
     def in_file(self, path: Path | str) -> "DigestError":
         """The same problems, naming ``path`` where they name no file (a stage that reads
@@ -56,3 +56,8 @@ class DigestError(Exception):
     def at(cls, message: str, path: Path | str | None = None, line: int | None = None,
            hint: str | None = None) -> "DigestError":
         return cls(Problem(message, path, line, hint))
+
+
+class InputChanged(DigestError):
+    """An input changed while the build was reading it: the build fails (its parts would not
+    agree), and building again takes the change (``digest serve`` does so by itself)."""

@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .config import SiteConfig
-from .errors import DigestError, display_path
+from .errors import DigestError, InputChanged, display_path
 from .watch import Changes, Watcher, watch_plan
 
 Report = Callable[[str], None]
@@ -431,7 +431,8 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
                                daemon=True)
     try:
         watcher.start()  # before the first build: an edit during it is built next
-        _build_once(rebuild, board, say, error)
+        if not _build_once(rebuild, board, say, error):
+            changes.note()
         serving.start()
         url = server_url(server)
         if not _is_loopback(server.server_address[0]):
@@ -442,7 +443,8 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
         while not stop.is_set():
             if changes.settled(QUIET_SECONDS, POLL_SECONDS):
                 # One build at a time, here: changes during it are noted and built next, as one.
-                _build_once(rebuild, board, say, error)
+                if not _build_once(rebuild, board, say, error):
+                    changes.note()
                 watcher.watch_new_folders()
     except KeyboardInterrupt:
         say("stopped")
@@ -455,10 +457,15 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
         watcher.stop()
 
 
-def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, error: Report) -> None:
-    """Run one build, report it, and tell the pages: reload, or here is what failed."""
+def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, error: Report) -> bool:
+    """Run one build, report it, and tell the pages: reload, or here is what failed. False when
+    an input changed while it ran: that is no error to show, only a reason to build again."""
     try:
         summary = rebuild()
+    except InputChanged as exc:
+        for problem in exc.problems:
+            say(f"{display_path(problem.path or '')} changed during the build; building again")
+        return False
     except DigestError as exc:
         problems = [str(problem) for problem in exc.problems]
     except OSError as exc:
@@ -468,7 +475,8 @@ def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, err
     else:
         say(summary)
         board.publish(board.status.succeeded())
-        return
+        return True
     for problem in problems:
         error(problem)
     board.publish(board.status.failed("\n".join(problems)))
+    return True

@@ -10,7 +10,7 @@ from generator import pipeline
 from generator.bodies import body_key, body_text, text_key
 from generator.cli import main
 from generator.config import load_config
-from generator.errors import DigestError
+from generator.errors import InputChanged
 from generator.load import load_article
 from generator.model import StoredBody
 from generator.taxonomy import Vocabulary
@@ -49,9 +49,11 @@ def test_an_empty_body_after_the_closing_fence(config):
 def test_a_file_changed_after_loading_is_an_error_naming_it(config):
     article = load(config, "a.md", article_text("Quays", "Cranes rise."))
     (config.content_dir / "a.md").write_text(article_text("Quays", "Cranes fall."), encoding="utf-8")
-    with pytest.raises(DigestError) as caught:
+    with pytest.raises(InputChanged) as caught:
         body_text(article.body)
     assert str(caught.value) == f"{config.content_dir / 'a.md'}: {CHANGED}"
+    back = pickle.loads(pickle.dumps(caught.value))  # as it comes back from a worker process
+    assert type(back) is InputChanged and back.problems == caught.value.problems
 
 
 def test_stored_and_held_bodies_of_one_text_count_and_key_alike(config):

@@ -16,6 +16,7 @@ from typing import Callable
 
 import pytest
 
+from generator import pipeline
 from generator.config import load_config
 from generator.errors import display_path
 from generator.pipeline import build
@@ -290,6 +291,25 @@ def test_a_change_during_a_build_is_built_after_it_and_builds_never_overlap(star
     eventually(lambda: page_with(site, "/articles/harbour/", b"Harbour edited mid-build"), "the build after the build")
     assert b"Council votes again" in site.get("/articles/council/")[1]
     assert most[0] == 1 and calls[0] == 3
+
+
+def test_an_article_edited_while_a_build_reads_it_is_built_again_and_shown_as_no_error(start, monkeypatch):
+    planned, edit_now = pipeline.plan_listings, threading.Event()
+
+    def edit_then_plan(*args, **kwargs):  # after the articles are loaded, before the feeds read their text
+        if edit_now.is_set():
+            edit_now.clear()
+            site.article().write_text(harbour("Harbour edited mid-build").replace("Ships are", "Ferries are"),
+                                      encoding="utf-8")
+        return planned(*args, **kwargs)
+    monkeypatch.setattr(pipeline, "plan_listings", edit_then_plan)
+    site = start()
+    edit_now.set()
+    site.article("council.md").write_text(article_text("Council votes again", "Again.", date="2024-03-11",
+                                                       slug="council"), encoding="utf-8")
+    eventually(lambda: page_with(site, "/articles/harbour/", b"Ferries are back"), "the build after the build")
+    assert f"{display_path(site.article())} changed during the build; building again" in site.said
+    assert site.errors == [] and site.status()["error"] is None
 
 
 # --- the parts --------------------------------------------------------------------------------------
