@@ -153,22 +153,28 @@ def index_terms(documents: Sequence[Document], jobs: int = 1,
 
 
 HEAD, BODY = 2, 1  # flags of a term in an article: in its title or a tag (HEAD | BODY), or elsewhere only
+_HEAD_FLAG, _BODY_FLAG = bytes([HEAD | BODY]), bytes([BODY])
+
+
+class _Numbering(dict):
+    """term -> its number, numbered in order of first use as they are looked up."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = number = len(self)
+        return number
 
 
 def _flag_terms(documents: Sequence[Document]) -> TermCounts:
     """One row per ``(title and tags, body, summary)``: its terms, flagged ``HEAD | BODY`` when
     in the title or a tag, else ``BODY``."""
-    ids: dict[str, int] = {}
+    ids = _Numbering()
     columns, flags, indptr = array("q"), array("b"), array("q", [0])
     for head_text, body, summary in documents:
         head = terms(head_text)
-        text = f"{body_text(body)}\n{summary}"
-        for term in head:
-            columns.append(ids.setdefault(term, len(ids)))
-            flags.append(HEAD | BODY)
-        for term in terms(text) - head:
-            columns.append(ids.setdefault(term, len(ids)))
-            flags.append(BODY)
+        rest = terms(f"{body_text(body)}\n{summary}") - head
+        columns.extend(map(ids.__getitem__, head))  # a term's number looked up in C, not a loop here
+        columns.extend(map(ids.__getitem__, rest))
+        flags.frombytes(_HEAD_FLAG * len(head) + _BODY_FLAG * len(rest))
         indptr.append(len(columns))
     matrix = sparse.csr_matrix((np.frombuffer(flags, dtype=np.int8).copy(),
                                 np.frombuffer(columns, dtype=np.int64).astype(np.int32),
