@@ -10,6 +10,7 @@ so a check takes about as long as loading the articles.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import posixpath
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
+from .analysis import analyse, awaits_corpus_topic
 from .bodies import body_text
 from .config import FEED_FILES, SITE_FEED, SiteConfig
 from .errors import DigestError, Problem
@@ -105,10 +107,19 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
     errors += [_at_key_line(p, by_path) for p in clashes]
 
     site = site_without_analysis(articles)
-    produced = produced_files(site, config, theme)
+
+    def links_to_nothing(site: Site) -> list[Problem]:
+        produced = produced_files(site, config, theme)
+        return [p for a in site.articles for p in broken_links(a, by_path[a.source_path].links, config, produced)]
+    broken = links_to_nothing(site)
+    if (broken or unknown_feed_names(site, config)) and config.corpus_topics and any(map(awaits_corpus_topic, articles)):
+        # Only the text analysis knows the corpus topics, whose tag pages a link or a feed
+        # setting may name: it runs when there is such a name it could make good.
+        site = with_corpus_topics(site, config, jobs)
+        broken = links_to_nothing(site)
     summary_only = _summary_only(config)
     warnings = [p for f in files for p in file_warnings(f, vocabulary, now, summary_only)]
-    warnings += [p for a in site.articles for p in broken_links(a, by_path[a.source_path].links, config, produced)]
+    warnings += broken
     warnings += feed_text_problems(site)
     warnings += [Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")
@@ -324,6 +335,13 @@ def site_without_analysis(articles: list[Article]) -> Site:
     stories, corpus topics): of the pages, that adds only story pages and corpus topics' tag pages."""
     ordered = tuple(sorted(articles, key=newest_first))
     return Site(ordered, group_by_tag(ordered), MappingProxyType({}), EPOCH)
+
+
+def with_corpus_topics(site: Site, config: SiteConfig, jobs: int | None) -> Site:
+    """``site`` with its articles' corpus topics, and their tags' pages (related links and stories
+    still left out)."""
+    tagged = analyse(site.articles, config, jobs).articles
+    return dataclasses.replace(site, articles=tagged, tag_groups=group_by_tag(tagged))
 
 
 def produced_files(site: Site, config: SiteConfig, theme: Theme) -> frozenset[str]:

@@ -15,11 +15,11 @@ from generator.config import load_config
 from generator.errors import Problem
 from generator.load import find_articles
 from generator.model import Article
-from generator.pipeline import build
-from generator.taxonomy import Vocabulary
+from generator.pipeline import build, tags_by_stem
+from generator.taxonomy import Vocabulary, slugify
 from generator.theme import load_theme
 from generator.write import MARKER
-from tests.conftest import site_tree
+from tests.conftest import site_tree, subject_corpus
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -280,3 +280,20 @@ def test_the_builds_own_warnings_are_reported_too(check):
         "site.yaml: feeds.per_feed names 'Harbor', which is no topic of the site "
         "(use a tag name as it appears on the Topics page, or site)",
     ]
+
+
+def test_links_to_corpus_topics_pages_pass_and_other_tag_links_are_still_named(check, make_site):
+    docs, _ = subject_corpus(120, 3)
+    articles = {f"a{n:03d}.md": md(f"title: {title.capitalize()} {n}", f"date: 2024-03-{1 + n % 28:02d}", body=body)
+                for n, (title, body) in enumerate(docs)}  # no tags key: each gets its corpus topic
+
+    def linking(slug: str) -> str:
+        return md("title: Index of topics", "date: 2024-03-30", "tags: [Harbour]",
+                  body=f"[topic](/tags/{slug}/) [feed](/tags/{slug}/rss.xml) [none](/tags/zzqx/)")
+    config = load_config(make_site({**articles, "links.md": linking("zzqx")}))
+    topics = {tag for tags in tags_by_stem(config).values() for tag in tags} - {t.name for t in config.topics}
+    slug = slugify(sorted(topics)[0])  # a corpus topic's, not a vocabulary topic's
+    report = check({**articles, "links.md": linking(slug)})
+    assert slug in {slugify(t) for tags in tags_by_stem(load_config(make_site())).values() for t in tags}
+    assert shown(report.warnings) == ["content/articles/links.md:6: broken link '/tags/zzqx/': the site has no "
+                                      "tags/zzqx/ (did you mean '/tags/'?)"]
