@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from .config import SiteConfig
 from .errors import DigestError, InputChanged, display_path
@@ -301,6 +301,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def _respond(self, with_body: bool) -> None:
         preview = self.server.preview
+        if _is_loopback(self.server.server_address[0]) and not local_host_header(self.headers.get("Host")):
+            # A page of another site whose name was made to point here (DNS rebinding) could
+            # otherwise read the preview, its build errors and the local paths they name.
+            return self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                              b"digest serve answers requests for localhost only\n", with_body)
         path = self.path.split("?", 1)[0]
         if path == EVENTS and with_body:
             return self._stream_events(preview.board)
@@ -398,6 +403,18 @@ def _listen(host: str, port: int, preview: Preview) -> PreviewServer:
 def server_url(server: PreviewServer) -> str:
     host, port = server.server_address[:2]
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def local_host_header(value: str | None) -> bool:
+    """Whether a request's ``Host`` names this machine by a loopback name or address (any port);
+    a request without one (HTTP/1.0, no browser) passes."""
+    if value is None:
+        return True
+    try:
+        host = urlsplit(f"//{value}").hostname
+    except ValueError:  # "[bad", a malformed IPv6 literal
+        return False
+    return host is not None and (host == "localhost" or host.endswith(".localhost") or _is_loopback(host))
 
 
 def _is_loopback(host: str) -> bool:

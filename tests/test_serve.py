@@ -20,7 +20,8 @@ from generator import pipeline
 from generator.config import load_config
 from generator.errors import display_path
 from generator.pipeline import build
-from generator.serve import BuildStatus, Found, Redirect, locate, request_segments, serve, with_reload_script
+from generator.serve import (BuildStatus, Found, Redirect, local_host_header, locate, request_segments, serve,
+                             with_reload_script)
 from generator.watch import Changes, matters, watch_plan
 from tests.conftest import article_text
 
@@ -312,6 +313,22 @@ def test_an_article_edited_while_a_build_reads_it_is_built_again_and_shown_as_no
     assert site.errors == [] and site.status()["error"] is None
 
 
+@pytest.mark.parametrize("host, code", [("evil.example", 403), ("evil.example:{port}", 403),
+                                        ("127.0.0.1.evil.example", 403), ("[::1", 403),
+                                        ("localhost:{port}", 200), ("127.0.0.1:{port}", 200),
+                                        ("[::1]:{port}", 200), ("app.localhost", 200)])
+def test_requests_for_other_host_names_are_refused(start, host, code):
+    site = start()
+    connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=TIMEOUT)
+    connection.putrequest("GET", "/articles/harbour/", skip_host=True)
+    connection.putheader("Host", host.format(port=site.port))
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == code
+    assert (b"Harbour reopens" in body) == (code == 200)
+
+
 # --- the parts --------------------------------------------------------------------------------------
 
 
@@ -321,6 +338,14 @@ def test_an_article_edited_while_a_build_reads_it_is_built_again_and_shown_as_no
 ])
 def test_request_segments_refuses_anything_that_could_leave_the_site(target):
     assert request_segments(target) is None
+
+
+@pytest.mark.parametrize("value, local", [(None, True), ("localhost", True), ("LOCALHOST:80", True),
+                                          ("127.0.0.2:8000", True), ("[::1]", True), ("a.localhost", True),
+                                          ("localhost.example", False), ("10.0.0.1", False), ("", False),
+                                          ("[::1", False), ("evil.example:8000", False)])
+def test_a_host_header_is_local_when_it_names_a_loopback_host(value, local):
+    assert local_host_header(value) is local
 
 
 def test_request_segments_decodes_plain_paths():
