@@ -248,18 +248,13 @@ def _as_the_build_lists(articles: list[Article]) -> tuple[list[Article], list[Pr
     return articles, problems
 
 
-# Which front-matter key a collision problem of index.py is about, by how its message starts.
-_CLASH_KEYS = (("URL ", ("slug", "title")), ("feed id ", ("id",)), ("tags ", ("tags",)))
-
-
 def _at_key_line(problem: Problem, files: dict[Path, CheckedFile]) -> Problem:
     """The problem at the line of the key that caused it, where the file states that key."""
     checked = files.get(Path(problem.path)) if problem.path is not None else None
     if checked is None or problem.line is not None:
         return problem
-    keys = next((keys for prefix, keys in _CLASH_KEYS if problem.message.startswith(prefix)), ())
-    line = next((checked.line_of(key) for key in keys if checked.has(key)), None)
-    return Problem(problem.message, problem.path, line, problem.hint)
+    line = next((checked.line_of(key) for key in problem.keys if checked.has(key)), None)
+    return dataclasses.replace(problem, line=line)
 
 
 # --- warnings on one file ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ class Problem:
     path: Path | str | None = None
     line: int | None = None
     hint: str | None = None
+    # The front-matter keys the problem is about, where it has no line yet: whoever knows the
+    # file's lines (digest check) can point at the first of them the file states.
+    keys: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = ""
@@ -50,7 +54,7 @@ class DigestError(Exception):
     def in_file(self, path: Path | str) -> "DigestError":
         """The same problems, naming ``path`` where they name no file (a stage that reads
         text does not know which file it came from; its caller does)."""
-        return DigestError(*(Problem(p.message, p.path or path, p.line, p.hint) for p in self.problems))
+        return DigestError(*(dataclasses.replace(p, path=p.path or path) for p in self.problems))
 
     @classmethod
     def at(cls, message: str, path: Path | str | None = None, line: int | None = None,

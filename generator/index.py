@@ -116,7 +116,8 @@ def check_unique(articles: list[Article]) -> None:
                     f"{what.format(key)} is claimed by both {display_path(first.source_path)} and "
                     f"{display_path(article.source_path)}",
                     article.source_path, None,
-                    f"give one of them a different {'slug' if attribute == 'slug' else 'id'} in its front matter"))
+                    f"give one of them a different {'slug' if attribute == 'slug' else 'id'} in its front matter",
+                    ("slug", "title") if attribute == "slug" else ("id",)))
             else:
                 owners[key] = article
     if problems:
@@ -149,7 +150,7 @@ def one_spelling_per_tag(articles: list[Article]) -> list[Article]:
             problems.append(Problem(
                 f"tags {name_a!r} ({display_path(art_a.source_path)}) and {name_b!r} "
                 f"({display_path(art_b.source_path)}) would share the page tags/{slug}/", art_b.source_path, None,
-                "rename one, or make one an alias of the other under topics in site.yaml"))
+                "rename one, or make one an alias of the other under topics in site.yaml", ("tags",)))
         chosen[slug] = min(names, key=lambda n: (-names[n], n))
     if problems:
         raise DigestError(*problems)
