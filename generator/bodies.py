@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from .content_files import decode_text, read_bytes
-from .errors import InputChanged
+from .errors import DigestError, InputChanged
 from .frontmatter import FrontMatter, normalize_newlines
 from .model import StoredBody
 from .text import clean_text
@@ -39,7 +39,10 @@ def body_text(body: str | StoredBody) -> str:
     """
     if isinstance(body, str):
         return body
-    data = read_bytes(body.path)
+    try:
+        data = read_bytes(body.path)
+    except DigestError as exc:  # removed, renamed or made unreadable since it was loaded
+        raise InputChanged(*exc.problems) from None
     if _file_digest(data) != body.file_digest:
         raise InputChanged.at("changed while the site was being built", body.path,
                              hint="build again; the published site is kept as it was")

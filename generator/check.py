@@ -5,7 +5,8 @@ with one id, two tags on one page, a broken theme), found by the build's own cod
 what the build accepts but a reader would notice: unknown front-matter fields, missing dates,
 tags outside the site's topics, dates in the future, links to pages the site does not have.
 Nothing is written, and the text analysis (related links, stories, corpus topics) is skipped,
-so a check takes about as long as loading the articles.
+so a check takes about as long as loading the articles; it runs only when a link to a tag page,
+or a feed setting, names no tag the articles state, which only a corpus topic could make good.
 """
 
 from __future__ import annotations
@@ -108,18 +109,19 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
 
     site = site_without_analysis(articles)
 
-    def links_to_nothing(site: Site) -> list[Problem]:
+    def links_to_nothing(site: Site) -> list[tuple[str | None, Problem]]:
         produced = produced_files(site, config, theme)
         return [p for a in site.articles for p in broken_links(a, by_path[a.source_path].links, config, produced)]
     broken = links_to_nothing(site)
-    if (broken or unknown_feed_names(site, config)) and config.corpus_topics and any(map(awaits_corpus_topic, articles)):
+    if ((any(path and path.startswith("tags/") for path, _ in broken) or unknown_feed_names(site, config))
+            and config.corpus_topics and any(map(awaits_corpus_topic, articles))):
         # Only the text analysis knows the corpus topics, whose tag pages a link or a feed
         # setting may name: it runs when there is such a name it could make good.
         site = with_corpus_topics(site, config, jobs)
         broken = links_to_nothing(site)
     summary_only = _summary_only(config)
     warnings = [p for f in files for p in file_warnings(f, vocabulary, now, summary_only)]
-    warnings += broken
+    warnings += [problem for _, problem in broken]
     warnings += feed_text_problems(site)
     warnings += [Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")
@@ -354,9 +356,10 @@ def produced_files(site: Site, config: SiteConfig, theme: Theme) -> frozenset[st
 
 
 def broken_links(article: Article, links: tuple[BodyLink, ...], config: SiteConfig,
-                 produced: frozenset[str]) -> list[Problem]:
+                 produced: frozenset[str]) -> list[tuple[str | None, Problem]]:
     """Site-relative links (relative to the article's page or to the site root) that lead to no
-    file the build writes. Links to other sites, ``mailto:`` and ``#fragment`` are not checked."""
+    file the build writes, each with the site path it leads to (None: outside the site). Links
+    to other sites, ``mailto:`` and ``#fragment`` are not checked."""
     page_url = absolute_url(config.base_url, article.url_path)
     root = urlsplit(config.base_url).path  # "/" unless the site is served from a folder
     problems = []
@@ -370,14 +373,14 @@ def broken_links(article: Article, links: tuple[BodyLink, ...], config: SiteConf
         what, shown = "image" if link.image else "link", unquote(link.target)
         path = urlsplit(urljoin(page_url, link.target)).path
         if not path.startswith(root):
-            problems.append(Problem(f"broken {what} {shown!r}: it leads outside the site", article.source_path,
-                                    link.line, f"the site is served from {root}"))
+            problems.append((None, Problem(f"broken {what} {shown!r}: it leads outside the site",
+                                           article.source_path, link.line, f"the site is served from {root}")))
             continue
         site_path = unquote(path[len(root):])
         if not _exists(site_path, produced):
-            problems.append(Problem(f"broken {what} {shown!r}: the site has no {site_path}",
-                                    article.source_path, link.line,
-                                    _suggestion(site_path, article, root, link.target, produced)))
+            problems.append((site_path, Problem(f"broken {what} {shown!r}: the site has no {site_path}",
+                                                article.source_path, link.line,
+                                                _suggestion(site_path, article, root, link.target, produced))))
     return problems
 
 

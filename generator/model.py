@@ -52,6 +52,11 @@ class StoredBody:
     file_digest: bytes  # of the file's bytes when loaded: a file changed since is not read as this body
     key: bytes  # of the body's text (``bodies.text_key``): equal keys, equal texts
 
+    def __str__(self) -> str:
+        # A template printing ``article.body`` would publish this machine's path: it is an error
+        # naming the template instead (render.render reports it).
+        raise TypeError("an article's body is no text in templates; the article page has its HTML as `body`")
+
 
 @dataclass(frozen=True)
 class Article:

@@ -56,6 +56,25 @@ def test_a_file_changed_after_loading_is_an_error_naming_it(config):
     assert type(back) is InputChanged and back.problems == caught.value.problems
 
 
+def test_a_file_removed_after_loading_is_a_change_too(config):
+    article = load(config, "a.md", article_text("Quays", "Cranes rise."))
+    (config.content_dir / "a.md").unlink()
+    with pytest.raises(InputChanged) as caught:
+        body_text(article.body)
+    assert str(caught.value) == f"{config.content_dir / 'a.md'}: cannot read: No such file or directory"
+
+
+def test_a_template_that_prints_a_stored_body_fails_naming_itself(make_site, capsys):
+    config = make_site({"a.md": article_text("Quays", "Cranes rise.", date="2024-03-01")})
+    (config.parent / "templates").mkdir()
+    (config.parent / "templates" / "article.html").write_text("<p>{{ article.body }}</p>\n", encoding="utf-8")
+    assert main(["--config", str(config), "--quiet", "build"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"error: {config.parent / 'templates' / 'article.html'}:1: template error while rendering "
+                   "articles/quays/index.html: TypeError: an article's body is no text in templates; the article "
+                   "page has its HTML as `body`\n")  # not this machine's path to the article, published
+
+
 def test_stored_and_held_bodies_of_one_text_count_and_key_alike(config):
     stored = load(config, "a.md", article_text("Quays", "Harbour cranes rise over harbour quays."))
     held = (stored.title, body_text(stored.body))

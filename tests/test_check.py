@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import check as check_module
 from generator.check import (FRONT_MATTER_FIELDS, CheckReport, check_site, produced_files, read_files,
                              site_without_analysis)
 from generator.config import load_config
@@ -297,3 +298,17 @@ def test_links_to_corpus_topics_pages_pass_and_other_tag_links_are_still_named(c
     assert slug in {slugify(t) for tags in tags_by_stem(load_config(make_site())).values() for t in tags}
     assert shown(report.warnings) == ["content/articles/links.md:6: broken link '/tags/zzqx/': the site has no "
                                       "tags/zzqx/ (did you mean '/tags/'?)"]
+
+
+def test_a_broken_link_no_corpus_topic_could_mend_does_not_run_the_text_analysis(check, monkeypatch):
+    docs, _ = subject_corpus(60, 3)
+    articles = {f"a{n:03d}.md": md(f"title: {title.capitalize()} {n}", f"date: 2024-03-{1 + n % 28:02d}", body=body)
+                for n, (title, body) in enumerate(docs)}
+
+    def no_analysis(*args):
+        raise AssertionError("the text analysis ran")
+    monkeypatch.setattr(check_module, "with_corpus_topics", no_analysis)
+    report = check({**articles, "links.md": md("title: Links", "date: 2024-03-30", "tags: [Harbour]",
+                                               body="[none](/articles/nope/)")})
+    assert shown(report.warnings) == ["content/articles/links.md:6: broken link '/articles/nope/': the site has no "
+                                      "articles/nope/ (did you mean '/articles/links/'?)"]
