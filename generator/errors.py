@@ -54,7 +54,7 @@ class DigestError(Exception):
     def in_file(self, path: Path | str) -> "DigestError":
         """The same problems, naming ``path`` where they name no file (a stage that reads
         text does not know which file it came from; its caller does)."""
-        return DigestError(*(dataclasses.replace(p, path=p.path or path) for p in self.problems))
+        return type(self)(*(dataclasses.replace(p, path=p.path or path) for p in self.problems))
 
     @classmethod
     def at(cls, message: str, path: Path | str | None = None, line: int | None = None,

@@ -414,7 +414,10 @@ def local_host_header(value: str | None) -> bool:
         host = urlsplit(f"//{value}").hostname
     except ValueError:  # "[bad", a malformed IPv6 literal
         return False
-    return host is not None and (host == "localhost" or host.endswith(".localhost") or _is_loopback(host))
+    if host is None:
+        return False
+    host = host.removesuffix(".")  # "localhost." is the same name, fully qualified
+    return host == "localhost" or host.endswith(".localhost") or _is_loopback(host)
 
 
 def _is_loopback(host: str) -> bool:

@@ -342,6 +342,7 @@ def test_request_segments_refuses_anything_that_could_leave_the_site(target):
 
 @pytest.mark.parametrize("value, local", [(None, True), ("localhost", True), ("LOCALHOST:80", True),
                                           ("127.0.0.2:8000", True), ("[::1]", True), ("a.localhost", True),
+                                          ("localhost.:80", True),
                                           ("localhost.example", False), ("10.0.0.1", False), ("", False),
                                           ("[::1", False), ("evil.example:8000", False)])
 def test_a_host_header_is_local_when_it_names_a_loopback_host(value, local):
