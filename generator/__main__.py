@@ -4,23 +4,41 @@ Loading the command line's modules takes a tenth of a second; Ctrl-C in that tim
 command like Ctrl-C later does (exit 130, no traceback), not with Python's traceback.
 """
 
+import atexit
+import os
 import signal
 import sys
+
+INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (cli.EXIT_INTERRUPTED)
 
 
 def run() -> None:
     try:
-        from .cli import EXIT_INTERRUPTED, main
+        from .cli import main
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        sys.exit(130)
+        _exit_interrupted()
     try:
         code = main()
     except KeyboardInterrupt:  # after main's own handling: between its last step and its return
         print("interrupted", file=sys.stderr)
-        code = EXIT_INTERRUPTED
+        code = INTERRUPTED
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: exit with its code, whenever Ctrl-C comes
+    if code == INTERRUPTED:
+        _exit_interrupted()
     sys.exit(code)
+
+
+def _exit_interrupted() -> None:
+    """Exit 130 once Ctrl-C was handled. Not through sys.exit: when the KeyboardInterrupt went
+    through code that a library ran with PyRun_* (numpy's and scipy's imports do), CPython notes
+    it as unhandled, caught or not, and ends the process by SIGINT at exit instead of with its
+    code (seen as -2 by the caller). The cleanup at exit still runs first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    atexit._run_exitfuncs()  # what exit would run: the process pool's and multiprocessing's cleanup
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -542,3 +542,23 @@ def test_serve_refuses_a_port_in_use(make_site, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: cannot serve on 127.0.0.1:{port}: ") and err.endswith("(choose another port with --port)\n")
     assert not (config.parent / "site").exists()
+
+
+def test_a_handled_ctrl_c_exits_130_even_when_cpython_took_it_for_unhandled(tmp_path):
+    """A KeyboardInterrupt passing through code a library runs with PyRun_* (numpy's and scipy's
+    imports do) is noted by CPython as unhandled, caught or not, and a ``python -m`` run would
+    then end itself by SIGINT (the caller sees -2) instead of exiting 130. The note is set here
+    as such an import sets it."""
+    (tmp_path / "interrupted_digest.py").write_text(
+        "import ctypes\n"
+        "import generator.cli as cli\n"
+        "from generator import __main__ as entry\n"
+        "def main():\n"
+        "    ctypes.c_int.in_dll(ctypes.pythonapi, '_Py_UnhandledKeyboardInterrupt').value = 1\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.main = main\n"
+        "entry.run()\n", encoding="utf-8")
+    root = Path(__file__).parent.parent
+    result = subprocess.run([sys.executable, "-m", "interrupted_digest"], cwd=root, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+    assert (result.returncode, result.stderr) == (130, "interrupted\n")
