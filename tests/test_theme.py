@@ -16,6 +16,29 @@ def test_autoescape_is_on_for_html_and_xml(make_site, tmp_path):
     assert theme.environment.from_string("{{ v }}").render(v="<b>&") == "&lt;b&gt;&amp;"
 
 
+def test_printed_values_are_escaped_as_plain_jinja_escapes_them(make_site):
+    # The theme escapes what templates print without making a Markup of each value; the
+    # pages must be the characters Jinja's own escaping gives, whatever is printed and however.
+    from jinja2 import Environment, StrictUndefined
+    from markupsafe import Markup
+    theme = load_theme(load_config(make_site()))
+    plain = Environment(autoescape=True, undefined=StrictUndefined)
+
+    class Html:
+        def __html__(self):
+            return "<i>safe</i>"
+
+    source = ("{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}{% set captured %}<p>{{ s }}</p>{% endset %}"
+              "{{ s }}|{{ m(s) }}|{{ captured }}|{{ captured }}|{{ mk }}|{{ n }}|{{ h }}|{{ s | e }}|"
+              "{{ s ~ mk }}|{{ [s] | join(',') }}|{% autoescape false %}{{ s }}{% endautoescape %}|"
+              "{{ m(m(s)) }}")
+    values = dict(s="<a href=\"x\">&'</a>", mk=Markup("<br>"), n=3, h=Html())
+    ours = theme.environment.from_string(source).render(**values)
+    assert ours == plain.from_string(source).render(**values)
+    assert ours.startswith("&lt;a href=&#34;x&#34;&gt;&amp;&#39;&lt;/a&gt;|<b>&lt;a")
+    assert "<i>safe</i>" in ours and "&lt;p&gt;" not in ours
+
+
 def test_site_templates_and_static_override_the_theme(make_site, tmp_path):
     config = load_config(make_site())
     (tmp_path / "templates").mkdir()
