@@ -90,8 +90,18 @@ def _check_nodes(root: yaml.Node, offset: int) -> None:
             stack.extend(node.value)
 
 
+# Every collection of a YAML text starts at a character of its own among these: a sequence at
+# "-" or "[", a mapping at "{" or at the ":" or "?" of its first key (no two collections share one).
+_COLLECTION_STARTS = "-?:[{"
+
+
 def _check_depth(text: str, offset: int) -> None:
-    """Refuse deep nesting before composing: the composer recurses and can exhaust the stack."""
+    """Refuse deep nesting before composing: the composer recurses and can exhaust the stack.
+
+    A text holding no more than ``MAX_DEPTH`` of the characters collections start at cannot
+    nest deeper, and is not parsed twice for it (front matter holds a dozen or two)."""
+    if sum(map(text.count, _COLLECTION_STARTS)) <= MAX_DEPTH:
+        return
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):  # event parsing is iterative
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):

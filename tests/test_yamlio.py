@@ -31,6 +31,30 @@ def test_problems_name_the_line(text, message, line):
     assert (caught.value.message, caught.value.line) == (message, line)
 
 
+def _nested(style: str, depth: int) -> str:
+    """A document nested ``depth`` collections deep, each style as sparing of the characters
+    collections start at as it can be."""
+    if style == "flow sequences":
+        return "[" * depth + "x" + "]" * depth + "\n"
+    if style == "flow pairs":  # [a: [a: x]]: a sequence and a mapping per "[" and ":"
+        return "[a: " * (depth // 2) + "x" + "]" * (depth // 2) + "\n"
+    if style == "block sequences":
+        return "- " * depth + "x\n"
+    if style == "block mappings":
+        return "".join(" " * level + "k:\n" for level in range(depth - 1)) + " " * (depth - 1) + "k: x\n"
+    raise ValueError(style)
+
+
+@pytest.mark.parametrize("style", ["flow sequences", "flow pairs", "block sequences", "block mappings"])
+def test_nesting_is_refused_from_one_level_past_the_limit_in_every_style(style):
+    # Texts short of characters that start collections skip the nesting check: the bound must
+    # hold for the sparest way to nest.
+    assert load_yaml(_nested(style, 32)).data is not None
+    with pytest.raises(YamlProblem) as caught:
+        load_yaml(_nested(style, 34 if style == "flow pairs" else 33))
+    assert caught.value.message == "YAML nested more than 32 levels deep"
+
+
 def test_dump_keeps_order_and_round_trips():
     data = {"title": "Colon: and 'quotes' \"both\"", "tags": ["b", "a"], "n": "2025"}
     text = dump_yaml(data)
