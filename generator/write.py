@@ -189,7 +189,7 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
         written += wrote
         rendered += made_now and file.page
     if found is not None:
-        _prune(target.work, found, records.keys())
+        _prune(target.work, found, records.keys(), folders.keys())
     os.chmod(target.work, 0o755)  # mkdtemp makes it private; a published site is world-readable
     return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
                          rendered, written, records)
@@ -394,15 +394,17 @@ def _survey(folder: Path) -> _Survey:
     return _Survey(files, folders[::-1])
 
 
-def _prune(folder: Path, found: _Survey, wanted: Collection[str]) -> None:
-    """Delete the files found before that this build did not write, then the emptied folders."""
+def _prune(folder: Path, found: _Survey, wanted: Collection[str], wanted_folders: Collection[str]) -> None:
+    """Delete the files found before that this build did not write, then the emptied folders
+    (only those holding none of its files are tried: a failed rmdir of each of 150,000 costs)."""
     for name in found.files:
         if name not in wanted:
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):  # gone, or a folder now
                 os.unlink(os.path.join(folder, name))
     for name in found.folders:  # deepest first
-        with contextlib.suppress(OSError):  # not empty, or gone: kept as it is
-            os.rmdir(os.path.join(folder, name))
+        if name not in wanted_folders:
+            with contextlib.suppress(OSError):  # not empty, or gone: kept as it is
+                os.rmdir(os.path.join(folder, name))
 
 
 def _remove_tree(folder: Path) -> None:

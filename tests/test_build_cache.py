@@ -35,6 +35,11 @@ def build(config, capsys, *args):
 
 def clean_build(config, capsys, tmp_path):
     """The same project copied elsewhere and built from nothing: what an incremental build must equal."""
+    return site_tree(clean_site(config, capsys, tmp_path))
+
+
+def clean_site(config, capsys, tmp_path):
+    """The folder of ``clean_build``'s site."""
     copy = Path(tempfile.mkdtemp(dir=tmp_path.parent))
     for name in ("site.yaml", "content", "templates"):
         if (config.parent / name).exists():
@@ -42,7 +47,11 @@ def clean_build(config, capsys, tmp_path):
                 else shutil.copy(config.parent / name, copy / name)
     capsys.readouterr()
     assert main(["--config", str(copy / "site.yaml"), "build", "--jobs", "1"]) == 0
-    return site_tree(copy / "site")
+    return copy / "site"
+
+
+def folders(site):
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
 
 
 def edit(path, old, new):
@@ -89,6 +98,20 @@ def test_random_edits_always_equal_a_clean_build(make_site, capsys, tmp_path):
             (folder / name).unlink()
         build(config, capsys)
         assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path / str(step)), action
+
+
+def test_the_folders_of_removed_pages_go_from_the_reused_spare(make_site, capsys, tmp_path):
+    config = make_site(corpus(6))
+    folder, site = config.parent / "content" / "articles", config.parent / "site"
+    build(config, capsys)
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # the first site is the spare now, and the next build updates it
+    (folder / "a03.md").unlink()
+    edit(folder / "a02.md", "title: ", "title: Twice ")
+    build(config, capsys)
+    clean = clean_site(config, capsys, tmp_path)
+    assert not any("a03" in name for name in folders(site))
+    assert folders(site) == folders(clean) and site_tree(site) == site_tree(clean)
 
 
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
