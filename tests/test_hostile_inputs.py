@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -521,6 +522,53 @@ def test_tags_that_slug_alike_are_an_error_naming_both_files(make_site, capsys):
     assert capsys.readouterr().err == (
         f"error: {content / 'b.md'}: tags '../x' ({content / 'a.md'}) and 'x' ({content / 'b.md'}) would share "
         "the page tags/x/ (rename one, or make one an alias of the other under topics in site.yaml)\n")
+
+
+def _depth_as_specified(html: str) -> int:
+    """How deep an HTML parser nests ``html``'s tags, the plain way (each end tag searched for
+    in all open elements): what ``too_deep`` counts faster."""
+    from generator.markup import _END_TAG_OPTIONAL, _TAG, _VOID
+
+    open_elements: list[str] = []
+    deepest = 0
+    for closing, name in _TAG.findall(html):
+        name = name.lower()
+        if name in _VOID:
+            continue
+        if closing:
+            if name in open_elements:
+                del open_elements[max(n for n, open_name in enumerate(open_elements) if open_name == name):]
+            continue
+        if name in _END_TAG_OPTIONAL:
+            at = len(open_elements)
+            while at and open_elements[at - 1] in _END_TAG_OPTIONAL and open_elements[at - 1] != name:
+                at -= 1
+            if at and open_elements[at - 1] == name:
+                del open_elements[at - 1:]
+        open_elements.append(name)
+        deepest = max(deepest, len(open_elements))
+    return deepest
+
+
+def test_nesting_depth_of_random_tag_soup_is_the_plain_count(monkeypatch):
+    from generator import markup
+
+    monkeypatch.setattr(markup, "MAX_DEPTH", 5)  # so that most soups count as deep
+    names = "div li p ul ol td tr th table span br dt dd blockquote em option".split()
+    rng = random.Random(3)
+    deep = 0
+    for _ in range(1500):
+        parts = [rng.choice(["<div>", "> ", "* ", ""])]
+        opening = rng.uniform(0.4, 0.8)
+        for _ in range(rng.randint(5, 150)):
+            name, roll = rng.choice(names), rng.random()
+            parts.append(f"<{name}>" if roll < opening else f"</{name}>" if roll < 0.95
+                         else rng.choice([f"<{name}/>", "\n", "\n> ", "\n* "]))
+        text = "".join(parts)
+        depth = _depth_as_specified(markup.render_markdown(text))
+        assert markup.too_deep(text) == (depth if depth > 5 else None), text
+        deep += depth > 5
+    assert deep > 1000
 
 
 @pytest.mark.parametrize("body, depth", [
