@@ -539,12 +539,13 @@ def _depth_as_specified(html: str) -> int:
             if name in open_elements:
                 del open_elements[max(n for n, open_name in enumerate(open_elements) if open_name == name):]
             continue
-        if name in _END_TAG_OPTIONAL:
-            at = len(open_elements)
-            while at and open_elements[at - 1] in _END_TAG_OPTIONAL and open_elements[at - 1] != name:
-                at -= 1
-            if at and open_elements[at - 1] == name:
-                del open_elements[at - 1:]
+        if name in _END_TAG_OPTIONAL:  # it closes the nearest open one of its name above any other kind
+            run = len(open_elements)
+            while run and open_elements[run - 1] in _END_TAG_OPTIONAL:
+                run -= 1
+            trailing = open_elements[run:]
+            if name in trailing:
+                del open_elements[run + max(n for n, open_name in enumerate(trailing) if open_name == name):]
         open_elements.append(name)
         deepest = max(deepest, len(open_elements))
     return deepest
