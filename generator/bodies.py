@@ -21,14 +21,20 @@ from .text import clean_text
 _DIGEST_BYTES = 16
 
 
+def clean_body(after_front_matter: str) -> str:
+    """An article's body as a build uses it, from the text after its front matter (newlines
+    normalized): loading, ``digest check`` and ``body_text`` all make it here."""
+    return clean_text(after_front_matter)
+
+
 def text_key(text: str) -> bytes:
     """A hash of a text: equal keys, equal texts."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=_DIGEST_BYTES).digest()
+    return _digest(text.encode("utf-8", "surrogatepass"))
 
 
 def stored_body(path: Path, data: bytes, front: FrontMatter, text: str) -> StoredBody:
     """Where to find again ``text``, the body ``load`` made from ``front`` of ``path``'s ``data``."""
-    return StoredBody(path, front.body_start, _file_digest(data), text_key(text))
+    return StoredBody(path, front.body_start, _digest(data), text_key(text))
 
 
 def body_text(body: str | StoredBody) -> str:
@@ -43,10 +49,10 @@ def body_text(body: str | StoredBody) -> str:
         data = read_bytes(body.path)
     except DigestError as exc:  # removed, renamed or made unreadable since it was loaded
         raise InputChanged(*exc.problems) from None
-    if _file_digest(data) != body.file_digest:
+    if _digest(data) != body.file_digest:
         raise InputChanged.at("changed while the site was being built", body.path,
                              hint="build again; the published site is kept as it was")
-    return clean_text(normalize_newlines(decode_text(body.path, data))[body.start:])
+    return clean_body(normalize_newlines(decode_text(body.path, data))[body.start:])
 
 
 def body_key(body: str | StoredBody) -> bytes:
@@ -54,5 +60,5 @@ def body_key(body: str | StoredBody) -> bytes:
     return body.key if isinstance(body, StoredBody) else text_key(body)
 
 
-def _file_digest(data: bytes) -> bytes:
+def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=_DIGEST_BYTES).digest()

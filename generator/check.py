@@ -27,6 +27,7 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 
 from .analysis import analyse, awaits_corpus_topic
+from .bodies import clean_body
 from .config import FEED_FILES, SITE_FEED, SiteConfig
 from .errors import DigestError, Problem
 from .feeds import feed_settings, feed_text_problems, unknown_feed_names
@@ -40,7 +41,7 @@ from .model import Article, Site, Story
 from .pages import html_pages
 from .parallel import available_cores, batches, map_with_shared
 from .taxonomy import Vocabulary
-from .text import clean_text, normalize_key
+from .text import normalize_key
 from .theme import Theme, load_theme, make_theme
 from .urls import absolute_url, output_file
 
@@ -166,7 +167,7 @@ def read_file(path: Path, config: SiteConfig, vocabulary: Vocabulary) -> Checked
         return CheckedFile(path, None, _keys(front) if front else (), (), exc.problems)
     front = split_front_matter(decode_text(path, data), path)  # cannot fail: load_article just parsed it
     # The body as load cleaned it, from these bytes: not read again (an edit meanwhile is no error here).
-    return CheckedFile(path, article, _keys(front), body_links(clean_text(front.body), front.body_line), ())
+    return CheckedFile(path, article, _keys(front), body_links(clean_body(front.body), front.body_line), ())
 
 
 def _front_matter(path: Path, data: bytes) -> FrontMatter | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .bodies import stored_body
+from .bodies import clean_body, stored_body
 from .config import SiteConfig
 from .content_files import decode_text, not_a_file, read_bytes
 from .errors import DigestError
@@ -75,7 +75,7 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: b
     slug_source = _text(meta.get("slug"), "slug", path, front) or title
     slug = slugify(slug_source) or slugify(stem) or _id_slug(article_id)
     texts = {key: _text(meta.get(key), key, path, front) or None for key in _TEXT_FIELDS}
-    body = clean_text(front.body)
+    body = clean_body(front.body)
     depth = too_deep(body)
     if depth is not None:
         raise DigestError.at(f"the body nests {depth} levels deep (quotes, lists or HTML elements inside one "
