@@ -451,8 +451,7 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
                                daemon=True)
     try:
         watcher.start()  # before the first build: an edit during it is built next
-        if not _build_once(rebuild, board, say, error):
-            changes.note()
+        _build_once(rebuild, board, say, error, changes)
         serving.start()
         url = server_url(server)
         if not _is_loopback(server.server_address[0]):
@@ -463,8 +462,7 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
         while not stop.is_set():
             if changes.settled(QUIET_SECONDS, POLL_SECONDS):
                 # One build at a time, here: changes during it are noted and built next, as one.
-                if not _build_once(rebuild, board, say, error):
-                    changes.note()
+                _build_once(rebuild, board, say, error, changes)
                 watcher.watch_new_folders()
     except KeyboardInterrupt:
         say("stopped")
@@ -477,15 +475,18 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
         watcher.stop()
 
 
-def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, error: Report) -> bool:
-    """Run one build, report it, and tell the pages: reload, or here is what failed. False when
-    an input changed while it ran: that is no error to show, only a reason to build again."""
+def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, error: Report,
+                changes: Changes) -> None:
+    """Run one build, report it, and tell the pages: reload, or here is what failed. An input
+    that changed while it ran is no error to show, only a change to build next (noted here too:
+    a file made unreadable may pass no watch filter)."""
     try:
         summary = rebuild()
     except InputChanged as exc:
         for problem in exc.problems:
             say(f"{display_path(problem.path or '')} changed during the build; building again")
-        return False
+        changes.note()
+        return
     except DigestError as exc:
         problems = [str(problem) for problem in exc.problems]
     except OSError as exc:
@@ -495,8 +496,7 @@ def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, err
     else:
         say(summary)
         board.publish(board.status.succeeded())
-        return True
+        return
     for problem in problems:
         error(problem)
     board.publish(board.status.failed("\n".join(problems)))
-    return True

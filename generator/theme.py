@@ -170,8 +170,8 @@ class _Template(Template):
     @classmethod
     def from_code(cls, environment: Environment, code: Any, globals: Any, uptodate: Any = None) -> Template:
         template = super().from_code(environment, code, globals, uptodate)
-        for function in (template.root_render_func, *template.blocks.values()):
-            function.__globals__["escape"] = _escape_output  # one module dict, shared by them all
+        # The module's one dict of globals, which its blocks and macros share.
+        template.root_render_func.__globals__["escape"] = _escape_output
         return template
 
 
