@@ -4,10 +4,10 @@
   tags), keyed by a hash of the environment fingerprint, the file's path and its bytes; in 256
   shards by the key's first byte, so one edit rewrites one shard. Their HTML is not kept: cmark
   makes it in 0.03 ms, less than reading it back would cost, as each page renders.
-- ``term-counts.npz``: each article's features, by a hash of the text they come from, so a
-  rebuild finds them only for texts that changed: the term counts that relate articles and,
-  when the site has search, the terms search finds them by, noted in the same pass
-  (``CountedDocuments``); numpy arrays, read without pickle.
+- ``term-counts.npz`` and ``search-terms.npz``: each article's features, by a hash of the
+  text they come from, so a rebuild finds them only for texts that changed: the term counts
+  that relate articles, and the terms search finds them by (``CountedDocuments``); numpy
+  arrays, read without pickle.
 - ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
   one renders only pages whose inputs changed and writes only files whose bytes changed.
 - ``previous-site/`` and ``previous-site.json``: the site the last build replaced and its
@@ -44,13 +44,14 @@ from .term_counts import CountedDocuments, TermCounts
 from .write import remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
-TERM_COUNTS = "term-counts.npz"  # of the articles' texts (for search too, when the site has it)
+TERM_COUNTS = "term-counts.npz"  # of the texts related
+SEARCH_TERMS = "search-terms.npz"  # of the texts searched
 FILES = "files.json"  # the published site's files
 SPARE = "previous-site"  # the site the last build replaced, kept to be updated into the next
 SPARE_FILES = "previous-site.json"  # its files
 _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
-_COUNTS_VERSION = 2
+_COUNTS_VERSION = 1
 _KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
 
@@ -158,7 +159,7 @@ def write_file_records(config: SiteConfig, records: Mapping[str, FileRecord] | N
 
 
 def read_counted(config: SiteConfig, environment: str, name: str) -> CountedDocuments | None:
-    """The features the last build kept under ``name`` (``TERM_COUNTS``), or
+    """The features the last build kept under ``name`` (``TERM_COUNTS``, ``SEARCH_TERMS``), or
     None when there are none, they were made in another environment (digest's code, settings),
     or they do not check out."""
     try:

@@ -7,14 +7,14 @@ import functools
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
-from .build_cache import (SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
+from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
                           read_article_cache, read_counted, read_file_records, write_article_cache, write_counted,
                           write_file_records)
 from .fingerprint import (RECORD, BuildRecord, cache_dir, environment_fingerprint, input_fingerprint,
@@ -31,7 +31,7 @@ from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
 from .content_files import read_bytes
 from .load import find_articles, load_article
-from .model import Article, BuildReport, stable_id
+from .model import Article, BuildReport, Site, stable_id
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
@@ -41,10 +41,10 @@ from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
 from .related import related_links
-from .search import SEARCH_SPLIT, count_texts, flagged_terms, search_files, text_documents
+from .search import index_terms, search_documents, search_files
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .term_counts import CountedDocuments, Document, TermCounts, count_terms, counts_of, split_presence
+from .term_counts import CountedDocuments, TermCounts, counts_of
 from .theme import load_theme, static_files
 from .write import MARKER, Spare, check_output_dir, exclusive, publish, write_text_atomically
 
@@ -87,8 +87,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
                              hint="add articles, or delete the output folder to publish an empty site")
     progress.stage("Relating articles", None)
-    texts = _TextCounts(config, environment, jobs, use_cache, warn)
-    site = index_site(articles, config, jobs, count_texts=texts.related)
+    # Texts unchanged since the last build are not counted again (their counts are kept by text).
+    site = index_site(articles, config, jobs, count_texts=lambda documents: _features(
+        config, environment, TERM_COUNTS, use_cache, warn, lambda known: counts_of(documents, jobs, known)))
     for warning in site.warnings:
         warn(str(warning))
     for problem in feed_text_problems(site):
@@ -103,7 +104,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     files = itertools.chain(
         # The search index first: its arrays are largest while it is made, before the pages'
         # are. Its terms are not held here: its files hold what they need of them.
-        search_files(site, config, jobs, texts.searched(site.articles)),
+        search_files(site, config, jobs, _search_terms(site, config, environment, jobs, use_cache, warn)),
         html_pages(site, listings, config, theme, keys),
         feeds,
         seo_files(site, listings, config, theme),
@@ -126,42 +127,13 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     return report
 
 
-@dataclass
-class _TextCounts:
-    """The articles' texts, counted once for the two steps that read every word of them: the
-    analysis for related links (``related``, called with the articles in its order) and then
-    search (``searched``). Texts unchanged since the last build are not counted again: their
-    counts are kept by text in the build cache."""
-
-    config: SiteConfig
-    environment: str
-    jobs: int
-    use_cache: bool
-    warn: Warn
-    _search: tuple[list[Document], TermCounts] | None = None  # the documents counted, their search text
-
-    def related(self, ordered: Sequence[Article]) -> TermCounts:
-        search = self.config.search
-        documents = text_documents(ordered, search)
-        count = count_texts if search else count_terms
-        found = _features(self.config, self.environment, TERM_COUNTS, self.use_cache, self.warn,
-                          lambda known: counts_of(documents, self.jobs, known, count=count))
-        if not search:
-            return found
-        counts, searchable = split_presence(found, SEARCH_SPLIT.prefix)
-        self._search = documents, searchable
-        return counts
-
-    def searched(self, articles: Sequence[Article]) -> TermCounts | None:
-        """The articles' search terms, in their order (None when the site has no search, or when
-        these are not the texts counted, which ``search_files`` then counts itself); asked once,
-        as what they are made from is let go of then."""
-        if not self.config.search or self._search is None:
-            return None
-        (documents, searchable), self._search = self._search, None
-        if text_documents(articles) != documents:  # the analysis keeps texts and order: not met
-            return None
-        return flagged_terms(articles, searchable)
+def _search_terms(site: Site, config: SiteConfig, environment: str, jobs: int, use_cache: bool,
+                  warn: Warn) -> TermCounts | None:
+    """The articles' search terms, in the site's order (None when the site has no search)."""
+    if not config.search:
+        return None
+    return _features(config, environment, SEARCH_TERMS, use_cache, warn,
+                     lambda known: index_terms(search_documents(site.articles), jobs, known))
 
 
 def _features(config: SiteConfig, environment: str, name: str, use_cache: bool, warn: Warn,

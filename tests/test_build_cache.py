@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build_cache import ARTICLES, FILES, SPARE, SPARE_FILES, TERM_COUNTS
+from generator.build_cache import ARTICLES, FILES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS
 from generator.cli import main
 from generator.fingerprint import CACHE_DIR
 from tests.conftest import article_text, site_tree, subject_corpus
@@ -125,15 +125,15 @@ def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, m
                         lambda shared, share: counted.append((shared[0].__name__, len(share))) or real(shared, share))
     edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
     build(config, capsys)
-    assert counted == [("count_texts", 1)]  # for related links and search at once
+    assert counted == [("count_terms", 1), ("_flag_terms", 1)]  # related-text counts, then search terms
     counted.clear()
     build(config, capsys, "--clean")
-    assert counted == [("count_texts", 8)]
+    assert counted == [("count_terms", 8), ("_flag_terms", 8)]
     counted.clear()
     corrupt_features(config.parent / CACHE_DIR)
     edit(config.parent / "content" / "articles" / "a05.md", "title: ", "title: Once ")
     build(config, capsys)
-    assert counted == [("count_texts", 8)]  # a damaged store is not believed
+    assert counted == [("count_terms", 8), ("_flag_terms", 8)]  # a damaged store is not believed
 
 
 def test_an_edit_rewrites_only_the_search_files_of_the_words_it_adds(make_site, capsys):
@@ -171,13 +171,15 @@ def truncate_shard(cache):
 
 
 def corrupt_features(cache):
-    data = bytearray((cache / TERM_COUNTS).read_bytes())
-    data[len(data) // 2] ^= 0xFF  # inside the arrays: the zip's checksum no longer matches
-    (cache / TERM_COUNTS).write_bytes(bytes(data))
+    for name in (TERM_COUNTS, SEARCH_TERMS):
+        data = bytearray((cache / name).read_bytes())
+        data[len(data) // 2] ^= 0xFF  # inside the arrays: the zip's checksum no longer matches
+        (cache / name).write_bytes(bytes(data))
 
 
 def truncate_features(cache):
-    (cache / TERM_COUNTS).write_bytes((cache / TERM_COUNTS).read_bytes()[:100])
+    for name in (TERM_COUNTS, SEARCH_TERMS):
+        (cache / name).write_bytes((cache / name).read_bytes()[:100])
 
 
 def garbage_records(cache):
