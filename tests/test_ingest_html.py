@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.config import Topic
@@ -414,6 +414,17 @@ def html_pages(draw: st.DrawFn) -> str:
 
 
 @given(html_pages())
+# Inline text runs separated by newlines and <figure>s were once glued together ("repairs.00The").
+@example("<!doctype html><html><head><meta charset='utf-8'><title>The harbour board met on Tuesday evening to "
+         "discuss the state of the old north pier and its repairs.</title></head><body><article><h1>The harbour "
+         "board met on Tuesday evening to discuss the state of the old north pier and its repairs.</h1>\n<p>The "
+         "harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs.</p>\n"
+         "<span>The harbour board met on Tuesday evening to discuss the state of the old north pier and its "
+         "repairs.</span>\n<span>0</span>\n<figure><figcaption>The harbour board met on Tuesday evening to "
+         "discuss the state of the old north pier and its repairs.</figcaption></figure>\n<figure><figcaption>"
+         "The harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs."
+         "</figcaption></figure>\n<span>0</span>\n<span>The harbour board met on Tuesday evening to discuss "
+         "the state of the old north pier and its repairs.</span></article></body></html>")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_cleaning_never_adds_words(text: str) -> None:
     decoded = decode_html(text.encode("utf-8"), "page.html")

@@ -31,8 +31,8 @@ from .clean import article_tags, missing_metadata, summarize
 from .dates import dateline_date, find_date
 from .features import outside_quotes, words_of
 from .html_decode import page_error
-from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title, host_key,
-                        html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
+from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title,
+                        host_key, html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
                         source_url, stated_author, stated_date, text_blocks, visible_text)
 from .metadata import byline_author, is_credit_line, publisher
 from .rules import Rules, load_rules
@@ -105,11 +105,45 @@ def _drop_hidden(root: etree._Element) -> None:
             el.drop_tree()
 
 
+def _keep_word_breaks(root: etree._Element) -> None:
+    """Give each run of shown text a space at either end where the page shows it apart from
+    the run before (white space or a block element between them).
+
+    The extractor loses those breaks: its fallback (jusText) skips text nodes that are only
+    white space, and its cleaning deletes blocks such as <figure>, so
+    "repairs.</span>\n<span>0" came out "repairs.0". A space the runs carry themselves stays.
+    """
+    before: tuple[etree._Element, str] | None = None  # where the last run of text is
+    apart = False  # a break since that run
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if event == "start" and is_invisible(el):
+            walker.skip_subtree()  # its end event still comes, for the tail
+            continue
+        apart = apart or el.tag in BLOCK_TAGS
+        where = (el, "text" if event == "start" else "tail")
+        text = getattr(*where)
+        if not text or text.isspace():
+            apart = apart or bool(text)
+            continue
+        if apart and before is not None:
+            _pad(*before, end=True)
+            _pad(*where, end=False)
+        before, apart = where, False
+
+
+def _pad(el: etree._Element, attr: str, *, end: bool) -> None:
+    text = getattr(el, attr)
+    if not (text[-1] if end else text[0]).isspace():
+        setattr(el, attr, f"{text} " if end else f" {text}")
+
+
 def _extract(root: etree._Element, blocks: PageBlocks, fast: bool) -> list[tuple[str, str]]:
     """The body trafilatura finds, as (paragraph text, its element's tag) pairs."""
     page_words = {w for text, _ in blocks for w in _WORD.findall(text)}
     # Read before extraction: trafilatura may prune the tree it is given.
     node_words = {w for text in root.itertext() for w in _WORD.findall(text)}
+    _keep_word_breaks(root)
     trafilatura, settings = _trafilatura()
     try:
         doc = trafilatura.bare_extraction(
