@@ -17,13 +17,13 @@ from .model import Article, Story, Tag
 from .parallel import available_cores, one_blas_thread
 from .similarity import Neighbours, nearest, text_features
 from .stories import find_stories
-from .term_counts import Document, TermCounts
+from .term_counts import TermCounts
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
 TEXT_NEIGHBOURS = 12  # text-similar articles kept per article (more change no measured ranking)
-# (title, body) texts -> their term counts, one row each in order
-CountTexts = Callable[[Sequence[Document]], TermCounts]
+# articles -> the term counts of their (title, body) texts, one row each in order
+CountTexts = Callable[[Sequence[Article]], TermCounts]
 NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
 
 
@@ -49,7 +49,7 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body) for a in articles]
     with one_blas_thread():
-        features = text_features(documents, jobs, count_texts(documents) if count_texts else None)
+        features = text_features(documents, jobs, count_texts(articles) if count_texts else None)
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):

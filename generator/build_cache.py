@@ -6,8 +6,9 @@
   makes it in 0.03 ms, less than reading it back would cost, as each page renders.
 - ``term-counts.npz`` and ``search-terms.npz``: each article's features, by a hash of the
   text they come from, so a rebuild finds them only for texts that changed: the term counts
-  that relate articles, and the terms search finds them by (``CountedDocuments``); numpy
-  arrays, read without pickle.
+  that relate articles, and the terms search finds them by (``CountedDocuments``), both
+  found in one pass over each text and kept with the same keys; numpy arrays, read without
+  pickle.
 - ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
   one renders only pages whose inputs changed and writes only files whose bytes changed.
 - ``previous-site/`` and ``previous-site.json``: the site the last build replaced and its
@@ -51,7 +52,7 @@ SPARE = "previous-site"  # the site the last build replaced, kept to be updated 
 SPARE_FILES = "previous-site.json"  # its files
 _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
-_COUNTS_VERSION = 1
+_COUNTS_VERSION = 2
 _KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
 

@@ -7,7 +7,7 @@ import functools
 import hashlib
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from .ingest.repeats import RepeatedBlocks, repeated_blocks
 from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, PageOutcome, format_report
 from .content_files import read_bytes
 from .load import find_articles, load_article
-from .model import Article, BuildReport, Site, stable_id
+from .model import Article, BuildReport, stable_id
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
@@ -41,10 +41,10 @@ from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
 from .related import related_links
-from .search import index_terms, search_documents, search_files
+from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .term_counts import CountedDocuments, TermCounts, counts_of
+from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, counts_of, document_keys
 from .theme import load_theme, static_files
 from .write import MARKER, Spare, check_output_dir, exclusive, publish, write_text_atomically
 
@@ -87,9 +87,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
                              hint="add articles, or delete the output folder to publish an empty site")
     progress.stage("Relating articles", None)
-    # Texts unchanged since the last build are not counted again (their counts are kept by text).
-    site = index_site(articles, config, jobs, count_texts=lambda documents: _features(
-        config, environment, TERM_COUNTS, use_cache, warn, lambda known: counts_of(documents, jobs, known)))
+    texts = _TextCounts(config, environment, jobs, use_cache, warn)
+    site = index_site(articles, config, jobs, count_texts=texts.related)
     for warning in site.warnings:
         warn(str(warning))
     for problem in feed_text_problems(site):
@@ -104,7 +103,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     files = itertools.chain(
         # The search index first: its arrays are largest while it is made, before the pages'
         # are. Its terms are not held here: its files hold what they need of them.
-        search_files(site, config, jobs, _search_terms(site, config, environment, jobs, use_cache, warn)),
+        search_files(site, config, jobs, texts.searched(site.articles)),
         html_pages(site, listings, config, theme, keys),
         feeds,
         seo_files(site, listings, config, theme),
@@ -127,13 +126,58 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     return report
 
 
-def _search_terms(site: Site, config: SiteConfig, environment: str, jobs: int, use_cache: bool,
-                  warn: Warn) -> TermCounts | None:
-    """The articles' search terms, in the site's order (None when the site has no search)."""
-    if not config.search:
-        return None
-    return _features(config, environment, SEARCH_TERMS, use_cache, warn,
-                     lambda known: index_terms(search_documents(site.articles), jobs, known))
+@dataclass
+class _TextCounts:
+    """The articles' texts, counted once for the two steps that read every word of them: the
+    analysis for related links (``related``, called with the articles in its order) and then
+    search (``searched``). Texts unchanged since the last build are not counted again: their
+    counts are kept by text in the build cache, one store for each step."""
+
+    config: SiteConfig
+    environment: str
+    jobs: int
+    use_cache: bool
+    warn: Warn
+    _counted: tuple[list[Document], list[bytes]] | None = None  # the documents counted, their keys
+
+    def related(self, ordered: Sequence[Article]) -> TermCounts:
+        if not self.config.search:
+            documents = text_documents(ordered, search=False)
+            return _features(self.config, self.environment, TERM_COUNTS, self.use_cache, self.warn,
+                             lambda known: counts_of(documents, self.jobs, known))
+        documents = text_documents(ordered)
+        keys = document_keys(documents)
+        known = tuple(read_counted(self.config, self.environment, name) if self.use_cache else None
+                      for name in (TERM_COUNTS, SEARCH_TERMS))
+        related, searchable = count_kinds(documents, self.jobs, known, keys, count_texts)
+        if related is not known[0] or searchable is not known[1]:
+            _keep(self.config, self.warn, functools.partial(_write_counted_pair, self.config, self.environment,
+                                                            related, searchable))
+        # Search's terms are read back from the cache when the index is made: held through
+        # the analysis, they would raise its peak (about 2.05 GB at 100,000 articles).
+        del known, searchable
+        self._counted = documents, keys
+        return related.select(keys)
+
+    def searched(self, articles: Sequence[Article]) -> TermCounts | None:
+        """The articles' search terms, in their order (None when the site has no search, or
+        when they cannot be had from this build's counts, which ``search_files`` then makes)."""
+        if not self.config.search or self._counted is None:
+            return None
+        (documents, keys), self._counted = self._counted, None
+        if text_documents(articles) != documents:  # the analysis keeps texts and order: not met
+            return None
+        stored = read_counted(self.config, self.environment, SEARCH_TERMS)
+        if stored is None or not all(key in stored.row_of for key in keys):  # the cache was not written
+            return None
+        return flagged_terms(articles, stored.select(keys))
+
+
+def _write_counted_pair(config: SiteConfig, environment: str, related: CountedDocuments,
+                        searchable: CountedDocuments) -> None:
+    # Should only the first be written, the next build finds the two unlike and counts again.
+    write_counted(config, environment, TERM_COUNTS, related)
+    write_counted(config, environment, SEARCH_TERMS, searchable)
 
 
 def _features(config: SiteConfig, environment: str, name: str, use_cache: bool, warn: Warn,

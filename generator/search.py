@@ -37,8 +37,8 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
-from .bodies import body_text
-from .term_counts import CountedDocuments, Document, TermCounts, counts_of
+from .term_counts import (Document, PresenceSplit, TermCounts, count_kinds, count_terms, document_keys,
+                          split_presence)
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -138,62 +138,73 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def search_documents(articles: Sequence[Article]) -> list[Document]:
-    """What search finds each article by: the text of its title and tags, and all of its text
-    (its body, read where its terms are found, and its summary)."""
-    return [(" ".join([a.title, *(t.name for t in a.tags)]), a.body, a.summary or "") for a in articles]
+def _piece_terms(piece: str) -> tuple[str, ...]:
+    """The search terms of one piece of a text already NFKC-normalized and lower-cased."""
+    one = _TERM_OF_PIECE[piece]
+    return (one,) if one else _TERMS_OF_PIECE.get(piece, ())
 
 
-def index_terms(documents: Sequence[Document], jobs: int = 1,
-                known: CountedDocuments | None = None) -> tuple[CountedDocuments, TermCounts]:
-    """The search terms of ``search_documents``, found over ``jobs`` processes, or taken from
-    ``known`` (the build cache's) for texts it has: the store to keep, and the documents' rows
-    in order (``counts_of``)."""
-    return counts_of(documents, jobs, known, count=_flag_terms, smallest=PARALLEL_MIN)
+def _as_is(text: str) -> bool:
+    return unicodedata.is_normalized("NFKC", text)
+
+
+# Search's split of a text, noted as the related-text counting reads each body (``count_terms``):
+# a body already in NFKC, which is nearly every one, is then split for both at once.
+SEARCH_SPLIT = PresenceSplit("\0", _piece_terms, _as_is, terms)
+
+
+def text_documents(articles: Sequence[Article], search: bool = True) -> list[Document]:
+    """What the text analysis counts of each article, its title and body, and when the site has
+    search, the summary too, which search also finds it by (``count_texts``)."""
+    if not search:
+        return [(a.title, a.body) for a in articles]
+    return [(a.title, a.body, a.summary or "") for a in articles]
+
+
+def count_texts(documents: Sequence[Document]) -> tuple[TermCounts, TermCounts]:
+    """``text_documents`` counted for related links and noted for search in one pass: the term
+    counts of their titles and bodies, and the search terms of their bodies and summaries."""
+    return split_presence(count_terms(documents, SEARCH_SPLIT), SEARCH_SPLIT.prefix)
 
 
 HEAD, BODY = 2, 1  # flags of a term in an article: in its title or a tag (HEAD | BODY), or elsewhere only
-_HEAD_FLAG, _BODY_FLAG = bytes([HEAD | BODY]), bytes([BODY])
 
 
-class _Numbering(dict):
-    """term -> its number, numbered in order of first use as they are looked up."""
-
-    def __missing__(self, term: str) -> int:
-        self[term] = number = len(self)
-        return number
-
-
-def _flag_terms(documents: Sequence[Document]) -> TermCounts:
-    """One row per ``(title and tags, body, summary)``: its terms, flagged ``HEAD | BODY`` when
-    in the title or a tag, else ``BODY``."""
-    ids = _Numbering()
-    columns, flags, indptr = array("q"), array("b"), array("q", [0])
-    for head_text, body, summary in documents:
-        head = terms(head_text)
-        rest = terms(f"{body_text(body)}\n{summary}") - head
-        columns.extend(map(ids.__getitem__, head))  # a term's number looked up in C, not a loop here
-        columns.extend(map(ids.__getitem__, rest))
-        flags.frombytes(_HEAD_FLAG * len(head) + _BODY_FLAG * len(rest))
-        indptr.append(len(columns))
-    matrix = sparse.csr_matrix((np.frombuffer(flags, dtype=np.int8).copy(),
-                                np.frombuffer(columns, dtype=np.int64).astype(np.int32),
-                                np.frombuffer(indptr, dtype=np.int64)), shape=(len(documents), len(ids)))
-    matrix.sort_indices()
-    return TermCounts(matrix, list(ids), np.asarray(matrix.sum(axis=1), dtype=np.float32).ravel(),
-                      np.bincount(matrix.indices, minlength=len(ids)))
+def flagged_terms(articles: Sequence[Article], text: TermCounts) -> TermCounts:
+    """One row per article: its search terms, flagged ``HEAD | BODY`` when in its title or a tag,
+    else ``BODY``, from ``text``, the terms of its body and summary (one row each, in order)."""
+    if text.counts.shape[0] != len(articles):
+        raise ValueError(f"search terms of {text.counts.shape[0]} articles for {len(articles)}")
+    ids = {name: n for n, name in enumerate(text.names)}
+    rows, columns = array("q"), array("q")
+    for row, article in enumerate(articles):
+        head = terms(" ".join([article.title, *(t.name for t in article.tags)]))
+        columns.extend(ids.setdefault(term, len(ids)) for term in head)
+        rows.extend([row] * len(head))
+    heads = sparse.csr_matrix((np.full(len(columns), HEAD | BODY, dtype=np.int8),
+                               (np.frombuffer(rows, dtype=np.int64), np.frombuffer(columns, dtype=np.int64))),
+                              shape=(len(articles), len(ids)))
+    body = text.counts
+    body = sparse.csr_matrix((body.data.astype(np.int8), body.indices, body.indptr), shape=heads.shape)
+    flags = heads.maximum(body)  # a term of the head is HEAD | BODY wherever else it is too
+    flags.sort_indices()
+    return TermCounts(flags, list(ids), np.asarray(flags.sum(axis=1), dtype=np.float32).ravel(),
+                      np.bincount(flags.indices, minlength=len(ids)))
 
 
 def search_files(site: Site, config: SiteConfig, jobs: int = 1,
                  flagged: TermCounts | None = None) -> Iterator[OutputFile | PendingFile]:
-    """The index files, from each article's terms (``index_terms``, one row per article in the
+    """The index files, from each article's terms (``flagged_terms``, one row per article in the
     site's order), found over ``jobs`` processes unless ``flagged`` gives them. The term files
     are made by the writer's processes, each keyed by its postings, so a rebuild writes only
     those that changed."""
     if not config.search:
         return
     if flagged is None:
-        flagged = index_terms(search_documents(site.articles), jobs)[1]
+        documents = text_documents(site.articles)
+        keys = document_keys(documents)
+        text = count_kinds(documents, jobs, (None, None), keys, count_texts, PARALLEL_MIN)[1]
+        flagged = flagged_terms(site.articles, text.select(keys))
     elif flagged.counts.shape[0] != len(site.articles):
         raise ValueError(f"search terms of {flagged.counts.shape[0]} articles for {len(site.articles)}")
     matrix, names = flagged.counts, flagged.names

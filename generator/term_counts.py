@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,54 +84,156 @@ class TermCounts:
     document_frequency: np.ndarray  # int64: the documents each term occurs in
 
 
-def count_terms(documents: Sequence[Document]) -> TermCounts:
+@dataclass(frozen=True)
+class PresenceSplit:
+    """A second way of splitting text into terms (search's), whose terms ``count_terms`` can note
+    in the same pass: for each document, which of them occur in its body and its further texts.
+
+    Its functions are module-level, so it travels to the processes that count."""
+
+    prefix: str  # starts the names of its columns, which no term of ``terms`` starts with
+    of_piece: Callable[[str], tuple[str, ...]]  # the terms of a lower-cased piece of a text taken as it is
+    takes_as_is: Callable[[str], bool]  # whether a text's lower-cased pieces are the pieces this split makes
+    of_text: Callable[[str], Collection[str]]  # the terms of any other text
+
+
+def count_terms(documents: Sequence[Document], presence: PresenceSplit | None = None) -> TermCounts:
     """The terms of ``(title, body)`` documents counted, title terms ``TITLE_WEIGHT`` times
     (a stored body is read here, in the process counting it).
 
     Words never span white space, so each text is split on it; a piece ("harbour,", "(Moscow")
     is turned into terms the first time it is met, and every later occurrence is one dictionary
     lookup in C. A piece may hold no term ("the,") or several ("Paris/London").
+
+    With ``presence``, documents are ``(title, body, further text, ...)`` and each also gets a
+    1 in the column ``presence.prefix + term`` for every term of that split in its body or its
+    further texts (``split_presence`` parts the two): the body is read and split once for both.
+    Lengths count both kinds of columns then.
     """
     term_ids: dict[str, int] = {}
     # piece -> its terms, flat: piece p's terms are piece_terms[piece_start[p]:piece_start[p + 1]]
     piece_start, piece_terms = array("q", [0]), array("q")
+    present_ids: dict[str, int] = {}  # presence.prefix + term -> its number among those columns
+    present_start, present_terms = array("q", [0]), array("q")  # piece -> its presence terms, flat
+
+    def presence_ids(found: Iterable[str]) -> Iterator[int]:
+        return (present_ids.setdefault(presence.prefix + term, len(present_ids)) for term in found)
 
     class PieceIds(dict):
         def __missing__(self, piece: str) -> int:  # a piece met for the first time
             found = (_cached_term(word) for word in _WORD.findall(piece))
             piece_terms.extend(term_ids.setdefault(term, len(term_ids)) for term in found if term)
             piece_start.append(len(piece_terms))
+            if presence is not None:
+                present_terms.extend(presence_ids(presence.of_piece(piece)))
+                present_start.append(len(present_terms))
             self[piece] = len(self)
             return self[piece]
 
     piece_ids = PieceIds()
-    blocks = []
+    blocks, present_blocks = [], []
     for start in range(0, len(documents), COUNT_CHUNK):
         chunk = documents[start:start + COUNT_CHUNK]
         pieces: list[str] = []
-        sizes = array("q")
-        for title, body in chunk:
+        sizes, body_sizes = array("q"), array("q")
+        # Presence found apart from the pieces (further texts, bodies not taken as they are).
+        present_rows, present_columns = array("q"), array("q")
+        for row, (title, body, *further) in enumerate(chunk):
             before = len(pieces)
-            pieces += body_text(body).lower().split()
+            text = body_text(body)
+            pieces += text.lower().split()
+            if presence is not None:
+                as_is = presence.takes_as_is(text)
+                body_sizes.append(len(pieces) - before if as_is else 0)
+                for other in further if as_is else (text, *further):
+                    found = presence.of_text(other)
+                    present_columns.extend(presence_ids(found))
+                    present_rows.extend([row] * len(found))
             pieces += title.lower().split() * TITLE_WEIGHT
             sizes.append(len(pieces) - before)
         found = np.fromiter(map(piece_ids.__getitem__, pieces), dtype=np.int64, count=len(pieces))
         del pieces
+        rows_of_pieces = np.repeat(np.arange(len(chunk), dtype=np.int64), np.frombuffer(sizes, dtype=np.int64))
         # One entry per (occurrence, term of its piece); duplicates add up in the matrix.
-        starts = np.array(piece_start, dtype=np.int64)
-        per_occurrence = (starts[1:] - starts[:-1])[found]
-        occurrence = np.repeat(np.arange(len(found)), per_occurrence)
-        within = np.arange(len(occurrence)) - np.repeat(np.cumsum(per_occurrence) - per_occurrence, per_occurrence)
-        columns = np.array(piece_terms, dtype=np.int64)[starts[found[occurrence]] + within]
-        rows = np.repeat(np.arange(len(chunk), dtype=np.int64), np.frombuffer(sizes, dtype=np.int64))[occurrence]
-        blocks.append(sp.csr_matrix((np.ones(len(columns), dtype=np.int32), (rows, columns)),
+        occurrence, columns = _terms_of(found, piece_start, piece_terms)
+        blocks.append(sp.csr_matrix((np.ones(len(columns), dtype=np.int32), (rows_of_pieces[occurrence], columns)),
                                     shape=(len(chunk), len(term_ids))))
+        if presence is not None:
+            present_blocks.append(_present(found, rows_of_pieces, sizes, body_sizes, present_start, present_terms,
+                                           np.frombuffer(present_rows, dtype=np.int64),
+                                           np.frombuffer(present_columns, dtype=np.int64), len(present_ids)))
     width = len(term_ids)
-    blocks = [sp.csr_matrix((b.data, b.indices, b.indptr), shape=(b.shape[0], width)) for b in blocks]
+    blocks = [_widened(block, width) for block in blocks]
     counts = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, width), dtype=np.int32)
+    names = list(term_ids)
+    if presence is not None:
+        present = (sp.vstack([_widened(block, len(present_ids)) for block in present_blocks], format="csr")
+                   if present_blocks else sp.csr_matrix((0, len(present_ids)), dtype=np.int32))
+        counts = sp.hstack([counts, present], format="csr")
+        names += present_ids
     counts.sort_indices()
     lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()
-    return TermCounts(counts, list(term_ids), lengths, np.bincount(counts.indices, minlength=width))
+    return TermCounts(counts, names, lengths, np.bincount(counts.indices, minlength=len(names)))
+
+
+def _terms_of(pieces: np.ndarray, piece_start: array, piece_terms: array) -> tuple[np.ndarray, np.ndarray]:
+    """For each occurrence of a piece, one entry per term of the piece: (occurrence, term)."""
+    starts = np.array(piece_start, dtype=np.int64)
+    per_occurrence = (starts[1:] - starts[:-1])[pieces]
+    occurrence = np.repeat(np.arange(len(pieces)), per_occurrence)
+    within = np.arange(len(occurrence)) - np.repeat(np.cumsum(per_occurrence) - per_occurrence, per_occurrence)
+    return occurrence, np.array(piece_terms, dtype=np.int64)[starts[pieces[occurrence]] + within]
+
+
+def _present(found: np.ndarray, rows_of_pieces: np.ndarray, sizes: array, body_sizes: array, present_start: array,
+             present_terms: array, other_rows: np.ndarray, other_columns: np.ndarray, width: int) -> sp.csr_matrix:
+    """A chunk's presence columns: 1 where a term occurs in a body's pieces (the first
+    ``body_sizes`` of each document's ``sizes``) or was found apart (``other_``)."""
+    first = np.cumsum(np.frombuffer(sizes, dtype=np.int64)) - np.frombuffer(sizes, dtype=np.int64)
+    in_body = np.arange(len(found)) - first[rows_of_pieces] < np.frombuffer(body_sizes, dtype=np.int64)[rows_of_pieces]
+    rows = len(first)
+    # Each distinct piece of a body once, then its terms: a body repeats most of its pieces.
+    pieces = sp.csr_matrix((np.ones(int(np.count_nonzero(in_body)), dtype=np.int32),
+                            (rows_of_pieces[in_body], found[in_body])), shape=(rows, int(found.max(initial=-1)) + 1))
+    pieces.sum_duplicates()
+    piece_rows = np.repeat(np.arange(rows, dtype=np.int64), np.diff(pieces.indptr))
+    occurrence, columns = _terms_of(pieces.indices.astype(np.int64), present_start, present_terms)
+    present = sp.csr_matrix((np.ones(len(columns) + len(other_columns), dtype=np.int32),
+                             (np.concatenate([piece_rows[occurrence], other_rows]),
+                              np.concatenate([columns, other_columns]))), shape=(rows, width))
+    present.sum_duplicates()
+    present.data[:] = 1
+    return present
+
+
+def _widened(block: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    """A chunk's rows over every column numbered by the end (later chunks number more)."""
+    return sp.csr_matrix((block.data, block.indices, block.indptr), shape=(block.shape[0], width))
+
+
+def split_presence(counts: TermCounts, prefix: str) -> tuple[TermCounts, TermCounts]:
+    """``count_terms`` with a ``PresenceSplit`` parted: the counts of ``terms``, and the presence
+    columns (their names without ``prefix``, int8 flags), each with its own lengths."""
+    names = counts.names
+    is_present = np.fromiter((name.startswith(prefix) for name in names), dtype=bool, count=len(names))
+    return (_columns(counts, np.flatnonzero(~is_present), 0, np.int32),
+            _columns(counts, np.flatnonzero(is_present), len(prefix), np.int8))
+
+
+def _columns(counts: TermCounts, chosen: np.ndarray, strip: int, dtype: type) -> TermCounts:
+    """These columns of ``counts``, in their order, names cut by ``strip`` characters."""
+    matrix = counts.counts
+    renumber = np.full(len(counts.names), -1, dtype=np.int32)
+    renumber[chosen] = np.arange(len(chosen), dtype=np.int32)
+    kept = renumber[matrix.indices]
+    keep = kept >= 0
+    kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))  # entries kept before each entry
+    part = sp.csr_matrix((matrix.data[keep].astype(dtype), kept[keep], kept_before[matrix.indptr]),
+                         shape=(matrix.shape[0], len(chosen)))
+    part.has_sorted_indices = True  # renumbering keeps the order
+    return TermCounts(part, [counts.names[n][strip:] for n in chosen.tolist()],
+                      np.asarray(part.sum(axis=1, dtype=np.float64), dtype=np.float32).ravel(),
+                      counts.document_frequency[chosen])
 
 
 def document_keys(documents: Sequence[Document]) -> list[bytes]:
@@ -184,9 +286,21 @@ def count_documents(documents: Sequence[Document], jobs: int = 1, known: Counted
     others, so a store kept from build to build never grows stale: ``known`` itself when it
     holds exactly them, else a new store in their order, from which selecting them in this
     order copies nothing."""
+    return count_kinds(documents, jobs, (known,), keys, count, smallest)[0]
+
+
+def count_kinds(documents: Sequence[Document], jobs: int, known: Sequence[CountedDocuments | None],
+                keys: Sequence[bytes] | None, count: Callable[[Sequence[Document]], TermCounts | tuple[TermCounts, ...]],
+                smallest: int | None = None) -> tuple[CountedDocuments, ...]:
+    """``count_documents`` for a ``count`` giving several kinds of counts at once, one store
+    per kind (``known`` holds one per kind, or None). A text is taken from the stores only when
+    they hold the same texts, as the stores of one build do; else every text is counted again.
+    Each kind is gathered on its own, so the counts of all kinds are never copied at once."""
     keys = document_keys(documents) if keys is None else keys
-    known = known or NOTHING_COUNTED  # with nothing known, the fresh rows are gathered as counted
-    have = known.row_of
+    stores = [store or NOTHING_COUNTED for store in known]
+    if any(store.keys != stores[0].keys for store in stores):
+        stores = [NOTHING_COUNTED] * len(stores)
+    have = stores[0].row_of
     fresh: dict[bytes, Document] = {}  # in the documents' order
     kept: set[bytes] = set()
     for key, document in zip(keys, documents):
@@ -194,13 +308,20 @@ def count_documents(documents: Sequence[Document], jobs: int = 1, known: Counted
             kept.add(key)
         elif key not in fresh:
             fresh[key] = document
-    if not fresh and len(kept) == len(known.keys):
-        return known
+    if not fresh and len(kept) == len(stores[0].keys):
+        return tuple(stores)
     to_count = list(fresh.values())
-    parts = map_with_shared(_count_share, (count, to_count),
-                            shares(len(to_count), jobs, smallest or PARALLEL_MIN, TASK_MAX), jobs)
+    parts = [part if isinstance(part, tuple) else (part,) for part in map_with_shared(
+        _count_share, (count, to_count), shares(len(to_count), jobs, smallest or PARALLEL_MIN, TASK_MAX), jobs)]
     order = tuple(dict.fromkeys(keys))
-    return CountedDocuments(order, _gathered(known, parts, order))
+    gathered = []
+    for kind, store in enumerate(stores):
+        kind_parts = [part[kind] for part in parts]
+        if kind == len(stores) - 1:
+            del parts  # the last kind's parts go as they are gathered
+        gathered.append(CountedDocuments(order, _gathered(store, kind_parts, order)))
+        del kind_parts
+    return tuple(gathered)
 
 
 def counts_of(documents: Sequence[Document], jobs: int = 1, known: CountedDocuments | None = None,
@@ -213,9 +334,13 @@ def counts_of(documents: Sequence[Document], jobs: int = 1, known: CountedDocume
     return store, store.select(keys)
 
 
+_RENUMBER_CHUNK = 1 << 20  # entries renumbered at once, which bounds the temporary copy
+
+
 def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Sequence[bytes]) -> TermCounts:
     """The rows of ``order``'s documents, from the store ``known`` or the fresh ``parts`` (rows in
-    ``order``'s order), made in one copy: runs of consecutive stored rows are taken whole.
+    ``order``'s order, used up: their columns are renumbered in place), made in one copy: runs
+    of consecutive stored rows are taken whole.
 
     The store's terms keep their numbers and new ones are numbered after them in order of first
     use (with no store, that is every term), so only the fresh rows are renumbered; terms no row has any more are dropped once they are a fifth of
@@ -225,8 +350,12 @@ def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Seque
     matrices, lengths = [known.counts.counts], [known.counts.lengths]
     for part in parts:
         ids = np.array([number.setdefault(name, len(number)) for name in part.names], dtype=np.int32)
-        fresh = sp.csr_matrix((part.counts.data, ids[part.counts.indices], part.counts.indptr),
-                              shape=(part.counts.shape[0], len(number)))
+        columns = part.counts.indices
+        if not columns.flags.writeable:  # a buffer lent by whatever brought the part back
+            columns = columns.copy()
+        for start in range(0, len(columns), _RENUMBER_CHUNK):  # in place: no second copy of every entry
+            columns[start:start + _RENUMBER_CHUNK] = ids[columns[start:start + _RENUMBER_CHUNK]]
+        fresh = sp.csr_matrix((part.counts.data, columns, part.counts.indptr), shape=(part.counts.shape[0], len(number)))
         fresh.sort_indices()
         matrices.append(fresh)
         lengths.append(part.lengths)
@@ -258,8 +387,8 @@ def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Seque
     return _pruned(gathered) if unused * 5 > len(names) else gathered
 
 
-def _count_share(shared: tuple[Callable[[Sequence[Document]], TermCounts], Sequence[Document]],
-                 share: range) -> TermCounts:
+def _count_share(shared: tuple[Callable[[Sequence[Document]], TermCounts | tuple[TermCounts, ...]],
+                                Sequence[Document]], share: range) -> TermCounts | tuple[TermCounts, ...]:
     count, documents = shared
     return count(documents[share.start:share.stop])
 

@@ -125,15 +125,41 @@ def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, m
                         lambda shared, share: counted.append((shared[0].__name__, len(share))) or real(shared, share))
     edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
     build(config, capsys)
-    assert counted == [("count_terms", 1), ("_flag_terms", 1)]  # related-text counts, then search terms
+    assert counted == [("count_texts", 1)]  # for related links and search at once
     counted.clear()
     build(config, capsys, "--clean")
-    assert counted == [("count_terms", 8), ("_flag_terms", 8)]
+    assert counted == [("count_texts", 8)]
     counted.clear()
     corrupt_features(config.parent / CACHE_DIR)
     edit(config.parent / "content" / "articles" / "a05.md", "title: ", "title: Once ")
     build(config, capsys)
-    assert counted == [("count_terms", 8), ("_flag_terms", 8)]  # a damaged store is not believed
+    assert counted == [("count_texts", 8)]  # a damaged store is not believed
+
+
+def test_search_terms_are_counted_again_when_their_store_cannot_be_kept(make_site, capsys, monkeypatch, tmp_path):
+    from generator import pipeline, term_counts
+
+    config = make_site(corpus(6))
+    real_write = pipeline.write_counted
+
+    def write_related_only(config, environment, name, counted):
+        if name == SEARCH_TERMS:
+            raise OSError(28, "No space left on device")
+        real_write(config, environment, name, counted)
+    monkeypatch.setattr(pipeline, "write_counted", write_related_only)
+    counted = []
+    real = term_counts._count_share
+    monkeypatch.setattr(term_counts, "_count_share",
+                        lambda shared, share: counted.append(len(share)) or real(shared, share))
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", "--jobs", "1"]) == 0
+    assert "cannot record this build" in capsys.readouterr().err
+    assert counted == [6, 6]  # for related links and search; then search's again, from this build's texts
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+    counted.clear()
+    edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Corrected ")
+    build(config, capsys)
+    assert counted == [6, 6]  # the related store alone is not believed: not one text but all
 
 
 def test_an_edit_rewrites_only_the_search_files_of_the_words_it_adds(make_site, capsys):

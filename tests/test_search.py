@@ -223,3 +223,27 @@ def test_each_posting_list_decodes_to_exactly_the_articles_having_the_term(make_
         for term in head:
             expected[term].setdefault("h", []).append(number)
     assert decoded == expected and len(expected) > 30
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab Ab\u00a0\t\n/-_.9é\u0301日本語テ\uff21\u2167\u2026\u00a8\ufb01xΣς")),
+               max_size=40)
+
+
+@given(st.lists(st.tuples(TEXT, TEXT, TEXT, st.lists(TEXT, max_size=2)), max_size=6))
+def test_terms_noted_while_counting_texts_are_flagged_as_search_finds_them(texts):
+    """Bodies in NFKC are split once for related links and search; the others apart."""
+    from types import SimpleNamespace
+
+    from generator.search import HEAD, BODY, count_texts, flagged_terms, text_documents
+
+    articles = [SimpleNamespace(title=title, body=body, summary=summary, tags=[SimpleNamespace(name=t) for t in tags])
+                for title, body, summary, tags in texts]
+    flagged = flagged_terms(articles, count_texts(text_documents(articles))[1])
+    matrix = flagged.counts
+    for row, article in enumerate(articles):
+        head = terms(" ".join([article.title, *(t.name for t in article.tags)]))
+        expected = {term: HEAD | BODY for term in head}
+        expected.update((term, BODY) for term in terms(f"{article.body}\n{article.summary}") - head)
+        found = {flagged.names[c]: int(v) for c, v in zip(matrix.indices[matrix.indptr[row]:matrix.indptr[row + 1]],
+                                                           matrix.data[matrix.indptr[row]:matrix.indptr[row + 1]])}
+        assert found == expected

@@ -1,6 +1,7 @@
 """Terms of a text, and counting them over documents."""
 
 import numpy as np
+import pytest
 
 from generator import term_counts
 from generator.term_counts import TITLE_WEIGHT, count_terms, terms
@@ -78,7 +79,9 @@ def test_documents_counted_before_are_taken_from_the_store_not_counted_again():
     assert set(again.keys) == set(term_counts.document_keys(edited))  # exactly these: none kept for the old text
 
 
-def test_counts_taken_from_a_store_equal_counts_made_afresh_whatever_the_store_held():
+@pytest.mark.parametrize("renumber_chunk", [1 << 20, 3])  # new columns renumbered a few entries at a time
+def test_counts_taken_from_a_store_equal_counts_made_afresh_whatever_the_store_held(monkeypatch, renumber_chunk):
+    monkeypatch.setattr(term_counts, "_RENUMBER_CHUNK", renumber_chunk)
     documents = corpus_with_rare_words(15)
     history = term_counts.count_documents(list(reversed(documents[5:])) + [("Gone", "vanished words only here")])
     store = term_counts.count_documents(documents, known=history)
@@ -115,3 +118,58 @@ def test_a_store_drops_the_terms_of_texts_gone_once_they_are_many():
     fewer = term_counts.count_documents(documents[:2], known=edited)
     assert "word9x" not in fewer.counts.names and "wholly" not in fewer.counts.names
     assert as_dicts(fewer.select(term_counts.document_keys(documents[:2]))) == as_dicts(count_terms(documents[:2]))
+
+
+def _words_of_piece(piece):
+    word = piece.strip(".,;")
+    return (word,) if word else ()
+
+
+def _words(text):
+    return {word for piece in text.lower().split() for word in _words_of_piece(piece)}
+
+
+# A split whose ``takes_as_is`` refuses some texts, so both of count_terms' ways are taken.
+WORDS = term_counts.PresenceSplit("#", _words_of_piece, lambda text: "~" not in text, _words)
+
+
+def test_presence_is_noted_in_the_same_pass_and_parted_from_the_counts_exactly(monkeypatch):
+    documents = [(f"Title {n}", f"Harbour, quay; ferry{n % 3} the{'~' if n % 4 == 1 else ''} word{n}.",
+                  f"summary{n % 2} extra" if n % 3 else "") for n in range(11)]
+    documents.append(("Empty", "", ""))
+    monkeypatch.setattr(term_counts, "COUNT_CHUNK", 4)  # presence columns numbered across chunks
+    both = count_terms(documents, WORDS)
+    counts, presence = term_counts.split_presence(both, WORDS.prefix)
+    alone = count_terms([(title, body) for title, body, _ in documents])
+    assert counts.names == alone.names and (counts.counts != alone.counts).nnz == 0
+    assert counts.lengths.tolist() == alone.lengths.tolist()
+    assert counts.document_frequency.tolist() == alone.document_frequency.tolist()
+    rows = as_dicts(presence)
+    assert rows == [dict.fromkeys(_words(body) | _words(further), 1) for _, body, further in documents]
+    assert "quay" in rows[0] and "summary1" in rows[1] and "the~" in rows[1]  # a body not taken as is
+    assert not any(name.startswith(WORDS.prefix) for name in presence.names)
+    assert presence.counts.dtype == np.int8 and presence.lengths.tolist() == [len(row) for row in rows]
+
+
+def _counted_apart(documents):
+    return term_counts.split_presence(count_terms(documents, WORDS), WORDS.prefix)
+
+
+def test_kinds_counted_together_are_kept_apart_and_taken_only_from_stores_of_the_same_texts():
+    documents = [(f"Title {n}", f"harbour quay{n % 3} word{n}", f"more{n % 2}") for n in range(9)]
+    calls = []
+
+    def count(batch):
+        calls.append(len(batch))
+        return _counted_apart(batch)
+    first = term_counts.count_kinds(documents[:6], 1, (None, None), None, count)
+    edited = [*documents[:2], ("Title 2", "a new text", ""), *documents[3:]]
+    again = term_counts.count_kinds(edited, 1, first, None, count)
+    assert calls == [6, 4]  # the edited text and the three new ones
+    keys = term_counts.document_keys(edited)
+    fresh = _counted_apart(edited)
+    assert [as_dicts(store.select(keys)) for store in again] == [as_dicts(part) for part in fresh]
+    unlike = (first[0], term_counts.count_kinds(documents[:5], 1, (None, None), None, count)[1])
+    calls.clear()
+    term_counts.count_kinds(documents[:6], 1, unlike, None, count)
+    assert calls == [6]  # stores of different texts: every text counted again
