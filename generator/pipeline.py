@@ -150,13 +150,13 @@ class _TextCounts:
         known = tuple(read_counted(self.config, self.environment, name) if self.use_cache else None
                       for name in (TERM_COUNTS, SEARCH_TERMS))
         related, searchable = count_kinds(documents, self.jobs, known, keys, count_texts)
-        if related is not known[0] or searchable is not known[1]:
-            _keep(self.config, self.warn, functools.partial(_write_counted_pair, self.config, self.environment,
-                                                            related, searchable))
+        kept = related is known[0] and searchable is known[1]  # believed as read, when the cache is used
+        kept = kept or _keep(self.config, self.warn, functools.partial(_write_counted_pair, self.config,
+                                                                       self.environment, related, searchable))
         # Search's terms are read back from the cache when the index is made: held through
         # the analysis, they would raise its peak (about 2.05 GB at 100,000 articles).
         del known, searchable
-        self._counted = documents, keys
+        self._counted = (documents, keys) if kept else None
         return related.select(keys)
 
     def searched(self, articles: Sequence[Article]) -> TermCounts | None:
@@ -167,8 +167,8 @@ class _TextCounts:
         (documents, keys), self._counted = self._counted, None
         if text_documents(articles) != documents:  # the analysis keeps texts and order: not met
             return None
-        stored = read_counted(self.config, self.environment, SEARCH_TERMS)
-        if stored is None or not all(key in stored.row_of for key in keys):  # the cache was not written
+        stored = read_counted(self.config, self.environment, SEARCH_TERMS)  # as this build left it
+        if stored is None or not all(key in stored.row_of for key in keys):  # gone or damaged since
             return None
         return flagged_terms(articles, stored.select(keys))
 
@@ -192,12 +192,15 @@ def _features(config: SiteConfig, environment: str, name: str, use_cache: bool, 
     return found
 
 
-def _keep(config: SiteConfig, warn: Warn, record: Callable[[], object]) -> None:
-    """Write to the build cache; a cache that cannot be written costs the next build time, not this one."""
+def _keep(config: SiteConfig, warn: Warn, record: Callable[[], object]) -> bool:
+    """Write to the build cache, saying whether it was written; a cache that cannot be written
+    costs the next build time, not this one."""
     try:
         record()
     except (OSError, DigestError) as exc:
         warn(f"{display_path(cache_dir(config))}: cannot record this build ({exc}); the next one runs in full")
+        return False
+    return True
 
 
 def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:

@@ -82,6 +82,7 @@ def terms(text: str) -> set[str]:
     Words never span white space, so the text is split on it and each distinct piece is
     looked up: the word pattern runs once per piece ever met, not over every text.
     """
+    _TERM_OF_PIECE.bound()
     pieces = set(unicodedata.normalize("NFKC", text).lower().split())
     found = set(map(_TERM_OF_PIECE.__getitem__, pieces))  # pieces of one term: nearly all
     found.discard("")
@@ -92,9 +93,16 @@ def terms(text: str) -> set[str]:
 
 class _TermOfPiece(dict):
     """piece of text -> its one search term, or "" when it has none or several (those are in
-    ``_TERMS_OF_PIECE``); filled as pieces are met, up to ``LIMIT`` pieces kept."""
+    ``_TERMS_OF_PIECE``); filled as pieces are met, up to about ``LIMIT`` pieces kept."""
 
     LIMIT = 1_000_000
+
+    def bound(self) -> None:
+        """Start again rather than grow past ``LIMIT`` (a huge vocabulary). Called before a text's
+        pieces are looked up, never among them: a piece's terms must outlive its text's lookups."""
+        if len(self) >= self.LIMIT:
+            self.clear()
+            _TERMS_OF_PIECE.clear()
 
     def __missing__(self, piece: str) -> str:
         found: list[str] = []
@@ -104,9 +112,6 @@ class _TermOfPiece(dict):
                     found.extend(part[i:i + 2] for i in range(max(1, len(part) - 1)))
                 elif len(part) >= 2 and part not in STOPWORDS:
                     found.append(part)
-        if len(self) >= self.LIMIT:  # a huge vocabulary: start again rather than grow
-            self.clear()
-            _TERMS_OF_PIECE.clear()
         if len(found) != 1:
             _TERMS_OF_PIECE[piece] = tuple(found)
         self[piece] = found[0] if len(found) == 1 else ""
@@ -140,6 +145,7 @@ def _dump(data: object) -> bytes:
 
 def _piece_terms(piece: str) -> tuple[str, ...]:
     """The search terms of one piece of a text already NFKC-normalized and lower-cased."""
+    _TERM_OF_PIECE.bound()
     one = _TERM_OF_PIECE[piece]
     return (one,) if one else _TERMS_OF_PIECE.get(piece, ())
 
@@ -185,7 +191,7 @@ def flagged_terms(articles: Sequence[Article], text: TermCounts) -> TermCounts:
                                (np.frombuffer(rows, dtype=np.int64), np.frombuffer(columns, dtype=np.int64))),
                               shape=(len(articles), len(ids)))
     body = text.counts
-    body = sparse.csr_matrix((body.data.astype(np.int8), body.indices, body.indptr), shape=heads.shape)
+    body = sparse.csr_matrix((body.data.astype(np.int8, copy=False), body.indices, body.indptr), shape=heads.shape)
     flags = heads.maximum(body)  # a term of the head is HEAD | BODY wherever else it is too
     flags.sort_indices()
     return TermCounts(flags, list(ids), np.asarray(flags.sum(axis=1), dtype=np.float32).ravel(),

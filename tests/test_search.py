@@ -247,3 +247,13 @@ def test_terms_noted_while_counting_texts_are_flagged_as_search_finds_them(texts
         found = {flagged.names[c]: int(v) for c, v in zip(matrix.indices[matrix.indptr[row]:matrix.indptr[row + 1]],
                                                            matrix.data[matrix.indptr[row]:matrix.indptr[row + 1]])}
         assert found == expected
+
+
+def test_a_full_piece_table_starts_again_between_texts_never_within_one(monkeypatch):
+    from generator import search
+
+    monkeypatch.setattr(search._TermOfPiece, "LIMIT", 2)  # full after two pieces
+    text = " ".join(f"left{n}/right{n} single{n}" for n in range(9))
+    for _ in range(2):  # met afresh, then with the table full from the text before
+        assert search.terms(text) == whole_text_terms(text)
+    assert len(search._TERM_OF_PIECE) <= 18  # this text's pieces: the table did not keep growing
