@@ -37,8 +37,7 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
-from .term_counts import (Document, PresenceSplit, TermCounts, count_kinds, count_terms, document_keys,
-                          split_presence)
+from .term_counts import Document, PresenceSplit, TermCounts, count_kinds, count_with_presence, document_keys
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -154,9 +153,9 @@ def _as_is(text: str) -> bool:
     return unicodedata.is_normalized("NFKC", text)
 
 
-# Search's split of a text, noted as the related-text counting reads each body (``count_terms``):
+# Search's split of a text, noted as the related-text counting reads each body (``count_texts``):
 # a body already in NFKC, which is nearly every one, is then split for both at once.
-SEARCH_SPLIT = PresenceSplit("\0", _piece_terms, _as_is, terms)
+SEARCH_SPLIT = PresenceSplit(_piece_terms, _as_is, terms)
 
 
 def text_documents(articles: Sequence[Article], search: bool = True) -> list[Document]:
@@ -170,7 +169,7 @@ def text_documents(articles: Sequence[Article], search: bool = True) -> list[Doc
 def count_texts(documents: Sequence[Document]) -> tuple[TermCounts, TermCounts]:
     """``text_documents`` counted for related links and noted for search in one pass: the term
     counts of their titles and bodies, and the search terms of their bodies and summaries."""
-    return split_presence(count_terms(documents, SEARCH_SPLIT), SEARCH_SPLIT.prefix)
+    return count_with_presence(documents, SEARCH_SPLIT)
 
 
 HEAD, BODY = 2, 1  # flags of a term in an article: in its title or a tag (HEAD | BODY), or elsewhere only

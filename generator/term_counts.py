@@ -86,38 +86,47 @@ class TermCounts:
 
 @dataclass(frozen=True)
 class PresenceSplit:
-    """A second way of splitting text into terms (search's), whose terms ``count_terms`` can note
-    in the same pass: for each document, which of them occur in its body and its further texts.
+    """A second way of splitting text into terms (search's), whose terms ``count_with_presence``
+    notes in the same pass as it counts: for each document, which occur in its body and its
+    further texts.
 
     Its functions are module-level, so it travels to the processes that count."""
 
-    prefix: str  # starts the names of its columns, which no term of ``terms`` starts with
     of_piece: Callable[[str], tuple[str, ...]]  # the terms of a lower-cased piece of a text taken as it is
     takes_as_is: Callable[[str], bool]  # whether a text's lower-cased pieces are the pieces this split makes
     of_text: Callable[[str], Collection[str]]  # the terms of any other text
 
 
-def count_terms(documents: Sequence[Document], presence: PresenceSplit | None = None) -> TermCounts:
+def count_terms(documents: Sequence[Document]) -> TermCounts:
     """The terms of ``(title, body)`` documents counted, title terms ``TITLE_WEIGHT`` times
     (a stored body is read here, in the process counting it).
 
     Words never span white space, so each text is split on it; a piece ("harbour,", "(Moscow")
     is turned into terms the first time it is met, and every later occurrence is one dictionary
     lookup in C. A piece may hold no term ("the,") or several ("Paris/London").
-
-    With ``presence``, documents are ``(title, body, further text, ...)`` and each also gets a
-    1 in the column ``presence.prefix + term`` for every term of that split in its body or its
-    further texts (``split_presence`` parts the two): the body is read and split once for both.
-    Lengths count both kinds of columns then.
     """
+    return _count(documents, None)[0]
+
+
+def count_with_presence(documents: Sequence[Document], presence: PresenceSplit) -> tuple[TermCounts, TermCounts]:
+    """``count_terms`` of ``(title, body, further text, ...)`` documents, and the terms of
+    ``presence``'s split in each one's body and further texts (int8 flags, 1: present), found in
+    the same pass: each body is read and split once for both."""
+    counts, present = _count(documents, presence)
+    assert present is not None
+    return counts, present
+
+
+def _count(documents: Sequence[Document], presence: PresenceSplit | None) -> tuple[TermCounts, TermCounts | None]:
+    """``count_terms``, and with ``presence`` its terms too (``count_with_presence``)."""
     term_ids: dict[str, int] = {}
     # piece -> its terms, flat: piece p's terms are piece_terms[piece_start[p]:piece_start[p + 1]]
     piece_start, piece_terms = array("q", [0]), array("q")
-    present_ids: dict[str, int] = {}  # presence.prefix + term -> its number among those columns
+    present_ids: dict[str, int] = {}  # a term of the presence split -> its column
     present_start, present_terms = array("q", [0]), array("q")  # piece -> its presence terms, flat
 
     def presence_ids(found: Iterable[str]) -> Iterator[int]:
-        return (present_ids.setdefault(presence.prefix + term, len(present_ids)) for term in found)
+        return (present_ids.setdefault(term, len(present_ids)) for term in found)
 
     class PieceIds(dict):
         def __missing__(self, piece: str) -> int:  # a piece met for the first time
@@ -162,18 +171,20 @@ def count_terms(documents: Sequence[Document], presence: PresenceSplit | None = 
             present_blocks.append(_present(found, rows_of_pieces, sizes, body_sizes, present_start, present_terms,
                                            np.frombuffer(present_rows, dtype=np.int64),
                                            np.frombuffer(present_columns, dtype=np.int64), len(present_ids)))
-    width = len(term_ids)
-    blocks = [_widened(block, width) for block in blocks]
-    counts = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, width), dtype=np.int32)
-    names = list(term_ids)
-    if presence is not None:
-        present = (sp.vstack([_widened(block, len(present_ids)) for block in present_blocks], format="csr")
-                   if present_blocks else sp.csr_matrix((0, len(present_ids)), dtype=np.int32))
-        counts = sp.hstack([counts, present], format="csr")
-        names += present_ids
+    counts = _stacked(blocks, list(term_ids), np.int32)
+    return counts, _stacked(present_blocks, list(present_ids), np.int8) if presence is not None else None
+
+
+def _stacked(blocks: list[sp.csr_matrix], names: list[str], dtype: type) -> TermCounts:
+    """The chunks' rows, one below the other, over every column numbered by the end (later
+    chunks number more)."""
+    width = len(names)
+    blocks = [sp.csr_matrix((block.data.astype(dtype, copy=False), block.indices, block.indptr),
+                            shape=(block.shape[0], width)) for block in blocks]
+    counts = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, width), dtype=dtype)
     counts.sort_indices()
-    lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()
-    return TermCounts(counts, names, lengths, np.bincount(counts.indices, minlength=len(names)))
+    lengths = np.asarray(counts.sum(axis=1, dtype=np.int64), dtype=np.float32).ravel()
+    return TermCounts(counts, names, lengths, np.bincount(counts.indices, minlength=width))
 
 
 def _terms_of(pieces: np.ndarray, piece_start: array, piece_terms: array) -> tuple[np.ndarray, np.ndarray]:
@@ -204,36 +215,6 @@ def _present(found: np.ndarray, rows_of_pieces: np.ndarray, sizes: array, body_s
     present.sum_duplicates()
     present.data[:] = 1
     return present
-
-
-def _widened(block: sp.csr_matrix, width: int) -> sp.csr_matrix:
-    """A chunk's rows over every column numbered by the end (later chunks number more)."""
-    return sp.csr_matrix((block.data, block.indices, block.indptr), shape=(block.shape[0], width))
-
-
-def split_presence(counts: TermCounts, prefix: str) -> tuple[TermCounts, TermCounts]:
-    """``count_terms`` with a ``PresenceSplit`` parted: the counts of ``terms``, and the presence
-    columns (their names without ``prefix``, int8 flags), each with its own lengths."""
-    names = counts.names
-    is_present = np.fromiter((name.startswith(prefix) for name in names), dtype=bool, count=len(names))
-    return (_columns(counts, np.flatnonzero(~is_present), 0, np.int32),
-            _columns(counts, np.flatnonzero(is_present), len(prefix), np.int8))
-
-
-def _columns(counts: TermCounts, chosen: np.ndarray, strip: int, dtype: type) -> TermCounts:
-    """These columns of ``counts``, in their order, names cut by ``strip`` characters."""
-    matrix = counts.counts
-    renumber = np.full(len(counts.names), -1, dtype=np.int32)
-    renumber[chosen] = np.arange(len(chosen), dtype=np.int32)
-    kept = renumber[matrix.indices]
-    keep = kept >= 0
-    kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))  # entries kept before each entry
-    part = sp.csr_matrix((matrix.data[keep].astype(dtype), kept[keep], kept_before[matrix.indptr]),
-                         shape=(matrix.shape[0], len(chosen)))
-    part.has_sorted_indices = True  # renumbering keeps the order
-    return TermCounts(part, [counts.names[n][strip:] for n in chosen.tolist()],
-                      np.asarray(part.sum(axis=1, dtype=np.float64), dtype=np.float32).ravel(),
-                      counts.document_frequency[chosen])
 
 
 def document_keys(documents: Sequence[Document]) -> list[bytes]:

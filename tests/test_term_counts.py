@@ -129,17 +129,16 @@ def _words(text):
     return {word for piece in text.lower().split() for word in _words_of_piece(piece)}
 
 
-# A split whose ``takes_as_is`` refuses some texts, so both of count_terms' ways are taken.
-WORDS = term_counts.PresenceSplit("#", _words_of_piece, lambda text: "~" not in text, _words)
+# A split whose ``takes_as_is`` refuses some texts, so both of count_with_presence's ways are taken.
+WORDS = term_counts.PresenceSplit(_words_of_piece, lambda text: "~" not in text, _words)
 
 
-def test_presence_is_noted_in_the_same_pass_and_parted_from_the_counts_exactly(monkeypatch):
+def test_presence_is_noted_in_the_same_pass_and_the_counts_are_as_without_it(monkeypatch):
     documents = [(f"Title {n}", f"Harbour, quay; ferry{n % 3} the{'~' if n % 4 == 1 else ''} word{n}.",
                   f"summary{n % 2} extra" if n % 3 else "") for n in range(11)]
     documents.append(("Empty", "", ""))
     monkeypatch.setattr(term_counts, "COUNT_CHUNK", 4)  # presence columns numbered across chunks
-    both = count_terms(documents, WORDS)
-    counts, presence = term_counts.split_presence(both, WORDS.prefix)
+    counts, presence = term_counts.count_with_presence(documents, WORDS)
     alone = count_terms([(title, body) for title, body, _ in documents])
     assert counts.names == alone.names and (counts.counts != alone.counts).nnz == 0
     assert counts.lengths.tolist() == alone.lengths.tolist()
@@ -147,12 +146,11 @@ def test_presence_is_noted_in_the_same_pass_and_parted_from_the_counts_exactly(m
     rows = as_dicts(presence)
     assert rows == [dict.fromkeys(_words(body) | _words(further), 1) for _, body, further in documents]
     assert "quay" in rows[0] and "summary1" in rows[1] and "the~" in rows[1]  # a body not taken as is
-    assert not any(name.startswith(WORDS.prefix) for name in presence.names)
     assert presence.counts.dtype == np.int8 and presence.lengths.tolist() == [len(row) for row in rows]
 
 
 def _counted_apart(documents):
-    return term_counts.split_presence(count_terms(documents, WORDS), WORDS.prefix)
+    return term_counts.count_with_presence(documents, WORDS)
 
 
 def test_kinds_counted_together_are_kept_apart_and_taken_only_from_stores_of_the_same_texts():
