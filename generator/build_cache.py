@@ -27,6 +27,7 @@ against an attacker, and scraped text only ever reaches a shard as string values
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
 import zipfile
@@ -40,7 +41,7 @@ import scipy.sparse as sp
 
 from .config import SiteConfig
 from .fingerprint import cache_dir
-from .model import Article, FileRecord
+from .model import Article, FileRecord, Tag
 from .term_counts import CountedDocuments, TermCounts
 from .write import remove_file, write_atomically_with, write_bytes_atomically
 
@@ -119,7 +120,7 @@ def write_article_cache(config: SiteConfig, before: ArticleCache, loaded: Mappin
         shards[_shard(key)][key] = loaded[key]
     for name, articles in shards.items():
         if articles.keys() != before.shards.get(name, {}).keys():
-            body = pickle.dumps(articles, protocol=5)
+            body = _pickled(articles)
             write_bytes_atomically(folder / f"{name}.pickle", _MAGIC + hashlib.blake2b(body, digest_size=_SUM).digest() + body,
                                    durable=False)
     for name in before.shards.keys() - shards.keys():
@@ -128,6 +129,33 @@ def write_article_cache(config: SiteConfig, before: ArticleCache, loaded: Mappin
 
 def _shard(key: str) -> str:
     return key[:2]
+
+
+def _pickled(articles: dict[str, Article]) -> bytes:
+    """A shard's articles, each tag as a call to ``_shared_tag``: a cache of 100,000 articles
+    holds about 400,000 tags of a few hundred names, else read back as that many objects
+    (measured there: reading 5.2 -> 3.0-3.7 s, its memory 209 -> 144 MB)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = {Tag: _tag_reduced}  # consulted, in C, for tags alone
+    pickler.dump(articles)
+    return buffer.getvalue()
+
+
+def _tag_reduced(tag: Tag) -> tuple:
+    return _shared_tag, (tag.slug, tag.name)
+
+
+def _shared_tag(slug: str, name: str) -> Tag:
+    """The one ``Tag`` of this slug and name in this process (tags are frozen: sharing is safe)."""
+    key = (slug, name)
+    tag = _SHARED_TAGS.get(key)
+    if tag is None:
+        tag = _SHARED_TAGS[key] = Tag(slug, name)
+    return tag
+
+
+_SHARED_TAGS: dict[tuple[str, str], Tag] = {}
 
 
 def read_file_records(config: SiteConfig, name: str = FILES) -> dict[str, FileRecord] | None:

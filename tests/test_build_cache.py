@@ -288,3 +288,16 @@ def test_a_second_build_while_one_runs_stops_at_once_with_an_error(make_site, ca
                                            "(wait for it to finish; its lock goes when it ends)\n")
     assert site_tree(config.parent / "site") == site
     assert build(config, capsys)["written"] > 0  # and the lock is gone with its holder
+
+
+def test_tags_read_back_from_the_cache_are_one_object_per_tag(make_site, capsys):
+    from generator.build_cache import read_article_cache
+    from generator.config import load_config
+
+    config = make_site(corpus(6))
+    build(config, capsys)
+    cached = read_article_cache(load_config(config))
+    tags = [tag for shard in cached.shards.values() for article in shard.values() for tag in article.tags]
+    names = {(tag.slug, tag.name) for tag in tags}
+    assert len(tags) > len(names)  # every article has the tag "Digest"
+    assert len({id(tag) for tag in tags}) == len(names)
