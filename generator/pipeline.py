@@ -44,7 +44,7 @@ from .related import related_links
 from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, counts_of, document_keys
+from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, count_terms, document_keys
 from .theme import load_theme, static_files
 from .write import MARKER, Spare, check_output_dir, exclusive, publish, write_text_atomically
 
@@ -141,55 +141,45 @@ class _TextCounts:
     _counted: tuple[list[Document], list[bytes]] | None = None  # the documents counted, their keys
 
     def related(self, ordered: Sequence[Article]) -> TermCounts:
-        if not self.config.search:
-            documents = text_documents(ordered, search=False)
-            return _features(self.config, self.environment, TERM_COUNTS, self.use_cache, self.warn,
-                             lambda known: counts_of(documents, self.jobs, known))
-        documents = text_documents(ordered)
+        search = self.config.search
+        documents = text_documents(ordered, search)
         keys = document_keys(documents)
-        known = tuple(read_counted(self.config, self.environment, name) if self.use_cache else None
-                      for name in (TERM_COUNTS, SEARCH_TERMS))
-        related, searchable = count_kinds(documents, self.jobs, known, keys, count_texts)
-        kept = related is known[0] and searchable is known[1]  # believed as read, when the cache is used
-        kept = kept or _keep(self.config, self.warn, functools.partial(_write_counted_pair, self.config,
-                                                                       self.environment, related, searchable))
+        names = (TERM_COUNTS, SEARCH_TERMS) if search else (TERM_COUNTS,)
+        (related, *_), kept = _counted(self.config, self.environment, names, self.use_cache, self.warn,
+                                       lambda known: count_kinds(documents, self.jobs, known, keys,
+                                                                 count_texts if search else count_terms))
         # Search's terms are read back from the cache when the index is made: held through
         # the analysis, they would raise its peak (about 2.05 GB at 100,000 articles).
-        del known, searchable
-        self._counted = (documents, keys) if kept else None
+        self._counted = (documents, keys) if search and kept else None
         return related.select(keys)
 
     def searched(self, articles: Sequence[Article]) -> TermCounts | None:
         """The articles' search terms, in their order (None when the site has no search, or
         when they cannot be had from this build's counts, which ``search_files`` then makes)."""
-        if not self.config.search or self._counted is None:
+        if self._counted is None:
             return None
         (documents, keys), self._counted = self._counted, None
         if text_documents(articles) != documents:  # the analysis keeps texts and order: not met
             return None
         stored = read_counted(self.config, self.environment, SEARCH_TERMS)  # as this build left it
-        if stored is None or not all(key in stored.row_of for key in keys):  # gone or damaged since
+        try:
+            return flagged_terms(articles, stored.select(keys)) if stored is not None else None
+        except KeyError:  # changed since by something else: not believed
             return None
-        return flagged_terms(articles, stored.select(keys))
 
 
-def _write_counted_pair(config: SiteConfig, environment: str, related: CountedDocuments,
-                        searchable: CountedDocuments) -> None:
-    # Should only the first be written, the next build finds the two unlike and counts again.
-    write_counted(config, environment, TERM_COUNTS, related)
-    write_counted(config, environment, SEARCH_TERMS, searchable)
-
-
-def _features(config: SiteConfig, environment: str, name: str, use_cache: bool, warn: Warn,
-              find: Callable[[CountedDocuments | None], tuple[CountedDocuments, TermCounts]]) -> TermCounts:
-    """Per-article features found by ``find`` from the store the last build kept under ``name``
-    (none with ``use_cache`` off); the store ``find`` makes is kept for the next build, and
-    only the features asked for are handed on."""
-    known = read_counted(config, environment, name) if use_cache else None
-    store, found = find(known)
-    if store is not known:
-        _keep(config, warn, functools.partial(write_counted, config, environment, name, store))
-    return found
+def _counted(config: SiteConfig, environment: str, names: tuple[str, ...], use_cache: bool, warn: Warn,
+             count: Callable[[tuple[CountedDocuments | None, ...]], tuple[CountedDocuments, ...]]
+             ) -> tuple[tuple[CountedDocuments, ...], bool]:
+    """The stores ``count`` makes from those the last build kept under ``names`` (none with
+    ``use_cache`` off), kept for the next build; and whether the cache holds them now."""
+    known = tuple(read_counted(config, environment, name) if use_cache else None for name in names)
+    stores = count(known)
+    if all(store is before for store, before in zip(stores, known)):
+        return stores, True  # believed as read
+    # Should only some be written, the next build finds them unlike and counts again.
+    return stores, _keep(config, warn, lambda: [write_counted(config, environment, name, store)
+                                                for name, store in zip(names, stores)])
 
 
 def _keep(config: SiteConfig, warn: Warn, record: Callable[[], object]) -> bool:
