@@ -318,7 +318,7 @@ def _summary(report, seconds: float, config) -> str:
 def _ingest(args, config, say, warn) -> int:
     from .ingest.raw import SUFFIX_NAMES
     from .ingest.report import DUPLICATE, KEPT_EDITED, STATUSES
-    from .pipeline import ingest
+    from .ingest_stage import ingest
 
     if args.quiet or args.verbose or not sys.stderr.isatty():
         report = ingest(args.raw_dir, args.out_dir, config, warn, force=args.force, report_path=args.report)

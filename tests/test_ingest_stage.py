@@ -10,7 +10,7 @@ from generator.config import load_config
 from generator.errors import DigestError
 from generator.frontmatter import split_front_matter
 from generator.ingest.report import DUPLICATE
-from generator.pipeline import INGEST_MANIFEST, ingest
+from generator.ingest_stage import INGEST_MANIFEST, ingest
 from tests.ingest_pages import PITCH, harbor_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
