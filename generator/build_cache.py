@@ -216,9 +216,7 @@ def _counted(arrays: dict[str, np.ndarray], environment: str) -> CountedDocument
     key_list = [bytes(row) for row in keys]
     if not counts.has_canonical_format or len(set(key_list)) != rows:
         return None
-    lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()
-    return CountedDocuments(tuple(key_list), TermCounts(counts, names, lengths,
-                                                        np.bincount(indices, minlength=len(names))))
+    return CountedDocuments(tuple(key_list), TermCounts.of(counts, names))
 
 
 def write_counted(config: SiteConfig, environment: str, name: str, counted: CountedDocuments) -> None:

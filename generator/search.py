@@ -37,7 +37,8 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
-from .term_counts import Document, PresenceSplit, TermCounts, count_kinds, count_with_presence, document_keys
+from .term_counts import (Document, PresenceSplit, TermCounts, count_kinds, count_with_presence, document_keys,
+                          rows_per_column)
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -193,8 +194,7 @@ def flagged_terms(articles: Sequence[Article], text: TermCounts) -> TermCounts:
     body = sparse.csr_matrix((body.data.astype(np.int8, copy=False), body.indices, body.indptr), shape=heads.shape)
     flags = heads.maximum(body)  # a term of the head is HEAD | BODY wherever else it is too
     flags.sort_indices()
-    return TermCounts(flags, list(ids), np.asarray(flags.sum(axis=1), dtype=np.float32).ravel(),
-                      np.bincount(flags.indices, minlength=len(ids)))
+    return TermCounts.of(flags, list(ids))
 
 
 def search_files(site: Site, config: SiteConfig, jobs: int = 1,
@@ -267,7 +267,7 @@ def _postings(matrix: sparse.csr_matrix, names: list[str]) -> _Postings:
     by term, ascending, in linear time; the differences in one pass. Arrays hold one entry per
     (article, term) and are made once each, in 32 bits or fewer; ``matrix`` is let go of as
     soon as it is read (pass the last reference to it)."""
-    used = np.flatnonzero(np.bincount(matrix.indices, minlength=len(names)))
+    used = np.flatnonzero(rows_per_column(matrix.indices, len(names)))
     used = used.tolist()
     sort_keys = [(shard_key(names[c]), names[c]) for c in used]
     order = [used[n] for n in sorted(range(len(used)), key=sort_keys.__getitem__)]

@@ -61,6 +61,7 @@ def text_features(documents: Sequence[Document], jobs: int = 1,
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
     counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order)."""
     vectors, index, words = term_vectors(documents, jobs, counts)
+    del counts  # let go of before the latent topics, where a large site's build peaks
     return TextFeatures(vectors, index, words, latent_topics(vectors, jobs=jobs))
 
 

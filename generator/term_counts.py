@@ -83,6 +83,39 @@ class TermCounts:
     lengths: np.ndarray  # float32: each document's terms in all (title terms weighted)
     document_frequency: np.ndarray  # int64: the documents each term occurs in
 
+    @classmethod
+    def of(cls, counts: sp.csr_matrix, names: list[str]) -> "TermCounts":
+        """``counts`` (no explicit zeros) with each document's length and each term's document
+        frequency worked out from them."""
+        return cls(counts, names, row_sums(counts).astype(np.float32), rows_per_column(counts.indices, len(names)))
+
+
+# numpy copies whatever it adds up or tallies into 64 bits first: at 100,000 articles a copy of
+# every (document, term) entry is about 300 MB, at the build's peak. So it is done in parts.
+_TALLY_ROWS = 4096  # rows added up at once
+_TALLY_ENTRIES = 1 << 22  # entries tallied at once
+
+
+def row_sums(matrix: sp.csr_matrix) -> np.ndarray:
+    """Each row's entries added up, in 64 bits (``matrix.sum(axis=1)``, made in parts)."""
+    indptr = matrix.indptr
+    sums = np.zeros(matrix.shape[0], dtype=np.int64)
+    filled = np.flatnonzero(indptr[:-1] < indptr[1:])  # reduceat gives an empty row its next entry
+    for first in range(0, len(filled), _TALLY_ROWS):
+        rows = filled[first:first + _TALLY_ROWS]
+        begin, end = indptr[rows[0]], indptr[rows[-1] + 1]
+        sums[rows] = np.add.reduceat(matrix.data[begin:end], indptr[rows] - begin, dtype=np.int64)
+    return sums
+
+
+def rows_per_column(indices: np.ndarray, width: int) -> np.ndarray:
+    """How often each of ``width`` columns occurs in ``indices`` (``np.bincount``, made in parts):
+    of a matrix without duplicate entries, the rows having each column."""
+    tally = np.zeros(width, dtype=np.int64)
+    for start in range(0, len(indices), _TALLY_ENTRIES):
+        tally += np.bincount(indices[start:start + _TALLY_ENTRIES], minlength=width)
+    return tally
+
 
 @dataclass(frozen=True)
 class PresenceSplit:
@@ -183,8 +216,7 @@ def _stacked(blocks: list[sp.csr_matrix], names: list[str], dtype: type) -> Term
                             shape=(block.shape[0], width)) for block in blocks]
     counts = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, width), dtype=dtype)
     counts.sort_indices()
-    lengths = np.asarray(counts.sum(axis=1, dtype=np.int64), dtype=np.float32).ravel()
-    return TermCounts(counts, names, lengths, np.bincount(counts.indices, minlength=width))
+    return TermCounts.of(counts, names)
 
 
 def _terms_of(pieces: np.ndarray, piece_start: array, piece_terms: array) -> tuple[np.ndarray, np.ndarray]:
@@ -250,8 +282,7 @@ def _rows(counts: TermCounts, rows: np.ndarray) -> TermCounts:
     """These rows of ``counts``, in this order, over the same terms."""
     matrix = counts.counts[rows] if len(rows) else sp.csr_matrix((0, len(counts.names)), dtype=counts.counts.dtype)
     matrix.sort_indices()
-    return TermCounts(matrix, counts.names, counts.lengths[rows],
-                      np.bincount(matrix.indices, minlength=len(counts.names)))
+    return TermCounts(matrix, counts.names, counts.lengths[rows], rows_per_column(matrix.indices, len(counts.names)))
 
 
 NOTHING_COUNTED = CountedDocuments((), count_terms([]))
@@ -363,7 +394,7 @@ def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Seque
     matrix = sp.csr_matrix((np.concatenate(data), np.concatenate(indices).astype(np.int32, copy=False), indptr),
                            shape=(len(order), len(names)))
     matrix.has_sorted_indices = True  # each row's as stored, or sorted above
-    gathered = TermCounts(matrix, names, np.concatenate(row_lengths), np.bincount(matrix.indices, minlength=len(names)))
+    gathered = TermCounts(matrix, names, np.concatenate(row_lengths), rows_per_column(matrix.indices, len(names)))
     unused = len(names) - np.count_nonzero(gathered.document_frequency)
     return _pruned(gathered) if unused * 5 > len(names) else gathered
 
