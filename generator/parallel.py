@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -56,6 +57,48 @@ def one_blas_thread() -> Iterator[None]:
     """
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+_FROZEN = [0]  # how many frozen_heap blocks are open in this process
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """While inside, the objects alive when a worker was forked for ``map_with_shared`` are left
+    out of the cycle collector's scans (``gc.freeze``), here and in the workers; on leaving the
+    outermost block they are taken in again (``gc.unfreeze``).
+
+    A worker's collections would otherwise scan every object it inherited, writing to their
+    pages, and so copy much of its parent's memory (copy-on-write) for nothing.
+    """
+    _FROZEN[0] += 1
+    try:
+        yield
+    finally:
+        _FROZEN[0] -= 1
+        if not _FROZEN[0]:
+            gc.unfreeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """While inside, Python's cycle collector does not run in this process (it does in the
+    workers forked meanwhile), and the heap stays frozen (``frozen_heap``).
+
+    A build keeps nearly everything it makes until it ends (articles, indexes, pages waiting to
+    render), yet each full collection scans every object there is: in a clean build of 100,000
+    articles, 43 of them took 15 s of the main process, on the build's serial path. A build
+    leaves little cyclic garbage (10,293 objects at 10,000 articles), which the collector's
+    next run after the block takes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with frozen_heap():
+            yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _CLUSTER: ContextVar[Any] = ContextVar("digest_cluster", default=None)  # a Dask client, while inside dask_cluster
@@ -117,6 +160,13 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
             results.append(function(shared, item))
             done(item)
         return results
+    with frozen_heap():
+        gc.freeze()  # what the workers inherit, their collections never touch
+        return _map_in_processes(function, shared, items, jobs, done)
+
+
+def _map_in_processes(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
+                      jobs: int, done: Callable[[Item], None]) -> list[Result]:
     pool = None
     try:
         # The workers are forked with Ctrl-C and SIGTERM held back, so a signal cannot strike
@@ -222,6 +272,7 @@ _WORK: Any = None  # in a worker process: (function, shared), set once as the pr
 def _receive(function: Callable[[Any, Any], Any], shared: Any, parent: int) -> None:
     global _WORK
     _WORK = (function, shared)
+    gc.enable()  # paused in a building parent (collector_paused); the inherited heap is frozen
     # Ctrl-C is the build's to handle (it cancels the work left and waits for the items under
     # way); SIGTERM ends a worker as it ends any process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

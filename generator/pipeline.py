@@ -23,7 +23,7 @@ from .model import Article, BuildReport
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
-from .parallel import available_cores, batches, map_with_shared
+from .parallel import available_cores, batches, collector_paused, map_with_shared
 from .progress import NO_PROGRESS, Progress
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
@@ -47,7 +47,7 @@ def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Pro
     ``inputs`` is the input fingerprint taken just before, if the caller has one. Articles
     unchanged since the last build come from the cache, and only pages whose inputs changed
     are rendered, unless ``use_cache`` is False (the caches are written afresh either way)."""
-    with exclusive(cache_dir(config) / LOCK):
+    with exclusive(cache_dir(config) / LOCK), collector_paused():
         return _build(config, warn, jobs, progress, inputs, use_cache)
 
 

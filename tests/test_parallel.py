@@ -1,11 +1,12 @@
 """Work over processes: the same results in the same order as one process, errors raised here."""
 
+import gc
 import os
 
 import pytest
 
 from generator import parallel
-from generator.parallel import map_with_shared
+from generator.parallel import collector_paused, frozen_heap, map_with_shared
 
 
 def scaled(shared, item):
@@ -20,6 +21,45 @@ def fail_on_three(shared, item):
 
 def nested(shared, item):
     return sum(map_with_shared(scaled, shared, [item, item + 1], 2))
+
+
+def collected_in_worker(shared, item):
+    return any(obj is shared for obj in gc.get_objects())
+
+
+def test_what_a_worker_inherits_its_collector_leaves_alone_and_here_it_is_collected_again_after():
+    inherited = [["made before the workers"]]  # a list: the cycle collector tracks it
+    assert map_with_shared(collected_in_worker, inherited, [1, 2], 2) == [False, False]
+    assert gc.get_freeze_count() == 0
+    assert any(obj is inherited for obj in gc.get_objects())
+
+
+def test_a_frozen_heap_stays_frozen_until_its_outermost_block_ends():
+    with frozen_heap():
+        map_with_shared(scaled, {"factor": 1}, [1, 2], 2)
+        frozen = gc.get_freeze_count()
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() == frozen > 0
+    assert gc.get_freeze_count() == 0
+
+
+def collector_on(shared, item):
+    return gc.isenabled()
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_collector_paused_for_a_build_runs_in_its_workers_and_after_it_as_before(enabled_before):
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+            assert map_with_shared(collector_on, None, [1, 2], 2) == [True, True]
+            assert gc.get_freeze_count() > 0  # what the workers inherited, until the block ends
+        assert gc.isenabled() == enabled_before
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
 
 
 def test_results_come_back_in_input_order_from_forked_processes():
