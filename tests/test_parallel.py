@@ -62,6 +62,24 @@ def test_the_collector_paused_for_a_build_runs_in_its_workers_and_after_it_as_be
         gc.enable()
 
 
+def test_a_heap_frozen_before_stays_frozen_after():
+    gc.freeze()  # as a program embedding digest may have
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            map_with_shared(scaled, {"factor": 1}, [1, 2], 2)
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_on_a_cluster_the_collector_is_not_paused(monkeypatch):
+    # The Dask client's own threads make garbage in this process while the build runs.
+    monkeypatch.setattr(parallel, "on_cluster", lambda: True)
+    with collector_paused():
+        assert gc.isenabled()
+
+
 def test_results_come_back_in_input_order_from_forked_processes():
     items = list(range(40))
     assert map_with_shared(scaled, {"factor": 3}, items, 2) == [3 * i for i in items]
