@@ -37,8 +37,7 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
-from .term_counts import (Document, PresenceSplit, TermCounts, count_kinds, count_with_presence, document_keys,
-                          rows_per_column)
+from .term_counts import Document, PresenceSplit, TermCounts, count_kinds, count_with_presence, document_keys
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index
@@ -212,9 +211,9 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1,
         flagged = flagged_terms(site.articles, text.select(keys))
     elif flagged.counts.shape[0] != len(site.articles):
         raise ValueError(f"search terms of {flagged.counts.shape[0]} articles for {len(site.articles)}")
-    matrix, names = flagged.counts, flagged.names
+    matrix, names, frequency = flagged.counts, flagged.names, flagged.document_frequency
     del flagged  # _postings frees the matrix as it goes
-    postings = _postings(matrix, names)
+    postings = _postings(matrix, names, frequency)
     term_files = list(postings.shards())
     shards = [PendingFile(PurePosixPath("search", shard_file(name)), "search index",
                           functools.partial(_shard_file, postings, name, columns),
@@ -262,12 +261,13 @@ class _Postings:
         return digest.hexdigest()
 
 
-def _postings(matrix: sparse.csr_matrix, names: list[str]) -> _Postings:
+def _postings(matrix: sparse.csr_matrix, names: list[str], frequency: np.ndarray) -> _Postings:
     """The article x term matrix turned from rows to columns, which groups the article numbers
     by term, ascending, in linear time; the differences in one pass. Arrays hold one entry per
     (article, term) and are made once each, in 32 bits or fewer; ``matrix`` is let go of as
-    soon as it is read (pass the last reference to it)."""
-    used = np.flatnonzero(rows_per_column(matrix.indices, len(names)))
+    soon as it is read (pass the last reference to it). ``frequency``: the articles having each
+    term (``TermCounts.document_frequency``)."""
+    used = np.flatnonzero(frequency)
     used = used.tolist()
     sort_keys = [(shard_key(names[c]), names[c]) for c in used]
     order = [used[n] for n in sorted(range(len(used)), key=sort_keys.__getitem__)]
