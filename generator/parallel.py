@@ -59,7 +59,13 @@ def one_blas_thread() -> Iterator[None]:
         yield
 
 
-_FROZEN = [0, False]  # frozen_heap blocks open in this process; whether the heap was frozen before
+@dataclass
+class _Freezing:
+    open_blocks: int = 0  # frozen_heap blocks open in this process
+    frozen_before: bool = False  # whether the heap was frozen when the outermost one opened
+
+
+_FREEZING = _Freezing()
 
 
 @contextmanager
@@ -72,14 +78,14 @@ def frozen_heap() -> Iterator[None]:
     A worker's collections would otherwise scan every object it inherited, writing to their
     pages, and so copy much of its parent's memory (copy-on-write) for nothing.
     """
-    if not _FROZEN[0]:
-        _FROZEN[1] = gc.get_freeze_count() > 0
-    _FROZEN[0] += 1
+    if not _FREEZING.open_blocks:
+        _FREEZING.frozen_before = gc.get_freeze_count() > 0
+    _FREEZING.open_blocks += 1
     try:
         yield
     finally:
-        _FROZEN[0] -= 1
-        if not _FROZEN[0] and not _FROZEN[1]:
+        _FREEZING.open_blocks -= 1
+        if not _FREEZING.open_blocks and not _FREEZING.frozen_before:
             gc.unfreeze()
 
 
@@ -280,7 +286,7 @@ def _receive(function: Callable[[Any, Any], Any], shared: Any, parent: int) -> N
     global _WORK
     _WORK = (function, shared)
     gc.enable()  # paused in a building parent (collector_paused); the inherited heap is frozen
-    _FROZEN[0] = 0  # the parent's open blocks are not this process's
+    _FREEZING.open_blocks = 0  # the parent's open blocks are not this process's
     # Ctrl-C is the build's to handle (it cancels the work left and waits for the items under
     # way); SIGTERM ends a worker as it ends any process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
