@@ -13,8 +13,8 @@ from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
                           read_article_cache, read_counted, read_file_records, write_article_cache, write_counted,
                           write_file_records)
-from .fingerprint import (RECORD, BuildRecord, cache_dir, environment_fingerprint, input_fingerprint,
-                          record_text, written_fingerprint)
+from .fingerprint import (RECORD, cache_dir, environment_fingerprint, input_fingerprint, record_text,
+                          written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .index import index_site, newest_first
 from .content_files import read_bytes
@@ -101,7 +101,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                          written.leftover)))
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds), written.rendered, written.written)
-    record = BuildRecord(inputs, written_fingerprint(written.records), report)
+    record = written_record(inputs, report, config.output_dir, written.records, written.folders)
 
     def record_build() -> None:
         write_article_cache(config, cached or EMPTY_CACHE, loaded)

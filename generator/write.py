@@ -51,6 +51,7 @@ class PublishReport:
     rendered: int = 0  # of the pages, those rendered: the others' inputs were the last build's
     written: int = 0  # files written: the others were already there or linked from the last build
     records: Mapping[str, FileRecord] = field(default_factory=dict)  # output path -> what is there now
+    folders: Collection[str] = ()  # the folders holding the files (but the output folder itself)
     kept: bool = False  # whether the replaced site was kept as the spare
 
 
@@ -192,7 +193,7 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
         _prune(target.work, found, records.keys(), folders.keys())
     os.chmod(target.work, 0o755)  # mkdtemp makes it private; a published site is world-readable
     return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
-                         rendered, written, records)
+                         rendered, written, records, folders.keys())
 
 
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?

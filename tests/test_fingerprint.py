@@ -33,8 +33,12 @@ def test_a_build_with_nothing_changed_writes_nothing(make_site, capsys):
     config = make_site(GOOD)
     build(config, capsys)
     site = config.parent / "site"
-    # The record's output hash, made from what the build wrote, is that of the folder as it is.
-    assert read_record(load_config(config)).output == output_fingerprint(site)
+    record = read_record(load_config(config))
+    # The record lists exactly what is in the folder, and its output hash, made from what the
+    # build wrote, is that of the folder as it is.
+    assert set(record.files) == {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert set(record.folders) == {"", *(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())}
+    assert record.output == output_fingerprint(site, record.files, record.folders)
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
     out = build(config, capsys)
     assert SHORTCUT in out and "0 of" in out and "files written" in out
@@ -75,12 +79,28 @@ def edit_output_file(root):
     later(path)
 
 
+def add_output_file(root):
+    # A folder's time changes with every entry added to it; bumped here as well, so that the
+    # test does not rely on the file system's clock ticking between the build and this.
+    folder = root / "site" / "articles" / "first-story"
+    (folder / "stray.html").write_text("<!doctype html><title>stray</title>\n")
+    later(folder)
+
+
+def replace_output_file_with_folder(root):
+    path = root / "site" / "articles" / "first-story" / "index.html"
+    path.unlink()
+    path.mkdir()
+    later(path.parent)
+
+
 def set_source_date(root):
     os.environ["SOURCE_DATE_EPOCH"] = "1711800000"
 
 
 @pytest.mark.parametrize("change", [edit_article, add_article, touch_article, change_config, add_template,
-                                    delete_output_file, edit_output_file, set_source_date])
+                                    delete_output_file, edit_output_file, add_output_file,
+                                    replace_output_file_with_folder, set_source_date])
 def test_any_change_to_inputs_or_output_builds_again(make_site, capsys, monkeypatch, change):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     config = make_site(GOOD)
@@ -91,9 +111,11 @@ def test_any_change_to_inputs_or_output_builds_again(make_site, capsys, monkeypa
     assert SHORTCUT in build(config, capsys)  # and the new build is the one recorded
     assert (config.parent / "site" / "articles" / "first-story" / "index.html").is_file()
     assert "<!-- edited -->" not in (config.parent / "site" / "index.html").read_text()
+    assert not (config.parent / "site" / "articles" / "first-story" / "stray.html").exists()
 
 
 @pytest.mark.parametrize("record", ["not json", "[]", json.dumps({"version": 99}),
+
                                     json.dumps({"version": 2, "inputs": 5, "output": "x", "report": {
                                         "articles": 2, "tags": 2, "files": 1, "bytes": 1}}),
                                     json.dumps({"version": 2, "inputs": "x", "output": "x", "report": {
@@ -104,6 +126,21 @@ def test_a_corrupt_or_foreign_record_is_never_trusted(make_site, capsys, record)
     (config.parent / CACHE_DIR / RECORD).write_text(record)
     assert SHORTCUT not in build(config, capsys)
     assert SHORTCUT in build(config, capsys)
+
+
+@pytest.mark.parametrize("field, value", [("files", "abc"), ("folders", [1]), ("files", None), ("version", 3)])
+def test_a_record_with_one_field_spoiled_is_never_trusted(make_site, capsys, field, value):
+    from generator.config import load_config
+    from generator.fingerprint import read_record
+
+    config = make_site(GOOD)
+    build(config, capsys)
+    path = config.parent / CACHE_DIR / RECORD
+    record = json.loads(path.read_text())
+    record[field] = value
+    path.write_text(json.dumps(record))
+    assert read_record(load_config(config)) is None
+    assert SHORTCUT not in build(config, capsys)
 
 
 def test_clean_builds_in_full_and_the_same_bytes(make_site, capsys):
@@ -133,3 +170,23 @@ def test_an_article_linked_from_elsewhere_counts_by_its_target(make_site, capsys
     outside.write_text(article_text("Linked story", "Text linked, and edited.", date="2024-03-28"))
     assert SHORTCUT not in build(config, capsys)
     assert "and edited" in (config.parent / "site" / "articles" / "linked-story" / "index.html").read_text()
+
+
+def test_installed_versions_are_those_importlib_metadata_finds():
+    from importlib import metadata
+
+    from generator.fingerprint import _OUTPUT_LIBRARIES, installed_versions
+
+    found = installed_versions([*_OUTPUT_LIBRARIES, "no-such-distribution"])
+    assert found == {name: metadata.version(name) for name in _OUTPUT_LIBRARIES}
+
+
+def test_an_upgraded_library_builds_again(make_site, capsys, monkeypatch):
+    config = make_site(GOOD)
+    build(config, capsys)
+    from generator import fingerprint
+
+    installed = fingerprint.installed_versions
+    monkeypatch.setattr(fingerprint, "installed_versions",
+                        lambda names: {**installed(names), "jinja2": "99.0"})
+    assert SHORTCUT not in build(config, capsys)
