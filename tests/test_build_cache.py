@@ -114,6 +114,37 @@ def test_the_folders_of_removed_pages_go_from_the_reused_spare(make_site, capsys
     assert folders(site) == folders(clean) and site_tree(site) == site_tree(clean)
 
 
+def test_the_spare_is_overwritten_in_place_only_where_the_published_site_shares_nothing(make_site, capsys,
+                                                                                         tmp_path):
+    config = make_site(corpus(8))
+    folder, site = config.parent / "content" / "articles", config.parent / "site"
+    spare = config.parent / CACHE_DIR / SPARE
+    build(config, capsys)
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # the first site is the spare now: the next build updates it, then swaps it in
+    published = site_tree(site)
+    # Held open, the spare's files keep their inodes: a file replaced gets another one.
+    handles = {path: os.open(spare / path, os.O_RDONLY) for path in site_tree(spare)}
+    try:
+        before = {path: os.fstat(handle) for path, handle in handles.items()}
+        edit(folder / "a01.md", "title: Once ", "title: Twice ")  # pages the last build wrote anew
+        edit(folder / "a05.md", "title: ", "title: Also ")  # pages it linked from the site before
+        again = build(config, capsys)
+        after = site_tree(site)
+        written = [path for path in after if path not in before or os.stat(site / path).st_mtime_ns
+                   != before[path].st_mtime_ns or os.stat(site / path).st_ino != before[path].st_ino]
+        in_place = [path for path in written if path in before and os.stat(site / path).st_ino == before[path].st_ino]
+    finally:
+        for handle in handles.values():
+            os.close(handle)
+    assert len(written) == again["written"] > len(in_place) > 0
+    # Only files no other path shared were written through: the site published during that
+    # build, the spare now, is exactly as it was.
+    assert all(before[path].st_nlink == 1 for path in in_place)
+    assert site_tree(spare) == published
+    assert after == clean_build(config, capsys, tmp_path)
+
+
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
     from generator import term_counts
 
