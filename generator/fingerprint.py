@@ -19,8 +19,9 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from .model import BuildReport, FileRecord
 
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
 RECORD = "last-build.json"
-RECORD_VERSION = 4
+RECORD_VERSION = 5
 # Libraries whose version can change the bytes of a page or feed.
 _OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "numpy", "scipy", "pyyaml")
 
@@ -43,6 +44,7 @@ class BuildRecord:
     report: BuildReport
     files: tuple[str, ...]  # what it published, sorted: each file's path in the output folder
     folders: tuple[str, ...]  # and each folder's, sorted ("" is the output folder itself)
+    settled_ns: int  # the file system's clock as it published (``folder_entries``)
 
 
 def cache_dir(config: SiteConfig) -> Path:
@@ -73,61 +75,107 @@ def environment_fingerprint(config: SiteConfig) -> str:
 
 
 def installed_versions(names: Iterable[str]) -> dict[str, str]:
-    """The installed version of each distribution named (in lower case), where one is installed:
-    read from the name of its metadata folder on the import path (``NAME-VERSION.dist-info``, as
-    the wheel standard names it; the first found, as an import finds its package). This is what
-    importlib.metadata finds, but importing that costs a tenth of a rebuild with nothing changed."""
-    wanted, versions = set(names), {}
+    """The installed version of each distribution named, where one is installed, as
+    importlib.metadata finds it (which costs a tenth of a rebuild with nothing changed just to
+    import): from the name of its metadata folder on the import path (``NAME-VERSION.dist-info``,
+    as the wheel standard names it), the first found on the path; read from the folder's
+    PKG-INFO or METADATA only when its name holds no version (a legacy editable install)."""
+    wanted = {_normalized(name): name for name in names}
+    versions: dict[str, str] = {}
     for folder in sys.path:
         try:
             entries = os.listdir(folder or ".")
-        except OSError:  # a zip file, an import hook, a folder gone
+        except (OSError, ValueError):  # a zip file, an import hook, a folder gone
             continue
         for entry in entries:
             stem, _, kind = entry.rpartition(".")
-            if kind in ("dist-info", "egg-info"):
-                name, _, version = stem.partition("-")
-                name = name.lower().replace("-", "_").replace(".", "_")
-                if name in wanted and name not in versions:
-                    versions[name] = version
+            if kind not in ("dist-info", "egg-info"):
+                continue
+            name, _, version = stem.partition("-")
+            asked = wanted.get(_normalized(name))
+            if asked is None or asked in versions:
+                continue
+            version = version.partition("-")[0] or _version_inside(os.path.join(folder or ".", entry))
+            if version:
+                versions[asked] = version
     return versions
 
 
-def output_fingerprint(output_dir: Path, files: Iterable[str], folders: Iterable[str]) -> str:
-    """A hash of the given files of the output folder by path, size and modification time, and of
-    its given folders by path and modification time. One ``stat`` each: listing the 16,000
-    folders of a 10,000-article site cost most of a rebuild with nothing changed."""
+def _normalized(name: str) -> str:
+    """A distribution's name as the standard compares names (PEP 503): case and runs of
+    ``-``, ``_``, ``.`` do not count."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _version_inside(metadata_folder: str) -> str:
+    for file in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(metadata_folder, file), encoding="utf-8", errors="replace") as text:
+                for line in text:
+                    if line.startswith("Version:"):
+                        return line.partition(":")[2].strip()
+                    if not line.strip():
+                        break  # the headers end at the first blank line
+        except OSError:
+            continue
+    return ""
+
+
+def output_fingerprint(output_dir: Path, files: Iterable[str], folders: Iterable[str], settled_ns: int) -> str:
+    """A hash of the given files of the output folder by path, size and modification time, and
+    of its given folders by ``folder_entries``. One ``stat`` each: listing every folder (16,000
+    at 10,000 articles) cost most of a rebuild with nothing changed."""
     prefix = f"{output_dir}/"  # joined by hand: os.path.join costs a third of a stat
     entries = []
     for name in files:
         try:
             found = os.stat(prefix + name)
-        except OSError:  # gone, or a folder on its path is a file now
+        except (OSError, ValueError):  # gone, a folder on its path is a file now, a NUL in a name
             entries.append(f"{name}\0missing")
             continue
         entries.append(_file_entry(name, found.st_size, found.st_mtime_ns))
-    entries.extend(_folder_entry(name, _modified(prefix + name)) for name in folders)
-    return _hashed(entries)
+    return _hashed([*entries, *folder_entries(output_dir, folders, settled_ns)])
 
 
-def written_record(inputs: str, report: BuildReport, output_dir: Path, records: Mapping[str, FileRecord],
-                   folders: Iterable[str]) -> BuildRecord:
-    """The record of a build that just published the files ``records`` describes in ``folders``
-    of ``output_dir``. Its output hash takes the files as recorded, without a ``stat`` of each
-    (150,000 at 100,000 articles), and the folders' times as they are now."""
-    files, folders = tuple(sorted(records)), ("", *sorted(folders))
-    prefix = f"{output_dir}/"
+def folder_entries(root: Path, folders: Iterable[str], settled_ns: int) -> list[str]:
+    """Each folder under ``root`` by path and modification time, which changes whenever an
+    entry is added to, removed from or renamed in it. Times are ticks of the file system's
+    clock, so a folder changed at ``settled_ns`` (the tick a build published in) or later could
+    take an entry within that tick and keep its time: such a folder is listed, and counts by
+    the names in it too (as git treats a "racily clean" file)."""
+    prefix = f"{root}/"
+    entries = []
+    for name in folders:
+        path = prefix + name
+        mtime_ns = _modified(path)
+        if mtime_ns < settled_ns:
+            entries.append(f"{name}/\0{mtime_ns}")
+            continue
+        try:
+            inside = "\0".join(sorted(os.listdir(path)))
+        except (OSError, ValueError):
+            inside = "\0missing"
+        entries.append(f"{name}/\0{mtime_ns}\0{inside}")
+    return entries
+
+
+def written_record(inputs: str, report: BuildReport, records: Mapping[str, FileRecord], folders: Sequence[str],
+                   folder_entries: Sequence[str], settled_ns: int) -> BuildRecord:
+    """The record of a build that published the files ``records`` describes and the sorted
+    ``folders`` holding them, whose ``folder_entries`` were taken as it published, at the
+    tick ``settled_ns``. The files count as recorded, without a ``stat`` of each (150,000 at
+    100,000 articles)."""
+    files = tuple(sorted(records))
     output = _hashed([*(_file_entry(name, records[name].size, records[name].mtime_ns) for name in files),
-                      *(_folder_entry(name, _modified(prefix + name)) for name in folders)])
-    return BuildRecord(inputs, output, report, files, folders)
+                      *folder_entries])
+    return BuildRecord(inputs, output, report, files, tuple(folders), settled_ns)
 
 
 def _modified(path: str) -> int:
-    """A folder's modification time in nanoseconds (-1: gone): any entry added to, removed from or
-    renamed in the folder changes it."""
+    """A modification time in nanoseconds (-1: gone)."""
     try:
         return os.stat(path).st_mtime_ns
-    except OSError:
+    except (OSError, ValueError):
         return -1
 
 
@@ -186,9 +234,11 @@ def read_record(config: SiteConfig) -> BuildRecord | None:
         return None
     if not all(type(value) is int for value in dataclasses.astuple(report)):
         return None
-    if not all(type(name) is str for name in (*files, *folders)):
+    if not all(type(name) is str and "\0" not in name for name in (*files, *folders)):
         return None
-    return BuildRecord(data["inputs"], data["output"], report, files, folders)
+    if type(data["settled_ns"]) is not int:
+        return None
+    return BuildRecord(data["inputs"], data["output"], report, files, folders, data["settled_ns"])
 
 
 def record_text(record: BuildRecord) -> str:
@@ -199,4 +249,4 @@ def unchanged_since(record: BuildRecord | None, config: SiteConfig, inputs: str)
     """Whether a build now, of inputs fingerprinted ``inputs``, would write exactly what the
     recorded build left in place."""
     return (record is not None and record.inputs == inputs
-            and record.output == output_fingerprint(config.output_dir, record.files, record.folders))
+            and record.output == output_fingerprint(config.output_dir, record.files, record.folders, record.settled_ns))

@@ -101,7 +101,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                          written.leftover)))
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds), written.rendered, written.written)
-    record = written_record(inputs, report, config.output_dir, written.records, written.folders)
+    record = written_record(inputs, report, written.records, written.folders, written.folder_entries,
+                            written.settled_ns)
 
     def record_build() -> None:
         write_article_cache(config, cached or EMPTY_CACHE, loaded)

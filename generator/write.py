@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError
+from .fingerprint import folder_entries
 from .model import FileRecord, OutputFile, PendingFile
 from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
@@ -51,7 +52,9 @@ class PublishReport:
     rendered: int = 0  # of the pages, those rendered: the others' inputs were the last build's
     written: int = 0  # files written: the others were already there or linked from the last build
     records: Mapping[str, FileRecord] = field(default_factory=dict)  # output path -> what is there now
-    folders: Collection[str] = ()  # the folders holding the files (but the output folder itself)
+    folders: tuple[str, ...] = ()  # every folder of the new site, sorted ("" is the output folder itself)
+    folder_entries: tuple[str, ...] = ()  # and each one as it was published (``fingerprint.folder_entries``)
+    settled_ns: int = 0  # the file system's clock when the last file was written
     kept: bool = False  # whether the replaced site was kept as the spare
 
 
@@ -192,8 +195,14 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     if found is not None:
         _prune(target.work, found, records.keys(), folders.keys())
     os.chmod(target.work, 0o755)  # mkdtemp makes it private; a published site is world-readable
+    # chmod sets the folder's change time: the file system's clock now, every file written. The
+    # folders are taken as they are here, before the swap publishes them (renaming the site
+    # changes no folder inside it), so nothing done to the published site afterwards is taken.
+    settled_ns = os.stat(target.work).st_ctime_ns
+    in_order = ("", *sorted(folders))
     return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
-                         rendered, written, records, folders.keys())
+                         rendered, written, records, in_order, tuple(folder_entries(target.work, in_order, settled_ns)),
+                         settled_ns)
 
 
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?
@@ -305,13 +314,15 @@ def _link(target: _Target, path: PurePosixPath, before: FileRecord) -> bool:
 def _write(target: _Target, file: OutputFile) -> tuple[int, int]:
     """Write one file; its size and modification time.
 
-    A file of a reused site that no other path shares (one link) is overwritten in place: on
-    this machine that costs a tenth of deleting it and creating another, which changes its
-    folder too. Any other file is written as a new inode, replacing whatever is there: a file
-    of the spare with more links is shared with the published site, which must not change."""
+    A file of a reused site that the published site does not share is overwritten in place:
+    on this machine that costs a tenth of deleting it and creating another (which changes its
+    folder as well). Any other file is written as a new inode, replacing whatever is there: a
+    file the spare shares with the published site must not change. (A reader still holding a
+    file of the site retired one build before may then see it change; such a file keeps its
+    permissions rather than taking the current umask.)"""
     destination = target.work.joinpath(*file.path.parts)
     try:
-        handle = _open_unshared(destination) if target.reused else None
+        handle = _open_unshared(target, file.path, destination) if target.reused else None
         overwriting = handle is not None
         if handle is None:
             _make_room(target, destination)
@@ -333,17 +344,35 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 _OVERWRITE = os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
-def _open_unshared(path: Path) -> int | None:
-    """``path`` opened for writing, if it is a plain file no other path shares; else None."""
-    try:
-        handle = os.open(path, _OVERWRITE)
-    except OSError:  # nothing there, a folder, a link or a pipe: made room for and created
+def _open_unshared(target: _Target, path: PurePosixPath, destination: Path) -> int | None:
+    """The work folder's file at ``path`` opened for writing, if it shares nothing with the
+    published site; else None.
+
+    Two signs must agree, as some file systems (sshfs) report one link for every file: the
+    records (the file is as recorded, and not as the published file is recorded: a file linked
+    from there has its size and time), and the file's own count of links."""
+    name = str(path)
+    kept, published = target.kept.get(name), target.previous.get(name)
+    if kept is None or not _intact(target.work, path, kept):
         return None
-    found = os.fstat(handle)
-    if stat.S_ISREG(found.st_mode) and found.st_nlink == 1:
-        return handle
+    if published is not None and (published.size, published.mtime_ns) == (kept.size, kept.mtime_ns):
+        return None
+    try:
+        handle = os.open(destination, _OVERWRITE)
+    except OSError:  # a folder, a link or a pipe now: made room for, and created
+        return None
+    try:
+        found = os.fstat(handle)
+        if stat.S_ISREG(found.st_mode) and _links(found) == 1:
+            return handle
+    except OSError:
+        pass
     os.close(handle)
     return None
+
+
+def _links(found: os.stat_result) -> int:
+    return found.st_nlink
 
 
 def _write_fully(handle: int, content: bytes) -> None:

@@ -38,7 +38,9 @@ def test_a_build_with_nothing_changed_writes_nothing(make_site, capsys):
     # build wrote, is that of the folder as it is.
     assert set(record.files) == {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert set(record.folders) == {"", *(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())}
-    assert record.output == output_fingerprint(site, record.files, record.folders)
+    assert record.output == output_fingerprint(site, record.files, record.folders, record.settled_ns)
+    # Taken after the last file was written: no folder changed later.
+    assert record.settled_ns >= max(p.stat().st_mtime_ns for p in [site, *site.rglob("*")] if p.is_dir())
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
     out = build(config, capsys)
     assert SHORTCUT in out and "0 of" in out and "files written" in out
@@ -91,7 +93,6 @@ def replace_output_file_with_folder(root):
     path = root / "site" / "articles" / "first-story" / "index.html"
     path.unlink()
     path.mkdir()
-    later(path.parent)
 
 
 def set_source_date(root):
@@ -115,7 +116,6 @@ def test_any_change_to_inputs_or_output_builds_again(make_site, capsys, monkeypa
 
 
 @pytest.mark.parametrize("record", ["not json", "[]", json.dumps({"version": 99}),
-
                                     json.dumps({"version": 2, "inputs": 5, "output": "x", "report": {
                                         "articles": 2, "tags": 2, "files": 1, "bytes": 1}}),
                                     json.dumps({"version": 2, "inputs": "x", "output": "x", "report": {
@@ -128,7 +128,8 @@ def test_a_corrupt_or_foreign_record_is_never_trusted(make_site, capsys, record)
     assert SHORTCUT in build(config, capsys)
 
 
-@pytest.mark.parametrize("field, value", [("files", "abc"), ("folders", [1]), ("files", None), ("version", 3)])
+@pytest.mark.parametrize("field, value", [("files", "abc"), ("folders", [1]), ("files", None), ("version", 4),
+                                          ("folders", ["a\0b"]), ("settled_ns", "1")])
 def test_a_record_with_one_field_spoiled_is_never_trusted(make_site, capsys, field, value):
     from generator.config import load_config
     from generator.fingerprint import read_record
@@ -172,13 +173,44 @@ def test_an_article_linked_from_elsewhere_counts_by_its_target(make_site, capsys
     assert "and edited" in (config.parent / "site" / "articles" / "linked-story" / "index.html").read_text()
 
 
-def test_installed_versions_are_those_importlib_metadata_finds():
+def test_a_folder_changed_in_the_tick_a_build_published_is_judged_by_its_names(tmp_path):
+    from generator.fingerprint import output_fingerprint
+
+    site = tmp_path / "site"
+    folder = site / "a"
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("page")
+    changed = folder.stat().st_mtime_ns
+
+    def fingerprint(settled_ns):
+        return output_fingerprint(site, ["a/index.html"], ["", "a"], settled_ns)
+
+    in_that_tick, before_it = fingerprint(changed), fingerprint(changed + 1)
+    (folder / "stray.html").write_text("stray")
+    os.utime(folder, ns=(changed, changed))  # added within the same tick of the clock: the time stays
+    assert fingerprint(changed) != in_that_tick  # changed as the build published: its names count
+    assert fingerprint(changed + 1) == before_it  # changed a tick before: its time stands for its names
+
+
+def test_installed_versions_are_those_importlib_metadata_finds(tmp_path, monkeypatch):
     from importlib import metadata
 
     from generator.fingerprint import _OUTPUT_LIBRARIES, installed_versions
 
     found = installed_versions([*_OUTPUT_LIBRARIES, "no-such-distribution"])
     assert found == {name: metadata.version(name) for name in _OUTPUT_LIBRARIES}
+    # Installs of other kinds: a wheel's metadata named as the project spells itself, a legacy
+    # egg-info with the Python version in its name, and one without a version in its name.
+    for folder, metadata_file, name, version in [("PyYAML-6.0.1.dist-info", "METADATA", "PyYAML", "6.0.1"),
+                                                 ("MarkupSafe-2.1.5-py3.11.egg-info", "PKG-INFO", "MarkupSafe", "2.1.5"),
+                                                 ("Jinja2.egg-info", "PKG-INFO", "Jinja2", "3.1.2")]:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / metadata_file).write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    monkeypatch.setattr("sys.path", [str(tmp_path)])
+    wanted = ["pyyaml", "MarkupSafe", "jinja2"]
+    expected = {dist.metadata["Name"]: dist.version for dist in metadata.distributions(path=[str(tmp_path)])}
+    assert installed_versions(wanted) == {"pyyaml": expected["PyYAML"], "MarkupSafe": expected["MarkupSafe"],
+                                          "jinja2": expected["Jinja2"]}
 
 
 def test_an_upgraded_library_builds_again(make_site, capsys, monkeypatch):
