@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 import uuid
 from datetime import date, datetime, time, timezone
@@ -42,23 +43,27 @@ def find_articles(content_dir: Path) -> list[Path]:
     if not content_dir.is_dir():
         raise DigestError.at("content folder not found", content_dir,
                              hint="run `digest ingest` first or set content_dir in site.yaml")
+    # Names, not paths, are compared and sorted (one folder: the same order): making and
+    # comparing 10,000 path objects cost half a second of every rebuild.
     found, special = [], []
-    for path in content_dir.iterdir():
-        if path.suffix.lower() != ".md" or path.name.startswith("."):
-            continue
-        try:
-            mode = path.stat().st_mode
-        except OSError:
-            found.append(path)
-            continue
-        if stat.S_ISREG(mode):
-            found.append(path)
-        elif not stat.S_ISDIR(mode):
-            special.append((path, mode))
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            name = entry.name
+            if not name.lower().endswith(".md") or name.startswith("."):
+                continue
+            try:
+                mode = entry.stat().st_mode  # through a link, to what it points at
+            except OSError:
+                found.append(name)
+                continue
+            if stat.S_ISREG(mode):
+                found.append(name)
+            elif not stat.S_ISDIR(mode):
+                special.append((name, mode))
     if special:
-        raise DigestError(*(problem for path, mode in sorted(special)
-                            for problem in not_a_file(path, mode).problems))
-    return sorted(found)
+        raise DigestError(*(problem for name, mode in sorted(special)
+                            for problem in not_a_file(content_dir / name, mode).problems))
+    return [content_dir / name for name in sorted(found)]
 
 
 def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: bytes | None = None) -> Article:
