@@ -350,12 +350,11 @@ def _open_unshared(target: _Target, path: PurePosixPath, destination: Path) -> i
 
     Two signs must agree, as some file systems (sshfs) report one link for every file: the
     records (the file is as recorded, and not as the published file is recorded: a file linked
-    from there has its size and time), and the file's own count of links."""
+    from there has its size and time), and the file's own count of links. The file is checked
+    as opened, with no ``stat`` of its path first."""
     name = str(path)
     kept, published = target.kept.get(name), target.previous.get(name)
-    if kept is None or not _intact(target.work, path, kept):
-        return None
-    if published is not None and (published.size, published.mtime_ns) == (kept.size, kept.mtime_ns):
+    if kept is None or (published is not None and (published.size, published.mtime_ns) == (kept.size, kept.mtime_ns)):
         return None
     try:
         handle = os.open(destination, _OVERWRITE)
@@ -363,7 +362,8 @@ def _open_unshared(target: _Target, path: PurePosixPath, destination: Path) -> i
         return None
     try:
         found = os.fstat(handle)
-        if stat.S_ISREG(found.st_mode) and _links(found) == 1:
+        if (stat.S_ISREG(found.st_mode) and (found.st_size, found.st_mtime_ns) == (kept.size, kept.mtime_ns)
+                and _links(found) == 1):
             return handle
     except OSError:
         pass
