@@ -149,25 +149,25 @@ def folder_entries(root: Path, folders: Iterable[str], settled_ns: int) -> list[
         path = prefix + name
         mtime_ns = _modified(path)
         if mtime_ns < settled_ns:
-            entries.append(f"{name}/\0{mtime_ns}")
+            entries.append(_folder_entry(name, mtime_ns))
             continue
         try:
             inside = "\0".join(sorted(os.listdir(path)))
         except (OSError, ValueError):
             inside = "\0missing"
-        entries.append(f"{name}/\0{mtime_ns}\0{inside}")
+        entries.append(f"{_folder_entry(name, mtime_ns)}\0{inside}")
     return entries
 
 
 def written_record(inputs: str, report: BuildReport, records: Mapping[str, FileRecord], folders: Sequence[str],
-                   folder_entries: Sequence[str], settled_ns: int) -> BuildRecord:
+                   published_folders: Sequence[str], settled_ns: int) -> BuildRecord:
     """The record of a build that published the files ``records`` describes and the sorted
-    ``folders`` holding them, whose ``folder_entries`` were taken as it published, at the
-    tick ``settled_ns``. The files count as recorded, without a ``stat`` of each (150,000 at
-    100,000 articles)."""
+    ``folders`` holding them, whose ``folder_entries`` (``published_folders``) were taken as it
+    published, at the tick ``settled_ns``. The files count as recorded, without a ``stat`` of
+    each (150,000 at 100,000 articles)."""
     files = tuple(sorted(records))
     output = _hashed([*(_file_entry(name, records[name].size, records[name].mtime_ns) for name in files),
-                      *folder_entries])
+                      *published_folders])
     return BuildRecord(inputs, output, report, files, tuple(folders), settled_ns)
 
 
