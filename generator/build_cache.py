@@ -43,7 +43,7 @@ from .config import SiteConfig
 from .fingerprint import cache_dir
 from .model import Article, FileRecord, Tag
 from .term_counts import CountedDocuments, TermCounts
-from .write import remove_file, write_atomically_with, write_bytes_atomically
+from .atomic import remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
 TERM_COUNTS = "term-counts.npz"  # of the texts related

@@ -23,7 +23,7 @@ from .ingest.report import DUPLICATE, FAILED, KEPT_EDITED, UNCHANGED, WRITTEN, P
 from .model import stable_id
 from .progress import NO_PROGRESS, Progress
 from .taxonomy import Vocabulary
-from .write import write_text_atomically
+from .atomic import write_text_atomically
 
 Warn = Callable[[str], None]
 # Records what ingest last wrote, so a hand-edited article is recognised and kept.

@@ -34,7 +34,8 @@ from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, count_terms, document_keys
 from .theme import load_theme, static_files
-from .write import MARKER, Spare, check_output_dir, exclusive, publish, write_text_atomically
+from .atomic import exclusive, write_text_atomically
+from .write import MARKER, Spare, check_output_dir, publish
 
 Warn = Callable[[str], None]
 LOCK = "build.lock"  # in the cache folder: one build of a site at a time

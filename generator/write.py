@@ -1,4 +1,4 @@
-"""The only module that writes files.
+"""The only module that writes the site (``atomic`` writes digest's own single files).
 
 A build is written into a fresh temporary folder next to the output folder and
 swapped into place only when every file was written, so a failed build leaves
@@ -18,7 +18,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import dataclasses
-import fcntl
 import glob
 import hashlib
 import itertools
@@ -27,17 +26,16 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import BinaryIO
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .atomic import TEMP_PREFIX
 from .errors import DigestError
 from .fingerprint import folder_entries
 from .model import FileRecord, OutputFile, PendingFile
 from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
 
-TEMP_PREFIX = ".digest-tmp-"
 MARKER = PurePosixPath(".digest-build")
 MARKER_TEXT = b"This folder is built by digest and replaced whole by every build.\n"
 RENDER_BATCH = 64  # pending files a process renders and writes per task
@@ -527,57 +525,3 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Replace one file so readers see the old or the new bytes, never half a file."""
-    write_bytes_atomically(path, text.encode("utf-8"))
-
-
-def write_bytes_atomically(path: Path, data: bytes | memoryview, durable: bool = True) -> None:
-    """Replace one file so readers see the old or the new bytes, never half a file; ``durable``
-    waits until the bytes are on disk (a cache, which checks itself, need not)."""
-    write_atomically_with(path, lambda out: out.write(data), durable)
-
-
-def write_atomically_with(path: Path, write: Callable[[BinaryIO], object], durable: bool = True) -> None:
-    """``write_bytes_atomically`` with the bytes written by ``write`` into the open file, so a
-    large file (the build cache's arrays) is never held whole in memory first."""
-    if path.parent.exists() and not path.parent.is_dir():
-        raise DigestError.at("not a folder", path.parent)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-            out.flush()
-            if durable:
-                os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-@contextlib.contextmanager
-def exclusive(lock_file: Path) -> Iterator[None]:
-    """Hold ``lock_file`` for one build at a time: a second build started meanwhile (an
-    overlapping cron run) stops at once with an error, rather than both updating the same
-    previous site and cache. The lock is the kernel's, so a killed build never leaves it held."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_file, "a+b")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DigestError.at("another digest build of this site is running", lock_file,
-                                 hint="wait for it to finish; its lock goes when it ends") from None
-        yield
-    finally:
-        handle.close()
-
-
-def remove_file(path: Path) -> None:
-    """Delete one file of digest's own (a stale cache file); gone already is fine."""
-    path.unlink(missing_ok=True)

@@ -315,7 +315,7 @@ def test_a_failed_build_leaves_the_site_and_a_usable_cache(make_site, capsys, tm
 
 def test_a_second_build_while_one_runs_stops_at_once_with_an_error(make_site, capsys):
     from generator.pipeline import LOCK
-    from generator.write import exclusive
+    from generator.atomic import exclusive
 
     config = make_site(corpus(3))
     build(config, capsys)

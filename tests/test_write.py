@@ -5,7 +5,8 @@ import pytest
 
 from generator.errors import DigestError
 from generator.model import OutputFile
-from generator.write import MARKER, check_output_dir, publish, safe_relative_path, write_text_atomically
+from generator.atomic import write_text_atomically
+from generator.write import MARKER, check_output_dir, publish, safe_relative_path
 from tests.conftest import site_tree as full_tree
 
 
