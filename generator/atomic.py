@@ -69,3 +69,12 @@ def exclusive(lock_file: Path) -> Iterator[None]:
 def remove_file(path: Path) -> None:
     """Delete one file of digest's own (a stale cache file); gone already is fine."""
     path.unlink(missing_ok=True)
+
+
+def move_file(source: Path, destination: Path) -> None:
+    """Put one file of digest's own at ``destination`` in one step, replacing what is there; with
+    no ``source``, ``destination`` goes, so it never outlives what it stood for."""
+    try:
+        os.replace(source, destination)
+    except FileNotFoundError:
+        remove_file(destination)

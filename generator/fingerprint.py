@@ -30,6 +30,7 @@ from .model import BuildReport, FileRecord
 
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
 RECORD = "last-build.json"
+SPARE_RECORD = "previous-site-build.json"  # the record of the build that published the spare site
 RECORD_VERSION = 5
 # Libraries whose version can change the bytes of a page or feed.
 _OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "numpy", "scipy", "pyyaml")
@@ -220,10 +221,11 @@ def _tree_listing(folder: Path) -> bytes:
     return _listing(entries)
 
 
-def read_record(config: SiteConfig) -> BuildRecord | None:
-    """The last build's record, or None when there is none or it cannot be trusted."""
+def read_record(config: SiteConfig, name: str = RECORD) -> BuildRecord | None:
+    """The last build's record (or, by ``SPARE_RECORD``, the record of the build that published
+    the spare site), or None when there is none or it cannot be trusted."""
     try:
-        data = json.loads((cache_dir(config) / RECORD).read_text(encoding="utf-8"))
+        data = json.loads((cache_dir(config) / name).read_text(encoding="utf-8"))
         if data["version"] != RECORD_VERSION or not all(isinstance(data[k], str) for k in ("inputs", "output")):
             return None
         report = BuildReport(**data["report"])
@@ -251,5 +253,10 @@ def record_text(record: BuildRecord) -> str:
 def unchanged_since(record: BuildRecord | None, config: SiteConfig, inputs: str) -> bool:
     """Whether a build now, of inputs fingerprinted ``inputs``, would write exactly what the
     recorded build left in place."""
-    return (record is not None and record.inputs == inputs
-            and record.output == output_fingerprint(config.output_dir, record.files, record.folders, record.settled_ns))
+    return record is not None and record.inputs == inputs and holds_as_recorded(config.output_dir, record)
+
+
+def holds_as_recorded(folder: Path, record: BuildRecord) -> bool:
+    """Whether ``folder`` holds exactly the files and folders that ``record``'s build published,
+    each file as it wrote it: nothing added, removed or changed since."""
+    return record.output == output_fingerprint(folder, record.files, record.folders, record.settled_ns)

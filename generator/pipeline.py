@@ -13,8 +13,8 @@ from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
                           read_article_cache, read_counted, read_file_records, write_article_cache, write_counted,
                           write_file_records)
-from .fingerprint import (RECORD, cache_dir, environment_fingerprint, input_fingerprint, record_text,
-                          written_record)
+from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
+                          read_record, record_text, written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .index import index_site, newest_first
 from .content_files import read_bytes
@@ -34,7 +34,7 @@ from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, count_terms, document_keys
 from .theme import load_theme, static_files
-from .atomic import exclusive, write_text_atomically
+from .atomic import exclusive, move_file, remove_file, write_text_atomically
 from .write import MARKER, Spare, check_output_dir, publish
 
 Warn = Callable[[str], None]
@@ -60,7 +60,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     inputs = input_fingerprint(config, environment) if inputs is None else inputs
     cached = read_article_cache(config) if use_cache else None
     previous = read_file_records(config)
-    spare = Spare(cache_dir(config) / SPARE, read_file_records(config, SPARE_FILES) if use_cache else None)
+    spare = Spare(cache_dir(config) / SPARE, read_file_records(config, SPARE_FILES) if use_cache else None,
+                  read_record(config, SPARE_RECORD) if use_cache else None)
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
@@ -109,6 +110,11 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         write_article_cache(config, cached or EMPTY_CACHE, loaded)
         write_file_records(config, written.records)
         write_file_records(config, previous if written.kept else None, SPARE_FILES)
+        # The last build's record describes the site this one retired: kept, it is the spare's.
+        if written.kept:
+            move_file(cache_dir(config) / RECORD, cache_dir(config) / SPARE_RECORD)
+        else:
+            remove_file(cache_dir(config) / SPARE_RECORD)
         write_text_atomically(cache_dir(config) / RECORD, record_text(record))
     _keep(config, warn, record_build)
     return report

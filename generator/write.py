@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from .atomic import TEMP_PREFIX
 from .errors import DigestError
-from .fingerprint import folder_entries
+from .fingerprint import BuildRecord, folder_entries, holds_as_recorded
 from .model import FileRecord, OutputFile, PendingFile
 from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
@@ -60,10 +60,12 @@ class PublishReport:
 class Spare:
     """Where the replaced site is kept, to be updated in place into the next build's site
     (``records``: what was written to it; None when unknown: its folders are reused, its files
-    all replaced)."""
+    all replaced). ``published`` is the record of the build that published it, which spares
+    listing it when it still holds just what that build wrote."""
 
     folder: Path
     records: Mapping[str, FileRecord] | None
+    published: BuildRecord | None = None
 
 
 def safe_relative_path(path: PurePosixPath, origin: str) -> PurePosixPath:
@@ -129,7 +131,9 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
         in_work = (keep.records or {}) if reused else {}
-        report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused), jobs, progress)
+        listed = keep.published if reused else None
+        report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed), jobs,
+                            progress)
         leftover, kept = _swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
         if not reused:  # a spare half updated is fine: its records are checked file by file
@@ -162,6 +166,7 @@ class _Target:
     previous: Mapping[str, FileRecord]  # what the last build wrote to ``current``
     kept: Mapping[str, FileRecord]  # what an earlier build wrote to ``work``
     reused: bool  # ``work`` is an earlier site: whatever is in a new file's way there is stale
+    listed: BuildRecord | None = None  # the record of the build that published ``work``, if reused
 
 
 def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs: int,
@@ -173,7 +178,7 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     pending: list[PendingFile] = []
     records: dict[str, FileRecord] = {}
     written = 0
-    found = _survey(target.work) if target.reused else None
+    found = _found_in(target) if target.reused else None
     for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
         path = safe_relative_path(file.path, file.origin)
         _check_unique(str(path), file.origin, origins, folders)
@@ -431,6 +436,17 @@ def _check_unique(path: str, origin: str, origins: dict[str, str], folders: dict
 class _Survey:
     files: list[str]  # relative paths of the plain files found
     folders: list[str]  # relative paths of the folders found, deepest first
+
+
+def _found_in(target: _Target) -> _Survey:
+    """What the reused site holds: what the record of the build that published it lists, when
+    it still holds exactly that (one ``stat`` per file and folder, as a rebuild with nothing
+    changed checks the published site); else as found by listing every folder."""
+    record = target.listed
+    if record is not None and holds_as_recorded(target.work, record):
+        # Sorted, a folder comes before those inside it: reversed, the deepest come first.
+        return _Survey(list(record.files), [name for name in reversed(record.folders) if name])
+    return _survey(target.work)
 
 
 def _survey(folder: Path) -> _Survey:

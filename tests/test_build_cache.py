@@ -12,7 +12,7 @@ import pytest
 
 from generator.build_cache import ARTICLES, FILES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS
 from generator.cli import main
-from generator.fingerprint import CACHE_DIR
+from generator.fingerprint import CACHE_DIR, RECORD, SPARE_RECORD
 from tests.conftest import article_text, site_tree, subject_corpus
 
 SUMMARY = re.compile(r"(\d+) pages \((\d+) rendered\), \d+ feeds, (\d+) files \((\d+) written")
@@ -155,6 +155,34 @@ def test_the_spare_is_overwritten_in_place_only_where_the_published_site_shares_
     assert after == clean_build(config, capsys, tmp_path)
 
 
+def test_the_spare_is_not_listed_while_it_holds_what_its_record_says(make_site, capsys, tmp_path, monkeypatch):
+    from generator import write
+
+    listed = []
+    survey = write._survey
+    monkeypatch.setattr(write, "_survey", lambda folder: listed.append(folder) or survey(folder))
+    config = make_site(corpus(6))
+    folder, site = config.parent / "content" / "articles", config.parent / "site"
+    spare = config.parent / CACHE_DIR / SPARE
+    build(config, capsys)
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # the first site is the spare now, and its build's record the spare's
+    (folder / "a03.md").unlink()  # its page's folder goes from the spare too
+    edit(folder / "a02.md", "title: ", "title: Twice ")
+    build(config, capsys)
+    assert listed == []
+    clean = clean_site(config, capsys, tmp_path / "first")
+    assert folders(site) == folders(clean) and site_tree(site) == site_tree(clean)
+    # A stray deep in the spare changes its folder, unlike the record: the spare is listed, and
+    # the stray goes.
+    page = next(path for path in sorted((spare / "articles").iterdir()) if path.is_dir())
+    (page / "stray.html").write_text("stray")
+    edit(folder / "a04.md", "title: ", "title: Thrice ")
+    build(config, capsys)
+    assert listed == [spare]
+    assert site_tree(site) == clean_build(config, capsys, tmp_path / "second")
+
+
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
     from generator import term_counts
 
@@ -273,13 +301,34 @@ def spoil_spare(cache):
     shutil.rmtree(spare / "articles")
     (spare / "articles").write_text("a file where a folder goes")
     outside = cache.parent.parent / "outside"
-    outside.mkdir()
+    outside.mkdir(exist_ok=True)  # shared by the spoils: the test checks it stays empty
     shutil.rmtree(spare / "tags")
     (spare / "tags").symlink_to(outside)  # nothing may be written through it
 
 
+def spoil_deep_in_spare(cache):
+    """Deep in the kept previous site, a stray file and a page turned into a link out: only
+    listing their folder finds either."""
+    page = next(path for path in sorted((cache / SPARE / "articles").iterdir()) if path.is_dir())
+    (page / "stray.html").write_text("stray")
+    outside = cache.parent.parent / "outside"
+    outside.mkdir(exist_ok=True)  # shared by the spoils: the test checks it stays empty
+    (page / "index.html").unlink()
+    (page / "index.html").symlink_to(outside / "index.html")  # nothing may be written through it
+
+
+def garbage_spare_record(cache):
+    (cache / SPARE_RECORD).write_text('{"version": 5, "files": 3}')
+
+
+def swapped_spare_record(cache):
+    """The spare given the record of the published site, which it does not hold."""
+    shutil.copy(cache / RECORD, cache / SPARE_RECORD)
+
+
 @pytest.mark.parametrize("spoil", [corrupt_shard, truncate_shard, corrupt_features, truncate_features,
-                                   garbage_records, lying_records, spoil_spare])
+                                   garbage_records, lying_records, spoil_spare, spoil_deep_in_spare,
+                                   garbage_spare_record, swapped_spare_record])
 def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, spoil):
     config = make_site(corpus(6))
     build(config, capsys)
