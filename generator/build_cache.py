@@ -12,7 +12,9 @@
 - ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
   one renders only pages whose inputs changed and writes only files whose bytes changed.
 - ``previous-site/`` and ``previous-site.json``: the site the last build replaced and its
-  records; the next build updates it in place and swaps it in (see ``write.publish``).
+  records; the next build updates it in place and swaps it in (see ``write.publish``). With
+  them, ``previous-site-build.json`` (``fingerprint.SPARE_RECORD``): the record of the build
+  that published it, which lists its files and folders while it still holds just those.
 
 A cache is never trusted blindly. A shard carries a checksum of its contents and is ignored
 when it does not match or does not hold articles (its articles load again); keys change with
