@@ -31,7 +31,7 @@ from .model import BuildReport, FileRecord
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
 RECORD = "last-build.json"
 SPARE_RECORD = "previous-site-build.json"  # the record of the build that published the spare site
-RECORD_VERSION = 5
+RECORD_VERSION = 6
 # Libraries whose version can change the bytes of a page or feed.
 _OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "numpy", "scipy", "pyyaml")
 
@@ -46,6 +46,9 @@ class BuildRecord:
     files: tuple[str, ...]  # what it published, sorted: each file's path in the output folder
     folders: tuple[str, ...]  # and each folder's, sorted ("" is the output folder itself)
     settled_ns: int  # the file system's clock as it published (``folder_entries``)
+    # The output folder it published, as the file system knows it (device, inode): the same
+    # through renames, and two trees that exist at once never share it, whatever their times.
+    folder_id: tuple[int, int] = (0, 0)
 
 
 def cache_dir(config: SiteConfig) -> Path:
@@ -161,15 +164,24 @@ def folder_entries(root: Path, folders: Iterable[str], settled_ns: int) -> list[
 
 
 def written_record(inputs: str, report: BuildReport, records: Mapping[str, FileRecord], folders: Sequence[str],
-                   published_folders: Sequence[str], settled_ns: int) -> BuildRecord:
+                   published_folders: Sequence[str], settled_ns: int, folder_id: tuple[int, int]) -> BuildRecord:
     """The record of a build that published the files ``records`` describes and the sorted
     ``folders`` holding them, whose ``folder_entries`` (``published_folders``) were taken as it
-    published, at the tick ``settled_ns``. The files count as recorded, without a ``stat`` of
-    each (150,000 at 100,000 articles)."""
+    published, at the tick ``settled_ns``, in the output folder ``folder_id`` names. The files
+    count as recorded, without a ``stat`` of each (150,000 at 100,000 articles)."""
     files = tuple(sorted(records))
     output = _hashed([*(_file_entry(name, records[name].size, records[name].mtime_ns) for name in files),
                       *published_folders])
-    return BuildRecord(inputs, output, report, files, tuple(folders), settled_ns)
+    return BuildRecord(inputs, output, report, files, tuple(folders), settled_ns, folder_id)
+
+
+def folder_id(folder: Path) -> tuple[int, int]:
+    """A folder as the file system knows it: (device, inode); (0, 0) when it is not there."""
+    try:
+        found = os.stat(folder)
+    except (OSError, ValueError):
+        return (0, 0)
+    return (found.st_dev, found.st_ino)
 
 
 def _modified(path: str) -> int:
@@ -236,11 +248,21 @@ def read_record(config: SiteConfig, name: str = RECORD) -> BuildRecord | None:
         return None
     if not all(type(value) is int for value in dataclasses.astuple(report)):
         return None
-    if not all(type(name) is str and "\0" not in name for name in (*files, *folders)):
+    if not all(map(_relative_name, files)) or not all(name == "" or _relative_name(name) for name in folders):
         return None
     if type(data["settled_ns"]) is not int:
         return None
-    return BuildRecord(data["inputs"], data["output"], report, files, folders, data["settled_ns"])
+    found_id = data["folder_id"]
+    if not (isinstance(found_id, list) and len(found_id) == 2 and all(type(n) is int for n in found_id)):
+        return None
+    return BuildRecord(data["inputs"], data["output"], report, files, folders, data["settled_ns"], tuple(found_id))
+
+
+def _relative_name(name: object) -> bool:
+    """Whether a recorded name is a path a build writes: relative, in plain parts ("a/b.html"),
+    so no record can name anything outside the folder it describes."""
+    return (type(name) is str and "\0" not in name and not name.startswith("/")
+            and all(part not in ("", ".", "..") for part in name.split("/")))
 
 
 def record_text(record: BuildRecord) -> str:
@@ -257,6 +279,9 @@ def unchanged_since(record: BuildRecord | None, config: SiteConfig, inputs: str)
 
 
 def holds_as_recorded(folder: Path, record: BuildRecord) -> bool:
-    """Whether ``folder`` holds exactly the files and folders that ``record``'s build published,
-    each file as it wrote it: nothing added, removed or changed since."""
-    return record.output == output_fingerprint(folder, record.files, record.folders, record.settled_ns)
+    """Whether ``folder`` is the folder ``record``'s build published and holds exactly the files
+    and folders it published, each file as it wrote it: nothing added, removed or changed since.
+    Being that folder counts: a copy, or another tree with the same names and times (on a file
+    system whose clock ticks once a second, two builds' trees can have them), is not it."""
+    return (folder_id(folder) == record.folder_id
+            and record.output == output_fingerprint(folder, record.files, record.folders, record.settled_ns))

@@ -62,6 +62,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     previous = read_file_records(config)
     spare = Spare(cache_dir(config) / SPARE, read_file_records(config, SPARE_FILES) if use_cache else None,
                   read_record(config, SPARE_RECORD) if use_cache else None)
+    # From here on the spare may change: its record goes until a build records it again.
+    _keep(config, warn, lambda: remove_file(cache_dir(config) / SPARE_RECORD))
     check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
                                                       config.root / "templates", config.root / "static"))
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
@@ -104,7 +106,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds), written.rendered, written.written)
     record = written_record(inputs, report, written.records, written.folders, written.folder_entries,
-                            written.settled_ns)
+                            written.settled_ns, written.folder_id)
 
     def record_build() -> None:
         write_article_cache(config, cached or EMPTY_CACHE, loaded)

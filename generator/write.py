@@ -53,6 +53,7 @@ class PublishReport:
     folders: tuple[str, ...] = ()  # every folder of the new site, sorted ("" is the output folder itself)
     folder_entries: tuple[str, ...] = ()  # and each one as it was published (``fingerprint.folder_entries``)
     settled_ns: int = 0  # the file system's clock when the last file was written
+    folder_id: tuple[int, int] = (0, 0)  # the new site's folder (device, inode), the same once published
     kept: bool = False  # whether the replaced site was kept as the spare
 
 
@@ -201,11 +202,12 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     # chmod sets the folder's change time: the file system's clock now, every file written. The
     # folders are taken as they are here, before the swap publishes them (renaming the site
     # changes no folder inside it), so nothing done to the published site afterwards is taken.
-    settled_ns = os.stat(target.work).st_ctime_ns
+    settled = os.stat(target.work)
     in_order = ("", *sorted(folders))
     return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
-                         rendered, written, records, in_order, tuple(folder_entries(target.work, in_order, settled_ns)),
-                         settled_ns)
+                         rendered, written, records, in_order,
+                         tuple(folder_entries(target.work, in_order, settled.st_ctime_ns)), settled.st_ctime_ns,
+                         (settled.st_dev, settled.st_ino))
 
 
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?

@@ -183,6 +183,40 @@ def test_the_spare_is_not_listed_while_it_holds_what_its_record_says(make_site, 
     assert site_tree(site) == clean_build(config, capsys, tmp_path / "second")
 
 
+def test_a_build_that_could_not_record_itself_leaves_the_spare_no_record(make_site, capsys, tmp_path, monkeypatch):
+    from generator import pipeline, write
+
+    listed = []
+    survey = write._survey
+    monkeypatch.setattr(write, "_survey", lambda folder: listed.append(folder) or survey(folder))
+    config = make_site(corpus(7))
+    folder, site, cache = config.parent / "content" / "articles", config.parent / "site", config.parent / CACHE_DIR
+
+    def edit_and_build(name):
+        edit(folder / name, "title: ", f"title: {name} ")
+        build(config, capsys)
+        assert site_tree(site) == clean_build(config, capsys, tmp_path / name)
+
+    build(config, capsys)
+    edit_and_build("a01.md")
+    edit_and_build("a02.md")  # the spare, with its build's record, is updated in place
+    assert listed == []
+
+    def cache_full(*args):
+        raise OSError(28, "No space left on device")
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "write_article_cache", cache_full)
+        edit_and_build("a03.md")  # published, and not recorded: the records are the last build's
+    assert not (cache / SPARE_RECORD).exists()
+    edit_and_build("a04.md")  # so the spare has no record, and is listed
+    # The last record, from two builds before, describes the site this build retired no more
+    # than the one it published: the spare it keeps is not that record's folder, and is listed.
+    edit_and_build("a05.md")
+    assert listed == [cache / SPARE] * 2
+    edit_and_build("a06.md")  # and records are whole again
+    assert listed == [cache / SPARE] * 2
+
+
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
     from generator import term_counts
 
@@ -300,21 +334,21 @@ def spoil_spare(cache):
     (spare / "404.html").mkdir()  # a folder where a file goes
     shutil.rmtree(spare / "articles")
     (spare / "articles").write_text("a file where a folder goes")
-    outside = cache.parent.parent / "outside"
-    outside.mkdir(exist_ok=True)  # shared by the spoils: the test checks it stays empty
+    outside = cache.parent / "outside"
+    outside.mkdir()
     shutil.rmtree(spare / "tags")
     (spare / "tags").symlink_to(outside)  # nothing may be written through it
 
 
 def spoil_deep_in_spare(cache):
-    """Deep in the kept previous site, a stray file and a page turned into a link out: only
-    listing their folder finds either."""
-    page = next(path for path in sorted((cache / SPARE / "articles").iterdir()) if path.is_dir())
-    (page / "stray.html").write_text("stray")
-    outside = cache.parent.parent / "outside"
-    outside.mkdir(exist_ok=True)  # shared by the spoils: the test checks it stays empty
-    (page / "index.html").unlink()
-    (page / "index.html").symlink_to(outside / "index.html")  # nothing may be written through it
+    """Deep in the kept previous site, a stray file, and a page's folder turned into a link out:
+    only listing the folders holding them finds either."""
+    first, second = [path for path in sorted((cache / SPARE / "articles").iterdir()) if path.is_dir()][:2]
+    (first / "stray.html").write_text("stray")
+    outside = cache.parent / "outside"
+    outside.mkdir()
+    shutil.rmtree(second)
+    second.symlink_to(outside)  # nothing may be written through it
 
 
 def garbage_spare_record(cache):
@@ -339,7 +373,7 @@ def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, 
     edit(config.parent / "content" / "articles" / "a04.md", "title: ", "title: Twice ")
     build(config, capsys)
     assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
-    outside = config.parent.parent / "outside"
+    outside = config.parent / "outside"
     assert not outside.exists() or not any(outside.iterdir())
 
 

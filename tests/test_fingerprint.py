@@ -47,6 +47,24 @@ def test_a_build_with_nothing_changed_writes_nothing(make_site, capsys):
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
 
 
+def test_a_copy_with_the_same_names_and_times_is_not_the_recorded_site(make_site, capsys):
+    import shutil
+
+    from generator.config import load_config
+    from generator.fingerprint import holds_as_recorded, output_fingerprint, read_record
+
+    config = make_site(GOOD)
+    build(config, capsys)
+    site, copy = config.parent / "site", config.parent / "copy"
+    record = read_record(load_config(config))
+    shutil.copytree(site, copy)  # files and folders keep their sizes and times
+    assert output_fingerprint(copy, record.files, record.folders, record.settled_ns) == record.output
+    assert holds_as_recorded(site, record) and not holds_as_recorded(copy, record)
+    site.rename(config.parent / "old")
+    copy.rename(site)
+    assert SHORTCUT not in build(config, capsys)
+
+
 def edit_article(root):
     path = root / "content" / "articles" / "one.md"
     path.write_text(path.read_text().replace("Text one.", "Text one, edited."))
@@ -128,8 +146,10 @@ def test_a_corrupt_or_foreign_record_is_never_trusted(make_site, capsys, record)
     assert SHORTCUT in build(config, capsys)
 
 
-@pytest.mark.parametrize("field, value", [("files", "abc"), ("folders", [1]), ("files", None), ("version", 4),
-                                          ("folders", ["a\0b"]), ("settled_ns", "1")])
+@pytest.mark.parametrize("field, value", [("files", "abc"), ("folders", [1]), ("files", None), ("version", 5),
+                                          ("folders", ["a\0b"]), ("settled_ns", "1"), ("folder_id", [1]),
+                                          ("folder_id", None), ("files", ["../outside.html"]),
+                                          ("folders", ["", "/etc"]), ("files", ["a//b.html"])])
 def test_a_record_with_one_field_spoiled_is_never_trusted(make_site, capsys, field, value):
     from generator.config import load_config
     from generator.fingerprint import read_record
