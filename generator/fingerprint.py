@@ -248,7 +248,7 @@ def read_record(config: SiteConfig, name: str = RECORD) -> BuildRecord | None:
         return None
     if not all(type(value) is int for value in dataclasses.astuple(report)):
         return None
-    if not all(map(_relative_name, files)) or not all(name == "" or _relative_name(name) for name in folders):
+    if not _relative_names(files) or not _relative_names([name for name in folders if name]):  # "": the root
         return None
     if type(data["settled_ns"]) is not int:
         return None
@@ -258,11 +258,21 @@ def read_record(config: SiteConfig, name: str = RECORD) -> BuildRecord | None:
     return BuildRecord(data["inputs"], data["output"], report, files, folders, data["settled_ns"], tuple(found_id))
 
 
-def _relative_name(name: object) -> bool:
-    """Whether a recorded name is a path a build writes: relative, in plain parts ("a/b.html"),
-    so no record can name anything outside the folder it describes."""
-    return (type(name) is str and "\0" not in name and not name.startswith("/")
-            and all(part not in ("", ".", "..") for part in name.split("/")))
+def _relative_names(names: Sequence[object]) -> bool:
+    """Whether every recorded name is a path a build writes: relative, in plain parts ("a/b.html"),
+    so no record can name anything outside the folder it describes. Checked on the names joined,
+    by substring searches: name by name, it took most of the time reading a record took (28 of
+    34 ms at 10,000 articles, on the path of a rebuild with nothing changed)."""
+    if not names:
+        return True
+    try:
+        joined = "\0".join(names)  # type: ignore[arg-type]
+    except TypeError:  # a name that is no string
+        return False
+    if joined.count("\0") != len(names) - 1:  # a NUL inside a name
+        return False
+    parts = "\0" + joined.replace("/", "\0") + "\0"  # every part between NULs
+    return not any(bad in parts for bad in ("\0\0", "\0.\0", "\0..\0"))  # an empty part, "." or ".."
 
 
 def record_text(record: BuildRecord) -> str:
