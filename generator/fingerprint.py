@@ -178,9 +178,13 @@ def written_record(inputs: str, report: BuildReport, records: Mapping[str, FileR
 def folder_id(folder: Path) -> tuple[int, int]:
     """A folder as the file system knows it: (device, inode); (0, 0) when it is not there."""
     try:
-        found = os.stat(folder)
+        return stat_id(os.stat(folder))
     except (OSError, ValueError):
         return (0, 0)
+
+
+def stat_id(found: os.stat_result) -> tuple[int, int]:
+    """``folder_id`` from a ``stat`` taken already."""
     return (found.st_dev, found.st_ino)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from .atomic import TEMP_PREFIX
 from .errors import DigestError
-from .fingerprint import BuildRecord, folder_entries, holds_as_recorded
+from .fingerprint import BuildRecord, folder_entries, holds_as_recorded, stat_id
 from .model import FileRecord, OutputFile, PendingFile
 from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
@@ -207,7 +207,7 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
                          rendered, written, records, in_order,
                          tuple(folder_entries(target.work, in_order, settled.st_ctime_ns)), settled.st_ctime_ns,
-                         (settled.st_dev, settled.st_ino))
+                         stat_id(settled))
 
 
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?
