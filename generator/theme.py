@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
+from types import FunctionType, MethodType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined, Template, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 try:  # markupsafe's C escaping of a str, which makes no Markup
@@ -147,6 +149,7 @@ def make_theme(sources: Mapping[str, tuple[str, str]], static: tuple[StaticFile,
         auto_reload=False,  # templates do not change during a build: no stat of each file per page
     )
     environment.template_class = _Template
+    environment.context_class = _Context
     environment.filters.update(human_date=_by_moment(functools.partial(human_date, zone=zone)),
                                iso_date=_by_moment(iso_date), rfc822=_by_moment(rfc822),
                                rfc3339=_by_moment(rfc3339), xml_text=xml_text, atom_text=atom_text)
@@ -173,6 +176,24 @@ class _Template(Template):
         # The module's one dict of globals, which its blocks and macros share.
         template.root_render_func.__globals__["escape"] = _escape_output
         return template
+
+
+class _Context(Context):
+    """A template context whose calls of plain Python functions and methods (``link()``,
+    ``asset()``) skip Jinja's look for ``pass_context`` and the like on each: a page makes
+    about forty such calls, and the look cost three times the call (1.5 us of 2 us)."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own names
+        function = __obj.__func__ if type(__obj) is MethodType else __obj
+        if type(function) is not FunctionType or "jinja_pass_arg" in function.__dict__:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)  # Jinja adds these for a pass_context callable to take
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's: a generator's end is no error escaping the page
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
 
 
 def _by_moment(format_date: Callable[[Any], str]) -> Callable[[Any], str]:

@@ -39,6 +39,44 @@ def test_printed_values_are_escaped_as_plain_jinja_escapes_them(make_site):
     assert "<i>safe</i>" in ours and "&lt;p&gt;" not in ours
 
 
+def test_calls_from_templates_get_what_plain_jinja_gives_them(make_site):
+    # The theme calls plain functions and methods directly; whatever asks Jinja for its context,
+    # environment or evaluation context must still get it, in loops and blocks as anywhere.
+    from jinja2 import Environment, StrictUndefined, pass_context, pass_environment, pass_eval_context
+    theme = load_theme(load_config(make_site()))
+    plain = Environment(autoescape=True, undefined=StrictUndefined)
+
+    @pass_context
+    def seen(context, name):
+        return f"{name}={context.get(name, '-')}"
+
+    class Page:
+        def link(self, path, *, suffix=""):
+            return f"../{path}{suffix}"
+
+        @pass_environment
+        def kind(self, environment):
+            return type(environment).__name__ == "Environment" and environment.autoescape is not False
+
+    class Called:
+        @pass_eval_context
+        def __call__(self, eval_context, x):
+            return f"{x}:{eval_context.autoescape}"
+
+    def ended():
+        return next(iter(()))
+
+    source = ("{% macro m(x) %}[{{ seen('x') }}]{% endmacro %}{{ link('a') }}|{{ link('b', suffix='/') }}|"
+              "{{ seen('s') }}|{% for item in [1, 2] %}{% set got = item * 10 %}{{ seen('got') }}{{ link(item | string) }}"
+              "{{ m(item) }}{% endfor %}|{% set t = 7 %}{{ seen('t') }}|{{ kind() }}|{{ called(3) }}|"
+              "{{ ended() is undefined }}|{% block b %}{% set inner = 5 %}{{ seen('inner') }}{% endblock %}")
+    page = Page()
+    values = dict(link=page.link, kind=page.kind, seen=seen, called=Called(), ended=ended, s="<s>")
+    ours = theme.environment.from_string(source).render(**values)
+    assert ours == plain.from_string(source).render(**values)
+    assert ours == "../a|../b/|s=&lt;s&gt;|got=10../1[x=-]got=20../2[x=-]|t=7|True|3:True|True|inner=5"
+
+
 def test_site_templates_and_static_override_the_theme(make_site, tmp_path):
     config = load_config(make_site())
     (tmp_path / "templates").mkdir()
