@@ -1,4 +1,5 @@
-"""The only module that writes the site (``atomic`` writes digest's own single files).
+"""The only module that writes the site (``atomic`` writes digest's own single files; ``swap``
+puts the finished site in place).
 
 A build is written into a fresh temporary folder next to the output folder and
 swapped into place only when every file was written, so a failed build leaves
@@ -15,10 +16,7 @@ inode), so a link shares bytes that neither site will change.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import dataclasses
-import glob
 import hashlib
 import itertools
 import os
@@ -29,12 +27,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .atomic import TEMP_PREFIX
 from .errors import DigestError
 from .fingerprint import BuildRecord, folder_entries, holds_as_recorded, stat_id
 from .model import FileRecord, OutputFile, PendingFile
 from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
+from .swap import remove_leftovers, remove_tree, same_device, swap, temp_prefix
 
 MARKER = PurePosixPath(".digest-build")
 MARKER_TEXT = b"This folder is built by digest and replaced whole by every build.\n"
@@ -120,14 +118,14 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DigestError.at(f"cannot create the output's folder: {exc.strerror}", parent) from None
-    _remove_leftovers(output_dir)
-    keep = spare if spare is not None and _same_device(spare.folder.parent, parent) else None
+    remove_leftovers(output_dir)
+    keep = spare if spare is not None and same_device(spare.folder.parent, parent) else None
     # A spare without records still has the folders: every file in it is replaced, none trusted.
     reused = keep is not None and (keep.folder / MARKER).is_file() and not keep.folder.is_symlink()
     if keep is not None and not reused:
-        _remove_tree(keep.folder)
+        remove_tree(keep.folder)
     try:
-        work = keep.folder if reused else Path(tempfile.mkdtemp(prefix=_temp_prefix(output_dir), dir=parent))
+        work = keep.folder if reused else Path(tempfile.mkdtemp(prefix=temp_prefix(output_dir), dir=parent))
     except OSError as exc:
         raise DigestError.at(f"cannot create a build folder next to the output: {exc.strerror}", parent) from None
     try:
@@ -135,29 +133,12 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         listed = keep.published if reused else None
         report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed), jobs,
                             progress)
-        leftover, kept = _swap(work, output_dir, keep.folder if keep else None)
+        leftover, kept = swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
         if not reused:  # a spare half updated is fine: its records are checked file by file
             shutil.rmtree(work, ignore_errors=True)
         raise
     return dataclasses.replace(report, leftover=leftover, kept=kept)
-
-
-def _temp_prefix(output_dir: Path) -> str:
-    """Build folders beside the output are named after it (``.digest-tmp-site.`` and 8 random
-    characters), so a leftover is known to be this output's and no other's."""
-    return f"{TEMP_PREFIX}{output_dir.name}."
-
-
-def _remove_leftovers(output_dir: Path) -> None:
-    """Delete the build folders a killed build of this output left beside it (SIGKILL, power
-    loss: no cleanup ran). Only one build of a site runs at a time (``exclusive``), so none of
-    them is in use."""
-    prefix = glob.escape(_temp_prefix(output_dir))
-    for pattern in (prefix + "?" * 8, prefix + "old-" + "?" * 8):  # mkdtemp adds 8 characters
-        for leftover in output_dir.parent.glob(pattern):
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -400,7 +381,7 @@ def _make_room(target: _Target, destination: Path) -> None:
         except FileNotFoundError:
             pass
         except IsADirectoryError:
-            _remove_tree(destination)  # an earlier site's folder where this one has a file
+            remove_tree(destination)  # an earlier site's folder where this one has a file
 
 
 def _clear_folders(root: Path, folder: Path) -> None:
@@ -483,63 +464,3 @@ def _prune(folder: Path, found: _Survey, wanted: Collection[str], wanted_folders
         if name not in wanted_folders:
             with contextlib.suppress(OSError):  # not empty, or gone: kept as it is
                 os.rmdir(os.path.join(folder, name))
-
-
-def _remove_tree(folder: Path) -> None:
-    if folder.is_symlink() or folder.is_file():
-        folder.unlink()
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _same_device(a: Path, b: Path) -> bool:
-    try:
-        a.mkdir(parents=True, exist_ok=True)
-        return os.stat(a).st_dev == os.stat(b).st_dev
-    except OSError:
-        return False
-
-
-def _swap(work: Path, output_dir: Path, keep_at: Path | None) -> tuple[Path | None, bool]:
-    """Put ``work`` where ``output_dir`` is; keep the replaced site at ``keep_at`` or delete it.
-    (the replaced site if it could be neither kept nor deleted, whether it was kept)"""
-    if not output_dir.exists():
-        os.rename(work, output_dir)
-        return None, False
-    if _exchange(work, output_dir):  # one atomic step: readers never see a missing site
-        retired = work
-    else:
-        retired = Path(tempfile.mkdtemp(prefix=_temp_prefix(output_dir) + "old-", dir=output_dir.parent))
-        retired.rmdir()
-        os.rename(output_dir, retired)
-        try:
-            os.rename(work, output_dir)
-        except BaseException:
-            os.rename(retired, output_dir)
-            raise
-    if keep_at is not None:
-        if retired == keep_at:
-            return None, True
-        try:
-            _remove_tree(keep_at)
-            os.rename(retired, keep_at)
-            return None, True
-        except OSError:
-            pass
-    shutil.rmtree(retired, ignore_errors=True)
-    return (retired if retired.exists() else None), False
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0

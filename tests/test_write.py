@@ -5,7 +5,6 @@ import pytest
 
 from generator.errors import DigestError
 from generator.model import OutputFile
-from generator.atomic import write_text_atomically
 from generator.write import MARKER, check_output_dir, publish, safe_relative_path
 from tests.conftest import site_tree as full_tree
 
@@ -123,13 +122,6 @@ def test_a_file_where_another_needs_a_folder_is_an_error_naming_both(tmp_path):
         publish([out("a/b/c", origin="one.md"), out("a/b", origin="two.md")], tmp_path / "site")
     assert str(caught.value) == "two.md: produces a/b, which is a folder of what one.md produces"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
-
-
-def test_write_text_atomically_replaces_and_leaves_no_temp(tmp_path):
-    target = tmp_path / "a.md"
-    write_text_atomically(target, "one")
-    write_text_atomically(target, "two")
-    assert target.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
 
 def test_the_previous_site_is_removed_whole_after_the_swap(tmp_path):
