@@ -112,11 +112,10 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         write_article_cache(config, cached or EMPTY_CACHE, loaded)
         write_file_records(config, written.records)
         write_file_records(config, previous if written.kept else None, SPARE_FILES)
-        # The last build's record describes the site this one retired: kept, it is the spare's.
+        # The last build's record describes the site this one retired: kept, it is the spare's
+        # (the spare's own record went as this build started).
         if written.kept:
             move_file(cache_dir(config) / RECORD, cache_dir(config) / SPARE_RECORD)
-        else:
-            remove_file(cache_dir(config) / SPARE_RECORD)
         write_text_atomically(cache_dir(config) / RECORD, record_text(record))
     _keep(config, warn, record_build)
     return report

@@ -52,7 +52,7 @@ def site_tree(folder: Path) -> dict[str, bytes]:
 def make_article(slug: str, *, tags: tuple[str, ...] = (), date: str | None = "2024-03-30",
                  title: str | None = None, **fields: Any):
     """An Article built directly, for stage tests that need no files."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from generator.model import Article, Tag
     from generator.taxonomy import slugify
