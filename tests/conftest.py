@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import signal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -10,6 +11,11 @@ import pytest
 import yaml
 
 from generator.frontmatter import dump_front_matter
+
+# Ctrl-C as a terminal delivers it, however the suite was started: a shell's background job
+# starts with SIGINT ignored, which Python and every build the tests run would inherit, and
+# the tests of Ctrl-C would then see nothing happen.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 THEME = ROOT / "themes" / "default"
