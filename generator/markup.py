@@ -7,6 +7,7 @@ or ``javascript:``/``data:`` URLs survive, whatever their casing or encoding.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
@@ -41,25 +42,31 @@ def _clean(html: str, base_url: str | None = None) -> str:
     result is cleaned again. No rel on links: on an <a> whose unsafe href was removed it
     would be invalid HTML, and with no target attribute allowed, noopener protects nothing.
     """
+    return _IMG.sub(_with_alt, clean_text(_cleaner(base_url).clean(html)))
 
-    def url_filter(tag: str, attribute: str, value: str) -> str | None:
-        if attribute not in _URL_ATTRIBUTES:
-            return value
-        # Judge the URL as the page will hold it: the sanitizer checked href and src before the
-        # characters no page may hold were removed ("java&#x1;script:" was a relative URL to it,
-        # "javascript:" after), and it checks no scheme on cite at all.
-        value = clean_text(value)
-        if url_scheme(value) not in _KEPT_SCHEMES:
-            return None
-        try:
-            urlsplit(value)  # a URL that cannot be parsed goes, in pages and feeds alike
-            return urljoin(base_url, value) if base_url else value
-        except ValueError:
-            return None
 
-    cleaned = nh3.clean(html, tags=set(ALLOWED_TAGS), url_schemes=set(URL_SCHEMES), link_rel=None,
-                        attribute_filter=url_filter)
-    return _IMG.sub(_with_alt, clean_text(cleaned))
+@functools.lru_cache(maxsize=8)
+def _cleaner(base_url: str | None) -> nh3.Cleaner:
+    """The sanitizer for one base URL, made once per process: ``nh3.clean`` makes one on every
+    call, which took about half of the time of sanitizing a 5 KB article."""
+    return nh3.Cleaner(tags=set(ALLOWED_TAGS), url_schemes=set(URL_SCHEMES), link_rel=None,
+                       attribute_filter=functools.partial(_url_filter, base_url))
+
+
+def _url_filter(base_url: str | None, tag: str, attribute: str, value: str) -> str | None:
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    # Judge the URL as the page will hold it: the sanitizer checked href and src before the
+    # characters no page may hold were removed ("java&#x1;script:" was a relative URL to it,
+    # "javascript:" after), and it checks no scheme on cite at all.
+    value = clean_text(value)
+    if url_scheme(value) not in _KEPT_SCHEMES:
+        return None
+    try:
+        urlsplit(value)  # a URL that cannot be parsed goes, in pages and feeds alike
+        return urljoin(base_url, value) if base_url else value
+    except ValueError:
+        return None
 
 
 def url_scheme(url: str) -> str | None:

@@ -50,6 +50,18 @@ def test_absolutize_urls_for_feeds():
     assert 'href="https://x.org/"' in out and 'href="mailto:a@b.c"' in out
 
 
+def test_each_base_url_gets_its_own_links_however_calls_interleave():
+    # The sanitizers are made once per base URL and kept: none may answer for another.
+    html = markdown_to_html("[up](../other/) ![p](pic.png)")
+    for base, up in (("https://a.example/x/", "https://a.example/other/"),
+                     ("https://b.example/y/z/", "https://b.example/y/other/"),
+                     ("https://a.example/x/", "https://a.example/other/")):
+        out = absolutize_urls(html, base)
+        assert f'href="{up}"' in out and f'src="{base}pic.png"' in out
+        assert markdown_to_html("[up](../other/) ![p](pic.png)") == html  # pages stay relative
+    assert 'href="../other/"' in html and 'src="pic.png"' in html
+
+
 def test_output_stays_valid_html_after_sanitizing():
     html = markdown_to_html('<a href="javascript:x">y</a> <img src="a.png"> <img alt="kept" src="b.png"> ![md](c.png)')
     assert "<a>y</a>" in html  # no rel left on a link without href
