@@ -341,9 +341,16 @@ def _best_per_row(count: int, rows: np.ndarray, others: np.ndarray, keys: np.nda
     if not len(rows):
         return (rows, others, *extra)
     first, span = rows.min(), int(keys.max()) + 1
-    order = np.argsort(((rows - first) * span + keys) * total + others)
-    rows = rows[order]
+    combined = ((rows - first) * span + keys) * total + others
+    if extra:
+        order = np.argsort(combined)
+        rows = rows[order]
+    else:  # the integers alone say which pair each is: sorting them is about 3x faster than ordering by them
+        combined.sort()
+        rows, others = combined // total // span + first, combined % total
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    if not extra:
+        return rows[rank < count], others[rank < count]
     keep = order[rank < count]
     return (rows[rank < count], others[keep], *(e[keep] for e in extra))
 

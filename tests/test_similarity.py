@@ -3,8 +3,11 @@
 import random
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.similarity import TERMS_PER_ARTICLE, latent_topics, nearest, term_vectors, text_features, unit_rows
+from generator.similarity import (TERMS_PER_ARTICLE, _best_per_row, latent_topics, nearest, term_vectors,
+                                  text_features, unit_rows)
 
 
 def corpus(count: int, seed: int = 3) -> list[tuple[str, str]]:
@@ -146,3 +149,21 @@ def test_vectors_are_the_same_bits_whatever_the_counts_store_held_before():
     for a, b in zip(cached[:2], fresh[:2]):
         assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
         assert np.array_equal(a.data, b.data)  # bit for bit: a rebuild equals a clean build
+
+
+@given(st.lists(st.tuples(st.integers(1000, 1012), st.integers(0, 40), st.integers(0, 60)), max_size=300,
+                unique_by=lambda pair: pair[:2]),
+       st.integers(1, 6))
+def test_best_per_row_keeps_each_rows_lowest_keys_with_or_without_arrays_along(pairs, count):
+    # Without arrays along, the pairs are decoded from the sorted integers instead of ordered by them.
+    rows, others, keys = (np.array(column, dtype=np.int64) for column in zip(*pairs)) if pairs else \
+        (np.zeros(0, dtype=np.int64),) * 3
+    expected, taken = [], {}
+    for row, other, key in sorted(pairs, key=lambda pair: (pair[0], pair[2], pair[1])):
+        if taken.get(row, 0) < count:
+            expected.append((row, other, key))
+            taken[row] = taken.get(row, 0) + 1
+    alone = _best_per_row(count, rows, others, keys, 41)
+    along = _best_per_row(count, rows, others, keys, 41, keys)
+    assert [tuple(map(int, found)) for found in zip(*alone)] == [(row, other) for row, other, _ in expected]
+    assert [tuple(map(int, found)) for found in zip(*along)] == expected
