@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from .config import RelatedWeights
 from .model import Article, RelatedLink, Story, Tag
 from .parallel import available_cores, batches, map_with_shared
-from .similarity import Neighbours
+from .similarity import Neighbours, first_in_row
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
@@ -136,7 +136,7 @@ def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:
     order = contenders[np.lexsort((evidence.by_slug[others[contenders]], days[contenders], -score[contenders],
                                    rows[contenders]))]  # per row, best first
     sorted_rows = rows[order]
-    best = order[(np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)) < evidence.top_k]
+    best = order[first_in_row(sorted_rows, evidence.top_k)]
     rows, others = rows[best], others[best]
     pairs, shared_at = tags.common(tags.rarest_starts, tags.rarest, rows, others)
     return (rows, others, score[best], np.round(similar[best], 6), days[best],
