@@ -28,20 +28,23 @@ def _newest(articles: Iterable[Article]) -> datetime | None:
 
 def sitemap_entries(site: Site, listings: Listings, config: SiteConfig) -> tuple[SitemapEntry, ...]:
     """Every HTML page but the 404 and search pages, which no search engine should list."""
+    def dated(path: str, newest: datetime | None) -> SitemapEntry:
+        return SitemapEntry(absolute_url(config.base_url, path), newest)
+
     def entry(path: str, articles: Iterable[Article]) -> SitemapEntry:
-        return SitemapEntry(absolute_url(config.base_url, path), _newest(articles))
+        return dated(path, _newest(articles))
 
     # Pages that show the whole site, found once: at 100,000 articles each search took 0.2 s.
     site_wide = _newest(site.articles)
-    entries = [entry(pager.path, pager.articles) if pager.number > 1
-               else SitemapEntry(absolute_url(config.base_url, pager.path), site_wide) for pager in listings.index]
+    entries = [entry(pager.path, pager.articles) if pager.number > 1 else dated(pager.path, site_wide)
+               for pager in listings.index]
     entries += [entry(a.url_path, (a,)) for a in site.articles]
-    entries.append(SitemapEntry(absolute_url(config.base_url, "tags/"), site_wide))
+    entries.append(dated("tags/", site_wide))
     for listing in listings.tags:
         entries += [entry(p.path, p.articles if p.number > 1 else listing.group.articles) for p in listing.pages]
     entries += [entry(s.url_path, s.articles) for s in site.stories]
     entries += [entry(d.path, d.articles) for d in (*listings.days, *listings.weeks)]
-    entries.append(SitemapEntry(absolute_url(config.base_url, "archive/"), site_wide))
+    entries.append(dated("archive/", site_wide))
     for year in listings.years:
         entries.append(entry(year.path, (a for m in year.months for d in m.days for a in d.articles)))
         entries += [entry(m.path, (a for d in m.days for a in d.articles)) for m in year.months]

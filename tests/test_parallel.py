@@ -183,12 +183,12 @@ def test_ctrl_c_while_workers_start_cancels_the_work_left(monkeypatch, tmp_path)
             os.kill(os.getpid(), signal.SIGINT)
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", SignalledWhileForking)
+    jobs = 2
     with pytest.raises(KeyboardInterrupt):
-        parallel.map_with_shared(_sleep_and_mark, tmp_path, list(range(20)), 2)
+        parallel.map_with_shared(_sleep_and_mark, tmp_path, list(range(20)), jobs)
     time.sleep(2)  # as long as eight more items would take, had the work gone on
     # Past cancelling: the items the workers run, and those the pool has put in its call
     # queue (marked running once queued). Had nothing been cancelled, all 20 would be there.
-    jobs = 2
     assert len(list(tmp_path.iterdir())) <= jobs + (jobs + EXTRA_QUEUED_CALLS)
     assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == set()  # nothing left held back here
 
