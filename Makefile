@@ -26,12 +26,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The bytecode is written as a package installed from PyPI has it: an editable install run with
+# PYTHONDONTWRITEBYTECODE set would compile every module at every build.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q generator
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q generator
 	touch $(VENV)/.installed $@
 
 # npm prunes what one install does not name, so both tools are installed together; the stamp
