@@ -16,9 +16,9 @@ from .markup import markdown_to_html
 from .model import Article, PendingFile, Site
 from .page_keys import PageKeys
 from .paginate import Pager
-from .render import Deferred, defer_page, feed_links, page_meta, safe_html, script_json
+from .render import Deferred, PageMeta, defer_page, defer_planned, feed_links, page_meta, safe_html, script_json
 from .theme import Theme, iso_date
-from .urls import absolute_url
+from .urls import absolute_url, output_file
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,9 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
         meta = page_meta(config, kind="index", path=pager.path, title=_numbered("Latest news", pager),
                          prev_path=pager.prev_path, next_path=pager.next_path)
         yield page("index.html", meta, "index", pager=pager, articles=pager.articles)
-    for position in range(len(site.articles)):
-        yield article_page(site, config, position, page)
+    for position, article in enumerate(site.articles):
+        yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path),
+                            functools.partial(article_page, site, config, position), keys, nav=nav)
     yield page("tags.html", page_meta(config, kind="tags", path="tags/", title="Topics",
                                       description=f"All {len(site.tag_groups)} topics of {config.title}"),
                "tag index", tag_groups=site.tag_groups)
@@ -88,15 +89,16 @@ def _numbered(title: str, pager: Pager) -> str:
     return title if pager.number == 1 else f"{title}, page {pager.number} of {pager.count}"
 
 
-def article_page(site: Site, config: SiteConfig, position: int, page: Any) -> PendingFile:
+def article_page(site: Site, config: SiteConfig, position: int) -> tuple[str, PageMeta, dict[str, Any]]:
+    """The template, meta and context of the page of the article at ``position`` (a ``PagePlan``)."""
     article = site.articles[position]
     newer = site.articles[position - 1] if position > 0 else None
     older = site.articles[position + 1] if position + 1 < len(site.articles) else None
     meta = page_meta(config, kind="article", path=article.url_path, title=article.title,
                      description=article.summary or "", json_ld=Deferred(article_json_ld, (article, config)))
-    return page("article.html", meta, str(article.source_path),
-                article=article, body=Deferred(article_body, (article,)), story=site.story_of.get(article.id),
-                related=site.related.get(article.id, ()), newer=newer, older=older)
+    return "article.html", meta, dict(
+        article=article, body=Deferred(article_body, (article,)), story=site.story_of.get(article.id),
+        related=site.related.get(article.id, ()), newer=newer, older=older)
 
 
 def article_body(article: Article) -> Markup:

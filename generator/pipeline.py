@@ -87,16 +87,17 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
     listings = plan_listings(site, config)
-    progress.stage("Writing the search index and sitemaps", None)
+    progress.stage("Writing the search index", None)
     keys = PageKeys.of(environment, site.articles, config)
     feeds = list(feed_files(site, config, theme, keys))
     files = itertools.chain(
         # The search index first: its arrays are largest while it is made, before the pages'
         # are. Its terms are not held here: its files hold what they need of them.
         search_files(site, config, jobs, texts.searched(site.articles)),
+        # The sitemap is rendered first: one task, the longest, which must not end the build.
+        seo_files(site, listings, config, theme),
         html_pages(site, listings, config, theme, keys),
         feeds,
-        seo_files(site, listings, config, theme),
         static_files(theme),
     )
     written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)

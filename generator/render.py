@@ -163,6 +163,47 @@ def defer_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta, 
                                                                    **context))
 
 
+# A page's template, meta and context, made when called: by the process that renders the page.
+PagePlan = Callable[[], tuple[str, PageMeta, dict[str, Any]]]
+
+
+def defer_planned(theme: Theme, config: SiteConfig, path: str, origin: str, plan: PagePlan,
+                  keys: PageKeys | None = None, **context: Any) -> PendingFile:
+    """``defer_page`` of a page at ``path`` whose template, meta and further context ``plan``
+    makes: planning each of 10,000 article pages in this process took 0.3 s of the build, with
+    the other cores idle."""
+    return PendingFile(PurePosixPath(path), origin,
+                       functools.partial(_render_planned, theme, config, origin, plan, context),
+                       None if keys is None else functools.partial(_planned_key, keys, origin, plan, context))
+
+
+def _render_planned(theme: Theme, config: SiteConfig, origin: str, plan: PagePlan, context: dict[str, Any]
+                    ) -> OutputFile:
+    template, page, planned = _planned(plan)
+    return render_page(theme, config, template, page, origin, **context, **planned)
+
+
+def _planned_key(keys: PageKeys, origin: str, plan: PagePlan, context: dict[str, Any]) -> str | None:
+    template, page, planned = _planned(plan)
+    return page_key(keys, template, page, origin, **context, **planned)
+
+
+_last_plan: tuple[Any, Any] = (None, None)  # the plan made last here, and what it made
+
+
+def _planned(plan: PagePlan) -> tuple[str, PageMeta, dict[str, Any]]:
+    """What ``plan`` makes; made once when a page's key and then the page itself are asked for,
+    as the writer does, one after the other. (One tuple, read once: a cluster's worker may
+    render pages in threads.)"""
+    global _last_plan
+    last = _last_plan
+    if last[0] is plan:
+        return last[1]
+    made = plan()
+    _last_plan = (plan, made)
+    return made
+
+
 def safe_html(html: str) -> Markup:
     """Mark sanitized article HTML as safe for HTML templates (never used for feeds)."""
     return Markup(html)

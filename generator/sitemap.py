@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 
+from markupsafe import escape
+
 from .config import SiteConfig
 from .listings import Listings
-from .model import Article, OutputFile, Site
+from .model import Article, OutputFile, PendingFile, Site
 from .render import render
 from .theme import Theme
 from .urls import absolute_url
+
+SITEMAP_URLS = 50_000  # the most URLs one sitemap may list (sitemaps.org); past it, an index of parts
+
+# A page of the sitemap: its path, and the articles whose dates date it (None: the whole site's).
+SitemapPage = tuple[str, Sequence[Article] | None]
 
 
 @dataclass(frozen=True)
@@ -26,32 +34,57 @@ def _newest(articles: Iterable[Article]) -> datetime | None:
     return max(dates, default=None)
 
 
-def sitemap_entries(site: Site, listings: Listings, config: SiteConfig) -> tuple[SitemapEntry, ...]:
-    """Every HTML page but the 404 and search pages, which no search engine should list."""
-    def dated(path: str, newest: datetime | None) -> SitemapEntry:
-        return SitemapEntry(absolute_url(config.base_url, path), newest)
-
-    def entry(path: str, articles: Iterable[Article]) -> SitemapEntry:
-        return dated(path, _newest(articles))
-
-    # Pages that show the whole site, found once: at 100,000 articles each search took 0.2 s.
-    site_wide = _newest(site.articles)
-    entries = [entry(pager.path, pager.articles) if pager.number > 1 else dated(pager.path, site_wide)
-               for pager in listings.index]
-    entries += [entry(a.url_path, (a,)) for a in site.articles]
-    entries.append(dated("tags/", site_wide))
+def sitemap_pages(site: Site, listings: Listings) -> list[SitemapPage]:
+    """Every HTML page but the 404 and search pages, which no search engine should list, with
+    what dates it; finding the dates is left to ``sitemap_entries``, in the writer's processes."""
+    pages: list[SitemapPage] = [(pager.path, pager.articles if pager.number > 1 else None)
+                                for pager in listings.index]
+    pages += [(a.url_path, (a,)) for a in site.articles]
+    pages.append(("tags/", None))
     for listing in listings.tags:
-        entries += [entry(p.path, p.articles if p.number > 1 else listing.group.articles) for p in listing.pages]
-    entries += [entry(s.url_path, s.articles) for s in site.stories]
-    entries += [entry(d.path, d.articles) for d in (*listings.days, *listings.weeks)]
-    entries.append(dated("archive/", site_wide))
+        pages += [(p.path, p.articles if p.number > 1 else listing.group.articles) for p in listing.pages]
+    pages += [(s.url_path, s.articles) for s in site.stories]
+    pages += [(d.path, d.articles) for d in (*listings.days, *listings.weeks)]
+    pages.append(("archive/", None))
     for year in listings.years:
-        entries.append(entry(year.path, (a for m in year.months for d in m.days for a in d.articles)))
-        entries += [entry(m.path, (a for d in m.days for a in d.articles)) for m in year.months]
-    return tuple(entries)
+        pages.append((year.path, tuple(a for m in year.months for d in m.days for a in d.articles)))
+        pages += [(m.path, tuple(a for d in m.days for a in d.articles)) for m in year.months]
+    return pages
 
 
-def seo_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
-    yield render(theme, "sitemap.xml", "sitemap.xml", "sitemap", entries=sitemap_entries(site, listings, config))
+def sitemap_entries(site: Site, config: SiteConfig, pages: Sequence[SitemapPage]) -> tuple[SitemapEntry, ...]:
+    """The pages' URLs, each dated by the newest date of the articles it shows."""
+    # Found once, and only when a page shows the whole site: at 100,000 articles it takes 0.2 s.
+    site_wide = _newest(site.articles) if any(shown is None for _, shown in pages) else None
+    return tuple(SitemapEntry(absolute_url(config.base_url, path), site_wide if shown is None else _newest(shown))
+                 for path, shown in pages)
+
+
+def seo_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme
+              ) -> Iterator[OutputFile | PendingFile]:
+    """sitemap.xml, rendered by the writer's processes, and robots.txt. A site of more than
+    ``SITEMAP_URLS`` pages gets sitemap-1.xml, sitemap-2.xml, ... and sitemap.xml indexes them."""
+    pages = sitemap_pages(site, listings)
+    parts = [pages[start:start + SITEMAP_URLS] for start in range(0, len(pages), SITEMAP_URLS)] or [[]]
+    names = ["sitemap.xml"] if len(parts) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    for name, part in zip(names, parts):
+        yield PendingFile(PurePosixPath(name), "sitemap", functools.partial(_sitemap, theme, config, site, name, part),
+                          page=False)
+    if len(parts) > 1:
+        yield OutputFile(PurePosixPath("sitemap.xml"), sitemap_index(config, names), "sitemap")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n"
     yield OutputFile(PurePosixPath("robots.txt"), robots.encode("utf-8"), "robots.txt")
+
+
+def _sitemap(theme: Theme, config: SiteConfig, site: Site, name: str, pages: Sequence[SitemapPage]) -> OutputFile:
+    return render(theme, "sitemap.xml", name, "sitemap", entries=sitemap_entries(site, config, pages))
+
+
+def sitemap_index(config: SiteConfig, names: Iterable[str]) -> bytes:
+    """A sitemap index of the sitemaps ``names`` (made here, not by the theme: only a large
+    site has one)."""
+    listed = "".join(f"<sitemap>\n<loc>{escape(absolute_url(config.base_url, name))}</loc>\n</sitemap>\n"
+                     for name in names)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{listed}</sitemapindex>\n'
+            ).encode("utf-8")

@@ -57,9 +57,9 @@ def test_a_build_reports_each_step_and_counts_it_to_its_total(make_site, monkeyp
     config = load_config(make_site(GOOD))
     report = build(config, warn=lambda message: None, jobs=2, progress=Recorder())
     assert [name for name, _, _ in steps] == ["Loading articles", "Relating articles",
-                                              "Writing the search index and sitemaps", "Rendering pages and feeds"]
-    # The search index's term files are made with the pages, by the same processes.
-    files = report.pages + report.feeds + len(list((config.output_dir / "search").glob("t-*.json")))
+                                              "Writing the search index", "Rendering pages and feeds"]
+    # The search index's term files and the sitemap are made with the pages, by the same processes.
+    files = report.pages + report.feeds + len(list((config.output_dir / "search").glob("t-*.json"))) + 1
     assert steps[0][1:] == [2, 2] and steps[-1][1:] == [files, files] and report.pages > 3 and report.feeds > 3
 
 
@@ -434,11 +434,11 @@ def test_verbose_build_reports_each_step_with_its_time(make_site, capsys):
     steps = capsys.readouterr().err.splitlines()
     site = config.parent / "site"
     rendered = len([*site.rglob("*.html"), *site.rglob("*.xml"), *site.rglob("feed.json"),
-                    *site.glob("search/t-*.json")]) - 1  # not the sitemap; the search index's term files
+                    *site.glob("search/t-*.json")])  # the search index's term files
     assert [re.sub(r"\d+\.\d\ds", "Ts", line) for line in steps] == [
         "[   Ts] Loading articles (2)", "  Loading articles: Ts",
         "[   Ts] Relating articles", "  Relating articles: Ts",
-        "[   Ts] Writing the search index and sitemaps", "  Writing the search index and sitemaps: Ts",
+        "[   Ts] Writing the search index", "  Writing the search index: Ts",
         f"[   Ts] Rendering pages and feeds ({rendered})", "  Rendering pages and feeds: Ts"]
     assert run(config, "build", "--verbose", "--quiet") == 0
     assert capsys.readouterr() == ("", "")

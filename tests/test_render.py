@@ -41,3 +41,34 @@ def test_any_text_gives_well_formed_feeds_and_safe_pages(make_site, title, autho
             assert feedparser.parse(feed.content).bozo == 0
     for page in html_pages(site, plan_listings(site, config), config, theme):
         assert live_markup(page.render().content.decode(), whole_page=True) == [], page.path
+
+
+def test_a_planned_page_is_the_page_its_plan_describes_planned_once_for_its_key_and_bytes(make_site):
+    from generator.page_keys import PageKeys
+    from generator.pages import SiteNav, article_page
+    from generator.render import defer_page, defer_planned
+
+    config = load_config(make_site())
+    theme = load_theme(config)
+    site = index_site([make_article("harbour", title="Harbour <b>works</b>"), make_article("council")], config)
+    keys = PageKeys.of("env", site.articles, config)
+    nav = SiteNav(None, True)
+    plans = []
+
+    def plan(position):
+        plans.append(position)
+        return article_page(site, config, position)
+
+    def heading(file):
+        return file.render().content.split(b"<h1>")[1].split(b"</h1>")[0].decode()
+
+    template, meta, context = article_page(site, config, 0)
+    direct = defer_page(theme, config, template, meta, "first.md", keys, nav=nav, **context)
+    planned = defer_planned(theme, config, str(direct.path), "first.md", lambda: plan(0), keys, nav=nav)
+    assert planned.key() == direct.key() is not None
+    assert planned.render() == direct.render()
+    assert plans == [0]  # the key and the page, from one plan
+    other = defer_planned(theme, config, "elsewhere/index.html", "second.md", lambda: plan(1), keys, nav=nav)
+    assert other.key() != planned.key()
+    assert {heading(planned), heading(other)} == {"Harbour &lt;b&gt;works&lt;/b&gt;", "Council"}
+    assert plans == [0, 1, 0, 1]  # each planned again after the other was

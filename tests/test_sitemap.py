@@ -1,0 +1,63 @@
+import xml.etree.ElementTree as ET
+
+from generator import sitemap
+from generator.config import load_config
+from generator.index import index_site
+from generator.listings import plan_listings
+from generator.model import OutputFile, PendingFile
+from generator.sitemap import seo_files, sitemap_entries, sitemap_pages
+from generator.theme import load_theme
+from tests.conftest import make_article
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def made_seo_files(make_site, articles):
+    config = load_config(make_site())
+    site = index_site(articles, config)
+    listings = plan_listings(site, config)
+    files = {str(f.path): f.render() if isinstance(f, PendingFile) else f
+             for f in seo_files(site, listings, config, load_theme(config))}
+    expected = {e.url: e.lastmod for e in sitemap_entries(site, config, sitemap_pages(site, listings))}
+    return {path: ET.fromstring(f.content) for path, f in files.items() if path.endswith(".xml")}, expected
+
+
+def listed(urlset):
+    return [(url.findtext("sm:loc", namespaces=NS), url.findtext("sm:lastmod", namespaces=NS))
+            for url in urlset.findall("sm:url", NS)]
+
+
+ARTICLES = [make_article(f"a{i}", tags=("Floods", "Harbour"), date=f"2024-0{1 + i % 3}-1{i}") for i in range(6)]
+
+
+def test_a_site_within_the_limit_has_one_sitemap_of_every_page(make_site):
+    xml, expected = made_seo_files(make_site, ARTICLES)
+    assert set(xml) == {"sitemap.xml"}
+    urls = listed(xml["sitemap.xml"])
+    assert xml["sitemap.xml"].tag == f"{{{NS['sm']}}}urlset"
+    assert sorted(url for url, _ in urls) == sorted(expected) and len(expected) > 12
+
+
+def test_past_the_limit_the_sitemap_indexes_parts_that_together_list_every_page_once(make_site, monkeypatch):
+    monkeypatch.setattr(sitemap, "SITEMAP_URLS", 5)
+    xml, expected = made_seo_files(make_site, ARTICLES)
+    parts = sorted(path for path in xml if path != "sitemap.xml")
+    assert len(parts) == -(-len(expected) // 5) and parts[0] == "sitemap-1.xml"
+    index = xml["sitemap.xml"]
+    assert index.tag == f"{{{NS['sm']}}}sitemapindex"
+    assert [s.findtext("sm:loc", namespaces=NS) for s in index.findall("sm:sitemap", NS)] == [
+        f"https://news.example.org/sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    urls = [entry for part in parts for entry in listed(xml[part])]
+    assert all(len(listed(xml[part])) <= 5 for part in parts)
+    assert sorted(url for url, _ in urls) == sorted(expected)  # each once
+    dated = {url: lastmod for url, lastmod in urls}
+    assert all((dated[url] is None) == (lastmod is None) for url, lastmod in expected.items())
+    assert dated["https://news.example.org/"].startswith("2024-03-15")  # the site's newest, in whichever part
+
+
+def test_robots_txt_names_the_sitemap(make_site):
+    config = load_config(make_site())
+    site = index_site(ARTICLES, config)
+    robots = [f for f in seo_files(site, plan_listings(site, config), config, load_theme(config))
+              if isinstance(f, OutputFile) and str(f.path) == "robots.txt"]
+    assert b"Sitemap: https://news.example.org/sitemap.xml" in robots[0].content
