@@ -4,7 +4,8 @@ A page's bytes are a function of its template environment (the theme, the settin
 code and the libraries that render, together the *environment* fingerprint) and of the
 context its template gets. The key hashes both: the context by pickling it, so everything a
 template can reach counts, by value. Articles, which most pages share (a tag page lists ten,
-the topic index all of them), count by a digest of their own pickle taken once per build,
+the topic index all of them), count by their build cache key while they are as loaded, else by
+a digest of their own pickle, either taken once per build,
 so a page's key costs a small fraction of rendering it (measured: 0.08 ms a page, against
 0.7 ms to render one). This key *is* the page's dependency map: change anything a page shows
 (an article's title on a tag page, a related link, a neighbour in the newer/older links) and
@@ -18,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from .config import SiteConfig
@@ -38,8 +40,19 @@ class PageKeys:
     article_digests: dict[int, bytes]
 
     @classmethod
-    def of(cls, environment: str, articles: Iterable[Article], config: object = None) -> PageKeys:
-        known = {id(article): _digest(pickle.dumps(article, protocol=_PROTOCOL)) for article in articles}
+    def of(cls, environment: str, articles: Iterable[Article], config: object = None,
+           loaded: Mapping[str, Article] = MappingProxyType({})) -> PageKeys:
+        """Keys of pages showing ``articles``. An article that is still the object loaded under a
+        build cache key (``loaded``: key -> article) stands for that key, which covers everything
+        it was made of (the file's bytes and path, the settings, the code): pickling each one
+        instead took 0.3 s at 10,000 articles, in this one process. Any other, as its digest."""
+        by_load = {id(article): key for key, article in loaded.items()}
+        known = {}
+        for article in articles:
+            key = by_load.get(id(article))
+            # 21 bytes against a digest's 20: a load key never equals any article's digest.
+            known[id(article)] = (b"L" + bytes.fromhex(key) if key is not None
+                                  else _digest(pickle.dumps(article, protocol=_PROTOCOL)))
         if config is not None:
             known[id(config)] = b"settings"
         return cls(environment, known)

@@ -33,3 +33,22 @@ def test_articles_of_the_build_count_by_their_digest_others_by_value():
 
 def test_a_context_that_cannot_be_pickled_has_no_key():
     assert page_key(PageKeys.of("env", []), "t", callback=lambda: None) is None
+
+
+def test_an_article_as_loaded_counts_by_its_load_key_and_a_changed_one_by_its_content():
+    a, b = make_article("harbour"), make_article("council")
+    load_key, other_key = "ab" * 20, "cd" * 20
+
+    def key(articles, loaded, **context):
+        return page_key(PageKeys.of("env", articles, loaded=loaded), "article.html", **context)
+
+    before = key([a, b], {load_key: a}, article=a, newer=b)
+    # The next build: the same file, loaded again or read from the cache as another object.
+    again = dataclasses.replace(a)
+    assert key([again, b], {load_key: again}, article=again, newer=b) == before
+    # The file changed, whatever the article it gives.
+    assert key([again, b], {other_key: again}, article=again, newer=b) != before
+    # Changed after loading (a corpus topic given): counted by what it is, not by its load key.
+    tagged = dataclasses.replace(a, title="Harbour reopens")
+    assert key([tagged, b], {load_key: a}, article=tagged, newer=b) == key([tagged, b], {}, article=tagged, newer=b)
+    assert key([tagged, b], {load_key: a}, article=tagged, newer=b) != key([a, b], {}, article=a, newer=b)
