@@ -13,7 +13,7 @@ from .bodies import body_text
 from .config import SiteConfig
 from .listings import Listings
 from .markup import markdown_to_html
-from .model import Article, PendingFile, Site
+from .model import Article, PendingFile, RelatedLink, Site, Story
 from .page_keys import PageKeys
 from .paginate import Pager
 from .render import Deferred, PageMeta, defer_page, defer_planned, feed_links, page_meta, safe_html, script_json
@@ -41,9 +41,12 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
         meta = page_meta(config, kind="index", path=pager.path, title=_numbered("Latest news", pager),
                          prev_path=pager.prev_path, next_path=pager.next_path)
         yield page("index.html", meta, "index", pager=pager, articles=pager.articles)
-    for position, article in enumerate(site.articles):
-        yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path),
-                            functools.partial(article_page, site, config, position), keys, nav=nav)
+    articles = site.articles
+    for position, article in enumerate(articles):
+        plan = functools.partial(article_page, config, article, articles[position - 1] if position > 0 else None,
+                                 articles[position + 1] if position + 1 < len(articles) else None,
+                                 site.story_of.get(article.id), site.related.get(article.id, ()))
+        yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path), plan, keys, nav=nav)
     yield page("tags.html", page_meta(config, kind="tags", path="tags/", title="Topics",
                                       description=f"All {len(site.tag_groups)} topics of {config.title}"),
                "tag index", tag_groups=site.tag_groups)
@@ -89,16 +92,14 @@ def _numbered(title: str, pager: Pager) -> str:
     return title if pager.number == 1 else f"{title}, page {pager.number} of {pager.count}"
 
 
-def article_page(site: Site, config: SiteConfig, position: int) -> tuple[str, PageMeta, dict[str, Any]]:
-    """The template, meta and context of the page of the article at ``position`` (a ``PagePlan``)."""
-    article = site.articles[position]
-    newer = site.articles[position - 1] if position > 0 else None
-    older = site.articles[position + 1] if position + 1 < len(site.articles) else None
+def article_page(config: SiteConfig, article: Article, newer: Article | None, older: Article | None,
+                 story: Story | None, related: tuple[RelatedLink, ...]) -> tuple[str, PageMeta, dict[str, Any]]:
+    """The template, meta and context of an article's page (a ``PagePlan``, given what the site
+    knows of the article)."""
     meta = page_meta(config, kind="article", path=article.url_path, title=article.title,
                      description=article.summary or "", json_ld=Deferred(article_json_ld, (article, config)))
-    return "article.html", meta, dict(
-        article=article, body=Deferred(article_body, (article,)), story=site.story_of.get(article.id),
-        related=site.related.get(article.id, ()), newer=newer, older=older)
+    return "article.html", meta, dict(article=article, body=Deferred(article_body, (article,)), story=story,
+                                      related=related, newer=newer, older=older)
 
 
 def article_body(article: Article) -> Markup:

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import json
 import traceback
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -188,7 +189,9 @@ def _planned_key(keys: PageKeys, origin: str, plan: PagePlan, context: dict[str,
     return page_key(keys, template, page, origin, **context, **planned)
 
 
-_last_plan: tuple[Any, Any] = (None, None)  # the plan made last here, and what it made
+# The plan made last here (weakly: a plan holds the whole site, which must not outlive its
+# build in a process that builds again, as ``digest serve`` does), and what it made.
+_last_plan: tuple[Callable[[], Any], Any] = (lambda: None, None)
 
 
 def _planned(plan: PagePlan) -> tuple[str, PageMeta, dict[str, Any]]:
@@ -197,10 +200,10 @@ def _planned(plan: PagePlan) -> tuple[str, PageMeta, dict[str, Any]]:
     render pages in threads.)"""
     global _last_plan
     last = _last_plan
-    if last[0] is plan:
+    if last[0]() is plan:
         return last[1]
     made = plan()
-    _last_plan = (plan, made)
+    _last_plan = (weakref.ref(plan), made)
     return made
 
 

@@ -425,3 +425,27 @@ def test_tags_read_back_from_the_cache_are_one_object_per_tag(make_site, capsys)
     names = {(tag.slug, tag.name) for tag in tags}
     assert len(tags) > len(names)  # every article has the tag "Digest"
     assert len({id(tag) for tag in tags}) == len(names)
+
+
+def test_pages_are_keyed_by_the_articles_load_keys_whether_loaded_or_read_from_the_cache(make_site, capsys,
+                                                                                        monkeypatch):
+    import pickle
+    from types import SimpleNamespace
+
+    from generator import page_keys
+    from generator.model import Article
+
+    digested = []
+
+    def dumps(obj, *args, **kwargs):
+        if isinstance(obj, Article):  # an article counted by the digest of its pickle
+            digested.append(obj.stem)
+        return pickle.dumps(obj, *args, **kwargs)
+
+    monkeypatch.setattr(page_keys, "pickle", SimpleNamespace(dumps=dumps, Pickler=pickle.Pickler,
+                                                             PicklingError=pickle.PicklingError))
+    config = make_site(corpus())
+    assert build(config, capsys)["rendered"] > 12  # every article loaded from its file
+    edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Corrected ")
+    assert 0 < build(config, capsys)["rendered"]  # all but one from the cache
+    assert digested == []

@@ -158,7 +158,7 @@ def test_sitemap_lists_every_listed_page_with_lastmod(make_site):
     loaded = load_config(make_site())
     site = index_site(articles, loaded)
     pages = sitemap_pages(site, plan_listings(site, loaded))
-    entries = {e.url: e.lastmod for e in sitemap_entries(site, loaded, pages)}
+    entries = {e.url: e.lastmod for e in sitemap_entries(site.articles, loaded, pages)}
     assert set(entries) == {f"https://news.example.org/{p}" for p in
                             ("", "articles/a/", "articles/b/", "tags/", "tags/x/", "archive/", "archive/2024/",
                              "archive/2024/03/", "days/2024-03-30/", "weeks/2024-03-25/")}

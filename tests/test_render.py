@@ -57,12 +57,14 @@ def test_a_planned_page_is_the_page_its_plan_describes_planned_once_for_its_key_
 
     def plan(position):
         plans.append(position)
-        return article_page(site, config, position)
+        article = site.articles[position]
+        return article_page(config, article, None, None, None, site.related[article.id])
 
     def heading(file):
         return file.render().content.split(b"<h1>")[1].split(b"</h1>")[0].decode()
 
-    template, meta, context = article_page(site, config, 0)
+    template, meta, context = plan(0)
+    plans.clear()
     direct = defer_page(theme, config, template, meta, "first.md", keys, nav=nav, **context)
     planned = defer_planned(theme, config, str(direct.path), "first.md", lambda: plan(0), keys, nav=nav)
     assert planned.key() == direct.key() is not None
@@ -72,3 +74,38 @@ def test_a_planned_page_is_the_page_its_plan_describes_planned_once_for_its_key_
     assert other.key() != planned.key()
     assert {heading(planned), heading(other)} == {"Harbour &lt;b&gt;works&lt;/b&gt;", "Council"}
     assert plans == [0, 1, 0, 1]  # each planned again after the other was
+
+
+def test_an_article_page_travels_to_another_process_and_is_the_same_page_there(make_site):
+    import pickle
+
+    from generator.page_keys import PageKeys
+
+    config = load_config(make_site())
+    site = index_site([make_article("harbour", tags=("Harbour",)), make_article("council", tags=("Harbour",))],
+                      config)
+    keys = PageKeys.of("env", site.articles, config)
+    pages = [f for f in html_pages(site, plan_listings(site, config), config, load_theme(config), keys)
+             if str(f.path).startswith("articles/")]
+    assert len(pages) == 2
+    for page in pages:  # as a cluster's worker gets it: by pickle (its key is taken here)
+        assert pickle.loads(pickle.dumps(page.make))() == page.render()
+
+
+def test_the_plan_made_last_does_not_keep_its_site_alive():
+    import functools
+    import gc
+    import weakref
+
+    from generator.render import _planned
+
+    class Site:  # a plan holds the whole site; a process that builds again must let it go
+        pass
+
+    site = Site()
+    alive = weakref.ref(site)
+    plan = functools.partial(lambda shown: ("article.html", None, {"shown": 1}), site)
+    assert _planned(plan) is _planned(plan)
+    del plan, site
+    gc.collect()
+    assert alive() is None

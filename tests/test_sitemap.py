@@ -16,10 +16,12 @@ def made_seo_files(make_site, articles):
     config = load_config(make_site())
     site = index_site(articles, config)
     listings = plan_listings(site, config)
-    files = {str(f.path): f.render() if isinstance(f, PendingFile) else f
-             for f in seo_files(site, listings, config, load_theme(config))}
-    expected = {e.url: e.lastmod for e in sitemap_entries(site, config, sitemap_pages(site, listings))}
-    return {path: ET.fromstring(f.content) for path, f in files.items() if path.endswith(".xml")}, expected
+    files = [f.render() if isinstance(f, PendingFile) else f
+             for f in seo_files(site, listings, config, load_theme(config))]
+    paths = [str(f.path) for f in files]
+    assert len(set(paths)) == len(paths)
+    expected = {e.url: e.lastmod for e in sitemap_entries(site.articles, config, sitemap_pages(site, listings))}
+    return {str(f.path): ET.fromstring(f.content) for f in files if str(f.path).endswith(".xml")}, expected
 
 
 def listed(urlset):
@@ -53,6 +55,19 @@ def test_past_the_limit_the_sitemap_indexes_parts_that_together_list_every_page_
     dated = {url: lastmod for url, lastmod in urls}
     assert all((dated[url] is None) == (lastmod is None) for url, lastmod in expected.items())
     assert dated["https://news.example.org/"].startswith("2024-03-15")  # the site's newest, in whichever part
+    assert dated["https://news.example.org/articles/a3/"].startswith("2024-01-13")  # its own date
+    assert dated["https://news.example.org/archive/2024/01/"].startswith("2024-01-13")  # a3, newest of January
+
+
+def test_a_sitemap_part_travels_to_another_process_and_renders_the_same_there(make_site, monkeypatch):
+    import pickle
+
+    monkeypatch.setattr(sitemap, "SITEMAP_URLS", 5)
+    config = load_config(make_site())
+    site = index_site(ARTICLES, config)
+    parts = [f for f in seo_files(site, plan_listings(site, config), config, load_theme(config))
+             if isinstance(f, PendingFile)]
+    assert len(parts) > 1 and all(pickle.loads(pickle.dumps(part.make))() == part.render() for part in parts)
 
 
 def test_robots_txt_names_the_sitemap(make_site):
