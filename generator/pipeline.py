@@ -93,7 +93,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     files = itertools.chain(
         # The search index first: its arrays are largest while it is made, before the pages'
         # are. Its terms are not held here: its files hold what they need of them.
-        search_files(site, config, jobs, texts.searched(site.articles)),
+        search_files(site, config, jobs, texts.searched(site.articles), environment),
         # The sitemap before the pages: rendered early, its long task cannot be the build's last.
         seo_files(site, listings, config, theme),
         html_pages(site, listings, config, theme, keys),

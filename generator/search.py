@@ -196,12 +196,12 @@ def flagged_terms(articles: Sequence[Article], text: TermCounts) -> TermCounts:
     return TermCounts.of(flags, list(ids))
 
 
-def search_files(site: Site, config: SiteConfig, jobs: int = 1,
-                 flagged: TermCounts | None = None) -> Iterator[OutputFile | PendingFile]:
+def search_files(site: Site, config: SiteConfig, jobs: int = 1, flagged: TermCounts | None = None,
+                 environment: str = "") -> Iterator[OutputFile | PendingFile]:
     """The index files, from each article's terms (``flagged_terms``, one row per article in the
     site's order), found over ``jobs`` processes unless ``flagged`` gives them. The term files
-    are made by the writer's processes, each keyed by its postings, so a rebuild writes only
-    those that changed."""
+    are made by the writer's processes, each keyed by its postings and the ``environment``
+    fingerprint (the code that writes them), so a rebuild writes only those that changed."""
     if not config.search:
         return
     if flagged is None:
@@ -217,7 +217,7 @@ def search_files(site: Site, config: SiteConfig, jobs: int = 1,
     term_files = list(postings.shards())
     shards = [PendingFile(PurePosixPath("search", shard_file(name)), "search index",
                           functools.partial(_shard_file, postings, name, columns),
-                          functools.partial(str, key), page=False)  # the key, known already
+                          functools.partial(str, f"{environment}:{key}"), page=False)  # known already
               for name, columns, key in term_files]
     files = []
     for start in range(0, len(site.articles), CHUNK):

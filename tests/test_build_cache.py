@@ -449,3 +449,20 @@ def test_pages_are_keyed_by_the_articles_load_keys_whether_loaded_or_read_from_t
     edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Corrected ")
     assert 0 < build(config, capsys)["rendered"]  # all but one from the cache
     assert digested == []
+
+
+def test_search_term_files_are_written_again_when_the_code_that_writes_them_changes(make_site, capsys, monkeypatch):
+    import json
+
+    from generator import fingerprint, pipeline, search
+
+    config = make_site(corpus(8))
+    build(config, capsys)
+    # An upgrade that writes the term files another way: the same postings, new bytes.
+    upgraded = fingerprint.environment_fingerprint
+    for module in (fingerprint, pipeline):
+        monkeypatch.setattr(module, "environment_fingerprint", lambda config: upgraded(config) + "-upgraded")
+    monkeypatch.setattr(search, "_dump", lambda data: json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+    build(config, capsys)
+    term_files = list((config.parent / "site" / "search").glob("t-*.json"))
+    assert term_files and all(b"\n" in path.read_bytes() for path in term_files)
