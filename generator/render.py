@@ -158,10 +158,12 @@ def defer_page(theme: Theme, config: SiteConfig, template: str, page: PageMeta, 
     """``render_page``, to be called by whichever process writes the page; with ``keys``, the
     page can tell whether its inputs changed since the last build."""
     out = output_file(page.path) if page.kind != "404" else "404.html"
-    return PendingFile(PurePosixPath(out), origin,
-                       functools.partial(render_page, theme, config, template, page, origin, **context),
-                       None if keys is None else functools.partial(page_key, keys, template, page, origin,
-                                                                   **context))
+    return defer_planned(theme, config, out, origin, functools.partial(_as_given, template, page, context), keys)
+
+
+def _as_given(template: str, page: PageMeta, context: dict[str, Any]) -> tuple[str, PageMeta, dict[str, Any]]:
+    """The plan of a page planned already."""
+    return template, page, context
 
 
 # A page's template, meta and context, made when called: by the process that renders the page.
