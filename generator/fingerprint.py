@@ -21,6 +21,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,10 +66,13 @@ def input_fingerprint(config: SiteConfig, environment: str | None = None) -> str
 
 def environment_fingerprint(config: SiteConfig) -> str:
     """A hash of what turns articles into pages: the settings, the theme and template or static
-    overrides, the code and libraries that render them, and ``SOURCE_DATE_EPOCH``."""
+    overrides, the code and libraries that render them, the Python running them, and
+    ``SOURCE_DATE_EPOCH``."""
     digest = hashlib.sha256()
     digest.update(repr(dataclasses.astuple(config)).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    # Python's own tables shape output too: unicodedata and re make slugs, cleaned text, words.
+    digest.update(f"\0{sys.implementation.name} {sys.version}\0{unicodedata.unidata_version}\0".encode())
     versions = installed_versions(_OUTPUT_LIBRARIES)
     for name in _OUTPUT_LIBRARIES:
         digest.update(f"{name}={versions.get(name, 'none')};".encode())

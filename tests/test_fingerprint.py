@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -242,3 +243,15 @@ def test_an_upgraded_library_builds_again(make_site, capsys, monkeypatch):
     monkeypatch.setattr(fingerprint, "installed_versions",
                         lambda names: {**installed(names), "jinja2": "99.0"})
     assert SHORTCUT not in build(config, capsys)
+
+
+@pytest.mark.parametrize("attribute, value", [("version", "3.99.0 (another build)"),
+                                               ("unidata_version", "99.0.0")])
+def test_another_python_builds_again(make_site, capsys, monkeypatch, attribute, value):
+    # unicodedata and re shape slugs, cleaned text and words: another Python may make other pages.
+    config = make_site(GOOD)
+    build(config, capsys)
+    import unicodedata
+    monkeypatch.setattr(sys if attribute == "version" else unicodedata, attribute, value)
+    assert SHORTCUT not in build(config, capsys)
+    assert SHORTCUT in build(config, capsys)
