@@ -191,8 +191,8 @@ def _planned_key(keys: PageKeys, origin: str, plan: PagePlan, context: dict[str,
     return page_key(keys, template, page, origin, **context, **planned)
 
 
-# The plan made last here (weakly: a plan holds the whole site, which must not outlive its
-# build in a process that builds again, as ``digest serve`` does), and what it made.
+# The plan made last here, weakly, and what it made: in a process that builds again (``digest
+# serve``), no more than the one page's context outlives its build, whatever else a plan holds.
 _last_plan: tuple[Callable[[], Any], Any] = (lambda: None, None)
 
 
