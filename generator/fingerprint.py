@@ -69,7 +69,10 @@ def environment_fingerprint(config: SiteConfig) -> str:
     overrides, the code and libraries that render them, the Python running them, and
     ``SOURCE_DATE_EPOCH``."""
     digest = hashlib.sha256()
-    digest.update(repr(dataclasses.astuple(config)).encode())
+    # The settings file by its full path: "site.yaml" from the site's folder and the full path
+    # from a cron job are one site, whose cache and unchanged output each build may trust.
+    settings = dataclasses.replace(config, path=config.root / config.path.name)
+    digest.update(repr(dataclasses.astuple(settings)).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     # Python's own tables shape output too: unicodedata and re make slugs, cleaned text, words.
     digest.update(f"\0{sys.implementation.name} {sys.version}\0{unicodedata.unidata_version}\0".encode())

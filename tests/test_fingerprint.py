@@ -255,3 +255,13 @@ def test_another_python_builds_again(make_site, capsys, monkeypatch, attribute, 
     monkeypatch.setattr(sys if attribute == "version" else unicodedata, attribute, value)
     assert SHORTCUT not in build(config, capsys)
     assert SHORTCUT in build(config, capsys)
+
+
+def test_the_same_site_yaml_named_another_way_is_the_same_build(make_site, capsys, monkeypatch):
+    # An editor builds from the site's folder, a cron job with the full path: one site, one cache.
+    config = make_site(GOOD)
+    build(config, capsys)  # by its absolute path
+    monkeypatch.chdir(config.parent)
+    assert SHORTCUT in build("site.yaml", capsys)
+    monkeypatch.chdir(config.parent / "content")
+    assert SHORTCUT in build(os.path.join("..", "site.yaml"), capsys)
