@@ -19,6 +19,11 @@ generated once and written in each tool's input format under ``--work`` (default
 
 digest does more than its peers: per day and per week digests, archives by year and month, the
 search index, JSON feeds and story pages besides related links; its times include all of it.
+So it is timed twice: ``digest`` with its default settings, and ``digest-lean``, the same build
+with the outputs no peer makes switched off in its site.yaml (no daily or weekly digests, no
+search index, feeds in RSS and Atom only, as Pelican's), the like-for-like comparison. It still
+makes the archives by year and month (Pelican makes an archives page) and the story pages,
+which have no switch, and full-text feeds.
 Other gaps: Hugo's feeds are RSS only, from its built-in template (summaries, not full text);
 Pelican's are Atom and RSS, digest's RSS, Atom and JSON Feed, both with full text. Each tool
 renders the same Markdown with its own Markdown library and its own templates.
@@ -70,6 +75,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import dataclasses
 import fnmatch
 import hashlib
 import json
@@ -96,7 +102,7 @@ from generator.model import Article
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = Path(__file__).resolve().parent / "peers"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
-TOOLS = ("digest", "hugo", "pelican")
+TOOLS = ("digest", "digest-lean", "hugo", "pelican")
 PHASES = {"clean": "clean build s", "unchanged": "no-change rebuild s", "edit": "one-edit rebuild s",
           "edit2": "next-edit rebuild s"}
 PER_PAGE = 10  # index and tag pages, in all three configs
@@ -158,10 +164,12 @@ class Digest(Tool):
                     index=("index.html", "page/*/index.html"), feeds=("rss.xml", "atom.xml", "feed.json"),
                     feed_formats=3, related='id="related-heading"')
 
+    settings: dict[str, Any] = {}  # site.yaml's keys beyond the bench's title, folders and theme
+
     def write_site(self, folder: Path, articles: tuple[Article, ...], options: argparse.Namespace) -> None:
         write_markdown(articles, folder / "content")
         config = {"title": "Bench Digest", "base_url": "https://bench.example.org/", "content_dir": "content",
-                  "output_dir": self.output, "theme": str(ROOT / "themes" / "default")}
+                  "output_dir": self.output, "theme": str(ROOT / "themes" / "default"), **self.settings}
         (folder / "site.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
     def command(self, folder: Path, options: argparse.Namespace) -> list[str]:
@@ -169,6 +177,15 @@ class Digest(Tool):
 
     def version(self, options: argparse.Namespace) -> str:
         return _first_line([_digest_executable(), "--version"]) + f" (code {digest_fingerprint()})"
+
+
+class DigestLean(Digest):
+    """digest making only what its peers make (see the module's notes): its speed like for like."""
+
+    name = "digest-lean"
+    layout = dataclasses.replace(Digest.layout, feeds=("rss.xml", "atom.xml"), feed_formats=2)
+    settings = {"feeds": {"formats": ["rss", "atom"]}, "digests": {"daily": False, "weekly": False},
+                "search": False}
 
 
 class Hugo(Tool):
@@ -231,7 +248,8 @@ class Pelican(Tool):
         return "pelican " + _first_line([str(options.peers / "bin" / "pelican"), "--version"])
 
 
-ALL_TOOLS: dict[str, Tool] = {tool.name: tool for tool in (Digest(), Hugo(), Pelican())}
+ALL_TOOLS: dict[str, Tool] = {tool.name: tool for tool in (Digest(), DigestLean(), Hugo(), Pelican())}
+OURS = ("digest", "digest-lean")  # the tools whose speed-up over the peers is shown
 
 
 def _digest_executable() -> str:
@@ -589,23 +607,26 @@ def _number(value: float | None, decimals: int) -> str:
 
 
 def speedups(size: dict[str, Any]) -> list[str]:
-    """digest's speed-up per peer and phase: the peer's median time / digest's (above 1: digest
-    is faster), and memory the same way round (above 1: digest needs less)."""
-    ours = size["tools"].get("digest")
-    peers = [name for name in size["tools"] if name != "digest"]
-    if not ours or ours["status"] == "skipped" or not peers:
+    """digest's speed-up (each of ``OURS`` run) per peer and phase: the peer's median time /
+    digest's (above 1: digest is faster), and memory the same way round (above 1: digest needs
+    less)."""
+    tools = size["tools"]
+    peers = [name for name in tools if name not in OURS and tools[name]["status"] != "skipped"]
+    variants = [name for name in OURS if name in tools and tools[name]["status"] != "skipped"]
+    if not variants or not peers:
         return []
     lines = ["digest's speed-up, the peer's median time ÷ digest's (above 1: digest is faster); memory the same way:"]
-    for name in peers:
-        theirs = size["tools"][name]
-        if theirs["status"] == "skipped":
-            continue
-        cells = [f"{label.split(' s')[0]} {_ratio(theirs[phase], ours[phase], 'median')}" for phase, label in PHASES.items()]
-        cells.append(f"peak memory {_ratio(theirs['clean'], ours['clean'], 'peak_mb')}")
-        lines.append(f"  {name.capitalize()} ÷ digest: " + ", ".join(cells))
-        if size["articles"] == TARGET_SIZE and name in TARGETS:
-            lines.append(f"    issue 6 target (clean build of {TARGET_SIZE:,}): {TARGETS[name]:g}x"
-                         f" — {_target_word(theirs['clean'], ours['clean'], TARGETS[name])}")
+    for variant in variants:
+        ours = tools[variant]
+        for name in peers:
+            theirs = tools[name]
+            cells = [f"{label.split(' s')[0]} {_ratio(theirs[phase], ours[phase], 'median')}"
+                     for phase, label in PHASES.items()]
+            cells.append(f"peak memory {_ratio(theirs['clean'], ours['clean'], 'peak_mb')}")
+            lines.append(f"  {name.capitalize()} ÷ {variant}: " + ", ".join(cells))
+            if size["articles"] == TARGET_SIZE and name in TARGETS:
+                lines.append(f"    issue 6 target (clean build of {TARGET_SIZE:,}): {TARGETS[name]:g}x"
+                             f" — {_target_word(theirs['clean'], ours['clean'], TARGETS[name])}")
     return lines
 
 
@@ -721,9 +742,10 @@ def main() -> None:
     options = parse_args()
     versions = {name: ALL_TOOLS[name].version(options) for name in options.tools}
     fingerprint = digest_fingerprint()
-    if "digest" in options.tools:
+    if set(OURS) & set(options.tools):
         compile_digest()
-    _progress("Versions: " + "; ".join(versions.values()) + f". Hugo related links: {options.hugo_related}.")
+    shown = "; ".join(dict.fromkeys(versions.values()))  # digest's two builds are one version
+    _progress(f"Versions: {shown}. Hugo related links: {options.hugo_related}.")
     sizes: list[dict[str, Any]] = []
     options.work.mkdir(parents=True, exist_ok=True)
     options.trash = Path(tempfile.mkdtemp(prefix=".trash-", dir=options.work))
@@ -736,7 +758,7 @@ def main() -> None:
             sys.stdout.flush()
     finally:
         shutil.rmtree(options.trash, ignore_errors=True)
-    print(f"\nVersions: {'; '.join(versions.values())}. Machine: {os.cpu_count()} cores. "
+    print(f"\nVersions: {shown}. Machine: {os.cpu_count()} cores. "
           f"Hugo related links: {options.hugo_related}.")
     if (now := digest_fingerprint()) != fingerprint:
         print(f"warning: generator/ or the theme changed while this ran (code {fingerprint} -> {now}), "
