@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import unicodedata
+import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,8 @@ def input_fingerprint(config: SiteConfig, environment: str | None = None) -> str
 
 def environment_fingerprint(config: SiteConfig) -> str:
     """A hash of what turns articles into pages: the settings, the theme and template or static
-    overrides, the code and libraries that render them, the Python running them, and
-    ``SOURCE_DATE_EPOCH``."""
+    overrides, the code and libraries that render them, the Python running them, the time
+    zone's rules, and ``SOURCE_DATE_EPOCH``."""
     digest = hashlib.sha256()
     # The settings file by its full path: "site.yaml" from the site's folder and the full path
     # from a cron job are one site, whose cache and unchanged output each build may trust.
@@ -76,6 +77,9 @@ def environment_fingerprint(config: SiteConfig) -> str:
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     # Python's own tables shape output too: unicodedata and re make slugs, cleaned text, words.
     digest.update(f"\0{sys.implementation.name} {sys.version}\0{unicodedata.unidata_version}\0".encode())
+    # And the time zone's rules (dates stated without a zone, the day a page shows): an update of
+    # the time zone database can move them.
+    digest.update(zone_rules(config.timezone) + b"\0")
     versions = installed_versions(_OUTPUT_LIBRARIES)
     for name in _OUTPUT_LIBRARIES:
         digest.update(f"{name}={versions.get(name, 'none')};".encode())
@@ -83,6 +87,24 @@ def environment_fingerprint(config: SiteConfig) -> str:
         digest.update(f"\0{folder}\0".encode())
         digest.update(_tree_listing(folder))
     return digest.hexdigest()
+
+
+def zone_rules(name: str) -> bytes:
+    """The rules of the time zone ``name`` as ``zoneinfo`` reads them: the file of the first
+    folder of its search path that has one, else the ``tzdata`` package's (b"" if none has)."""
+    for folder in zoneinfo.TZPATH:
+        try:
+            with open(os.path.join(folder, name), "rb") as rules:
+                return rules.read()
+        except (OSError, ValueError):  # not there (or a folder), as zoneinfo skips it
+            continue
+    import importlib.resources  # here: 9 ms to import, and most systems have the files above
+
+    *folders, file = name.split("/")  # the package's folders are packages, as zoneinfo reads them
+    try:
+        return importlib.resources.files(".".join(["tzdata.zoneinfo", *folders])).joinpath(file).read_bytes()
+    except (ImportError, OSError, ValueError):
+        return b""
 
 
 def installed_versions(names: Iterable[str]) -> dict[str, str]:

@@ -265,3 +265,35 @@ def test_the_same_site_yaml_named_another_way_is_the_same_build(make_site, capsy
     assert SHORTCUT in build("site.yaml", capsys)
     monkeypatch.chdir(config.parent / "content")
     assert SHORTCUT in build(os.path.join("..", "site.yaml"), capsys)
+
+
+@pytest.fixture
+def zone_folder(tmp_path):
+    """Point zoneinfo at a time zone database of the test's own (a folder), as an update of the
+    system's would; restored, with no zone read from it left cached, afterwards."""
+    import zoneinfo
+
+    def use(rules_of_utc: bytes):
+        folder = tmp_path / f"zones-{len(rules_of_utc)}"
+        folder.mkdir()
+        (folder / "UTC").write_bytes(rules_of_utc)
+        zoneinfo.reset_tzpath([str(folder)])
+        zoneinfo.ZoneInfo.clear_cache()
+    yield use
+    zoneinfo.reset_tzpath()
+    zoneinfo.ZoneInfo.clear_cache()
+
+
+def test_new_time_zone_rules_build_again(make_site, capsys, zone_folder):
+    # An update of the time zone database can move the day an undated-zone article falls on.
+    from generator.fingerprint import zone_rules
+
+    utc, moscow = zone_rules("UTC"), zone_rules("Europe/Moscow")
+    assert utc.startswith(b"TZif") and moscow.startswith(b"TZif") and utc != moscow
+    zone_folder(utc)
+    config = make_site(GOOD)  # timezone: UTC
+    build(config, capsys)
+    assert SHORTCUT in build(config, capsys)
+    zone_folder(moscow)  # "UTC" now has other rules
+    assert SHORTCUT not in build(config, capsys)
+    assert SHORTCUT in build(config, capsys)
