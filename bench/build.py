@@ -97,6 +97,7 @@ from typing import Any, Iterable
 import yaml
 
 from corpus import synthetic_articles, write_markdown
+from generator.config import FEED_FILES, FEED_FORMATS
 from generator.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,9 +125,13 @@ class Layout:
     articles: str
     tags: tuple[str, ...]
     index: tuple[str, ...]
-    feeds: tuple[str, ...]  # file name patterns, anywhere in the output
-    feed_formats: int  # feeds per feed source (the site and each tag)
+    feeds: tuple[str, ...]  # file name patterns, anywhere in the output: one per feed format
     related: str | None  # text that marks related links on an article page
+
+    @property
+    def feed_formats(self) -> int:
+        """Feeds per feed source (the site and each tag)."""
+        return len(self.feeds)
 
 
 class Tool:
@@ -158,11 +163,16 @@ class Tool:
                 path.rename(aside / path.name)
 
 
+def _feed_files(formats: Iterable[str]) -> tuple[str, ...]:
+    """The names of digest's feed files in these formats."""
+    return tuple(FEED_FILES[name][0] for name in formats)
+
+
 class Digest(Tool):
     name, output, inputs = "digest", "site", ("site.yaml", "content")
     layout = Layout(articles="articles/*/index.html", tags=("tags/*/index.html", "tags/*/page/*/index.html"),
-                    index=("index.html", "page/*/index.html"), feeds=("rss.xml", "atom.xml", "feed.json"),
-                    feed_formats=3, related='id="related-heading"')
+                    index=("index.html", "page/*/index.html"), feeds=_feed_files(FEED_FORMATS),
+                    related='id="related-heading"')
 
     settings: dict[str, Any] = {}  # site.yaml's keys beyond the bench's title, folders and theme
 
@@ -183,15 +193,16 @@ class DigestLean(Digest):
     """digest making only what its peers make (see the module's notes): its speed like for like."""
 
     name = "digest-lean"
-    layout = dataclasses.replace(Digest.layout, feeds=("rss.xml", "atom.xml"), feed_formats=2)
-    settings = {"feeds": {"formats": ["rss", "atom"]}, "digests": {"daily": False, "weekly": False},
+    feed_formats = ("rss", "atom")  # as Pelican's
+    layout = dataclasses.replace(Digest.layout, feeds=_feed_files(feed_formats))
+    settings = {"feeds": {"formats": list(feed_formats)}, "digests": {"daily": False, "weekly": False},
                 "search": False}
 
 
 class Hugo(Tool):
     name, output, inputs = "hugo", "public", ("hugo.toml", "config", "layouts", "content")
     layout = Layout(articles="posts/*/index.html", tags=("tags/*/index.html", "tags/*/page/*/index.html"),
-                    index=("index.html", "page/*/index.html"), feeds=("index.xml",), feed_formats=1,
+                    index=("index.html", "page/*/index.html"), feeds=("index.xml",),
                     related='class="related"')
 
     def write_site(self, folder: Path, articles: tuple[Article, ...], options: argparse.Namespace) -> None:
@@ -227,7 +238,7 @@ class Pelican(Tool):
     name, output, inputs = "pelican", "output", ("pelicanconf.py", "content")
     layout = Layout(articles="posts/*/index.html", tags=("tags/*/index.html", "tags/*/page/*/index.html"),
                     index=("index.html", "page/*/index.html"), feeds=("*.atom.xml", "*.rss.xml"),
-                    feed_formats=2, related=None)
+                    related=None)
 
     def write_site(self, folder: Path, articles: tuple[Article, ...], options: argparse.Namespace) -> None:
         shutil.copy(PEERS / "pelican" / "pelicanconf.py", folder)
