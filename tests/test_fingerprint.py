@@ -274,7 +274,7 @@ def zone_folder(tmp_path):
     import zoneinfo
 
     def use(rules_of_utc: bytes):
-        folder = tmp_path / f"zones-{len(rules_of_utc)}"
+        folder = tmp_path / f"zones-{len(list(tmp_path.iterdir()))}"  # a new folder each time
         folder.mkdir()
         (folder / "UTC").write_bytes(rules_of_utc)
         zoneinfo.reset_tzpath([str(folder)])
