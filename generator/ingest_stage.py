@@ -77,7 +77,7 @@ def ingest(raw_dir: Path, out_dir: Path, config: SiteConfig, warn: Warn, *, forc
                                      max_inferred=config.tag_max_inferred)
     progress.stage("Cleaning pages", len(folder.pages))
     cleaned, failed = _clean_each(folder.pages, clean, progress)
-    cleaned, profile_of, failed_again = _apply_source_rules(cleaned, profiles, clean)
+    cleaned, profile_of, failed_again = _apply_source_rules(cleaned, profiles, clean, config.duplicate_threshold)
     duplicates = _find_duplicates(cleaned, out_dir, config.duplicate_threshold)
     written = _write_articles(cleaned, duplicates, profile_of, out_dir, warn, force)
     clashes = [PageOutcome(Path(p.path), None, FAILED, problems=(p,)) for p in folder.clashes]
@@ -107,17 +107,26 @@ def _clean_each(pages: tuple[RawPage, ...], clean: Clean, progress: Progress
     return cleaned, failed
 
 
-def _apply_source_rules(cleaned: dict[RawPage, CleanedArticle], profiles: tuple[Profile, ...], clean: Clean
+def _apply_source_rules(cleaned: dict[RawPage, CleanedArticle], profiles: tuple[Profile, ...], clean: Clean,
+                        threshold: float
                         ) -> tuple[dict[RawPage, CleanedArticle], dict[RawPage, Profile | None], list[PageOutcome]]:
-    """Clean again the pages that a source profile or a block repeated across their source's pages touches."""
+    """Clean again the pages that a source profile or a block repeated across their source's pages touches.
+
+    Blocks are counted over one copy of each story: three scrapes of one page would otherwise
+    make every paragraph of it repeated, and leave no copy with a body. Pages of no known
+    source are no source's pages, so unrelated stories never lose a sentence they share."""
     profile_of = {page: find_profile(profiles, page_host(article.source_url), article.source, page.path.name)
                   for page, article in cleaned.items()}
     source_of = {page: _source_key(article, profile_of[page]) for page, article in cleaned.items()}
-    repeats = repeated_blocks((source_of[page], _block_texts(article)) for page, article in cleaned.items())
+    copies = find_duplicates([Candidate(str(page.path), "\n".join(article.paragraphs), article.source_url)
+                              for page, article in cleaned.items()], threshold)
+    repeats = repeated_blocks((source_of[page], _block_texts(article)) for page, article in cleaned.items()
+                              if source_of[page] is not None and str(page.path) not in copies)
     result, failed = {}, []
     for page, article in cleaned.items():
         profile = profile_of[page]
-        hook = _boilerplate_hook(profile, repeats.get(source_of[page]))
+        source = source_of[page]
+        hook = _boilerplate_hook(profile, repeats.get(source) if source is not None else None)
         if hook is not None and any(hook(text) for text in _block_texts(article)):
             try:  # read again rather than hold every page's text through the first pass
                 article = clean(page, read_page(page), boilerplate=hook)
@@ -190,11 +199,12 @@ def _failed(page: RawPage, problems: tuple[Problem, ...]) -> PageOutcome:
     return PageOutcome(page.path, None, FAILED, problems=problems)
 
 
-def _source_key(article: CleanedArticle, profile: Profile | None) -> str:
-    """Pages are one source when a profile, the URL's host or the named publisher says so."""
+def _source_key(article: CleanedArticle, profile: Profile | None) -> str | None:
+    """Pages are one source when a profile, the URL's host or the named publisher says so;
+    None when none does."""
     if profile is not None:
         return profile.name
-    return page_host(article.source_url) or article.source or "pages with no known source"
+    return page_host(article.source_url) or article.source or None
 
 
 def _block_texts(article: CleanedArticle) -> list[str]:

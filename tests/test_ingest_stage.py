@@ -1,6 +1,7 @@
 """The ingest stage over a folder: naming, re-ingest, hand edits, bad files, sources, duplicates, report."""
 
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from generator.errors import DigestError
 from generator.frontmatter import split_front_matter
 from generator.ingest.report import DUPLICATE
 from generator.ingest_stage import INGEST_MANIFEST, ingest
-from tests.ingest_pages import PITCH, harbor_page
+from tests.ingest_pages import PITCH, harbor_page, paragraph
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -165,6 +166,37 @@ def test_the_same_story_twice_is_reported_and_written_once(tmp_path, make_site):
     assert duplicate.raw == raw / "hv1_rescrape.txt"
     assert duplicate.detail == f"near-duplicate of {raw / 'hv1.txt'} (100% of the text is the same)"
     assert not (out / "hv1_rescrape.md").exists()
+
+
+@pytest.mark.parametrize("url", ["https://harborvalley.example/news/0", None], ids=["same-url", "no-url"])
+def test_three_scrapes_of_one_story_write_it_once_whole(tmp_path, make_site, url):
+    # Counted three times, each paragraph would repeat on every page of the source.
+    config, raw, out = harbor_folder(tmp_path, make_site, 0)
+    (raw / "a.txt").write_text(harbor_page(0, url=url))
+    run(config, raw, tmp_path / "alone")
+    for name in ("b.txt", "c.txt"):
+        (raw / name).write_text(harbor_page(0, url=url))
+    report, _ = run(config, raw, out)
+    assert report.written == (out / "a.md",)
+    assert [o.raw.name for o in report.having(DUPLICATE)] == ["b.txt", "c.txt"]
+    assert (out / "a.md").read_text() == (tmp_path / "alone" / "a.md").read_text()
+
+
+def test_pages_of_no_known_source_keep_a_sentence_they_share(tmp_path, make_site):
+    config, raw, out = harbor_folder(tmp_path, make_site, 0)
+    shared = "The spokesman for the company declined to comment on the matter when reached by phone."
+    for n, (title, lede) in enumerate([
+            ("Ferry operator raises fares for the summer", "The ferry operator will raise fares by eight "
+             "percent from June, it said on Thursday, blaming the price of fuel and new crew rules."),
+            ("Bakery chain to close three town shops", "The bakery chain will close three of its town "
+             "shops by the end of July, it told its staff in a letter sent out on Friday morning."),
+            ("Quarry owner fined over dust from blasting", "The owner of the quarry above the village was "
+             "fined forty thousand pounds on Monday for failing to keep the dust of its blasting down.")]):
+        (raw / f"p{n}.txt").write_text(f"{title}\n\nBy Ann Lee\n\n{lede}\n\n{shared}\n\n"
+                                       f"{paragraph(random.Random(n))}\n")
+    report, _ = run(config, raw, out)
+    assert len(report.written) == 3
+    assert all(shared in path.read_text() for path in report.written)
 
 
 def test_an_article_already_written_wins_over_a_new_copy(tmp_path, make_site):
