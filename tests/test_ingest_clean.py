@@ -236,6 +236,32 @@ def test_body_dates_are_never_used() -> None:
     assert a.warnings[0] == "no date stated; left undated"
 
 
+def test_a_sentence_starting_with_a_date_word_is_body_not_dateline() -> None:
+    sentence = "Released on March 3, 2021, the engineers' report warned that the old wall would fail within a decade."
+    a = clean("\n".join([
+        "Council approves new harbour wall after long debate", "By Jane Harbourmaster",
+        "The town council approved the new harbour wall on Tuesday evening, ending a debate that has gone on for"
+        " most of the past three years.", sentence,
+        "The mayor said the wall would protect the homes on the front for the next fifty years and that the town"
+        " owed it to them.",
+    ]))
+    assert a.date is None
+    assert a.paragraphs[:2] == ("The town council approved the new harbour wall on Tuesday evening, ending a debate"
+                                " that has gone on for most of the past three years.", sentence)
+
+
+def test_the_published_line_beats_a_masthead_date() -> None:
+    a = clean("\n".join([
+        "Thursday, May 9, 2024", "Home", "News", "Council approves new harbour wall after long debate",
+        "By Jane Harbourmaster", "Published May 2, 2024",
+        "The town council approved the new harbour wall on Tuesday evening, ending a debate that has gone on for"
+        " most of the past three years.",
+        "The mayor said the wall would protect the homes on the front for the next fifty years and that the town"
+        " owed it to them.",
+    ]))
+    assert a.date == datetime.date(2024, 5, 2)
+
+
 def test_no_article_body_is_an_error_without_a_path() -> None:
     with pytest.raises(DigestError) as info:
         clean("Home\nNews\nSport\nShare on Facebook\n© 2024 Example News\n")

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from generator.ingest import load_rules
-from generator.ingest.dates import dateline_date, find_date, parse_header_date
+from generator.ingest.dates import article_date, dateline_date, find_date, parse_header_date
 
 D = datetime.date
 
@@ -46,6 +46,7 @@ def test_header_date() -> None:
     ("November 18, 2019 | 4:10pm", D(2019, 11, 18)),
     ("Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT", D(2019, 11, 18)),
     ("2022-11-05", D(2022, 11, 5)),
+    ("Published May 2, 2024 by Jane Doe in Politics", D(2024, 5, 2)),
 ])
 def test_datelines(line: str, expected: datetime.date) -> None:
     assert dateline_date(line, load_rules()) == expected
@@ -56,6 +57,33 @@ def test_datelines(line: str, expected: datetime.date) -> None:
     "Residents have waited since the floods of 2011.",
     "The report is due on 1 September 2025, officials said.",
     "Last week the river rose by two metres.",
+    "Released on March 3, 2021, the engineers' report warned that the old wall would fail within a decade.",
+    "Published on 2 May 2024, the survey found that most boats in the harbour were over thirty years old.",
 ])
 def test_body_sentences_are_not_datelines(line: str) -> None:
     assert dateline_date(line, load_rules()) is None
+
+
+def _no_byline(text: str) -> None:
+    return None
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # A masthead showing the day of the scrape stands above the published date.
+    (["Thursday, May 9, 2024", "Harbour wall approved", "Published May 2, 2024"], (D(2024, 5, 2), 2)),
+    (["Harbour wall approved", "Last updated: 9 May 2024 | Published: 2 May 2024"], (D(2024, 5, 2), 1)),
+    (["Updated 9 May 2024", "Harbour wall approved", "2 May 2024 10:15 GMT"], (D(2024, 5, 2), 2)),
+    (["Harbour wall approved", "Updated 9 May 2024"], (D(2024, 5, 9), 1)),  # the only date stated
+    (["May 1, 2024", "Harbour wall approved", "May 2, 2024"], (D(2024, 5, 1), 0)),  # equals: the first
+    (["Harbour wall approved", "Released on March 3, 2021, the engineers' report warned that the old wall would"
+      " fail."], None),
+])
+def test_the_article_date_is_the_published_one(lines: list[str], expected: tuple[D, int] | None) -> None:
+    assert article_date(enumerate(lines), load_rules(), _no_byline) == expected
+
+
+def test_a_byline_date_counts_before_a_bare_date() -> None:
+    def byline(text: str) -> D | None:
+        return D(2024, 5, 2) if text.startswith("By ") else None
+    lines = ["Friday 10 May 2024", "Harbour wall approved", "By Jane Doe | May 2, 2024"]
+    assert article_date(enumerate(lines), load_rules(), byline) == (D(2024, 5, 2), 2)

@@ -230,6 +230,14 @@ def test_paragraph_rules_around_the_extracted_body() -> None:
     assert dropped["More to explore"] == "heading after the article text"
 
 
+def test_a_body_sentence_starting_with_a_date_word_dates_nothing() -> None:
+    sentence = "Released on March 3, 2021, the engineers' report warned that the old wall would fail within a decade."
+    a = clean(page("<article><h1>Council approves new harbour wall</h1><p>" + PROSE[0] + "</p><p>" + sentence
+                   + "</p>" + "".join(f"<p>{p}</p>" for p in PROSE[1:]) + "</article>"))
+    assert a.date is None
+    assert sentence in a.paragraphs
+
+
 def test_microdata_of_teaser_cards_is_not_the_story_s() -> None:
     body = "".join(f"<p>{p}</p>" for p in PROSE)
     card = ("<div itemscope itemtype='https://schema.org/NewsArticle'><a href='/x'>Other story</a>"

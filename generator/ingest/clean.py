@@ -12,6 +12,7 @@ DigestError(Problem(...)) without a path; the caller knows the file and adds it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime
 import re
 from collections.abc import Callable, Mapping
@@ -21,7 +22,7 @@ from ..taxonomy import Vocabulary, infer_tags
 from .article import CleanedArticle
 from .blocks import Block, Header, split_blocks
 from .classify import GOOD, Label, classify
-from .dates import dateline_date, find_date, parse_header_date
+from .dates import article_date, find_date, parse_header_date
 from .features import Features, page_features
 from .images import image_text
 from .metadata import block_roles, byline_author, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
@@ -129,8 +130,8 @@ def _author(blocks: tuple[Block, ...], top: int, first: int, end: int,
 
 def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: int,
           rules: Rules, skip: frozenset[int] = frozenset()) -> tuple[datetime.date, int | None] | None:
-    """The scraper header's date, else the first dateline around the headline (and its block),
-    else the date of a sign-off byline just below the body.
+    """The scraper header's date, else the article's date from the lines around the headline
+    (``article_date``; and its block), else the date of a sign-off byline just below the body.
 
     Below the body only a byline's date counts: a bare date there is more often a
     comment's time stamp than the article's.
@@ -139,12 +140,10 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: 
         stated = parse_header_date(header.date, rules)
         if stated is not None:
             return stated, None
-    for i in range(max(0, top - 8), min(len(blocks), first + 3)):
-        if i in skip:
-            continue
-        stated = dateline_date(blocks[i].text, rules) or _byline_date(blocks[i].text, rules)
-        if stated is not None:
-            return stated, i
+    near = ((i, blocks[i].text) for i in range(max(0, top - 8), min(len(blocks), first + 3)) if i not in skip)
+    found = article_date(near, rules, functools.partial(_byline_date, rules=rules))
+    if found is not None:
+        return found
     for i in range(end + 1, min(len(blocks), end + 1 + SIGN_OFF_BLOCKS)):
         stated = None if i in skip else _byline_date(blocks[i].text, rules)
         if stated is not None:

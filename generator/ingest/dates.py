@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterable
 
 from .rules import Rules
 
@@ -46,7 +47,9 @@ def dateline_date(text: str, rules: Rules) -> datetime.date | None:
     """The date of a line that is a dateline, else None.
 
     A dateline starts with a word such as "Published" or "Updated", or holds nothing but
-    a date with times, zones and weekdays around it.
+    a date with times, zones and weekdays around it. Either way it is no sentence: a body
+    sentence that starts "Released on March 3, 2021, the report warned ..." dates a report,
+    not the article.
     """
     if len(text.split()) > rules.date_max_words:
         return None
@@ -54,18 +57,62 @@ def dateline_date(text: str, rules: Rules) -> datetime.date | None:
     if found is None:
         return None
     date, match = found
-    if any(p.search(text) for p in rules.dateline):
-        return date
-    rest = (text[:match.start()] + " " + text[match.end():]).replace("|", " ")
-    others = []
-    for token in rest.split():
-        token = _TOKEN_TRIM.sub("", token)
-        if token and not rules.date_filler.search(token) and not _is_date_part(token, rules):
-            others.append(token)
+    keyword = next((m for p in rules.dateline if (m := p.search(text))), None)
+    others = _other_words(text[keyword.end() if keyword else 0:match.start()] + " " + text[match.end():], rules)
+    if keyword is not None:
+        # "Published May 2, 2024 by Jane Doe in Politics": a few small words besides names.
+        return date if sum(not word[0].isupper() for word in others) <= DATELINE_SMALL_WORDS else None
     # Besides times and zones, a date line may name its author or desk ("... Jane Doe").
     if len(others) > 3 or not all(t[0].isupper() for t in others):
         return None
     return date
+
+
+DATELINE_SMALL_WORDS = 3  # words not capitalised a dateline may hold besides its date, times and zones
+
+
+def published_date(text: str, rules: Rules) -> datetime.date | None:
+    """On a dateline, the date right after a word saying the article was published ("Last
+    updated: 9 May 2024 | Published: 2 May 2024" gives 2 May), else None."""
+    if dateline_date(text, rules) is None:
+        return None
+    for said in rules.date_published.finditer(text):
+        after = text[said.end():]
+        found = find_date(after, rules)
+        if found is not None and len(after[:found[1].start()].split()) <= 2:  # "on Thu 2 May 2024"
+            return found[0]
+    return None
+
+
+def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
+                 byline_date: Callable[[str], datetime.date | None]) -> tuple[datetime.date, int] | None:
+    """The article's date from the lines around its headline, (index, text) in page order,
+    with the line it was read from: a "Published" date first, else a byline's date, else any
+    other dateline's, an "Updated" line's last. A masthead showing the day of the scrape and
+    an update stamp stand above many a publication date."""
+    best: tuple[int, datetime.date, int] | None = None  # (rank, date, index): lower ranks first
+    for index, text in lines:
+        published = published_date(text, rules)
+        if published is not None:
+            return published, index
+        found = byline_date(text)
+        rank = 1
+        if found is None:
+            found = dateline_date(text, rules)
+            rank = 3 if any(p.search(text) for p in rules.date_updated) else 2
+        if found is not None and (best is None or rank < best[0]):
+            best = rank, found, index
+    return (best[1], best[2]) if best is not None else None
+
+
+def _other_words(rest: str, rules: Rules) -> list[str]:
+    """The words of a line's ``rest`` that are no time, zone, weekday or part of a date."""
+    others = []
+    for token in rest.replace("|", " ").split():
+        token = _TOKEN_TRIM.sub("", token)
+        if token and not rules.date_filler.search(token) and not _is_date_part(token, rules):
+            others.append(token)
+    return others
 
 
 def _is_date_part(token: str, rules: Rules) -> bool:

@@ -28,7 +28,7 @@ from ..taxonomy import Vocabulary, word_key
 from .article import CleanedArticle
 from .blocks import Block
 from .clean import article_tags, missing_metadata, summarize
-from .dates import dateline_date, find_date
+from .dates import article_date, dateline_date, find_date
 from .features import outside_quotes, words_of
 from .html_decode import page_error
 from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title,
@@ -357,16 +357,12 @@ def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -
 
 
 def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> datetime.date | None:
-    """The first dateline around the headline, or a byline with a date ("By Jane Doe | May 3, 2023")."""
-    for i in region:
-        text = blocks[i][0]
-        stated = dateline_date(text, rules)
-        if stated is None and byline_author(text, rules):
-            found = find_date(text, rules)
-            stated = found[0] if found else None
-        if stated is not None:
-            return stated
-    return None
+    """The article's date from the datelines and bylines around the headline (``article_date``)."""
+    def byline_date(text: str) -> datetime.date | None:  # "By Jane Doe | May 3, 2023"
+        found = find_date(text, rules) if byline_author(text, rules) else None
+        return found[0] if found else None
+    stated = article_date(((i, blocks[i][0]) for i in region), rules, byline_date)
+    return stated[0] if stated else None
 
 
 def _time_element(root: etree._Element, order: dict[etree._Element, int],

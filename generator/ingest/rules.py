@@ -43,6 +43,8 @@ class Rules:
     byline: tuple[re.Pattern[str], ...]
     date_max_words: int
     dateline: tuple[re.Pattern[str], ...]
+    date_published: re.Pattern[str]  # a word saying the date after it is the publication's
+    date_updated: tuple[re.Pattern[str], ...]  # datelines that only date an update
     date_filler: re.Pattern[str]
     months: Mapping[str, int]
     date_expr: re.Pattern[str]  # built from the month names
@@ -148,6 +150,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         byline=_patterns("byline.patterns", byline.get("patterns")),
         date_max_words=int(dates.get("max_words", 16)),
         dateline=_patterns("dates.dateline", dates.get("dateline")),
+        date_published=_compile("dates.published", dates.get("published", "(?!)")),
+        date_updated=_patterns("dates.updated", dates.get("updated", [])),
         date_filler=_compile("dates.filler", dates.get("filler")),
         months={str(k).casefold(): v for k, v in months.items()},
         date_expr=_date_expression({str(k).casefold(): v for k, v in months.items()}),
