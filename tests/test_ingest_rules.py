@@ -86,6 +86,11 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Leave a comment", "comments"),
     ("Comments (12)", "comments"),
     ("© 2023 The Riverside Courier. All rights reserved.", "copyright"),
+    ("Copyright", "copyright"),
+    ("Copyright © 2019 Harbour Media Inc. All rights reserved • Terms of Use", "copyright"),
+    ("©All Rights Reserved Harbour Institute 2019", "copyright"),
+    ("(c) 2024 Meridian Press", "copyright"),
+    ("The Harbour Herald unless otherwise noted. All rights reserved. Privacy Policy", "copyright"),
     ("Skip to main content", "navigation"),
     ("[image-placeholder]", "media"),
     ("━━━━━━━━━━━━", "media"),
@@ -104,6 +109,7 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Leave a Reply", "comments"),
     ("Reply", "comments"),
     ("3 thoughts on “Why the pond froze”", "comments"),
+    ("12 responses to Why the pond froze", "comments"),
     ("Reader services can be reached with any questions: Telephone: *2421 Fax: 03-555-0199"
      " E-mail: help@herald.example. The desk answers on weekdays.", "contact"),
     # The author box below an article.
@@ -131,6 +137,12 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Anyone with information should call police at 555-0100 or e-mail tips@police.example.",
     "The Harbour Herald has been published since 1902 and pays for local reporting.",
     "Mayor Ana Lind is a former journalist who ran the paper for a decade, she said on Monday.",
+    # Sentences about copyright, rights and responses; a reporter's lead-in to a quote.
+    "Copyright lawyers for the old harbour board have asked a court to stop the council using their drawings.",
+    "(c) the operator must keep the old slipway open to fishing boats while the works go on.",
+    "All rights reserved by the harbour board under the 1952 charter will pass to the council.",
+    "300 responses to the public consultation were received, most of them from people near the harbour.",
+    "Johnson said:",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None
