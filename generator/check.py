@@ -23,7 +23,6 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import unquote, urljoin, urlsplit
 
-import cmarkgfm
 from cmarkgfm.cmark import Options
 
 from .analysis import analyse, awaits_corpus_topic
@@ -36,7 +35,7 @@ from .index import EPOCH, UNDATED, UNDATED_HINT, check_unique, group_by_tag, new
 from .listings import plan_listings
 from .content_files import decode_text, read_bytes
 from .load import FRONT_MATTER_FIELDS, find_articles, load_article
-from .markup import ALLOWED_TAGS
+from .markup import ALLOWED_TAGS, cmark_html
 from .model import Article, Site, Story
 from .pages import html_pages
 from .parallel import available_cores, batches, map_with_shared
@@ -187,7 +186,7 @@ def body_links(markdown: str, first_line: int = 1) -> tuple[BodyLink, ...]:
     if "](" not in markdown and "]:" not in markdown and "<" not in markdown:
         return ()  # no inline link, reference definition or raw HTML: most articles
     finder = _LinkFinder(markdown.split("\n"))
-    finder.feed(cmarkgfm.markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS))
+    finder.feed(cmark_html(markdown, Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS))
     finder.close()
     return tuple(BodyLink(first_line + line - 1, target, image) for line, target, image in finder.found)
 

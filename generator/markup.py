@@ -88,7 +88,17 @@ def sanitize_html(html: str) -> str:
 def render_markdown(text: str) -> str:
     """CommonMark -> HTML by cmark, the spec's reference implementation in C, with no GitHub
     extensions; raw HTML is kept here (``UNSAFE``) and cut down by the sanitizer after."""
-    return cmarkgfm.markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+    return cmark_html(text, Options.CMARK_OPT_UNSAFE)
+
+
+def cmark_html(text: str, options: int) -> str:
+    """cmark's HTML of ``text``. cmark writes the character references ``&#xFFFE;`` and
+    ``&#xFFFF;`` as lone bytes, which are no UTF-8: they go, as every noncharacter goes from
+    a page (``clean_text``), rather than fail the build."""
+    try:
+        return cmarkgfm.markdown_to_html(text, options=options)
+    except UnicodeDecodeError as exc:
+        return exc.object.decode("utf-8", "ignore")
 
 
 def markdown_to_html(text: str) -> str:

@@ -1,5 +1,6 @@
 import pytest
 
+from generator.check import BodyLink, body_links
 from generator.markup import absolutize_urls, markdown_to_html
 from tests.live_markup import live_markup
 
@@ -72,6 +73,14 @@ def test_output_stays_valid_html_after_sanitizing():
 def test_character_references_cannot_smuggle_forbidden_characters():
     html = markdown_to_html('<div>A &#x1; B &#x7f; C &#xFFFE; D &#xFDD0;</div>\n\nx <span title="&#x1;">t</span>')
     assert html == '<div>A  B  C  D </div>\n<p>x <span title="">t</span></p>\n'
+
+
+@pytest.mark.parametrize("reference", ["&#xFFFF;", "&#65535;", "&#xfffe;", "&#65534;", "&#x0FFFF;"])
+def test_references_cmark_writes_as_no_utf8_are_dropped_not_fatal(reference):
+    # In Markdown text (not raw HTML) cmark decodes them itself, into bytes no UTF-8 decoder takes.
+    markdown = f'A {reference} B [x](https://ok.example/ "t{reference}")'
+    assert markdown_to_html(markdown) == '<p>A  B <a href="https://ok.example/" title="t">x</a></p>\n'
+    assert body_links(markdown) == (BodyLink(1, "https://ok.example/", False),)
 
 
 def test_unparsable_urls_are_dropped_in_pages_and_feeds_alike():
