@@ -31,7 +31,8 @@ from .config import FEED_FILES, SITE_FEED, SiteConfig
 from .errors import DigestError, Problem
 from .feeds import feed_settings, feed_text_problems, unknown_feed_names
 from .frontmatter import FrontMatter, split_front_matter
-from .index import EPOCH, UNDATED, UNDATED_HINT, check_unique, group_by_tag, newest_first, one_spelling_per_tag
+from .index import (EPOCH, UNDATED, UNDATED_HINT, UPDATED_BEFORE_DATE, UPDATED_BEFORE_DATE_HINT,
+                    check_unique, group_by_tag, newest_first, one_spelling_per_tag)
 from .listings import plan_listings
 from .content_files import decode_text, read_bytes
 from .load import FRONT_MATTER_FIELDS, find_articles, load_article
@@ -288,6 +289,9 @@ def missing_fields(checked: CheckedFile, article: Article, summary_only: Callabl
     problems = []
     if article.date is None:
         problems.append(Problem(UNDATED, checked.path, checked.line_of("date"), UNDATED_HINT))
+    if article.updated_before_date:
+        problems.append(Problem(UPDATED_BEFORE_DATE, checked.path, checked.line_of("updated"),
+                                UPDATED_BEFORE_DATE_HINT))
     if article.summary is None and summary_only(article):
         problems.append(Problem("no summary; a summary-only feed carries it with empty text", checked.path,
                                 checked.line_of("summary"), "add summary: followed by a sentence or two"))

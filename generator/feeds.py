@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
 
 from .bodies import body_text
@@ -92,10 +92,12 @@ def unique_updated(articles: tuple[Article, ...], build_date: datetime) -> dict[
     last_given: dict[datetime, datetime] = {}  # an instant -> the latest one handed out for it
     result = {}
     oldest_first = articles[::-1]
-    dated = [a for a in oldest_first if a.updated or a.date]
-    undated = [a for a in oldest_first if not (a.updated or a.date)]
+    dated = [a for a in oldest_first if a.modified]
+    undated = [a for a in oldest_first if not a.modified]
     for article in (*dated, *undated):
-        wanted = article.updated or article.date or build_date
+        # In UTC: a local time in the hour a zone repeats when its clocks go back never equals
+        # the same instant in another zone (PEP 495), so the set would miss the clash.
+        wanted = (article.modified or build_date).astimezone(timezone.utc)
         moment = last_given.get(wanted, wanted)  # skip the run already handed out: linear, not quadratic
         while moment in taken:
             moment += timedelta(seconds=1)
@@ -142,7 +144,7 @@ def feed_title(text: str, limit: int = MAX_FEED_TITLE_LENGTH) -> str:
 def feed_item(article: Article, config: SiteConfig, build_date: datetime, *, full_content: bool,
               atom_updated: datetime | None = None) -> FeedItem:
     link = absolute_url(config.base_url, article.url_path)
-    updated = article.updated or article.date or build_date
+    updated = article.modified or build_date
     content = absolutize_urls(_html(_xml_safe(body_text(article.body))), link) if full_content else None
     return FeedItem(
         title=feed_title(feed_text(article.title)),

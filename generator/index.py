@@ -28,6 +28,8 @@ def newest_first(article: Article) -> tuple:
 
 UNDATED = "no date; listed after dated articles and fed without a publication date"
 UNDATED_HINT = "add date: YYYY-MM-DD to its front matter if the source states one"
+UPDATED_BEFORE_DATE = "updated is before date; feeds and search engines are told it changed when it was published"
+UPDATED_BEFORE_DATE_HINT = "correct updated:, or remove it if the article was not updated after it was published"
 
 
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None,
@@ -40,6 +42,8 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
     analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, count_texts=count_texts)
     ordered = analysis.articles
     warnings = tuple(Problem(UNDATED, a.source_path, None, UNDATED_HINT) for a in ordered if a.date is None)
+    warnings += tuple(Problem(UPDATED_BEFORE_DATE, a.source_path, None, UPDATED_BEFORE_DATE_HINT)
+                      for a in ordered if a.updated_before_date)
     date, from_file_times = _build_date(ordered, config.content_dir)
     if from_file_times:
         warnings += (Problem("no article states a date, so the feeds are dated by when the files were last "

@@ -89,6 +89,19 @@ class Article:
         """Site-relative URL of the article page, always ending in ``/``."""
         return f"articles/{self.slug}/"
 
+    @property
+    def modified(self) -> datetime | None:
+        """When the article last changed, as feeds and structured data state it: ``updated``,
+        or ``date`` when that is later (an update stated before the publication is a typo, which
+        the build and ``digest check`` warn about: ``UPDATED_BEFORE_DATE``)."""
+        if self.updated is None or self.date is None:
+            return self.updated or self.date
+        return max(self.updated, self.date)
+
+    @property
+    def updated_before_date(self) -> bool:
+        return self.updated is not None and self.date is not None and self.updated < self.date
+
 
 @dataclass(frozen=True)
 class Story:

@@ -124,7 +124,7 @@ def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:
     }
     if article.date:
         data["datePublished"] = iso_date(article.date)
-        data["dateModified"] = iso_date(article.updated or article.date)
+        data["dateModified"] = iso_date(article.modified)
     if article.author:
         # A byline naming the publisher or an agency ("AFP", "Reuters Staff") is no person.
         agency = article.author in (article.source, config.title) or article.author.isupper()

@@ -154,6 +154,14 @@ def test_dates_in_the_future_are_named(check):
     ]
 
 
+def test_an_update_before_the_publication_is_named_at_its_line(check):
+    report = check({"a.md": md("title: One", "date: 2024-04-01", "updated: 2024-03-01", "summary: S."),
+                    "b.md": md("title: Two", "date: 2024-04-01", "updated: 2024-04-01", "summary: S.")})
+    assert shown(report.warnings) == [
+        "content/articles/a.md:4: updated is before date; feeds and search engines are told it changed when it was "
+        "published (correct updated:, or remove it if the article was not updated after it was published)"]
+
+
 def test_a_missing_summary_matters_only_to_summary_only_feeds(check):
     articles = {"harbour.md": md("title: Harbour reopens", "date: 2024-03-30", "tags: [Harbour]"),
                 "council.md": md("title: Council votes", "date: 2024-03-30", "tags: [Council]")}

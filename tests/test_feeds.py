@@ -222,6 +222,34 @@ def test_atom_updated_is_unique_across_the_site_and_published_never_moves(make_s
             if i["title"].startswith("Day story")] == ["2024-03-30T00:00:00Z"] * 3
 
 
+def test_two_names_of_one_instant_in_the_hour_clocks_go_back_get_two_updated(make_site):
+    # 01:30 on 3 November 2024 in New York, stated without an offset, is the first one (EDT): 05:30 UTC.
+    articles = {"fold.md": article_text("Local fold", "One.", date="2024-11-03T01:30:00", tags=["Ferry"]),
+                "utc.md": article_text("Same instant", "Two.", date="2024-11-03T05:30:00Z", tags=["Ferry"])}
+    config = load_config(make_site(articles, timezone="America/New_York"))
+    build(config, warn=lambda m: None)
+    entries = parse(config.output_dir / "atom.xml").entries
+    assert sorted(e.updated for e in entries) == ["2024-11-03T05:30:00Z", "2024-11-03T05:30:01Z"]
+
+
+def test_an_update_stated_before_the_publication_is_dated_at_the_publication(make_site):
+    articles = {"a.md": article_text("Corrected", "Text.", date="2024-04-01T12:00:00Z",
+                                     updated="2024-03-01T09:00:00Z", tags=["Ferry"])}
+    config = load_config(make_site(articles))
+    warnings: list[str] = []
+    build(config, warn=warnings.append)
+    (entry,) = parse(config.output_dir / "atom.xml").entries
+    assert (entry.published, entry.updated) == ("2024-04-01T12:00:00Z", "2024-04-01T12:00:00Z")
+    (item,) = json_feed(config.output_dir / "feed.json")["items"]
+    assert item["date_modified"] == item["date_published"] == "2024-04-01T12:00:00Z"
+    page = (config.output_dir / "articles" / "corrected" / "index.html").read_text()
+    assert '"dateModified":"2024-04-01T12:00:00+00:00"' in page
+    assert '<meta property="article:modified_time" content="2024-04-01T12:00:00+00:00">' in page
+    assert [w for w in warnings if "updated is before date" in w] == [
+        f"{config.content_dir / 'a.md'}: updated is before date; feeds and search engines are told it changed when"
+        " it was published (correct updated:, or remove it if the article was not updated after it was published)"]
+
+
 def test_a_site_with_no_dates_is_dated_by_its_files_not_1970(make_site):
     config = load_config(make_site({"a.md": article_text("A", "Text."), "b.md": article_text("B", "Text.")}))
     for name, stamp in (("a.md", 1_700_000_000), ("b.md", 1_710_000_000)):
