@@ -44,7 +44,9 @@ def test_index_and_tag_pages_are_paginated_with_rel_links(make_site):
     assert re.findall(r'href="\.\./\.\./articles/(a\d)/"', middle)[:2] == ["a2", "a1"]  # newest first: a4 a3 | a2 a1 | a0
     assert '<ol class="article-list" start="3">' in middle
     assert "page 2 of 3" in middle and "Page 2 of 3" in middle
+    assert re.search(r"<title>[^<]*, page 2 of 3 · Test Digest</title>", middle)  # not the front page's title
     first = pages["index.html"]
+    assert "<title>Test Digest</title>" in first
     assert 'rel="prev"' not in first.split("</head>")[0] and '<link rel="next" href="./page/2/">' in first
     last_tag = pages["tags/floods/page/3/index.html"]
     assert '<link rel="prev" href="../../../../tags/floods/page/2/">' in last_tag and 'rel="next"' not in last_tag
