@@ -55,7 +55,7 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
         articles=ordered,
         tag_groups=group_by_tag(ordered),
         related=related_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of,
-                              jobs=jobs),
+                              jobs=jobs, zone=config.zone),
         build_date=date,
         warnings=warnings,
         stories=stories,

@@ -124,7 +124,7 @@ class RelatedLink:
     shared_tags: tuple[Tag, ...]  # rarest first
     score: float
     text_similarity: float = 0.0  # similarity of the two texts (words and latent topics), 0 when not similar
-    days_apart: float | None = None  # None when either is undated
+    days_apart: int | None = None  # calendar days between the two dates where the site shows them; None: undated
 
     @property
     def reason(self) -> str:
@@ -135,7 +135,7 @@ class RelatedLink:
         if self.text_similarity > 0:
             parts.append("similar text")
         if self.days_apart is not None:
-            days = round(self.days_apart)
+            days = self.days_apart
             parts.append("same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} apart")
         return "; ".join(parts)
 

@@ -21,11 +21,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import scipy.sparse as sp
 
 from .config import RelatedWeights
+from .dates import local_day
 from .model import Article, RelatedLink, Story, Tag
 from .parallel import available_cores, batches, map_with_shared
 from .similarity import Neighbours, first_in_row
@@ -50,12 +52,13 @@ def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
 def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeights = RelatedWeights(),
                   neighbours: Neighbours | None = None,
                   story_of: Mapping[str, Story] = MappingProxyType({}),
-                  jobs: int | None = 1) -> Mapping[str, tuple[RelatedLink, ...]]:
+                  jobs: int | None = 1, zone: ZoneInfo | None = None) -> Mapping[str, tuple[RelatedLink, ...]]:
     """For each article id, up to ``top_k`` others, best first, each with why it was chosen.
 
     ``neighbours`` are each article's most similar texts (``similarity.nearest``, same order as
     ``articles``); without them text plays no part. ``story_of`` maps article ids to stories,
-    whose other reports are left out.
+    whose other reports are left out. A link's days apart are calendar days in ``zone`` (the
+    site's; without one, in each date's own offset), as the two pages show their dates.
     Candidates are scored in chunks of ``CHUNK`` articles with array arithmetic, over ``jobs``
     processes (None: every core); only the links kept become objects.
     """
@@ -64,6 +67,8 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
         return MappingProxyType({a.id: () for a in articles})
     idf = tag_weights(articles)
     stamps = np.array([a.date.timestamp() if a.date else np.nan for a in articles])
+    days = [None if a.date is None else (local_day(a.date, zone) if zone else a.date.date()).toordinal()
+            for a in articles]
     tags, rarest_first = _TagIndex.of(articles, idf, stamps)
     text = _TextScores.of(neighbours if weights.text > 0 else None, total)
     story = np.full(total, -1)  # per article, its story's number
@@ -77,17 +82,18 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
     chunks = batches(total, CHUNK)
     result: dict[str, tuple[RelatedLink, ...]] = {}
-    for chunk, (rows, others, score, similar, days, shared_ends, shared_at) in zip(
+    for chunk, (rows, others, score, similar, shared_ends, shared_at) in zip(
             chunks, map_with_shared(_best_links, evidence, chunks, available_cores() if jobs is None else jobs)):
         links: dict[int, list[RelatedLink]] = {index: [] for index in chunk}
         shared_at, begin = shared_at.tolist(), 0
-        for row, other, value, text_score, apart, end in zip(rows.tolist(), others.tolist(), score.tolist(),
-                                                             similar.tolist(), days.tolist(), shared_ends.tolist()):
+        for row, other, value, text_score, end in zip(rows.tolist(), others.tolist(), score.tolist(),
+                                                      similar.tolist(), shared_ends.tolist()):
+            day, other_day = days[row], days[other]
             # Rounded: a page shows no more, and an edit that shifts every score by a hair
             # (corpus-wide word weights) then changes few pages' inputs (see page_keys.py).
             links[row].append(RelatedLink(articles[other], tuple(map(rarest_first.__getitem__, shared_at[begin:end])),
                                           round(value, SHOWN_DECIMALS), round(text_score, SHOWN_DECIMALS),
-                                          None if math.isinf(apart) else apart))
+                                          None if day is None or other_day is None else abs(day - other_day)))
             begin = end
         result.update((articles[index].id, tuple(found)) for index, found in links.items())
     return MappingProxyType(result)
@@ -108,7 +114,7 @@ class _Evidence:
 
 def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:
     """The ``top_k`` links of each article in ``chunk``: rows, others, scores, text scores,
-    days apart, best first per row; then the tags each link shares, as places in
+    best first per row; then the tags each link shares, as places in
     ``tags.rarest``: link n's are ``shared_at[ends[n - 1]:ends[n]]``."""
     tags, text, story, weights = evidence.tags, evidence.text, evidence.story, evidence.weights
     rows, others = _candidates(chunk, tags, text)
@@ -139,7 +145,7 @@ def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:
     best = order[first_in_row(sorted_rows, evidence.top_k)]
     rows, others = rows[best], others[best]
     pairs, shared_at = tags.common(tags.rarest_starts, tags.rarest, rows, others)
-    return (rows, others, score[best], np.round(similar[best], 6), days[best],
+    return (rows, others, score[best], np.round(similar[best], 6),
             np.cumsum(np.bincount(pairs, minlength=len(rows))), shared_at)
 
 

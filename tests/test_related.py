@@ -142,3 +142,19 @@ def test_links_scored_over_several_processes_are_the_same(monkeypatch):
                      for i in range(130))
     serial, parallel = related_links(articles, 5, jobs=1), related_links(articles, 5, jobs=2)
     assert serial == parallel and len(serial) == 130 and all(len(links) == 5 for links in serial.values())
+
+
+def test_days_apart_are_calendar_days_where_the_site_shows_its_dates():
+    from zoneinfo import ZoneInfo
+
+    late, night, next_noon = (make_article(slug, tags=("Ferry",), date=moment) for slug, moment in (
+        ("late", "2024-03-01T00:30:00+00:00"), ("night", "2024-03-01T23:30:00+00:00"),
+        ("next-noon", "2024-03-02T11:00:00+00:00")))
+    def reasons(zone):
+        links = related_links((next_noon, night, late), top_k=2, zone=zone)
+        return {(a, link.target.slug): link.reason for a, found in links.items() for link in found}
+    utc = reasons(ZoneInfo("UTC"))
+    assert utc[("id-late", "night")] == "shared: Ferry; same day"  # 23 hours apart, both on 1 March
+    assert utc[("id-night", "next-noon")] == "shared: Ferry; 1 day apart"  # 11.5 hours apart, two days
+    # In New York the first falls on 29 February.
+    assert reasons(ZoneInfo("America/New_York"))[("id-late", "night")] == "shared: Ferry; 1 day apart"
