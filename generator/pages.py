@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +14,11 @@ from .bodies import body_text
 from .config import SiteConfig
 from .listings import Listings
 from .markup import markdown_to_html
-from .model import Article, PendingFile, RelatedLink, Site, Story
+from .model import Article, PendingFile, RelatedLink, Site, Story, TagGroup
 from .page_keys import PageKeys
 from .paginate import Pager
 from .render import Deferred, PageMeta, defer_page, defer_planned, feed_links, page_meta, safe_html, script_json
+from .text import normalize_key
 from .theme import Theme, iso_date
 from .urls import absolute_url, output_file
 
@@ -49,7 +51,7 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
         yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path), plan, keys, nav=nav)
     yield page("tags.html", page_meta(config, kind="tags", path="tags/", title="Topics",
                                       description=f"All {len(site.tag_groups)} topics of {config.title}"),
-               "tag index", tag_groups=site.tag_groups)
+               "tag index", tag_groups=tuple(sorted(site.tag_groups, key=_by_name)))
     for listing in listings.tags:
         tag = listing.group.tag
         feeds = feed_links(config, listing.path, f"{config.title}: {tag.name}")
@@ -138,3 +140,11 @@ def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
     return data
+
+
+def _by_name(group: TagGroup) -> tuple[str, str, str]:
+    """A topic's place on the tag index: by name as a reader looks one up, accents and case aside
+    ("Über" beside "uber", not after "z"), then as written, then by slug (names are unique)."""
+    name = normalize_key(group.tag.name)
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return bare, name, group.tag.slug

@@ -1,3 +1,4 @@
+import html
 import json
 import re
 from datetime import date
@@ -232,3 +233,11 @@ def test_a_story_with_many_reports_leaves_room_for_related_links(make_site):
     assert len(site.stories) == 1 and len(site.stories[0].articles) == 8
     assert [l.target.slug for l in site.related[reports[0].id]] == ["other"]
     assert 'href="../../articles/other/"' in pages["articles/r0/index.html"].split('id="related-heading"')[1]
+
+
+def test_the_tag_index_lists_topics_by_name_accents_and_case_aside(make_site):
+    names = ["Zebra mussels", "Über", "apple", "Москва", "C++", "École", "uber boats", "Ebb tide"]
+    articles = [make_article(f"a{i}", tags=(name,), date=f"2024-03-{i + 1:02d}") for i, name in enumerate(names)]
+    _, _, pages = build_pages(make_site, articles)
+    shown = [html.unescape(name) for name in re.findall(r'<a href="\.\./tags/[^"]+/">([^<]+)</a>', pages["tags/index.html"])]
+    assert shown == ["apple", "C++", "Ebb tide", "École", "Über", "uber boats", "Zebra mussels", "Москва"]
