@@ -90,3 +90,42 @@ def test_a_date_line_further_down_is_page_text_not_a_header() -> None:
     header, blocks = split_blocks(text, load_rules())
     assert header.date is None
     assert blocks[-1].text == "date 2022-01-02"
+
+
+WRAPPED = """Harbour News
+Home
+Local
+
+The town council approved the new harbour wall on Tuesday evening, ending a
+debate that has gone on for most of the past three years and split the fishing
+community.
+
+The mayor said the wall would protect the homes on the front for the next fifty
+years. Work is due to start in September and should take about eighteen months.
+Read more
+https://harbour.example.org/news/2024/05/02/council-approves-new-harbour-wall-after-a-long-debate-that-split-the-town
+"""
+
+
+def test_a_dump_wrapped_at_a_fixed_width_has_its_paragraphs_joined() -> None:
+    _, blocks = split_blocks(WRAPPED, load_rules())
+    assert [(b.text, b.line, b.blank_before) for b in blocks] == [
+        ("Harbour News", 1, True), ("Home", 2, False), ("Local", 3, False),
+        ("The town council approved the new harbour wall on Tuesday evening, ending a debate that has gone on for"
+         " most of the past three years and split the fishing community.", 5, True),
+        # A line ending a sentence may end a paragraph: the teaser heading after it stays apart.
+        ("The mayor said the wall would protect the homes on the front for the next fifty years. Work is due to"
+         " start in September and should take about eighteen months.", 9, True),
+        ("Read more", 11, False),
+        ("https://harbour.example.org/news/2024/05/02/council-approves-new-harbour-wall-after-a-long-debate-that-split"
+         "-the-town", 12, False),
+    ]
+
+
+def test_a_dump_with_a_paragraph_per_line_is_not_joined() -> None:
+    text = "\n".join(["Harbour wall approved after long debate",
+                      "The town council approved the new harbour wall on Tuesday evening, ending a debate that has gone"
+                      " on for three years.", "It will cost",
+                      "The mayor said the wall would protect the homes on the front for the next fifty years."] * 3)
+    _, blocks = split_blocks(text, load_rules())
+    assert len(blocks) == 12

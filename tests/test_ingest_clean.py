@@ -7,6 +7,7 @@ layout; every test names sentences that must survive and boilerplate that must g
 from __future__ import annotations
 
 import datetime
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,19 @@ def test_the_published_line_beats_a_masthead_date() -> None:
         " owed it to them.",
     ]))
     assert a.date == datetime.date(2024, 5, 2)
+
+
+@pytest.mark.parametrize("width", [72, 80])
+@pytest.mark.parametrize("name", ["riverside_courier.txt", "harbor_valley_gazette.txt", "northfield_ledger.txt",
+                                  "lakeside_bulletin.txt", "pinecone_notes.txt", "meridian_wire.txt"])
+def test_a_dump_wrapped_at_a_fixed_width_cleans_like_the_unwrapped_one(name: str, width: int) -> None:
+    # As w3m -dump (80 columns) or a browser's "save as text" writes a page.
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    wrapped = "\n".join(part for line in text.split("\n")
+                        for part in textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
+    assert max(map(len, wrapped.split("\n"))) <= width < max(map(len, text.split("\n")))
+    a, b = clean(text), clean(wrapped)
+    assert (b.title, b.date, b.author, b.tags, b.paragraphs) == (a.title, a.date, a.author, a.tags, a.paragraphs)
 
 
 def test_no_article_body_is_an_error_without_a_path() -> None:

@@ -1,7 +1,8 @@
 """Raw bytes -> text -> blocks: one block per non-empty line of the dump.
 
-Scrapers such as ``w3m -dump`` write one paragraph per line, and menus, widgets and
-teasers one item per line, so the line is the unit the classifier judges. A scraper
+Scrapers write one paragraph per line, and menus, widgets and teasers one item per line,
+so the line is the unit the classifier judges. A dump wrapped at a fixed width (``w3m
+-dump``'s 80 columns) has its paragraphs' lines joined first. A scraper
 header (``date 2024-03-30 ...``) is split off first: it is metadata, not page text.
 """
 
@@ -92,15 +93,60 @@ def _split_header(lines: list[str], rules: Rules) -> tuple[Header, list[str]]:
 
 
 def split_blocks(text: str, rules: Rules) -> tuple[Header, tuple[Block, ...]]:
-    """The scraper header, then one Block per non-empty line."""
+    """The scraper header, then one Block per non-empty line, or per paragraph of a dump
+    wrapped at a fixed width (``unwrap_width``)."""
     header, lines = _split_header(text.split("\n"), rules)
+    tidied = [tidy(raw) for raw in lines]
+    width = wrap_width(tidied)
     blocks: list[Block] = []
     blank = True
-    for number, raw in enumerate(lines, start=1):
-        line = tidy(raw)
+    for number, line in enumerate(tidied, start=1):
         if not line:
             blank = True
+            continue
+        if width is not None and not blank and blocks and _wrapped(tidied[number - 2], line, width):
+            last = blocks[-1]
+            blocks[-1] = Block(last.index, f"{last.text} {line}", last.line, last.blank_before)
             continue
         blocks.append(Block(len(blocks), line, number, blank))
         blank = False
     return header, tuple(blocks)
+
+
+WRAP_MAX_WIDTH = 160  # dumps wrap at 72-132 columns (w3m -dump: 80); a paragraph per line runs longer
+WRAP_MIN_BREAKS = 3  # lines broken for want of room a dump must show before its lines are joined
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a dump was wrapped at (``w3m -dump`` wraps at 80 columns, a browser's "save
+    as text" near 72), or None for a dump with a paragraph per line.
+
+    Wrapped, no line of several words is longer than the width (a URL longer than it stands
+    alone), and several lines end where the next line's first word would not have fitted:
+    those were broken for want of room."""
+    width = max((len(line) for line in lines if " " in line), default=0)
+    if width > WRAP_MAX_WIDTH:
+        return None
+    breaks = sum(1 for line, after in zip(lines, lines[1:]) if line and after and _wrapped(line, after, width))
+    return width if breaks >= WRAP_MIN_BREAKS else None
+
+
+def _wrapped(line: str, after: str, width: int) -> bool:
+    """Whether ``line`` ended because ``after``'s first word did not fit within ``width``.
+
+    Not where a sentence ends and the next line starts like one: that may as well be the end of
+    a paragraph, and a heading or teaser glued onto it could not be told apart any more (a
+    paragraph split there keeps all its text)."""
+    if _SENTENCE_END.search(line) and _SENTENCE_START.match(after):
+        return False
+    first = after.split(" ", 1)[0]
+    # A word longer than the width (a URL, a rule) starts a line wherever it stands: the break
+    # before it, or after it, tells nothing, and such lines are kept as they are.
+    if len(line) > width or len(first) > width or not _WORDLIKE.search(after):
+        return False
+    return len(line) + 1 + len(first) > width
+
+
+_SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+_WORDLIKE = re.compile(r"[^\W_]")
+_SENTENCE_START = re.compile(r"[\"'“‘(\[]*[^\W_a-z]")  # a capital, a digit, a letter of a script without case
