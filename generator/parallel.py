@@ -199,7 +199,11 @@ def _map_in_processes(function: Callable[[Shared, Item], Result], shared: Shared
             done(item)
     except BaseException:
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            # A second signal must not break off the shutdown (``timeout`` signals the build and
+            # then its process group): workers never told to stop are waited for at exit for
+            # ever, and the build's lock with them.
+            with _signals_held():
+                pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return results
@@ -290,6 +294,7 @@ def _receive(function: Callable[[Any, Any], Any], shared: Any, parent: int) -> N
     # Ctrl-C is the build's to handle (it cancels the work left and waits for the items under
     # way); SIGTERM ends a worker as it ends any process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked while the parent only took note of it
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _die_with(parent)
 

@@ -206,3 +206,33 @@ def test_workers_leave_ctrl_c_to_the_build_and_end_on_sigterm():
 def _worker_signals(shared, item):
     fields = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
     return fields["SigBlk"].strip(), fields["SigIgn"].strip()
+
+
+def test_sigterm_ends_a_worker_as_it_ends_any_process():
+    # The workers fork while the build only takes note of SIGTERM: that handler must not stay.
+    import signal
+
+    assert set(map_with_shared(_sigterm_handler, None, list(range(4)), 2)) == {signal.SIG_DFL}
+
+
+def _sigterm_handler(shared, item):
+    import signal
+
+    return signal.getsignal(signal.SIGTERM)
+
+
+def test_a_second_signal_does_not_break_off_the_shutdown_after_the_first(monkeypatch):
+    """Workers never told to stop would be waited for at exit for ever, holding the build lock."""
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    class SignalledAgainWhileShuttingDown(ProcessPoolExecutor):
+        def shutdown(self, *args, **kwargs):
+            os.kill(os.getpid(), signal.SIGINT)  # as timeout's second signal, to the group
+            super().shutdown(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", SignalledAgainWhileShuttingDown)
+    with pytest.raises(ValueError):  # the first error, not the second signal
+        map_with_shared(fail_on_three, 2, list(range(6)), 2)
+    assert multiprocessing.active_children() == []
