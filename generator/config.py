@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,9 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {
     "digests": (dict, "a mapping"),
     "search": (bool, "true or false"),
 }
+# Counts in settings (items per page, related links, feed items) far past any site's size: a
+# larger one is a typo, and overflows the arrays that use it.
+MAX_SETTING_INT = 1_000_000_000
 _TYPE_NAMES = {int: "int", bool: "bool", str: "text", float: "a number", list: "a list", dict: "a mapping"}
 _SECTIONS: dict[str, dict[str, type]] = {
     "feeds": {"items": int, "full_content": bool, "formats": list, "per_feed": dict},
@@ -196,6 +200,10 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
                 problem(section, f"{section}.{key} must be {_TYPE_NAMES[expected]}")
             elif expected is int and value < 0:
                 problem(section, f"{section}.{key} must not be negative")
+            elif expected is int and value > MAX_SETTING_INT:
+                problem(section, f"{section}.{key} must be at most {MAX_SETTING_INT:,}, not {value:,}")
+            elif expected is float and not math.isfinite(value):  # .nan compares false with every bound
+                problem(section, f"{section}.{key} must be a finite number, not {value}")
             else:
                 accepted[key] = value
         sections[section] = accepted
@@ -278,9 +286,10 @@ def valid_base_url(text: str) -> bool:
     """An absolute http(s) URL with a host, no query or fragment, and nothing to escape."""
     try:
         parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range or not a number
         return (parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query
-                and not parts.fragment and not re.search(r"[\s\"'<>\\^`{|}\[\]]", text))
-    except ValueError:  # e.g. an unclosed IPv6 bracket
+                and not parts.fragment and not re.search(r"[\s\"'<>\\^`{|}\[\]]|%(?![0-9A-Fa-f]{2})", text))
+    except ValueError:  # e.g. an unclosed IPv6 bracket, port 99999
         return False
 
 

@@ -61,6 +61,15 @@ def test_topics_are_parsed(tmp_path):
     ("base_url: https://x.org/a b/", "base_url 'https://x.org/a b/' is not an absolute http(s) URL"),
     ("base_url: https://x.org/#top", "base_url 'https://x.org/#top' is not an absolute http(s) URL"),
     ("base_url: https://[x/", "base_url 'https://[x/' is not an absolute http(s) URL"),
+    ("base_url: https://x.org:99999/", "base_url 'https://x.org:99999/' is not an absolute http(s) URL"),
+    ("base_url: https://x.org:abc/", "base_url 'https://x.org:abc/' is not an absolute http(s) URL"),
+    ("base_url: https://x.org/%zz/", "base_url 'https://x.org/%zz/' is not an absolute http(s) URL"),
+    ("related: {top_k: 100000000000000000000}",
+     "site.yaml:2: related.top_k must be at most 1,000,000,000, not 100,000,000,000,000,000,000"),
+    ("pagination: {per_page: 9223372036854775807}", "pagination.per_page must be at most 1,000,000,000"),
+    ("related: {tags_weight: .nan}", "site.yaml:2: related.tags_weight must be a finite number, not nan"),
+    ("related: {window_days: .inf}", "related.window_days must be a finite number, not inf"),
+    ("stories: {max_days: .nan}", "stories.max_days must be a finite number, not nan"),
     ("language: not a lang", "language 'not a lang' is not a language tag (for example en or en-GB)"),
 ])
 def test_values_that_would_break_every_page_are_refused(tmp_path, line, message):
@@ -91,7 +100,7 @@ def test_ingest_settings_default_and_resolve(tmp_path):
 @pytest.mark.parametrize("value, message", [
     ("0", "site.yaml:3: ingest.duplicate_threshold must be above 0 and at most 1, not 0.0"),
     ("1.5", "site.yaml:3: ingest.duplicate_threshold must be above 0 and at most 1, not 1.5"),
-    (".nan", "site.yaml:3: ingest.duplicate_threshold must be above 0 and at most 1, not nan"),
+    (".nan", "site.yaml:3: ingest.duplicate_threshold must be a finite number, not nan"),
     ("high", "site.yaml:3: ingest.duplicate_threshold must be a number"),
 ])
 def test_a_bad_duplicate_threshold_is_reported(tmp_path, value, message):
