@@ -241,6 +241,7 @@ def _base_url(text: str) -> str:
 
 
 def _new(args, config, say, warn) -> int:
+    from .load import DATE_RANGE_HINT, in_range
     from .scaffold import new_article, taken_slugs
     from .taxonomy import Vocabulary
     from .text import normalize_key
@@ -252,6 +253,8 @@ def _new(args, config, say, warn) -> int:
             raise DigestError.at(f"--date {args.date!r} is not a date", None,
                                  hint="use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00") from None
         date = date if date.tzinfo else date.replace(tzinfo=config.zone)
+        if not in_range(date):  # the build would refuse the article
+            raise DigestError.at(f"--date {date.isoformat()} is out of range", None, hint=DATE_RANGE_HINT)
     else:
         date = datetime.now(config.zone)
     tags = [tag.strip() for tag in args.tags.split(",") if tag.strip()]

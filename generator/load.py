@@ -122,6 +122,14 @@ def _text(value: Any, key: str, path: Path, front: FrontMatter) -> str:
     return " ".join(clean_text(str(value)).split())
 
 
+DATE_RANGE_HINT = "use a date from 1000-01-02 to 9999-12-30"
+
+
+def in_range(moment: datetime) -> bool:
+    """Whether a date is one every page, feed and zone can show."""
+    return _EARLIEST <= moment <= _LATEST
+
+
 def _datetime(value: Any, key: str, path: Path, front: FrontMatter,
               config: SiteConfig) -> datetime | None:
     if value is None or value == "":
@@ -138,9 +146,8 @@ def _datetime(value: Any, key: str, path: Path, front: FrontMatter,
         moment = datetime.combine(value, time(0, 0), tzinfo=config.zone)
     else:
         raise DigestError.at(f"{key} must be a date, not {type(value).__name__}", path, front.line_of(key))
-    if not _EARLIEST <= moment <= _LATEST:
-        raise DigestError.at(f"{key} {moment.isoformat()} is out of range", path, front.line_of(key),
-                             "use a date from 1000-01-02 to 9999-12-30")
+    if not in_range(moment):
+        raise DigestError.at(f"{key} {moment.isoformat()} is out of range", path, front.line_of(key), DATE_RANGE_HINT)
     return moment.replace(microsecond=0)  # whole seconds: what feeds and <time> express
 
 

@@ -114,6 +114,10 @@ def test_new_never_overwrites_and_names_the_file(make_site, capsys):
                      "--slug moscow-concert-attack)"),
     (["new", "T", "--date", "yesterday"], "--date 'yesterday' is not a date (use ISO 8601, e.g. 2024-03-30 or "
                                           "2024-03-30T14:05:00+03:00)"),
+    (["new", "T", "--date", "0001-01-01"], "--date 0001-01-01T00:00:00+00:00 is out of range (use a date from "
+                                           "1000-01-02 to 9999-12-30)"),
+    (["new", "T", "--date", "9999-12-31T23:00:00-05:00"], "--date 9999-12-31T23:00:00-05:00 is out of range (use a "
+                                                          "date from 1000-01-02 to 9999-12-30)"),
 ])
 def test_new_rejects_what_cannot_make_an_article(make_site, capsys, monkeypatch, args, message):
     config_path = make_site({})
