@@ -53,8 +53,12 @@ def exclusive(lock_file: Path) -> Iterator[None]:
     """Hold ``lock_file`` for one build at a time: a second build started meanwhile (an
     overlapping cron run) stops at once with an error, rather than both updating the same
     previous site and cache. The lock is the kernel's, so a killed build never leaves it held."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_file, "a+b")
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_file, "a+b")
+    except OSError as exc:  # a file or a dangling link where the cache's folder belongs
+        raise DigestError.at(f"cannot hold the build lock: {exc.strerror}", exc.filename or lock_file,
+                             hint="this is digest's build cache folder; remove whatever is in its place") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

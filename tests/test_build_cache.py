@@ -466,3 +466,16 @@ def test_search_term_files_are_written_again_when_the_code_that_writes_them_chan
     build(config, capsys)
     term_files = list((config.parent / "site" / "search").glob("t-*.json"))
     assert term_files and all(b"\n" in path.read_bytes() for path in term_files)
+
+
+def test_a_file_where_the_cache_folder_belongs_is_an_error_naming_it(make_site, capsys):
+    config = make_site(corpus(3))
+    build(config, capsys)
+    site = site_tree(config.parent / "site")
+    shutil.rmtree(config.parent / CACHE_DIR)
+    (config.parent / CACHE_DIR).write_text("x")
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", "--clean", "--jobs", "1"]) == 1
+    assert capsys.readouterr().err == (f"error: {config.parent / CACHE_DIR}: cannot hold the build lock: File exists "
+                                       "(this is digest's build cache folder; remove whatever is in its place)\n")
+    assert site_tree(config.parent / "site") == site
