@@ -22,10 +22,10 @@ from ..taxonomy import Vocabulary, infer_tags
 from .article import CleanedArticle
 from .blocks import Block, Header, split_blocks
 from .classify import GOOD, Label, classify
-from .dates import article_date, find_date, parse_header_date
+from .dates import article_date, parse_header_date
 from .features import Features, page_features
 from .images import image_text
-from .metadata import block_roles, byline_author, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
+from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
 from .region import main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title
@@ -141,22 +141,14 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: 
         if stated is not None:
             return stated, None
     near = ((i, blocks[i].text) for i in range(max(0, top - 8), min(len(blocks), first + 3)) if i not in skip)
-    found = article_date(near, rules, functools.partial(_byline_date, rules=rules))
+    found = article_date(near, rules, functools.partial(byline_date, rules=rules))
     if found is not None:
         return found
     for i in range(end + 1, min(len(blocks), end + 1 + SIGN_OFF_BLOCKS)):
-        stated = None if i in skip else _byline_date(blocks[i].text, rules)
+        stated = None if i in skip else byline_date(blocks[i].text, rules)
         if stated is not None:
             return stated, i
     return None
-
-
-def _byline_date(text: str, rules: Rules) -> datetime.date | None:
-    """The date written in a byline ("By Jane Doe | May 3, 2023")."""
-    if not byline_author(text, rules):
-        return None
-    found = find_date(text, rules)
-    return found[0] if found else None
 
 
 def _page_tags(blocks: tuple[Block, ...], title_at: int, end: int, rules: Rules,

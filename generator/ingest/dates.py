@@ -71,11 +71,9 @@ def dateline_date(text: str, rules: Rules) -> datetime.date | None:
 DATELINE_SMALL_WORDS = 3  # words not capitalised a dateline may hold besides its date, times and zones
 
 
-def published_date(text: str, rules: Rules) -> datetime.date | None:
-    """On a dateline, the date right after a word saying the article was published ("Last
+def _published_date(text: str, rules: Rules) -> datetime.date | None:
+    """Of a dateline, the date right after a word saying the article was published ("Last
     updated: 9 May 2024 | Published: 2 May 2024" gives 2 May), else None."""
-    if dateline_date(text, rules) is None:
-        return None
     for said in rules.date_published.finditer(text):
         after = text[said.end():]
         found = find_date(after, rules)
@@ -92,13 +90,14 @@ def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
     an update stamp stand above many a publication date."""
     best: tuple[int, datetime.date, int] | None = None  # (rank, date, index): lower ranks first
     for index, text in lines:
-        published = published_date(text, rules)
+        dated = dateline_date(text, rules)
+        published = _published_date(text, rules) if dated is not None else None
         if published is not None:
             return published, index
         found = byline_date(text)
         rank = 1
         if found is None:
-            found = dateline_date(text, rules)
+            found = dated
             rank = 3 if any(p.search(text) for p in rules.date_updated) else 2
         if found is not None and (best is None or rank < best[0]):
             best = rank, found, index

@@ -28,13 +28,13 @@ from ..taxonomy import Vocabulary, word_key
 from .article import CleanedArticle
 from .blocks import Block
 from .clean import article_tags, missing_metadata, summarize
-from .dates import article_date, dateline_date, find_date
+from .dates import article_date, dateline_date
 from .features import outside_quotes, words_of
 from .html_decode import page_error
 from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title,
                         host_key, html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
                         source_url, stated_author, stated_date, text_blocks, visible_text)
-from .metadata import byline_author, is_credit_line, publisher
+from .metadata import byline_author, byline_date, is_credit_line, publisher
 from .rules import Rules, load_rules
 
 
@@ -358,10 +358,7 @@ def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -
 
 def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> datetime.date | None:
     """The article's date from the datelines and bylines around the headline (``article_date``)."""
-    def byline_date(text: str) -> datetime.date | None:  # "By Jane Doe | May 3, 2023"
-        found = find_date(text, rules) if byline_author(text, rules) else None
-        return found[0] if found else None
-    stated = article_date(((i, blocks[i][0]) for i in region), rules, byline_date)
+    stated = article_date(((i, blocks[i][0]) for i in region), rules, functools.partial(byline_date, rules=rules))
     return stated[0] if stated else None
 
 

@@ -6,11 +6,12 @@ classifier can drop the line and the article can keep what it says.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 
 from .blocks import Block, Header
-from .dates import dateline_date
+from .dates import dateline_date, find_date
 from .features import is_sentence_end, words_of
 from .rules import Rules
 
@@ -43,6 +44,14 @@ def byline_author(text: str, rules: Rules) -> str | None:
             return author
     return None
 
+
+
+def byline_date(text: str, rules: Rules) -> datetime.date | None:
+    """The date written in a byline ("By Jane Doe | May 3, 2023")."""
+    if not byline_author(text, rules):
+        return None
+    found = find_date(text, rules)
+    return found[0] if found else None
 
 def _looks_like_names(text: str) -> bool:
     """Names are capitalised words; "By the end of the week" is not a byline."""
