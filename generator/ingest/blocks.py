@@ -94,17 +94,17 @@ def _split_header(lines: list[str], rules: Rules) -> tuple[Header, list[str]]:
 
 def split_blocks(text: str, rules: Rules) -> tuple[Header, tuple[Block, ...]]:
     """The scraper header, then one Block per non-empty line, or per paragraph of a dump
-    wrapped at a fixed width (``unwrap_width``)."""
+    wrapped at a fixed width (``wrapped_lines``)."""
     header, lines = _split_header(text.split("\n"), rules)
     tidied = [tidy(raw) for raw in lines]
-    width = wrap_width(tidied)
+    wrapped = wrapped_lines(tidied)
     blocks: list[Block] = []
     blank = True
     for number, line in enumerate(tidied, start=1):
         if not line:
             blank = True
             continue
-        if width is not None and not blank and blocks and _wrapped(tidied[number - 2], line, width):
+        if number - 2 in wrapped:  # the line before ran on into this one
             last = blocks[-1]
             blocks[-1] = Block(last.index, f"{last.text} {line}", last.line, last.blank_before)
             continue
@@ -117,18 +117,20 @@ WRAP_MAX_WIDTH = 160  # dumps wrap at 72-132 columns (w3m -dump: 80); a paragrap
 WRAP_MIN_BREAKS = 3  # lines broken for want of room a dump must show before its lines are joined
 
 
-def wrap_width(lines: list[str]) -> int | None:
-    """The width a dump was wrapped at (``w3m -dump`` wraps at 80 columns, a browser's "save
-    as text" near 72), or None for a dump with a paragraph per line.
+def wrapped_lines(lines: list[str]) -> frozenset[int]:
+    """The places of the lines that run on into the next, in a dump wrapped at a fixed width
+    (``w3m -dump`` wraps at 80 columns, a browser's "save as text" near 72); none in a dump
+    with a paragraph per line.
 
     Wrapped, no line of several words is longer than the width (a URL longer than it stands
     alone), and several lines end where the next line's first word would not have fitted:
     those were broken for want of room."""
     width = max((len(line) for line in lines if " " in line), default=0)
     if width > WRAP_MAX_WIDTH:
-        return None
-    breaks = sum(1 for line, after in zip(lines, lines[1:]) if line and after and _wrapped(line, after, width))
-    return width if breaks >= WRAP_MIN_BREAKS else None
+        return frozenset()
+    breaks = frozenset(i for i, (line, after) in enumerate(zip(lines, lines[1:]))
+                       if line and after and _wrapped(line, after, width))
+    return breaks if len(breaks) >= WRAP_MIN_BREAKS else frozenset()
 
 
 def _wrapped(line: str, after: str, width: int) -> bool:
