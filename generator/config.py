@@ -128,6 +128,8 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {
     "digests": (dict, "a mapping"),
     "search": (bool, "true or false"),
 }
+MAX_CONFIG_BYTES = 1024 * 1024  # site.yaml is a page of settings, never this large
+_FOLDER_KEYS = ("content_dir", "raw_dir", "output_dir", "theme")
 # Counts in settings (items per page, related links, feed items) far past any site's size: a
 # larger one is a typo, and overflows the arrays that use it.
 MAX_SETTING_INT = 1_000_000_000
@@ -152,7 +154,7 @@ def default_config(root: Path) -> SiteConfig:
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read and validate ``site.yaml``; raise DigestError listing every problem found."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_config(path)
     except FileNotFoundError:
         raise DigestError.at("configuration file not found", path,
                              hint="run digest from the site folder or pass --config") from None
@@ -169,6 +171,16 @@ def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConf
     return _build(path, data, loaded)
 
 
+def _read_config(path: Path) -> str:
+    # Read at most MAX_CONFIG_BYTES: --config may name a device or a pipe that never ends.
+    with path.open("rb") as stream:
+        data = stream.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise DigestError.at(f"configuration is larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB", path,
+                             hint="pass --config the site's site.yaml")
+    return data.decode("utf-8-sig")
+
+
 def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
     problems: list[Problem] = []
 
@@ -182,6 +194,8 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         expected, what = _TOP_LEVEL[key]
         if not isinstance(value, expected):
             problem(key, f"{key} must be {what}, not {type(value).__name__}")
+        elif key in _FOLDER_KEYS and not value.strip():  # "" would name the site's own folder
+            problem(key, f"{key} must be {what}, not empty")
     for required in ("title", "base_url"):
         if required not in data:
             problems.append(Problem(f"missing required key {required!r}", path, None))

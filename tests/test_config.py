@@ -51,6 +51,15 @@ def test_missing_file_and_bad_yaml(tmp_path):
     assert caught.value.problems[0].line == 2
 
 
+def test_a_config_past_the_size_cap_is_refused_without_reading_it_all(tmp_path):
+    # /dev/zero (a file that never ends) was read until memory ran out.
+    with pytest.raises(DigestError) as caught:
+        load_config(Path("/dev/zero"))
+    assert str(caught.value) == "/dev/zero: configuration is larger than 1 MiB (pass --config the site's site.yaml)"
+    padded = write(tmp_path, "title: T\nbase_url: https://x.org/\n" + "#" * (1024 * 1024 - 40) + "\n")
+    assert load_config(padded).title == "T"  # under the cap
+
+
 def test_topics_are_parsed(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\ntopics:\n  Crocus: [Crocus City Hall]\n  Moscow:\n"))
     assert [(t.name, t.aliases) for t in config.topics] == [("Crocus", ("Crocus City Hall",)), ("Moscow", ())]
@@ -71,6 +80,8 @@ def test_topics_are_parsed(tmp_path):
     ("related: {window_days: .inf}", "related.window_days must be a finite number, not inf"),
     ("stories: {max_days: .nan}", "stories.max_days must be a finite number, not nan"),
     ("language: not a lang", "language 'not a lang' is not a language tag (for example en or en-GB)"),
+    ('theme: ""', "site.yaml:2: theme must be a folder path, not empty"),
+    ("output_dir: '  '", "site.yaml:2: output_dir must be a folder path, not empty"),
 ])
 def test_values_that_would_break_every_page_are_refused(tmp_path, line, message):
     text = "title: T\n" + line + "\n" + ("" if line.startswith("base_url") else "base_url: https://x.org/\n")
