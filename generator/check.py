@@ -251,6 +251,19 @@ def _as_the_build_lists(articles: list[Article]) -> tuple[list[Article], list[Pr
     return articles, problems
 
 
+def at_stated_line(problem: Problem) -> Problem:
+    """The problem at the line of the first of its keys its file states, read from the file:
+    the build reports problems between files (one slug, one id) without the files' lines."""
+    if problem.line is not None or not problem.keys or problem.path is None:
+        return problem
+    try:
+        front = _front_matter(Path(problem.path), read_bytes(Path(problem.path)))
+    except (OSError, DigestError):  # gone or changed since: the problem still stands, lineless
+        return problem
+    stated = dict(reversed(_keys(front))) if front else {}  # reversed: the first of a repeated key wins
+    return dataclasses.replace(problem, line=next((stated[key] for key in problem.keys if key in stated), None))
+
+
 def _at_key_line(problem: Problem, files: dict[Path, CheckedFile]) -> Problem:
     """The problem at the line of the key that caused it, where the file states that key."""
     checked = files.get(Path(problem.path)) if problem.path is not None else None

@@ -206,6 +206,9 @@ def _label(kind: str, stream) -> str:
 
 
 def _print_errors(problems) -> None:
+    if any(problem.keys for problem in problems):
+        from .check import at_stated_line  # only here: check imports most of the build
+        problems = [at_stated_line(problem) for problem in problems]
     for problem in problems:
         print(f"{_label('error', sys.stderr)} {problem}", file=sys.stderr)
 

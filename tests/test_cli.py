@@ -90,6 +90,7 @@ def test_url_collision_names_both_files(make_site, capsys):
     assert run(config, "build") == 1
     err = capsys.readouterr().err
     assert "URL articles/same-title/ is claimed by both" in err and "a.md" in err and "b.md" in err
+    assert "b.md:2: URL" in err  # at the title, which the slug came from, as digest check reports it
 
 
 def test_double_build_is_byte_identical(make_site, tmp_path):

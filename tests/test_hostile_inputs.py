@@ -508,9 +508,9 @@ def test_titles_that_slug_alike_are_an_error_naming_both_files(make_site, capsys
     content = config.parent / "content" / "articles"
     assert run(config, "build") == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"error: {content / 'b.md'}: URL articles/etc-passwd/ is claimed by both {content / 'a.md'} and "
+        f"error: {content / 'b.md'}:2: URL articles/etc-passwd/ is claimed by both {content / 'a.md'} and "
         f"{content / 'b.md'} (give one of them a different slug in its front matter)",
-        f"error: {content / 'd.md'}: URL articles/москва/ is claimed by both {content / 'c.md'} and "
+        f"error: {content / 'd.md'}:2: URL articles/москва/ is claimed by both {content / 'c.md'} and "
         f"{content / 'd.md'} (give one of them a different slug in its front matter)"]
     assert not (config.parent / "site").exists()
 
@@ -520,7 +520,7 @@ def test_tags_that_slug_alike_are_an_error_naming_both_files(make_site, capsys):
     content = config.parent / "content" / "articles"
     assert run(config, "build") == 1
     assert capsys.readouterr().err == (
-        f"error: {content / 'b.md'}: tags '../x' ({content / 'a.md'}) and 'x' ({content / 'b.md'}) would share "
+        f"error: {content / 'b.md'}:3: tags '../x' ({content / 'a.md'}) and 'x' ({content / 'b.md'}) would share "
         "the page tags/x/ (rename one, or make one an alias of the other under topics in site.yaml)\n")
 
 
