@@ -42,7 +42,7 @@ from .pages import html_pages
 from .parallel import available_cores, batches, map_with_shared
 from .taxonomy import Vocabulary
 from .text import normalize_key
-from .theme import Theme, load_theme, make_theme
+from .theme import Theme, load_theme, make_theme, template_problems
 from .urls import absolute_url, output_file
 
 CHECK_BATCH = 200  # articles a process reads per task, as the build loads them
@@ -138,7 +138,8 @@ def _report(articles: int, errors: Iterable[Problem], warnings: Iterable[Problem
 def _theme(config: SiteConfig) -> tuple[Theme, list[Problem]]:
     """The site's theme, or an empty one (and why) when it does not load, so the rest is checked."""
     try:
-        return load_theme(config), []
+        theme = load_theme(config)
+        return theme, template_problems(theme)
     except DigestError as exc:
         return make_theme({}, (), config.zone), list(exc.problems)
 

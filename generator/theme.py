@@ -21,7 +21,8 @@ from types import FunctionType, MethodType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FunctionLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (Environment, FunctionLoader, StrictUndefined, Template, TemplateSyntaxError,
+                    select_autoescape)
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -34,7 +35,7 @@ except ImportError:  # markupsafe without its C part
 from .config import SiteConfig
 from .dates import human_date
 from .text import has_end_tag
-from .errors import DigestError
+from .errors import DigestError, Problem
 from .model import OutputFile
 
 
@@ -154,6 +155,18 @@ def make_theme(sources: Mapping[str, tuple[str, str]], static: tuple[StaticFile,
                                iso_date=_by_moment(iso_date), rfc822=_by_moment(rfc822),
                                rfc3339=_by_moment(rfc3339), xml_text=xml_text, atom_text=atom_text)
     return Theme(environment, static, sources, zone)
+
+
+def template_problems(theme: Theme) -> list[Problem]:
+    """A problem at the line of each template that does not compile: the build finds them only
+    in the templates it renders, when it renders them."""
+    problems = []
+    for name, (_, filename) in sorted(theme.sources.items()):
+        try:
+            theme.environment.get_template(name)
+        except TemplateSyntaxError as exc:
+            problems.append(Problem(f"template error: {exc.message}", exc.filename or filename, exc.lineno))
+    return problems
 
 
 def _escape_output(value: Any) -> str:

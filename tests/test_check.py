@@ -238,6 +238,17 @@ def test_a_broken_theme_and_a_missing_content_folder_are_errors(check, tmp_path)
     assert report.articles == 0
 
 
+def test_a_template_that_does_not_compile_is_an_error_at_its_line(check, tmp_path):
+    # The build finds it only when a page uses the template; check reads every template.
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "tag.html").write_text("fine\n{% if %}broken\n", encoding="utf-8")
+    (tmp_path / "templates" / "unused.html").write_text("{{ page.title }}\n", encoding="utf-8")
+    report = check({"a.md": md("title: One", "date: 2024-03-30")})
+    assert shown(report.errors) == ["templates/tag.html:2: template error: Expected an expression, got 'end of "
+                                    "statement block'"]
+    assert report.failed()
+
+
 def test_warnings_fail_only_a_strict_check():
     warned = CheckReport(1, (), (Problem("a warning"),))
     failed = CheckReport(1, (Problem("an error"),), ())
