@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
+from .folders import files_under
 from .model import BuildReport, FileRecord
 
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
@@ -242,27 +243,17 @@ def _listing(entries: Iterable[str]) -> bytes:
 
 
 def _tree_listing(folder: Path) -> bytes:
-    """Each file under ``folder``: relative path, size and modification time in nanoseconds,
-    sorted; nothing for a missing folder."""
+    """Each file under ``folder`` (through links, as the build reads them): relative path, size
+    and modification time in nanoseconds, sorted; nothing for a missing folder."""
     entries = []
     start = len(str(folder)) + 1
-    stack = [str(folder)]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as found:
-                for entry in found:
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name != "__pycache__":
-                            stack.append(entry.path)
-                    else:
-                        try:  # through a link to its target: the target is what a build reads
-                            stat = entry.stat()
-                        except OSError:  # a broken link or a file gone meanwhile
-                            entries.append(f"{entry.path[start:]}\0missing")
-                            continue
-                        entries.append(f"{entry.path[start:]}\0{stat.st_size}\0{stat.st_mtime_ns}")
-        except (FileNotFoundError, NotADirectoryError):
+    for entry in files_under(str(folder), skip=frozenset({"__pycache__"})):
+        try:  # through a link to its target: the target is what a build reads
+            stat = entry.stat()
+        except OSError:  # a broken link or a file gone meanwhile
+            entries.append(f"{entry.path[start:]}\0missing")
             continue
+        entries.append(f"{entry.path[start:]}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return _listing(entries)
 
 

@@ -36,6 +36,7 @@ from .config import SiteConfig
 from .dates import human_date
 from .text import has_end_tag
 from .errors import DigestError, Problem
+from .folders import files_under
 from .model import OutputFile
 
 
@@ -115,11 +116,14 @@ def load_theme(config: SiteConfig) -> Theme:
                              hint="set theme in site.yaml to a folder holding templates/")
     sources: dict[str, tuple[str, str]] = {}
     for folder in (theme_templates, config.root / "templates"):  # later wins: the site's own override
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    sources[path.relative_to(folder).as_posix()] = (_template_text(path), str(path))
+        for path in _files(folder):
+            sources[path.relative_to(folder).as_posix()] = (_template_text(path), str(path))
     return make_theme(sources, _static_files(config), config.zone)
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files under ``folder``, through links to folders, sorted; broken links left out."""
+    return sorted(Path(entry.path) for entry in files_under(str(folder)) if entry.is_file())
 
 
 def _template_text(path: Path) -> str:
@@ -231,10 +235,9 @@ def _always() -> bool:
 def _static_files(config: SiteConfig) -> tuple[StaticFile, ...]:
     found: dict[str, Path] = {}
     for folder in (config.theme_dir / "static", config.root / "static"):  # later wins
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    found[path.relative_to(folder).as_posix()] = path
+        for path in _files(folder):
+            if not path.name.startswith("."):
+                found[path.relative_to(folder).as_posix()] = path
     contents: dict[str, bytes] = {}
     for relative, path in found.items():
         try:

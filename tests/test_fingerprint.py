@@ -194,6 +194,19 @@ def test_an_article_linked_from_elsewhere_counts_by_its_target(make_site, capsys
     assert "and edited" in (config.parent / "site" / "articles" / "linked-story" / "index.html").read_text()
 
 
+def test_a_static_file_in_a_linked_folder_counts(make_site, capsys, tmp_path_factory):
+    shared = tmp_path_factory.mktemp("shared")
+    (shared / "logo.svg").write_text("<svg/>")
+    config = make_site(GOOD)
+    (config.parent / "static").mkdir()
+    (config.parent / "static" / "img").symlink_to(shared)
+    build(config, capsys)
+    (shared / "logo.svg").write_text("<svg></svg>")
+    later(shared / "logo.svg")
+    assert SHORTCUT not in build(config, capsys)
+    assert [p.read_text() for p in (config.parent / "site" / "static" / "img").glob("logo.*.svg")] == ["<svg></svg>"]
+
+
 def test_a_folder_changed_in_the_tick_a_build_published_is_judged_by_its_names(tmp_path):
     from generator.fingerprint import output_fingerprint
 

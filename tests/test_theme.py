@@ -92,6 +92,25 @@ def test_site_templates_and_static_override_the_theme(make_site, tmp_path):
     assert style == f"static/style.{hashlib.sha256(b'body{}').hexdigest()[:10]}.css"
 
 
+def test_folders_linked_into_templates_and_static_are_read_through(make_site, tmp_path, tmp_path_factory):
+    # A shared folder linked in (static/fonts -> elsewhere) was skipped without a word.
+    shared = tmp_path_factory.mktemp("shared")
+    (shared / "fonts").mkdir()
+    (shared / "fonts" / "serif.woff2").write_bytes(b"font")
+    (shared / "fonts" / "loop").symlink_to(shared)  # a link back to a folder it is in: not followed
+    (shared / "partials").mkdir()
+    (shared / "partials" / "note.html").write_text("note {{ page.title }}")
+    config = load_config(make_site())
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "fonts").symlink_to(shared / "fonts")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "partials").symlink_to(shared / "partials")
+    theme = load_theme(config)
+    assert theme.environment.get_template("partials/note.html").render(page={"title": "T"}) == "note T"
+    assert {f.relative for f in theme.static_files if f.relative.startswith("fonts/")} == {
+        "fonts/serif.woff2", "fonts/loop/partials/note.html"}  # the loop is entered once, not again
+
+
 def test_static_names_carry_a_content_hash_and_css_follows_them(make_site, tmp_path):
     config = load_config(make_site())
     (tmp_path / "static" / "img").mkdir(parents=True)
