@@ -19,7 +19,7 @@ from .markup import MAX_DEPTH, too_deep
 from .frontmatter import FrontMatter, split_front_matter
 from .model import ID_NAMESPACE, Article
 from .taxonomy import Vocabulary, infer_tags, make_tags, slugify
-from .text import clean_text, normalize_key
+from .text import clean_text, normalize_key, trim_invisible
 
 _TEXT_FIELDS = ("author", "source", "image_caption", "image_credit", "summary")
 # Every front-matter key load_article reads; the build ignores any other (digest check warns).
@@ -179,8 +179,9 @@ def _tags(value: Any, path: Path, front: FrontMatter) -> list[str]:
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)):
             raise DigestError.at(f"each tag must be text, not {type(item).__name__}", path, front.line_of("tags"))
-        if clean_text(str(item)).strip():
-            names.append(clean_text(str(item)).strip())
+        name = trim_invisible(clean_text(str(item)))  # a zero-width space is no tag, nor part of one
+        if name:
+            names.append(name)
     return names
 
 

@@ -55,5 +55,21 @@ def has_end_tag(text: str) -> bool:
 def normalize_key(text: str) -> str:
     """The form two spellings of one name share: NFKC, case-folded, single spaces. Normalized
     again after folding, which can undo it ("ß" + accent folds to "ss" + accent, which composes):
-    a key is then its own key."""
-    return " ".join(unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()).split())
+    a key is then its own key. Turkish dotted capital I folds to i and a combining dot: the key
+    has plain i, so "İstanbul" and "Istanbul" are one name."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if "\u0307" in folded:
+        folded = folded.replace("i\u0307", "i")
+    return " ".join(unicodedata.normalize("NFKC", folded).split())
+
+
+def trim_invisible(text: str) -> str:
+    """``text`` without white space or invisible format characters (zero-width space, joiners,
+    direction marks) at either end; those inside are kept (Persian spells words with a
+    zero-width non-joiner)."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Cf"):
+        end -= 1
+    return text[start:end]

@@ -120,6 +120,14 @@ def test_characters_xml_and_html_forbid_are_stripped(tmp_path, config):
     assert markdown_to_html(body_text(article.body)) == "<p>Text here  and  there</p>\n"
 
 
+def test_invisible_characters_at_a_tags_ends_are_no_tag_nor_part_of_one(tmp_path, config):
+    # A zero-width space was a tag with an empty link; "Putin" + one was a second spelling.
+    text = ('---\ntitle: T\ntags: ["\\u200b", "Putin\\u200b", "\\u200e Кремль \\u200d", "\\u2060",'
+            ' "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"]\n---\nText\n')
+    article = load(write(tmp_path, text), config)
+    assert [t.name for t in article.tags] == ["Putin", "Кремль", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"]
+
+
 def test_fractional_seconds_are_dropped(tmp_path, config):
     article = load(write(tmp_path, "---\ntitle: T\ndate: 2024-03-30T14:05:00.123456+03:00\n---\nB\n"), config)
     assert article.date.isoformat() == "2024-03-30T14:05:00+03:00"

@@ -16,6 +16,13 @@ def test_normalize_key_folds_case_width_and_space():
     assert normalize_key("Straße") == normalize_key("STRASSE")
 
 
+def test_turkish_dotted_capital_i_is_one_name_with_plain_i():
+    # "İ".casefold() is "i" and a combining dot: "İstanbul" had its own key, slug and topic page.
+    assert normalize_key("İSTANBUL") == normalize_key("İstanbul") == normalize_key("Istanbul") == "istanbul"
+    assert slugify("İzmir") == "izmir"
+    assert normalize_key("i\u0307\u0301") == normalize_key(normalize_key("i\u0307\u0301"))  # still its own key
+
+
 def test_slugify_examples():
     assert slugify("Kremlin Says Putin Pained, Even if Not Visible!") == "kremlin-says-putin-pained-even-if-not-visible"
     assert slugify("Москва и мир") == "москва-и-мир"
