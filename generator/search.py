@@ -37,6 +37,7 @@ from scipy import sparse
 from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
+from .text import combining_marks
 from .term_counts import Document, PresenceSplit, TermCounts, count_kinds, count_with_presence, document_keys
 
 CHUNK = 200  # articles per results file
@@ -49,25 +50,14 @@ STOPWORDS = tuple(sorted(
     "that the their them they this to was we were which who will with would you your".split()))
 
 
-def _combining_marks() -> str:
-    """A character class of the combining marks in the Basic Multilingual Plane.
-
-    Python's ``\\w`` leaves them out, which would split Devanagari or decomposed accents
-    mid-word; search.js counts ``\\p{M}`` as part of a word, and so does this.
-    """
-    ranges, start = [], None
-    for code in range(0x10000 + 1):
-        mark = code < 0x10000 and unicodedata.category(chr(code)).startswith("M")
-        if mark and start is None:
-            start = code
-        elif not mark and start is not None:
-            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
-            start = None
-    return "".join(ranges)
+@functools.cache
+def _word() -> re.Pattern[str]:
+    """A word: letters, digits, underscore and combining marks of any plane, as search.js's
+    ``[\\p{L}\\p{N}\\p{M}_]+``; Python's ``\\w`` leaves marks out, which would split Devanagari or
+    decomposed accents mid-word."""
+    return re.compile(rf"[\w{combining_marks()}]+")
 
 
-# A word: letters, digits, underscore and combining marks (search.js: [\p{L}\p{N}\p{M}_]+).
-_WORD = re.compile(rf"[\w{_combining_marks()}]+")
 # Chinese and Japanese are written without spaces: their runs are indexed as overlapping
 # character pairs, so a word inside a sentence is found.
 _CJK_RUN = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
@@ -105,7 +95,7 @@ class _TermOfPiece(dict):
 
     def __missing__(self, piece: str) -> str:
         found: list[str] = []
-        for word in _WORD.findall(piece):
+        for word in _word().findall(piece):
             for number, part in enumerate(_CJK_RUN.split(word)):
                 if number % 2:  # a CJK run
                     found.extend(part[i:i + 2] for i in range(max(1, len(part) - 1)))

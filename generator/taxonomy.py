@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from .config import Topic
 from .model import Tag
-from .text import normalize_key
+from .text import combining_marks, normalize_key
 
 _WORD = re.compile(r"\w+")
 MAX_SLUG_LENGTH = 80  # characters
@@ -30,21 +29,9 @@ def word_key(text: str) -> str:
 
 @functools.cache
 def _slug_word() -> re.Pattern[str]:
-    """A run of letters and digits of any script with their combining marks (Unicode categories
-    Mn, Mc, Me: the vowel signs of Hindi, Tamil, Arabic, Hebrew...), which ``\\w`` leaves out.
-    A mark counts only after a letter or digit, so a lone variation selector is no slug.
-    Built on first use: the marks of planes 0, 1 and 14 (where Unicode puts them) take 30 ms
-    to list, which ASCII text never needs."""
-    marks = [c for c in (*range(0x20000), *range(0xE0000, min(0xE1000, sys.maxunicode + 1)))
-             if unicodedata.category(chr(c))[0] == "M"]
-    ranges = []  # consecutive marks as one range, so the pattern stays small
-    for c in marks:
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    spans = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
-    return re.compile(rf"\w[\w{spans}]*")
+    """A run of letters and digits of any script with their combining marks. A mark counts only
+    after a letter or digit, so a lone variation selector is no slug."""
+    return re.compile(rf"\w[\w{combining_marks()}]*")
 
 
 _ASCII_WORD = re.compile(r"\w+")

@@ -106,6 +106,9 @@ def test_words_keep_their_marks_and_cjk_runs_become_pairs():
     assert terms("東京都の知事") == {"東京", "京都", "都の", "の知", "知事"}
     assert terms("Straße ΟΔΟΣ") == {"straße", "οδος"}  # lower(), as JavaScript's toLowerCase()
     assert shard_key("知事") == "知" and shard_key("straße") == "st"
+    # Marks beyond the first plane are marks too, as search.js's \\p{M} has them: Chakma's
+    # virama (U+11134) split a word apart.
+    assert terms("\U0001110c\U0001110b\U00011134\U0001110c") == {"\U0001110c\U0001110b\U00011134\U0001110c"}
 
 
 MULTILINGUAL = {
@@ -113,6 +116,7 @@ MULTILINGUAL = {
     "el.md": article_text("ΟΔΟΣ και λιμάνι", "Κείμενο για την οδό.", date="2024-03-29"),
     "hi.md": article_text("हिन्दी समाचार", "बंदरगाह की ख़बर।", date="2024-03-28"),
     "ja.md": article_text("東京都の新しい知事", "港のニュースです。", date="2024-03-27"),
+    "ccp.md": article_text("\U0001110c\U0001110b\U00011134\U0001110c news", "Text.", date="2024-03-26"),
 }
 
 
@@ -124,7 +128,8 @@ def test_search_js_splits_queries_as_the_index_does_in_every_script(make_site):
     build(config, warn=lambda message: None)
     with serve(config.output_dir) as base:
         for query, title in (("Straße", "Die Straße am Hafen"), ("ΟΔΟΣ", "ΟΔΟΣ και λιμάνι"),
-                             ("समाचार", "हिन्दी समाचार"), ("知事", "東京都の新しい知事"), ("ニュース", "東京都の新しい知事")):
+                             ("समाचार", "हिन्दी समाचार"), ("知事", "東京都の新しい知事"), ("ニュース", "東京都の新しい知事"),
+                             ("\U0001110c\U0001110b\U00011134\U0001110c", "\U0001110c\U0001110b\U00011134\U0001110c news")):
             dom = chromium_dom(base + "search/?q=" + quote(query))
             results = dom.split('id="search-results"')[1].split("</ol>")[0]
             assert "1 article matches." in dom, (query, dom[-600:])
@@ -159,10 +164,10 @@ def whole_text_terms(text):
     ``terms`` must equal, however it gets there."""
     import unicodedata
 
-    from generator.search import _CJK_RUN, _WORD, STOPWORDS
+    from generator.search import _CJK_RUN, STOPWORDS, _word
 
     found = set()
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
+    for word in _word().findall(unicodedata.normalize("NFKC", text).lower()):
         for number, part in enumerate(_CJK_RUN.split(word)):
             if number % 2:
                 found.update(part[i:i + 2] for i in range(max(1, len(part) - 1)))
