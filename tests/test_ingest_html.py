@@ -384,6 +384,16 @@ def test_clean_errors() -> None:
         "no headline found above the article body")
 
 
+def test_references_to_forbidden_characters_are_dropped_not_a_crash() -> None:
+    # lxml decodes &#1; into the text and then refuses to store that text again: the whole
+    # ingest run stopped with a traceback.
+    body = "<h1>Pier repairs approved</h1>" + "".join(
+        f"<p>{p[:-1]}&#1;&#x1F;&#xFFFE;.</p>" for p in PROSE) + "<img alt='pier&#2;' src='p.jpg'>"
+    article = clean(page(body))
+    assert list(article.paragraphs) == PROSE
+    assert not any(ch in text for text in article.paragraphs for ch in "\x01\x1f\ufffe")
+
+
 def test_huge_or_deeply_nested_pages_fail_cleanly_and_quickly() -> None:
     started = time.perf_counter()
     deep = page("<h1>Deep</h1>" + "<div>" * 50_000 + "".join(f"<p>{p}</p>" for p in PROSE) + "</div>" * 50_000)

@@ -25,6 +25,7 @@ import lxml.html
 from lxml import etree
 
 from ..taxonomy import Vocabulary, word_key
+from ..text import clean_text
 from .article import CleanedArticle
 from .blocks import Block
 from .clean import article_tags, missing_metadata, summarize
@@ -91,7 +92,20 @@ def _parse(html: str) -> etree._Element:
         raise page_error("could not parse the HTML", f"lxml: {exc}") from None
     if root is None:
         raise page_error("could not parse the HTML", "the page holds no elements")
+    if "&#" in html:  # a reference to a control character (&#1;) is one in the text, which lxml
+        _drop_forbidden(root)  # then refuses to store again (a padded word break): none is text
     return root
+
+
+def _drop_forbidden(root: etree._Element) -> None:
+    for el in root.iter():
+        for attr in ("text", "tail"):
+            text = getattr(el, attr)
+            if text and clean_text(text) != text:
+                setattr(el, attr, clean_text(text))
+        for name, value in el.attrib.items():
+            if clean_text(value) != value:
+                el.set(name, clean_text(value))
 
 
 def _drop_hidden(root: etree._Element) -> None:
