@@ -369,6 +369,24 @@ def test_decode_charsets_and_gzip_members() -> None:
     assert decode_html("<p>a\x0cb\ufffec</p>".encode(), "a.html") == "<p>abc</p>"  # forbidden code points
 
 
+@pytest.mark.parametrize(("label", "codec", "text"), [
+    ("Shift_JIS", "cp932", "港の橋①"),  # ① is in Microsoft's Shift_JIS, as browsers read the label
+    ("windows-31j", "cp932", "港の橋"),
+    ("gb2312", "gbk", "港口新桥"),  # GBK characters under the GB2312 label
+    ("euc-kr", "cp949", "똠방각하"),  # code page 949 syllables under the EUC-KR label
+    ("iso-8859-9", "cp1254", "İstanbul’da"),
+])
+def test_charset_labels_are_read_as_browsers_read_them(label: str, codec: str, text: str) -> None:
+    # Python's strict codecs of these names failed, and the page came out as windows-1252 garbage.
+    data = f"<html><head><meta charset='{label}'></head><p>{text}</p></html>".encode(codec)
+    assert f"<p>{text}</p>" in decode_html(data, "a.html")
+
+
+def test_a_page_its_declared_charset_cannot_fully_decode_keeps_that_charset() -> None:
+    data = "<html><head><meta charset='euc-jp'></head><p>港の橋</p></html>".encode("euc_jp") + b"\xff\xfe"
+    assert "<p>港の橋</p>" in decode_html(data, "a.html")
+
+
 def clean_error(text: str) -> str:
     with pytest.raises(DigestError) as caught:
         clean(text)

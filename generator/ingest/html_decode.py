@@ -20,6 +20,20 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 # The HTML standard reads these labels as windows-1252, and a declared UTF-16 (no BOM) or
 # UTF-7 as UTF-8.
 _WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819"})
+# Labels whose Python codec is stricter than the decoder the HTML standard (and so a browser)
+# uses for them: Shift_JIS pages are written in Microsoft's superset, GB2312 and GBK pages in
+# GB18030's, EUC-KR pages in Microsoft's code page 949, Big5 pages with HKSCS characters.
+_BROWSER_CODECS = {
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "ms_kanji", "ms932", "windows-31j", "x-sjis", "csshiftjis"),
+                    "cp932"),
+    **dict.fromkeys(("gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "chinese", "csgb2312", "iso-ir-58",
+                     "csiso58gb231280", "cp936", "windows-936"), "gb18030"),
+    **dict.fromkeys(("euc-kr", "euc_kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "korean",
+                     "windows-949", "iso-ir-149", "csksc56011987", "cseuckr"), "cp949"),
+    **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"), "big5hkscs"),
+    **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5", "l5", "iso-ir-148", "csisolatin5"), "cp1254"),
+    **dict.fromkeys(("iso-8859-11", "tis-620", "dos-874", "windows-874"), "cp874"),
+}
 _ANY_TAG = re.compile(r"<(?:[A-Za-z][\w:-]*|!doctype)[\s/>]", re.IGNORECASE)
 
 
@@ -70,20 +84,26 @@ def _gunzip(data: bytes) -> bytes:
 
 
 def _decode(data: bytes) -> str:
-    """The declared charset, else UTF-8, else windows-1252 (which decodes any byte)."""
+    """The declared charset (read as a browser reads its label), else UTF-8, else windows-1252."""
     match = _DECLARED_CHARSET.search(data[:_SNIFF_BYTES])
     declared = match.group(1).decode("ascii", "replace").lower() if match else None
     if declared in _WINDOWS_1252:
         declared = "cp1252"
     elif declared and declared.startswith(("utf-16", "utf-7")):
         declared = "utf-8"
+    declared = _BROWSER_CODECS.get(declared, declared) if declared else None
     for codec in (declared, "utf-8"):
         if codec:
             try:
                 return data.decode(codec)
             except (UnicodeDecodeError, LookupError):
                 continue
-    return data.decode("cp1252", errors="replace")
+    # Neither decodes every byte: the declared charset with a mark where a byte is wrong, as a
+    # browser shows it, else windows-1252 (which decodes any byte).
+    try:
+        return data.decode(declared or "cp1252", errors="replace")
+    except LookupError:  # an unknown charset's name
+        return data.decode("cp1252", errors="replace")
 
 
 def page_error(message: str, hint: str) -> DigestError:
