@@ -308,6 +308,30 @@ def test_date_from_time_element_under_the_headline_only() -> None:
     assert clean(hidden_away).date is None
 
 
+def test_a_published_time_element_beats_an_updated_one_before_it() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    utc = datetime.timezone.utc
+    stamps = ("<p class='meta'>Last updated <time datetime='2024-03-16T10:00:00Z'>16 March</time> · "
+              "Published <time datetime='2024-03-14T08:00:00Z'>14 March</time></p>")
+    assert clean(page("<article><h1>Pier news</h1>" + stamps + body + "</article>")).date == (
+        datetime.datetime(2024, 3, 14, 8, 0, tzinfo=utc))
+    updated_only = "<p>Updated <time datetime='2024-03-16T10:00:00Z'>16 March</time></p>"
+    assert clean(page("<article><h1>Pier news</h1>" + updated_only + body + "</article>")).date == (
+        datetime.datetime(2024, 3, 16, 10, 0, tzinfo=utc))  # the only date the page shows, as with datelines
+
+
+def test_a_timestamp_of_another_day_does_not_beat_the_articles_stated_day() -> None:
+    # A video's JSON-LD, or a lower-ranked meta tag, with a full timestamp took the article's date.
+    body = "<h1>Pier news</h1>" + "".join(f"<p>{p}</p>" for p in PROSE)
+    article = '{"@type": "NewsArticle", "headline": "Pier news", "datePublished": "2024-03-12"}'
+    video = '{"@type": "VideoObject", "name": "Clip", "datePublished": "2019-05-01T10:00:00Z"}'
+    head = "".join(f"<script type='application/ld+json'>{ld}</script>" for ld in (article, video))
+    assert clean(page(body, head)).date == datetime.date(2024, 3, 12)
+    same_day = "<meta name='dc.date' content='2024-03-12T21:30:00-05:00'>"  # the 13th in UTC: still that day
+    assert clean(page(body, head + same_day)).date == datetime.datetime(
+        2024, 3, 12, 21, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-5)))
+
+
 @pytest.mark.parametrize(("text", "caption", "credit"), [
     ("Boats at the pier at dawn. Photo: Jane Doe/Herald", "Boats at the pier at dawn.", "Photo: Jane Doe/Herald"),
     ("Boats at the pier at dawn (Jane Doe/AP)", "Boats at the pier at dawn", "Jane Doe/AP"),

@@ -387,13 +387,35 @@ def _time_element(root: etree._Element, order: dict[etree._Element, int],
         return None
     start = order.get(blocks[region[0]][1], 0)
     stop = max(order.get(el, 0) for el in blocks[region[-1]][1].iter())  # its last descendant
+    found = []  # (rank, date): as with datelines, "Published" first, "Updated" last
     for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
         value = el.get("datetime") or el.get("content") or visible_text(el)
         if value and start <= order.get(el, -1) <= stop:
             parsed = parse_date(value, rules)
             if parsed is not None:
-                return parsed
-    return None
+                label = _label_before(el)
+                rank = (0 if rules.date_published.search(label) else
+                        2 if any(p.search(label) for p in rules.date_updated) else 1)
+                found.append((rank, len(found), parsed))
+    return min(found, key=lambda f: f[:2])[2] if found else None
+
+
+_LABEL_BREAK = re.compile(r".*[·•|,;—–]\s*|.*\s-\s", re.DOTALL)
+
+
+def _label_before(el: etree._Element) -> str:
+    """The words just before ``el`` in its parent, back to the previous <time> or separator:
+    "Last updated" in "Last updated <time> · Published <time>"."""
+    parent = el.getparent()
+    if parent is None:
+        return ""
+    parts = [parent.text or ""]
+    for sibling in parent:
+        if sibling is el:
+            break
+        parts = [] if sibling.tag == "time" else parts + [visible_text(sibling)]
+        parts.append(sibling.tail or "")
+    return _LABEL_BREAK.sub("", " ".join(parts)).strip()[-40:].strip()
 
 
 def _dropped(blocks: PageBlocks, body: SiftedBody,

@@ -363,8 +363,14 @@ def stated_date(head: HeadMeta, rules: Rules) -> datetime.date | None:
     values = [v for key in _DATE_KEYS for v in head.metas.get(key, ())]
     values += [v for v in head.ld("datePublished") if isinstance(v, str)]
     parsed = [d for d in (parse_date(v, rules) for v in values[:50]) if d is not None]
-    # A full timestamp beats a bare day: pages often state both, the day in local time.
-    return next((d for d in parsed if isinstance(d, datetime.datetime)), parsed[0] if parsed else None)
+    if not parsed or isinstance(parsed[0], datetime.datetime):
+        return parsed[0] if parsed else None
+    # A full timestamp of that day beats the bare day: pages often state both, the day in local
+    # time, so a day either side counts. One of another day is another thing's date (a video's,
+    # a lower-ranked tag's), never the article's.
+    day = parsed[0]
+    return next((d for d in parsed if isinstance(d, datetime.datetime)
+                 and abs((d.astimezone(_UTC).date() - day).days) <= 1), day)
 
 
 def parse_date(value: str, rules: Rules) -> datetime.date | None:
