@@ -320,6 +320,32 @@ def test_a_published_time_element_beats_an_updated_one_before_it() -> None:
         datetime.datetime(2024, 3, 16, 10, 0, tzinfo=utc))  # the only date the page shows, as with datelines
 
 
+def test_a_marked_byline_counts_only_where_the_storys_byline_stands() -> None:
+    # A teaser's byline in a sidebar, a comment's, or a header link "About our authors" named
+    # the article's author.
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    sidebar = "<aside><h2>Most read</h2><a href='/x'>Other story</a><span class='byline'>By John Smith</span></aside>"
+    header = "<header><a rel='author' href='/about'>About our authors</a></header>"
+    comment = "<section class='comments'><p><span class='comment-byline'>Angry Reader</span> Nonsense.</p></section>"
+    story = "<article><h1>Pier news</h1><p class='meta'>By <span class='byline'>Jane Doe</span></p>" + body + "</article>"
+    assert clean(page(header + sidebar + story + comment)).author == "Jane Doe"
+    unsigned = "<article><h1>Pier news</h1>" + body + "</article>"
+    assert clean(page(header + sidebar + unsigned + comment)).author is None
+
+
+def test_the_story_region_of_a_body_not_placed_is_the_headlines_article() -> None:
+    # When the extracted body matches no page block (the extractor joined two), the body's
+    # start is taken to be the headline, and the region was the headline alone: no byline.
+    from generator.ingest.html import _parse, _story_region
+    from generator.ingest.html_meta import Headline, html_blocks
+
+    root = _parse(page("<nav><p>Home</p></nav><article><h1>Pier news</h1><div class='author'>By Jane Doe</div>"
+                       + "".join(f"<p>{p}</p>" for p in PROSE) + "</article>"))
+    blocks = html_blocks(root)
+    headline = Headline("Pier news", root.find(".//h1"))
+    assert [blocks[i][0] for i in _story_region(blocks, headline, 1, 1)] == ["Pier news", "By Jane Doe", PROSE[0]]
+
+
 def test_a_timestamp_of_another_day_does_not_beat_the_articles_stated_day() -> None:
     # A video's JSON-LD, or a lower-ranked meta tag, with a full timestamp took the article's date.
     body = "<h1>Pier news</h1>" + "".join(f"<p>{p}</p>" for p in PROSE)

@@ -228,7 +228,8 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
         raise page_error("no article body found", "only a headline or boilerplate around it")
 
     region = _story_region(blocks, headline, top, first)
-    author = stated_author(root, head, rules) or _visible_author(blocks, region, rules)
+    author = (stated_author(root, head, rules, _in_region(order, blocks, region))
+              or _visible_author(blocks, region, rules))
     date = (stated_date(head, rules) or _time_element(root, order, blocks, region, rules)
             or _visible_date(blocks, region, rules))
     tags = article_tags(page_tags(head), headline.text, body.paragraphs, vocabulary, min_mentions, max_inferred)
@@ -347,8 +348,10 @@ def _story_region(blocks: PageBlocks, headline: Headline, top: int,
     if not blocks:
         return ()
     body_start = blocks[first][1]
-    if headline.element is not None:
+    if headline.element is not None and first > top:
         container = _common_ancestor(headline.element, body_start)
+    elif headline.element is not None:  # the body's place is not known: the headline's article, if any
+        container = next((a for a in headline.element.iterancestors() if a.tag == "article"), None)
     else:
         container = next((a for a in body_start.iterancestors() if a.tag == "article"), None)
     near = range(max(0, top - 8), min(len(blocks), first + 3))
@@ -383,14 +386,11 @@ def _time_element(root: etree._Element, order: dict[etree._Element, int],
 
     Only there: elsewhere <time>s date other stories (teaser lists) or comments.
     """
-    if not region:
-        return None
-    start = order.get(blocks[region[0]][1], 0)
-    stop = max(order.get(el, 0) for el in blocks[region[-1]][1].iter())  # its last descendant
+    inside = _in_region(order, blocks, region)
     found = []  # (rank, date): as with datelines, "Published" first, "Updated" last
     for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
         value = el.get("datetime") or el.get("content") or visible_text(el)
-        if value and start <= order.get(el, -1) <= stop:
+        if value and inside(el):
             parsed = parse_date(value, rules)
             if parsed is not None:
                 label = _label_before(el)
@@ -398,6 +398,16 @@ def _time_element(root: etree._Element, order: dict[etree._Element, int],
                         2 if any(p.search(label) for p in rules.date_updated) else 1)
                 found.append((rank, len(found), parsed))
     return min(found, key=lambda f: f[:2])[2] if found else None
+
+
+def _in_region(order: dict[etree._Element, int], blocks: PageBlocks,
+               region: tuple[int, ...]) -> Callable[[etree._Element], bool]:
+    """Whether an element stands in the story region's blocks (or between them)."""
+    if not region:
+        return lambda el: False
+    start = order.get(blocks[region[0]][1], 0)
+    stop = max(order.get(el, 0) for el in blocks[region[-1]][1].iter())  # its last descendant
+    return lambda el: start <= order.get(el, -1) <= stop
 
 
 _LABEL_BREAK = re.compile(r".*[·•|,;—–]\s*|.*\s-\s", re.DOTALL)

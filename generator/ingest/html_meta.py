@@ -420,12 +420,15 @@ def _in_range(moment: datetime.date | None) -> datetime.date | None:
 
 # ---------------------------------------------------------------- author, tags
 
-def stated_author(root: etree._Element, head: HeadMeta, rules: Rules) -> str | None:
-    """The author the page names: JSON-LD, meta tags, then a marked byline element."""
+def stated_author(root: etree._Element, head: HeadMeta, rules: Rules,
+                  in_story: Callable[[etree._Element], bool]) -> str | None:
+    """The author the page names: JSON-LD, meta tags, then a marked byline element where the
+    story's byline stands (``in_story``): one elsewhere names a teaser's or a comment's author,
+    or links "About our authors"."""
     names = [", ".join(_names(value)) for value in head.ld("author")][:1]
     names += [v for key in _AUTHOR_KEYS for v in head.metas.get(key, ())]
     names += [visible_text(el) for el in root.xpath(
-        "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')]")[:5]]
+        "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')]") if in_story(el)][:5]
     for name in names:
         author = as_author(name, rules)
         if author:
