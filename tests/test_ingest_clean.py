@@ -293,6 +293,14 @@ def test_summary_is_the_lede_or_cut_at_a_sentence_end() -> None:
     assert 200 <= len(cut) <= 400
 
 
+def test_the_lede_is_the_first_paragraph_of_a_sentences_length() -> None:
+    from generator.ingest.clean import lede
+
+    first = "The council approved the new bridge on Tuesday."
+    assert lede(["Key points", "10 p.m.", first, "More text follows here in a while."]) == first
+    assert lede(["What happens next", "Analysis"]) == "What happens next"  # none is: the first
+
+
 # ---------------------------------------------------------------- the seed dumps
 
 SEED_BOILERPLATE = [

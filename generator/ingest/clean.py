@@ -88,7 +88,7 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         title=title, date=stated[0] if stated else None, author=author[0] if author else None,
         source=site, source_url=source_url(header, blocks, rules),
         image_caption=image.caption, image_credit=image.credit, tags=tags,
-        summary=summarize(paragraphs[0], rules.thresholds.summary_target),
+        summary=summarize(lede(paragraphs), rules.thresholds.summary_target),
         paragraphs=paragraphs,
         dropped=_dropped(header, blocks, labels, frozenset(body), reasons),
         warnings=warnings)
@@ -188,6 +188,16 @@ def missing_metadata(date: object | None, tags: tuple[str, ...]) -> tuple[str, .
     if not tags:
         warnings.append("no tags: no tag line and no vocabulary topic mentioned often enough")
     return tuple(warnings)
+
+
+LEDE_MIN_WORDS = 6
+
+
+def lede(paragraphs: tuple[str, ...] | list[str]) -> str:
+    """The first paragraph of at least LEDE_MIN_WORDS words: a heading ("Key points"), a time
+    ("10 p.m.") or a label ("Staff Reports") above the story's first sentence is no summary.
+    The first paragraph when none is that long."""
+    return next((p for p in paragraphs if len(p.split()) >= LEDE_MIN_WORDS), paragraphs[0])
 
 
 def summarize(lede: str, target: int) -> str:

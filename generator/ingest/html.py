@@ -28,7 +28,7 @@ from ..taxonomy import Vocabulary, word_key
 from ..text import clean_text
 from .article import CleanedArticle
 from .blocks import Block
-from .clean import article_tags, missing_metadata, summarize
+from .clean import article_tags, lede, missing_metadata, summarize
 from .dates import article_date, dateline_date
 from .features import outside_quotes, words_of
 from .html_decode import page_error
@@ -237,7 +237,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     return CleanedArticle(
         title=headline.text, date=date, author=author, source=site, source_url=url,
         image_caption=caption, image_credit=credit, tags=tags,
-        summary=summarize(body.paragraphs[0], rules.thresholds.summary_target),
+        summary=summarize(lede(body.paragraphs), rules.thresholds.summary_target),
         paragraphs=body.paragraphs, dropped=_dropped(blocks, body, labels), warnings=missing_metadata(date, tags))
 
 
