@@ -27,7 +27,7 @@ from cmarkgfm.cmark import Options
 
 from .analysis import analyse, awaits_corpus_topic
 from .bodies import clean_body
-from .config import FEED_FILES, SITE_FEED, SiteConfig
+from .config import FEED_FILES, SiteConfig
 from .errors import DigestError, Problem
 from .feeds import feed_settings, feed_text_problems, unknown_feed_names
 from .frontmatter import FrontMatter, split_front_matter
@@ -316,7 +316,7 @@ def _summary_only(config: SiteConfig) -> Callable[[Article], bool]:
     """Whether a feed the article is in (the site's or one of its tags') carries summaries only."""
     settings = feed_settings(config)
     return lambda article: any(not settings(key).full_content
-                               for key in (SITE_FEED, *(tag.name for tag in article.tags)))
+                               for key in (None, *(tag.name for tag in article.tags)))
 
 
 def unknown_tags(checked: CheckedFile, article: Article, vocabulary: Vocabulary) -> list[Problem]:

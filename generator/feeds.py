@@ -181,13 +181,21 @@ def make_feed(items: tuple[FeedItem, ...], config: SiteConfig, build_date: datet
     )
 
 
-def feed_settings(config: SiteConfig) -> Callable[[str], FeedSettings]:
-    """The settings of a feed by its ``per_feed`` key: ``site``, or a tag in any spelling the
-    vocabulary knows (aliases included, through the same lookup tags themselves go through)."""
+def feed_settings(config: SiteConfig) -> Callable[[str | None], FeedSettings]:
+    """The settings of a tag's feed by the tag's name, or of the site's feed (None): ``per_feed``
+    names the site feed ``site`` and a tag in any spelling the vocabulary knows (aliases included,
+    through the same lookup tags themselves go through). Apart: a topic with the alias "site",
+    or a tag named "Site", neither takes the site feed's settings nor gives it theirs."""
     vocabulary = Vocabulary.from_topics(config.topics)
-    chosen = {_feed_key(name, vocabulary): settings for name, settings in config.feeds.per_feed}
+    site = next((settings for name, settings in config.feeds.per_feed if _is_site(name)), None)
+    chosen = {_feed_key(name, vocabulary): settings for name, settings in config.feeds.per_feed
+              if not _is_site(name)}
     default = FeedSettings(config.feeds.items, config.feeds.full_content)
-    return lambda key: chosen.get(_feed_key(key, vocabulary), default)
+    return lambda tag: (site or default) if tag is None else chosen.get(_feed_key(tag, vocabulary), default)
+
+
+def _is_site(name: str) -> bool:
+    return normalize_key(name) == SITE_FEED
 
 
 def _feed_key(name: str, vocabulary: Vocabulary) -> str:
@@ -209,7 +217,7 @@ class FeedSpec:
 def feed_files(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys | None = None) -> Iterator[PendingFile]:
     """Every feed in every format, to be rendered by the writer; with ``keys``, a feed whose
     articles and settings are the last build's is not rendered again."""
-    feeds = [("", SITE_FEED, site.articles, config.title, config.description or config.title)]
+    feeds = [("", None, site.articles, config.title, config.description or config.title)]
     feeds += [(g.tag.url_path, g.tag.name, g.articles, f"{config.title}: {g.tag.name}",
                f"Articles about {g.tag.name}") for g in site.tag_groups]
     atom_updated = unique_updated(site.articles, site.build_date)
@@ -251,8 +259,9 @@ def _feed_item(article: Article, config: SiteConfig, build_date: datetime, full_
 def unknown_feed_names(site: Site, config: SiteConfig) -> tuple[str, ...]:
     """``feeds.per_feed`` keys that name neither the site feed nor any tag of the site: likely typos."""
     vocabulary = Vocabulary.from_topics(config.topics)
-    known = {_feed_key(g.tag.name, vocabulary) for g in site.tag_groups} | {SITE_FEED}
-    return tuple(name for name, _ in config.feeds.per_feed if _feed_key(name, vocabulary) not in known)
+    known = {_feed_key(g.tag.name, vocabulary) for g in site.tag_groups}
+    return tuple(name for name, _ in config.feeds.per_feed
+                 if not _is_site(name) and _feed_key(name, vocabulary) not in known)
 
 
 _EMAIL = re.compile(r"<[^<>@\s]+@[^<>\s]+>")

@@ -167,10 +167,22 @@ def test_per_feed_keys_may_be_a_topic_alias_in_any_case(make_site):
     # conftest's topics: Harbour has the alias "harbour authority".
     config = load_config(make_site(ARTICLES, feeds={"per_feed": {"HARBOUR AUTHORITY": {"full_content": False}}}))
     assert feed_settings(config)("Harbour").full_content is False
+    assert feed_settings(config)(None).full_content is True
     warnings: list[str] = []
     build(config, warn=warnings.append)
     assert "content" not in parse(config.output_dir / "tags" / "harbour" / "atom.xml").entries[0]
     assert not any("feeds.per_feed names" in w for w in warnings)
+
+
+def test_the_site_feed_and_a_topic_called_site_keep_their_own_settings(make_site):
+    # A topic with the alias "site" (a building site) gave the site feed its settings, and a
+    # tag named "Site" took the site feed's.
+    topics = {"Construction": ["site", "building site"], "Harbour": ["harbour authority"]}
+    config = load_config(make_site(ARTICLES, topics=topics, feeds={"per_feed": {"Construction": {"items": 1}}}))
+    settings = feed_settings(config)
+    assert settings(None).items == 20 and settings("Construction").items == 1
+    config = load_config(make_site(ARTICLES, feeds={"per_feed": {"Site": {"items": 1}}}))
+    assert feed_settings(config)(None).items == 1 and feed_settings(config)("Site").items == 20
 
 
 def test_formats_choose_which_feeds_exist_and_are_linked(make_site):
