@@ -107,7 +107,8 @@ def digest_series(articles: tuple[Article, ...], zone: ZoneInfo, kind: str) -> t
             found.append(Digest("day", start, start, day_path(start), human_day(start),
                                 members, topic_sections(members)))
         else:
-            found.append(Digest("week", start, start + timedelta(days=6), week_path(start),
+            end = start + timedelta(days=min(6, (date.max - start).days))  # the last week ends with the calendar
+            found.append(Digest("week", start, end, week_path(start),
                                 f"The week of {human_day(start)}", members, topic_sections(members)))
     return tuple(
         dataclasses.replace(

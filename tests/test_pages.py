@@ -75,6 +75,12 @@ def test_digests_group_by_day_and_monday_week_with_neighbours():
     assert weeks[0].end == date(2024, 3, 31) and weeks[0].newer is None and weeks[1].older is None
 
 
+def test_the_calendars_last_week_ends_with_the_calendar():
+    # Its Monday is 9999-12-27; six days on is past the last day a date can name (a traceback).
+    (week,) = digest_series((make_article("last", date="9999-12-30T10:00:00"),), UTC, "week")
+    assert (week.start, week.end, week.path) == (date(9999, 12, 27), date(9999, 12, 31), "weeks/9999-12-27/")
+
+
 def test_digest_days_follow_the_site_timezone():
     late = (make_article("late", date="2024-03-24T22:30:00"),)  # UTC; already the 25th in Moscow
     assert digest_series(late, ZoneInfo("Europe/Moscow"), "day")[0].path == "days/2024-03-25/"
