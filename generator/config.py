@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DigestError, Problem
@@ -227,6 +227,8 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         if not valid_base_url(base_url):
             problem("base_url", f"base_url {base_url!r} is not an absolute http(s) URL without query or fragment",
                     "for example https://news.example.org/")
+        else:
+            base_url = as_uri(base_url)
         base_url = base_url if base_url.endswith("/") else base_url + "/"
 
     language = data.get("language", "en")
@@ -294,6 +296,24 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         weekly_digests=sections["digests"].get("weekly", True),
         path=path,
     )
+
+
+def as_uri(url: str) -> str:
+    """An IRI as the ASCII URI feeds and sitemaps require: the host in IDNA (punycode), the
+    path's other characters percent-encoded as UTF-8 (``/ñews/`` -> ``/%C3%B1ews/``)."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label IDNA refuses (too long, forbidden characters): as typed, encoded
+        host = quote(host, safe="")
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    if parts.username is not None or parts.password is not None:
+        netloc = parts.netloc.rpartition("@")[0] + "@" + netloc
+    return urlunsplit((parts.scheme, quote(netloc, safe=":@[]%"), quote(parts.path, safe="/%:@!$&'()*+,;=-._~"),
+                       "", ""))
 
 
 def valid_base_url(text: str) -> bool:

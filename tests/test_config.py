@@ -95,6 +95,14 @@ def test_config_text_loses_forbidden_characters(tmp_path):
     assert config.title == "Bell and Digest" and config.language == "en-GB"
 
 
+def test_an_iri_base_url_is_made_an_ascii_uri(tmp_path):
+    # Feeds and sitemaps need URIs: /ñews/ went out raw, and feed validators flagged every link.
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://bücher.example/ñews\n"))
+    assert config.base_url == "https://xn--bcher-kva.example/%C3%B1ews/"
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org:8080/a%20b/\n"))
+    assert config.base_url == "https://x.org:8080/a%20b/"  # ASCII: as typed
+
+
 def test_paths_are_resolved(tmp_path):
     config = load_config(write(tmp_path, "title: T\nbase_url: https://x.org/\noutput_dir: site/x/..\n"))
     assert config.output_dir == tmp_path.resolve() / "site"
