@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DigestError, Problem
-from .text import clean_text
+from .text import clean_text, normalize_key
 from .yamlio import LoadedYaml, YamlProblem, load_yaml
 
 # A BCP 47 language tag as HTML's lang attribute and feeds accept it: en, en-GB, zh-Hant-TW.
@@ -393,4 +393,17 @@ def _topics(raw: Any, problem: Any) -> tuple[Topic, ...]:
             problem("topics", f"aliases of topic {name!r} must be a list of non-empty texts")
             continue
         topics.append(Topic(name.strip(), tuple(a.strip() for a in aliases)))
+    # Each spelling must mean one topic: else the first to claim it silently wins (a topic that
+    # is another's alias never gets a page).
+    owner: dict[str, str] = {normalize_key(t.name): t.name for t in reversed(topics)}
+    for topic in topics:
+        if owner[normalize_key(topic.name)] != topic.name:
+            problem("topics", f"topics {owner[normalize_key(topic.name)]!r} and {topic.name!r} are one name")
+    for topic in topics:
+        for alias in topic.aliases:
+            other = owner.setdefault(normalize_key(alias), topic.name)
+            if other != topic.name:
+                problem("topics", f"{alias!r} is an alias of topic {topic.name!r} and "
+                                  f"{'a topic itself' if normalize_key(other) == normalize_key(alias) else 'of ' + repr(other)}",
+                        "give each name or alias to one topic")
     return tuple(topics)

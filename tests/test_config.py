@@ -65,6 +65,18 @@ def test_topics_are_parsed(tmp_path):
     assert [(t.name, t.aliases) for t in config.topics] == [("Crocus", ("Crocus City Hall",)), ("Moscow", ())]
 
 
+def test_a_spelling_that_means_two_topics_is_an_error(tmp_path):
+    # The first to claim it won without a word: topic Kremlin, an alias of Putin, had no page.
+    text = ("title: T\nbase_url: https://x.org/\ntopics:\n  Putin: [Kremlin, Peskov]\n  Kremlin: [Peskov]\n"
+            "  PUTIN: []\n  Moscow: [moscow]\n")
+    with pytest.raises(DigestError) as caught:
+        load_config(write(tmp_path, text))
+    assert [str(p).split("/")[-1] for p in caught.value.problems] == [
+        "site.yaml:3: topics 'Putin' and 'PUTIN' are one name",
+        "site.yaml:3: 'Kremlin' is an alias of topic 'Putin' and a topic itself (give each name or alias to one topic)",
+        "site.yaml:3: 'Peskov' is an alias of topic 'Kremlin' and of 'Putin' (give each name or alias to one topic)"]
+
+
 @pytest.mark.parametrize("line, message", [
     ("base_url: https://x.org/news?x=1", "base_url 'https://x.org/news?x=1' is not an absolute http(s) URL"),
     ("base_url: https://x.org/a b/", "base_url 'https://x.org/a b/' is not an absolute http(s) URL"),
