@@ -54,11 +54,21 @@ def has_end_tag(text: str) -> bool:
     return _END_TAG.search(text) is not None
 
 
+# Unicode's default-ignorable characters (soft hyphen, zero-width joiners and spaces, direction
+# marks, variation selectors): never shown, so never what tells two names apart.
+_IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3"
+                        "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+
+
 def normalize_key(text: str) -> str:
     """The form two spellings of one name share: NFKC, case-folded, single spaces. Normalized
     again after folding, which can undo it ("ß" + accent folds to "ss" + accent, which composes):
     a key is then its own key. Turkish dotted capital I folds to i and a combining dot: the key
-    has plain i, so "İstanbul" and "Istanbul" are one name."""
+    has plain i, so "İstanbul" and "Istanbul" are one name. Default-ignorable characters go:
+    "Ukr\u00adaine" (a soft hyphen) is "Ukraine"."""
+    if not text.isascii():
+        text = _IGNORABLE.sub("", text)
     folded = unicodedata.normalize("NFKC", text).casefold()
     if "\u0307" in folded:
         folded = folded.replace("i\u0307", "i")

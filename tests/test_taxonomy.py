@@ -16,6 +16,15 @@ def test_normalize_key_folds_case_width_and_space():
     assert normalize_key("Straße") == normalize_key("STRASSE")
 
 
+def test_invisible_characters_inside_a_name_do_not_make_another_name():
+    # A soft hyphen from a scraped page made "Ukr-aine" a second Ukraine topic; a zero-width
+    # non-joiner kept "Kyiv" from its topic.
+    vocabulary = Vocabulary.from_topics((Topic("Ukraine", ("Kyiv",)),))
+    assert normalize_key("Ukr\u00adaine") == normalize_key("Ukraine") and slugify("Ukr\u00adaine") == "ukraine"
+    assert vocabulary.canonical_name("Ky\u200civ") == "Ukraine"
+    assert normalize_key("\U0001f468\u200d\U0001f469") != normalize_key("\U0001f468")  # the emoji stay
+
+
 def test_turkish_dotted_capital_i_is_one_name_with_plain_i():
     # "İ".casefold() is "i" and a combining dot: "İstanbul" had its own key, slug and topic page.
     assert normalize_key("İSTANBUL") == normalize_key("İstanbul") == normalize_key("Istanbul") == "istanbul"
