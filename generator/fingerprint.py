@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
-from .folders import files_under
+from .folders import files_under, is_scratch_name
 from .model import BuildReport, FileRecord
 
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
@@ -248,6 +248,8 @@ def _tree_listing(folder: Path) -> bytes:
     entries = []
     start = len(str(folder)) + 1
     for entry in files_under(str(folder), skip=frozenset({"__pycache__"})):
+        if is_scratch_name(entry.name):  # no build reads it: an editor's swap file changes nothing
+            continue
         try:  # through a link to its target: the target is what a build reads
             stat = entry.stat()
         except OSError:  # a broken link or a file gone meanwhile

@@ -7,6 +7,14 @@ import os
 from collections.abc import Iterator
 
 
+def is_scratch_name(name: str) -> bool:
+    """An editor's swap, backup, lock or save-test file, or any hidden file: never read as part
+    of a site (vim's .x.swp in templates/ is no template)."""
+    return (name.startswith(".") or (name.startswith("#") and name.endswith("#"))  # emacs: #x#
+            or name.endswith(("~", ".swp", ".swx", ".swo", "___jb_tmp___", "___jb_old___"))
+            or name == "4913")  # vim's "can I write here" probe
+
+
 def files_under(folder: str, skip: frozenset[str] = frozenset()) -> Iterator[os.DirEntry]:
     """Every entry under ``folder`` that is no folder (a file, a link to one, a broken link),
     in no set order; folders named in ``skip`` are not entered, nor a link to a folder that

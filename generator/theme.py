@@ -36,7 +36,7 @@ from .config import SiteConfig
 from .dates import human_date
 from .text import has_end_tag
 from .errors import DigestError, Problem
-from .folders import files_under
+from .folders import files_under, is_scratch_name
 from .model import OutputFile
 
 
@@ -122,8 +122,10 @@ def load_theme(config: SiteConfig) -> Theme:
 
 
 def _files(folder: Path) -> list[Path]:
-    """The files under ``folder``, through links to folders, sorted; broken links left out."""
-    return sorted(Path(entry.path) for entry in files_under(str(folder)) if entry.is_file())
+    """The files under ``folder``, through links to folders, sorted; broken links, hidden files
+    and editor scratch files (swap files, backups) left out."""
+    return sorted(Path(entry.path) for entry in files_under(str(folder))
+                  if entry.is_file() and not is_scratch_name(entry.name))
 
 
 def _template_text(path: Path) -> str:
@@ -236,8 +238,7 @@ def _static_files(config: SiteConfig) -> tuple[StaticFile, ...]:
     found: dict[str, Path] = {}
     for folder in (config.theme_dir / "static", config.root / "static"):  # later wins
         for path in _files(folder):
-            if not path.name.startswith("."):
-                found[path.relative_to(folder).as_posix()] = path
+            found[path.relative_to(folder).as_posix()] = path
     contents: dict[str, bytes] = {}
     for relative, path in found.items():
         try:

@@ -19,6 +19,7 @@ from watchdog.observers import Observer
 
 from .config import SiteConfig
 from .fingerprint import CACHE_DIR
+from .folders import is_scratch_name
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,6 @@ def watch_plan(config: SiteConfig) -> WatchPlan:
         config_file=config.root / config.path.name,
         ignored=(config.output_dir, config.root / CACHE_DIR),
     )
-
-
-def is_scratch_name(name: str) -> bool:
-    """An editor's swap, backup, lock or save-test file, or any hidden file."""
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", "___jb_tmp___",
-                                                          "___jb_old___"))
-            or name == "4913")  # vim's "can I write here" probe
 
 
 def matters(plan: WatchPlan, path: str | bytes) -> bool:

@@ -207,6 +207,15 @@ def test_a_static_file_in_a_linked_folder_counts(make_site, capsys, tmp_path_fac
     assert [p.read_text() for p in (config.parent / "site" / "static" / "img").glob("logo.*.svg")] == ["<svg></svg>"]
 
 
+def test_an_editors_swap_file_changes_nothing(make_site, capsys):
+    config = make_site(GOOD)
+    (config.parent / "templates").mkdir()
+    build(config, capsys)
+    (config.parent / "templates" / ".tags.html.swp").write_bytes(b"b0VIM")
+    (config.parent / "content" / "articles" / "one.md~").write_text("old")
+    assert SHORTCUT in build(config, capsys)
+
+
 def test_a_folder_changed_in_the_tick_a_build_published_is_judged_by_its_names(tmp_path):
     from generator.fingerprint import output_fingerprint
 

@@ -6,7 +6,7 @@ import re
 from generator.cli import main
 from generator.config import load_config
 from generator.dates import human_date
-from generator.theme import load_theme, rfc822, rfc3339, static_files
+from generator.theme import load_theme, rfc822, rfc3339, static_files, template_problems
 
 
 def test_autoescape_is_on_for_html_and_xml(make_site, tmp_path):
@@ -109,6 +109,25 @@ def test_folders_linked_into_templates_and_static_are_read_through(make_site, tm
     assert theme.environment.get_template("partials/note.html").render(page={"title": "T"}) == "note T"
     assert {f.relative for f in theme.static_files if f.relative.startswith("fonts/")} == {
         "fonts/serif.woff2", "fonts/loop/partials/note.html"}  # the loop is entered once, not again
+
+
+def test_editor_scratch_files_in_templates_and_static_are_no_part_of_the_theme(make_site, tmp_path):
+    # vim's swap file of an open template failed every build ("not valid UTF-8"), and check
+    # compiled tags.html~ as a template.
+    config = load_config(make_site())
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "tags.html").write_text("mine")
+    (tmp_path / "templates" / ".tags.html.swp").write_bytes(b"b0VIM 9.0\xff\xfe")
+    (tmp_path / "templates" / "tags.html~").write_text("{{ oops( }}")
+    (tmp_path / "templates" / "#tags.html#").write_text("{{ oops( }}")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "x.css~").write_text("old")
+    (tmp_path / "static" / ".well-known").mkdir()
+    (tmp_path / "static" / ".well-known" / "security.txt").write_text("Contact: x")
+    theme = load_theme(config)
+    assert {name for name in theme.sources if "tags" in name} == {"tags.html"} and not template_problems(theme)
+    assert {f.relative for f in theme.static_files} >= {".well-known/security.txt"}
+    assert not any(f.relative.endswith("~") for f in theme.static_files)
 
 
 def test_static_names_carry_a_content_hash_and_css_follows_them(make_site, tmp_path):
