@@ -291,8 +291,11 @@ def _serve(args, config, say, warn) -> int:
     from .pipeline import build
     from .serve import serve
 
+    latest = [config]  # the configuration of the last build: serve watches its folders
+
     def rebuild() -> str:
         current = dataclasses.replace(load_config(args.config), output_dir=config.output_dir)  # site.yaml edits apply
+        latest[0] = current
         started = time.perf_counter()
         if args.quiet or not sys.stderr.isatty():
             report = build(current, warn, args.jobs)
@@ -305,7 +308,8 @@ def _serve(args, config, say, warn) -> int:
 
     serve(config, rebuild, host=args.host, port=args.port, say=say, warn=warn,
           error=lambda message: print(f"{_label('error', sys.stderr)} {message}", file=sys.stderr),
-          ready=None if not args.quiet else lambda url: print(f"serving {url}"), verbose=args.verbose)
+          ready=None if not args.quiet else lambda url: print(f"serving {url}"), verbose=args.verbose,
+          settings=lambda: latest[0])
     return EXIT_OK
 
 

@@ -432,7 +432,8 @@ def _is_loopback(host: str) -> bool:
 
 def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.0.1", port: int = 8000,
           say: Report, warn: Report, error: Report, ready: Callable[[str], None] | None = None,
-          stop: threading.Event | None = None, verbose: bool = False) -> None:
+          stop: threading.Event | None = None, verbose: bool = False,
+          settings: Callable[[], SiteConfig] | None = None) -> None:
     """Build, serve ``config.output_dir`` on ``host:port`` (0: any free port) and rebuild after
     every change to the site's inputs, until ``stop`` is set or Ctrl-C (which ends a build under
     way as it ends ``digest build``, and returns normally).
@@ -441,6 +442,7 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
     input; a failed build's problems go to ``error`` one by one (without an "error: " prefix) and
     to the open pages, and the last good site stays served. ``ready`` gets the URL once the
     first build is done and requests are answered. ``verbose`` logs every request through ``say``.
+    ``settings()`` gives the configuration the last build used: its folders are watched from then on.
     """
     stop = stop or threading.Event()
     board = StatusBoard(secrets.token_hex(8))
@@ -463,7 +465,12 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
             if changes.settled(QUIET_SECONDS, POLL_SECONDS):
                 # One build at a time, here: changes during it are noted and built next, as one.
                 _build_once(rebuild, board, say, error, changes)
-                watcher.watch_new_folders()
+                if settings is not None:
+                    watcher.follow(watch_plan(settings()))
+            # Input folders made (again) since they were last looked at are watched now, and
+            # built: what was written into them meanwhile was seen by no watch.
+            if watcher.watch_new_folders():
+                changes.note()
     except KeyboardInterrupt:
         say("stopped")
     finally:

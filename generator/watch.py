@@ -7,8 +7,10 @@ watchdog reports every file event; only those under the articles, the theme, the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from .config import SiteConfig
 from .fingerprint import CACHE_DIR
@@ -80,16 +83,18 @@ class Changes:
 
 class _ChangeHandler(FileSystemEventHandler):
     # "opened" and "closed_no_write" come from the build reading its inputs: never a change.
-    _CHANGES = frozenset({"created", "modified", "deleted", "moved"})
+    # "attrib" is a touch: the build's fingerprint counts modification times.
+    _CHANGES = frozenset({"created", "modified", "deleted", "moved", "attrib"})
 
     def __init__(self, plan: WatchPlan, changes: Changes) -> None:
         self.plan, self.changes = plan, changes
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in self._CHANGES or (event.is_directory and event.event_type == "modified"):
+        if event.event_type not in self._CHANGES or (event.is_directory and event.event_type in ("modified", "attrib")):
             return  # a folder's "modified" echoes a change to a file in it, reported on its own
+        plan = self.plan  # one plan for the whole event: serve may replace it meanwhile
         paths = (event.src_path, getattr(event, "dest_path", "") or "")
-        if any(path and matters(self.plan, path) for path in paths):
+        if any(path and matters(plan, path) for path in paths):
             self.changes.note()
 
 
@@ -103,9 +108,10 @@ class Watcher:
 
     def __init__(self, plan: WatchPlan, changes: Changes) -> None:
         self.plan = plan
+        self._changes = changes
         self._handler = _ChangeHandler(plan, changes)
         self._observer = Observer()
-        self._watched: set[Path] = set()
+        self._watched: dict[Path, tuple[ObservedWatch, tuple[int, int]]] = {}  # folder -> watch, identity
 
     def start(self) -> None:
         inotify_log = logging.getLogger("watchdog.observers.inotify")
@@ -115,19 +121,42 @@ class Watcher:
         self.watch_new_folders()
         self._observer.start()
 
-    def watch_new_folders(self) -> None:
-        """Watch input folders made since the start (a site's first templates/ override)."""
-        for folder in self.plan.folders:
-            if folder.is_dir() and not any(w == folder or w in folder.parents for w in self._watched):
-                self._watch(folder, recursive=True)
+    def follow(self, plan: WatchPlan) -> None:
+        """Take the folders of ``plan`` (site.yaml named another theme or content folder) as the
+        inputs from now on; the next ``watch_new_folders`` watches them."""
+        self.plan = self._handler.plan = plan
 
-    def _watch(self, folder: Path, recursive: bool) -> None:
+    def watch_new_folders(self) -> bool:
+        """Watch input folders made since the start (a site's first templates/ override), or
+        deleted and made again (a git checkout, rm -rf and a new ingest): the watch of a deleted
+        folder ends with it. Whether one was found, which is a change to build: what was written
+        into it before it was watched was seen by no one."""
+        found = False
+        for folder in self.plan.folders:
+            identity = _identity(folder)
+            if identity is None or self._covered(folder):
+                continue
+            stale = self._watched.pop(folder, None)
+            if stale is not None:
+                with contextlib.suppress(KeyError, OSError):
+                    self._observer.unschedule(stale[0])
+            found = self._watch(folder, recursive=True) or found
+        return found
+
+    def _covered(self, folder: Path) -> bool:
+        """Whether a live watch covers ``folder``: its own, or a watched folder's that holds it."""
+        return any((w == folder or w in folder.parents) and _identity(w) == identity
+                   for w, (_, identity) in self._watched.items())
+
+    def _watch(self, folder: Path, recursive: bool) -> bool:
+        identity = _identity(folder)
         try:
-            self._observer.schedule(self._handler, str(folder), recursive=recursive)
+            watch = self._observer.schedule(self._handler, str(folder), recursive=recursive)
         except OSError:
-            return  # gone meanwhile, or out of inotify watches: a later build tries again
-        if recursive:
-            self._watched.add(folder)
+            return False  # gone meanwhile, or out of inotify watches: a later look tries again
+        if recursive and identity is not None:
+            self._watched[folder] = (watch, identity)
+        return True
 
     def stop(self) -> None:
         self._observer.stop()
@@ -135,3 +164,10 @@ class Watcher:
             self._observer.join()
 
 
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (a folder made again is another), or None if there is none."""
+    try:
+        found = folder.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISDIR(found.st_mode) else None

@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import queue
+import shutil
 import threading
 import time
 import urllib.error
@@ -23,7 +24,7 @@ from generator.pipeline import build
 from generator.serve import (BuildStatus, Found, Redirect, local_host_header, locate, request_segments, serve,
                              with_reload_script)
 from generator.watch import Changes, matters, watch_plan
-from tests.conftest import article_text
+from tests.conftest import THEME, article_text
 
 TIMEOUT = 30.0  # seconds any rebuild may take to show (polled: a loaded CI machine is slow)
 BROKEN = "---\ntitle: [unclosed\n---\nBody\n"
@@ -97,7 +98,7 @@ def start(make_site, tmp_path: Path):
             try:
                 serve(load_config(config_path), (lambda: rebuild(build_site)) if rebuild else build_site,
                       port=0, say=running.said.append, warn=running.warned.append, error=running.errors.append,
-                      ready=outcome.put, stop=stop)
+                      ready=outcome.put, stop=stop, settings=lambda: load_config(config_path))
             except BaseException as exc:  # reported to the test, not lost on the thread
                 outcome.put(exc)
 
@@ -178,6 +179,42 @@ def test_an_edited_article_is_served_after_the_rebuild(start):
     assert script_tag(2) in site.get("/articles/harbour/")[1]
     assert site.status()["error"] is None and site.errors == []
     assert (site.root / "site" / "articles" / "harbour" / "index.html").read_bytes().count(b"__digest__") == 0
+
+
+def test_a_content_folder_deleted_and_made_again_is_watched_again(start):
+    # The watch of a deleted folder ends with it: a git checkout or rm -rf and a new ingest
+    # left serve deaf to every later edit.
+    site = start()
+    content = site.root / "content" / "articles"
+    saved = {path.name: path.read_text(encoding="utf-8") for path in content.iterdir()}
+    shutil.rmtree(content)
+    eventually(lambda: site.status()["error"], "the failed build's status")
+    content.mkdir()
+    for name, text in saved.items():
+        (content / name).write_text(text, encoding="utf-8")
+    eventually(lambda: site.status()["error"] is None, "the build of the folder made again")
+    site.article().write_text(harbour("Harbour after the checkout"), encoding="utf-8")
+    eventually(lambda: page_with(site, "/articles/harbour/", b"Harbour after the checkout"), "the later edit")
+
+
+def test_a_theme_named_in_an_edited_site_yaml_is_watched(start):
+    site = start()
+    alternative = site.root / "alt"
+    shutil.copytree(THEME, alternative)
+    config = site.root / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(str(THEME), str(alternative)), encoding="utf-8")
+    eventually(lambda: site.status()["generation"] == 2, "the build with the other theme")
+    base = alternative / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>ALTMARK</p></footer>"), encoding="utf-8")
+    eventually(lambda: page_with(site, "/articles/harbour/", b"ALTMARK"), "the edit in the new theme")
+
+
+def test_a_touched_article_is_built_again(start):
+    # The build's fingerprint counts modification times; a touch is a change.
+    site = start()
+    moment = site.article().stat().st_mtime + 5
+    os.utime(site.article(), (moment, moment))
+    eventually(lambda: site.status()["generation"] == 2, "the build after the touch")
 
 
 def test_a_broken_article_keeps_the_last_good_page_served_and_reports_the_error(start):
