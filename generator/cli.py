@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     except DigestError as exc:
         _print_errors(exc.problems)
         return EXIT_ERROR
+    except BrokenPipeError:  # `digest tags | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush fails not
+        return EXIT_OK
     except OSError as exc:
         print(f"{_label('error', sys.stderr)} {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -129,6 +129,17 @@ def test_console_script_prints_no_traceback(make_site):
     assert result.stderr.startswith("error: ") and "bad.md:1: front matter opened on line 1 is never closed" in result.stderr
 
 
+def test_a_reader_that_stops_reading_is_no_error(make_site):
+    # `digest tags | head -1` printed "error: : Broken pipe" and exited 1.
+    config = make_site(GOOD)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    with os.fdopen(write_end, "wb") as stdout:
+        result = subprocess.run([sys.executable, "-m", "generator", "--config", str(config), "tags"],
+                                stdout=stdout, stderr=subprocess.PIPE, text=True)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
 def test_common_options_work_after_the_command(make_site, capsys):
     config = make_site(GOOD)
     assert main(["build", "--config", str(config), "--quiet"]) == 0
