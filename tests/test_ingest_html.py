@@ -346,6 +346,17 @@ def test_the_story_region_of_a_body_not_placed_is_the_headlines_article() -> Non
     assert [blocks[i][0] for i in _story_region(blocks, headline, 1, 1)] == ["Pier news", "By Jane Doe", PROSE[0]]
 
 
+def test_a_tag_line_shown_with_the_story_gives_its_tags_as_in_a_text_dump() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    line = "<div class='tags'>Tags: <a rel='tag'>Infrastructure</a>, <a rel='tag'>Local politics</a></div>"
+    menu = "<footer><p>Topics: Sport, Weather, Business</p></footer>"  # the site's, outside the story
+    assert clean(page("<article><h1>Pier news</h1>" + body + line + "</article>" + menu)).tags == (
+        "Infrastructure", "Local politics")
+    stated = "<meta property='article:tag' content='Harbours'>"  # the page's metadata comes first
+    assert clean(page("<article><h1>Pier news</h1>" + body + line + "</article>", stated)).tags == ("Harbours",)
+    assert "Sport" not in clean(page("<article><h1>Pier news</h1>" + body + "</article>" + menu)).tags
+
+
 def test_a_timestamp_of_another_day_does_not_beat_the_articles_stated_day() -> None:
     # A video's JSON-LD, or a lower-ranked meta tag, with a full timestamp took the article's date.
     body = "<h1>Pier news</h1>" + "".join(f"<p>{p}</p>" for p in PROSE)

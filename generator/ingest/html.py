@@ -35,7 +35,7 @@ from .html_decode import page_error
 from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title,
                         host_key, html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
                         source_url, stated_author, stated_date, text_blocks, visible_text)
-from .metadata import byline_author, byline_date, is_credit_line, publisher
+from .metadata import byline_author, byline_date, is_credit_line, publisher, tag_line_tags
 from .rules import Rules, load_rules
 
 
@@ -232,7 +232,10 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
               or _visible_author(blocks, region, rules))
     date = (stated_date(head, rules) or _time_element(root, order, blocks, region, rules)
             or _visible_date(blocks, region, rules))
-    tags = article_tags(page_tags(head), headline.text, body.paragraphs, vocabulary, min_mentions, max_inferred)
+    listed = page_tags(head)
+    if listed is None:
+        listed = _shown_tags(blocks, body, first, headline, rules)
+    tags = article_tags(listed, headline.text, body.paragraphs, vocabulary, min_mentions, max_inferred)
     labels = _labels(blocks, region, headline.text, figcaption, rules)
     return CleanedArticle(
         title=headline.text, date=date, author=author, source=site, source_url=url,
@@ -398,6 +401,26 @@ def _time_element(root: etree._Element, order: dict[etree._Element, int],
                         2 if any(p.search(label) for p in rules.date_updated) else 1)
                 found.append((rank, len(found), parsed))
     return min(found, key=lambda f: f[:2])[2] if found else None
+
+
+SHOWN_TAGS_AFTER_BODY = 8  # page blocks below the body's last paragraph where a tag line may stand
+
+
+def _shown_tags(blocks: PageBlocks, body: SiftedBody, first: int, headline: Headline,
+                rules: Rules) -> tuple[str, ...] | None:
+    """A tag line the page shows with the story ("Tags: Infrastructure, Local politics"), as a
+    text dump's: in the story's element, from its body to a few blocks below it (a tag menu
+    elsewhere on the page is the site's, not the story's)."""
+    kept = set(body.paragraphs)
+    last = max((i for i in range(first, len(blocks)) if blocks[i][0] in kept), default=first)
+    story = headline.element if headline.element is not None else blocks[first][1]
+    container = _common_ancestor(story, blocks[last][1])
+    for i in range(first, min(len(blocks), last + 1 + SHOWN_TAGS_AFTER_BODY)):
+        if blocks[i][0] not in kept and _inside(blocks[i][1], container):
+            tags = tag_line_tags(blocks[i][0], rules)
+            if tags is not None:
+                return tags
+    return None
 
 
 def _in_region(order: dict[etree._Element, int], blocks: PageBlocks,
