@@ -25,7 +25,7 @@ def files_under(folder: str, skip: frozenset[str] = frozenset()) -> Iterator[os.
         try:
             with os.scandir(path) as found:
                 for entry in found:
-                    if not entry.is_dir():  # through a link: a link to a folder is a folder
+                    if not _is_folder(entry):  # through a link: a link to a folder is a folder
                         yield entry
                     elif entry.name not in skip:
                         real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(chain[-1], entry.name)
@@ -33,3 +33,10 @@ def files_under(folder: str, skip: frozenset[str] = frozenset()) -> Iterator[os.
                             stack.append((entry.path, (*chain, real)))
         except (FileNotFoundError, NotADirectoryError, PermissionError):
             continue
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link in a loop of links: no folder, and whoever reads it reports it
+        return False
