@@ -44,6 +44,7 @@ from .taxonomy import Vocabulary
 from .text import normalize_key
 from .theme import Theme, load_theme, make_theme, template_problems
 from .urls import absolute_url, output_file
+from .write import MARKER, check_output_dir, nothing_to_build
 
 CHECK_BATCH = 200  # articles a process reads per task, as the build loads them
 FUTURE_HINT = "the article will show a future date; feed readers may sort it first"
@@ -96,6 +97,10 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
         raise ValueError("now must be timezone-aware")
     theme, errors = _theme(config)
     try:
+        check_output_dir(config.output_dir, config.root, config.input_folders)
+    except DigestError as exc:
+        errors += exc.problems
+    try:
         paths = find_articles(config.content_dir)
     except DigestError as exc:
         return _report(0, [*errors, *exc.problems], [])
@@ -106,6 +111,8 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
     errors += [p for f in files for p in f.problems]
     articles, clashes = _as_the_build_lists(articles)
     errors += [_at_key_line(p, by_path) for p in clashes]
+    if not files and (config.output_dir / MARKER).is_file():
+        errors += nothing_to_build(config.content_dir).problems
 
     site = site_without_analysis(articles)
 

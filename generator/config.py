@@ -105,6 +105,11 @@ class SiteConfig:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def input_folders(self) -> tuple[Path, ...]:
+        """The folders a build reads, which its output must not overlap."""
+        return (self.content_dir, self.raw_dir, self.theme_dir, self.root / "templates", self.root / "static")
+
 
 # key -> (expected type(s), description used in messages)
 _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {

@@ -35,7 +35,7 @@ from .taxonomy import Vocabulary
 from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, count_terms, document_keys
 from .theme import load_theme, static_files
 from .atomic import exclusive, move_file, remove_file, write_text_atomically
-from .write import MARKER, Spare, check_output_dir, publish
+from .write import MARKER, Spare, check_output_dir, nothing_to_build, publish
 
 Warn = Callable[[str], None]
 LOCK = "build.lock"  # in the cache folder: one build of a site at a time
@@ -64,8 +64,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                   read_record(config, SPARE_RECORD) if use_cache else None)
     # From here on the spare may change: its record goes until a build records it again.
     _keep(config, warn, lambda: remove_file(cache_dir(config) / SPARE_RECORD))
-    check_output_dir(config.output_dir, config.root, (config.content_dir, config.raw_dir, config.theme_dir,
-                                                      config.root / "templates", config.root / "static"))
+    check_output_dir(config.output_dir, config.root, config.input_folders)
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
     paths = find_articles(config.content_dir)
@@ -73,9 +72,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     loaded = _load_all(paths, config, vocabulary, environment, cached, jobs, progress)
     articles = list(loaded.values())
     if not articles and (config.output_dir / MARKER).is_file():
-        # An emptied content folder (a failed mount, a bad sync) must not wipe a published site.
-        raise DigestError.at("no articles to build; the published site is kept", config.content_dir,
-                             hint="add articles, or delete the output folder to publish an empty site")
+        raise nothing_to_build(config.content_dir)
     progress.stage("Relating articles", None)
     texts = _TextCounts(config, environment, jobs, use_cache, warn)
     site = index_site(articles, config, jobs, count_texts=texts.related)

@@ -99,6 +99,13 @@ def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path
             hint=f"it has no {MARKER} marker; empty it, or choose another output folder")
 
 
+def nothing_to_build(content_dir: Path) -> DigestError:
+    """No articles, and a published site: an emptied content folder (a failed mount, a bad sync)
+    must not wipe it."""
+    return DigestError.at("no articles to build; the published site is kept", content_dir,
+                          hint="add articles, or delete the output folder to publish an empty site")
+
+
 def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1,
             progress: Progress = NO_PROGRESS, previous: Mapping[str, FileRecord] | None = None,
             spare: Spare | None = None) -> PublishReport:

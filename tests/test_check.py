@@ -20,6 +20,7 @@ from generator.pipeline import build, tags_by_stem
 from generator.taxonomy import Vocabulary, slugify
 from generator.theme import load_theme
 from generator.write import MARKER
+from generator.write import MARKER
 from tests.conftest import site_tree, subject_corpus
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -247,6 +248,25 @@ def test_a_template_that_does_not_compile_is_an_error_at_its_line(check, tmp_pat
     assert shown(report.errors) == ["templates/tag.html:2: template error: Expected an expression, got 'end of "
                                     "statement block'"]
     assert report.failed()
+
+
+@pytest.mark.parametrize(("output_dir", "message"), [
+    ("content/articles", "the output folder overlaps the input folder"),
+    (".", "the output folder would contain the project itself"),
+    ("site.yaml", "the output path exists and is not a plain folder"),
+])
+def test_an_output_folder_the_build_refuses_is_an_error(check, output_dir, message):
+    # check passed these and the build failed on them.
+    report = check({"a.md": md("title: One", "date: 2024-03-30")}, output_dir=output_dir)
+    assert [message in str(p) for p in report.errors] == [True]
+
+
+def test_no_articles_beside_a_published_site_is_an_error_as_in_the_build(check, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / MARKER).write_text("")
+    assert shown(check({}).errors) == [
+        "content/articles: no articles to build; the published site is kept "
+        "(add articles, or delete the output folder to publish an empty site)"]
 
 
 def test_warnings_fail_only_a_strict_check():
