@@ -144,9 +144,12 @@ class Watcher:
         return found
 
     def _covered(self, folder: Path) -> bool:
-        """Whether a live watch covers ``folder``: its own, or a watched folder's that holds it."""
-        return any((w == folder or w in folder.parents) and _identity(w) == identity
-                   for w, (_, identity) in self._watched.items())
+        """Whether a live watch covers ``folder``: its own, or a watched folder's that holds it.
+        Live: its folder is the one watched (the inode of a folder made again may be the old
+        one's, reused) and its emitter runs (watchdog ends it when the folder is deleted)."""
+        running = {emitter.watch for emitter in self._observer.emitters if emitter.is_alive()}
+        return any((w == folder or w in folder.parents) and _identity(w) == identity and watch in running
+                   for w, (watch, identity) in self._watched.items())
 
     def _watch(self, folder: Path, recursive: bool) -> bool:
         identity = _identity(folder)
