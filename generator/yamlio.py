@@ -130,7 +130,7 @@ def load_yaml(text: str, line_offset: int = 0, *, numbers: bool = True) -> Loade
             _check_nodes(node, line_offset)
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
+            mark = _mistake_mark(exc)
             message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
             line = mark.line + 1 + line_offset if mark else None
             hint = " (only plain YAML is allowed)" if "constructor for the tag" in message else ""
@@ -200,3 +200,14 @@ def dump_yaml(data: dict[str, Any]) -> str:
     """Dump a mapping in the given key order, block style, Unicode kept, never line-wrapped."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
                           width=1_000_000)
+
+
+# Constructs whose error is found where the parser gave up, often lines later (an unclosed
+# "[" at the end of the front matter): their start is where the mistake is.
+_OPENED_CONSTRUCTS = ("flow sequence", "flow mapping", "quoted scalar", "simple key")
+
+
+def _mistake_mark(exc: yaml.MarkedYAMLError) -> Any:
+    if exc.context_mark is not None and any(kind in (exc.context or "") for kind in _OPENED_CONSTRUCTS):
+        return exc.context_mark
+    return exc.problem_mark or exc.context_mark

@@ -72,7 +72,7 @@ def test_bad_article_fails_cleanly_and_keeps_the_old_site(make_site, capsys):
     capsys.readouterr()
     assert run(config, "build") == 1
     err = capsys.readouterr().err
-    assert err == (f"error: {broken}:3: bad front matter YAML: while parsing a flow sequence "
+    assert err == (f"error: {broken}:2: bad front matter YAML: while parsing a flow sequence "
                    "did not find expected ',' or ']'\n")
     assert site_tree(config.parent / "site") == before
     assert sorted(p.name for p in config.parent.iterdir()) == [".digest-cache", "content", "site", "site.yaml"]
@@ -503,7 +503,7 @@ def test_check_reports_every_problem_at_once_and_strict_fails_on_warnings(make_s
     captured = capsys.readouterr()
     errors = [line for line in captured.err.splitlines() if line.startswith("error: ")]
     warnings = [line for line in captured.err.splitlines() if line.startswith("warning: ")]
-    assert errors == [f"error: {config.parent / 'content/articles/bad.md'}:3: bad front matter YAML: while parsing a "
+    assert errors == [f"error: {config.parent / 'content/articles/bad.md'}:2: bad front matter YAML: while parsing a "
                       "flow sequence did not find expected ',' or ']'"]
     assert len(warnings) == 1 and "unknown field 'colour'" in warnings[0]
     assert captured.out == "checked 4 articles: 1 error, 1 warning\n"

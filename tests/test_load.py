@@ -17,7 +17,7 @@ INVALID = Path(__file__).parent / "fixtures" / "invalid_articles"
 # One fixture per failure mode: (line, exact message).
 EXPECTED_ERRORS = {
     "bad_source_url.md": (3, "source_url 'javascript:alert(1)' is not an absolute http(s) URL"),
-    "bad_yaml.md": (4, "bad front matter YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+    "bad_yaml.md": (3, "bad front matter YAML: while parsing a flow sequence did not find expected ',' or ']'"),
     "date_out_of_range.md": (3, "date 0001-01-01T00:00:00+01:00 is out of range (use a date from 1000-01-02 to 9999-12-30)"),
     "deeply_nested.md": (3, "bad front matter YAML: YAML nested more than 32 levels deep"),
     "tag_not_text.md": (3, "each tag must be text, not list"),

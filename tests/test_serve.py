@@ -222,7 +222,7 @@ def test_a_broken_article_keeps_the_last_good_page_served_and_reports_the_error(
     broken = site.article("broken.md")
     broken.write_text(BROKEN, encoding="utf-8")
     error = eventually(lambda: site.status()["error"], "the failed build's status")
-    problem = (f"{display_path(broken)}:3: bad front matter YAML: while parsing a flow sequence "
+    problem = (f"{display_path(broken)}:2: bad front matter YAML: while parsing a flow sequence "
                "did not find expected ',' or ']'")
     assert error == problem and site.errors == [problem]
     assert site.status()["generation"] == 1
@@ -281,7 +281,7 @@ def test_the_event_stream_tells_pages_of_each_build(start):
     assert name == "reload" and rebuilt == {**first, "generation": 2}
     site.article("broken.md").write_text(BROKEN, encoding="utf-8")
     name, failed = next_event()
-    assert name == "failure" and failed["generation"] == 2 and "broken.md:3: bad front matter" in failed["error"]
+    assert name == "failure" and failed["generation"] == 2 and "broken.md:2: bad front matter" in failed["error"]
     connection.close()
 
 
@@ -289,7 +289,7 @@ def test_a_first_build_that_fails_with_no_site_serves_a_placeholder_with_the_err
     site = start({"broken.md": BROKEN})
     code, page = site.get("/")
     assert code == 404 and b"not been built yet" in page and script_tag(0) in page
-    assert "broken.md:3: bad front matter YAML" in site.status()["error"]
+    assert "broken.md:2: bad front matter YAML" in site.status()["error"]
     assert site.errors and site.errors[0].endswith("did not find expected ',' or ']'")
     site.article("broken.md").write_text(harbour(), encoding="utf-8")
     eventually(lambda: site.status()["generation"] == 1, "the first good build")
@@ -301,7 +301,7 @@ def test_a_first_build_that_fails_serves_the_previous_site(start, make_site):
     site = start({"broken.md": BROKEN})  # beside the articles built
     code, page = site.get("/articles/harbour/")
     assert code == 200 and b"Harbour reopens" in page and script_tag(0) in page
-    assert site.status()["generation"] == 0 and "broken.md:3" in site.status()["error"]
+    assert site.status()["generation"] == 0 and "broken.md:2" in site.status()["error"]
 
 
 def test_a_change_during_a_build_is_built_after_it_and_builds_never_overlap(start):
