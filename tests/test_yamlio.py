@@ -24,6 +24,11 @@ def test_key_lines_with_offset():
     ("!!python/object/apply:os.system [ls]\n",
      "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"
      " (only plain YAML is allowed)", 1),
+    # Where an unclosed construct opens, not where the parser gave up lines later.
+    ("title: T\ntags: [Putin,\n  Moscow\nsummary: x\n",
+     "while parsing a flow sequence did not find expected ',' or ']'", 2),
+    ('title: "T\ndate: 2024-01-01\n', "while scanning a quoted scalar found unexpected end of stream", 1),
+    ("title: T\n- x\ndate: 2024-01-01\n", "while parsing a block mapping did not find expected key", 2),
 ])
 def test_problems_name_the_line(text, message, line):
     with pytest.raises(YamlProblem) as caught:
