@@ -64,7 +64,7 @@ def test_every_file_that_fails_to_load_is_reported_in_one_run(check):
         "fine.md": md("title: Fine", "date: 2024-03-30", "tags: [Harbour]", "sumary: Misspelt."),
     })
     assert shown(report.errors) == [
-        "content/articles/bad-yaml.md:4: bad front matter YAML: while parsing a flow sequence did not find "
+        "content/articles/bad-yaml.md:3: bad front matter YAML: while parsing a flow sequence did not find "
         "expected ',' or ']'",
         "content/articles/no-title.md:1: missing title (add a line such as: title: Kremlin says ...)",
     ]
