@@ -82,6 +82,11 @@ def _published_date(text: str, rules: Rules) -> datetime.date | None:
     return None
 
 
+def is_update_stamp(text: str, rules: Rules) -> bool:
+    """Whether a dateline (or a date's label) dates only an update: "Updated", "Last modified"."""
+    return any(p.search(text) for p in rules.date_updated)
+
+
 def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
                  byline_date: Callable[[str], datetime.date | None]) -> tuple[datetime.date, int] | None:
     """The article's date from the lines around its headline, (index, text) in page order,
@@ -98,7 +103,7 @@ def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
         rank = 1
         if found is None:
             found = dated
-            rank = 3 if any(p.search(text) for p in rules.date_updated) else 2
+            rank = 3 if is_update_stamp(text, rules) else 2
         if found is not None and (best is None or rank < best[0]):
             best = rank, found, index
     return (best[1], best[2]) if best is not None else None

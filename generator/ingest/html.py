@@ -29,7 +29,7 @@ from ..text import clean_text
 from .article import CleanedArticle
 from .blocks import Block
 from .clean import article_tags, lede, missing_metadata, summarize
-from .dates import article_date, dateline_date
+from .dates import article_date, dateline_date, is_update_stamp
 from .features import outside_quotes, words_of
 from .html_decode import page_error
 from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title,
@@ -101,11 +101,11 @@ def _drop_forbidden(root: etree._Element) -> None:
     for el in root.iter():
         for attr in ("text", "tail"):
             text = getattr(el, attr)
-            if text and clean_text(text) != text:
-                setattr(el, attr, clean_text(text))
+            if text and (cleaned := clean_text(text)) != text:
+                setattr(el, attr, cleaned)
         for name, value in el.attrib.items():
-            if clean_text(value) != value:
-                el.set(name, clean_text(value))
+            if (cleaned := clean_text(value)) != value:
+                el.set(name, cleaned)
 
 
 def _drop_hidden(root: etree._Element) -> None:
@@ -228,10 +228,9 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
         raise page_error("no article body found", "only a headline or boilerplate around it")
 
     region = _story_region(blocks, headline, top, first)
-    author = (stated_author(root, head, rules, _in_region(order, blocks, region))
-              or _visible_author(blocks, region, rules))
-    date = (stated_date(head, rules) or _time_element(root, order, blocks, region, rules)
-            or _visible_date(blocks, region, rules))
+    in_story = _in_region(order, blocks, region)
+    author = stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
+    date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, rules)
     listed = page_tags(head)
     if listed is None:
         listed = _shown_tags(blocks, body, first, headline, rules)
@@ -382,23 +381,20 @@ def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> 
     return stated[0] if stated else None
 
 
-def _time_element(root: etree._Element, order: dict[etree._Element, int],
-                  blocks: PageBlocks, region: tuple[int, ...],
+def _time_element(root: etree._Element, in_story: Callable[[etree._Element], bool],
                   rules: Rules) -> datetime.date | None:
     """A machine-readable date (<time datetime>, itemprop=datePublished) in the story region.
 
     Only there: elsewhere <time>s date other stories (teaser lists) or comments.
     """
-    inside = _in_region(order, blocks, region)
     found = []  # (rank, date): as with datelines, "Published" first, "Updated" last
     for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
         value = el.get("datetime") or el.get("content") or visible_text(el)
-        if value and inside(el):
+        if value and in_story(el):
             parsed = parse_date(value, rules)
             if parsed is not None:
                 label = _label_before(el)
-                rank = (0 if rules.date_published.search(label) else
-                        2 if any(p.search(label) for p in rules.date_updated) else 1)
+                rank = 0 if rules.date_published.search(label) else 2 if is_update_stamp(label, rules) else 1
                 found.append((rank, len(found), parsed))
     return min(found, key=lambda f: f[:2])[2] if found else None
 

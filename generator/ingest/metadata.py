@@ -45,13 +45,13 @@ def byline_author(text: str, rules: Rules) -> str | None:
     return None
 
 
-
 def byline_date(text: str, rules: Rules) -> datetime.date | None:
     """The date written in a byline ("By Jane Doe | May 3, 2023")."""
     if not byline_author(text, rules):
         return None
     found = find_date(text, rules)
     return found[0] if found else None
+
 
 def _looks_like_names(text: str) -> bool:
     """Names are capitalised words; "By the end of the week" is not a byline."""
