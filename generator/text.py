@@ -56,9 +56,11 @@ def has_end_tag(text: str) -> bool:
 
 # Unicode's default-ignorable characters (soft hyphen, zero-width joiners and spaces, direction
 # marks, variation selectors): never shown, so never what tells two names apart.
-_IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                        "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3"
-                        "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+_IGNORABLES = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+               "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+               "\U000e0000-\U000e0fff")
+_IGNORABLE = re.compile(f"[{_IGNORABLES}]")
+_INVISIBLE_ENDS = re.compile(rf"^[\s{_IGNORABLES}]+|[\s{_IGNORABLES}]+$")
 
 
 def normalize_key(text: str) -> str:
@@ -76,15 +78,10 @@ def normalize_key(text: str) -> str:
 
 
 def trim_invisible(text: str) -> str:
-    """``text`` without white space or invisible format characters (zero-width space, joiners,
+    """``text`` without white space or default-ignorable characters (zero-width space, joiners,
     direction marks) at either end; those inside are kept (Persian spells words with a
     zero-width non-joiner)."""
-    start, end = 0, len(text)
-    while start < end and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Cf"):
-        end -= 1
-    return text[start:end]
+    return _INVISIBLE_ENDS.sub("", text)
 
 
 @functools.cache
