@@ -268,8 +268,7 @@ def at_stated_line(problem: Problem) -> Problem:
         front = _front_matter(Path(problem.path), read_bytes(Path(problem.path)))
     except (OSError, DigestError):  # gone or changed since: the problem still stands, lineless
         return problem
-    stated = dict(reversed(_keys(front))) if front else {}  # reversed: the first of a repeated key wins
-    return dataclasses.replace(problem, line=next((stated[key] for key in problem.keys if key in stated), None))
+    return _at_first_key(problem, _keys(front)) if front else problem
 
 
 def _at_key_line(problem: Problem, files: dict[Path, CheckedFile]) -> Problem:
@@ -277,8 +276,13 @@ def _at_key_line(problem: Problem, files: dict[Path, CheckedFile]) -> Problem:
     checked = files.get(Path(problem.path)) if problem.path is not None else None
     if checked is None or problem.line is not None:
         return problem
-    line = next((checked.line_of(key) for key in problem.keys if checked.has(key)), None)
-    return dataclasses.replace(problem, line=line)
+    return _at_first_key(problem, checked.keys)
+
+
+def _at_first_key(problem: Problem, stated: tuple[tuple[str, int], ...]) -> Problem:
+    """The problem at the line of the first of its keys that ``stated`` (key, line) holds."""
+    lines = dict(reversed(stated))  # reversed: the first of a repeated key wins
+    return dataclasses.replace(problem, line=next((lines[key] for key in problem.keys if key in lines), None))
 
 
 # --- warnings on one file ---------------------------------------------------------------------
