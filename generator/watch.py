@@ -108,7 +108,6 @@ class Watcher:
 
     def __init__(self, plan: WatchPlan, changes: Changes) -> None:
         self.plan = plan
-        self._changes = changes
         self._handler = _ChangeHandler(plan, changes)
         self._observer = Observer()
         self._watched: dict[Path, tuple[ObservedWatch, tuple[int, int]]] = {}  # folder -> watch, identity
@@ -132,27 +131,26 @@ class Watcher:
         folder ends with it. Whether one was found, which is a change to build: what was written
         into it before it was watched was seen by no one."""
         found = False
+        running = {emitter.watch for emitter in self._observer.emitters if emitter.is_alive()}
         for folder in self.plan.folders:
             identity = _identity(folder)
-            if identity is None or self._covered(folder):
+            if identity is None or self._covered(folder, running):
                 continue
             stale = self._watched.pop(folder, None)
             if stale is not None:
                 with contextlib.suppress(KeyError, OSError):
                     self._observer.unschedule(stale[0])
-            found = self._watch(folder, recursive=True) or found
+            found = self._watch(folder, recursive=True, identity=identity) or found
         return found
 
-    def _covered(self, folder: Path) -> bool:
+    def _covered(self, folder: Path, running: set[ObservedWatch]) -> bool:
         """Whether a live watch covers ``folder``: its own, or a watched folder's that holds it.
         Live: its folder is the one watched (the inode of a folder made again may be the old
         one's, reused) and its emitter runs (watchdog ends it when the folder is deleted)."""
-        running = {emitter.watch for emitter in self._observer.emitters if emitter.is_alive()}
-        return any((w == folder or w in folder.parents) and _identity(w) == identity and watch in running
+        return any((w == folder or w in folder.parents) and watch in running and _identity(w) == identity
                    for w, (watch, identity) in self._watched.items())
 
-    def _watch(self, folder: Path, recursive: bool) -> bool:
-        identity = _identity(folder)
+    def _watch(self, folder: Path, recursive: bool, identity: tuple[int, int] | None = None) -> bool:
         try:
             watch = self._observer.schedule(self._handler, str(folder), recursive=recursive)
         except OSError:
