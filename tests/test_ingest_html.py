@@ -205,6 +205,25 @@ def test_no_page_markup_reaches_the_output() -> None:
     assert r"\<again>" in markdown_body(a)  # the Markdown writer escapes it as text
 
 
+def test_a_lone_line_break_stays_inside_its_paragraph_and_a_double_one_ends_it() -> None:
+    verse = ("The mayor read the lines carved on the old pier,", "the words the fishing crews had left there,",
+             "and the board stood up to hear them.")
+    a = clean(page(
+        "<article><h1>Pier verse read to the board</h1>"
+        + "".join(f"<p>{p}</p>" for p in PROSE[:2])
+        + "<p>" + "<br>".join(verse) + "</p>"
+        + f"<p>{PROSE[2]}<br><br>{PROSE[3]}</p><div>{PROSE[4]}<br>\n<br>{PROSE[0]}</div></article>"))
+    assert a.paragraphs == (*PROSE[:2], " ".join(verse), PROSE[2], PROSE[3], PROSE[4], PROSE[0])
+
+
+def test_prose_in_a_table_is_kept_a_row_to_a_paragraph() -> None:
+    a = clean(page(
+        "<article><h1>Pier repair bids compared</h1>" + "".join(f"<p>{p}</p>" for p in PROSE[:3])
+        + "<table><tr><th>Bidder</th><th>Cost</th></tr><tr><td>North Yard</td><td>410,000 euros</td></tr>"
+        f"<tr><td>{PROSE[3]}</td></tr></table><p>{PROSE[4]}</p></article>"))
+    assert a.paragraphs == (*PROSE[:3], "Bidder | Cost", "North Yard | 410,000 euros", PROSE[3], PROSE[4])
+
+
 def test_paragraph_rules_around_the_extracted_body() -> None:
     advice = ("You should talk to your sister before the wedding; if she will not listen, ask a friend you both"
               " trust to help you find the right words.")

@@ -45,7 +45,9 @@ from .rules import Rules, load_rules
 FAST_ABOVE_ELEMENTS = 20_000
 FAST_ABOVE_BLOCKS = 1_500
 MAX_ELEMENTS = 60_000
-_INLINE_EXTRACTED = frozenset({"hi", "ref", "del"})  # trafilatura's inline tags; the others break lines
+# trafilatura's inline tags, and table cells (a row is one paragraph); the others break lines.
+_INLINE_EXTRACTED = frozenset({"hi", "ref", "del", "cell"})
+_CELL_SEPARATOR = " | "
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,6 +148,15 @@ def _keep_word_breaks(root: etree._Element) -> None:
         before, apart = where, False
 
 
+def _keep_double_breaks(root: etree._Element) -> None:
+    """Put white space between two <br> in a row: inside a <p> the extractor keeps such a pair
+    as one <lb/>, and a pair (a paragraph break) could not be told from a line break."""
+    for br in root.iter("br"):
+        following = br.getnext()
+        if not br.tail and following is not None and following.tag == "br":
+            br.tail = "\n"
+
+
 def _pad(el: etree._Element, attr: str, *, end: bool) -> None:
     text = getattr(el, attr)
     if not (text[-1] if end else text[0]).isspace():
@@ -158,18 +169,53 @@ def _extract(root: etree._Element, blocks: PageBlocks, fast: bool) -> list[tuple
     # Read before extraction: trafilatura may prune the tree it is given.
     node_words = {w for text in root.itertext() for w in _WORD.findall(text)}
     _keep_word_breaks(root)
+    _keep_double_breaks(root)
     trafilatura, settings = _trafilatura()
     try:
         doc = trafilatura.bare_extraction(
-            root, fast=fast, include_comments=False, include_tables=False, include_images=False,
+            root, fast=fast, include_comments=False, include_tables=True, include_images=False,
             include_formatting=False, include_links=False, with_metadata=False, config=settings)
     except Exception as exc:  # noqa: BLE001 - any failure of the third-party extractor is a bad page
         raise page_error("could not parse the HTML", f"the extractor failed: {type(exc).__name__}") from None
     if doc is None or doc.body is None:
         return []
+    _join_lone_line_breaks(doc.body)
+    _separate_cells(doc.body)
     return [(_unglue(text, page_words, node_words), el.tag)
             for text, el in text_blocks(doc.body, lambda tag: tag not in _INLINE_EXTRACTED,
                                         lambda el: not isinstance(el.tag, str))]
+
+
+def _join_lone_line_breaks(body: etree._Element) -> None:
+    """A lone <br> breaks a line inside a paragraph (an address, a verse), so the paragraph runs
+    on past it, with a space; two or more in a row (kept as <lb/>) end a paragraph, as pages that
+    set paragraphs apart with <br><br> mean them to."""
+    def paired(a: etree._Element | None, b: etree._Element | None) -> bool:
+        return a is not None and b is not None and a.tag == b.tag == "lb" and not (a.tail or "").strip()
+
+    lone = [lb for lb in body.iter("lb") if not paired(lb.getprevious(), lb) and not paired(lb, lb.getnext())]
+    for lb in lone:
+        _drop_for_space(lb)
+
+
+def _drop_for_space(el: etree._Element) -> None:
+    """Remove an empty element, its place taken by a space before its tail."""
+    parent, before = el.getparent(), el.getprevious()
+    rest = f" {el.tail or ''}"
+    if before is not None:
+        before.tail = (before.tail or "") + rest
+    else:
+        parent.text = (parent.text or "") + rest
+    parent.remove(el)
+
+
+def _separate_cells(body: etree._Element) -> None:
+    """A table row is one paragraph, its cells set apart as a plain-text table shows them (the
+    extractor pads short rows with empty cells: those are not shown)."""
+    for row in body.iter("row"):
+        shown = [cell for cell in row.findall("cell") if "".join(cell.itertext()).strip()]
+        for cell in shown[1:]:
+            cell.text = _CELL_SEPARATOR + (cell.text or "")
 
 
 def _unglue(text: str, page_words: set[str], node_words: set[str]) -> str:
