@@ -115,6 +115,19 @@ def test_unknown_classifier_setting_is_reported() -> None:
     # The author box below an article.
     ("Jane Doe is a reporter for the Harbour Herald covering the waterfront.", "author_bio"),
     ("Ola Berg joined the Herald in March 2017. She has been reporting on energy since 2009.", "author_bio"),
+    # A donation widget, a sign-up card, a paywall, a social and tip box, a link card.
+    ("Support local journalism", "donation"),
+    ("Choose an amount:", "widget"),
+    ("Other", "widget"),
+    ("If you enjoyed this post, please consider becoming a paid subscriber. It costs $5 a month.", "donation"),
+    ("Sign up for Harbour Watch", "newsletter"),
+    ("No spam. Unsubscribe anytime.", "newsletter"),
+    ("Click here to subscribe to our daily briefing.", "subscription"),
+    ("This article is for subscribers only. Subscribe now for just $1 a week to keep reading.", "subscription"),
+    ("Follow Herald Riverside on Facebook, X and Instagram. Send your story ideas to desk@herald.example.",
+     "share"),
+    ("Have a news tip? Email us at tips@herald.example or call 555-0100.", "contact"),
+    ("Ferry fares to rise by 10%Published 1 March", "inline_teaser"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
     assert load_rules().boilerplate_kind(line) == kind
@@ -143,6 +156,11 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "All rights reserved by the harbour board under the 1952 charter will pass to the council.",
     "300 responses to the public consultation were received, most of them from people near the harbour.",
     "Johnson said:",
+    "Other councillors said the bridge would cost too much.",
+    "Sign up for the harbour tours opened on Monday, the council said.",
+    "Follow-up talks with the union are due on Thursday.",
+    "The report, first published 1 March, was revised in April.",
+    "This article is for readers who missed the first part of the series.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None
