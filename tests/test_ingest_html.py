@@ -482,6 +482,26 @@ def test_clean_errors() -> None:
         "no headline found above the article body")
 
 
+def test_an_error_page_or_an_index_page_is_not_an_article() -> None:
+    assert clean_error(page("<h1>Page not found</h1><p>Sorry, the page you are looking for does not exist. It may"
+                            " have been moved or deleted. Try searching our site or return to the home page.</p>"
+                            )) == 'not an article: a "page not found" page'
+    assert clean_error(page("<h1>404</h1>" + "".join(f"<p>{p}</p>" for p in PROSE))) == (
+        'not an article: a "page not found" page')
+    cards = "".join(f"<article><h2><a href='/s{i}'>Story {i} on the harbour board</a></h2><p>{p}</p></article>"
+                    for i, p in enumerate(PROSE))
+    assert clean_error(page(f"<h1>The Harbour Herald</h1>{cards}")) == "not an article: an index page"
+
+
+def test_a_story_in_its_own_article_with_related_cards_is_an_article() -> None:
+    related = "".join(f"<article><h3><a href='/r{i}'>Related {i}</a></h3><p>{p}</p></article>"
+                      for i, p in enumerate(PROSE[:3]))
+    story = "".join(f"<p>{p} It was the {n} point.</p>" for n, p in zip(("first", "second", "third", "fourth"),
+                                                                         PROSE))
+    a = clean(page(f"<div><h1>Pier board meets</h1></div><article>{story}</article><aside>{related}</aside>"))
+    assert a.title == "Pier board meets" and len(a.paragraphs) >= 4
+
+
 def test_references_to_forbidden_characters_are_dropped_not_a_crash() -> None:
     # lxml decodes &#1; into the text and then refuses to store that text again: the whole
     # ingest run stopped with a traceback.

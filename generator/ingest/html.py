@@ -17,6 +17,7 @@ import datetime
 import functools
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,11 @@ def _trafilatura() -> tuple[Any, Any]:
     return trafilatura, settings
 
 
+# A saved error page's headline ("Page not found", "404", "Oops! That page can't be found.").
+_NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404\b.{0,60}|(?:page|article|story|content) (?:not found|"
+                        r"does not exist|(?:can(?:'|’)?t|cannot|could not) be found)\.?|not found\.?|"
+                        r"oops\b.{0,60}(?:not|n't|n’t) (?:be )?(?:found|exist)\.?)$")
+MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", make an index page
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
 # Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
 # bracketed editor's note): the extractor has already judged those.
@@ -265,6 +271,11 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     if headline is None:
         raise page_error("no headline found above the article body",
                      "the page has no <h1>, <title> or og:title naming the article")
+    if _NOT_FOUND.match(headline.text):
+        raise page_error("not an article: a \"page not found\" page", f"its headline is {headline.text!r}")
+    if _is_index_page(root, blocks, extracted, headline):
+        raise page_error("not an article: an index page",
+                         f"what reads as its body is spread over {MIN_INDEX_CARDS} or more teaser <article> cards")
     top, first = _around_headline(blocks, headline, extracted)
     caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
     shown_caption = visible_text(figcaption) if figcaption is not None else None
@@ -287,6 +298,22 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
         image_caption=caption, image_credit=credit, tags=tags,
         summary=summarize(lede(body.paragraphs), rules.thresholds.summary_target),
         paragraphs=body.paragraphs, dropped=_dropped(blocks, body, labels), warnings=missing_metadata(date, tags))
+
+
+def _is_index_page(root: etree._Element, blocks: PageBlocks, extracted: list[tuple[str, str]],
+                   headline: Headline) -> bool:
+    """A front or section page: what the extractor took for the body lies mostly in <article>
+    cards, spread over several, none holding half of it. (A story in its own <article> holds
+    most of the body; its "related" cards hold little.)"""
+    card_of: dict[etree._Element, etree._Element] = {}
+    for card in root.iter("article"):  # document order: a card inside another claims its own
+        if headline.element is None or not _inside(headline.element, card):
+            card_of.update((el, card) for el in card.iter())
+    text_card = {text: card_of[el] for text, el in blocks if el in card_of}
+    counts = Counter(text_card[text] for text, _ in extracted if text in text_card)
+    in_cards = sum(counts.values())
+    return (len(counts) >= MIN_INDEX_CARDS and in_cards * 2 > len(extracted)
+            and max(counts.values()) * 2 <= len(extracted))
 
 
 def _around_headline(blocks: PageBlocks, headline: Headline,
