@@ -224,6 +224,34 @@ def test_prose_in_a_table_is_kept_a_row_to_a_paragraph() -> None:
     assert a.paragraphs == (*PROSE[:3], "Bidder | Cost", "North Yard | 410,000 euros", PROSE[3], PROSE[4])
 
 
+STORY = "".join(f"<p>{p}</p>" for p in PROSE)
+
+
+@pytest.mark.parametrize("layout", [
+    # A hero figure above the headline.
+    "<figure><img src='p.jpg' alt=''><figcaption>The old north pier at low tide."
+    " <small>Photo: Karl Weiss</small></figcaption></figure><article><h1>Pier repairs approved</h1>{story}</article>",
+    # WordPress's caption box.
+    "<article><h1>Pier repairs approved</h1><div class='wp-caption'><img src='p.jpg'>"
+    "<p class='wp-caption-text'>The old north pier at low tide. Photo: Karl Weiss</p></div>{story}</article>",
+    # Screen-reader labels, and the credit shown over the image.
+    "<article><h1>Pier repairs approved</h1><figure><div><span class='visually-hidden'>Image source, </span>"
+    "<span class='copyright'>Photo: Karl Weiss</span></div><img src='p.jpg' alt=''><figcaption>"
+    "<span class='visually-hidden'>Image caption, </span>The old north pier at low tide.</figcaption></figure>"
+    "{story}</article>",
+])
+def test_the_lead_images_caption_and_credit_in_other_layouts(layout: str) -> None:
+    a = clean(page(layout.format(story=STORY)))
+    assert (a.image_caption, a.image_credit) == ("The old north pier at low tide.", "Photo: Karl Weiss")
+    assert a.paragraphs == tuple(PROSE)
+
+
+def test_a_banner_above_the_headline_is_no_lead_image() -> None:
+    a = clean(page("<figure class='breaking'><a href='/live'><svg></svg></a><figcaption>Live Watch the harbour"
+                   f" live</figcaption></figure><article><h1>Pier repairs approved</h1>{STORY}</article>"))
+    assert (a.image_caption, a.image_credit) == (None, None)
+
+
 def test_paragraph_rules_around_the_extracted_body() -> None:
     advice = ("You should talk to your sister before the wedding; if she will not listen, ask a friend you both"
               " trust to help you find the right words.")

@@ -33,8 +33,8 @@ from .clean import article_tags, lede, missing_metadata, summarize
 from .dates import article_date, dateline_date, is_update_stamp
 from .features import outside_quotes, words_of
 from .html_decode import page_error
-from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, choose_title,
-                        host_key, html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
+from .html_meta import (BLOCK_TAGS, CAPTION_CLASS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit,
+                        choose_title, host_key, html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
                         source_url, stated_author, stated_date, text_blocks, visible_text)
 from .metadata import byline_author, byline_date, is_credit_line, publisher, tag_line_tags
 from .rules import Rules, load_rules
@@ -350,17 +350,34 @@ def _labels(blocks: PageBlocks, region: tuple[int, ...], title: str,
 
 def _lead_image(root: etree._Element, order: dict[etree._Element, int], blocks: PageBlocks, top: int, first: int,
                 rules: Rules) -> tuple[str | None, str | None, etree._Element | None]:
-    """Caption and credit of the first captioned figure from the headline to the body's start."""
+    """Caption and credit of the first captioned figure from the headline to the body's start,
+    or of a hero figure shown just above the headline."""
     if not blocks:
         return None, None, None
     start = order.get(blocks[top][1], 0)
+    if top > 0 and (hero := _caption_holding(blocks[top - 1][1])) is not None and _shows_image(hero):
+        start = order.get(hero, start)
     stop = order.get(blocks[min(first + 2, len(blocks) - 1)][1], start)
-    for figcaption in root.iter("figcaption"):
+    for figcaption in (el for el in root.iter() if _is_caption(el)):
         if start <= order.get(figcaption, -1) <= stop:
             caption, credit = caption_and_credit(figcaption, rules)
             if caption or credit:
                 return caption, credit, figcaption
     return None, None, None
+
+
+def _is_caption(el: etree._Element) -> bool:
+    return el.tag == "figcaption" or (isinstance(el.tag, str) and bool(CAPTION_CLASS.search(el.get("class") or "")))
+
+
+def _shows_image(caption: etree._Element) -> bool:
+    """The caption's figure holds a picture (not a "Watch live" banner's icon)."""
+    box = caption.getparent()
+    return box is not None and any(el.tag in ("img", "picture") for el in box.iter())
+
+
+def _caption_holding(el: etree._Element) -> etree._Element | None:
+    return next((a for a in (el, *el.iterancestors()) if _is_caption(a)), None)
 
 
 def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rules: Rules,

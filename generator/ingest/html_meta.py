@@ -13,6 +13,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +46,10 @@ _CREDIT_WORD = re.compile(r"(?i)\b(?:photo|image|picture|credit|courtesy|illustr
 _MARKED_CREDIT = re.compile(r"^(?P<caption>.*?\S)\s+(?P<credit>(?:Photo|Photograph|Photos|Image|Picture|Credit|"
                             r"Illustration|Courtesy|Video|Source)(?: by|:)\s*\S.{0,80})$")
 _CREDIT_CLASS = re.compile(r"(?i)credit|copyright|byline|author|source|photographer|attribution")
+# Text only a screen reader speaks: in a caption it is a label ("Image caption, "), not the caption.
+_SCREEN_READER_CLASS = re.compile(r"(?i)\b(?:visually-?hidden|sr-only|screen-reader-text|a11y-only|off-?screen)\b")
+# Caption elements besides <figcaption>: WordPress's (a <p> in its "wp-caption" box).
+CAPTION_CLASS = re.compile(r"\bwp-caption-text\b")
 
 
 BLOCK_TAGS = frozenset(
@@ -459,15 +464,50 @@ def page_tags(head: HeadMeta) -> tuple[str, ...] | None:
 def caption_and_credit(figcaption: etree._Element, rules: Rules) -> tuple[str | None, str | None]:
     """A figcaption's caption and credit: a marked credit element, else a credit written
     after the caption ("... harbour. Photo: X", "... harbour (X/AP)")."""
-    marked = [el for el in figcaption.iterdescendants()
-              if isinstance(el.tag, str) and (el.tag in ("small", "cite") or _CREDIT_CLASS.search(
-                  f"{el.get('class', '')} {el.get('itemprop', '')}"))]
+    shown = _without_screen_reader_text(figcaption)
+    marked = [el for el in shown.iterdescendants() if _is_credit_element(el)]
     if marked:
         credit = visible_text(marked[0])
-        kept = _text_without(figcaption, marked[0])
+        kept = _text_without(shown, marked[0])
         return kept or None, _unwrap(credit) or None
-    text = visible_text(figcaption)
-    return split_credit(text, rules)
+    caption, credit = split_credit(visible_text(shown), rules)
+    if credit is None and (box := _caption_box(figcaption)) is not None:
+        # A credit shown beside the caption, elsewhere in its figure (over the image).
+        beside = [el for el in box.iterdescendants() if _is_credit_element(el) and not _inside_of(el, figcaption)]
+        credit = _unwrap(visible_text(_without_screen_reader_text(beside[0]))) or None if beside else None
+    return caption, credit
+
+
+def _is_credit_element(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and (el.tag in ("small", "cite") or bool(_CREDIT_CLASS.search(
+        f"{el.get('class', '')} {el.get('itemprop', '')}")))
+
+
+def _caption_box(caption: etree._Element) -> etree._Element | None:
+    """The <figure> (or WordPress caption box) a caption belongs to."""
+    parent = caption.getparent()
+    while parent is not None and parent.tag not in ("figure", "body"):
+        if "wp-caption" in (parent.get("class") or "").split():
+            return parent
+        parent = parent.getparent()
+    return parent if parent is not None and parent.tag == "figure" else None
+
+
+def _inside_of(el: etree._Element, container: etree._Element) -> bool:
+    return any(a is container for a in el.iterancestors()) or el is container
+
+
+def _without_screen_reader_text(el: etree._Element) -> etree._Element:
+    """A copy of the element without its screen-reader-only parts (the element when it has none)."""
+    if not any(_SCREEN_READER_CLASS.search(d.get("class") or "") for d in el.iterdescendants()
+               if isinstance(d.tag, str)):
+        return el
+    copy = deepcopy(el)
+    for hidden in [d for d in copy.iterdescendants()
+                   if isinstance(d.tag, str) and _SCREEN_READER_CLASS.search(d.get("class") or "")]:
+        if hidden.getparent() is not None:
+            hidden.drop_tree()
+    return copy
 
 
 def split_credit(text: str, rules: Rules) -> tuple[str | None, str | None]:
