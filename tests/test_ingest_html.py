@@ -246,6 +246,16 @@ def test_the_lead_images_caption_and_credit_in_other_layouts(layout: str) -> Non
     assert a.paragraphs == tuple(PROSE)
 
 
+def test_a_shown_byline_beats_an_organization_named_as_author() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier repairs approved",'
+          ' "author": {"@type": "NewsMediaOrganization", "name": "Harbour Herald"}}</script>')
+    byline = "<div><span>By Jane Doe</span><span>Harbour Herald, Northport</span></div>"
+    a = clean(page(f"<article><h1>Pier repairs approved</h1>{byline}{STORY}</article>", head=ld))
+    assert a.author == "Jane Doe"
+    assert clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}</article>", head=ld)).author == (
+        "Harbour Herald")
+
+
 def test_a_banner_above_the_headline_is_no_lead_image() -> None:
     a = clean(page("<figure class='breaking'><a href='/live'><svg></svg></a><figcaption>Live Watch the harbour"
                    f" live</figcaption></figure><article><h1>Pier repairs approved</h1>{STORY}</article>"))

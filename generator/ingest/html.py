@@ -34,8 +34,9 @@ from .dates import article_date, dateline_date, is_update_stamp
 from .features import outside_quotes, words_of
 from .html_decode import page_error
 from .html_meta import (BLOCK_TAGS, CAPTION_CLASS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit,
-                        choose_title, host_key, html_blocks, is_invisible, page_tags, parse_date, read_head, site_name,
-                        source_url, stated_author, stated_date, text_blocks, visible_text)
+                        choose_title, host_key, html_blocks, is_invisible, organization_author, page_tags,
+                        parse_date, read_head, site_name, source_url, stated_author, stated_date, text_blocks,
+                        visible_text)
 from .metadata import byline_author, byline_date, is_credit_line, publisher, tag_line_tags
 from .rules import Rules, load_rules
 
@@ -286,7 +287,8 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
 
     region = _story_region(blocks, headline, top, first)
     in_story = _in_region(order, blocks, region)
-    author = stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
+    author = (stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
+              or organization_author(head, rules))
     date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, rules)
     listed = page_tags(head)
     if listed is None:
@@ -460,9 +462,18 @@ def _inside(el: etree._Element, container: etree._Element) -> bool:
 
 
 def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> str | None:
-    """The first byline in the story region."""
-    bylines = (byline_author(blocks[i][0], rules) for i in region)
+    """The first byline in the story region. A block's parts are tried first: the page may set
+    them apart by style alone ("<span>By Jane Doe</span><span>BBC News</span>" reads
+    "By Jane DoeBBC News" as text)."""
+    texts = (text for i in region for text in (*_part_texts(blocks[i][1]), blocks[i][0]))
+    bylines = (byline_author(text, rules) for text in texts)
     return next((name for byline in bylines if byline and (name := as_author(byline, rules))), None)
+
+
+def _part_texts(el: etree._Element) -> list[str]:
+    """The visible texts of an element's child elements, when it has several."""
+    parts = [text for child in el if isinstance(child.tag, str) and (text := visible_text(child))]
+    return parts if len(parts) > 1 else []
 
 
 def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> datetime.date | None:

@@ -430,7 +430,7 @@ def stated_author(root: etree._Element, head: HeadMeta, rules: Rules,
     """The author the page names: JSON-LD, meta tags, then a marked byline element where the
     story's byline stands (``in_story``): one elsewhere names a teaser's or a comment's author,
     or links "About our authors"."""
-    names = [", ".join(_names(value)) for value in head.ld("author")][:1]
+    names = [", ".join(_names(value)) for value in head.ld("author") if not _is_organization(value)][:1]
     names += [v for key in _AUTHOR_KEYS for v in head.metas.get(key, ())]
     names += [visible_text(el) for el in root.xpath(
         "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')]") if in_story(el)][:5]
@@ -439,6 +439,19 @@ def stated_author(root: etree._Element, head: HeadMeta, rules: Rules,
         if author:
             return author
     return None
+
+
+def organization_author(head: HeadMeta, rules: Rules) -> str | None:
+    """A JSON-LD author that is an organization ("BBC News"): the author when the page shows no
+    byline naming a person."""
+    names = [", ".join(_names(value)) for value in head.ld("author") if _is_organization(value)][:1]
+    return next((author for name in names if (author := as_author(name, rules))), None)
+
+
+def _is_organization(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(isinstance(item, dict) and any("Organization" in k for k in _types(item))
+                               for item in items)
 
 
 def as_author(text: str, rules: Rules) -> str | None:
