@@ -256,6 +256,19 @@ def test_a_shown_byline_beats_an_organization_named_as_author() -> None:
         "Harbour Herald")
 
 
+def test_the_list_under_a_read_more_heading_is_teasers_and_a_list_elsewhere_is_kept() -> None:
+    teasers = ["Ferry fares to rise by 10 percent from April",
+               "East shore residents launch petition against traffic plan"]
+    facts = ["Tolls have been ruled out by the board.", "The new pillars will be made of oak."]
+    a = clean(page(
+        f"<article><h1>Pier repairs approved</h1>{STORY}<p>Read more:</p><ul>"
+        + "".join(f"<li><a href='/t{i}'>{t}</a></li>" for i, t in enumerate(teasers))
+        + f"</ul><p>{PROSE[0]} Work starts soon.</p><ul>" + "".join(f"<li>{f}</li>" for f in facts)
+        + "</ul></article>"))
+    assert a.paragraphs == (*PROSE, f"{PROSE[0]} Work starts soon.", *facts)
+    assert [reason for text, reason in a.dropped if text in teasers] == ["teaser list", "teaser list"]
+
+
 def test_a_banner_above_the_headline_is_no_lead_image() -> None:
     a = clean(page("<figure class='breaking'><a href='/live'><svg></svg></a><figcaption>Live Watch the harbour"
                    f" live</figcaption></figure><article><h1>Pier repairs approved</h1>{STORY}</article>"))

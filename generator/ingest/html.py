@@ -81,6 +81,7 @@ _WORD = re.compile(r"\w+")
 _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https?://)?(?:www\.)?"
                            r"[\w-]+(?:\.[\w-]+)+/\S*)$")
 _EXTRACTOR = "not article text (extractor)"
+_TEASER_HEADING = "boilerplate: teaser_heading"
 
 PageBlocks = list[tuple[str, etree._Element]]  # (visible text, the block element holding it)
 
@@ -387,10 +388,13 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
     """The extracted paragraphs minus headline, byline, captions and boilerplate."""
     kept: list[tuple[str, str]] = []
     dropped: list[tuple[str, str]] = []
+    teasers = False  # in the list under a "Read more:" heading
     for i, (text, tag) in enumerate(extracted):
-        reason = _drop_reason(text, i < _OPENING and not kept, title, captions, rules)
+        teasers = teasers and tag == "item"
+        reason = "teaser list" if teasers else _drop_reason(text, i < _OPENING and not kept, title, captions, rules)
         if reason is None and boilerplate is not None:
             reason = boilerplate(text)
+        teasers = teasers or reason == _TEASER_HEADING
         if reason is None:
             kept.append((text, tag))
         else:
