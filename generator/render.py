@@ -19,7 +19,7 @@ from .config import FEED_FILES, SiteConfig
 from .errors import DigestError
 from .model import OutputFile, PendingFile
 from .page_keys import PageKeys, page_key
-from .theme import Theme
+from .theme import TEMPLATE_SUFFIXES, Theme
 from .urls import absolute_url, output_file, quote_path, root_prefix
 
 
@@ -134,7 +134,7 @@ def _template_location(exc: Exception, template: str) -> tuple[str, int | None]:
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         return exc.filename, exc.lineno
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
+        if frame.filename.endswith(TEMPLATE_SUFFIXES):
             return frame.filename, frame.lineno
     return template, None
 

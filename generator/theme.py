@@ -40,6 +40,11 @@ from .folders import files_under, is_scratch_name
 from .model import OutputFile
 
 
+# The files of a templates/ folder that are templates: pages and the parts they include (.html),
+# feeds and the sitemap (.xml), plain text (.txt). Anything else there (a README.md, a logo.png,
+# a base.html.bak) is none: compiled, it gave bogus errors, and an image failed the build.
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+
 # url(...) references in CSS, rewritten to the hashed names of the files they name.
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
 
@@ -116,9 +121,13 @@ def load_theme(config: SiteConfig) -> Theme:
                              hint="set theme in site.yaml to a folder holding templates/")
     sources: dict[str, tuple[str, str]] = {}
     for folder in (theme_templates, config.root / "templates"):  # later wins: the site's own override
-        for path in _files(folder):
+        for path in filter(is_template, _files(folder)):
             sources[path.relative_to(folder).as_posix()] = (_template_text(path), str(path))
     return make_theme(sources, _static_files(config), config.zone)
+
+
+def is_template(path: Path) -> bool:
+    return path.name.endswith(TEMPLATE_SUFFIXES)
 
 
 def _files(folder: Path) -> list[Path]:

@@ -130,6 +130,24 @@ def test_editor_scratch_files_in_templates_and_static_are_no_part_of_the_theme(m
     assert not any(f.relative.endswith("~") for f in theme.static_files)
 
 
+def test_only_html_xml_and_txt_files_in_templates_are_templates(make_site, tmp_path):
+    # A note or an image beside the templates was compiled by check (bogus errors), and an
+    # image failed every build ("template is not valid UTF-8").
+    config = load_config(make_site())
+    (tmp_path / "templates" / "partials").mkdir(parents=True)
+    (tmp_path / "templates" / "README.md").write_text("Use {{ page.title }} or {% raw %} to ...\n")
+    (tmp_path / "templates" / "404.html.bak").write_text("{% if %}\n")
+    (tmp_path / "templates" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    (tmp_path / "templates" / "partials" / "note.html").write_text("note")
+    (tmp_path / "templates" / "partials" / "note.txt").write_text("text")
+    theme = load_theme(config)
+    assert {name for name in theme.sources if not name.startswith("feeds/")} == {
+        "404.html", "_macros.html", "archive.html", "archive_month.html", "archive_year.html", "article.html",
+        "base.html", "digest.html", "index.html", "search.html", "sitemap.xml", "story.html", "tag.html",
+        "tags.html", "partials/note.html", "partials/note.txt"}
+    assert template_problems(theme) == []
+
+
 def test_static_names_carry_a_content_hash_and_css_follows_them(make_site, tmp_path):
     config = load_config(make_site())
     (tmp_path / "static" / "img").mkdir(parents=True)
