@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = command("check", help="validate site.yaml and every article without building",
                         description="Validate site.yaml and every article without building: front matter, "
                                     "unknown fields and tags, duplicate slugs and ids, broken internal links, "
-                                    "dates in the future, templates that do not compile.")
+                                    "dates in the future, templates that do not compile or fail on the articles.")
     check_cmd.add_argument("--strict", action="store_true", help="warnings fail the check too (for CI)")
     check_cmd.add_argument("--content", type=Path, help="articles folder (default: content_dir from site.yaml)")
     check_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from markupsafe import Markup
 
 from .bodies import body_text
 from .config import SiteConfig
+from .digests import Digest
 from .listings import Listings
 from .markup import markdown_to_html
 from .model import Article, PendingFile, RelatedLink, Site, Story, TagGroup
@@ -35,23 +37,56 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
                keys: PageKeys | None = None) -> Iterator[PendingFile]:
     """Every page, to be rendered by the writer (over several processes on a large site);
     ``keys`` gives each page the key of its inputs."""
+    return itertools.chain.from_iterable(pages_by_kind(site, listings, config, theme, keys))
+
+
+def pages_by_kind(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
+                  keys: PageKeys | None = None) -> tuple[Iterator[PendingFile], ...]:
+    """Every page, one lazy iterator per template (and per kind where kinds share one: days,
+    weeks): the first page of each is what ``digest check`` renders to try its template."""
     newest = (*listings.weeks[:1], *listings.days[:1])
     nav = SiteNav(newest[0].path if newest else None, config.search)
     page = functools.partial(defer_page, theme, config, keys=keys, nav=nav)
+    return (
+        (page("index.html", _index_meta(config, pager), "index", pager=pager, articles=pager.articles)
+         for pager in listings.index),
+        _article_pages(site, config, theme, keys, nav),
+        iter([page("tags.html", page_meta(config, kind="tags", path="tags/", title="Topics",
+                                          description=f"All {len(site.tag_groups)} topics of {config.title}"),
+                   "tag index", tag_groups=tuple(sorted(site.tag_groups, key=_by_name)))]),
+        _tag_pages(listings, config, page),
+        (_story_page(story, config, page) for story in site.stories),
+        (_digest_page(digest, config, page) for digest in listings.days),
+        (_digest_page(digest, config, page) for digest in listings.weeks),
+        iter([page("archive.html", page_meta(config, kind="archive", path="archive/", title="Archive"),
+                   "archive", years=listings.years, undated=listings.undated)]),
+        (page("archive_year.html", page_meta(config, kind="archive", path=year.path, title=f"Archive {year.year}"),
+              f"archive {year.year}", year=year) for year in listings.years),
+        (page("archive_month.html", page_meta(config, kind="archive", path=month.path, title=month.title),
+              f"archive {month.title}", month=month) for year in listings.years for month in year.months),
+        iter([page("search.html", page_meta(config, kind="search", path="search/", title="Search"), "search page")]
+             if config.search else []),
+        iter([page("404.html", page_meta(config, kind="404", path="404.html", title="Page not found",
+                                         absolute_links=True), "404 page")]),
+    )
 
-    for pager in listings.index:
-        meta = page_meta(config, kind="index", path=pager.path, title=_numbered("Latest news", pager),
-                         prev_path=pager.prev_path, next_path=pager.next_path)
-        yield page("index.html", meta, "index", pager=pager, articles=pager.articles)
+
+def _index_meta(config: SiteConfig, pager: Pager) -> PageMeta:
+    return page_meta(config, kind="index", path=pager.path, title=_numbered("Latest news", pager),
+                     prev_path=pager.prev_path, next_path=pager.next_path)
+
+
+def _article_pages(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys | None,
+                   nav: SiteNav) -> Iterator[PendingFile]:
     articles = site.articles
     for position, article in enumerate(articles):
         plan = functools.partial(article_page, config, article, articles[position - 1] if position > 0 else None,
                                  articles[position + 1] if position + 1 < len(articles) else None,
                                  site.story_of.get(article.id), site.related.get(article.id, ()))
         yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path), plan, keys, nav=nav)
-    yield page("tags.html", page_meta(config, kind="tags", path="tags/", title="Topics",
-                                      description=f"All {len(site.tag_groups)} topics of {config.title}"),
-               "tag index", tag_groups=tuple(sorted(site.tag_groups, key=_by_name)))
+
+
+def _tag_pages(listings: Listings, config: SiteConfig, page: Callable[..., PendingFile]) -> Iterator[PendingFile]:
     for listing in listings.tags:
         tag = listing.group.tag
         feeds = feed_links(config, listing.path, f"{config.title}: {tag.name}")
@@ -61,33 +96,23 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
                                          f"about {tag.name}",
                              feeds=feeds, prev_path=pager.prev_path, next_path=pager.next_path)
             yield page("tag.html", meta, f"tag {tag.name!r}", tag=tag, pager=pager, articles=pager.articles)
-    for story in site.stories:
-        sources = tuple(dict.fromkeys(a.source for a in story.articles if a.source))
-        meta = page_meta(config, kind="story", path=story.url_path, title=f"Story: {story.title}",
-                         description=f"{len(story.articles)} reports of one story")
-        yield page("story.html", meta, f"story {story.url_path}", story=story, sources=sources)
-    for digest in (*listings.days, *listings.weeks):
-        count = len(digest.articles)
-        meta = page_meta(config, kind=digest.kind, path=digest.path, title=digest.title,
-                         description=f"{count} article{'s' if count != 1 else ''} in {len(digest.sections)} "
-                                     f"topic{'s' if len(digest.sections) != 1 else ''}",
-                         prev_path=digest.newer[0] if digest.newer else None,
-                         next_path=digest.older[0] if digest.older else None)
-        yield page("digest.html", meta, f"digest {digest.path}", digest=digest)
-    yield page("archive.html", page_meta(config, kind="archive", path="archive/", title="Archive"),
-               "archive", years=listings.years, undated=listings.undated)
-    for year in listings.years:
-        yield page("archive_year.html",
-                   page_meta(config, kind="archive", path=year.path, title=f"Archive {year.year}"),
-                   f"archive {year.year}", year=year)
-        for month in year.months:
-            yield page("archive_month.html",
-                       page_meta(config, kind="archive", path=month.path, title=month.title),
-                       f"archive {month.title}", month=month)
-    if config.search:
-        yield page("search.html", page_meta(config, kind="search", path="search/", title="Search"), "search page")
-    yield page("404.html", page_meta(config, kind="404", path="404.html", title="Page not found",
-                                     absolute_links=True), "404 page")
+
+
+def _story_page(story: Story, config: SiteConfig, page: Callable[..., PendingFile]) -> PendingFile:
+    sources = tuple(dict.fromkeys(a.source for a in story.articles if a.source))
+    meta = page_meta(config, kind="story", path=story.url_path, title=f"Story: {story.title}",
+                     description=f"{len(story.articles)} reports of one story")
+    return page("story.html", meta, f"story {story.url_path}", story=story, sources=sources)
+
+
+def _digest_page(digest: Digest, config: SiteConfig, page: Callable[..., PendingFile]) -> PendingFile:
+    count = len(digest.articles)
+    meta = page_meta(config, kind=digest.kind, path=digest.path, title=digest.title,
+                     description=f"{count} article{'s' if count != 1 else ''} in {len(digest.sections)} "
+                                 f"topic{'s' if len(digest.sections) != 1 else ''}",
+                     prev_path=digest.newer[0] if digest.newer else None,
+                     next_path=digest.older[0] if digest.older else None)
+    return page("digest.html", meta, f"digest {digest.path}", digest=digest)
 
 
 def _numbered(title: str, pager: Pager) -> str:

@@ -13,7 +13,7 @@ from generator import check as check_module
 from generator.check import (FRONT_MATTER_FIELDS, CheckReport, check_site, produced_files, read_files,
                              site_without_analysis)
 from generator.config import load_config
-from generator.errors import Problem
+from generator.errors import DigestError, Problem
 from generator.load import find_articles
 from generator.model import Article
 from generator.pipeline import build, tags_by_stem
@@ -248,6 +248,35 @@ def test_a_template_that_does_not_compile_is_an_error_at_its_line(check, tmp_pat
     assert shown(report.errors) == ["templates/tag.html:2: template error: Expected an expression, got 'end of "
                                     "statement block'"]
     assert report.failed()
+
+
+def test_a_template_that_fails_on_the_sites_content_is_the_builds_error(check, tmp_path):
+    # Each compiles, so check passed them, and the build failed on the first page to use one.
+    templates = tmp_path / "templates"
+    (templates / "feeds").mkdir(parents=True)
+    (templates / "article.html").write_text("{{ article.title }}\n{{ article.nosuchattr.x }}\n", encoding="utf-8")
+    (templates / "tag.html").write_text("{% if tag %}{{ tag.name | nosuchfilter }}{% endif %}\n", encoding="utf-8")
+    # Only the text analysis finds stories, which check skips: it tries the page on a story of two.
+    (templates / "story.html").write_text("{% if story is nosuchtest %}{% endif %}\n", encoding="utf-8")
+    # The layout of most pages: one problem, at the first page that uses it.
+    (templates / "base.html").write_text("<title>{{ page.title }}</title>\n{{ page.nosuch }}\n", encoding="utf-8")
+    (templates / "feeds" / "rss.xml").write_text("{{ feed.title }}{{ feed.items[0].nosuch }}\n", encoding="utf-8")
+    report = check({"harbour.md": HARBOUR, "council.md": COUNCIL})
+    assert shown(report.errors) == [
+        "templates/article.html:2: template error while rendering articles/harbour-reopens/index.html: "
+        "'generator.model.Article object' has no attribute 'nosuchattr'",
+        "templates/base.html:2: template error while rendering index.html: "
+        "'generator.render.PageMeta object' has no attribute 'nosuch'",
+        "templates/feeds/rss.xml:1: template error while rendering rss.xml: "
+        "'generator.feeds.FeedItem object' has no attribute 'nosuch'",
+        "templates/story.html:1: template error while rendering stories/council-votes/index.html: "
+        "No test named 'nosuchtest' found.",
+        "templates/tag.html:1: template error while rendering tags/council/index.html: "
+        "No filter named 'nosuchfilter' found.",
+    ]
+    with pytest.raises(DigestError) as failed:
+        build(load_config(tmp_path / "site.yaml"), lambda message: None, jobs=1)
+    assert set(shown(failed.value.problems)) <= set(shown(report.errors))
 
 
 @pytest.mark.parametrize(("output_dir", "message"), [
