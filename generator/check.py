@@ -479,21 +479,41 @@ def _exists(site_path: str, produced: frozenset[str]) -> bool:
 
 
 def _suggestion(site_path: str, article: Article, root: str, target: str, produced: frozenset[str]) -> str | None:
-    """The closest page or file, written the way the link was: from the root or from the page."""
+    """The closest page or file, written the way the link was: from the root or from the page.
+    A link from the page is first read as if from the site root, the commonest slip in an article
+    (``tags/harbour/`` for ``../../tags/harbour/``): read only where it leads, into the article's
+    own folder, it matched the article's own page, and "did you mean './'?" helped no one."""
+    readings = (site_path,) if target.startswith("/") else (_from_root(target), site_path)
+    close = next((found for found in (_closest(path, produced, article.url_path) for path in readings)
+                  if found is not None), None)
+    if close is None:
+        return None
+    if target.startswith("/"):
+        return f"did you mean {root + close!r}?"
+    relative = posixpath.relpath("/" + close, "/" + article.url_path)
+    if close.endswith("/") or not close:
+        relative += "/"  # relpath drops a folder's slash
+    return f"did you mean {relative!r}?"
+
+
+def _closest(site_path: str, produced: frozenset[str], own_page: str) -> str | None:
+    """The page or file the site has that ``site_path`` most likely means, in its section; never
+    ``own_page``, the page the link is on."""
     section = site_path.split("/", 1)[0]
     if section == "static":
         return None  # static files are published under content-hashed names: no name to link for good
     # A page for a page, a file for a file: "quay.jpg" is no typo of the article's own page.
     page = "." not in site_path.rsplit("/", 1)[-1]
-    close = difflib.get_close_matches(site_path, _candidates(produced, section, page), n=1)
-    if not close:
-        return None
-    if target.startswith("/"):
-        return f"did you mean {root + close[0]!r}?"
-    relative = posixpath.relpath("/" + close[0], "/" + article.url_path)
-    if close[0].endswith("/") or not close[0]:
-        relative += "/"  # relpath drops a folder's slash
-    return f"did you mean {relative!r}?"
+    others = [path for path in _candidates(produced, section, page) if path != own_page]
+    return next(iter(difflib.get_close_matches(site_path, others, n=1)), None)
+
+
+def _from_root(target: str) -> str:
+    """A relative link's site path read from the site root: ``../tags/x/`` -> ``tags/x/``."""
+    path = unquote(urlsplit(target).path)
+    while path.startswith(("./", "../")):
+        path = path.split("/", 1)[1]
+    return path
 
 
 @functools.lru_cache(maxsize=8)  # one list per section and kind, not one per broken link

@@ -201,6 +201,23 @@ def test_broken_links_are_named_at_their_line(check):
     assert report.errors == ()
 
 
+def test_a_link_written_as_if_from_the_root_is_told_its_path_from_the_page(check):
+    # Read only from the page, each led into the article's own folder, and check suggested
+    # the article's own page: "did you mean './'?".
+    article = md("title: Harbour reopens", "date: 2024-03-30", "tags: [Harbour]",
+                 body="[a](tags/harbour/) [b](../tags/harbor/) [c](./archive/2024/) [d](nowhere/)")
+    report = check({"harbour.md": article, "council.md": COUNCIL})
+    assert shown(report.warnings) == [
+        "content/articles/harbour.md:6: broken link 'tags/harbour/': the site has no "
+        "articles/harbour-reopens/tags/harbour/ (did you mean '../../tags/harbour/'?)",
+        "content/articles/harbour.md:6: broken link '../tags/harbor/': the site has no articles/tags/harbor/ "
+        "(did you mean '../../tags/harbour/'?)",
+        "content/articles/harbour.md:6: broken link './archive/2024/': the site has no "
+        "articles/harbour-reopens/archive/2024/ (did you mean '../../archive/2024/'?)",
+        "content/articles/harbour.md:6: broken link 'nowhere/': the site has no articles/harbour-reopens/nowhere/",
+    ]
+
+
 def test_a_root_relative_link_must_stay_inside_a_site_served_from_a_folder(check):
     article = md("title: One", "date: 2024-03-30", body="[a](/articles/one/) and [b](/digest/articles/one/)")
     report = check({"one.md": article}, base_url="https://news.example.org/digest/")
@@ -379,4 +396,4 @@ def test_a_broken_link_no_corpus_topic_could_mend_does_not_run_the_text_analysis
     report = check({**articles, "links.md": md("title: Links", "date: 2024-03-30", "tags: [Harbour]",
                                                body="[none](/articles/nope/)")})
     assert shown(report.warnings) == ["content/articles/links.md:6: broken link '/articles/nope/': the site has no "
-                                      "articles/nope/ (did you mean '/articles/links/'?)"]
+                                      "articles/nope/ (did you mean '/articles/dock-area-15/'?)"]
