@@ -135,15 +135,23 @@ def one_spelling_per_tag(articles: list[Article]) -> list[Article]:
     are one topic: the most used spelling wins, ties going to the first in sorted order.
     Names that differ otherwise ("C++" and "C") but slug alike are an error naming both.
     """
+    problems = shared_tag_pages(articles)
+    if problems:
+        raise DigestError(*problems)
+    return in_most_used_spelling(articles)
+
+
+def shared_tag_pages(articles: list[Article]) -> list[Problem]:
+    """A problem for each page two different tag names would share ("C++" and "C"), naming the
+    first file of each, by path."""
     by_path = sorted(articles, key=lambda a: str(a.source_path))
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    spellings: dict[str, set[str]] = defaultdict(set)
     first_use: dict[tuple[str, str], Article] = {}
     for article in by_path:
         for tag in article.tags:
-            spellings[tag.slug][tag.name] += 1
+            spellings[tag.slug].add(tag.name)
             first_use.setdefault((tag.slug, normalize_key(tag.name)), article)
     problems = []
-    chosen: dict[str, str] = {}
     for slug, names in sorted(spellings.items()):
         keys = sorted({normalize_key(name) for name in names})
         if len(keys) > 1:
@@ -155,10 +163,20 @@ def one_spelling_per_tag(articles: list[Article]) -> list[Article]:
                 f"tags {name_a!r} ({display_path(art_a.source_path)}) and {name_b!r} "
                 f"({display_path(art_b.source_path)}) would share the page tags/{slug}/", art_b.source_path, None,
                 "rename one, or make one an alias of the other under topics in site.yaml", ("tags",)))
-        chosen[slug] = min(names, key=lambda n: (-names[n], n))
-    if problems:
-        raise DigestError(*problems)
-    return [article if all(t.name == chosen[t.slug] for t in article.tags)
-            else dataclasses.replace(article, tags=tuple(dataclasses.replace(t, name=chosen[t.slug])
+    return problems
+
+
+def in_most_used_spelling(articles: list[Article]) -> list[Article]:
+    """The articles with each tag in the spelling most articles use among those that differ only in
+    case or Unicode form (ties going to the first in sorted order). Names that differ otherwise
+    keep their own spelling even where they share a slug: only a build refuses that."""
+    topic_of = {tag: (tag.slug, normalize_key(tag.name)) for tag in {t for a in articles for t in a.tags}}
+    uses: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for tag in article.tags:
+            uses[topic_of[tag]][tag.name] += 1
+    chosen = {topic: min(names, key=lambda n: (-names[n], n)) for topic, names in uses.items()}
+    return [article if all(t.name == chosen[topic_of[t]] for t in article.tags)
+            else dataclasses.replace(article, tags=tuple(dataclasses.replace(t, name=chosen[topic_of[t]])
                                                          for t in article.tags))
             for article in articles]

@@ -16,7 +16,7 @@ from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, Article
 from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
                           read_record, record_text, written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
-from .index import index_site, newest_first
+from .index import in_most_used_spelling, index_site, newest_first
 from .content_files import read_bytes
 from .load import find_articles, load_article
 from .model import Article, BuildReport
@@ -203,8 +203,10 @@ def related_by_stem(config: SiteConfig) -> dict[str, list[str]]:
 
 
 def tags_by_stem(config: SiteConfig) -> dict[str, list[str]]:
-    """``{file stem: [tag, ...]}``: each article's tags, inferred and corpus topics included."""
-    analysis = analyse(sorted(_load_folder(config), key=newest_first), config)
+    """``{file stem: [tag, ...]}``: each article's tags, inferred and corpus topics included, each
+    in its topic's spelling on the site ("ukraine" in one article, "Ukraine" in most: "Ukraine").
+    Two names sharing a tag page are no error here, as for ``related_by_stem``."""
+    analysis = analyse(sorted(in_most_used_spelling(_load_folder(config)), key=newest_first), config)
     return {a.stem: [tag.name for tag in a.tags] for a in sorted(analysis.articles, key=_stem)}
 
 

@@ -349,6 +349,18 @@ def test_related_and_tags_work_on_any_folder_without_a_site(tmp_path, monkeypatc
     assert capsys.readouterr().out == "a: Floods\nb: Floods\n"
 
 
+def test_tags_are_shown_in_the_spelling_the_site_shows(tmp_path, monkeypatch, capsys):
+    # "ukraine" was printed as the one article wrote it, where the site's topic is "Ukraine".
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, tags in (("a", ["ukraine"]), ("b", ["Ukraine"]), ("c", ["Ukraine", "C"]), ("d", ["C++"])):
+        (folder / f"{name}.md").write_text(article_text(name, "Text.", tags=tags), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["tags", "--content", str(folder)]) == 0
+    # Two names on one page is the build's error, not the listing's: each keeps its name.
+    assert capsys.readouterr().out == "a: Ukraine\nb: Ukraine\nc: Ukraine, C\nd: C++\n"
+
+
 def test_related_names_a_bad_article_and_fails(make_site, capsys):
     config = make_site({**GOOD, "bad.md": "---\ntitle: [\n---\nx\n"})
     assert run(config, "related", "--json") == 1
