@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import multiprocessing
 import os
@@ -114,6 +115,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+DASK_CONNECT_SECONDS = 10  # to open a connection to the scheduler
+DASK_HANDSHAKE_SECONDS = 5  # and then for it to answer as a Dask scheduler does
 _CLUSTER: ContextVar[Any] = ContextVar("digest_cluster", default=None)  # a Dask client, while inside dask_cluster
 
 
@@ -132,17 +135,46 @@ def dask_cluster(address: str) -> Iterator[int]:
     except ImportError:
         raise DigestError.at("--executor dask needs the distributed package",
                              hint="pip install 'digest[dask]'") from None
+    hint = "start one with `dask scheduler`, or check the address"
     try:
-        client = Client(address, set_as_default=False, timeout="10s")
+        client = _started_within(functools.partial(Client, address, set_as_default=False,
+                                                   timeout=f"{DASK_CONNECT_SECONDS}s"),
+                                 DASK_CONNECT_SECONDS + DASK_HANDSHAKE_SECONDS)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise DigestError.at(f"cannot reach the Dask scheduler at {address}: {exc}",
-                             hint="start one with `dask scheduler`, or check the address") from None
+        raise DigestError.at(f"cannot reach the Dask scheduler at {address}: {exc}", hint=hint) from None
+    if client is None:
+        raise DigestError.at(f"cannot reach the Dask scheduler at {address}: no Dask handshake within "
+                             f"{DASK_CONNECT_SECONDS + DASK_HANDSHAKE_SECONDS} s; is something else listening "
+                             "there?", hint=hint)
     token = _CLUSTER.set(client)
     try:
         yield max(1, sum(client.nthreads().values()))
     finally:
         _CLUSTER.reset(token)
         client.close()
+
+
+def _started_within(start: Callable[[], Result], seconds: float) -> Result | None:
+    """``start()``'s result, or None when it has not returned within ``seconds``. distributed
+    bounds opening a connection but not its handshake: a web server at the scheduler's address
+    keeps the client waiting for ever. The waiting thread is a daemon, so it ends with digest."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, start()))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        return None
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def on_cluster() -> bool:

@@ -1,10 +1,12 @@
 """digest build --executor dask: the same bytes as a local build, on a real (local) Dask cluster."""
 
 import shutil
+import socket
 
 import pytest
 from distributed import Client, LocalCluster
 
+from generator import parallel
 from generator.cli import main
 from tests.conftest import site_tree
 from tests.test_build_cache import corpus, edit
@@ -52,4 +54,18 @@ def test_an_unreachable_scheduler_is_a_clear_error(make_site, capsys):
     assert main(["--config", str(config), "build", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9: ") and "Traceback" not in err
+    assert not (config.parent / "site").exists()
+
+
+def test_a_server_that_is_not_a_scheduler_is_a_clear_error_not_a_hang(make_site, capsys, monkeypatch):
+    # It takes the connection and never answers Dask's handshake, as a web server does.
+    monkeypatch.setattr(parallel, "DASK_CONNECT_SECONDS", 1)
+    monkeypatch.setattr(parallel, "DASK_HANDSHAKE_SECONDS", 1)
+    config = make_site(corpus(2))
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        assert main(["--config", str(config), "build", "--executor", "dask", "--scheduler", address]) == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot reach the Dask scheduler at {address}: no Dask handshake within 2 s; is something else"
+        " listening there? (start one with `dask scheduler`, or check the address)\n")
     assert not (config.parent / "site").exists()
