@@ -539,6 +539,7 @@ def test_an_error_page_or_an_index_page_is_not_an_article() -> None:
                             )) == 'not an article: a "page not found" page'
     assert clean_error(page("<h1>404</h1>" + "".join(f"<p>{p}</p>" for p in PROSE))) == (
         'not an article: a "page not found" page')
+    assert clean(page(f"<h1>404 ferry crossings cancelled by the storm</h1>{STORY}")).paragraphs == tuple(PROSE)
     cards = "".join(f"<article><h2><a href='/s{i}'>Story {i} on the harbour board</a></h2><p>{p}</p></article>"
                     for i, p in enumerate(PROSE))
     assert clean_error(page(f"<h1>The Harbour Herald</h1>{cards}")) == "not an article: an index page"

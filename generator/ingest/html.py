@@ -67,7 +67,9 @@ def _trafilatura() -> tuple[Any, Any]:
 
 
 # A saved error page's headline ("Page not found", "404", "Oops! That page can't be found.").
-_NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404\b.{0,60}|(?:page|article|story|content) (?:not found|"
+# "404 flights cancelled" is news: after 404 comes nothing, a separator, or "(page) not found".
+_NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404(?:\s*[-:|–—!.]\s*.{0,60}|"
+                        r"\s+(?:error|(?:page )?not found)\b.{0,40})?|(?:page|article|story|content) (?:not found|"
                         r"does not exist|(?:can(?:'|’)?t|cannot|could not) be found)\.?|not found\.?|"
                         r"oops\b.{0,60}(?:not|n't|n’t) (?:be )?(?:found|exist)\.?)$")
 MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", make an index page
