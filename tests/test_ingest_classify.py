@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.ingest.classify import BAD, GOOD, NEARGOOD, SHORT, Label, smooth
 from generator.ingest.region import main_region, segments
 from tests.ingest_passes import run_passes
@@ -33,6 +35,23 @@ def test_short_sentence_between_paragraphs_is_kept() -> None:
     _, labels, kept = run([PROSE[0], PROSE[1], "The vote was unanimous.", PROSE[2], PROSE[3]])
     assert labels[2].cls == GOOD
     assert "The vote was unanimous." in kept
+
+
+def test_a_brief_closing_sentence_below_the_prose_is_kept() -> None:
+    # Three words, too short to be near-good alone, but the article's last line.
+    _, labels, kept = run(PROSE[:3] + ["Police are investigating.", "Share on Facebook", "Most read"])
+    assert labels[3] == Label(GOOD, "brief sentence, closing the prose")
+    assert kept[-1] == "Police are investigating."
+
+
+@pytest.mark.parametrize("below", [
+    ["Like this story?", "Share on Facebook"],  # a question is a prompt, not a closing line
+    ["Weather and tides", "Share on Facebook"],  # a label, no full stop
+    ["Share on Facebook", "Police are investigating."],  # not right below the prose
+])
+def test_brief_lines_that_do_not_close_the_prose_are_dropped(below: list[str]) -> None:
+    _, _, kept = run(PROSE[:3] + below)
+    assert kept == PROSE[:3]
 
 
 def test_short_line_among_menu_items_is_dropped() -> None:

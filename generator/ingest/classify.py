@@ -16,6 +16,8 @@ from .rules import Rules
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 # First-pass reasons the region pass looks at again (a subheading gets one of these).
 HEADLINE_LIKE, SHORT_LINE = "headline or menu item", "short"
+# A sentence too short to be near-good alone; right below prose it closes the article.
+BRIEF_SENTENCE = "brief sentence"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
         if (f.ends_sentence and f.starts_upper and f.words >= t.min_sentence_words
                 and f.stopword_density >= t.stopwords_low):
             return Label(NEARGOOD, "short sentence")
+        if is_brief_sentence(f, t.min_closing_words):
+            return Label(SHORT, BRIEF_SENTENCE)
         return Label(SHORT, SHORT_LINE)
     if f.stopword_density < t.stopwords_low:
         if f.ends_sentence and f.starts_upper and f.words >= 10 and (
@@ -56,6 +60,12 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
             f.chars >= t.length_high or (f.ends_sentence and f.chars >= t.length_sentence)):
         return Label(GOOD, "prose")
     return Label(NEARGOOD, "some prose")
+
+
+def is_brief_sentence(f: Features, min_words: int) -> bool:
+    """A few words ending in a full stop ("Police are investigating."): a statement, where
+    a question ("Like this article?") or a label without a stop is page furniture."""
+    return f.ends_sentence and f.ends_full_stop and f.starts_upper and f.words >= min_words
 
 
 def _neighbours(classes: list[str], skip: frozenset[str]) -> tuple[list[str], list[str]]:
@@ -108,6 +118,9 @@ def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
         if label.cls == SHORT:
             if prev[i] == nxt[i] == GOOD:
                 out.append(Label(GOOD, "short, inside prose"))
+            elif label.reason == BRIEF_SENTENCE and out and out[-1].cls == GOOD:
+                # The article's last line is often its shortest: "Police are investigating."
+                out.append(Label(GOOD, "brief sentence, closing the prose"))
             elif prev[i] == nxt[i] == BAD:
                 out.append(Label(BAD, "short, outside prose"))
             elif (prev[i] == BAD and prev_near[i] == NEARGOOD) or (

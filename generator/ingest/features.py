@@ -15,6 +15,7 @@ from .rules import Rules
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*$")
+_FULL_STOP = re.compile(r"\.[\"'”’»)\]]*$")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
 # Quoted speech is the source talking, not the page addressing its reader.
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]")
@@ -27,6 +28,7 @@ class Features:
     words: int
     stopword_density: float
     ends_sentence: bool  # ends in . ! ? (optionally closed by a quote or bracket)
+    ends_full_stop: bool  # a sentence ending in "." (a statement, not a question or a cry)
     truncated: bool  # ends in "..." or "…": a teaser cut short
     title_case: float  # share of content words that are capitalised
     reader_density: float  # we/our/us/you/your per word, outside quotation marks
@@ -72,6 +74,7 @@ def block_features(block: Block, rules: Rules, counts: Counter[str]) -> Features
         words=n,
         stopword_density=sum(w in rules.stopwords for w in folded) / n if n else 0.0,
         ends_sentence=is_sentence_end(text),
+        ends_full_stop=is_sentence_end(text) and bool(_FULL_STOP.search(text)),
         truncated=bool(_TRUNCATED.search(text)),
         title_case=title_case_ratio(tokens, rules.stopwords),
         reader_density=sum(w in rules.reader_words for w in outside) / n if n else 0.0,

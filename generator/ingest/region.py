@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .classify import BAD, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
+from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
 from .features import Features, words_of
 from .rules import Rules
 
@@ -27,7 +27,7 @@ MIN_SHARED_VOCABULARY = 0.1  # paragraphs in a row that show the article goes on
 THREAD_WINDOW = 40  # blocks within which three comment lines make a thread
 THREAD_DISCOUNT = 0.25  # weight of text below the thread when choosing the article's core
 # First-pass verdicts a subheading gets when judged alone (not appeals, teasers, repeats).
-_SUBHEADING_LOOKS = frozenset({HEADLINE_LIKE, SHORT_LINE})
+_SUBHEADING_LOOKS = frozenset({HEADLINE_LIKE, SHORT_LINE, BRIEF_SENTENCE})
 # The body does not reach back across its own byline or dateline.
 _LEFT_STOPS = frozenset({"byline", "dateline", "tag_line", "tag_heading"})
 

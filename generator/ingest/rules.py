@@ -29,6 +29,7 @@ class Thresholds:
     reader_density_bad: float
     reader_density_strong: float
     min_sentence_words: int
+    min_closing_words: int
     max_gap_blocks: int
     max_gap_chars: int
     summary_target: int
