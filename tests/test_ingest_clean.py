@@ -225,6 +225,26 @@ def test_pull_quote_repeating_the_body_is_dropped() -> None:
     assert (quote, "pull quote: repeats the body") in a.dropped
 
 
+GULLS_STORY = [
+    "Gulls blamed for stolen chips on the promenade", "By Tomas Quill", "Published June 4, 2024",
+    "The town's seagulls stole more than four hundred portions of chips from visitors on the promenade last"
+    " summer, the tourist office said on Monday.",
+    "The office has counted complaints since the kiosk opened, and the numbers have risen every year as the"
+    " birds grow bolder and the crowds grow larger.",
+    "Traders say they have tried nets, spikes and recorded hawk calls, but none of them kept the birds away for"
+    " more than a week at a time.",
+]
+
+
+@pytest.mark.parametrize("paragraph", [
+    "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
+    "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
+])
+def test_a_body_paragraph_shaped_like_boilerplate_is_kept(paragraph: str) -> None:
+    a = clean("\n".join(GULLS_STORY[:5] + [paragraph] + GULLS_STORY[5:]))
+    assert a.paragraphs == (*GULLS_STORY[3:5], paragraph, *GULLS_STORY[5:])
+
+
 def test_body_dates_are_never_used() -> None:
     text = "\n".join([
         "Home", "News", "Harbour board backs pier repairs",

@@ -93,6 +93,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("The Harbour Herald unless otherwise noted. All rights reserved. Privacy Policy", "copyright"),
     ("Skip to main content", "navigation"),
     ("[image-placeholder]", "media"),
+    ("[Gulls circle the chip kiosk on the promenade at dusk]", "media"),  # alt text: no sentence end
+    ("[Read more.]", "media"),  # a short label
     ("━━━━━━━━━━━━", "media"),
     # General shapes that replaced one site's wording.
     ("Available for everyone, funded by readers", "donation"),
@@ -161,6 +163,8 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Follow-up talks with the union are due on Thursday.",
     "The report, first published 1 March, was revised in April.",
     "This article is for readers who missed the first part of the series.",
+    # An editor's note in brackets.
+    "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
     # A story about a former reporter (an author box says what its author is).
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
 ])
