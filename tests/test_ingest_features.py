@@ -28,6 +28,13 @@ def test_truncated_teaser() -> None:
     f = features("The transport board says higher fuel prices leave it no choice but to raise...")
     assert f.truncated and not f.ends_sentence
     assert features("Readers queued around the block as the library\u2026").truncated
+    assert features("Harbour master warns of (more...)").truncated
+
+
+def test_a_quotation_trailing_off_is_a_sentence_end_not_a_teaser() -> None:
+    f = features('Asked about next summer, the kiosk owner shrugged and said only: "Maybe next year..."')
+    assert f.ends_sentence and not f.truncated
+    assert not features("He paused. \u2018We shall see\u2026\u2019").truncated
 
 
 def test_headline_is_title_case() -> None:

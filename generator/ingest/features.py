@@ -16,7 +16,9 @@ from .rules import Rules
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*$")
 _FULL_STOP = re.compile(r"\.[\"'”’»)\]]*$")
-_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
+# A teaser is cut by a machine, which puts the dots last; dots inside a closing quote are a
+# speaker trailing off ('said only: "We will see..."'), the writer's own sentence end.
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)[)\]]*$")
 # Quoted speech is the source talking, not the page addressing its reader.
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]")
 _OPEN_QUOTE = re.compile(r"[\"“«„].*$")
@@ -29,7 +31,7 @@ class Features:
     stopword_density: float
     ends_sentence: bool  # ends in . ! ? (optionally closed by a quote or bracket)
     ends_full_stop: bool  # a sentence ending in "." (a statement, not a question or a cry)
-    truncated: bool  # ends in "..." or "…": a teaser cut short
+    truncated: bool  # ends in "..." or "…" (outside a quotation): a teaser cut short
     title_case: float  # share of content words that are capitalised
     reader_density: float  # we/our/us/you/your per word, outside quotation marks
     appeal: bool  # mentions support, subscribe, journalism ... outside quotation marks
