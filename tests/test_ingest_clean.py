@@ -240,6 +240,7 @@ GULLS_STORY = [
     "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
     'Asked whether the birds would ever give up, the kiosk owner shrugged and said only: "Maybe next year..."',
+    "If you run a stall on the promenade and need help with your bins, you can call the council's free hotline.",
 ])
 def test_a_body_paragraph_shaped_like_boilerplate_is_kept(paragraph: str) -> None:
     a = clean("\n".join(GULLS_STORY[:5] + [paragraph] + GULLS_STORY[5:]))

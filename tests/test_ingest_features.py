@@ -50,6 +50,14 @@ def test_reader_address_outside_quotes_only() -> None:
     assert appeal.appeal
 
 
+def test_an_appeal_asks_in_the_publications_voice_a_service_line_does_not() -> None:
+    assert features("Independent local news costs money. Help us keep reporting on the pier for free.").appeal
+    assert features("Get the morning headlines in your inbox.").appeal  # an ask needs no "us"
+    service = features("If you live on the promenade and need help with your bins, you can call the council's"
+                       " free hotline.")
+    assert service.reader_density > 0.09 and not service.appeal
+
+
 def test_unclosed_quote_runs_to_the_end() -> None:
     assert outside_quotes('He said: "we will').strip() == "He said:"
 

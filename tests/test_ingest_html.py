@@ -300,6 +300,14 @@ def test_paragraph_rules_around_the_extracted_body() -> None:
     assert dropped["More to explore"] == "heading after the article text"
 
 
+def test_a_service_line_to_the_reader_is_not_an_appeal() -> None:
+    service = ("If you live near the pier and need help moving your boat during the works, you can call the"
+               " council's free hotline.")
+    a = clean(page("<article><h1>Harbour board backs pier repairs</h1>"
+                   + "".join(f"<p>{p}</p>" for p in PROSE[:3]) + f"<p>{service}</p><p>{PROSE[4]}</p></article>"))
+    assert a.paragraphs == (*PROSE[:3], service, PROSE[4])
+
+
 def test_a_body_sentence_starting_with_a_date_word_dates_nothing() -> None:
     sentence = "Released on March 3, 2021, the engineers' report warned that the old wall would fail within a decade."
     a = clean(page("<article><h1>Council approves new harbour wall</h1><p>" + PROSE[0] + "</p><p>" + sentence

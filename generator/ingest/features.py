@@ -34,7 +34,7 @@ class Features:
     truncated: bool  # ends in "..." or "…" (outside a quotation): a teaser cut short
     title_case: float  # share of content words that are capitalised
     reader_density: float  # we/our/us/you/your per word, outside quotation marks
-    appeal: bool  # mentions support, subscribe, journalism ... outside quotation marks
+    appeal: bool  # asks for support, subscriptions, sign-ups (is_appeal), outside quotation marks
     starts_upper: bool
     repeats: int  # how many blocks on the page have exactly this text
     boilerplate: str | None  # the boilerplate kind of rules.yaml it matches
@@ -55,6 +55,13 @@ def outside_quotes(text: str) -> str:
 
 def is_sentence_end(text: str) -> bool:
     return bool(_SENTENCE_END.search(text)) and not _TRUNCATED.search(text)
+
+
+def is_appeal(words: list[str], rules: Rules) -> bool:
+    """Do these (folded) words ask for support, subscriptions or sign-ups? Some words only
+    ask when the publication speaks for itself ("help us"), not when it advises its reader."""
+    voiced = any(w in rules.publication_words for w in words)
+    return any(w in rules.appeal_words or (voiced and w in rules.publication_appeal_words) for w in words)
 
 
 def title_case_ratio(tokens: list[str], stopwords: frozenset[str]) -> float:
@@ -80,7 +87,7 @@ def block_features(block: Block, rules: Rules, counts: Counter[str]) -> Features
         truncated=bool(_TRUNCATED.search(text)),
         title_case=title_case_ratio(tokens, rules.stopwords),
         reader_density=sum(w in rules.reader_words for w in outside) / n if n else 0.0,
-        appeal=any(w in rules.appeal_words for w in outside),
+        appeal=is_appeal(outside, rules),
         starts_upper=first.isupper() or first.isdigit(),
         repeats=counts[text],
         boilerplate=rules.boilerplate_kind(text),

@@ -31,7 +31,7 @@ from .article import CleanedArticle
 from .blocks import Block
 from .clean import article_tags, lede, missing_metadata, summarize
 from .dates import article_date, dateline_date, is_update_stamp
-from .features import outside_quotes, words_of
+from .features import is_appeal, outside_quotes, words_of
 from .html_decode import page_error
 from .html_meta import (BLOCK_TAGS, CAPTION_CLASS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit,
                         choose_title, host_key, html_blocks, is_invisible, organization_author, page_tags,
@@ -435,9 +435,9 @@ def _appeal_words(text: str, rules: Rules) -> set[str]:
     words = len(words_of(text))
     outside = [w.casefold().replace("’", "'") for w in words_of(outside_quotes(text))]
     density = sum(w in rules.reader_words for w in outside) / words if words else 0.0
-    if density < rules.thresholds.reader_density_bad:
+    if density < rules.thresholds.reader_density_bad or not is_appeal(outside, rules):
         return set()
-    return {w for w in outside if w in rules.appeal_words}
+    return {w for w in outside if w in rules.appeal_words or w in rules.publication_appeal_words}
 
 
 def _story_region(blocks: PageBlocks, headline: Headline, top: int,

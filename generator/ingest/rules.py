@@ -63,6 +63,8 @@ class Rules:
     caption_start: tuple[re.Pattern[str], ...]
     thresholds: Thresholds
     appeal_words: frozenset[str]
+    publication_appeal_words: frozenset[str]
+    publication_words: frozenset[str]
     reader_words: frozenset[str]
     stopwords: frozenset[str]
 
@@ -171,6 +173,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         caption_start=_patterns("credit.caption_start", credit.get("caption_start", [])),
         thresholds=thresholds,
         appeal_words=_words("appeal_words", _section(data, "appeal_words")),
+        publication_appeal_words=_words("publication_appeal_words", _section(data, "publication_appeal_words")),
+        publication_words=_words("publication_words", _section(data, "publication_words")),
         reader_words=_words("reader_words", _section(data, "reader_words")),
         stopwords=_words("stopwords", _section(data, "stopwords")),
     )
