@@ -241,6 +241,8 @@ GULLS_STORY = [
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
     'Asked whether the birds would ever give up, the kiosk owner shrugged and said only: "Maybe next year..."',
     "If you run a stall on the promenade and need help with your bins, you can call the council's free hotline.",
+    '"Please support the stallholders on the promenade today," the mayor told the meeting, asking visitors to'
+    ' eat indoors.',
 ])
 def test_a_body_paragraph_shaped_like_boilerplate_is_kept(paragraph: str) -> None:
     a = clean("\n".join(GULLS_STORY[:5] + [paragraph] + GULLS_STORY[5:]))

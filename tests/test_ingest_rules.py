@@ -119,6 +119,7 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Ola Berg joined the Herald in March 2017. She has been reporting on energy since 2009.", "author_bio"),
     # A donation widget, a sign-up card, a paywall, a social and tip box, a link card.
     ("Support local journalism", "donation"),
+    ("If you value this work, please support us today.", "donation"),
     ("Choose an amount:", "widget"),
     ("Other", "widget"),
     ("If you enjoyed this post, please consider becoming a paid subscriber. It costs $5 a month.", "donation"),
@@ -163,6 +164,9 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Follow-up talks with the union are due on Thursday.",
     "The report, first published 1 March, was revised in April.",
     "This article is for readers who missed the first part of the series.",
+    # An appeal quoted in a story is the speaker's.
+    '"Please support the stallholders on the promenade today," the mayor told the meeting.',
+    "The mayor said: \u201cPlease consider becoming a member of the harbour trust; they need work done.\u201d",
     # An editor's note in brackets.
     "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
     # A story about a former reporter (an author box says what its author is).
