@@ -32,6 +32,9 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
     ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),
     ("Posted by Mara Quill on 14 February 2023", "Mara Quill"),
+    # Where the reporter filed from is not part of the name; name particles are.
+    ("By Tomas Quill in Portsmouth", "Tomas Quill"),
+    ("By Jan van der Berg and Ines de Sousa in Rotterdam, the Netherlands", "Jan van der Berg and Ines de Sousa"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author

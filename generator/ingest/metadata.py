@@ -17,13 +17,14 @@ from .rules import Rules
 
 # Lower-case words a personal or agency name may contain ("Jane Doe and John Roe").
 _NAME_JOINERS = frozenset({"and", "&", "of", "de", "van", "von", "der", "den", "la", "le", "du",
-                           "da", "del", "della", "di", "bin", "al", "el", "y", "the", "in", "for",
+                           "da", "del", "della", "di", "bin", "al", "el", "y", "the", "for",
                            "with", "staff", "via"})
 _TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*")
 _LAST_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+")
-# Where a byline's names end and its date or role begins ("By X on Monday", "By X | May 3").
+# Where a byline's names end and its date, place or role begins ("By X on Monday",
+# "By X | May 3", "By X in Portsmouth"); no name particle is "in" ("Jan van der Berg" stays).
 _BYLINE_TAIL = re.compile(
-    r"\s+(?:on|at|\||-|–|—|•|·|updated|published|posted)\s+.*$|\s*[|•·]\s*$", re.IGNORECASE)
+    r"\s+(?:on|at|in|\||-|–|—|•|·|updated|published|posted)\s+.*$|\s*[|•·]\s*$", re.IGNORECASE)
 _CREDIT_JOINERS = frozenset({"via", "and", "for", "of", "the", "photo", "by", "courtesy"})
 
 
