@@ -317,6 +317,17 @@ def test_summary_is_the_lede_or_cut_at_a_sentence_end() -> None:
     assert 200 <= len(cut) <= 400
 
 
+def test_a_lede_with_no_sentence_end_near_the_target_is_cut_at_a_word() -> None:
+    run_on = "The gulls took chips, " + "and then they took more chips from the kiosk, " * 30 + "and the day ended"
+    cut = summarize(run_on, 300)
+    kept = cut.removesuffix("…")
+    assert cut.endswith("…") and run_on.startswith(kept) and 250 <= len(kept) <= 300
+    assert kept[-1].isalpha() and run_on[len(kept)] in " ,"  # a whole word, no dangling comma
+    # A first sentence end far past the target is no place to cut either.
+    late = run_on + ". The kiosk closed at nine."
+    assert summarize(late, 300) == cut
+
+
 def test_the_lede_is_the_first_paragraph_of_a_sentences_length() -> None:
     from generator.ingest.clean import lede
 

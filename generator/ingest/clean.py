@@ -200,15 +200,26 @@ def lede(paragraphs: tuple[str, ...] | list[str]) -> str:
     return next((p for p in paragraphs if len(p.split()) >= LEDE_MIN_WORDS), paragraphs[0])
 
 
+SUMMARY_SLACK = 1.25  # a summary may run this far past its target to end with a sentence
+
+
 def summarize(lede: str, target: int) -> str:
-    """The lede whole, or cut at the sentence end nearest ``target`` characters."""
-    if len(lede) <= target * 1.25:
+    """The lede whole, or cut at the sentence end nearest ``target`` characters; a lede with
+    no sentence end near it (a run-on, a list) is cut at a word before ``target``, with "…"."""
+    longest = int(target * SUMMARY_SLACK)
+    if len(lede) <= longest:
         return lede
-    ends = [m.end() for m in _SENTENCE_BREAK.finditer(lede)]
-    if not ends:
-        return lede
-    cut = min(ends, key=lambda e: abs(e - target))
-    return lede[:cut].strip()
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(lede) if m.end() <= longest]
+    if ends:
+        return lede[:min(ends, key=lambda e: abs(e - target))].strip()
+    return cut_at_word(lede, target)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a space, marked with "…"."""
+    space = text.rfind(" ", 0, limit + 1)
+    kept = text[:space if space > 0 else limit].rstrip(" ,;:-–—")
+    return kept + "…"
 
 
 def _dropped(header: Header, blocks: tuple[Block, ...], labels: tuple[Label, ...],
