@@ -146,16 +146,19 @@ def locate(output_dir: Path, target: str) -> Found | Redirect | None:
     segments = request_segments(target)
     if segments is None:
         return None
+    path = target.split("?", 1)[0]
     root = os.path.realpath(output_dir)
     named = os.path.realpath(os.path.join(root, *segments))
     if os.path.isdir(named):
         index = os.path.realpath(os.path.join(named, "index.html"))
         if not (_inside(named, root) and _inside(index, root) and os.path.isfile(index)):
             return None  # no listings
-        if not target.split("?", 1)[0].endswith("/"):
+        if not path.endswith("/"):
             # Built from the checked names: never "//host" (an open redirect).
             return Redirect("/" + "".join(quote(part) + "/" for part in segments))
         named = index
+    elif path.endswith("/"):
+        return None  # a file named as a folder: "page.html/" is no page on a static host either
     if not (_inside(named, root) and os.path.isfile(named)):
         return None
     return Found(Path(named))

@@ -414,6 +414,16 @@ def test_locate_finds_files_and_index_pages_and_refuses_links_out(tmp_path: Path
     assert locate(tmp_path / "not-built", "/") is None
 
 
+def test_a_file_named_as_a_folder_is_not_found(tmp_path: Path):
+    # "page.html/" is a 404 on a static host (and in Python's and nginx's file servers): a link
+    # written so must not work in the preview only.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("a")
+    (tmp_path / "style.css").write_text("css")
+    assert locate(tmp_path, "/style.css/") is None and locate(tmp_path, "/a/index.html/") is None
+    assert locate(tmp_path, "/style.css/?v=1") is None
+
+
 def test_the_reload_script_goes_before_the_last_closing_body_tag():
     status = BuildStatus(3)
     page = with_reload_script(b"<html><body><p>x</p></BODY >\n</html>", status, "abc")
