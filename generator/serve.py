@@ -115,7 +115,7 @@ class Found:
 
 @dataclass(frozen=True)
 class Redirect:
-    location: str  # the same folder with its trailing slash, so relative links resolve
+    location: str  # the one address of what was asked for: a folder's with its slash, so relative links resolve
 
 
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c)", re.IGNORECASE)
@@ -149,19 +149,26 @@ def locate(output_dir: Path, target: str) -> Found | Redirect | None:
     path = target.split("?", 1)[0]
     root = os.path.realpath(output_dir)
     named = os.path.realpath(os.path.join(root, *segments))
-    if os.path.isdir(named):
+    folder = os.path.isdir(named)
+    if folder:
         index = os.path.realpath(os.path.join(named, "index.html"))
         if not (_inside(named, root) and _inside(index, root) and os.path.isfile(index)):
             return None  # no listings
-        if not path.endswith("/"):
-            # Built from the checked names: never "//host" (an open redirect).
-            return Redirect("/" + "".join(quote(part) + "/" for part in segments))
         named = index
     elif path.endswith("/"):
         return None  # a file named as a folder: "page.html/" is no page on a static host either
     if not (_inside(named, root) and os.path.isfile(named)):
         return None
+    if "//" in path or (folder and not path.endswith("/")):
+        # Relative links resolve wrongly from "/a//b/" and "/a": sent to the one address, as hugo server does.
+        return Redirect(_address(segments, folder))
     return Found(Path(named))
+
+
+def _address(segments: tuple[str, ...], folder: bool) -> str:
+    """The one path of a file or folder: single slashes, a folder's ending in one. Built from
+    checked names, never "//host" (an open redirect)."""
+    return "/" + "/".join(quote(part) for part in segments) + ("/" if folder and segments else "")
 
 
 def _inside(path: str, root: str) -> bool:

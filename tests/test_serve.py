@@ -424,6 +424,18 @@ def test_a_file_named_as_a_folder_is_not_found(tmp_path: Path):
     assert locate(tmp_path, "/style.css/?v=1") is None
 
 
+def test_a_path_with_doubled_slashes_is_redirected_to_its_one_address(tmp_path: Path):
+    # Relative links would resolve wrongly from "/a//b/"; hugo server redirects such paths too.
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "index.html").write_text("b")
+    (tmp_path / "index.html").write_text("home")
+    (tmp_path / "style.css").write_text("css")
+    assert locate(tmp_path, "//a//b/") == Redirect("/a/b/") and locate(tmp_path, "/a//b") == Redirect("/a/b/")
+    assert locate(tmp_path, "//style.css") == Redirect("/style.css") and locate(tmp_path, "//") == Redirect("/")
+    assert locate(tmp_path, "/a/b//index.html") == Redirect("/a/b/index.html")
+    assert locate(tmp_path, "//missing.css") is None and locate(tmp_path, "//style.css/") is None
+
+
 def test_the_reload_script_goes_before_the_last_closing_body_tag():
     status = BuildStatus(3)
     page = with_reload_script(b"<html><body><p>x</p></BODY >\n</html>", status, "abc")
