@@ -146,7 +146,7 @@ def locate(output_dir: Path, target: str) -> Found | Redirect | None:
     segments = request_segments(target)
     if segments is None:
         return None
-    path = target.split("?", 1)[0]
+    path, mark, query = target.partition("?")
     root = os.path.realpath(output_dir)
     named = os.path.realpath(os.path.join(root, *segments))
     folder = os.path.isdir(named)
@@ -161,7 +161,7 @@ def locate(output_dir: Path, target: str) -> Found | Redirect | None:
         return None
     if "//" in path or (folder and not path.endswith("/")):
         # Relative links resolve wrongly from "/a//b/" and "/a": sent to the one address, as hugo server does.
-        return Redirect(_address(segments, folder))
+        return Redirect(_address(segments, folder) + mark + query)  # the query kept: a page's script may read it
     return Found(Path(named))
 
 

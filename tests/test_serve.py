@@ -161,6 +161,7 @@ def test_pages_are_served_with_the_reload_script_and_the_files_on_disk_are_not_c
 
     folder = site.raw("/articles/harbour")  # a folder without its slash: redirected, so links resolve
     assert folder.status == 302 and folder.getheader("Location") == "/articles/harbour/"
+    assert site.raw("/articles/harbour?from=rss").getheader("Location") == "/articles/harbour/?from=rss"
     code, missing = site.get("/static/")  # a folder without index.html: no listing
     assert code == 404 and missing.replace(tag, b"") == (site.root / "site" / "404.html").read_bytes()
     assert site.get("/no/such/page/")[0] == 404
@@ -434,6 +435,14 @@ def test_a_path_with_doubled_slashes_is_redirected_to_its_one_address(tmp_path: 
     assert locate(tmp_path, "//style.css") == Redirect("/style.css") and locate(tmp_path, "//") == Redirect("/")
     assert locate(tmp_path, "/a/b//index.html") == Redirect("/a/b/index.html")
     assert locate(tmp_path, "//missing.css") is None and locate(tmp_path, "//style.css/") is None
+
+
+def test_a_redirect_keeps_the_query_string(tmp_path: Path):
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "index.html").write_text("search")
+    assert locate(tmp_path, "/search?q=putin&page=2") == Redirect("/search/?q=putin&page=2")
+    assert locate(tmp_path, "//search/?q=") == Redirect("/search/?q=")
+    assert locate(tmp_path, "/search?") == Redirect("/search/?")
 
 
 def test_the_reload_script_goes_before_the_last_closing_body_tag():
