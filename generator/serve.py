@@ -14,6 +14,7 @@ failed build's problems over the last good site.
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import json
 import os
@@ -41,6 +42,7 @@ RESERVED = "/__digest__/"  # the server's own URLs; no site path starts with "__
 RELOAD_JS = RESERVED + "reload.js"
 EVENTS = RESERVED + "events"
 STATUS = RESERVED + "status"
+NOT_FOUND_PAGE = "/404.html"  # the site's, written by every build
 QUIET_SECONDS = 0.25  # a change waits this long for the rest of its burst (an editor's save, a git checkout)
 POLL_SECONDS = 0.2  # how often the build loop looks at ``stop``
 KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often, to notice closed pages
@@ -180,6 +182,13 @@ def _inside(path: str, root: str) -> bool:
     return not any(part.startswith(".") for part in path[len(root.rstrip(os.sep)) + 1:].split(os.sep))
 
 
+def with_local_links(page: bytes, base_url: str) -> bytes:
+    """``page`` with its links into the site published at ``base_url`` made root-relative. The 404
+    page's links are absolute, since a host serves it at any depth; the preview's must lead to the preview."""
+    published = re.escape(html.escape(base_url).encode("utf-8"))  # as the templates write it
+    return re.sub(rb"""((?:href|src)=["'])""" + published, rb"\1/", page)
+
+
 # --- the reload script ----------------------------------------------------------------------------
 
 
@@ -278,6 +287,7 @@ class Preview:
 
     output_dir: Path
     board: StatusBoard
+    base_url: Callable[[], str]  # the last build's
     log: Report  # access log lines, when asked for
     warn: Report
     verbose: bool
@@ -334,14 +344,22 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
-        content = _read_plain_file(found.path) if found is not None else None
+        content = self._site_file(found) if found is not None else None
         if content is not None:
             media_type = self.guess_type(str(found.path))
             return self._send(HTTPStatus.OK, media_type, self._page(content, media_type, status), with_body)
-        missing = locate(preview.output_dir, "/404.html")
-        content = _read_plain_file(missing.path) if isinstance(missing, Found) else None
+        missing = locate(preview.output_dir, NOT_FOUND_PAGE)
+        content = self._site_file(missing) if isinstance(missing, Found) else None
         body = self._page(content if content is not None else PLACEHOLDER_PAGE, "text/html", status)
         return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body, with_body)
+
+    def _site_file(self, found: Found) -> bytes | None:
+        """A file of the site as the preview serves it: the 404 page with its links kept in the preview."""
+        preview = self.server.preview
+        content = _read_plain_file(found.path)
+        if content is None or found != locate(preview.output_dir, NOT_FOUND_PAGE):
+            return content
+        return with_local_links(content, preview.base_url())
 
     def _page(self, content: bytes, media_type: str, status: BuildStatus) -> bytes:
         if media_type.split(";")[0] != "text/html":
@@ -456,7 +474,8 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
     """
     stop = stop or threading.Event()
     board = StatusBoard(secrets.token_hex(8))
-    server = _listen(host, port, Preview(config.output_dir, board, say, warn, verbose))
+    latest = settings or (lambda: config)
+    server = _listen(host, port, Preview(config.output_dir, board, lambda: latest().base_url, say, warn, verbose))
     changes = Changes()
     watcher = Watcher(watch_plan(config), changes)
     serving = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="digest-serve-http",
