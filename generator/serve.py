@@ -397,11 +397,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return
 
     def log_message(self, format: str, *args) -> None:
+        # log_error comes here too: a request answered with an error (POST: 501, a bad request
+        # line: 400) is the client's mistake, for the access log; the server's own go to handle_error.
         if self.server.preview.verbose:
             self.server.preview.log(f"{self.address_string()} {format % args}")
-
-    def log_error(self, format: str, *args) -> None:
-        self.server.preview.warn(f"{self.address_string()} {format % args}")
 
 
 def _read_plain_file(path: Path) -> bytes | None:

@@ -182,6 +182,15 @@ def test_the_404_page_links_into_the_preview_not_to_the_published_site(start):
     assert (site.root / "site" / "404.html").read_bytes() == on_disk
 
 
+def test_an_unsupported_method_is_answered_501_and_is_no_warning(start):
+    site = start()
+    warned = list(site.warned)
+    for method in ("POST", "PUT", "DELETE", "OPTIONS", "BREW"):
+        response = site.raw("/articles/harbour/", method)
+        assert response.status == 501 and b"Harbour" not in response.read(), method
+    assert site.warned == warned and site.get("/articles/harbour/")[0] == 200
+
+
 def test_an_edited_article_is_served_after_the_rebuild(start):
     site = start()
     site.article().write_text(harbour("Harbour closes again"), encoding="utf-8")
