@@ -14,6 +14,7 @@ failed build's problems over the last good site.
 
 from __future__ import annotations
 
+import errno
 import html
 import ipaddress
 import json
@@ -421,15 +422,26 @@ def _listen(host: str, port: int, preview: Preview) -> PreviewServer:
         server = kind((host, port), PreviewHandler)
     except (OSError, OverflowError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise DigestError.at(f"cannot serve on {host}:{port}: {reason}", None,
-                             hint="choose another port with --port") from None
+        raise DigestError.at(f"cannot serve on {host_port(host, port)}: {reason}", None,
+                             hint=listen_hint(exc)) from None
     server.preview = preview
     return server
 
 
+def listen_hint(error: Exception) -> str:
+    """What to change after a failed listen: the port when it is taken or needs root, else the host
+    (a name that does not resolve, an address of another machine)."""
+    if isinstance(error, OverflowError) or getattr(error, "errno", None) in (errno.EADDRINUSE, errno.EACCES):
+        return "choose another port with --port"
+    return "give --host a name or address of this machine, e.g. 127.0.0.1, or 0.0.0.0 for every address"
+
+
+def host_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # an IPv6 address in brackets
+
+
 def server_url(server: PreviewServer) -> str:
-    host, port = server.server_address[:2]
-    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+    return f"http://{host_port(*server.server_address[:2])}/"
 
 
 def local_host_header(value: str | None) -> bool:

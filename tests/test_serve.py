@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import shutil
+import socket
 import threading
 import time
 import urllib.error
@@ -19,7 +20,7 @@ import pytest
 
 from generator import pipeline
 from generator.config import load_config
-from generator.errors import display_path
+from generator.errors import DigestError, display_path
 from generator.pipeline import build
 from generator.serve import (BuildStatus, Found, Redirect, local_host_header, locate, request_segments, serve,
                              with_local_links, with_reload_script)
@@ -387,6 +388,29 @@ def test_requests_for_other_host_names_are_refused(start, host, code):
     body = response.read()
     assert response.status == code
     assert (b"Harbour reopens" in body) == (code == 200)
+
+
+@pytest.mark.parametrize("host, named", [("192.0.2.1", "192.0.2.1:0"), ("2001:db8::1", "[2001:db8::1]:0")])
+def test_a_host_of_another_machine_is_an_error_that_names_it_and_says_to_change_the_host(make_site, host, named):
+    problem = listen_problem(load_config(make_site(ARTICLES)), host, 0)
+    assert problem.startswith(f"cannot serve on {named}: ") and "--host" in problem and "--port" not in problem
+
+
+def test_a_port_in_use_is_an_error_that_says_to_change_the_port(make_site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        problem = listen_problem(load_config(make_site(ARTICLES)), "127.0.0.1", port)
+    assert problem.startswith(f"cannot serve on 127.0.0.1:{port}: ") and "--port" in problem
+
+
+def listen_problem(config, host: str, port: int) -> str:
+    """The one problem ``serve`` reports when it cannot listen, before any build."""
+    with pytest.raises(DigestError) as caught:
+        serve(config, lambda: pytest.fail("built"), host=host, port=port, say=print, warn=print, error=print)
+    [problem] = caught.value.problems
+    return str(problem)
 
 
 # --- the parts --------------------------------------------------------------------------------------
