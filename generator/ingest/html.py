@@ -33,10 +33,10 @@ from .clean import article_tags, lede, missing_metadata, summarize
 from .dates import article_date, dateline_date, is_update_stamp
 from .features import is_appeal, outside_quotes, words_of
 from .html_decode import page_error
-from .html_meta import (BLOCK_TAGS, CAPTION_CLASS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit,
-                        choose_title, host_key, html_blocks, is_invisible, organization_author, page_tags,
-                        parse_date, read_head, site_name, source_url, stated_author, stated_date, text_blocks,
-                        visible_text)
+from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, caption_holding,
+                        choose_title, host_key, html_blocks, inside, is_caption, is_invisible, organization_author,
+                        page_tags, parse_date, read_head, shows_image, site_name, source_url, stated_author,
+                        stated_date, text_blocks, visible_text)
 from .metadata import byline_author, byline_date, is_credit_line, publisher, tag_line_tags
 from .rules import Rules, load_rules
 
@@ -83,7 +83,8 @@ _WORD = re.compile(r"\w+")
 _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https?://)?(?:www\.)?"
                            r"[\w-]+(?:\.[\w-]+)+/\S*)$")
 _EXTRACTOR = "not article text (extractor)"
-_TEASER_HEADING = "boilerplate: teaser_heading"
+_BOILERPLATE = "boilerplate: {}"  # the reason a paragraph of a rules.yaml kind is dropped
+_TEASER_HEADING = _BOILERPLATE.format("teaser_heading")
 
 PageBlocks = list[tuple[str, etree._Element]]  # (visible text, the block element holding it)
 
@@ -312,7 +313,7 @@ def _is_index_page(root: etree._Element, blocks: PageBlocks, extracted: list[tup
     most of the body; its "related" cards hold little.)"""
     card_of: dict[etree._Element, etree._Element] = {}
     for card in root.iter("article"):  # document order: a card inside another claims its own
-        if headline.element is None or not _inside(headline.element, card):
+        if headline.element is None or not inside(headline.element, card):
             card_of.update((el, card) for el in card.iter())
     text_card = {text: card_of[el] for text, el in blocks if el in card_of}
     counts = Counter(text_card[text] for text, _ in extracted if text in text_card)
@@ -327,7 +328,7 @@ def _around_headline(blocks: PageBlocks, headline: Headline,
     the body's first paragraph."""
     key = word_key(headline.text)
     shown = [i for i, (_, el) in enumerate(blocks)
-             if headline.element is not None and _inside(el, headline.element)]
+             if headline.element is not None and inside(el, headline.element)]
     title_at = (shown or [i for i, (t, _) in enumerate(blocks) if word_key(t) == key] or [None])[0]
     body_texts = {t for t, _ in extracted if word_key(t) != key}
     after = title_at or 0
@@ -348,7 +349,7 @@ def _labels(blocks: PageBlocks, region: tuple[int, ...], title: str,
             labels.setdefault(word_key(text), "dateline")
     if figcaption is not None:
         for text, el in blocks:
-            if _inside(el, figcaption):
+            if inside(el, figcaption):
                 labels.setdefault(word_key(text), "image caption and credit")
     return labels
 
@@ -360,29 +361,15 @@ def _lead_image(root: etree._Element, order: dict[etree._Element, int], blocks: 
     if not blocks:
         return None, None, None
     start = order.get(blocks[top][1], 0)
-    if top > 0 and (hero := _caption_holding(blocks[top - 1][1])) is not None and _shows_image(hero):
+    if top > 0 and (hero := caption_holding(blocks[top - 1][1])) is not None and shows_image(hero):
         start = order.get(hero, start)
     stop = order.get(blocks[min(first + 2, len(blocks) - 1)][1], start)
-    for figcaption in (el for el in root.iter() if _is_caption(el)):
+    for figcaption in (el for el in root.iter() if is_caption(el)):
         if start <= order.get(figcaption, -1) <= stop:
             caption, credit = caption_and_credit(figcaption, rules)
             if caption or credit:
                 return caption, credit, figcaption
     return None, None, None
-
-
-def _is_caption(el: etree._Element) -> bool:
-    return el.tag == "figcaption" or (isinstance(el.tag, str) and bool(CAPTION_CLASS.search(el.get("class") or "")))
-
-
-def _shows_image(caption: etree._Element) -> bool:
-    """The caption's figure holds a picture (not a "Watch live" banner's icon)."""
-    box = caption.getparent()
-    return box is not None and any(el.tag in ("img", "picture") for el in box.iter())
-
-
-def _caption_holding(el: etree._Element) -> etree._Element | None:
-    return next((a for a in (el, *el.iterancestors()) if _is_caption(a)), None)
 
 
 def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rules: Rules,
@@ -417,7 +404,7 @@ def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules
         return "image caption and credit"
     kind = rules.boilerplate_kind(text) if len(text.split()) <= _MAX_BOILERPLATE_WORDS else None
     if kind is not None and kind not in _KINDS_KEPT:
-        return f"boilerplate: {kind}"
+        return _BOILERPLATE.format(kind)
     if len(_appeal_words(text, rules)) >= 2:  # one alone mid-story may be an advice column's "help"
         return "addresses the reader (appeal)"
     if _CONTACT_LINE.match(text):
@@ -455,16 +442,12 @@ def _story_region(blocks: PageBlocks, headline: Headline, top: int,
     else:
         container = next((a for a in body_start.iterancestors() if a.tag == "article"), None)
     near = range(max(0, top - 8), min(len(blocks), first + 3))
-    return tuple(i for i in near if container is None or _inside(blocks[i][1], container))
+    return tuple(i for i in near if container is None or inside(blocks[i][1], container))
 
 
 def _common_ancestor(a: etree._Element, b: etree._Element) -> etree._Element | None:
     chain = {el: True for el in (b, *b.iterancestors())}
     return next((el for el in (a, *a.iterancestors()) if el in chain), None)
-
-
-def _inside(el: etree._Element, container: etree._Element) -> bool:
-    return el is container or any(a is container for a in el.iterancestors())
 
 
 def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> str | None:
@@ -519,7 +502,7 @@ def _shown_tags(blocks: PageBlocks, body: SiftedBody, first: int, headline: Head
     story = headline.element if headline.element is not None else blocks[first][1]
     container = _common_ancestor(story, blocks[last][1])
     for i in range(first, min(len(blocks), last + 1 + SHOWN_TAGS_AFTER_BODY)):
-        if blocks[i][0] not in kept and _inside(blocks[i][1], container):
+        if blocks[i][0] not in kept and inside(blocks[i][1], container):
             tags = tag_line_tags(blocks[i][0], rules)
             if tags is not None:
                 return tags

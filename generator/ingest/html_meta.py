@@ -49,7 +49,7 @@ _CREDIT_CLASS = re.compile(r"(?i)credit|copyright|byline|author|source|photograp
 # Text only a screen reader speaks: in a caption it is a label ("Image caption, "), not the caption.
 _SCREEN_READER_CLASS = re.compile(r"(?i)\b(?:visually-?hidden|sr-only|screen-reader-text|a11y-only|off-?screen)\b")
 # Caption elements besides <figcaption>: WordPress's (a <p> in its "wp-caption" box).
-CAPTION_CLASS = re.compile(r"\bwp-caption-text\b")
+_CAPTION_CLASS = re.compile(r"\bwp-caption-text\b")
 
 
 BLOCK_TAGS = frozenset(
@@ -486,7 +486,7 @@ def caption_and_credit(figcaption: etree._Element, rules: Rules) -> tuple[str | 
     caption, credit = split_credit(visible_text(shown), rules)
     if credit is None and (box := _caption_box(figcaption)) is not None:
         # A credit shown beside the caption, elsewhere in its figure (over the image).
-        beside = [el for el in box.iterdescendants() if _is_credit_element(el) and not _inside_of(el, figcaption)]
+        beside = [el for el in box.iterdescendants() if _is_credit_element(el) and not inside(el, figcaption)]
         credit = _unwrap(visible_text(_without_screen_reader_text(beside[0]))) or None if beside else None
     return caption, credit
 
@@ -506,8 +506,25 @@ def _caption_box(caption: etree._Element) -> etree._Element | None:
     return parent if parent is not None and parent.tag == "figure" else None
 
 
-def _inside_of(el: etree._Element, container: etree._Element) -> bool:
-    return any(a is container for a in el.iterancestors()) or el is container
+def inside(el: etree._Element, container: etree._Element) -> bool:
+    """Whether ``el`` is ``container`` or within it."""
+    return el is container or any(a is container for a in el.iterancestors())
+
+
+def is_caption(el: etree._Element) -> bool:
+    """A lead image's caption element: <figcaption>, or WordPress's caption text."""
+    return el.tag == "figcaption" or (isinstance(el.tag, str) and bool(_CAPTION_CLASS.search(el.get("class") or "")))
+
+
+def caption_holding(el: etree._Element) -> etree._Element | None:
+    """The caption element ``el`` is, or is inside."""
+    return next((a for a in (el, *el.iterancestors()) if is_caption(a)), None)
+
+
+def shows_image(caption: etree._Element) -> bool:
+    """The caption's figure holds a picture (not a "Watch live" banner's icon)."""
+    box = _caption_box(caption)
+    return box is not None and any(el.tag in ("img", "picture") for el in box.iter())
 
 
 def _without_screen_reader_text(el: etree._Element) -> etree._Element:
