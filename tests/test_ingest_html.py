@@ -640,12 +640,3 @@ def test_cleaning_never_adds_words(text: str) -> None:
     for tag in a.tags:
         assert set(WORD.findall(tag)) <= tag_source | TOPIC_WORDS, tag
     assert all(p and p == " ".join(p.split()) for p in a.paragraphs)
-
-
-def test_words_the_extractor_glues_together_are_split_again() -> None:
-    from generator.ingest.html import _unglue
-
-    nodes = {"pier", "0", "The", "council", "W", "ord"}
-    assert _unglue("the pier.0The council", {"pier", "the", "council"}, nodes) == "the pier.0 The council"
-    assert _unglue("a Word here", {"a", "Word", "here"}, nodes) == "a Word here"  # the page shows it whole
-    assert _unglue("an Xyz here", {"an", "here"}, nodes) == "an Xyz here"  # no split explains it

@@ -1,7 +1,7 @@
 """Saved HTML page -> CleanedArticle: trafilatura finds the body, digest does the rest.
 
 html_decode.py turns a file's bytes into text (gzip, charset). clean_html_page parses the page
-once with lxml and hands the tree to trafilatura for the article's paragraphs; around that
+once with lxml and hands the tree to trafilatura (extract.py) for the article's paragraphs; around that
 it applies digest's own passes: the headline and what the page states about itself
 (html_meta.py), the lead image's caption and credit, bylines, datelines and boilerplate
 among the paragraphs, tags and summary as clean_text_dump does. page_blocks gives the
@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import datetime
 import functools
-import logging
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -31,12 +29,13 @@ from .article import CleanedArticle
 from .blocks import Block
 from .clean import article_tags, lede, missing_metadata, summarize
 from .dates import article_date, dateline_date, is_update_stamp
+from .extract import PageBlocks, extract_body
 from .features import is_appeal, outside_quotes, words_of
 from .html_decode import page_error
-from .html_meta import (BLOCK_TAGS, INVISIBLE_TAGS, Headline, as_author, caption_and_credit, caption_holding,
+from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, caption_holding,
                         choose_title, host_key, html_blocks, inside, is_caption, is_invisible, organization_author,
                         page_tags, parse_date, read_head, shows_image, site_name, source_url, stated_author,
-                        stated_date, text_blocks, visible_text)
+                        stated_date, visible_text)
 from .metadata import byline_author, byline_date, is_credit_line, publisher, tag_line_tags
 from .rules import Rules, load_rules
 
@@ -47,23 +46,6 @@ from .rules import Rules, load_rules
 FAST_ABOVE_ELEMENTS = 20_000
 FAST_ABOVE_BLOCKS = 1_500
 MAX_ELEMENTS = 60_000
-# trafilatura's inline tags, and table cells (a row is one paragraph); the others break lines.
-_INLINE_EXTRACTED = frozenset({"hi", "ref", "del", "cell"})
-_CELL_SEPARATOR = " | "
-
-
-@functools.lru_cache(maxsize=1)
-def _trafilatura() -> tuple[Any, Any]:
-    """trafilatura and its configuration, imported when a saved HTML page is first cleaned: the
-    import takes a fifth of a second that builds and text dumps do not need."""
-    import trafilatura
-    from trafilatura.settings import use_config
-
-    # trafilatura logs pages it gives up on; digest reports them itself, without a second message.
-    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
-    settings = use_config()
-    settings.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # its timeout uses signals; we need none
-    return trafilatura, settings
 
 
 # A saved error page's headline ("Page not found", "404", "Oops! That page can't be found.").
@@ -79,14 +61,12 @@ _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
 _KINDS_KEPT = frozenset({"media"})
 _MAX_BOILERPLATE_WORDS = 40  # a paragraph this long that mentions a "cookie policy" is prose
 _NO_WORDS = re.compile(r"^[\W_]*$")
-_WORD = re.compile(r"\w+")
 _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https?://)?(?:www\.)?"
                            r"[\w-]+(?:\.[\w-]+)+/\S*)$")
 _EXTRACTOR = "not article text (extractor)"
 _BOILERPLATE = "boilerplate: {}"  # the reason a paragraph of a rules.yaml kind is dropped
 _TEASER_HEADING = _BOILERPLATE.format("teaser_heading")
 
-PageBlocks = list[tuple[str, etree._Element]]  # (visible text, the block element holding it)
 
 
 # ---------------------------------------------------------------- text -> blocks
@@ -132,120 +112,6 @@ def _drop_hidden(root: etree._Element) -> None:
             el.drop_tree()
 
 
-def _keep_word_breaks(root: etree._Element) -> None:
-    """Give each run of shown text a space at either end where the page shows it apart from
-    the run before (white space or a block element between them).
-
-    The extractor loses those breaks: its fallback (jusText) skips text nodes that are only
-    white space, and its cleaning deletes blocks such as <figure>, so
-    "repairs.</span>\n<span>0" came out "repairs.0". A space the runs carry themselves stays.
-    """
-    before: tuple[etree._Element, str] | None = None  # where the last run of text is
-    apart = False  # a break since that run
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
-        if event == "start" and is_invisible(el):
-            walker.skip_subtree()  # its end event still comes, for the tail
-            continue
-        apart = apart or el.tag in BLOCK_TAGS
-        where = (el, "text" if event == "start" else "tail")
-        text = getattr(*where)
-        if not text or text.isspace():
-            apart = apart or bool(text)
-            continue
-        if apart and before is not None:
-            _pad(*before, end=True)
-            _pad(*where, end=False)
-        before, apart = where, False
-
-
-def _keep_double_breaks(root: etree._Element) -> None:
-    """Put white space between two <br> in a row: inside a <p> the extractor keeps such a pair
-    as one <lb/>, and a pair (a paragraph break) could not be told from a line break."""
-    for br in root.iter("br"):
-        following = br.getnext()
-        if not br.tail and following is not None and following.tag == "br":
-            br.tail = "\n"
-
-
-def _pad(el: etree._Element, attr: str, *, end: bool) -> None:
-    text = getattr(el, attr)
-    if not (text[-1] if end else text[0]).isspace():
-        setattr(el, attr, f"{text} " if end else f" {text}")
-
-
-def _extract(root: etree._Element, blocks: PageBlocks, fast: bool) -> list[tuple[str, str]]:
-    """The body trafilatura finds, as (paragraph text, its element's tag) pairs."""
-    page_words = {w for text, _ in blocks for w in _WORD.findall(text)}
-    # Read before extraction: trafilatura may prune the tree it is given.
-    node_words = {w for text in root.itertext() for w in _WORD.findall(text)}
-    _keep_word_breaks(root)
-    _keep_double_breaks(root)
-    trafilatura, settings = _trafilatura()
-    try:
-        doc = trafilatura.bare_extraction(
-            root, fast=fast, include_comments=False, include_tables=True, include_images=False,
-            include_formatting=False, include_links=False, with_metadata=False, config=settings)
-    except Exception as exc:  # noqa: BLE001 - any failure of the third-party extractor is a bad page
-        raise page_error("could not parse the HTML", f"the extractor failed: {type(exc).__name__}") from None
-    if doc is None or doc.body is None:
-        return []
-    _join_lone_line_breaks(doc.body)
-    _separate_cells(doc.body)
-    return [(_unglue(text, page_words, node_words), el.tag)
-            for text, el in text_blocks(doc.body, lambda tag: tag not in _INLINE_EXTRACTED,
-                                        lambda el: not isinstance(el.tag, str))]
-
-
-def _join_lone_line_breaks(body: etree._Element) -> None:
-    """A lone <br> breaks a line inside a paragraph (an address, a verse), so the paragraph runs
-    on past it, with a space; two or more in a row (kept as <lb/>) end a paragraph, as pages that
-    set paragraphs apart with <br><br> mean them to."""
-    def paired(a: etree._Element | None, b: etree._Element | None) -> bool:
-        return a is not None and b is not None and a.tag == b.tag == "lb" and not (a.tail or "").strip()
-
-    lone = [lb for lb in body.iter("lb") if not paired(lb.getprevious(), lb) and not paired(lb, lb.getnext())]
-    for lb in lone:
-        _drop_for_space(lb)
-
-
-def _drop_for_space(el: etree._Element) -> None:
-    """Remove an empty element, its place taken by a space before its tail."""
-    parent, before = el.getparent(), el.getprevious()
-    rest = f" {el.tail or ''}"
-    if before is not None:
-        before.tail = (before.tail or "") + rest
-    else:
-        parent.text = (parent.text or "") + rest
-    parent.remove(el)
-
-
-def _separate_cells(body: etree._Element) -> None:
-    """A table row is one paragraph, its cells set apart as a plain-text table shows them (the
-    extractor pads short rows with empty cells: those are not shown)."""
-    for row in body.iter("row"):
-        shown = [cell for cell in row.findall("cell") if "".join(cell.itertext()).strip()]
-        for cell in shown[1:]:
-            cell.text = _CELL_SEPARATOR + (cell.text or "")
-
-
-def _unglue(text: str, page_words: set[str], node_words: set[str]) -> str:
-    """Put back the space trafilatura sometimes loses between two pieces of text.
-
-    It can join the last word of one text node to the first of the next ("pier.0The").
-    A word the page never shows, made of two words its text nodes do hold, is split.
-    """
-    def split(match: re.Match[str]) -> str:
-        word = match.group()
-        if word in page_words:
-            return word
-        for cut in range(1, len(word)):
-            if word[:cut] in node_words and word[cut:] in node_words:
-                return f"{word[:cut]} {word[cut:]}"
-        return word
-    return _WORD.sub(split, text)
-
-
 # ---------------------------------------------------------------- the article
 
 @dataclass(frozen=True)
@@ -266,7 +132,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
         raise page_error(f"too many HTML elements for one article ({len(order)})",
                      f"a news page has a few thousand; this one has more than {MAX_ELEMENTS}")
     blocks = html_blocks(root)
-    extracted = _extract(root, blocks, fast=len(order) > FAST_ABOVE_ELEMENTS or len(blocks) > FAST_ABOVE_BLOCKS)
+    extracted = extract_body(root, blocks, fast=len(order) > FAST_ABOVE_ELEMENTS or len(blocks) > FAST_ABOVE_BLOCKS)
     if not extracted:
         raise page_error("no article body found", "no run of prose paragraphs on the page; is it an index page?")
     head = read_head(root)
