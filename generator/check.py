@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import itertools
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,9 +28,10 @@ from cmarkgfm.cmark import Options
 
 from .analysis import analyse, awaits_corpus_topic
 from .bodies import clean_body
+from .check_templates import new_places, render_problems
 from .config import FEED_FILES, SiteConfig
 from .errors import DigestError, Problem
-from .feeds import feed_files, feed_settings, feed_text_problems, unknown_feed_names
+from .feeds import feed_settings, feed_text_problems, unknown_feed_names
 from .frontmatter import FrontMatter, split_front_matter
 from .index import (EPOCH, UNDATED, UNDATED_HINT, UPDATED_BEFORE_DATE, UPDATED_BEFORE_DATE_HINT,
                     check_unique, group_by_tag, newest_first, one_spelling_per_tag)
@@ -39,10 +39,9 @@ from .listings import plan_listings
 from .content_files import decode_text, read_bytes
 from .load import FRONT_MATTER_FIELDS, find_articles, load_article
 from .markup import ALLOWED_TAGS, cmark_html
-from .model import Article, PendingFile, RelatedLink, Site, Story
-from .pages import html_pages, pages_by_kind
+from .model import Article, Site, Story
+from .pages import html_pages
 from .parallel import available_cores, batches, map_with_shared
-from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .text import normalize_key
 from .theme import Theme, load_theme, make_theme, template_problems
@@ -358,58 +357,6 @@ def future_dates(checked: CheckedFile, article: Article, now: datetime) -> list[
     return [Problem(f"{key} {moment.isoformat()} is in the future", checked.path, checked.line_of(key), FUTURE_HINT)
             for key, moment in (("date", article.date), ("updated", article.updated))
             if moment is not None and moment > now]
-
-
-# --- templates: each rendered once, as the build renders it ----------------------------------
-
-def render_problems(site: Site, config: SiteConfig, theme: Theme) -> list[Problem]:
-    """The build's own error for each sample page (``sample_files``) that fails to render: a
-    template that compiles can still fail on content (an undefined attribute, a filter named only
-    in a branch), and the build stops at the first such page."""
-    problems = []
-    for pending in sample_files(with_sample_story(site), config, theme):
-        try:
-            pending.render()
-        except DigestError as exc:
-            problems += exc.problems
-    return problems
-
-
-def sample_files(site: Site, config: SiteConfig, theme: Theme) -> list[PendingFile]:
-    """One file per template the build renders: the first page of each kind, the sitemap and the
-    site's own feeds. A fault only some pages reach (an article with an image caption, a list's
-    second page) is left to the build: rendering every page is the build's work."""
-    listings = plan_listings(site, config)
-    pages = [first for kind in pages_by_kind(site, listings, config, theme) for first in itertools.islice(kind, 1)]
-    sitemap = [f for f in itertools.islice(seo_files(site, listings, config, theme), 1) if isinstance(f, PendingFile)]
-    feeds = list(itertools.islice(feed_files(site, config, theme), len(config.feeds.formats)))  # the site's come first
-    return [*pages, *sitemap, *feeds]
-
-
-def with_sample_story(site: Site) -> Site:
-    """``site`` with its two newest articles as one story and the newer related to the older:
-    check skips the text analysis that finds stories and related articles, and the story page
-    and the parts of article pages that show them are to be tried too."""
-    if len(site.articles) < 2 or site.stories:
-        return site
-    newer, older = site.articles[:2]
-    story = Story(older.slug, older.title, (older, newer))
-    shared = tuple(tag for tag in newer.tags if tag in older.tags)
-    related = RelatedLink(older, shared, score=0.5, text_similarity=0.5, days_apart=0)
-    return dataclasses.replace(site, stories=(story,), story_of=MappingProxyType({a.id: story for a in story.articles}),
-                               related=MappingProxyType({**site.related, newer.id: (related,)}))
-
-
-def new_places(problems: Iterable[Problem], known: Iterable[Problem]) -> list[Problem]:
-    """The first of ``problems`` at each file and line none of ``known`` is at: a fault in a
-    template that many pages use (base.html) is one problem, not one per page."""
-    seen = {(str(p.path), p.line) for p in known}
-    found = []
-    for problem in problems:
-        if (str(problem.path), problem.line) not in seen:
-            seen.add((str(problem.path), problem.line))
-            found.append(problem)
-    return found
 
 
 # --- links: what the build will publish, and what article bodies point at ------------------------
