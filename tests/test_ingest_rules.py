@@ -126,6 +126,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Sign up for Harbour Watch", "newsletter"),
     ("No spam. Unsubscribe anytime.", "newsletter"),
     ("Click here to subscribe to our daily briefing.", "subscription"),
+    ("If you enjoyed this article, and learned from it, we have an offer for you: Join HERALD+.", "subscription"),
+    ("If you liked reading this story, become a member for $3 a month.", "subscription"),
     ("This article is for subscribers only. Subscribe now for just $1 a week to keep reading.", "subscription"),
     ("Follow Herald Riverside on Facebook, X and Instagram. Send your story ideas to desk@herald.example.",
      "share"),
@@ -164,6 +166,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Follow-up talks with the union are due on Thursday.",
     "The report, first published 1 March, was revised in April.",
     "This article is for readers who missed the first part of the series.",
+    "If you enjoyed this article's first part, the harbour master said, the second will surprise you.",
     # An appeal quoted in a story is the speaker's.
     '"Please support the stallholders on the promenade today," the mayor told the meeting.',
     "The mayor said: \u201cPlease consider becoming a member of the harbour trust; they need work done.\u201d",
