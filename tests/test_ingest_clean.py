@@ -249,6 +249,25 @@ def test_a_body_paragraph_shaped_like_boilerplate_is_kept(paragraph: str) -> Non
     assert a.paragraphs == (*GULLS_STORY[3:5], paragraph, *GULLS_STORY[5:])
 
 
+RIGHTS_NOTICE = "© 2024 Harbour Wire. All rights reserved. This story may not be republished without permission."
+
+
+def test_a_copyright_line_right_below_the_body_is_the_articles_own() -> None:
+    a = clean("\n".join(GULLS_STORY + [RIGHTS_NOTICE, "Share", "Comments"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], RIGHTS_NOTICE)
+
+
+@pytest.mark.parametrize("below", [
+    ["Share", RIGHTS_NOTICE],  # below the share bar: the site's footer
+    ["© 2024 Harbour Wire Media | Privacy | Terms of Use"],  # names the site's pages
+    ["Copyright"],  # no rights notice: a menu item
+    ["© 2024 Harbour Wire"],  # the site's mark: it asserts no rights
+])
+def test_a_site_footers_copyright_line_is_dropped(below: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY + below))
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
 def test_body_dates_are_never_used() -> None:
     text = "\n".join([
         "Home", "News", "Harbour board backs pier repairs",

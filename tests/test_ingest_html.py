@@ -269,6 +269,16 @@ def test_the_list_under_a_read_more_heading_is_teasers_and_a_list_elsewhere_is_k
     assert [reason for text, reason in a.dropped if text in teasers] == ["teaser list", "teaser list"]
 
 
+def test_a_copyright_line_right_below_the_body_is_the_articles_own_and_a_footers_goes() -> None:
+    notice = "© 2024 Harbour Wire. All rights reserved. This story may not be republished without permission."
+    footer = "© 2024 Harbour Wire Media | Privacy | Terms of Use"
+    a = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>{notice}</p></article>"))
+    assert a.paragraphs == (*PROSE, notice)
+    b = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>{footer}</p></article>"))
+    assert b.paragraphs == tuple(PROSE)
+    assert (footer, "boilerplate: copyright") in b.dropped
+
+
 def test_a_banner_above_the_headline_is_no_lead_image() -> None:
     a = clean(page("<figure class='breaking'><a href='/live'><svg></svg></a><figcaption>Live Watch the harbour"
                    f" live</figcaption></figure><article><h1>Pier repairs approved</h1>{STORY}</article>"))

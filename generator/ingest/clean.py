@@ -26,7 +26,7 @@ from .dates import article_date, parse_header_date
 from .features import Features, page_features
 from .images import image_text
 from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
-from .region import main_region, pull_quotes
+from .region import Region, main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title
 
@@ -57,7 +57,8 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         raise DigestError(Problem("no article body found",
                                   hint="no run of prose paragraphs on the page; is it an index page?"))
     quotes = pull_quotes(frozenset(region.kept), tuple(b.text for b in blocks))
-    kept = tuple(i for i in region.kept if i not in quotes)
+    kept = tuple(i for i in region.kept if i not in quotes) + rights_notice_below(blocks, region, rules,
+                                                                                  frozenset(external))
     image = image_text(blocks, features, roles, region.start, kept, rules, frozenset(external))
     if not image.body:
         raise DigestError(Problem("no article body found", hint="only an image caption was found"))
@@ -92,6 +93,18 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         paragraphs=paragraphs,
         dropped=_dropped(header, blocks, labels, frozenset(body), reasons),
         warnings=warnings)
+
+
+def rights_notice_below(blocks: tuple[Block, ...], region: Region, rules: Rules, skip: frozenset[int]
+                        ) -> tuple[int, ...]:
+    """The article's own copyright line, when it is the block right below the body's last
+    paragraph (an agency's "© 2024 The Associated Press. All rights reserved ..."); a site's
+    footer line stands below its share bars and teasers."""
+    below = region.end + 1
+    if (region.kept and region.kept[-1] == region.end and below < len(blocks) and below not in skip
+            and rules.is_rights_notice(blocks[below].text)):
+        return (below,)
+    return ()
 
 
 def external_boilerplate(blocks: tuple[Block, ...],

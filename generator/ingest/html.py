@@ -65,6 +65,7 @@ _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https
                            r"[\w-]+(?:\.[\w-]+)+/\S*)$")
 _EXTRACTOR = "not article text (extractor)"
 _BOILERPLATE = "boilerplate: {}"  # the reason a paragraph of a rules.yaml kind is dropped
+_RIGHTS = _BOILERPLATE.format("copyright")
 _TEASER_HEADING = _BOILERPLATE.format("teaser_heading")
 
 
@@ -247,6 +248,8 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
     for i, (text, tag) in enumerate(extracted):
         teasers = teasers and tag == "item"
         reason = "teaser list" if teasers else _drop_reason(text, i < _OPENING and not kept, title, captions, rules)
+        if reason == _RIGHTS and kept and kept[-1][0] == extracted[i - 1][0] and rules.is_rights_notice(text):
+            reason = None  # the article's own copyright line, right below its last paragraph
         if reason is None and boilerplate is not None:
             reason = boilerplate(text)
         teasers = teasers or reason == _TEASER_HEADING

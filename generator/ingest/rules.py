@@ -54,6 +54,8 @@ class Rules:
     publisher: tuple[re.Pattern[str], ...]
     publisher_suffix: re.Pattern[str]
     boilerplate: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]  # (kind, patterns), in file order
+    rights_notice: re.Pattern[str]
+    site_footer: re.Pattern[str]
     hard_stop_always: frozenset[str]
     hard_stop_unless_prose: frozenset[str]
     credit_line: tuple[re.Pattern[str], ...]
@@ -74,6 +76,16 @@ class Rules:
             if any(p.search(text) for p in patterns):
                 return kind
         return None
+
+    def is_rights_notice(self, text: str) -> bool:
+        """Whether ``text`` is an article's own copyright line, as it reads right below its last
+        paragraph: a copyright line of a few words asserting the rights, naming none of the
+        site's pages."""
+        return (len(text.split()) <= RIGHTS_NOTICE_MAX_WORDS and self.boilerplate_kind(text) == "copyright"
+                and self.rights_notice.search(text) is not None and self.site_footer.search(text) is None)
+
+
+RIGHTS_NOTICE_MAX_WORDS = 40
 
 
 class RulesError(ValueError):
@@ -164,6 +176,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         publisher_suffix=_compile("publisher_suffix", data.get("publisher_suffix", "(?!)")),
         boilerplate=tuple((str(kind), _patterns(f"boilerplate.{kind}", raw))
                           for kind, raw in boilerplate.items()),
+        rights_notice=_compile("rights_notice", data.get("rights_notice", "(?!)")),
+        site_footer=_compile("site_footer", data.get("site_footer", "(?!)")),
         hard_stop_always=frozenset(hard.get("always", ())),
         hard_stop_unless_prose=frozenset(hard.get("unless_prose_follows", ())),
         credit_line=_patterns("credit.line", credit.get("line")),
