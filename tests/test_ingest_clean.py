@@ -268,6 +268,28 @@ def test_a_site_footers_copyright_line_is_dropped(below: list[str]) -> None:
     assert a.paragraphs == tuple(GULLS_STORY[3:])
 
 
+REFERENCE = ("More information: K. Moss et al. Urban gulls and the food of tourists, Journal of Coastal Birds"
+             " (2024). DOI: 10.5555/jcb.2024.0117")
+PROVIDED = "Provided by University of Harbourtown"
+CITATION = "Citation: Gulls blamed for stolen chips on the promenade (2024, June 4) retrieved 5 June 2024"
+
+
+def test_the_paper_a_story_reports_on_is_kept_below_a_teaser_box() -> None:
+    a = clean("\n".join(GULLS_STORY + ["Explore further", "Gulls learn to open the new bins", REFERENCE, PROVIDED,
+                                        CITATION, "Share"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], REFERENCE, PROVIDED)
+
+
+@pytest.mark.parametrize("below", [
+    ["Explore further", "More information: call the tourist office on 555-0100 or visit its kiosk."],  # no paper
+    ["Explore further", "Gulls learn to open the new bins", "Share", "Facebook", "Twitter", "Email", "Print",
+     REFERENCE],  # too far below: another story's
+])
+def test_other_more_information_lines_are_not_kept(below: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY + below))
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
 def test_body_dates_are_never_used() -> None:
     text = "\n".join([
         "Home", "News", "Harbour board backs pier repairs",

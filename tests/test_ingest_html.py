@@ -279,6 +279,18 @@ def test_a_copyright_line_right_below_the_body_is_the_articles_own_and_a_footers
     assert (footer, "boilerplate: copyright") in b.dropped
 
 
+def test_the_paper_a_story_reports_on_is_kept_though_the_extractor_leaves_it_out() -> None:
+    reference = ("More information: K. Moss et al. Harbour silt and the old pier, Journal of Coastal Works (2024)."
+                 " DOI: 10.5555/jcw.2024.0042")
+    a = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}</article><hr><div class='explore'><p>Explore"
+                   " further</p><a href='/x'>Ferry fares to rise by ten percent</a></div><hr><div class='more'>"
+                   f"<strong>More information:</strong> {reference[18:]}</div><div>Provided by <a href='/p'>Harbour"
+                   " Institute</a></div><div><strong>Citation</strong>: Pier repairs approved (2024, March 3)"
+                   " retrieved 4 March 2024</div><footer><a href='/a'>About</a> <a href='/c'>Contact</a></footer>"))
+    assert a.paragraphs == (*PROSE, reference, "Provided by Harbour Institute")
+    assert ("Explore further", "not article text (extractor)") in a.dropped
+
+
 def test_a_banner_above_the_headline_is_no_lead_image() -> None:
     a = clean(page("<figure class='breaking'><a href='/live'><svg></svg></a><figcaption>Live Watch the harbour"
                    f" live</figcaption></figure><article><h1>Pier repairs approved</h1>{STORY}</article>"))

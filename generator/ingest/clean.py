@@ -57,8 +57,8 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         raise DigestError(Problem("no article body found",
                                   hint="no run of prose paragraphs on the page; is it an index page?"))
     quotes = pull_quotes(frozenset(region.kept), tuple(b.text for b in blocks))
-    kept = tuple(i for i in region.kept if i not in quotes) + rights_notice_below(blocks, region, rules,
-                                                                                  frozenset(external))
+    kept = tuple(sorted({*(i for i in region.kept if i not in quotes),
+                         *own_lines_below(blocks, region, rules, frozenset(external))}))
     image = image_text(blocks, features, roles, region.start, kept, rules, frozenset(external))
     if not image.body:
         raise DigestError(Problem("no article body found", hint="only an image caption was found"))
@@ -95,16 +95,18 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         warnings=warnings)
 
 
-def rights_notice_below(blocks: tuple[Block, ...], region: Region, rules: Rules, skip: frozenset[int]
-                        ) -> tuple[int, ...]:
-    """The article's own copyright line, when it is the block right below the body's last
-    paragraph (an agency's "© 2024 The Associated Press. All rights reserved ..."); a site's
-    footer line stands below its share bars and teasers."""
+def own_lines_below(blocks: tuple[Block, ...], region: Region, rules: Rules, skip: frozenset[int]
+                    ) -> tuple[int, ...]:
+    """The article's own lines below its body's last paragraph: its copyright line right below
+    it (an agency's "© 2024 The Associated Press. All rights reserved ..."; a site's footer line
+    stands below its share bars and teasers), and the paper a science story reports on, a few
+    blocks down ("More information: ... DOI ...", "Provided by ...")."""
+    if not region.kept or region.kept[-1] != region.end:
+        return ()
+    texts = tuple(b.text for b in blocks)
     below = region.end + 1
-    if (region.kept and region.kept[-1] == region.end and below < len(blocks) and below not in skip
-            and rules.is_rights_notice(blocks[below].text)):
-        return (below,)
-    return ()
+    rights = (below,) if below < len(blocks) and rules.is_rights_notice(texts[below]) else ()
+    return tuple(i for i in (*rights, *rules.reference_below(texts, region.end)) if i not in skip)
 
 
 def external_boilerplate(blocks: tuple[Block, ...],

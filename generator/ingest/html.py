@@ -151,8 +151,8 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     top, first = _around_headline(blocks, headline, extracted)
     caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
     shown_caption = visible_text(figcaption) if figcaption is not None else None
-    body = _sift(extracted, headline.text, {word_key(t) for t in (caption, credit, shown_caption) if t}, rules,
-                 boilerplate)
+    body = _with_reference(_sift(extracted, headline.text, {word_key(t) for t in (caption, credit, shown_caption)
+                                                            if t}, rules, boilerplate), blocks, rules, boilerplate)
     if not body.paragraphs:
         raise page_error("no article body found", "only a headline or boilerplate around it")
 
@@ -260,6 +260,24 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
     while kept and kept[-1][1] == "head":  # a heading with nothing under it heads no text
         dropped.append((kept.pop()[0], "heading after the article text"))
     return SiftedBody(tuple(t for t, _ in kept), tuple(dropped))
+
+
+def _with_reference(body: SiftedBody, blocks: PageBlocks, rules: Rules,
+                    boilerplate: Callable[[str], str | None] | None) -> SiftedBody:
+    """The body with the paper a science story reports on, cited a few page blocks below its
+    last paragraph ("More information: ... DOI ...", "Provided by ..."), which extractors leave
+    out with the teaser box beside it."""
+    if not body.paragraphs:
+        return body
+    texts = [text for text, _ in blocks]
+    last_key = word_key(body.paragraphs[-1])
+    last = next((i for i in range(len(texts) - 1, -1, -1) if word_key(texts[i]) == last_key), None)
+    if last is None:
+        return body
+    held = set(body.paragraphs)
+    cited = tuple(texts[i] for i in rules.reference_below(texts, last)
+                  if texts[i] not in held and not (boilerplate and boilerplate(texts[i])))
+    return SiftedBody((*body.paragraphs, *cited), body.dropped) if cited else body
 
 
 def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules: Rules) -> str | None:

@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..errors import DigestError
 from ..yamlio import YamlProblem, load_yaml
@@ -54,6 +54,8 @@ class Rules:
     publisher: tuple[re.Pattern[str], ...]
     publisher_suffix: re.Pattern[str]
     boilerplate: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]  # (kind, patterns), in file order
+    reference_line: re.Pattern[str]
+    provided_by: re.Pattern[str]
     rights_notice: re.Pattern[str]
     site_footer: re.Pattern[str]
     hard_stop_always: frozenset[str]
@@ -84,8 +86,19 @@ class Rules:
         return (len(text.split()) <= RIGHTS_NOTICE_MAX_WORDS and self.boilerplate_kind(text) == "copyright"
                 and self.rights_notice.search(text) is not None and self.site_footer.search(text) is None)
 
+    def reference_below(self, texts: Sequence[str], last: int) -> tuple[int, ...]:
+        """Where the paper the story reports on is cited below its last paragraph ``last``
+        (a "More information: ... DOI" line within a few blocks, and its "Provided by" line)."""
+        for i in range(last + 1, min(len(texts), last + 1 + REFERENCE_WINDOW)):
+            if self.reference_line.match(texts[i]) and len(texts[i].split()) <= REFERENCE_MAX_WORDS:
+                provided = i + 1 < len(texts) and self.provided_by.match(texts[i + 1]) is not None
+                return (i, i + 1) if provided else (i,)
+        return ()
+
 
 RIGHTS_NOTICE_MAX_WORDS = 40
+REFERENCE_WINDOW = 6  # blocks below the body: an "Explore further" box may come first
+REFERENCE_MAX_WORDS = 80
 
 
 class RulesError(ValueError):
@@ -176,6 +189,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         publisher_suffix=_compile("publisher_suffix", data.get("publisher_suffix", "(?!)")),
         boilerplate=tuple((str(kind), _patterns(f"boilerplate.{kind}", raw))
                           for kind, raw in boilerplate.items()),
+        reference_line=_compile("reference_line", data.get("reference_line", "(?!)")),
+        provided_by=_compile("provided_by", data.get("provided_by", "(?!)")),
         rights_notice=_compile("rights_notice", data.get("rights_notice", "(?!)")),
         site_footer=_compile("site_footer", data.get("site_footer", "(?!)")),
         hard_stop_always=frozenset(hard.get("always", ())),
