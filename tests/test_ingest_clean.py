@@ -290,6 +290,17 @@ def test_other_more_information_lines_are_not_kept(below: list[str]) -> None:
     assert a.paragraphs == tuple(GULLS_STORY[3:])
 
 
+def test_the_rest_of_a_paragraph_the_page_broke_is_kept() -> None:
+    head = "Traders say they have tried nets, spikes and recorded hawk calls, but none of them"
+    rest = "kept the birds away."
+    more = ("The council will discuss the problem at its next meeting, and the tourist office hopes for a ban on"
+            " feeding the birds on the promenade before the summer.")
+    a = clean("\n".join(GULLS_STORY[:5] + [head, rest, "Advertisement", more]))
+    assert a.paragraphs == (*GULLS_STORY[3:5], head, rest, more)
+    b = clean("\n".join(GULLS_STORY[:5] + [f"{head} {rest}", "kept the birds away", "Advertisement", more]))
+    assert b.paragraphs == (*GULLS_STORY[3:5], f"{head} {rest}", more)  # below a sentence's end: not its rest
+
+
 def test_body_dates_are_never_used() -> None:
     text = "\n".join([
         "Home", "News", "Harbour board backs pier repairs",

@@ -159,6 +159,8 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
                      if labels[i].cls == GOOD or first[i].cls == NEARGOOD)
     kept -= teaser_items(start, end, kinds, first, features, rules)
     kept |= subheadings(start, end, kept, first, features, roles)
+    if texts is not None:
+        kept |= continued_sentences(start, end, kept, features, texts)
     return Region(start, end, tuple(sorted(kept)))
 
 
@@ -230,6 +232,19 @@ def teaser_items(start: int, end: int, kinds: tuple[str | None, ...], first: tup
         elif inside:
             found.add(i)
     return frozenset(found)
+
+
+def continued_sentences(start: int, end: int, kept: frozenset[int], features: tuple[Features, ...],
+                        texts: tuple[str, ...]) -> frozenset[int]:
+    """Blocks that finish the sentence of the body paragraph right above them: the page broke the
+    paragraph (an ad slot, a second column), and the rest, short on its own, starts in lower case
+    below a line with no sentence end ("... before an English crowd" / "that's hissing ...")."""
+    return frozenset(i for i in range(start + 1, end + 1)
+                     if i not in kept and i - 1 in kept and texts[i][:1].islower()
+                     and features[i].boilerplate is None and not texts[i - 1].rstrip().endswith(_SENTENCE_ENDS))
+
+
+_SENTENCE_ENDS = tuple(".!?:;\"'”’»)…")
 
 
 def subheadings(start: int, end: int, kept: frozenset[int], first: tuple[Label, ...],
