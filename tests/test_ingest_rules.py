@@ -105,6 +105,7 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Current edition: International", "navigation"),
     ("More videos ...", "navigation"),
     ("Trending news", "teaser_heading"),
+    ("Explore further", "teaser_heading"),
     # Comment threads.
     ("13. C. M. says:", "comments"),
     ("oldsalt says:", "comments"),
