@@ -301,6 +301,14 @@ def test_the_rest_of_a_paragraph_the_page_broke_is_kept() -> None:
     assert b.paragraphs == (*GULLS_STORY[3:5], f"{head} {rest}", more)  # below a sentence's end: not its rest
 
 
+def test_a_brief_sentence_between_interleaved_teaser_headlines_is_kept() -> None:
+    more = ("The council will discuss the problem at its next meeting, and the tourist office hopes for a ban on"
+            " feeding the birds on the promenade before the summer.")
+    a = clean("\n".join(GULLS_STORY + ["Ferry Fares To Rise By Ten Percent From April", "The birds won.",
+                                        "Updated Harbour Board Approves North Pier Repairs", more]))
+    assert a.paragraphs == (*GULLS_STORY[3:], "The birds won.", more)
+
+
 def test_body_dates_are_never_used() -> None:
     text = "\n".join([
         "Home", "News", "Harbour board backs pier repairs",

@@ -157,8 +157,12 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
     # headlines is still the article's own sentence.
     kept = frozenset(i for i in range(start, end + 1)
                      if labels[i].cls == GOOD or first[i].cls == NEARGOOD)
-    kept -= teaser_items(start, end, kinds, first, features, rules)
+    teasers = teaser_items(start, end, kinds, first, features, rules)
+    kept -= teasers
     kept |= subheadings(start, end, kept, first, features, roles)
+    # And so is a brief one ("Webb emerged, naked."), though not next to prose on its own; it
+    # makes no headline beside it a subheading.
+    kept |= frozenset(i for i in range(start + 1, end) if first[i].reason == BRIEF_SENTENCE) - teasers
     if texts is not None:
         kept |= continued_sentences(start, end, kept, features, texts)
     return Region(start, end, tuple(sorted(kept)))
