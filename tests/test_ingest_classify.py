@@ -54,6 +54,29 @@ def test_brief_lines_that_do_not_close_the_prose_are_dropped(below: list[str]) -
     assert kept == PROSE[:3]
 
 
+TRAILING = "The queue for the evening ferry stretched from the pier to the station and beyond..."
+
+
+@pytest.mark.parametrize("ending", ["...", "\u2026"])
+def test_a_sentence_trailing_off_between_paragraphs_is_kept(ending: str) -> None:
+    trailing = TRAILING.removesuffix("...") + ending
+    _, labels, kept = run(PROSE[:2] + [trailing] + PROSE[2:])
+    assert labels[2] == Label(GOOD, "sentence ending in dots, inside prose")
+    assert kept == PROSE[:2] + [trailing] + PROSE[2:]
+
+
+@pytest.mark.parametrize("lines", [
+    PROSE + [TRAILING, "Share on Facebook"],  # below the article: a teaser
+    PROSE[:3] + [TRAILING, "Divers searched the bay again on Sunday as the ferry service stayed closed for..."]
+    + PROSE[3:],  # a list of teasers between two stretches of prose
+    PROSE[:3] + ["Most read", TRAILING] + PROSE[3:],  # under a teaser heading
+])
+def test_a_sentence_trailing_off_outside_the_prose_is_a_teaser(lines: list[str]) -> None:
+    _, labels, kept = run(lines)
+    assert TRAILING not in kept
+    assert labels[lines.index(TRAILING)] == Label(BAD, "truncated teaser")
+
+
 def test_short_line_among_menu_items_is_dropped() -> None:
     _, labels, _ = run(["World News", "The vote was unanimous.", "Local Sport", "Share on Facebook"] + PROSE)
     assert labels[1].cls == BAD

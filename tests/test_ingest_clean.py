@@ -240,6 +240,7 @@ GULLS_STORY = [
     "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
     'Asked whether the birds would ever give up, the kiosk owner shrugged and said only: "Maybe next year..."',
+    "By noon the queue for the kiosk stretched from the pier to the bus station and beyond...",
     "If you run a stall on the promenade and need help with your bins, you can call the council's free hotline.",
     '"Please support the stallholders on the promenade today," the mayor told the meeting, asking visitors to'
     ' eat indoors.',

@@ -18,6 +18,10 @@ GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 HEADLINE_LIKE, SHORT_LINE = "headline or menu item", "short"
 # A sentence too short to be near-good alone; right below prose it closes the article.
 BRIEF_SENTENCE = "brief sentence"
+TRUNCATED = "truncated teaser"
+# A sentence ending in "..." judged alone: a teaser cut short, unless it stands between two
+# paragraphs of the body (a reporter's "The queue stretched to the station and beyond...").
+TRAILING_SENTENCE = "sentence ending in dots"
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
     if f.boilerplate is not None:
         return Label(BAD, f"boilerplate: {f.boilerplate}")
     if f.truncated:
-        return Label(BAD, "truncated teaser")
+        return Label(BAD, TRAILING_SENTENCE if is_trailing_sentence(f, rules) else TRUNCATED)
     if f.repeats > 1:
         return Label(BAD, "repeated on the page")
     if f.appeal and f.reader_density >= t.reader_density_bad:
@@ -66,6 +70,13 @@ def is_brief_sentence(f: Features, min_words: int) -> bool:
     """A few words ending in a full stop ("Police are investigating."): a statement, where
     a question ("Like this article?") or a label without a stop is page furniture."""
     return f.ends_sentence and f.ends_full_stop and f.starts_upper and f.words >= min_words
+
+
+def is_trailing_sentence(f: Features, rules: Rules) -> bool:
+    """A block cut with "..." that reads like a sentence of prose: a capital first, some
+    words, the stopwords of running text."""
+    return (f.truncated and f.starts_upper and f.words >= rules.thresholds.min_sentence_words
+            and f.stopword_density >= rules.thresholds.stopwords_low)
 
 
 def _neighbours(classes: list[str], skip: frozenset[str]) -> tuple[list[str], list[str]]:
@@ -135,7 +146,22 @@ def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
                 out.append(Label(GOOD, f"{label.reason}, next to prose"))
         else:
             out.append(label)
-    return tuple(out)
+    return tuple(_trailing_sentences(first, out))
+
+
+def _trailing_sentences(first: tuple[Label, ...], out: list[Label]) -> list[Label]:
+    """A sentence ending in "..." right between two paragraphs of prose is the writer's own;
+    anywhere else (a teaser list, below the article) it is a teaser cut short.
+
+    Only the blocks right above and below count: a list of teasers between two stretches of
+    prose has teasers for neighbours."""
+    result = list(out)
+    for i, label in enumerate(first):
+        if label.reason != TRAILING_SENTENCE:
+            continue
+        inside = 0 < i < len(out) - 1 and out[i - 1].cls == GOOD and out[i + 1].cls == GOOD
+        result[i] = Label(GOOD, "sentence ending in dots, inside prose") if inside else Label(BAD, TRUNCATED)
+    return result
 
 
 def classify(features: tuple[Features, ...], roles: tuple[str | None, ...],
