@@ -308,6 +308,42 @@ def test_a_brief_sentence_between_interleaved_teaser_headlines_is_kept() -> None
     a = clean("\n".join(GULLS_STORY + ["Ferry Fares To Rise By Ten Percent From April", "The birds won.",
                                         "Updated Harbour Board Approves North Pier Repairs", more]))
     assert a.paragraphs == (*GULLS_STORY[3:], "The birds won.", more)
+LIFEBOAT_STORY = [
+    "Lifeboat crews say callouts for people in distress doubled", "By Tomas Quill", "Published June 4, 2024",
+    "Volunteer lifeboat crews on the estuary were called out to people in distress on the water twice as often"
+    " this winter as last, the station's managers said on Monday.",
+    "Crew members said many of the calls came late at night, and several of the people they reached had told"
+    " nobody where they were going or when they would be back.",
+    "The station has asked the council to fund a second inshore boat and to light the footpath along the"
+    " sea wall, where many of the callouts began.",
+]
+FURNITURE = ["Share on Facebook", "Most read", "Ferry fares to rise in the spring"]
+
+
+@pytest.mark.parametrize("line", [
+    "If you need support, call the Samaritans on 116 123.",
+    "If you or someone you know is struggling, help and support is available from the Samaritans on 116 123.",
+    "If you have been affected by any of the issues raised in this story, you can call the Samaritans free,"
+    " day or night, on 116 123.",
+    "Help and support is available for you, day and night, from the Samaritans on 116 123.",
+    "Anyone with information should call the coastguard on 999.",
+])
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_a_help_line_to_the_reader_is_article_text(line: str, where: str) -> None:
+    body = LIFEBOAT_STORY[3:]
+    lines = body[:2] + [line] + body[2:] if where == "middle" else body + [line]
+    a = clean("\n".join(LIFEBOAT_STORY[:3] + lines + FURNITURE))
+    assert a.paragraphs == tuple(lines)
+
+
+@pytest.mark.parametrize("appeal", [
+    "If you value our reporting on the estuary, please support us today.",
+    "If you can, support our lifeboat coverage: become a member for the price of a coffee a month.",
+    "We rely on readers like you to keep reporting on the estuary. Support us today.",
+])
+def test_an_appeal_below_a_story_is_still_dropped(appeal: str) -> None:
+    a = clean("\n".join(LIFEBOAT_STORY + [appeal] + FURNITURE))
+    assert a.paragraphs == tuple(LIFEBOAT_STORY[3:])
 
 
 def test_body_dates_are_never_used() -> None:

@@ -58,6 +58,12 @@ def test_an_appeal_asks_in_the_publications_voice_a_service_line_does_not() -> N
     assert service.reader_density > 0.09 and not service.appeal
 
 
+def test_a_help_line_speaks_to_the_reader_as_the_article_does() -> None:
+    line = features("If you need support, call the Samaritans on 116 123.")
+    assert line.reader_density == 0.0 and not line.appeal
+    assert features("If you value our reporting, please support us today.").appeal
+
+
 def test_unclosed_quote_runs_to_the_end() -> None:
     assert outside_quotes('He said: "we will').strip() == "He said:"
 

@@ -330,6 +330,14 @@ def test_a_service_line_to_the_reader_is_not_an_appeal() -> None:
     assert a.paragraphs == (*PROSE[:3], service, PROSE[4])
 
 
+def test_a_help_line_with_appeal_words_is_not_an_appeal() -> None:
+    # "support" and "members", said to "you": an appeal's words, but a help line's start.
+    line = "If you need support, call the Samaritans: their members and volunteers will listen to you day and night."
+    a = clean(page("<article><h1>Harbour board backs pier repairs</h1>"
+                   + "".join(f"<p>{p}</p>" for p in PROSE) + f"<p>{line}</p></article>"))
+    assert a.paragraphs == (*PROSE, line)
+
+
 def test_a_body_sentence_starting_with_a_date_word_dates_nothing() -> None:
     sentence = "Released on March 3, 2021, the engineers' report warned that the old wall would fail within a decade."
     a = clean(page("<article><h1>Council approves new harbour wall</h1><p>" + PROSE[0] + "</p><p>" + sentence

@@ -33,7 +33,7 @@ class Features:
     ends_full_stop: bool  # a sentence ending in "." (a statement, not a question or a cry)
     truncated: bool  # ends in "..." or "…" (outside a quotation): a teaser cut short
     title_case: float  # share of content words that are capitalised
-    reader_density: float  # we/our/us/you/your per word, outside quotation marks
+    reader_density: float  # we/our/us/you/your per word, outside quotation marks (0 in article_voice lines)
     appeal: bool  # asks for support, subscriptions, sign-ups (is_appeal), outside quotation marks
     starts_upper: bool
     repeats: int  # how many blocks on the page have exactly this text
@@ -76,7 +76,8 @@ def block_features(block: Block, rules: Rules, counts: Counter[str]) -> Features
     tokens = words_of(text)
     n = len(tokens)
     folded = [_fold(w) for w in tokens]
-    outside = [_fold(w) for w in words_of(outside_quotes(text))]
+    # A help line or call for witnesses speaks to the reader as the article does.
+    outside = [] if rules.is_article_voice(text) else [_fold(w) for w in words_of(outside_quotes(text))]
     first = next((c for c in text if c.isalnum()), "")
     return Features(
         chars=len(text),

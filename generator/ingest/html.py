@@ -306,6 +306,8 @@ def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules
 def _appeal_words(text: str, rules: Rules) -> set[str]:
     """The appeal words (support, subscribe, newsletter ...) of a text that addresses its
     reader as the text cleaner measures it; empty when it does not."""
+    if rules.is_article_voice(text):
+        return set()
     words = len(words_of(text))
     outside = [w.casefold().replace("’", "'") for w in words_of(outside_quotes(text))]
     density = sum(w in rules.reader_words for w in outside) / words if words else 0.0

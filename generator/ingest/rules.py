@@ -66,6 +66,7 @@ class Rules:
     credit_labelled_tail: re.Pattern[str]
     caption_start: tuple[re.Pattern[str], ...]
     thresholds: Thresholds
+    article_voice: tuple[re.Pattern[str], ...]  # reader-addressed lines that are article text
     appeal_words: frozenset[str]
     publication_appeal_words: frozenset[str]
     publication_words: frozenset[str]
@@ -78,6 +79,11 @@ class Rules:
             if any(p.search(text) for p in patterns):
                 return kind
         return None
+
+    def is_article_voice(self, text: str) -> bool:
+        """Does ``text`` speak to the reader as the article does (a help line, a call for
+        witnesses), not as an appeal?"""
+        return any(p.search(text) for p in self.article_voice)
 
     def is_rights_notice(self, text: str) -> bool:
         """Whether ``text`` is an article's own copyright line, as it reads right below its last
@@ -201,6 +207,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         credit_labelled_tail=_compile("credit.labelled_tail", credit.get("labelled_tail", "(?!)")),
         caption_start=_patterns("credit.caption_start", credit.get("caption_start", [])),
         thresholds=thresholds,
+        article_voice=_patterns("article_voice", data.get("article_voice", [])),
         appeal_words=_words("appeal_words", _section(data, "appeal_words")),
         publication_appeal_words=_words("publication_appeal_words", _section(data, "publication_appeal_words")),
         publication_words=_words("publication_words", _section(data, "publication_words")),
