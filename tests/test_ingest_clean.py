@@ -346,6 +346,32 @@ def test_an_appeal_below_a_story_is_still_dropped(appeal: str) -> None:
     assert a.paragraphs == tuple(LIFEBOAT_STORY[3:])
 
 
+FACT_CHECK = [
+    "Did the new pier cost twice what the council planned?", "By Tomas Quill", "Published June 4, 2024",
+    "A councillor said in a leaflet last month that the new pier had cost the town twice what the council"
+    " planned to spend on it when the works were approved.",
+    "The council's accounts show the works were budgeted at 4.1 million euros and cost 7.6 million, most of"
+    " the overrun coming from the piles driven in the second winter.",
+    "That is an overrun of about 85 percent, close to but short of the doubling the leaflet described, and the"
+    " council says part of it will be paid back by the contractor.",
+]
+
+
+@pytest.mark.parametrize("verdict", [
+    "We rate the statement Mostly True.",
+    "We rate this claim False.",
+    "So we rate the councillor's claim Half True.",
+])
+@pytest.mark.parametrize("sign_off", [
+    [],
+    ["We rely on readers like you.", "Please support our fact-checking today."],
+    ["If you value our fact checks, please support us today."],
+])
+def test_a_fact_checks_verdict_closes_the_article(verdict: str, sign_off: list[str]) -> None:
+    a = clean("\n".join(FACT_CHECK + [verdict] + sign_off + FURNITURE))
+    assert a.paragraphs == (*FACT_CHECK[3:], verdict)
+
+
 def test_body_dates_are_never_used() -> None:
     text = "\n".join([
         "Home", "News", "Harbour board backs pier repairs",

@@ -62,6 +62,9 @@ def test_a_help_line_speaks_to_the_reader_as_the_article_does() -> None:
     line = features("If you need support, call the Samaritans on 116 123.")
     assert line.reader_density == 0.0 and not line.appeal
     assert features("If you value our reporting, please support us today.").appeal
+    verdict = features("We rate the statement Mostly True.")  # a fact check's, in its "we"
+    assert verdict.reader_density == 0.0 and not verdict.appeal
+    assert features("We rely on readers like you.").appeal
 
 
 def test_unclosed_quote_runs_to_the_end() -> None:
