@@ -117,6 +117,9 @@ def test_labelled_credit() -> None:
     "Residents cheered. Mayor",
     # A credit is shorter than its caption: this is a teaser headline, not "'Gone!'" credited to someone.
     "'Gone Again!' Ferry Service Cancelled For Third Week",
+    # A date written day first: the day's dot ends no sentence, the month and year credit nobody.
+    "Veröffentlicht am 4. Juni 2024",
+    "Publisert 12. mars 2023",
 ])
 def test_paragraphs_are_not_captions(line: str) -> None:
     assert split_caption_credit(line, load_rules()) is None

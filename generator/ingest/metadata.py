@@ -126,6 +126,10 @@ def is_credit_line(text: str, rules: Rules) -> bool:
     return any(p.search(text) for p in rules.credit_line)
 
 
+# A date written day first with a dot, "4. Juni 2024", "12. mars 2023" (the month a word).
+_DAY_FIRST_DATE = re.compile(r"(?<![\w.])[0-3]?\d\. [^\W\d_]+\.? (?:19|20)\d\d$")
+
+
 def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
     """``"<caption sentence>. <credit>"`` -> (caption, credit), when the tail is a credit."""
     ends = list(_LAST_SENTENCE_END.finditer(text))
@@ -137,6 +141,8 @@ def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
         return None
     if len(credit.split()) >= len(caption.split()):
         return None  # a credit is shorter than its caption: "'Gone!' Teaser Headline Of Seven Words"
+    if _DAY_FIRST_DATE.search(f"{caption} {credit}"):
+        return None  # "Veröffentlicht am 4. Juni 2024": a day's number and its dot end no sentence
     if not rules.credit_tail.search(credit) or is_sentence_end(credit):
         return None
     names = [w for w in words_of(credit) if w.casefold() not in _CREDIT_JOINERS]
