@@ -372,6 +372,43 @@ def test_a_fact_checks_verdict_closes_the_article(verdict: str, sign_off: list[s
     assert a.paragraphs == (*FACT_CHECK[3:], verdict)
 
 
+GERMAN_STORY = [
+    "Die Stadt will den neuen Radweg entlang des Flussufers noch vor den Sommerferien fertigstellen, wie der"
+    " Baudezernent am Montag im Ausschuss sagte.",
+    "Nach seinen Angaben sind die Arbeiten auf dem nördlichen Abschnitt zwischen der Brücke und dem Hafen"
+    " bereits zu zwei Dritteln abgeschlossen.",
+    "Auf dem südlichen Abschnitt hatte es dagegen Verzögerungen gegeben, weil bei den Grabungen alte Leitungen"
+    " gefunden wurden, die nicht in den Plänen verzeichnet waren.",
+    "Anwohner hatten sich in den vergangenen Wochen über den Lärm und die gesperrten Parkplätze beschwert.",
+    "Der Baudezernent sagte, man werde die Parkplätze so schnell wie möglich wieder freigeben.",
+]
+
+
+def test_a_page_in_another_language_takes_its_stopwords_from_itself() -> None:
+    # The stopword list is English: German prose has almost none of its words.
+    a = clean("\n".join([
+        "Menü", "Nachrichten", "Region", "Sport", "Abo",
+        "Stadt will Radweg am Ufer bis zum Sommer fertigstellen", "Von Lukas Hofmann",
+        "Veröffentlicht am 12. März 2024",
+        *GERMAN_STORY,
+        "Das könnte Sie auch interessieren", "Neue Buslinie fährt ab April zum Klinikum",
+        "Marktplatz wird im Sommer umgebaut", "Unterstützen Sie unabhängigen Journalismus!",
+        "Schreiben Sie einen Kommentar", "Teilen", "Datenschutzerklärung", "Impressum",
+    ]))
+    assert a.title == "Stadt will Radweg am Ufer bis zum Sommer fertigstellen"
+    assert a.paragraphs == tuple(GERMAN_STORY)
+    assert a.image_caption is None and a.image_credit is None
+
+
+def test_an_english_page_keeps_the_english_stopwords() -> None:
+    from generator.ingest.features import page_rules
+    rules = load_rules()
+    _, blocks = split_blocks("\n".join(GULLS_STORY), rules)
+    assert page_rules(blocks, rules) is rules
+    _, blocks = split_blocks("\n".join(GERMAN_STORY), rules)
+    assert {"die", "der", "den"} <= page_rules(blocks, rules).stopwords
+
+
 def test_body_dates_are_never_used() -> None:
     text = "\n".join([
         "Home", "News", "Harbour board backs pier repairs",

@@ -23,7 +23,7 @@ from .article import CleanedArticle
 from .blocks import Block, Header, split_blocks
 from .classify import GOOD, Label, classify
 from .dates import article_date, parse_header_date
-from .features import Features, page_features
+from .features import Features, page_features, page_rules
 from .images import image_text
 from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
 from .region import Region, main_region, pull_quotes
@@ -48,6 +48,7 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     if not blocks:
         raise DigestError(Problem("no page text after the scraper header",
                                   hint="the dump holds no article; re-scrape the page"))
+    rules = page_rules(blocks, rules)
     external = external_boilerplate(blocks, boilerplate)
     features = mark_boilerplate(page_features(blocks, rules), external)
     roles = block_roles(blocks, rules)

@@ -6,6 +6,7 @@ page); judging a block against its neighbours is classify.py's job.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -93,6 +94,21 @@ def block_features(block: Block, rules: Rules, counts: Counter[str]) -> Features
         repeats=counts[text],
         boilerplate=rules.boilerplate_kind(text),
     )
+
+
+def page_rules(blocks: tuple[Block, ...], rules: Rules) -> Rules:
+    """The rules to judge this page by: ``rules``, unless the page's long blocks are in
+    another language (too few of the stopwords), when the page's own most widespread words
+    stand in for the stopwords (function words recur in every sentence of any language)."""
+    t = rules.thresholds
+    long = [[_fold(w) for w in words_of(b.text)] for b in blocks if len(b.text) >= t.length_low]
+    words = sum(len(ws) for ws in long)
+    if not words or sum(w in rules.stopwords for ws in long for w in ws) / words >= t.foreign_stopwords:
+        return rules
+    spread = Counter(w for ws in long for w in set(ws))
+    count = Counter(w for ws in long for w in ws)
+    common = sorted((w for w, n in spread.items() if n >= 2), key=lambda w: (-spread[w], -count[w], w))
+    return dataclasses.replace(rules, stopwords=frozenset(common[:t.page_stopwords]))
 
 
 def page_features(blocks: tuple[Block, ...], rules: Rules) -> tuple[Features, ...]:

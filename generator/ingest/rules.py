@@ -33,6 +33,10 @@ class Thresholds:
     max_gap_blocks: int
     max_gap_chars: int
     summary_target: int
+    # A page whose long blocks have fewer of the stopwords than this is in another language:
+    # its own most frequent words stand in for them (page_stopwords of them at most).
+    foreign_stopwords: float = 0.12
+    page_stopwords: int = 40
 
 
 @dataclass(frozen=True)
