@@ -11,11 +11,18 @@ to the output by hand is seen without listing any folder. The record of the last
 in the cache folder; a record that cannot be read, or does not match, is never trusted: the
 build runs.
 This module imports nothing heavy, so the check costs a fraction of a second.
+
+digest's own code, the libraries' versions and Python count as this process loaded them
+(``loaded_code``), taken once, as this module is imported: a long-lived process (``digest serve``,
+a Dask worker) whose files change on disk meanwhile keeps running the code it loaded, and must
+record that code, not the new one, or the next build with the new code would trust pages the
+old code made.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -68,26 +75,65 @@ def input_fingerprint(config: SiteConfig, environment: str | None = None) -> str
 
 def environment_fingerprint(config: SiteConfig) -> str:
     """A hash of what turns articles into pages: the settings, the theme and template or static
-    overrides, the code and libraries that render them, the Python running them, the time
-    zone's rules, and ``SOURCE_DATE_EPOCH``."""
+    overrides, the code and libraries that render them and the Python running them (as this
+    process loaded them: ``loaded_code``), the time zone's rules, and ``SOURCE_DATE_EPOCH``."""
     digest = hashlib.sha256()
     # The settings file by its full path: "site.yaml" from the site's folder and the full path
     # from a cron job are one site, whose cache and unchanged output each build may trust.
     settings = dataclasses.replace(config, path=config.root / config.path.name)
     digest.update(repr(dataclasses.astuple(settings)).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    # Python's own tables shape output too: unicodedata and re make slugs, cleaned text, words.
-    digest.update(f"\0{sys.implementation.name} {sys.version}\0{unicodedata.unidata_version}\0".encode())
+    digest.update(f"\0{loaded_code().fingerprint}\0".encode())
     # And the time zone's rules (dates stated without a zone, the day a page shows): an update of
     # the time zone database can move them.
     digest.update(zone_rules(config.timezone) + b"\0")
-    versions = installed_versions(_OUTPUT_LIBRARIES)
-    for name in _OUTPUT_LIBRARIES:
-        digest.update(f"{name}={versions.get(name, 'none')};".encode())
-    for folder in (Path(__file__).parent, config.theme_dir, config.root / "templates", config.root / "static"):
+    for folder in (config.theme_dir, config.root / "templates", config.root / "static"):
         digest.update(f"\0{folder}\0".encode())
         digest.update(_tree_listing(folder))
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Code:
+    """What renders pages, besides the site's own files: digest's code, Python and the libraries."""
+
+    parts: tuple[tuple[str, str], ...]  # (what, which): ("digest", a hash of its files), ("numpy", "2.1.0"), ...
+
+    @property
+    def fingerprint(self) -> str:
+        return _hashed([f"{what}={which}" for what, which in self.parts])
+
+    def differences(self, other: Code) -> list[str]:
+        """What ``other`` runs that this does not, one phrase each ("numpy 2.0.0, here 1.26.4")."""
+        mine = dict(self.parts)
+        return [("other digest code" if what == "digest" else f"{what} {which}, here {mine.get(what, 'none')}")
+                for what, which in other.parts if mine.get(what) != which]
+
+
+def code_on_disk() -> Code:
+    """digest's code and what it runs on as a process starting now would load them: its package's
+    files by content (the same release installed on two machines is the same code, whatever its
+    path and file times), Python and the tables it brings (unicodedata and re make slugs,
+    cleaned text, words), and the installed versions of the libraries that shape pages."""
+    versions = installed_versions(_OUTPUT_LIBRARIES)
+    return Code((("digest", _tree_contents(Path(__file__).parent)),
+                 ("Python", f"{sys.implementation.name} {sys.version}"),
+                 ("unicodedata", unicodedata.unidata_version),
+                 *((name, versions.get(name, "none")) for name in _OUTPUT_LIBRARIES)))
+
+
+@functools.cache
+def loaded_code() -> Code:
+    """``code_on_disk`` as it was when this process loaded digest (this module's import, below),
+    for the life of the process: the code that runs, whatever its files on disk become. Taken
+    before most modules load, so a change on disk while they load shows as a difference the
+    next process sees (a rebuild), never as new code recorded over old pages."""
+    return code_on_disk()
+
+
+def code_changed_on_disk() -> bool:
+    """Whether a process started now would run other code than this one (an upgrade, a git pull)."""
+    return code_on_disk() != loaded_code()
 
 
 def zone_rules(name: str) -> bytes:
@@ -259,6 +305,23 @@ def _tree_listing(folder: Path) -> bytes:
     return _listing(entries)
 
 
+def _tree_contents(folder: Path) -> str:
+    """A hash of each file under ``folder`` by relative path and bytes, as ``_tree_listing`` picks them."""
+    digest = hashlib.sha256()
+    start = len(str(folder)) + 1
+    for entry in sorted(files_under(str(folder), skip=frozenset({"__pycache__"})), key=lambda entry: entry.path):
+        if is_scratch_name(entry.name):
+            continue
+        digest.update(f"{entry.path[start:]}\0".encode("utf-8", "surrogateescape"))
+        try:
+            with open(entry.path, "rb") as file:
+                content = file.read()
+        except OSError:  # a broken link or a file gone meanwhile
+            content = b"\0missing"
+        digest.update(f"{len(content)}\0".encode() + content)
+    return digest.hexdigest()
+
+
 def read_record(config: SiteConfig, name: str = RECORD) -> BuildRecord | None:
     """The last build's record (or, by ``SPARE_RECORD``, the record of the build that published
     the spare site), or None when there is none or it cannot be trusted."""
@@ -321,3 +384,6 @@ def holds_as_recorded(folder: Path, record: BuildRecord) -> bool:
     system whose clock ticks once a second, two builds' trees can have them), is not it."""
     return (folder_id(folder) == record.folder_id
             and record.output == output_fingerprint(folder, record.files, record.folders, record.settled_ns))
+
+
+loaded_code()  # now, as digest loads: see the module's docstring

@@ -101,3 +101,27 @@ def subject_corpus(count: int, subjects: int, seed: int = 5) -> tuple[list[tuple
         docs.append((f"{rng.choice(POOLS[subject])} {rng.choice(FILLER)}", " ".join(words)))
         truth.append(subject)
     return docs, truth
+
+
+@pytest.fixture
+def installed_copy(tmp_path: Path) -> Callable[[], Path]:
+    """A copy of digest's package in a folder of its own, for a test to run (PYTHONPATH) and then
+    upgrade on disk as pip or git would; returns the folder to put on the path."""
+
+    def copy() -> Path:
+        import shutil
+
+        folder = tmp_path / "installed"
+        shutil.copytree(ROOT / "generator", folder / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+        return folder
+
+    return copy
+
+
+def upgrade(folder: Path) -> None:
+    """digest's copy in ``folder`` changed on disk: every article body gets a mark after it."""
+    markup = folder / "generator" / "markup.py"
+    old = "    return sanitize_html(render_markdown(text))\n"
+    assert old in markup.read_text(encoding="utf-8")
+    markup.write_text(markup.read_text(encoding="utf-8").replace(
+        old, '    return sanitize_html(render_markdown(text)) + "<!--v2-->"\n'), encoding="utf-8")

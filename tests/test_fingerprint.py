@@ -2,7 +2,9 @@
 
 import json
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -256,7 +258,17 @@ def test_installed_versions_are_those_importlib_metadata_finds(tmp_path, monkeyp
                                           "jinja2": expected["Jinja2"]}
 
 
-def test_an_upgraded_library_builds_again(make_site, capsys, monkeypatch):
+@pytest.fixture
+def new_process():
+    """Call to have the code, libraries and Python taken afresh, as a process started now takes
+    them (one process keeps what it loaded); and taken afresh again after the test."""
+    from generator.fingerprint import loaded_code
+
+    yield loaded_code.cache_clear
+    loaded_code.cache_clear()
+
+
+def test_an_upgraded_library_builds_again(make_site, capsys, monkeypatch, new_process):
     config = make_site(GOOD)
     build(config, capsys)
     from generator import fingerprint
@@ -264,17 +276,19 @@ def test_an_upgraded_library_builds_again(make_site, capsys, monkeypatch):
     installed = fingerprint.installed_versions
     monkeypatch.setattr(fingerprint, "installed_versions",
                         lambda names: {**installed(names), "jinja2": "99.0"})
+    new_process()
     assert SHORTCUT not in build(config, capsys)
 
 
 @pytest.mark.parametrize("attribute, value", [("version", "3.99.0 (another build)"),
                                                ("unidata_version", "99.0.0")])
-def test_another_python_builds_again(make_site, capsys, monkeypatch, attribute, value):
+def test_another_python_builds_again(make_site, capsys, monkeypatch, new_process, attribute, value):
     # unicodedata and re shape slugs, cleaned text and words: another Python may make other pages.
     config = make_site(GOOD)
     build(config, capsys)
     import unicodedata
     monkeypatch.setattr(sys if attribute == "version" else unicodedata, attribute, value)
+    new_process()
     assert SHORTCUT not in build(config, capsys)
     assert SHORTCUT in build(config, capsys)
 
@@ -319,3 +333,37 @@ def test_new_time_zone_rules_build_again(make_site, capsys, zone_folder):
     zone_folder(moscow)  # "UTC" now has other rules
     assert SHORTCUT not in build(config, capsys)
     assert SHORTCUT in build(config, capsys)
+
+
+FINGERPRINTS = """
+import sys
+from pathlib import Path
+from generator.config import load_config
+from generator.fingerprint import environment_fingerprint
+config = load_config(Path(sys.argv[1]))
+print(environment_fingerprint(config))
+if len(sys.argv) > 2:  # digest upgraded on disk (as by pip or git) while this process runs
+    from tests.conftest import upgrade
+    upgrade(Path(sys.argv[2]))
+    print(environment_fingerprint(config))
+"""
+
+
+def test_a_process_counts_the_code_it_loaded_not_what_its_files_became(make_site, installed_copy, tmp_path):
+    # digest serve, or a Dask worker, keeps running the code it loaded when its files change:
+    # recording the new code's fingerprint would vouch for pages the old code made.
+    config = make_site(GOOD)
+    folder = installed_copy()
+
+    def fingerprints(*args):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), str(Path(__file__).parents[1])])}
+        result = subprocess.run([sys.executable, "-c", FINGERPRINTS, str(config), *args], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    before, after = fingerprints(str(folder))
+    assert after == before  # the process still runs the code it loaded
+    [fresh] = fingerprints()
+    assert fresh != before  # a process started now loads the upgrade, and says so
+    assert fingerprints() == [fresh]  # each process alike: the same code is the same fingerprint
