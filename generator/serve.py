@@ -35,6 +35,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from .config import SiteConfig
 from .errors import DigestError, InputChanged, display_path
+from .fingerprint import code_changed_on_disk
 from .watch import Changes, Watcher, watch_plan
 
 Report = Callable[[str], None]
@@ -47,6 +48,8 @@ NOT_FOUND_PAGE = "/404.html"  # the site's, written by every build
 QUIET_SECONDS = 0.25  # a change waits this long for the rest of its burst (an editor's save, a git checkout)
 POLL_SECONDS = 0.2  # how often the build loop looks at ``stop``
 KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often, to notice closed pages
+CODE_CHANGED = ("digest's code changed on disk since serve started (an upgrade, a git pull); this preview "
+                "keeps building with the code it started with: restart digest serve to build with the new code")
 
 
 # --- build status ---------------------------------------------------------------------------------
@@ -501,8 +504,14 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
         say(f"serving {display_path(config.output_dir)} at {url} - rebuilding on every change; Ctrl-C stops")
         if ready is not None:
             ready(url)
+        told_of_code = False
         while not stop.is_set():
             if changes.settled(QUIET_SECONDS, POLL_SECONDS):
+                if not told_of_code and code_changed_on_disk():
+                    # Python cannot load a new version over the running one; builds go on with
+                    # the code loaded, and record it as such (``fingerprint.loaded_code``).
+                    warn(CODE_CHANGED)
+                    told_of_code = True
                 # One build at a time, here: changes during it are noted and built next, as one.
                 _build_once(rebuild, board, say, error, changes)
                 if settings is not None:

@@ -8,6 +8,8 @@ import os
 import queue
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -25,7 +27,7 @@ from generator.pipeline import build
 from generator.serve import (BuildStatus, Found, Redirect, local_host_header, locate, request_segments, serve,
                              with_local_links, with_reload_script)
 from generator.watch import Changes, matters, watch_plan
-from tests.conftest import THEME, article_text
+from tests.conftest import THEME, article_text, upgrade
 
 TIMEOUT = 30.0  # seconds any rebuild may take to show (polled: a loaded CI machine is slow)
 BROKEN = "---\ntitle: [unclosed\n---\nBody\n"
@@ -532,3 +534,56 @@ def test_changes_are_handed_over_once_a_burst_settles():
     started = time.monotonic()
     assert changes.settled(0.05, 1.0) and time.monotonic() - started >= 0.04
     assert not changes.settled(0.01, 0.01)  # the burst was taken whole
+
+
+# --- digest upgraded under a running serve ----------------------------------------------------------
+
+
+def lines_of(stream) -> queue.Queue:
+    """Each line of ``stream`` as it comes, read on a thread of its own."""
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in stream], daemon=True).start()
+    return lines
+
+
+def line_with(lines: queue.Queue, text: str) -> str:
+    deadline = time.monotonic() + TIMEOUT
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if text in line:
+            return line
+    raise AssertionError(f"timed out waiting for a line with {text!r}")
+
+
+def test_digest_upgraded_under_serve_is_told_and_the_next_build_builds_with_the_new_code(
+        make_site, installed_copy, tmp_path):
+    # serve keeps the code it loaded: its rebuilds must be recorded as that code's, or the next
+    # digest build, with the new code, would call the old code's pages current.
+    config = make_site(ARTICLES)
+    folder = installed_copy()
+    env = {**os.environ, "PYTHONPATH": str(folder), "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    digest = [sys.executable, "-m", "generator", "--config", str(config)]
+    serving = subprocess.Popen([*digest, "serve", "--port", "0"], env=env, cwd=tmp_path, text=True,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        said, warned = lines_of(serving.stdout), lines_of(serving.stderr)
+        line_with(said, "serving ")
+        upgrade(folder)
+        with (tmp_path / "content" / "articles" / "harbour.md").open("a", encoding="utf-8") as article:
+            article.write("\nMore on the quay.\n")
+        assert line_with(warned, "warning: ") == (
+            "warning: digest's code changed on disk since serve started (an upgrade, a git pull); this preview "
+            "keeps building with the code it started with: restart digest serve to build with the new code")
+        line_with(said, "built ")
+    finally:
+        serving.terminate()
+        serving.wait(TIMEOUT)
+    page = tmp_path / "site" / "articles" / "harbour" / "index.html"
+    assert b"More on the quay." in page.read_bytes() and b"<!--v2-->" not in page.read_bytes()  # the old code's
+    built = subprocess.run([*digest, "build"], env=env, cwd=tmp_path, text=True, capture_output=True,
+                           timeout=120)
+    assert built.returncode == 0 and "nothing changed" not in built.stdout, built
+    assert b"<!--v2-->" in page.read_bytes()
