@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from threadpoolctl import threadpool_limits
 
 from .errors import DigestError
+from .fingerprint import Code, loaded_code
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -148,10 +149,38 @@ def dask_cluster(address: str) -> Iterator[int]:
                              "there?", hint=hint)
     token = _CLUSTER.set(client)
     try:
+        _same_code_on_workers(client)
         yield max(1, sum(client.nthreads().values()))
     finally:
         _CLUSTER.reset(token)
         client.close()
+
+
+OTHER_CODE_HINT = "restart them with this digest and its libraries"
+
+
+def _same_code_on_workers(client: Any) -> None:
+    """Refuse a cluster whose workers loaded other code than this process: their pages would
+    be recorded under this code's fingerprint (``fingerprint.loaded_code``), and trusted by the
+    next build. A long-lived worker keeps the digest it loaded, whatever was installed since."""
+    try:
+        found = client.run(worker_code)
+    except Exception as exc:  # noqa: BLE001 - a worker without digest: unpickling the call fails there
+        raise DigestError.at(f"the Dask workers cannot run digest ({type(exc).__name__}: {exc})",
+                             hint="install this digest and its libraries on them") from None
+    for worker, code in sorted(found.items()):
+        if code != loaded_code():
+            raise other_digest(worker, code)
+
+
+def other_digest(worker: str, code: Code) -> DigestError:
+    return DigestError.at(f"the Dask workers run another digest than this one ({worker}: "
+                          f"{'; '.join(loaded_code().differences(code))})", hint=OTHER_CODE_HINT)
+
+
+def worker_code() -> Code:
+    """The code a worker loaded (run there)."""
+    return loaded_code()
 
 
 def _started_within(start: Callable[[], Result], seconds: float) -> Result | None:
@@ -219,6 +248,8 @@ def _map_in_processes(function: Callable[[Shared, Item], Result], shared: Shared
         # taken: the next fork hangs). One that came meanwhile is raised again once the workers
         # are forked, inside this try, so the pool is still shut down.
         with _signals_held() as arrived:
+            # Forked, never spawned: a spawned worker imports digest afresh from disk, which may
+            # hold newer code than this process loaded and records (``fingerprint.loaded_code``).
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)),
                                        mp_context=multiprocessing.get_context("fork"),
                                        initializer=_receive, initargs=(function, shared, os.getpid()))
@@ -273,7 +304,8 @@ def _map_on_cluster(client: Any, function: Callable[[Shared, Item], Result], sha
     executor = client.get_executor(pure=False)
     # Boxed: Dask scatters a bare list or dict element by element, as one piece of data each.
     shared_future = client.scatter(_Box(shared), broadcast=True, hash=False)
-    futures = [executor.submit(_call_unboxed, function, shared_future, item) for item in items]
+    code = loaded_code()
+    futures = [executor.submit(_call_unboxed, function, shared_future, item, code) for item in items]
     try:
         results = []
         for item, future in zip(items, futures):
@@ -282,6 +314,8 @@ def _map_on_cluster(client: Any, function: Callable[[Shared, Item], Result], sha
     except BaseException as exc:
         for future in futures:
             future.cancel()
+        if isinstance(exc, OtherCode):
+            raise other_digest(*exc.args) from None
         if isinstance(exc, (CancelledError, OSError, TimeoutError)) or type(exc).__name__ == "KilledWorker":
             raise DigestError.at(f"the Dask cluster lost the work ({type(exc).__name__}: {exc})",
                                  hint="see the scheduler's and workers' logs; a local build needs no cluster") \
@@ -297,7 +331,17 @@ class _Box:
     value: Any
 
 
-def _call_unboxed(function: Callable[[Any, Any], Any], shared: _Box, item: Any) -> Any:
+class OtherCode(Exception):
+    """Raised by a worker whose code is not the client's: (the worker's address, its ``Code``)."""
+
+
+def _call_unboxed(function: Callable[[Any, Any], Any], shared: _Box, item: Any, code: Code) -> Any:
+    # Checked with every item too: a worker that joined the cluster after ``dask_cluster``
+    # asked them all may run another digest.
+    if loaded_code() != code:
+        from distributed import get_worker
+
+        raise OtherCode(get_worker().address, loaded_code())
     return function(shared.value, item)
 
 

@@ -1,5 +1,6 @@
 """digest build --executor dask: the same bytes as a local build, on a real (local) Dask cluster."""
 
+import operator
 import shutil
 import socket
 
@@ -8,6 +9,8 @@ from distributed import Client, LocalCluster
 
 from generator import parallel
 from generator.cli import main
+from generator.errors import DigestError
+from generator.fingerprint import loaded_code
 from tests.conftest import site_tree
 from tests.test_build_cache import corpus, edit
 
@@ -69,3 +72,69 @@ def test_a_server_that_is_not_a_scheduler_is_a_clear_error_not_a_hang(make_site,
         f"error: cannot reach the Dask scheduler at {address}: no Dask handshake within 2 s; is something else"
         " listening there? (start one with `dask scheduler`, or check the address)\n")
     assert not (config.parent / "site").exists()
+
+
+# --- workers that run another digest --------------------------------------------------------------
+
+
+def report_another_numpy():
+    """Run on a worker: it loaded another numpy than the client, as a worker started before an
+    upgrade (or on a machine not upgraded) has."""
+    from generator import fingerprint
+
+    installed = fingerprint.installed_versions
+    fingerprint.installed_versions = lambda names: {**installed(names), "numpy": "0.0-other"}
+    try:
+        fingerprint.loaded_code.cache_clear()
+        fingerprint.loaded_code()
+    finally:
+        fingerprint.installed_versions = installed
+
+
+def report_own_code():
+    from generator import fingerprint
+
+    fingerprint.loaded_code.cache_clear()
+    fingerprint.loaded_code()
+
+
+@pytest.fixture
+def other_digest_on(scheduler):
+    """Call with worker addresses (None: all) to have them run another numpy; undone after the test."""
+    with Client(scheduler) as client:
+        yield lambda workers=None: client.run(report_another_numpy, workers=workers)
+        client.run(report_own_code)
+
+
+def workers(scheduler):
+    with Client(scheduler) as client:
+        return sorted(client.scheduler_info()["workers"])
+
+
+def refusal(worker):
+    here = dict(loaded_code().parts)["numpy"]
+    return (f"the Dask workers run another digest than this one ({worker}: numpy 0.0-other, here {here}) "
+            "(restart them with this digest and its libraries)")
+
+
+def test_workers_that_loaded_another_digest_are_refused_and_the_site_kept(make_site, scheduler, other_digest_on,
+                                                                           capsys):
+    # Their pages would be recorded as this code's, and trusted by the next build.
+    config = make_site(corpus(4))
+    before = build(config)
+    edit(config.parent / "content" / "articles" / "a01.md", "title: ", "title: Revised ")
+    other = workers(scheduler)[-1]
+    other_digest_on([other])  # one worker of two is enough
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", "--executor", "dask", "--scheduler", scheduler]) == 1
+    assert capsys.readouterr().err == f"error: {refusal(other)}\n"
+    assert site_tree(config.parent / "site") == before
+
+
+def test_a_worker_that_runs_another_digest_is_refused_with_its_first_item(scheduler, other_digest_on):
+    # As a worker that joins the cluster after the check would: each item checks its worker's code.
+    with parallel.dask_cluster(scheduler) as threads:
+        other_digest_on()
+        with pytest.raises(DigestError) as refused:
+            parallel.map_with_shared(operator.add, 10, [1, 2, 3, 4], threads)
+    assert str(refused.value) in {refusal(worker) for worker in workers(scheduler)}
