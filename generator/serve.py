@@ -171,6 +171,15 @@ def locate(output_dir: Path, target: str) -> Found | Redirect | None:
     return Found(Path(named))
 
 
+def request_target(requestline: str, path: str) -> str:
+    """The target as the request line sent it: Python's parser makes a leading "//" one "/"
+    (``path``), so "//articles/x/" would be served where "/articles//x/" is redirected. Only
+    that change is undone; anything else the parser made of the line stands."""
+    words = requestline.split()
+    sent = words[1] if len(words) >= 2 else path
+    return sent if sent.startswith("//") and "/" + sent.lstrip("/") == path else path
+
+
 def _address(segments: tuple[str, ...], folder: bool) -> str:
     """The one path of a file or folder: single slashes, a folder's ending in one. Built from
     checked names, never "//host" (an open redirect)."""
@@ -330,7 +339,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             # otherwise read the preview, its build errors and the local paths they name.
             return self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
                               b"digest serve answers requests for localhost only\n", with_body)
-        path = self.path.split("?", 1)[0]
+        target = request_target(self.requestline, self.path)
+        path = target.split("?", 1)[0]
         if path == EVENTS and with_body:
             return self._stream_events(preview.board)
         if path == RELOAD_JS:
@@ -341,7 +351,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         # Taken before the file is read: a build landing in between costs one needless reload,
         # never a stale page that believes it is current.
         status = preview.board.status
-        found = None if path.startswith(RESERVED) else locate(preview.output_dir, self.path)
+        found = None if path.startswith(RESERVED) else locate(preview.output_dir, target)
         if isinstance(found, Redirect):
             self.send_response(HTTPStatus.FOUND)  # not 301: browsers would keep it past a rebuild
             self.send_header("Location", found.location)

@@ -587,3 +587,13 @@ def test_digest_upgraded_under_serve_is_told_and_the_next_build_builds_with_the_
                            timeout=120)
     assert built.returncode == 0 and "nothing changed" not in built.stdout, built
     assert b"<!--v2-->" in page.read_bytes()
+
+
+def test_a_target_with_a_leading_double_slash_is_redirected_as_sent(start):
+    # Python's request parser makes "//a/" "/a/": it was served, where "/a//b/" is redirected.
+    site = start()
+    for sent, location in (("//articles/harbour/", "/articles/harbour/"),
+                           ("///articles//harbour/?q=1", "/articles/harbour/?q=1"), ("//", "/")):
+        response = site.raw(sent)
+        assert (response.status, response.getheader("Location")) == (302, location), sent
+    assert site.raw("/articles/harbour/").status == 200
