@@ -499,14 +499,18 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
     stop = stop or threading.Event()
     board = StatusBoard(secrets.token_hex(8))
     latest = settings or (lambda: config)
-    server = _listen(host, port, Preview(config.output_dir, board, lambda: latest().base_url, say, warn, verbose))
+    # The base_url of the build whose site is served: a failed build with another base_url in
+    # site.yaml leaves the last good site, and its 404 page, written with the old one.
+    published = [config.base_url]
+    server = _listen(host, port, Preview(config.output_dir, board, lambda: published[0], say, warn, verbose))
     changes = Changes()
     watcher = Watcher(watch_plan(config), changes)
     serving = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="digest-serve-http",
                                daemon=True)
     try:
         watcher.start()  # before the first build: an edit during it is built next
-        _build_once(rebuild, board, say, error, changes)
+        if _build_once(rebuild, board, say, error, changes):
+            published[0] = latest().base_url
         serving.start()
         url = server_url(server)
         if not _is_loopback(server.server_address[0]):
@@ -523,7 +527,8 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
                     warn(CODE_CHANGED)
                     told_of_code = True
                 # One build at a time, here: changes during it are noted and built next, as one.
-                _build_once(rebuild, board, say, error, changes)
+                if _build_once(rebuild, board, say, error, changes):
+                    published[0] = latest().base_url
                 if settings is not None:
                     watcher.follow(watch_plan(settings()))
             # Input folders made (again) since they were last looked at are watched now, and
@@ -542,17 +547,17 @@ def serve(config: SiteConfig, rebuild: Callable[[], str], *, host: str = "127.0.
 
 
 def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, error: Report,
-                changes: Changes) -> None:
-    """Run one build, report it, and tell the pages: reload, or here is what failed. An input
-    that changed while it ran is no error to show, only a change to build next (noted here too:
-    a file made unreadable may pass no watch filter)."""
+                changes: Changes) -> bool:
+    """Run one build, report it, and tell the pages: reload, or here is what failed; whether it
+    succeeded. An input that changed while it ran is no error to show, only a change to build
+    next (noted here too: a file made unreadable may pass no watch filter)."""
     try:
         summary = rebuild()
     except InputChanged as exc:
         for problem in exc.problems:
             say(f"{display_path(problem.path or '')} changed during the build; building again")
         changes.note()
-        return
+        return False
     except DigestError as exc:
         problems = [str(problem) for problem in exc.problems]
     except OSError as exc:
@@ -562,7 +567,8 @@ def _build_once(rebuild: Callable[[], str], board: StatusBoard, say: Report, err
     else:
         say(summary)
         board.publish(board.status.succeeded())
-        return
+        return True
     for problem in problems:
         error(problem)
     board.publish(board.status.failed("\n".join(problems)))
+    return False

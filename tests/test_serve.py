@@ -185,6 +185,25 @@ def test_the_404_page_links_into_the_preview_not_to_the_published_site(start):
     assert (site.root / "site" / "404.html").read_bytes() == on_disk
 
 
+def test_the_404_page_keeps_the_served_builds_base_url_when_a_build_with_another_fails(start):
+    # The site served is the last good build's, its 404 page written with that build's base_url.
+    site = start()
+    broken = site.article("broken.md")
+    broken.write_text(BROKEN, encoding="utf-8")
+    eventually(lambda: len(site.errors) == 1, "the failed build")
+    config = site.root / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("https://news.example.org/",
+                                                                 "https://moved.example.net/"), encoding="utf-8")
+    eventually(lambda: len(site.errors) == 2, "the failed build with the other base_url")
+    page = site.get("/no/such/page/")[1]
+    assert b'href="/tags/"' in page and b'href="https://news.example.org/' not in page
+    broken.unlink()  # the next good build is written with the new base_url, and shown as the preview's
+    eventually(lambda: site.status()["generation"] == 2, "the recovery")
+    assert b'href="https://moved.example.net/tags/"' in (site.root / "site" / "404.html").read_bytes()
+    page = site.get("/no/such/page/")[1]
+    assert b'href="/tags/"' in page and b'href="https://moved.example.net/' not in page
+
+
 def test_an_unsupported_method_is_answered_501_and_is_no_warning(start):
     site = start()
     warned = list(site.warned)
