@@ -206,15 +206,32 @@ def with_local_links(page: bytes, base_url: str) -> bytes:
 
 
 def with_reload_script(page: bytes, status: BuildStatus, server: str) -> bytes:
-    """``page`` with the reload script's tag before its last ``</body>`` (at the end if none).
+    """``page`` with the reload script's tag before its last ``</body>`` outside comments and
+    scripts (``body_end``; at the end if none).
 
     A same-origin script file, not inline code, so a theme's Content-Security-Policy with
     ``script-src 'self'`` allows it; the tag carries the build the page was served at."""
     tag = (f'<script src="{RELOAD_JS}" data-generation="{status.generation}" '
            f'data-server="{server}"></script>').encode("ascii")
-    at = page.lower().rfind(b"</body")
-    at = len(page) if at < 0 else at
+    at = body_end(page)
+    at = len(page) if at is None else at
     return page[:at] + tag + page[at:]
+
+
+# A comment, a script or style element (their text is no markup: "</body>" in a JS string), or
+# a closing body tag; each runs to the end of the page when it is not closed, as a browser reads it.
+_BODY_END = re.compile(rb"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)|(</body\b)",
+                       re.IGNORECASE | re.DOTALL)
+
+
+def body_end(page: bytes) -> int | None:
+    """Where the last real ``</body>`` of ``page`` starts: not one inside a comment, a script or
+    a style element; None if there is none."""
+    found = None
+    for match in _BODY_END.finditer(page):
+        if match.group(2):
+            found = match.start()
+    return found
 
 
 # Reloads a page served before the latest good build; shows a failed build's problems in a fixed

@@ -531,6 +531,20 @@ def test_the_reload_script_goes_before_the_last_closing_body_tag():
     assert with_reload_script(b"<p>no body", status, "abc").startswith(b"<p>no body<script ")
 
 
+@pytest.mark.parametrize("page, expected", [
+    (b"<body><p>x</p></body><!-- the end: </body> -->", b"<body><p>x</p>TAG</body><!-- the end: </body> -->"),
+    (b'<body><script>var s = "</body>";</script></body>', b'<body><script>var s = "</body>";</script>TAG</body>'),
+    (b"<body><STYLE>p::after{content:'</body>'}</STYLE></Body>",
+     b"<body><STYLE>p::after{content:'</body>'}</STYLE>TAG</Body>"),
+    (b"<body><p>x</p><!-- </body> unclosed", b"<body><p>x</p><!-- </body> unclosedTAG"),
+    (b"<p>x</p><script>'</body>'", b"<p>x</p><script>'</body>'TAG"),
+    (b"<body></bodyguard></body>", b"<body></bodyguard>TAG</body>"),
+])
+def test_the_reload_script_goes_before_no_closing_body_tag_in_a_comment_or_script(page, expected):
+    tag = b'<script src="/__digest__/reload.js" data-generation="1" data-server="abc"></script>'
+    assert with_reload_script(page, BuildStatus(1), "abc") == expected.replace(b"TAG", tag)
+
+
 def test_only_changes_to_inputs_matter(make_site):
     config = load_config(make_site(ARTICLES))
     plan = watch_plan(config)
