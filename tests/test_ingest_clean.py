@@ -340,6 +340,10 @@ def test_a_help_line_to_the_reader_is_article_text(line: str, where: str) -> Non
     "If you value our reporting on the estuary, please support us today.",
     "If you can, support our lifeboat coverage: become a member for the price of a coffee a month.",
     "We rely on readers like you to keep reporting on the estuary. Support us today.",
+    # The site's own service and tip lines speak as the site, not as the story.
+    "If you have information about this story or any other, contact our newsroom at tips@herald.example.",
+    "If you need help with your subscription or your account, call our customer service team on 0800 555 0100.",
+    "Support is available for subscribers around the clock through our help centre and the app.",
 ])
 def test_an_appeal_below_a_story_is_still_dropped(appeal: str) -> None:
     a = clean("\n".join(LIFEBOAT_STORY + [appeal] + FURNITURE))

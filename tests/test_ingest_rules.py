@@ -127,6 +127,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Sign up for Harbour Watch", "newsletter"),
     ("No spam. Unsubscribe anytime.", "newsletter"),
     ("Click here to subscribe to our daily briefing.", "subscription"),
+    ("Related coverage: Council delays vote on parking rules as residents demand answers about...",
+     "inline_teaser"),
     ("If you enjoyed this article, and learned from it, we have an offer for you: Join HERALD+.", "subscription"),
     ("If you liked reading this story, become a member for $3 a month.", "subscription"),
     ("This article is for subscribers only. Subscribe now for just $1 a week to keep reading.", "subscription"),
