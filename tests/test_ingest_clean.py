@@ -302,12 +302,32 @@ def test_the_rest_of_a_paragraph_the_page_broke_is_kept() -> None:
     assert b.paragraphs == (*GULLS_STORY[3:5], f"{head} {rest}", more)  # below a sentence's end: not its rest
 
 
+
+@pytest.mark.parametrize("furniture", ["photo: harbour herald archive", "img_2041.jpg", "more gull coverage",
+                                       "jdoe123 says the council should have done this years ago"])
+def test_lower_case_furniture_below_a_line_with_no_sentence_end_is_no_rest_of_it(furniture: str) -> None:
+    head = "Traders say they have tried nets, spikes and recorded hawk calls against the birds 🐦"
+    more = ("The council will discuss the problem at its next meeting, and the tourist office hopes for a ban on"
+            " feeding the birds on the promenade before the summer.")
+    a = clean("\n".join(GULLS_STORY[:5] + [head, furniture, "Advertisement", more]))
+    assert furniture not in a.paragraphs
+
+
 def test_a_brief_sentence_between_interleaved_teaser_headlines_is_kept() -> None:
     more = ("The council will discuss the problem at its next meeting, and the tourist office hopes for a ban on"
             " feeding the birds on the promenade before the summer.")
     a = clean("\n".join(GULLS_STORY + ["Ferry Fares To Rise By Ten Percent From April", "The birds won.",
                                         "Updated Harbour Board Approves North Pier Repairs", more]))
     assert a.paragraphs == (*GULLS_STORY[3:], "The birds won.", more)
+
+
+
+def test_a_brief_sentence_by_a_pictures_credit_is_its_caption() -> None:
+    more = ("The council will discuss the problem at its next meeting, and the tourist office hopes for a ban on"
+            " feeding the birds on the promenade before the summer.")
+    a = clean("\n".join(GULLS_STORY + ["Image 1 of 3", "Gulls on watch.", "Photo: Tom Baker / Herald",
+                                        more]))
+    assert a.paragraphs == (*GULLS_STORY[3:], more)
 LIFEBOAT_STORY = [
     "Lifeboat crews say callouts for people in distress doubled", "By Tomas Quill", "Published June 4, 2024",
     "Volunteer lifeboat crews on the estuary were called out to people in distress on the water twice as often"

@@ -162,9 +162,10 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
     kept |= subheadings(start, end, kept, first, features, roles)
     # And so is a brief one ("Webb emerged, naked."), though not next to prose on its own; it
     # makes no headline beside it a subheading.
-    kept |= frozenset(i for i in range(start + 1, end) if first[i].reason == BRIEF_SENTENCE) - teasers
+    kept |= frozenset(i for i in range(start + 1, end)
+                      if first[i].reason == BRIEF_SENTENCE and not _by_a_picture(i, kinds, roles, texts)) - teasers
     if texts is not None:
-        kept |= continued_sentences(start, end, kept, features, texts)
+        kept |= continued_sentences(start, end, kept, features, roles, texts)
     return Region(start, end, tuple(sorted(kept)))
 
 
@@ -238,14 +239,27 @@ def teaser_items(start: int, end: int, kinds: tuple[str | None, ...], first: tup
     return frozenset(found)
 
 
+def _by_a_picture(i: int, kinds: tuple[str | None, ...], roles: tuple[str | None, ...],
+                  texts: tuple[str, ...] | None) -> bool:
+    """Whether block ``i`` stands next to a picture's furniture ("Image 1 of 3", a credit line):
+    a brief sentence there is its caption. A separator ("___") is no picture's."""
+    return any(roles[j] == _CREDIT or (kinds[j] == _MEDIA and (texts is None or any(map(str.isalpha, texts[j]))))
+               for j in (i - 1, i + 1) if 0 <= j < len(kinds))
+
+
+_MEDIA, _CREDIT = "media", "image credit"
+
+
 def continued_sentences(start: int, end: int, kept: frozenset[int], features: tuple[Features, ...],
-                        texts: tuple[str, ...]) -> frozenset[int]:
+                        roles: tuple[str | None, ...], texts: tuple[str, ...]) -> frozenset[int]:
     """Blocks that finish the sentence of the body paragraph right above them: the page broke the
     paragraph (an ad slot, a second column), and the rest, short on its own, starts in lower case
-    below a line with no sentence end ("... before an English crowd" / "that's hissing ...")."""
+    below a line with no sentence end and ends one ("... before an English crowd" / "that's
+    hissing ... up until a point."). A lower-case credit, file name or label ends no sentence."""
     return frozenset(i for i in range(start + 1, end + 1)
-                     if i not in kept and i - 1 in kept and texts[i][:1].islower()
-                     and features[i].boilerplate is None and not texts[i - 1].rstrip().endswith(_SENTENCE_ENDS))
+                     if i not in kept and i - 1 in kept and texts[i][:1].islower() and features[i].ends_sentence
+                     and roles[i] is None and features[i].boilerplate is None and features[i].repeats <= 1
+                     and not texts[i - 1].rstrip().endswith(_SENTENCE_ENDS))
 
 
 _SENTENCE_ENDS = tuple(".!?:;\"'”’»)…")
