@@ -263,14 +263,15 @@ def test_a_copyright_line_right_below_the_body_is_the_articles_own() -> None:
     ["© 2024 Harbour Wire Media | Privacy | Terms of Use"],  # names the site's pages
     ["Copyright"],  # no rights notice: a menu item
     ["© 2024 Harbour Wire"],  # the site's mark: it asserts no rights
+    ["Copyright 2024 Harbour Courier. All rights reserved. No part of this site may be reproduced."],
 ])
 def test_a_site_footers_copyright_line_is_dropped(below: list[str]) -> None:
     a = clean("\n".join(GULLS_STORY + below))
     assert a.paragraphs == tuple(GULLS_STORY[3:])
 
 
-REFERENCE = ("More information: K. Moss et al. Urban gulls and the food of tourists, Journal of Coastal Birds"
-             " (2024). DOI: 10.5555/jcb.2024.0117")
+REFERENCE = ("More information: K. Moss et al. Seagulls on the promenade: how birds take food from visitors,"
+             " Journal of Coastal Birds (2024). DOI: 10.5555/jcb.2024.0117")
 PROVIDED = "Provided by University of Harbourtown"
 CITATION = "Citation: Gulls blamed for stolen chips on the promenade (2024, June 4) retrieved 5 June 2024"
 
@@ -281,10 +282,19 @@ def test_the_paper_a_story_reports_on_is_kept_below_a_teaser_box() -> None:
     assert a.paragraphs == (*GULLS_STORY[3:], REFERENCE, PROVIDED)
 
 
+
+def test_the_papers_label_may_stand_alone_and_the_journal_come_before_who_provided_it() -> None:
+    cited = REFERENCE.removeprefix("More information: ")
+    journal = "Journal information: Journal of Coastal Birds"
+    a = clean("\n".join(GULLS_STORY + ["Explore further", "More information:", cited, journal, PROVIDED]))
+    assert a.paragraphs == (*GULLS_STORY[3:], "More information:", cited, journal, PROVIDED)
+
+
 @pytest.mark.parametrize("below", [
     ["Explore further", "More information: call the tourist office on 555-0100 or visit its kiosk."],  # no paper
     ["Explore further", "Gulls learn to open the new bins", "Share", "Facebook", "Twitter", "Email", "Print",
      REFERENCE],  # too far below: another story's
+    ["Explore further", "Study: River otters and boat traffic, A. Lund et al., DOI: 10.5555/otters.2024.3"],  # unrelated
 ])
 def test_other_more_information_lines_are_not_kept(below: list[str]) -> None:
     a = clean("\n".join(GULLS_STORY + below))

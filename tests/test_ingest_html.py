@@ -277,11 +277,14 @@ def test_a_copyright_line_right_below_the_body_is_the_articles_own_and_a_footers
     b = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>{footer}</p></article>"))
     assert b.paragraphs == tuple(PROSE)
     assert (footer, "boilerplate: copyright") in b.dropped
+    share_bar = "<ul class='share'><li><a href='/f'>Facebook</a></li><li><a href='/t'>Twitter</a></li></ul>"
+    c = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}{share_bar}<p>{notice}</p></article>"))
+    assert c.paragraphs == tuple(PROSE)  # below the share bar the extractor skipped: the site's
 
 
 def test_the_paper_a_story_reports_on_is_kept_though_the_extractor_leaves_it_out() -> None:
-    reference = ("More information: K. Moss et al. Harbour silt and the old pier, Journal of Coastal Works (2024)."
-                 " DOI: 10.5555/jcw.2024.0042")
+    reference = ("More information: K. Moss et al. Harbour piers: repairs to wooden pillars, Journal of Coastal"
+                 " Works (2024). DOI: 10.5555/jcw.2024.0042")
     a = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}</article><hr><div class='explore'><p>Explore"
                    " further</p><a href='/x'>Ferry fares to rise by ten percent</a></div><hr><div class='more'>"
                    f"<strong>More information:</strong> {reference[18:]}</div><div>Provided by <a href='/p'>Harbour"

@@ -107,7 +107,8 @@ def own_lines_below(blocks: tuple[Block, ...], region: Region, rules: Rules, ski
     texts = tuple(b.text for b in blocks)
     below = region.end + 1
     rights = (below,) if below < len(blocks) and rules.is_rights_notice(texts[below]) else ()
-    return tuple(i for i in (*rights, *rules.reference_below(texts, region.end)) if i not in skip)
+    body = "\n".join(texts[i] for i in region.kept)
+    return tuple(i for i in (*rights, *rules.reference_below(texts, region.end, body)) if i not in skip)
 
 
 def external_boilerplate(blocks: tuple[Block, ...],

@@ -65,7 +65,6 @@ _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https
                            r"[\w-]+(?:\.[\w-]+)+/\S*)$")
 _EXTRACTOR = "not article text (extractor)"
 _BOILERPLATE = "boilerplate: {}"  # the reason a paragraph of a rules.yaml kind is dropped
-_RIGHTS = _BOILERPLATE.format("copyright")
 _TEASER_HEADING = _BOILERPLATE.format("teaser_heading")
 
 
@@ -151,7 +150,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     top, first = _around_headline(blocks, headline, extracted)
     caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
     shown_caption = visible_text(figcaption) if figcaption is not None else None
-    body = _with_reference(_sift(extracted, headline.text, {word_key(t) for t in (caption, credit, shown_caption)
+    body = _with_own_lines(_sift(extracted, headline.text, {word_key(t) for t in (caption, credit, shown_caption)
                                                             if t}, rules, boilerplate), blocks, rules, boilerplate)
     if not body.paragraphs:
         raise page_error("no article body found", "only a headline or boilerplate around it")
@@ -248,8 +247,6 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
     for i, (text, tag) in enumerate(extracted):
         teasers = teasers and tag == "item"
         reason = "teaser list" if teasers else _drop_reason(text, i < _OPENING and not kept, title, captions, rules)
-        if reason == _RIGHTS and kept and kept[-1][0] == extracted[i - 1][0] and rules.is_rights_notice(text):
-            reason = None  # the article's own copyright line, right below its last paragraph
         if reason is None and boilerplate is not None:
             reason = boilerplate(text)
         teasers = teasers or reason == _TEASER_HEADING
@@ -262,11 +259,12 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
     return SiftedBody(tuple(t for t, _ in kept), tuple(dropped))
 
 
-def _with_reference(body: SiftedBody, blocks: PageBlocks, rules: Rules,
+def _with_own_lines(body: SiftedBody, blocks: PageBlocks, rules: Rules,
                     boilerplate: Callable[[str], str | None] | None) -> SiftedBody:
-    """The body with the paper a science story reports on, cited a few page blocks below its
-    last paragraph ("More information: ... DOI ...", "Provided by ..."), which extractors leave
-    out with the teaser box beside it."""
+    """The body with the article's own lines below its last paragraph, which the extractor may
+    leave out or the boilerplate rules drop: its copyright line right below it on the page (not
+    below a share bar or tag list the extractor skipped), and the paper a science story reports
+    on, a few page blocks down ("More information: ... DOI ...", "Provided by ...")."""
     if not body.paragraphs:
         return body
     texts = [text for text, _ in blocks]
@@ -274,10 +272,14 @@ def _with_reference(body: SiftedBody, blocks: PageBlocks, rules: Rules,
     last = next((i for i in range(len(texts) - 1, -1, -1) if word_key(texts[i]) == last_key), None)
     if last is None:
         return body
+    below = last + 1
+    rights = (below,) if below < len(texts) and rules.is_rights_notice(texts[below]) else ()
     held = set(body.paragraphs)
-    cited = tuple(texts[i] for i in rules.reference_below(texts, last)
-                  if texts[i] not in held and not (boilerplate and boilerplate(texts[i])))
-    return SiftedBody((*body.paragraphs, *cited), body.dropped) if cited else body
+    own = tuple(texts[i] for i in (*rights, *rules.reference_below(texts, last, "\n".join(body.paragraphs)))
+                if texts[i] not in held and not (boilerplate and boilerplate(texts[i])))
+    if not own:
+        return body
+    return SiftedBody((*body.paragraphs, *own), tuple((t, r) for t, r in body.dropped if t not in own))
 
 
 def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules: Rules) -> str | None:

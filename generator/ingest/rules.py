@@ -59,7 +59,8 @@ class Rules:
     publisher_suffix: re.Pattern[str]
     boilerplate: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]  # (kind, patterns), in file order
     reference_line: re.Pattern[str]
-    provided_by: re.Pattern[str]
+    reference_label: re.Pattern[str]
+    reference_tail: tuple[re.Pattern[str], ...]
     rights_notice: re.Pattern[str]
     site_footer: re.Pattern[str]
     hard_stop_always: frozenset[str]
@@ -96,19 +97,34 @@ class Rules:
         return (len(text.split()) <= RIGHTS_NOTICE_MAX_WORDS and self.boilerplate_kind(text) == "copyright"
                 and self.rights_notice.search(text) is not None and self.site_footer.search(text) is None)
 
-    def reference_below(self, texts: Sequence[str], last: int) -> tuple[int, ...]:
-        """Where the paper the story reports on is cited below its last paragraph ``last``
-        (a "More information: ... DOI" line within a few blocks, and its "Provided by" line)."""
+    def reference_below(self, texts: Sequence[str], last: int, body: str) -> tuple[int, ...]:
+        """Where the paper the story ``body`` reports on is cited below its last paragraph ``last``:
+        a "More information: ... DOI" line within a few blocks sharing words with the story (a box
+        of other studies beside it shares one by chance at most), and the journal and "Provided
+        by" lines right after it."""
+        story_words = set(_LONG_WORD.findall(body.casefold()))
         for i in range(last + 1, min(len(texts), last + 1 + REFERENCE_WINDOW)):
-            if self.reference_line.match(texts[i]) and len(texts[i].split()) <= REFERENCE_MAX_WORDS:
-                provided = i + 1 < len(texts) and self.provided_by.match(texts[i + 1]) is not None
-                return (i, i + 1) if provided else (i,)
+            split = self.reference_label.match(texts[i]) is not None and i + 1 < len(texts)
+            cited = f"{texts[i]} {texts[i + 1]}" if split else texts[i]
+            if not self.reference_line.match(cited) or len(cited.split()) > REFERENCE_MAX_WORDS:
+                continue
+            shared = (set(_LONG_WORD.findall(cited.casefold())) - _CITATION_WORDS) & story_words
+            if len(shared) < REFERENCE_SHARED_WORDS:
+                return ()
+            found = [i, i + 1] if split else [i]
+            while (len(found) < REFERENCE_WINDOW and found[-1] + 1 < len(texts)
+                   and any(p.match(texts[found[-1] + 1]) for p in self.reference_tail)):
+                found.append(found[-1] + 1)
+            return tuple(found)
         return ()
 
 
+_LONG_WORD = re.compile(r"[^\W\d_]{5,}")
+_CITATION_WORDS = frozenset({"information", "journal", "reference", "references", "study", "paper"})
 RIGHTS_NOTICE_MAX_WORDS = 40
 REFERENCE_WINDOW = 6  # blocks below the body: an "Explore further" box may come first
 REFERENCE_MAX_WORDS = 80
+REFERENCE_SHARED_WORDS = 2  # words of five letters or more the citation shares with the story
 
 
 class RulesError(ValueError):
@@ -200,7 +216,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         boilerplate=tuple((str(kind), _patterns(f"boilerplate.{kind}", raw))
                           for kind, raw in boilerplate.items()),
         reference_line=_compile("reference_line", data.get("reference_line", "(?!)")),
-        provided_by=_compile("provided_by", data.get("provided_by", "(?!)")),
+        reference_label=_compile("reference_label", data.get("reference_label", "(?!)")),
+        reference_tail=_patterns("reference_tail", data.get("reference_tail", [])),
         rights_notice=_compile("rights_notice", data.get("rights_notice", "(?!)")),
         site_footer=_compile("site_footer", data.get("site_footer", "(?!)")),
         hard_stop_always=frozenset(hard.get("always", ())),
