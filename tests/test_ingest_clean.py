@@ -434,6 +434,21 @@ def test_a_page_in_another_language_takes_its_stopwords_from_itself() -> None:
     assert a.image_caption is None and a.image_credit is None
 
 
+def test_an_english_list_of_names_is_not_taken_for_another_language() -> None:
+    # Few English stopwords on its long lines, but the words they share are names and titles.
+    rows = [f"{name}, Councillor, Harbourside Borough Council, Millbrook Quarter Ward (MBE) - Community Service,"
+            f" Harbourside" for name in ("Ana Lind", "Tomas Quill", "Rosa Fenwick", "Priya Raman", "Ola Berg",
+                                          "Karl Weiss", "Jane Doe", "Maria Keller", "Lukas Hofmann", "Ines Moss",
+                                          "Tom Baker", "Lena Roe", "Finn Quist", "Ada Holm", "Eli Strand")]
+    lede = ("Ten people from the borough were named in the honours list on Friday, most of them for their work"
+            " with the harbour trust and the lifeboat crews over the past decade.")
+    text = "\n".join(["Home", "News", "Borough names in the honours list", "By Tomas Quill", lede, *rows])
+    from generator.ingest.features import page_rules
+    rules = load_rules()
+    assert page_rules(split_blocks(text, rules)[1], rules) is rules
+    assert lede in clean(text).paragraphs
+
+
 def test_an_english_page_keeps_the_english_stopwords() -> None:
     from generator.ingest.features import page_rules
     rules = load_rules()

@@ -108,7 +108,15 @@ def page_rules(blocks: tuple[Block, ...], rules: Rules) -> Rules:
     spread = Counter(w for ws in long for w in set(ws))
     count = Counter(w for ws in long for w in ws)
     common = sorted((w for w, n in spread.items() if n >= 2), key=lambda w: (-spread[w], -count[w], w))
-    return dataclasses.replace(rules, stopwords=frozenset(common[:t.page_stopwords]))
+    chosen = common[:t.page_stopwords]
+    # Function words are short in every language; a list of names or titles in English repeats
+    # long ones ("councillor", "borough"), and is judged by the English stopwords as before.
+    if not chosen or sum(len(w) <= FUNCTION_WORD_LETTERS for w in chosen) * 2 < len(chosen):
+        return rules
+    return dataclasses.replace(rules, stopwords=frozenset(chosen))
+
+
+FUNCTION_WORD_LETTERS = 4
 
 
 def page_features(blocks: tuple[Block, ...], rules: Rules) -> tuple[Features, ...]:
