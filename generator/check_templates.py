@@ -15,19 +15,20 @@ from types import MappingProxyType
 from .config import SiteConfig
 from .errors import DigestError, Problem
 from .feeds import feed_files
-from .listings import plan_listings
+from .listings import Listings
 from .model import PendingFile, RelatedLink, Site, Story
 from .pages import pages_by_kind
 from .sitemap import seo_files
 from .theme import Theme
 
 
-def render_problems(site: Site, config: SiteConfig, theme: Theme) -> list[Problem]:
-    """The build's own error for each sample page (``sample_files``) that fails to render: a
-    template that compiles can still fail on content (an undefined attribute, a filter named only
-    in a branch), and the build stops at the first such page."""
+def render_problems(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> list[Problem]:
+    """The build's own error for each sample page (``sample_files``) that fails to render:
+    a template that compiles can still fail on content (an undefined attribute, a filter named
+    only in a branch), and the build stops at the first such page. ``listings`` are the site's
+    (``plan_listings``), which the stories ``with_sample_story`` adds do not change."""
     problems = []
-    for pending in sample_files(with_sample_story(site), config, theme):
+    for pending in sample_files(with_sample_story(site), listings, config, theme):
         try:
             pending.render()
         except DigestError as exc:
@@ -35,11 +36,10 @@ def render_problems(site: Site, config: SiteConfig, theme: Theme) -> list[Proble
     return problems
 
 
-def sample_files(site: Site, config: SiteConfig, theme: Theme) -> list[PendingFile]:
+def sample_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> list[PendingFile]:
     """One file per template the build renders: the first page of each kind, the sitemap and the
     site's own feeds. A fault only some pages reach (an article with an image caption, a list's
     second page) is left to the build: rendering every page is the build's work."""
-    listings = plan_listings(site, config)
     pages = [first for kind in pages_by_kind(site, listings, config, theme) for first in itertools.islice(kind, 1)]
     sitemap = [f for f in itertools.islice(seo_files(site, listings, config, theme), 1) if isinstance(f, PendingFile)]
     feeds = list(itertools.islice(feed_files(site, config, theme), len(config.feeds.formats)))  # the site's come first

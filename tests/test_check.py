@@ -14,6 +14,7 @@ from generator.check import (FRONT_MATTER_FIELDS, CheckReport, check_site, produ
                              site_without_analysis)
 from generator.config import load_config
 from generator.errors import DigestError, Problem
+from generator.listings import plan_listings
 from generator.load import find_articles
 from generator.model import Article
 from generator.pipeline import build, tags_by_stem
@@ -338,7 +339,8 @@ def test_the_files_check_links_against_are_the_files_a_build_writes(check, tmp_p
           pagination={"per_page": 1})
     config = load_config(tmp_path / "site.yaml")
     files = read_files(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics), 1)
-    produced = produced_files(site_without_analysis([f.article for f in files]), config, load_theme(config))
+    site = site_without_analysis([f.article for f in files])
+    produced = produced_files(site, plan_listings(site, config), config, load_theme(config))
     build(config, lambda message: None, jobs=1)
     built = set(site_tree(config.output_dir)) - {str(MARKER)}
     assert {p for p in produced if not p.startswith("stories/")} \
