@@ -7,7 +7,7 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -40,14 +40,32 @@ def html_pages(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
     return itertools.chain.from_iterable(pages_by_kind(site, listings, config, theme, keys))
 
 
-def pages_by_kind(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
-                  keys: PageKeys | None = None) -> tuple[Iterator[PendingFile], ...]:
+class PagesByKind(NamedTuple):
     """Every page, one lazy iterator per template (and per kind where kinds share one: days,
-    weeks): the first page of each is what ``digest check`` renders to try its template."""
+    weeks), each in the order of what its pages show: ``digest check`` picks the pages it
+    renders to try a template by their place in that order."""
+
+    index: Iterator[PendingFile]  # one per pager of listings.index
+    articles: Iterator[PendingFile]  # one per article of site.articles
+    tag_index: Iterator[PendingFile]
+    tags: Iterator[PendingFile]  # each pager of each of listings.tags in turn
+    stories: Iterator[PendingFile]  # one per story of site.stories
+    days: Iterator[PendingFile]  # one per digest of listings.days
+    weeks: Iterator[PendingFile]  # one per digest of listings.weeks
+    archive: Iterator[PendingFile]
+    years: Iterator[PendingFile]  # one per year of listings.years
+    months: Iterator[PendingFile]  # each month of each year in turn
+    search: Iterator[PendingFile]  # none when search is off
+    not_found: Iterator[PendingFile]
+
+
+def pages_by_kind(site: Site, listings: Listings, config: SiteConfig, theme: Theme,
+                  keys: PageKeys | None = None) -> PagesByKind:
+    """Every page, by kind (``PagesByKind``)."""
     newest = (*listings.weeks[:1], *listings.days[:1])
     nav = SiteNav(newest[0].path if newest else None, config.search)
     page = functools.partial(defer_page, theme, config, keys=keys, nav=nav)
-    return (
+    return PagesByKind(
         (page("index.html", _index_meta(config, pager), "index", pager=pager, articles=pager.articles)
          for pager in listings.index),
         _article_pages(site, config, theme, keys, nav),

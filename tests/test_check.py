@@ -12,6 +12,7 @@ import pytest
 from generator import check as check_module
 from generator.check import (FRONT_MATTER_FIELDS, CheckReport, check_site, produced_files, read_files,
                              site_without_analysis)
+from generator.check_templates import covering, parts
 from generator.config import load_config
 from generator.errors import DigestError, Problem
 from generator.listings import plan_listings
@@ -295,6 +296,41 @@ def test_a_template_that_fails_on_the_sites_content_is_the_builds_error(check, t
     with pytest.raises(DigestError) as failed:
         build(load_config(tmp_path / "site.yaml"), lambda message: None, jobs=1)
     assert set(shown(failed.value.problems)) <= set(shown(report.errors))
+
+
+def test_a_template_fault_only_some_pages_reach_is_found(check, tmp_path):
+    # check tried the first page of each kind, and the build failed on a later one: an older
+    # article with an image caption, the later pages of the index and of a topic, an older day's digest.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text(
+        "{{ article.title }}\n{% if article.image_caption %}{{ article.image_caption.missing.attr }}{% endif %}\n",
+        encoding="utf-8")
+    (templates / "index.html").write_text("{% if pager.prev_path %}{{ pager.nosuch.x }}{% endif %}\n", encoding="utf-8")
+    (templates / "tag.html").write_text("{% if pager.prev_path %}{{ tag.nosuch.x }}{% endif %}\n", encoding="utf-8")
+    (templates / "digest.html").write_text("{% if digest.newer %}{{ digest.nosuch.x }}{% endif %}\n", encoding="utf-8")
+    quay = md("title: Quay cranes", "date: 2024-03-28", "tags: [Harbour]", "image_caption: Cranes at dawn")
+    report = check({"harbour.md": HARBOUR, "council.md": COUNCIL, "quay.md": quay}, pagination={"per_page": 1})
+    assert shown(report.errors) == [
+        "templates/article.html:2: template error while rendering articles/quay-cranes/index.html: "
+        "'str object' has no attribute 'missing'",
+        "templates/digest.html:1: template error while rendering days/2024-03-28/index.html: "
+        "'generator.digests.Digest object' has no attribute 'nosuch'",
+        "templates/index.html:1: template error while rendering page/3/index.html: "
+        "'generator.paginate.Pager object' has no attribute 'nosuch'",
+        "templates/tag.html:1: template error while rendering tags/harbour/page/2/index.html: "
+        "'generator.model.Tag object' has no attribute 'nosuch'",
+    ]
+    with pytest.raises(DigestError) as failed:
+        build(load_config(tmp_path / "site.yaml"), lambda message: None, jobs=1)
+    assert set(shown(failed.value.problems)) <= set(shown(report.errors))
+
+
+def test_the_sample_pages_have_between_them_each_part_set_and_unset():
+    shapes = [parts(summary=True, newer=False), parts(summary=True, newer=True), parts(summary=True, newer=True),
+              parts(summary=False, newer=True)]
+    assert covering(shapes) == [0, 3]  # the third is the second's shape; the second adds nothing to both
+    assert covering([]) == []
 
 
 @pytest.mark.parametrize(("output_dir", "message"), [
