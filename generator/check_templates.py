@@ -13,6 +13,7 @@ import functools
 import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -27,6 +28,7 @@ from .pages import pages_by_kind
 from .paginate import Pager
 from .sitemap import seo_files
 from .theme import Theme
+from .urls import output_file
 
 T = TypeVar("T")
 
@@ -36,13 +38,26 @@ def render_problems(site: Site, listings: Listings, config: SiteConfig, theme: T
     a template that compiles can still fail on content (an undefined attribute, a filter named
     only in a branch), and the build stops at the first such page. ``listings`` are the site's
     (``plan_listings``), which the stories ``with_sample_story`` adds do not change."""
+    sample = with_sample_story(site)
+    made_up = made_up_pages(sample) if sample is not site else frozenset()
     problems = []
-    for pending in sample_files(with_sample_story(site), listings, config, theme):
+    for pending in sample_files(sample, listings, config, theme):
         try:
             pending.render()
         except DigestError as exc:
-            problems += exc.problems
+            # The page names no story the build makes: say where it came from.
+            problems += [dataclasses.replace(p, hint=MADE_UP) if pending.path in made_up else p for p in exc.problems]
     return problems
+
+
+MADE_UP = ("check's sample page: it made the two newest articles one story, the newer related to the older, "
+           "as it skips the text analysis that finds stories and related articles")
+
+
+def made_up_pages(site: Site) -> frozenset[PurePosixPath]:
+    """The files of ``with_sample_story``'s story: its page and its articles'."""
+    return frozenset(PurePosixPath(output_file(path)) for story in site.stories
+                     for path in (story.url_path, *(a.url_path for a in story.articles)))
 
 
 def sample_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme) -> list[PendingFile]:

@@ -281,15 +281,17 @@ def test_a_template_that_fails_on_the_sites_content_is_the_builds_error(check, t
     (templates / "base.html").write_text("<title>{{ page.title }}</title>\n{{ page.nosuch }}\n", encoding="utf-8")
     (templates / "feeds" / "rss.xml").write_text("{{ feed.title }}{{ feed.items[0].nosuch }}\n", encoding="utf-8")
     report = check({"harbour.md": HARBOUR, "council.md": COUNCIL})
+    made_up = ("check's sample page: it made the two newest articles one story, the newer related to the older, "
+               "as it skips the text analysis that finds stories and related articles")
     assert shown(report.errors) == [
         "templates/article.html:2: template error while rendering articles/harbour-reopens/index.html: "
-        "'generator.model.Article object' has no attribute 'nosuchattr'",
+        f"'generator.model.Article object' has no attribute 'nosuchattr' ({made_up})",
         "templates/base.html:2: template error while rendering index.html: "
         "'generator.render.PageMeta object' has no attribute 'nosuch'",
         "templates/feeds/rss.xml:1: template error while rendering rss.xml: "
         "'generator.feeds.FeedItem object' has no attribute 'nosuch'",
         "templates/story.html:1: template error while rendering stories/council-votes/index.html: "
-        "No test named 'nosuchtest' found.",
+        f"No test named 'nosuchtest' found. ({made_up})",
         "templates/tag.html:1: template error while rendering tags/council/index.html: "
         "No filter named 'nosuchfilter' found.",
     ]
