@@ -613,3 +613,32 @@ def test_rules_are_data_a_new_pattern_needs_no_code() -> None:
     a = clean_text_dump(page, vocabulary=VOCABULARY, min_mentions=2, max_inferred=6, rules=custom)
     assert "The vote was unanimous." not in a.paragraphs
     assert ("The vote was unanimous.", "boilerplate: house_style") in a.dropped
+
+
+
+# Place names alone read like a menu's items.
+GULL_MEASURES = ["The council will put covered bins at three places this summer:", "• North Beach",
+                 "• Harbour Road", "3) Old Pier"]
+MORE_GULLS = ("The tourist office said it would count the complaints again in September and report to the council"
+              " before the next season.")
+
+
+def test_a_list_the_story_introduces_is_kept() -> None:
+    a = clean("\n".join(GULLS_STORY + GULL_MEASURES + [MORE_GULLS, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *GULL_MEASURES, MORE_GULLS)
+
+
+@pytest.mark.parametrize("lines", [
+    ["More on this story:", "• Ferry Fares", "• Pier Repairs"],  # a teaser box
+    ["Gull facts:", "• North Beach", "• Harbour Road"],  # no sentence
+    ["You can read more about the gulls here:", "• North Beach", "• Harbour Road"],  # the site to its reader
+    GULL_MEASURES[:2],  # one item is no list
+])
+def test_lines_that_introduce_no_list_of_the_storys_own_are_dropped(lines: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY + lines + [MORE_GULLS, "Share on Facebook"]))
+    assert not set(lines[1:]) & set(a.paragraphs)
+
+
+def test_a_list_below_the_body_is_not_the_storys() -> None:
+    a = clean("\n".join(GULLS_STORY + GULL_MEASURES + ["Share on Facebook", "Most read"]))
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
