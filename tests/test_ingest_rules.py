@@ -135,6 +135,9 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Follow Herald Riverside on Facebook, X and Instagram. Send your story ideas to desk@herald.example.",
      "share"),
     ("Have a news tip? Email us at tips@herald.example or call 555-0100.", "contact"),
+    ("If you have concerns about the accuracy of this story or wish to report an error, please email"
+     " corrections@herald.example.", "contact"),
+    ("Spotted a mistake? Let us know using this form.", "contact"),
     ("Ferry fares to rise by 10%Published 1 March", "inline_teaser"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
@@ -156,6 +159,9 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Subscribers can read the full report online.",
     "This is despite local media reporting that the pier was closed.",
     "Anyone with information should call police at 555-0100 or e-mail tips@police.example.",
+    # A correction is the article's; so is news about someone's errors.
+    "Correction: an earlier version of this story gave the wrong date for the vote. Email the desk for details.",
+    "If you find an error on your tax bill, the council says, contact its office before March.",
     "The Harbour Herald has been published since 1902 and pays for local reporting.",
     "Mayor Ana Lind is a former journalist who ran the paper for a decade, she said on Monday.",
     # Sentences about copyright, rights and responses; a reporter's lead-in to a quote.
