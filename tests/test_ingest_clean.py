@@ -642,3 +642,11 @@ def test_lines_that_introduce_no_list_of_the_storys_own_are_dropped(lines: list[
 def test_a_list_below_the_body_is_not_the_storys() -> None:
     a = clean("\n".join(GULLS_STORY + GULL_MEASURES + ["Share on Facebook", "Most read"]))
     assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
+@pytest.mark.parametrize("heading", ["Also on our site:", "Watch our latest videos:", "More on this story"])
+def test_a_teaser_box_set_into_the_body_goes_and_the_story_goes_on(heading: str) -> None:
+    teasers = ["• Ferry fares to rise in spring", "• Pier reopens after repairs"]
+    a = clean("\n".join(GULLS_STORY + [heading, *teasers, MORE_GULLS, MORE_GULLS.replace("September", "October"),
+                                        "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], MORE_GULLS, MORE_GULLS.replace("September", "October"))

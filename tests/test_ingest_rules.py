@@ -106,6 +106,11 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("More videos ...", "navigation"),
     ("Trending news", "teaser_heading"),
     ("Explore further", "teaser_heading"),
+    ("More on this story", "teaser_heading"),
+    ("Also on our site:", "teaser_heading"),
+    ("Also on herald.example:", "teaser_heading"),
+    ("Watch our latest videos:", "teaser_heading"),
+    ("From the archives", "teaser_heading"),
     # Comment threads.
     ("13. C. M. says:", "comments"),
     ("oldsalt says:", "comments"),
@@ -159,6 +164,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Subscribers can read the full report online.",
     "This is despite local media reporting that the pier was closed.",
     "Anyone with information should call police at 555-0100 or e-mail tips@police.example.",
+    "Also on the agenda:",
     # A correction is the article's; so is news about someone's errors.
     "Correction: an earlier version of this story gave the wrong date for the vote. Email the desk for details.",
     "If you find an error on your tax bill, the council says, contact its office before March.",
