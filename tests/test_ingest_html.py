@@ -256,6 +256,47 @@ def test_a_shown_byline_beats_an_organization_named_as_author() -> None:
         "Harbour Herald")
 
 
+# A body long enough that the extractor reads it with its own rules, not its fallbacks.
+LONG_STORY = [*PROSE,
+    "The board also heard from the ferry company, which wants its boats to keep using the south landing.",
+    "Its manager said the company could move two crossings a day to the new quay if the works ran late.",
+    "Residents of the harbour front asked that the noisiest work be done during the day and not at night.",
+    "The board agreed to publish a timetable of the works on its website and at the harbour office.",
+    "Divers will inspect the remaining pillars next month to see whether any more of them need work.",
+    "The last full repair of the pier was carried out in 1987, after a winter storm tore away its railings.",
+    "Since then only the decking has been renewed, in two stages, the second of them finished in 2009.",
+]
+SIDEBAR = ("<aside><h3>Most read</h3><ol><li><a href='/a'>Ferry fares to rise by ten percent from April</a></li>"
+           "<li><a href='/b'>East shore residents launch petition against the traffic plan</a></li></ol></aside>")
+
+
+def story_page(inserted: str, at: int = 5) -> str:
+    """LONG_STORY in a layout like a news site's, with ``inserted`` after its paragraph ``at``."""
+    paragraphs = [f"<p>{p}</p>" for p in LONG_STORY]
+    paragraphs.insert(at, inserted)
+    return page("<header><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav></header>"
+                "<main><article><header><h1>Pier repairs approved</h1></header><div class='article__text'>"
+                f"{''.join(paragraphs)}</div></article>{SIDEBAR}</main>")
+
+
+@pytest.mark.parametrize("markup", [
+    "<div class='story-subhead'>{}</div>", "<div><b>{}</b></div>", "<p><strong>{}</strong></p>",
+    "<span class='subhead'>{}</span>", "<h3>{}</h3>"])
+@pytest.mark.parametrize("subheading", ["What happens next", "Who pays for the works?"])
+def test_a_subheading_not_marked_as_a_heading_stays_between_its_paragraphs(markup: str, subheading: str) -> None:
+    a = clean(page_ := story_page(markup.format(subheading)))
+    assert a.paragraphs == (*LONG_STORY[:5], subheading, *LONG_STORY[5:]), page_
+
+
+@pytest.mark.parametrize("inserted", [
+    "<div class='ad-label'>Advertisement</div>", "<div>Story continues below</div>",
+    "<div class='share'>Share this story</div>", "<div class='share'><a href='/f'>Facebook</a></div>",
+    "<div class='related'>Related</div>", "<div class='related'><a href='/x'>Ferry fares to rise by ten"
+    " percent</a></div>", "<div>Sign up for our newsletter</div>", "<div>Photo: Karl Weiss</div>"])
+def test_a_short_line_between_paragraphs_that_is_no_subheading_stays_out(inserted: str) -> None:
+    assert clean(story_page(inserted)).paragraphs == tuple(LONG_STORY)
+
+
 def test_the_list_under_a_read_more_heading_is_teasers_and_a_list_elsewhere_is_kept() -> None:
     teasers = ["Ferry fares to rise by 10 percent from April",
                "East shore residents launch petition against traffic plan"]

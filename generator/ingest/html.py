@@ -150,8 +150,10 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     top, first = _around_headline(blocks, headline, extracted)
     caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
     shown_caption = visible_text(figcaption) if figcaption is not None else None
-    body = _with_own_lines(_sift(extracted, headline.text, {word_key(t) for t in (caption, credit, shown_caption)
-                                                            if t}, rules, boilerplate), blocks, rules, boilerplate)
+    captions = {word_key(t) for t in (caption, credit, shown_caption) if t}
+    sifted = _sift(extracted, headline.text, captions, rules, boilerplate)
+    rejected = _rejection(headline.text, captions, rules, boilerplate)
+    body = _with_own_lines(_with_subheadings(sifted, blocks, rejected), blocks, rules, boilerplate)
     if not body.paragraphs:
         raise page_error("no article body found", "only a headline or boilerplate around it")
 
@@ -257,6 +259,64 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
     while kept and kept[-1][1] == "head":  # a heading with nothing under it heads no text
         dropped.append((kept.pop()[0], "heading after the article text"))
     return SiftedBody(tuple(t for t, _ in kept), tuple(dropped))
+
+
+def _rejection(title: str, captions: set[str], rules: Rules,
+               boilerplate: Callable[[str], str | None] | None) -> Callable[[str], str | None]:
+    """Why a line the extractor left out would be dropped from the body anyway (None: it would
+    not): digest's paragraph rules, any kind of boilerplate rule, the caller's hook."""
+    def reason(text: str) -> str | None:
+        kind = rules.boilerplate_kind(text)
+        return (_drop_reason(text, False, title, captions, rules) or (kind and _BOILERPLATE.format(kind))
+                or (boilerplate(text) if boilerplate is not None else None))
+    return reason
+
+
+def _with_subheadings(body: SiftedBody, blocks: PageBlocks,
+                      rejected: Callable[[str], str | None]) -> SiftedBody:
+    """The body with the subheadings the extractor left out, each between the two paragraphs
+    it stands between on the page.
+
+    A page may mark a subheading up as a styled <div> or <span> rather than <h2>, and the
+    extractor can skip it ("Our ruling" above a fact-check's verdict). A short heading-like
+    block standing alone between two consecutive body paragraphs is the article's own.
+    """
+    keys = [word_key(text) for text, _ in blocks]
+    held = {word_key(p) for p in body.paragraphs}
+    judged = {word_key(t) for t, _ in body.dropped}  # digest dropped these itself: not missed
+    between: dict[tuple[str, str], str] = {}  # (paragraph above, paragraph below) -> subheading
+    for i in range(1, len(blocks) - 1):
+        text, el = blocks[i]
+        if (keys[i - 1] in held and keys[i + 1] in held and keys[i] not in held | judged
+                and _reads_as_subheading(text, el) and rejected(text) is None):
+            between.setdefault((keys[i - 1], keys[i + 1]), text)
+    if not between:
+        return body
+    paragraphs = list(body.paragraphs[:1])
+    for above, below in zip(body.paragraphs, body.paragraphs[1:]):
+        if (subheading := between.pop((word_key(above), word_key(below)), None)) is not None:
+            paragraphs.append(subheading)
+        paragraphs.append(below)
+    return SiftedBody(tuple(paragraphs), body.dropped)
+
+
+_SUBHEADING_MAX_WORDS = 10
+_SENTENCE_OR_LABEL_END = re.compile(r"[.,;:!…]$")  # a heading ends bare, or asks a question
+# Where a short line is a control, a link or part of a list, never the article's subheading.
+_NOT_SUBHEADING_TAGS = frozenset({"a", "button", "li", "figure", "figcaption", "aside", "nav", "form",
+                                  "label", "footer", "header", "dt", "dd", "blockquote", "td", "th"})
+
+
+def _reads_as_subheading(text: str, el: etree._Element) -> bool:
+    """A short line that starts with a capital or a digit and ends bare (not a sentence, not a
+    "Label:"), not a link (a related story's headline) and not inside a list, figure or widget."""
+    words = text.split()
+    if not 1 <= len(words) <= _SUBHEADING_MAX_WORDS or not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if _SENTENCE_OR_LABEL_END.search(text):
+        return False
+    linked = sum(len(visible_text(a)) for a in el.iter("a"))
+    return linked * 2 < len(text) and not any(a.tag in _NOT_SUBHEADING_TAGS for a in (el, *el.iterancestors()))
 
 
 def _with_own_lines(body: SiftedBody, blocks: PageBlocks, rules: Rules,
