@@ -297,6 +297,28 @@ def test_a_short_line_between_paragraphs_that_is_no_subheading_stays_out(inserte
     assert clean(story_page(inserted)).paragraphs == tuple(LONG_STORY)
 
 
+PLACES = ["Northport", "Eastholm", "Kirkby Sands", "Westfleet"]
+STEPS = ["The first pillar will be lifted out by crane during the lowest tide of the month.",
+         "The second pillar will follow a week later, once the divers have checked the footings.",
+         "The decking above both pillars will be closed to walkers until the new ones are in place."]
+
+
+def html_list(items: list[str], tag: str = "ul", item: str = "{}") -> str:
+    return f"<{tag}>{''.join(f'<li>{item.format(i)}</li>' for i in items)}</{tag}>"
+
+
+@pytest.mark.parametrize(("markup", "items"), [
+    (html_list(PLACES), PLACES), (html_list(PLACES[:1]), PLACES[:1]), (html_list(STEPS, "ol"), STEPS),
+    (f"<div class='factbox'>{html_list(PLACES)}</div>", PLACES), (html_list(STEPS, item="<p>{}</p>"), STEPS)])
+@pytest.mark.parametrize("at", [1, 5, 11])
+def test_a_list_in_the_body_is_kept_in_order_and_the_lists_around_it_are_not(markup: str, items: list[str],
+                                                                              at: int) -> None:
+    a = clean(story_page(markup, at))
+    assert a.paragraphs == (*LONG_STORY[:at], *items, *LONG_STORY[at:])
+    dropped = dict(a.dropped)
+    assert dropped["Home"] == dropped["Ferry fares to rise by ten percent from April"] == "not article text (extractor)"
+
+
 def test_the_list_under_a_read_more_heading_is_teasers_and_a_list_elsewhere_is_kept() -> None:
     teasers = ["Ferry fares to rise by 10 percent from April",
                "East shore residents launch petition against traffic plan"]
