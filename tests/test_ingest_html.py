@@ -292,7 +292,13 @@ def test_a_subheading_not_marked_as_a_heading_stays_between_its_paragraphs(marku
     "<div class='ad-label'>Advertisement</div>", "<div>Story continues below</div>",
     "<div class='share'>Share this story</div>", "<div class='share'><a href='/f'>Facebook</a></div>",
     "<div class='related'>Related</div>", "<div class='related'><a href='/x'>Ferry fares to rise by ten"
-    " percent</a></div>", "<div>Sign up for our newsletter</div>", "<div>Photo: Karl Weiss</div>"])
+    " percent</a></div>", "<div>Sign up for our newsletter</div>", "<div>Photo: Karl Weiss</div>",
+    # Short lines the page does not mark as headings, or marks as other furniture.
+    "<div>Presented by Harbourside Insurance</div>", "<div>Updated 10:42 BST</div>",
+    "<p class='caption'>The flooded quay on Sunday (Sam Ito/Harbour Herald)</p>",
+    "<div class='video-title'>Drone footage shows the flooded quay</div>",
+    "<div class='card'><img src='/x.jpg'><div class='card-title'>Ferry fares to rise in spring</div></div>",
+    "<div class='kicker'>Storm Ivo</div>", "<div class='ad-title'>Ad Feature</div>"])
 def test_a_short_line_between_paragraphs_that_is_no_subheading_stays_out(inserted: str) -> None:
     assert clean(story_page(inserted)).paragraphs == tuple(LONG_STORY)
 
