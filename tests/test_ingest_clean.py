@@ -632,6 +632,8 @@ def test_a_list_the_story_introduces_is_kept() -> None:
     ["More on this story:", "• Ferry Fares", "• Pier Repairs"],  # a teaser box
     ["Gull facts:", "• North Beach", "• Harbour Road"],  # no sentence
     ["You can read more about the gulls here:", "• North Beach", "• Harbour Road"],  # the site to its reader
+    ["Download the Harbour Herald app for free:", "• App Store", "• Google Play"],  # the site's wares
+    ["Listen to the Gull Watch podcast on all platforms:", "• Spotify", "• Apple Podcasts"],
     GULL_MEASURES[:2],  # one item is no list
 ])
 def test_lines_that_introduce_no_list_of_the_storys_own_are_dropped(lines: list[str]) -> None:

@@ -295,10 +295,16 @@ def _introduces_a_list(i: int, kept: frozenset[int], features: tuple[Features, .
                        roles: tuple[str | None, ...], texts: tuple[str, ...]) -> bool:
     if not texts[i].rstrip().endswith(":") or roles[i] is not None or features[i].boilerplate is not None:
         return False
-    # The site speaks to its reader ("Also on our site:", "Watch our latest videos:"); the article
-    # introducing its own list does not.
+    # The site speaks to its reader ("Also on our site:", "Watch our latest videos:") and offers its
+    # media and wares ("Download the Herald app:", "Products in this article are available here:");
+    # the article introducing its own list does neither.
     f = features[i]
-    return (i in kept or (i - 1 in kept and f.words >= MIN_LEAD_IN_WORDS and f.repeats <= 1)) and not f.reader_density
+    return ((i in kept or (i - 1 in kept and f.words >= MIN_LEAD_IN_WORDS and f.repeats <= 1))
+            and not f.reader_density and not _SITE_OFFER.search(texts[i]))
+
+
+_SITE_OFFER = re.compile(r"(?i)\b(?:apps?|podcasts?|platforms?|download|listen|shop|buy|products?|photos?|pictures"
+                         r"|gallery|videos?|watch|subscribe|follow|newsletters?|here)\b")
 
 
 def _is_list_item(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
