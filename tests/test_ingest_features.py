@@ -8,7 +8,7 @@ import pytest
 
 from generator.ingest import load_rules
 from generator.ingest.blocks import Block
-from generator.ingest.features import block_features, outside_quotes
+from generator.ingest.features import block_features, is_menu_row, outside_quotes
 
 
 def features(text: str, repeats: int = 1):
@@ -80,3 +80,22 @@ def test_repeats_and_boilerplate_kind() -> None:
 @pytest.mark.parametrize("text", ['He left.', 'She asked "why?"', "It ended (finally).", "Wow!"])
 def test_sentence_endings(text: str) -> None:
     assert features(text).ends_sentence
+
+
+@pytest.mark.parametrize("text", [
+    "Quayside | Harbour Road | Old Mill | Lighthouse Ward | Fish Market | Dock Street",
+    "Home » Local News » Harbour",
+    "Ferries · Tides · Weather · Fish prices",
+])
+def test_a_row_of_menu_items(text: str) -> None:
+    assert is_menu_row(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Pier repairs approved | Harbour Herald",  # a title line: the headline, then the site
+    "Pier repairs approved by the harbour board | Local News | Harbour Herald",
+    "Board says yes - but who will pay for the pier?",
+    "Harbour board: the pier will be repaired",
+])
+def test_a_title_line_or_headline_is_no_menu_row(text: str) -> None:
+    assert not is_menu_row(text)

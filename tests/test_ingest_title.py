@@ -62,6 +62,15 @@ def test_a_page_title_line_confirms_the_headline_but_is_not_it() -> None:
     ]) == "Pier repairs approved"
 
 
+def test_a_row_of_menu_items_is_not_the_headline() -> None:
+    # On-topic place names right above the headline; a row of them is the site's menu.
+    assert title_of([
+        "Harbour Herald", "News | Sport | Weather | Ferries | Tides",
+        "North Pier | Old Town | Harbour Board | Fish Market | East Quay",
+        "Board backs repairs to the north pier", "Published 12 May 2023",
+    ]) == "Board backs repairs to the north pier"
+
+
 def test_no_candidate_no_title() -> None:
     assert title_of(["Home", "Share on Facebook"]) is None
 

@@ -23,6 +23,10 @@ _TRUNCATED = re.compile(r"(?:\.\.\.|…)[)\]]*$")
 # Quoted speech is the source talking, not the page addressing its reader.
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]")
 _OPEN_QUOTE = re.compile(r"[\"“«„].*$")
+# What sets apart the items of a menu or breadcrumb row ("News | UK | World", "Home » Sport").
+# Dashes are not among them: headlines use them ("Rates rise - again").
+MENU_SEPARATORS = (" | ", " · ", " • ", " / ", " » ", " > ", " :: ", " ¦ ")
+MENU_ITEM_WORDS = 3  # a menu item is a word or three ("Rugby Union", "Food and Drink")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,26 @@ class Features:
 
 def words_of(text: str) -> list[str]:
     return WORD.findall(text)
+
+
+def menu_items(text: str) -> list[str]:
+    """The items of a row split at a separator it repeats ("A | B | C" -> A, B, C), else
+    the text alone: one separator is a title line's ("Headline | Site"), not a row."""
+    for sep in MENU_SEPARATORS:
+        if text.count(sep) >= 2:
+            return [item.strip() for item in text.split(sep)]
+    return [text]
+
+
+def is_menu_row(text: str) -> bool:
+    """A row of menu items: three or more, the first and most of them a few words long.
+
+    A title line of three parts leads with its headline ("Ferry timetable change from Monday
+    | News | Courier"), a menu with an item ("Mill Quarter | East Bank | Old Pier").
+    """
+    items = menu_items(text)
+    short = [len(words_of(item)) <= MENU_ITEM_WORDS for item in items]
+    return len(items) >= 3 and short[0] and sum(short) * 2 >= len(items)
 
 
 def _fold(word: str) -> str:

@@ -4,8 +4,8 @@ Headlines sit above the byline and dateline, are several words long, rarely end 
 full stop, and often recur in the page's <title>-style line ("Headline | Site"). Only the
 article's own byline (the one nearest above the body) vouches for a headline, and a line
 between it and the body is a standfirst or teaser; a line above an attribution ("— Jane
-Doe") is a quotation. Menu items, the site name, boilerplate and metadata lines are never
-candidates.
+Doe") is a quotation. Menu items and rows of them ("News | UK | World"), the site name,
+boilerplate and metadata lines are never candidates.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block
-from .features import Features, words_of
+from .features import Features, is_menu_row, words_of
 from .rules import Rules
 
 _PERIOD_END = re.compile(r"\.[\"'”’)\]]*$")
@@ -34,6 +34,8 @@ def _candidate(block: Block, f: Features, role: str | None, publisher: str | Non
         return False  # "— attribution", "* menu item", "☆ Subscribe"
     if "http" in text or "www." in text or text.endswith(":"):
         return False  # a URL line or a heading that introduces something else
+    if is_menu_row(text):
+        return False  # "Mill Quarter | East Bank | Old Pier": navigation, however on-topic
     if not (2 <= f.words <= 40 and 8 <= f.chars <= 300):
         return False
     site = (publisher or "").casefold()
