@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.ingest.classify import BAD, GOOD, NEARGOOD, SHORT, Label, smooth
-from generator.ingest.region import main_region, segments
+from generator.ingest.region import is_data_row, main_region, segments
 from tests.ingest_passes import run_passes
 
 PROSE = [
@@ -188,3 +188,54 @@ def test_text_below_a_teaser_list_joins_only_when_on_topic() -> None:
     texts = tuple(b.text for b in p.blocks)
     region = main_region(p.first, p.labels, p.features, p.roles, p.rules, texts)
     assert [texts[i] for i in region.kept] == PROSE
+
+
+LEDE = "Voters on the harbour ward elected Ana Vega as their new councillor on Thursday, with a low turnout."
+RESULTS = ["Candidate | Party | Votes | Share", "Ana Vega | Harbour First | 1,312 | 44.1%",
+           "Tom Lund | Quay Party | 1,020 | 34.3%", "Eva Moss | Independent | 642 | 21.6%",
+           "Harbour Ward 1,312 | Old Town 1,020 | Fish Market 642 | East Quay 377",
+           "Turnout: 2,974 of 9,870 registered voters (30.1%), rejected ballots: 14"]
+SCORES = ["North Pier 3 East Quay 1 (Vega 12, 55; Lund 40) Att: 1,204",
+          "Old Town 0 Fish Market 2 (Moss 33, Berg 90+2) Att: 903",
+          "1 North Pier 34 22 6 6 +31 72 2 Fish Market 34 21 6 7 +25 69"]
+
+
+def kept_with_texts(lines: list[str]) -> list[str]:
+    p = run_passes(lines)
+    texts = tuple(b.text for b in p.blocks)
+    region = main_region(p.first, p.labels, p.features, p.roles, p.rules, texts)
+    return [texts[i] for i in region.kept]
+
+
+@pytest.mark.parametrize("table", [RESULTS, SCORES, ["Full results"] + RESULTS[1:]])
+def test_a_table_between_the_lede_and_the_story_is_kept_with_both(table: list[str]) -> None:
+    # The rows split the prose in two, the lede the smaller part; the table is the story's.
+    assert kept_with_texts(["By Jane Doe", LEDE] + table + PROSE[:3]) == [LEDE] + table + PROSE[:3]
+
+
+def test_a_table_beside_a_hard_stop_does_not_join_the_prose() -> None:
+    teaser = "The ferry company posted its results for the year, with fares up and passengers down again."
+    assert kept_with_texts([teaser] + RESULTS[1:] + ["Tags: elections", "By Jane Doe"] + PROSE[:3]) == PROSE[:3]
+
+
+def test_a_table_above_the_headline_does_not_join_the_prose() -> None:
+    teaser = ("The ferry company posted its results for the year on Friday, with the fares up again and"
+              " the number of passengers down for the third year in a row.")
+    table = RESULTS[1:] + SCORES  # longer than a gap may be
+    assert kept_with_texts([teaser] + table + ["Harbour Ward Elects Ana Vega"] + PROSE[:3]) == PROSE[:3]
+
+
+def test_a_table_below_the_story_is_not_kept() -> None:
+    # Below the last paragraph the scores may be a sidebar's: no paragraph of the story follows.
+    assert kept_with_texts(PROSE[:3] + SCORES + ["Share on Facebook"]) == PROSE[:3]
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Ana Vega | Harbour First | 1,312 | 44.1%", True),
+    ("North Pier 3 East Quay 1 (Vega 12, 55; Lund 40) Att: 1,204", True),
+    ("Candidate | Party | Votes | Share", False),  # a header, no figure
+    ("News | Sport | Weather | Ferries", False),
+    ("The repairs will cost 1.2 million euros in 2024 and another 300,000 euros in 2025, the board says.", False),
+])
+def test_data_rows(text: str, row: bool) -> None:
+    assert is_data_row(text) is row
