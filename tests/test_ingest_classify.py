@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.ingest.classify import BAD, GOOD, NEARGOOD, SHORT, Label, smooth
-from generator.ingest.region import is_data_row, main_region, segments
+from generator.ingest.region import main_region, segments
 from tests.ingest_passes import run_passes
 
 PROSE = [
@@ -228,14 +228,3 @@ def test_a_table_above_the_headline_does_not_join_the_prose() -> None:
 def test_a_table_below_the_story_is_not_kept() -> None:
     # Below the last paragraph the scores may be a sidebar's: no paragraph of the story follows.
     assert kept_with_texts(PROSE[:3] + SCORES + ["Share on Facebook"]) == PROSE[:3]
-
-
-@pytest.mark.parametrize("text, row", [
-    ("Ana Vega | Harbour First | 1,312 | 44.1%", True),
-    ("North Pier 3 East Quay 1 (Vega 12, 55; Lund 40) Att: 1,204", True),
-    ("Candidate | Party | Votes | Share", False),  # a header, no figure
-    ("News | Sport | Weather | Ferries", False),
-    ("The repairs will cost 1.2 million euros in 2024 and another 300,000 euros in 2025, the board says.", False),
-])
-def test_data_rows(text: str, row: bool) -> None:
-    assert is_data_row(text) is row

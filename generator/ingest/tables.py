@@ -1,0 +1,93 @@
+"""Tables in a text dump: rows of results or figures, which read as neither prose nor menus.
+
+A dump keeps a table as one line per row ("Ana Petrov | Labour | 1,204 | 41.2%", "Harbour City 4
+Westgate Rangers 0"). Set into the story, between its lede and the rest, a table is the story's
+own: it joins the two parts and its rows are kept, as HTML pages keep their tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .features import is_sentence_end, menu_items, words_of
+
+# A table row: a line of figures ("Harbour City 4 Westgate Rangers 0 (Keller 5, 19)") or of
+# cells holding one ("Ana Petrov | Labour | 1,204 | 41.2%").
+_FIGURE = re.compile(r"[+-]?\d[\d.,:]*%?")
+MIN_ROW_FIGURES = 3
+MIN_FIGURE_SHARE = 0.2  # of a row's words and figures; prose with a date and a sum has fewer
+MIN_TABLE_ROWS = 2  # data rows that make a table; one line of figures is a sentence or a label
+MAX_TABLE_HEADING_WORDS = 5  # "Full results", "How the league stands"; a headline runs longer
+
+
+def figures_of(text: str) -> int:
+    return len(_FIGURE.findall(text))
+
+
+def is_data_row(text: str) -> bool:
+    """A row of a table of results or figures: cells holding a figure, or a line of which a
+    fifth or more are figures (a score line, a league table's row, a turnout) and that is no
+    sentence (prose about sums and years ends with a full stop)."""
+    figures = figures_of(text)
+    if len(menu_items(text)) >= 3 and figures:
+        return True
+    words = sum(not any(c.isdigit() for c in w) for w in words_of(text))
+    return (figures >= MIN_ROW_FIGURES and figures >= MIN_FIGURE_SHARE * (figures + words)
+            and not is_sentence_end(text))
+
+
+def _is_header_row(text: str) -> bool:
+    """A table's header: cells with no figure ("Candidate | Party | Votes | Share")."""
+    return len(menu_items(text)) >= 3 and not figures_of(text)
+
+
+def _is_table_heading(text: str) -> bool:
+    """A short line naming the table below it ("Full results"): no sentence, no row."""
+    words = words_of(text)
+    return (0 < len(words) <= MAX_TABLE_HEADING_WORDS and text[0].isupper()
+            and not is_sentence_end(text) and len(menu_items(text)) == 1)
+
+
+def table_rows(kinds: tuple[str | None, ...], texts: tuple[str, ...] | None) -> frozenset[int]:
+    """The rows of the page's tables: two data rows in a row at least, with the header row
+    right above them if there is one, and a heading above that. Boilerplate and metadata
+    lines are no table's."""
+    if texts is None:
+        return frozenset()
+    data = [kinds[i] is None and is_data_row(text) for i, text in enumerate(texts)]
+    heads = [kinds[i] is None and _is_header_row(text) for i, text in enumerate(texts)]
+    found: set[int] = set()
+    i = 0
+    while i < len(texts):
+        first_data = i + 1 if heads[i] else i
+        after = first_data
+        while after < len(texts) and data[after]:
+            after += 1
+        if after - first_data >= MIN_TABLE_ROWS:
+            heading = i > 0 and kinds[i - 1] is None and _is_table_heading(texts[i - 1])
+            found.update(range(i - heading, after))
+        i = max(after, i + 1)
+    return frozenset(found)
+
+
+def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[int]) -> frozenset[int]:
+    """The table rows between two kept paragraphs of the region: the story's own table.
+
+    They are kept as article text, a row to a paragraph, as HTML pages keep their tables:
+    the results a story reports are what it says, and nothing there is invented. A table
+    above the lede or below the last paragraph may be the page's (a sidebar's scores), so
+    it goes.
+    """
+    found: set[int] = set()
+    i = start
+    while i <= end:
+        if i not in rows or i in kept:
+            i += 1
+            continue
+        j = i
+        while j + 1 <= end and j + 1 in rows and j + 1 not in kept:
+            j += 1
+        if i - 1 in kept and j + 1 in kept:
+            found.update(range(i, j + 1))
+        i = j + 1
+    return frozenset(found)
