@@ -213,6 +213,16 @@ def test_a_table_between_the_lede_and_the_story_is_kept_with_both(table: list[st
     assert kept_with_texts(["By Jane Doe", LEDE] + table + PROSE[:3]) == [LEDE] + table + PROSE[:3]
 
 
+@pytest.mark.parametrize("widget", [
+    ["Markets", "FTSE 100 7,612.4 +0.3% | DOW 34,500.1 -0.2% | NASDAQ 13,010.2 +0.5%",
+     "GBP/USD 1.2710 +0.1% | EUR/USD 1.0850 -0.1% | Brent 82.10 +1.2%"],
+    ["London 12°C | Paris 14°C | Berlin 9°C", "Madrid 21°C | Rome 19°C | Oslo 4°C"],
+])
+def test_a_widget_of_figures_in_the_story_is_not_its_table(widget: list[str]) -> None:
+    # Share prices or the weather set into a story about an election name nothing it names.
+    assert kept_with_texts(["By Jane Doe", LEDE, PROSE[0]] + widget + PROSE[1:3]) == [LEDE, *PROSE[:3]]
+
+
 def test_a_table_beside_a_hard_stop_does_not_join_the_prose() -> None:
     teaser = "The ferry company posted its results for the year, with fares up and passengers down again."
     assert kept_with_texts([teaser] + RESULTS[1:] + ["Tags: elections", "By Jane Doe"] + PROSE[:3]) == PROSE[:3]

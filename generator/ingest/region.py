@@ -174,7 +174,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
                       if first[i].reason == BRIEF_SENTENCE and not _by_a_picture(i, kinds, roles, texts)) - teasers
     if texts is not None:
         kept |= continued_sentences(start, end, kept, features, roles, texts)
-    kept |= tables_inside(start, end, kept, rows)
+    kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords)
     if texts is not None:
         kept |= body_lists(start, end, kept, features, roles, texts)
     return Region(start, end, tuple(sorted(kept)))

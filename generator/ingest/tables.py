@@ -8,6 +8,7 @@ own: it joins the two parts and its rows are kept, as HTML pages keep their tabl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .features import is_sentence_end, menu_items, words_of
 
@@ -70,14 +71,20 @@ def table_rows(kinds: tuple[str | None, ...], texts: tuple[str, ...] | None) -> 
     return frozenset(found)
 
 
-def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[int]) -> frozenset[int]:
-    """The table rows between two kept paragraphs of the region: the story's own table.
+def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[int], texts: tuple[str, ...] | None,
+                  stopwords: frozenset[str]) -> frozenset[int]:
+    """The table rows between two kept paragraphs of the region that name what the story
+    names: the story's own table.
 
     They are kept as article text, a row to a paragraph, as HTML pages keep their tables:
     the results a story reports are what it says, and nothing there is invented. A table
     above the lede or below the last paragraph may be the page's (a sidebar's scores), so
-    it goes.
+    it goes; so does a widget of figures set into the story (share prices, the weather in
+    five cities), whose names the story does not mention.
     """
+    if texts is None:
+        return frozenset()
+    story = _names_in(texts, kept - rows, stopwords)
     found: set[int] = set()
     i = start
     while i <= end:
@@ -87,7 +94,17 @@ def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[in
         j = i
         while j + 1 <= end and j + 1 in rows and j + 1 not in kept:
             j += 1
-        if i - 1 in kept and j + 1 in kept:
-            found.update(range(i, j + 1))
+        table = range(i, j + 1)
+        if i - 1 in kept and j + 1 in kept and len(_names_in(texts, table, stopwords) & story) >= MIN_SHARED_NAMES:
+            found.update(table)
         i = j + 1
     return frozenset(found)
+
+
+MIN_SHARED_NAMES = 2  # a table of the story's candidates or teams names two of them at least
+
+
+def _names_in(texts: tuple[str, ...], blocks: Iterable[int], stopwords: frozenset[str]) -> set[str]:
+    """The content words of some blocks, folded: names, places, subjects."""
+    return {w for i in blocks for w in (t.casefold() for t in words_of(texts[i]))
+            if len(w) > 3 and w not in stopwords and not any(c.isdigit() for c in w)}
