@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .blocks import Block
@@ -47,6 +48,13 @@ class Features:
 
 def words_of(text: str) -> list[str]:
     return WORD.findall(text)
+
+
+def content_words(texts: tuple[str, ...], blocks: Iterable[int], stopwords: frozenset[str]) -> set[str]:
+    """The content words of some blocks, folded: names, places, subjects. Short words, stopwords
+    and figures say nothing of what a text is about ("2024" is on every page of the year)."""
+    return {w for i in blocks for w in (t.casefold() for t in words_of(texts[i]))
+            if len(w) > 3 and w not in stopwords and not any(c.isdigit() for c in w)}
 
 
 def menu_items(text: str) -> list[str]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
-from .features import Features, words_of
+from .features import Features, content_words, words_of
 from .rules import Rules
 from .tables import table_rows, tables_inside
 
@@ -91,11 +91,6 @@ def _teaser_box_inside(end: int, after: tuple[int, int], kinds: tuple[str | None
             and after[1] - after[0] + 1 >= MIN_RESUMED_BLOCKS)
 
 
-def _content_words(texts: tuple[str, ...], run: tuple[int, int], stopwords: frozenset[str]) -> set[str]:
-    return {w for i in range(run[0], run[1] + 1) for w in (t.casefold() for t in words_of(texts[i]))
-            if len(w) > 3 and w not in stopwords}
-
-
 def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str, ...] | None,
               rules: Rules) -> bool:
     """Does run ``after`` share enough vocabulary with the article so far (``before``)?
@@ -105,8 +100,8 @@ def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str,
     """
     if texts is None:
         return True
-    own = _content_words(texts, after, rules.stopwords)
-    shared = own & _content_words(texts, before, rules.stopwords)
+    own = content_words(texts, range(after[0], after[1] + 1), rules.stopwords)
+    shared = own & content_words(texts, range(before[0], before[1] + 1), rules.stopwords)
     return len(shared) >= max(2, MIN_SHARED_VOCABULARY * len(own))
 
 

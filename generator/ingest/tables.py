@@ -8,9 +8,8 @@ own: it joins the two parts and its rows are kept, as HTML pages keep their tabl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from .features import is_sentence_end, menu_items, words_of
+from .features import content_words, is_sentence_end, menu_items, words_of
 
 # A table row: a line of figures ("Harbour City 4 Westgate Rangers 0 (Keller 5, 19)") or of
 # cells holding one ("Ana Petrov | Labour | 1,204 | 41.2%").
@@ -84,7 +83,7 @@ def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[in
     """
     if texts is None:
         return frozenset()
-    story = _names_in(texts, kept - rows, stopwords)
+    story = content_words(texts, kept - rows, stopwords)
     found: set[int] = set()
     i = start
     while i <= end:
@@ -95,16 +94,10 @@ def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[in
         while j + 1 <= end and j + 1 in rows and j + 1 not in kept:
             j += 1
         table = range(i, j + 1)
-        if i - 1 in kept and j + 1 in kept and len(_names_in(texts, table, stopwords) & story) >= MIN_SHARED_NAMES:
+        if i - 1 in kept and j + 1 in kept and len(content_words(texts, table, stopwords) & story) >= MIN_SHARED_NAMES:
             found.update(table)
         i = j + 1
     return frozenset(found)
 
 
 MIN_SHARED_NAMES = 2  # a table of the story's candidates or teams names two of them at least
-
-
-def _names_in(texts: tuple[str, ...], blocks: Iterable[int], stopwords: frozenset[str]) -> set[str]:
-    """The content words of some blocks, folded: names, places, subjects."""
-    return {w for i in blocks for w in (t.casefold() for t in words_of(texts[i]))
-            if len(w) > 3 and w not in stopwords and not any(c.isdigit() for c in w)}
