@@ -171,7 +171,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         kept |= continued_sentences(start, end, kept, features, roles, texts)
     kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords)
     if texts is not None:
-        kept |= body_lists(start, end, kept, features, roles, texts)
+        kept |= body_lists(start, end, kept, features, roles, texts, rules)
     return Region(start, end, tuple(sorted(kept)))
 
 
@@ -272,7 +272,7 @@ _SENTENCE_ENDS = tuple(".!?:;\"'”’»)…")
 
 
 def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Features, ...],
-               roles: tuple[str | None, ...], texts: tuple[str, ...]) -> frozenset[int]:
+               roles: tuple[str | None, ...], texts: tuple[str, ...], rules: Rules) -> frozenset[int]:
     """A list set into the body: a line ending in ":" below a body paragraph (or the paragraph
     itself), two or more bulleted or numbered items right below it, and the body going on right
     after them ("The embankment will be raised at four places:" / "• Mill Lane" ...). Short
@@ -280,7 +280,7 @@ def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Featu
     A teaser list's heading ("Related:", "Read more:") is boilerplate, so it introduces none."""
     found: set[int] = set()
     for lead in range(start, end):
-        if not _introduces_a_list(lead, kept, features, roles, texts):
+        if not _introduces_a_list(lead, kept, features, roles, texts, rules):
             continue
         items = lead + 1
         while items <= end and items not in kept and _is_list_item(items, features, roles, texts):
@@ -296,19 +296,15 @@ _LIST_MARKER = re.compile(r"^(?:[•*·▪◦‣–-]|\d{1,2}[.)])\s+\S")
 
 
 def _introduces_a_list(i: int, kept: frozenset[int], features: tuple[Features, ...],
-                       roles: tuple[str | None, ...], texts: tuple[str, ...]) -> bool:
+                       roles: tuple[str | None, ...], texts: tuple[str, ...], rules: Rules) -> bool:
     if not texts[i].rstrip().endswith(":") or roles[i] is not None or features[i].boilerplate is not None:
         return False
     # The site speaks to its reader ("Also on our site:", "Watch our latest videos:") and offers its
-    # media and wares ("Download the Herald app:", "Products in this article are available here:");
-    # the article introducing its own list does neither.
+    # media and wares (`site_offer` in rules.yaml); the article introducing its own list does neither.
     f = features[i]
     return ((i in kept or (i - 1 in kept and f.words >= MIN_LEAD_IN_WORDS and f.repeats <= 1))
-            and not f.reader_density and not _SITE_OFFER.search(texts[i]))
+            and not f.reader_density and not rules.site_offer.search(texts[i]))
 
-
-_SITE_OFFER = re.compile(r"(?i)\b(?:apps?|podcasts?|platforms?|download|listen|shop|buy|products?|photos?|pictures"
-                         r"|gallery|videos?|watch|subscribe|follow|newsletters?|here)\b")
 
 
 def _is_list_item(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...],

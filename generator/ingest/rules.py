@@ -63,6 +63,7 @@ class Rules:
     reference_tail: tuple[re.Pattern[str], ...]
     rights_notice: re.Pattern[str]
     site_footer: re.Pattern[str]
+    site_offer: re.Pattern[str]  # a lead-in offering the site's media or wares introduces no list of the story's
     hard_stop_always: frozenset[str]
     hard_stop_unless_prose: frozenset[str]
     credit_line: tuple[re.Pattern[str], ...]
@@ -220,6 +221,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         reference_tail=_patterns("reference_tail", data.get("reference_tail", [])),
         rights_notice=_compile("rights_notice", data.get("rights_notice", "(?!)")),
         site_footer=_compile("site_footer", data.get("site_footer", "(?!)")),
+        site_offer=_compile("site_offer", data.get("site_offer", "(?!)")),
         hard_stop_always=frozenset(hard.get("always", ())),
         hard_stop_unless_prose=frozenset(hard.get("unless_prose_follows", ())),
         credit_line=_patterns("credit.line", credit.get("line")),
