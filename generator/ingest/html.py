@@ -32,6 +32,7 @@ from .dates import article_date, dateline_date, is_update_stamp
 from .extract import PageBlocks, extract_body
 from .features import is_appeal, outside_quotes, words_of
 from .html_decode import page_error
+from .html_headings import reads_as_subheading
 from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, caption_holding,
                         choose_title, host_key, html_blocks, inside, is_caption, is_invisible, organization_author,
                         page_tags, parse_date, read_head, shows_image, site_name, source_url, stated_author,
@@ -288,7 +289,7 @@ def _with_subheadings(body: SiftedBody, blocks: PageBlocks,
     for i in range(1, len(blocks) - 1):
         text, el = blocks[i]
         if (keys[i - 1] in held and keys[i + 1] in held and keys[i] not in held | judged
-                and _reads_as_subheading(text, el) and rejected(text) is None):
+                and reads_as_subheading(text, el) and rejected(text) is None):
             between.setdefault((keys[i - 1], keys[i + 1]), text)
     if not between:
         return body
@@ -298,60 +299,6 @@ def _with_subheadings(body: SiftedBody, blocks: PageBlocks,
             paragraphs.append(subheading)
         paragraphs.append(below)
     return SiftedBody(tuple(paragraphs), body.dropped)
-
-
-_SUBHEADING_MAX_WORDS = 10
-_SENTENCE_OR_LABEL_END = re.compile(r"[.,;:!…]$")  # a heading ends bare, or asks a question
-# Where a short line is a control, a link or part of a list, never the article's subheading.
-_NOT_SUBHEADING_TAGS = frozenset({"a", "button", "li", "figure", "figcaption", "aside", "nav", "form",
-                                  "label", "footer", "header", "dt", "dd", "blockquote", "td", "th"})
-
-
-def _reads_as_subheading(text: str, el: etree._Element) -> bool:
-    """A short line that starts with a capital or a digit and ends bare (not a sentence, not a
-    "Label:"), not a link (a related story's headline), not inside a list, figure or widget, and
-    marked as a heading by the page, by no name of other furniture."""
-    words = text.split()
-    if not 1 <= len(words) <= _SUBHEADING_MAX_WORDS or not (text[0].isupper() or text[0].isdigit()):
-        return False
-    if _SENTENCE_OR_LABEL_END.search(text):
-        return False
-    linked = sum(len(visible_text(a)) for a in el.iter("a"))
-    return (linked * 2 < len(text) and not any(a.tag in _NOT_SUBHEADING_TAGS for a in (el, *el.iterancestors()))
-            and _marked_as_heading(el) and not any(map(_names_furniture, (el, el.getparent()))))
-
-
-def _marked_as_heading(el: etree._Element) -> bool:
-    """Whether the page marks the line as a heading, if not with <h2>: a role, a class or id
-    naming one ("pf_subheadline", "section-title"), or bold type for the whole line. A short
-    line alone is as often a caption, a label or a widget's."""
-    if el.get("role") == "heading" or el.get("aria-level"):
-        return True
-    if any("head" in name or "title" in name for name in _names(el)):
-        return True
-    children = list(el)
-    return (len(children) == 1 and children[0].tag in ("b", "strong") and not (el.text or "").strip()
-            and not (children[0].tail or "").strip())
-
-
-def _names(el: etree._Element | None) -> list[str]:
-    """The words of an element's class and id ("story-subhead" -> story, subhead)."""
-    if el is None:
-        return []
-    return [w for w in re.split(r"[\W_]+", f"{el.get('class', '')} {el.get('id', '')}".lower()) if w]
-
-
-# Words in a class or id that name some other furniture than a heading: a video's or a card's
-# title, a caption, an ad or sponsor label, a byline, a time stamp, a kicker above a headline.
-_FURNITURE_NAMES = frozenset({"ad", "ads", "cta", "btn", "img", "map", "tag", "tags"})
-_FURNITURE_PREFIXES = ("advert", "promo", "sponsor", "caption", "credit", "card", "related", "teaser", "video",
-                       "media", "image", "photo", "gallery", "byline", "author", "date", "time", "kicker",
-                       "eyebrow", "quote", "share", "social", "newsletter", "signup", "subscri", "button",
-                       "podcast", "player", "graphic", "embed", "widget", "label", "recirc", "trending")
-
-
-def _names_furniture(el: etree._Element | None) -> bool:
-    return any(name in _FURNITURE_NAMES or name.startswith(_FURNITURE_PREFIXES) for name in _names(el))
 
 
 def _with_own_lines(body: SiftedBody, blocks: PageBlocks, rules: Rules,
