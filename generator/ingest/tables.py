@@ -81,7 +81,7 @@ def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[in
     it goes; so does a widget of figures set into the story (share prices, the weather in
     five cities), whose names the story does not mention.
     """
-    if texts is None:
+    if texts is None or not rows:  # most pages have no table: their words are not gathered
         return frozenset()
     story = content_words(texts, kept - rows, stopwords)
     found: set[int] = set()
