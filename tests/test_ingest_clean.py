@@ -641,9 +641,48 @@ def test_lines_that_introduce_no_list_of_the_storys_own_are_dropped(lines: list[
     assert not set(lines[1:]) & set(a.paragraphs)
 
 
-def test_a_list_below_the_body_is_not_the_storys() -> None:
+def test_a_list_closing_the_story_is_kept() -> None:
     a = clean("\n".join(GULLS_STORY + GULL_MEASURES + ["Share on Facebook", "Most read"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *GULL_MEASURES)
+
+
+@pytest.mark.parametrize("lines", [
+    ["Gull facts:", "• North Beach", "• Harbour Road"],  # no sentence
+    ["Other things people have been reading this week:", "• Ferry fares to rise", "• Pier reopens"],  # not the story's
+    ["Seagull Sightings Along The Promenade And Beyond:", "• North Beach", "• Harbour Road"],  # a heading's title case
+    ["Related coverage of the seagulls on the promenade:", "• North Beach", "• Harbour Road"],  # opens as a teaser box
+    ["You can read more about the seagulls here:", "• North Beach", "• Harbour Road"],  # the site to its reader
+    ["Tickets for the autumn concert series go on sale at noon:", "• North Beach", "• Harbour Road"],  # off the story
+    ["The tourist office counted complaints at three places:", "• North Beach"],  # one item is no list
+])
+def test_lines_below_the_body_that_close_no_list_of_the_storys_are_dropped(lines: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY + lines + ["Share on Facebook", "Most read"]))
     assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
+GULL_POINTS = ["Key points:", "• Seagulls stole 400 portions of chips", "• Complaints rise every year"]
+
+
+def test_the_storys_key_points_above_its_lede_are_kept_and_the_summary_is_the_lede() -> None:
+    a = clean("\n".join(GULLS_STORY[:3] + GULL_POINTS + GULLS_STORY[3:] + ["Share on Facebook"]))
+    assert a.paragraphs == (*GULL_POINTS, *GULLS_STORY[3:])
+    assert a.summary == GULLS_STORY[3]
+
+
+@pytest.mark.parametrize("lines", [
+    ["Top stories:", "• Seagulls stole 400 portions of chips", "• Complaints rise every year"],  # a teaser heading
+    ["Key points:", "• Sign in to read more", "• Manage your account"],  # nothing of the story
+    ["Key points:", "• Seagulls", "• Complaints"],  # words, not points
+])
+def test_lists_above_the_lede_that_are_not_its_key_points_are_dropped(lines: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY[:3] + lines + GULLS_STORY[3:] + ["Share on Facebook"]))
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
+def test_a_speaker_may_introduce_the_storys_list_in_a_few_words() -> None:
+    said = ["Ms Quill said:", "• the office would count again", "• the kiosk would get a roof"]
+    a = clean("\n".join(GULLS_STORY + said + [MORE_GULLS, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *said, MORE_GULLS)
 
 
 @pytest.mark.parametrize("heading", ["Also on our site:", "Watch our latest videos:", "More on this story"])

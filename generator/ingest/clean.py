@@ -25,6 +25,7 @@ from .classify import GOOD, Label, classify
 from .dates import article_date, parse_header_date
 from .features import Features, page_features, page_rules
 from .images import image_text
+from .lists import is_list_item
 from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
 from .region import Region, main_region, pull_quotes
 from .rules import Rules, load_rules
@@ -211,10 +212,10 @@ LEDE_MIN_WORDS = 6
 
 
 def lede(paragraphs: tuple[str, ...] | list[str]) -> str:
-    """The first paragraph of at least LEDE_MIN_WORDS words: a heading ("Key points"), a time
-    ("10 p.m.") or a label ("Staff Reports") above the story's first sentence is no summary.
+    """The first paragraph of at least LEDE_MIN_WORDS words: a heading ("Key points") and its
+    items, a time ("10 p.m.") or a label ("Staff Reports") above the story's first sentence is no summary.
     The first paragraph when none is that long."""
-    return next((p for p in paragraphs if len(p.split()) >= LEDE_MIN_WORDS), paragraphs[0])
+    return next((p for p in paragraphs if len(p.split()) >= LEDE_MIN_WORDS and not is_list_item(p)), paragraphs[0])
 
 
 SUMMARY_SLACK = 1.25  # a summary may run this far past its target to end with a sentence
