@@ -641,6 +641,26 @@ def test_lines_that_introduce_no_list_of_the_storys_own_are_dropped(lines: list[
     assert not set(lines[1:]) & set(a.paragraphs)
 
 
+@pytest.mark.parametrize("lead_in", [
+    "More of our coverage of the seagulls:", "Read more about the gulls and the kiosk:",
+    "Share this story with your friends and family:", "The most read stories on the Herald this week:",
+    "This story is part of our series on the promenade:", "This article was filed under the following topics:",
+    "Products mentioned in this article are available here:"])
+def test_a_list_of_the_sites_links_set_into_the_body_goes_and_the_story_goes_on(lead_in: str) -> None:
+    links = ["• Gulls return to the pier", "• Kiosk to close early", "• Promenade works"]
+    a = clean("\n".join(GULLS_STORY + [lead_in, *links, MORE_GULLS, MORE_GULLS.replace("September", "October"),
+                                        "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], MORE_GULLS, MORE_GULLS.replace("September", "October"))
+
+
+@pytest.mark.parametrize("lead_in", ["The clerk read out the complaints the office had logged:",
+                                     "Traders said they would share the cost of three measures:"])
+def test_a_list_whose_lead_in_only_mentions_reading_or_sharing_is_the_storys(lead_in: str) -> None:
+    items = ["• nets over the bins", "• spikes on the railings", "• a hawk on Saturdays"]
+    a = clean("\n".join(GULLS_STORY + [lead_in, *items, MORE_GULLS, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], lead_in, *items, MORE_GULLS)
+
+
 def test_a_list_closing_the_story_is_kept() -> None:
     a = clean("\n".join(GULLS_STORY + GULL_MEASURES + ["Share on Facebook", "Most read"]))
     assert a.paragraphs == (*GULLS_STORY[3:], *GULL_MEASURES)

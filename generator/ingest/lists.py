@@ -74,6 +74,23 @@ def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...
     return range(lead, start)
 
 
+def teaser_lists(start: int, end: int, texts: tuple[str, ...], rules: Rules) -> frozenset[int]:
+    """Lists of the site's links set into the body, lead-in and items: a line ending in ":" that
+    names them (``list_teaser_lead_in`` in rules.yaml: "More of our coverage of the floods:",
+    "Share this story with your friends:"), then two or more bulleted or numbered items."""
+    found: set[int] = set()
+    for lead in range(start, end + 1):
+        text = texts[lead].strip()
+        if not text.endswith(":") or not rules.list_teaser_lead_in.search(text):
+            continue
+        items = lead + 1
+        while items <= end and is_list_item(texts[items]):
+            items += 1
+        if items - lead - 1 >= MIN_LIST_ITEMS:
+            found.update(range(lead, items))
+    return frozenset(found)
+
+
 def is_list_item(text: str) -> bool:
     """Whether a paragraph is a bulleted or numbered item ("• Mill Lane", "2) Harbour Road")."""
     return bool(_LIST_MARKER.match(text))

@@ -67,6 +67,7 @@ class Rules:
     speech_lead_in: re.Pattern[str]  # "Ms Morley said:": a short lead-in of the story's list
     summary_heading: re.Pattern[str]  # "Key points:": heads a list of the story's points above its lede
     teaser_lead_in: re.Pattern[str]  # "Related coverage of the floods:": below the story, heads a teaser box
+    list_teaser_lead_in: re.Pattern[str]  # "More of our coverage:": heads a list of the site's links in the body
     hard_stop_always: frozenset[str]
     hard_stop_unless_prose: frozenset[str]
     credit_line: tuple[re.Pattern[str], ...]
@@ -228,6 +229,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         speech_lead_in=_compile("speech_lead_in", data.get("speech_lead_in", "(?!)")),
         summary_heading=_compile("summary_heading", data.get("summary_heading", "(?!)")),
         teaser_lead_in=_compile("teaser_lead_in", data.get("teaser_lead_in", "(?!)")),
+        list_teaser_lead_in=_compile("list_teaser_lead_in", data.get("list_teaser_lead_in", "(?!)")),
         hard_stop_always=frozenset(hard.get("always", ())),
         hard_stop_unless_prose=frozenset(hard.get("unless_prose_follows", ())),
         credit_line=_patterns("credit.line", credit.get("line")),
