@@ -213,6 +213,11 @@ def test_a_table_between_the_lede_and_the_story_is_kept_with_both(table: list[st
     assert kept_with_texts(["By Jane Doe", LEDE] + table + PROSE[:3]) == [LEDE] + table + PROSE[:3]
 
 
+def test_an_ad_slot_among_the_rows_does_not_split_the_story_and_is_not_kept() -> None:
+    table = [*RESULTS[:3], "Advertisement", *RESULTS[3:]]
+    assert kept_with_texts(["By Jane Doe", LEDE] + table + PROSE[:3]) == [LEDE, *RESULTS, *PROSE[:3]]
+
+
 @pytest.mark.parametrize("widget", [
     ["Markets", "FTSE 100 7,612.4 +0.3% | DOW 34,500.1 -0.2% | NASDAQ 13,010.2 +0.5%",
      "GBP/USD 1.2710 +0.1% | EUR/USD 1.0850 -0.1% | Brent 82.10 +1.2%"],

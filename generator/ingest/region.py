@@ -105,18 +105,23 @@ def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str,
     return len(shared) >= max(2, MIN_SHARED_VOCABULARY * len(own))
 
 
+AD_SLOT = "advertisement"  # the boilerplate kind of rules.yaml an ad slot's label is
+
+
 def _gap_ok(lo: int, hi: int, first: tuple[Label, ...], features: tuple[Features, ...],
             rules: Rules, rows: frozenset[int] = frozenset()) -> bool:
     """Can blocks lo..hi (exclusive) sit inside one article?
 
     Sentences (near-good on their own) do not count against the gap: short sentences
     that lost their context to interleaved teaser headlines are the article's own. A gap
-    that is all ``rows`` of a table is a results table between the lede and the rest of
-    the story, the story's however long; a table beside a heading or a teaser is not.
+    that is all ``rows`` of a table (an ad slot's label may stand among them) is a results
+    table between the lede and the rest of the story, the story's however long; a table
+    beside a heading or a teaser is not.
     """
     t = rules.thresholds
     gap = range(lo + 1, hi)
-    if rows.issuperset(gap):
+    table = [i for i in gap if features[i].boilerplate != AD_SLOT]
+    if rows.issuperset(table) and (table or not gap):
         return True
     bad_chars = sum(features[i].chars for i in gap if first[i].cls != NEARGOOD)
     return len(gap) <= t.max_gap_blocks and bad_chars <= t.max_gap_chars
@@ -169,7 +174,8 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
                       if first[i].reason == BRIEF_SENTENCE and not _by_a_picture(i, kinds, roles, texts)) - teasers
     if texts is not None:
         kept |= continued_sentences(start, end, kept, features, roles, texts)
-    kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords)
+    ad_slots = frozenset(i for i in range(start, end + 1) if features[i].boilerplate == AD_SLOT)
+    kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords, ad_slots)
     if texts is not None:
         kept |= body_lists(start, end, kept, features, roles, texts, rules)
         kept -= teaser_lists(start, end, texts, rules)

@@ -71,9 +71,10 @@ def table_rows(kinds: tuple[str | None, ...], texts: tuple[str, ...] | None) -> 
 
 
 def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[int], texts: tuple[str, ...] | None,
-                  stopwords: frozenset[str]) -> frozenset[int]:
+                  stopwords: frozenset[str], ad_slots: frozenset[int] = frozenset()) -> frozenset[int]:
     """The table rows between two kept paragraphs of the region that name what the story
-    names: the story's own table.
+    names: the story's own table. An ad slot's label among the rows (``ad_slots``) is not
+    kept, nor does it end the table.
 
     They are kept as article text, a row to a paragraph, as HTML pages keep their tables:
     the results a story reports are what it says, and nothing there is invented. A table
@@ -91,9 +92,9 @@ def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[in
             i += 1
             continue
         j = i
-        while j + 1 <= end and j + 1 in rows and j + 1 not in kept:
+        while j + 1 <= end and (j + 1 in rows or j + 1 in ad_slots) and j + 1 not in kept:
             j += 1
-        table = range(i, j + 1)
+        table = [k for k in range(i, j + 1) if k in rows]
         if i - 1 in kept and j + 1 in kept and len(content_words(texts, table, stopwords) & story) >= MIN_SHARED_NAMES:
             found.update(table)
         i = j + 1
