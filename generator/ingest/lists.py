@@ -1,8 +1,11 @@
 """Lists in a text dump's body: a lead-in sentence ending in ":", bulleted or numbered items.
 
 Short items alone ("• Mill Lane") read like a menu's; introduced by the story and closed by it,
-they are the story's own. So are a list closing the story under a lead-in about it, and a box of
-its key points above the first paragraph.
+they are the story's own. So is a box of its key points above the first paragraph.
+
+A list below the last paragraph is left out, whatever its lead-in: there a roundup of other
+stories ("In other news around the county:"), a shop's or a sign-up box reads just like the
+story's own list of helplines.
 """
 
 from __future__ import annotations
@@ -27,39 +30,25 @@ def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Featu
         items = lead + 1
         while items <= end and items not in kept and _is_list_item(items, features, roles, texts):
             items += 1
+        # Under a speaker's few words, title-case items are links ("The Courier said:" / "• Support
+        # Local News"), not what was said.
+        by_a_speaker = lead not in kept and features[lead].words < MIN_LEAD_IN_WORDS
+        if by_a_speaker and any(features[k].title_case > MAX_ITEM_TITLE_CASE for k in range(lead + 1, items)):
+            continue
         if items - lead - 1 >= MIN_LIST_ITEMS and items in kept:
             found.update(range(lead, items))
     return frozenset(found - kept)
-
-
-def closing_list(end: int, kept: frozenset[int], features: tuple[Features, ...], roles: tuple[str | None, ...],
-                 texts: tuple[str, ...], rules: Rules) -> range:
-    """A list ending the article, right below its last paragraph ``end``: a lead-in sentence
-    about the story ("Residents who need help can call the following numbers:", sharing a word
-    of substance with it, in sentence case: a teaser box's heading is set in title case, or opens
-    like one, ``teaser_lead_in`` in rules.yaml), then two or more items. Empty when there is none."""
-    lead = end + 1
-    if end not in kept or lead >= len(texts) or not _introduces_a_list(lead, kept, features, roles, texts, rules):
-        return range(0)
-    f = features[lead]
-    if (f.words < MIN_CLOSING_LEAD_IN_WORDS or f.title_case > MAX_LEAD_IN_TITLE_CASE
-            or rules.teaser_lead_in.search(texts[lead].strip())):
-        return range(0)
-    items = lead + 1
-    while items < len(texts) and _is_list_item(items, features, roles, texts):
-        items += 1
-    story = content_words(texts, kept, rules.stopwords)
-    if items - lead - 1 < MIN_LIST_ITEMS or not content_words(texts, (lead,), rules.stopwords) & story:
-        return range(0)
-    return range(lead, items)
 
 
 def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...], roles: tuple[str | None, ...],
                  texts: tuple[str, ...], rules: Rules) -> range:
     """The story's key points above its first paragraph ``start``: a heading of
     ``summary_heading`` in rules.yaml ("Key points:"), then two or more items, each a phrase
-    of a few words sharing a word of substance with the story, the first paragraph right after
-    them. Empty when there is none."""
+    of a few words sharing words of substance with the story, the first paragraph right after
+    them. Empty when there is none.
+
+    Each point restates the story, so it shares two of its words: a news-in-brief box of other
+    stories shares a place name at most."""
     lead = start - 1
     while lead >= 0 and _is_list_item(lead, features, roles, texts):
         lead -= 1
@@ -68,8 +57,8 @@ def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...
         return range(0)
     story = content_words(texts, kept, rules.stopwords)
     points = range(lead + 1, start)
-    if any(features[i].words < MIN_POINT_WORDS or not content_words(texts, (i,), rules.stopwords) & story
-           for i in points):
+    if any(features[i].words < MIN_POINT_WORDS
+           or len(content_words(texts, (i,), rules.stopwords) & story) < MIN_POINT_SHARED_WORDS for i in points):
         return range(0)
     return range(lead, start)
 
@@ -98,9 +87,9 @@ def is_list_item(text: str) -> bool:
 
 MIN_LIST_ITEMS = 2
 MIN_LEAD_IN_WORDS = 4  # "Top stories today:" heads a teaser box; the article's lead-in is a sentence
-MIN_CLOSING_LEAD_IN_WORDS = 6  # below the story, where teaser boxes stand, a whole sentence
-MAX_LEAD_IN_TITLE_CASE = 0.5  # share of capitalised content words: "More Kelby Flood Coverage:" is a heading
+MAX_ITEM_TITLE_CASE = 0.5  # share of capitalised content words: "• Support Local News" is a link's
 MIN_POINT_WORDS = 3  # "• About 80 homes flooded" is a point; "• Weather" a menu item
+MIN_POINT_SHARED_WORDS = 2
 _LIST_MARKER = re.compile(r"^(?:[•*·▪◦‣–-]|\d{1,2}[.)])\s+\S")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
 from .features import Features, content_words, words_of
 from .rules import Rules
-from .lists import body_lists, closing_list, opening_list, teaser_lists
+from .lists import body_lists, opening_list, teaser_lists
 from .tables import table_rows, tables_inside
 
 MAX_SUBHEADING_WORDS = 16
@@ -179,11 +179,9 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
     if texts is not None:
         kept |= body_lists(start, end, kept, features, roles, texts, rules)
         kept -= teaser_lists(start, end, texts, rules)
-        # The article's own lists at its ends: its key points above, a list closing it below.
-        opening = opening_list(start, kept, features, roles, texts, rules)
-        closing = closing_list(end, kept, features, roles, texts, rules)
-        kept |= frozenset(opening) | frozenset(closing)
-        start, end = (opening or range(start, start + 1))[0], (closing or range(end, end + 1))[-1]
+        opening = opening_list(start, kept, features, roles, texts, rules)  # the story's key points above it
+        kept |= frozenset(opening)
+        start = opening[0] if opening else start
     return Region(start, end, tuple(sorted(kept)))
 
 
