@@ -117,6 +117,7 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Reply", "comments"),
     ("3 thoughts on “Why the pond froze”", "comments"),
     ("12 responses to Why the pond froze", "comments"),
+    ("There are 3 comments on this article about the pond:", "comments"),
     ("Reader services can be reached with any questions: Telephone: *2421 Fax: 03-555-0199"
      " E-mail: help@herald.example. The desk answers on weekdays.", "contact"),
     # The author box below an article.
@@ -186,6 +187,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "(c) the operator must keep the old slipway open to fishing boats while the works go on.",
     "All rights reserved by the harbour board under the 1952 charter will pass to the council.",
     "300 responses to the public consultation were received, most of them from people near the harbour.",
+    "There are 300 comments on the planning application, most of them against the harbour hotel.",
     "Johnson said:",
     "Other councillors said the bridge would cost too much.",
     "Sign up for the harbour tours opened on Monday, the council said.",
