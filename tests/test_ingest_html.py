@@ -288,18 +288,6 @@ def test_a_subheading_not_marked_as_a_heading_stays_between_its_paragraphs(marku
     assert a.paragraphs == (*LONG_STORY[:5], subheading, *LONG_STORY[5:]), page_
 
 
-@pytest.mark.parametrize("subheading", ["‘Nobody told us the works would run late’", "“Who pays?”"])
-def test_a_quoted_subheading_stays_between_its_paragraphs(subheading: str) -> None:
-    a = clean(story_page(f"<div class='story-subhead'>{subheading}</div>"))
-    assert a.paragraphs == (*LONG_STORY[:5], subheading, *LONG_STORY[5:])
-
-
-def test_a_subheading_below_a_picture_stays_above_its_paragraph() -> None:
-    picture = "<figure><img src='/pier.jpg'><figcaption>The pier on Monday</figcaption></figure>"
-    a = clean(story_page(f"{picture}<div class='story-subhead'>What happens next</div>"))
-    assert a.paragraphs == (*LONG_STORY[:5], "What happens next", *LONG_STORY[5:])
-
-
 @pytest.mark.parametrize("inserted", [
     "<div class='ad-label'>Advertisement</div>", "<div>Story continues below</div>",
     "<div class='share'>Share this story</div>", "<div class='share'><a href='/f'>Facebook</a></div>",
@@ -310,9 +298,7 @@ def test_a_subheading_below_a_picture_stays_above_its_paragraph() -> None:
     "<p class='caption'>The flooded quay on Sunday (Sam Ito/Harbour Herald)</p>",
     "<div class='video-title'>Drone footage shows the flooded quay</div>",
     "<div class='card'><img src='/x.jpg'><div class='card-title'>Ferry fares to rise in spring</div></div>",
-    "<div class='kicker'>Storm Ivo</div>", "<div class='ad-title'>Ad Feature</div>",
-    # A quoted sentence is a pull quote, not a heading.
-    "<div class='story-subhead'>“The works will run late.”</div>"])
+    "<div class='kicker'>Storm Ivo</div>", "<div class='ad-title'>Ad Feature</div>"])
 def test_a_short_line_between_paragraphs_that_is_no_subheading_stays_out(inserted: str) -> None:
     assert clean(story_page(inserted)).paragraphs == tuple(LONG_STORY)
 

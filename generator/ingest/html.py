@@ -32,7 +32,7 @@ from .dates import article_date, dateline_date, is_update_stamp
 from .extract import PageBlocks, extract_body
 from .features import is_appeal, outside_quotes, words_of
 from .html_decode import page_error
-from .html_headings import in_figure, reads_as_subheading
+from .html_headings import reads_as_subheading
 from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, caption_holding,
                         choose_title, host_key, html_blocks, inside, is_caption, is_invisible, organization_author,
                         page_tags, parse_date, read_head, shows_image, site_name, source_url, stated_author,
@@ -280,21 +280,17 @@ def _with_subheadings(body: SiftedBody, blocks: PageBlocks,
 
     A page may mark a subheading up as a styled <div> or <span> rather than <h2>, and the
     extractor can skip it ("Our ruling" above a fact-check's verdict). A short heading-like
-    block standing alone between two consecutive body paragraphs (a picture between may stand
-    above it) is the article's own.
+    block standing alone between two consecutive body paragraphs is the article's own.
     """
     keys = [word_key(text) for text, _ in blocks]
     held = {word_key(p) for p in body.paragraphs}
     judged = {word_key(t) for t, _ in body.dropped}  # digest dropped these itself: not missed
     between: dict[tuple[str, str], str] = {}  # (paragraph above, paragraph below) -> subheading
-    above = -1  # the nearest block above that is not a picture's: a subheading may follow one
-    for i in range(len(blocks) - 1):
+    for i in range(1, len(blocks) - 1):
         text, el = blocks[i]
-        if (above >= 0 and keys[above] in held and keys[i + 1] in held and keys[i] not in held | judged
+        if (keys[i - 1] in held and keys[i + 1] in held and keys[i] not in held | judged
                 and reads_as_subheading(text, el) and rejected(text) is None):
-            between.setdefault((keys[above], keys[i + 1]), text)
-        if not in_figure(el):
-            above = i
+            between.setdefault((keys[i - 1], keys[i + 1]), text)
     if not between:
         return body
     paragraphs = list(body.paragraphs[:1])

@@ -15,26 +15,19 @@ from .html_meta import visible_text
 
 _SUBHEADING_MAX_WORDS = 10
 _SENTENCE_OR_LABEL_END = re.compile(r"[.,;:!…]$")  # a heading ends bare, or asks a question
-_QUOTES = "\"'‘’“”«»„"
 # Where a short line is a control, a link or part of a list, never the article's subheading.
 _NOT_SUBHEADING_TAGS = frozenset({"a", "button", "li", "figure", "figcaption", "aside", "nav", "form",
                                   "label", "footer", "header", "dt", "dd", "blockquote", "td", "th"})
 
 
-def in_figure(el: etree._Element) -> bool:
-    """Whether a block is a picture's: inside a <figure> or its caption."""
-    return any(a.tag in ("figure", "figcaption") for a in (el, *el.iterancestors()))
-
-
 def reads_as_subheading(text: str, el: etree._Element) -> bool:
-    """A short line that starts with a capital or a digit (inside quotation marks or not) and ends bare (not a sentence, not a
+    """A short line that starts with a capital or a digit and ends bare (not a sentence, not a
     "Label:"), not a link (a related story's headline), not inside a list, figure or widget, and
     marked as a heading by the page, by no name of other furniture."""
     words = text.split()
-    bare = text.strip(_QUOTES)  # a quoted subheading: "‘Nobody told us it was coming’"
-    if not 1 <= len(words) <= _SUBHEADING_MAX_WORDS or not bare or not (bare[0].isupper() or bare[0].isdigit()):
+    if not 1 <= len(words) <= _SUBHEADING_MAX_WORDS or not (text[0].isupper() or text[0].isdigit()):
         return False
-    if _SENTENCE_OR_LABEL_END.search(bare):
+    if _SENTENCE_OR_LABEL_END.search(text):
         return False
     linked = sum(len(visible_text(a)) for a in el.iter("a"))
     return (linked * 2 < len(text) and not any(a.tag in _NOT_SUBHEADING_TAGS for a in (el, *el.iterancestors()))
