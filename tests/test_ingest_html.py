@@ -298,7 +298,11 @@ def test_a_subheading_not_marked_as_a_heading_stays_between_its_paragraphs(marku
     "<p class='caption'>The flooded quay on Sunday (Sam Ito/Harbour Herald)</p>",
     "<div class='video-title'>Drone footage shows the flooded quay</div>",
     "<div class='card'><img src='/x.jpg'><div class='card-title'>Ferry fares to rise in spring</div></div>",
-    "<div class='kicker'>Storm Ivo</div>", "<div class='ad-title'>Ad Feature</div>"])
+    "<div class='kicker'>Storm Ivo</div>", "<div class='ad-title'>Ad Feature</div>",
+    # A pull quote set in bold, below a picture or not.
+    "<div class='c-pullquote-title'><strong>“The works will run late”</strong></div>",
+    "<figure><img src='/pier.jpg'><figcaption>The pier on Monday</figcaption></figure>"
+    "<div class='pic-title'><b>The pier at low tide</b></div>"])
 def test_a_short_line_between_paragraphs_that_is_no_subheading_stays_out(inserted: str) -> None:
     assert clean(story_page(inserted)).paragraphs == tuple(LONG_STORY)
 

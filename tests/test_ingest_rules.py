@@ -173,6 +173,8 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     # A correction is the article's; so is news about someone's errors.
     "Correction: an earlier version of this story gave the wrong date for the vote. Email the desk for details.",
     "If you find an error on your tax bill, the council says, contact its office before March.",
+    "If you find an error in your library account, email the desk at the Harbour Road branch.",
+    "To report an error, readers must first contact the editor of the paper concerned.",
     "If you spot a mistake in your claim, tell us straight away, said Priya Shah of the ombudsman.",
     "If you think the flood map for your street is wrong, contact the agency; we put its number at the bottom of"
     " this article.",
