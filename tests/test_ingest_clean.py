@@ -653,8 +653,14 @@ def test_a_list_of_the_sites_links_set_into_the_body_goes_and_the_story_goes_on(
     assert a.paragraphs == (*GULLS_STORY[3:], MORE_GULLS, MORE_GULLS.replace("September", "October"))
 
 
-@pytest.mark.parametrize("lead_in", ["The clerk read out the complaints the office had logged:",
-                                     "Traders said they would share the cost of three measures:"])
+@pytest.mark.parametrize("lead_in", [
+    "The clerk read out the complaints the office had logged:", "Traders said they would share the cost of three measures:",
+    "The most popular stalls on the promenade were:", "See all the traders' demands:", "Read all three demands:",
+    "Explore these walks along the promenade:", "Complaints filed with the tourist office included:",
+    "The thefts, part of a series on the promenade this summer, were at:",
+    # A paragraph of the story, however it opens, is no box's label.
+    "This story is part of a series of complaints the tourist office has logged on the promenade since the kiosk"
+    " opened, which found:"])
 def test_a_list_whose_lead_in_only_mentions_reading_or_sharing_is_the_storys(lead_in: str) -> None:
     items = ["• nets over the bins", "• spikes on the railings", "• a hawk on Saturdays"]
     a = clean("\n".join(GULLS_STORY + [lead_in, *items, MORE_GULLS, "Share on Facebook"]))
@@ -684,6 +690,8 @@ def test_the_storys_key_points_above_its_lede_are_kept_and_the_summary_is_the_le
     ["Top stories:", "• Seagulls stole 400 portions of chips", "• Complaints rise every year"],  # a teaser heading
     ["In brief", "• Seagulls stole 400 portions of chips", "• Complaints rise every year"],  # news in brief
     ["Key points:", "• Seagull survey at the promenade", "• Chips van moves to the harbour"],  # a word each
+    ["At a glance", "• Today: seagulls over the promenade, sunny", "• Tomorrow: chips weather, visitors"],  # weather
+    ["Key points:", "• Seagulls stole 400 portions of chips", "• Sign up to our seagull alerts every year"],  # an appeal
     ["Key points:", "• Sign in to read more", "• Manage your account"],  # nothing of the story
     ["Key points:", "• Seagulls", "• Complaints"],  # words, not points
 ])
@@ -698,8 +706,12 @@ def test_a_speaker_may_introduce_the_storys_list_in_a_few_words() -> None:
     assert a.paragraphs == (*GULLS_STORY[3:], *said, MORE_GULLS)
 
 
-def test_title_case_items_under_a_few_words_are_links_not_what_was_said() -> None:
-    lines = ["The Herald said:", "• Support Local News", "• Subscribe Today"]
+@pytest.mark.parametrize("lines", [
+    ["The Herald said:", "• Support Local News", "• Subscribe Today"],  # links
+    ["The Herald said:", "• sign up to our seagull alerts", "• follow us for updates"],  # the site's voice
+    ["Anonymous said:", "• about time too", "• more money wasted on gulls"],  # a comment
+])
+def test_lines_under_a_few_words_that_are_not_what_was_said_are_dropped(lines: list[str]) -> None:
     a = clean("\n".join(GULLS_STORY + lines + [MORE_GULLS, "Share on Facebook"]))
     assert not set(lines) & set(a.paragraphs)
 

@@ -30,10 +30,10 @@ def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Featu
         items = lead + 1
         while items <= end and items not in kept and _is_list_item(items, features, roles, texts):
             items += 1
-        # Under a speaker's few words, title-case items are links ("The Courier said:" / "• Support
-        # Local News"), not what was said.
+        # Under a speaker's few words, links ("The Courier said:" / "• Support Local News") are not
+        # what was said.
         by_a_speaker = lead not in kept and features[lead].words < MIN_LEAD_IN_WORDS
-        if by_a_speaker and any(features[k].title_case > MAX_ITEM_TITLE_CASE for k in range(lead + 1, items)):
+        if by_a_speaker and not all(map(_reads_as_said, (features[k] for k in range(lead + 1, items)))):
             continue
         if items - lead - 1 >= MIN_LIST_ITEMS and items in kept:
             found.update(range(lead, items))
@@ -57,7 +57,7 @@ def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...
         return range(0)
     story = content_words(texts, kept, rules.stopwords)
     points = range(lead + 1, start)
-    if any(features[i].words < MIN_POINT_WORDS
+    if any(features[i].words < MIN_POINT_WORDS or features[i].appeal or features[i].reader_density
            or len(content_words(texts, (i,), rules.stopwords) & story) < MIN_POINT_SHARED_WORDS for i in points):
         return range(0)
     return range(lead, start)
@@ -70,7 +70,7 @@ def teaser_lists(start: int, end: int, texts: tuple[str, ...], rules: Rules) -> 
     found: set[int] = set()
     for lead in range(start, end + 1):
         text = texts[lead].strip()
-        if not text.endswith(":") or not rules.list_teaser_lead_in.search(text):
+        if not text.endswith(":") or len(text.split()) > MAX_TEASER_LEAD_IN_WORDS or not rules.list_teaser_lead_in.search(text):
             continue
         items = lead + 1
         while items <= end and is_list_item(texts[items]):
@@ -90,6 +90,7 @@ MIN_LEAD_IN_WORDS = 4  # "Top stories today:" heads a teaser box; the article's 
 MAX_ITEM_TITLE_CASE = 0.5  # share of capitalised content words: "• Support Local News" is a link's
 MIN_POINT_WORDS = 3  # "• About 80 homes flooded" is a point; "• Weather" a menu item
 MIN_POINT_SHARED_WORDS = 2
+MAX_TEASER_LEAD_IN_WORDS = 15  # a box's label; a paragraph ending in ":" is the story's
 _LIST_MARKER = re.compile(r"^(?:[•*·▪◦‣–-]|\d{1,2}[.)])\s+\S")
 
 
@@ -105,6 +106,12 @@ def _introduces_a_list(i: int, kept: frozenset[int], features: tuple[Features, .
     return ((i in kept or (i - 1 in kept and long_enough and f.repeats <= 1))
             and not f.reader_density and not rules.site_offer.search(texts[i]))
 
+
+
+def _reads_as_said(f: Features) -> bool:
+    """An item a speaker said: in sentence case and not the site's voice ("• Support Local News",
+    "• Sign up to our alerts" are links)."""
+    return f.title_case <= MAX_ITEM_TITLE_CASE and not f.appeal and not f.reader_density
 
 
 def _is_list_item(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
