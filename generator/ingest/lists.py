@@ -70,7 +70,8 @@ def teaser_lists(start: int, end: int, texts: tuple[str, ...], rules: Rules) -> 
     found: set[int] = set()
     for lead in range(start, end + 1):
         text = texts[lead].strip()
-        if not text.endswith(":") or len(text.split()) > MAX_TEASER_LEAD_IN_WORDS or not rules.list_teaser_lead_in.search(text):
+        if (not text.endswith(":") or len(text.split()) > MAX_TEASER_LEAD_IN_WORDS
+                or not rules.list_teaser_lead_in.search(text)):
             continue
         items = lead + 1
         while items <= end and is_list_item(texts[items]):
@@ -98,14 +99,13 @@ def _introduces_a_list(i: int, kept: frozenset[int], features: tuple[Features, .
                        roles: tuple[str | None, ...], texts: tuple[str, ...], rules: Rules) -> bool:
     if not texts[i].rstrip().endswith(":") or roles[i] is not None or features[i].boilerplate is not None:
         return False
-    # The site speaks to its reader ("Also on our site:", "Watch our latest videos:") and offers its
-    # media and wares (`site_offer` in rules.yaml); the article introducing its own list does neither.
     f = features[i]
     # A speaker's "Ms Morley said:" is short, and the story's all the same.
     long_enough = f.words >= MIN_LEAD_IN_WORDS or bool(rules.speech_lead_in.search(texts[i].strip()))
+    # The site speaks to its reader ("Also on our site:", "Watch our latest videos:") and offers its
+    # media and wares (`site_offer` in rules.yaml); the article introducing its own list does neither.
     return ((i in kept or (i - 1 in kept and long_enough and f.repeats <= 1))
             and not f.reader_density and not rules.site_offer.search(texts[i]))
-
 
 
 def _reads_as_said(f: Features) -> bool:
