@@ -658,6 +658,7 @@ def test_a_list_of_the_sites_links_set_into_the_body_goes_and_the_story_goes_on(
     "The most popular stalls on the promenade were:", "See all the traders' demands:", "Read all three demands:",
     "Explore these walks along the promenade:", "Complaints filed with the tourist office included:",
     "The thefts, part of a series on the promenade this summer, were at:",
+    "The most read stories on the Herald's website this year were:",  # a year's review: the list is the story
     # A paragraph of the story, however it opens, is no box's label.
     "This story is part of a series of complaints the tourist office has logged on the promenade since the kiosk"
     " opened, which found:"])
@@ -710,6 +711,7 @@ def test_a_speaker_may_introduce_the_storys_list_in_a_few_words() -> None:
     ["The Herald said:", "• Support Local News", "• Subscribe Today"],  # links
     ["The Herald said:", "• sign up to our seagull alerts", "• follow us for updates"],  # the site's voice
     ["Anonymous said:", "• about time too", "• more money wasted on gulls"],  # a comment
+    ["Promenade_Dave said:", "• about time too", "• more money wasted on gulls"],  # a commenter's handle
 ])
 def test_lines_under_a_few_words_that_are_not_what_was_said_are_dropped(lines: list[str]) -> None:
     a = clean("\n".join(GULLS_STORY + lines + [MORE_GULLS, "Share on Facebook"]))

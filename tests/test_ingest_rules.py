@@ -186,6 +186,8 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "All rights reserved by the harbour board under the 1952 charter will pass to the council.",
     "300 responses to the public consultation were received, most of them from people near the harbour.",
     "There are 300 comments on the planning application, most of them against the harbour hotel.",
+    "There are 412 comments on the post, most of them from regular customers of the kiosk.",
+    "There is no comment on the story from the ferry company, which did not answer calls.",
     "Johnson said:",
     "Other councillors said the bridge would cost too much.",
     "Sign up for the harbour tours opened on Monday, the council said.",
