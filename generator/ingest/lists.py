@@ -57,7 +57,7 @@ def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...
         return range(0)
     story = content_words(texts, kept, rules.stopwords)
     points = range(lead + 1, start)
-    if any(features[i].words < MIN_POINT_WORDS or features[i].appeal or features[i].reader_density
+    if any(features[i].words < MIN_POINT_WORDS or _in_site_voice(features[i])
            or len(content_words(texts, (i,), rules.stopwords) & story) < MIN_POINT_SHARED_WORDS for i in points):
         return range(0)
     return range(lead, start)
@@ -111,7 +111,12 @@ def _introduces_a_list(i: int, kept: frozenset[int], features: tuple[Features, .
 def _reads_as_said(f: Features) -> bool:
     """An item a speaker said: in sentence case and not the site's voice ("• Support Local News",
     "• Sign up to our alerts" are links)."""
-    return f.title_case <= MAX_ITEM_TITLE_CASE and not f.appeal and not f.reader_density
+    return f.title_case <= MAX_ITEM_TITLE_CASE and not _in_site_voice(f)
+
+
+def _in_site_voice(f: Features) -> bool:
+    """The site asking or speaking to its reader ("Sign up to our alerts"): no story's point."""
+    return f.appeal or bool(f.reader_density)
 
 
 def _is_list_item(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...],

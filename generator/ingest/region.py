@@ -109,18 +109,18 @@ AD_SLOT = "advertisement"  # the boilerplate kind of rules.yaml an ad slot's lab
 
 
 def _gap_ok(lo: int, hi: int, first: tuple[Label, ...], features: tuple[Features, ...],
-            rules: Rules, rows: frozenset[int] = frozenset()) -> bool:
+            rules: Rules, rows: frozenset[int] = frozenset(), ad_slots: frozenset[int] = frozenset()) -> bool:
     """Can blocks lo..hi (exclusive) sit inside one article?
 
     Sentences (near-good on their own) do not count against the gap: short sentences
     that lost their context to interleaved teaser headlines are the article's own. A gap
-    that is all ``rows`` of a table (an ad slot's label may stand among them) is a results
+    that is all ``rows`` of a table (an ad slot's label, ``ad_slots``, may stand among them) is a results
     table between the lede and the rest of the story, the story's however long; a table
     beside a heading or a teaser is not.
     """
     t = rules.thresholds
     gap = range(lo + 1, hi)
-    table = [i for i in gap if features[i].boilerplate != AD_SLOT]
+    table = [i for i in gap if i not in ad_slots]
     if rows.issuperset(table) and (table or not gap):
         return True
     bad_chars = sum(features[i].chars for i in gap if first[i].cls != NEARGOOD)
@@ -140,6 +140,8 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         return None
     kinds = _stop_kinds(features, roles)
     rows = table_rows(kinds, texts)
+    # An ad slot's label among a table's rows is no gap in it; without a table none is looked for.
+    ad_slots = frozenset(i for i, f in enumerate(features) if f.boilerplate == AD_SLOT) if rows else frozenset()
     weights = _weights(runs, features, thread_start(kinds, runs, features, rules))
     best = max(range(len(runs)), key=lambda k: (weights[k], -k))
     lo, hi = best, best
@@ -149,7 +151,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
                 _teaser_box_inside(end, runs[hi + 1], kinds, rules)
                 and _on_topic(runs[hi + 1], (runs[lo][0], end), texts, rules)):
             break
-        if not _gap_ok(end, nxt, first, features, rules, rows):
+        if not _gap_ok(end, nxt, first, features, rules, rows, ad_slots):
             break
         hi += 1
     while lo > 0:
@@ -157,7 +159,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         gap = range(prev_end + 1, start)
         if any(kinds[i] in _LEFT_STOPS or kinds[i] in rules.hard_stop_always for i in gap):
             break
-        if not _gap_ok(prev_end, start, first, features, rules, rows):
+        if not _gap_ok(prev_end, start, first, features, rules, rows, ad_slots):
             break
         lo -= 1
     start, end = runs[lo][0], runs[hi][1]
@@ -174,7 +176,6 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
                       if first[i].reason == BRIEF_SENTENCE and not _by_a_picture(i, kinds, roles, texts)) - teasers
     if texts is not None:
         kept |= continued_sentences(start, end, kept, features, roles, texts)
-    ad_slots = frozenset(i for i in range(start, end + 1) if features[i].boilerplate == AD_SLOT)
     kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords, ad_slots)
     if texts is not None:
         kept |= body_lists(start, end, kept, features, roles, texts, rules)
