@@ -30,7 +30,7 @@ import re
 import sys
 import unicodedata
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,31 +288,34 @@ def _listing(entries: Iterable[str]) -> bytes:
     return "\n".join(sorted(entries)).encode("utf-8", "surrogateescape")
 
 
+def _tree_files(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Each file under ``folder`` a build may read, with its path relative to it: no
+    ``__pycache__``, and no scratch file (an editor's swap file changes nothing)."""
+    start = len(str(folder)) + 1
+    for entry in files_under(str(folder), skip=frozenset({"__pycache__"})):
+        if not is_scratch_name(entry.name):
+            yield entry.path[start:], entry
+
+
 def _tree_listing(folder: Path) -> bytes:
     """Each file under ``folder`` (through links, as the build reads them): relative path, size
     and modification time in nanoseconds, sorted; nothing for a missing folder."""
     entries = []
-    start = len(str(folder)) + 1
-    for entry in files_under(str(folder), skip=frozenset({"__pycache__"})):
-        if is_scratch_name(entry.name):  # no build reads it: an editor's swap file changes nothing
-            continue
+    for relative, entry in _tree_files(folder):
         try:  # through a link to its target: the target is what a build reads
             stat = entry.stat()
         except OSError:  # a broken link or a file gone meanwhile
-            entries.append(f"{entry.path[start:]}\0missing")
+            entries.append(f"{relative}\0missing")
             continue
-        entries.append(f"{entry.path[start:]}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        entries.append(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return _listing(entries)
 
 
 def _tree_contents(folder: Path) -> str:
     """A hash of each file under ``folder`` by relative path and bytes, as ``_tree_listing`` picks them."""
     digest = hashlib.sha256()
-    start = len(str(folder)) + 1
-    for entry in sorted(files_under(str(folder), skip=frozenset({"__pycache__"})), key=lambda entry: entry.path):
-        if is_scratch_name(entry.name):
-            continue
-        digest.update(f"{entry.path[start:]}\0".encode("utf-8", "surrogateescape"))
+    for relative, entry in sorted(_tree_files(folder), key=lambda pair: pair[0]):
+        digest.update(f"{relative}\0".encode("utf-8", "surrogateescape"))
         try:
             with open(entry.path, "rb") as file:
                 content = file.read()
