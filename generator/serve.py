@@ -380,15 +380,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             media_type = self.guess_type(str(found.path))
             return self._send(HTTPStatus.OK, media_type, self._page(content, media_type, status), with_body)
         missing = locate(preview.output_dir, NOT_FOUND_PAGE)
-        content = self._site_file(missing) if isinstance(missing, Found) else None
+        content = self._site_file(missing, not_found_page=True) if isinstance(missing, Found) else None
         body = self._page(content if content is not None else PLACEHOLDER_PAGE, "text/html", status)
         return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body, with_body)
 
-    def _site_file(self, found: Found) -> bytes | None:
-        """A file of the site as the preview serves it: the 404 page with its links kept in the preview."""
+    def _site_file(self, found: Found, not_found_page: bool = False) -> bytes | None:
+        """A file of the site as the preview serves it: the 404 page (served for a missing file,
+        or asked for by name) with its links kept in the preview."""
         preview = self.server.preview
         content = _read_plain_file(found.path)
-        if content is None or found != locate(preview.output_dir, NOT_FOUND_PAGE):
+        # ``found`` is a real path, as is the 404 page's: one comparison, not a second lookup.
+        not_found_page = not_found_page or found.path == Path(
+            os.path.realpath(os.path.join(preview.output_dir, NOT_FOUND_PAGE.lstrip("/"))))
+        if content is None or not not_found_page:
             return content
         return with_local_links(content, preview.base_url())
 
