@@ -454,8 +454,12 @@ def _closest(site_path: str, produced: frozenset[str], own_page: str) -> str | N
         return None  # static files are published under content-hashed names: no name to link for good
     # A page for a page, a file for a file: "quay.jpg" is no typo of the article's own page.
     page = "." not in site_path.rsplit("/", 1)[-1]
-    others = [path for path in _candidates(produced, section, page) if path != own_page]
-    return next(iter(difflib.get_close_matches(site_path, others, n=1)), None)
+    if site_path != own_page and (not page or site_path.endswith("/")) and (
+            (site_path + "index.html" if page else site_path) in produced):
+        return site_path  # the page itself (a relative link read from the root): no fuzzy search of the section
+    # The two best, for one of them may be the page the link is on.
+    return next((path for path in difflib.get_close_matches(site_path, _candidates(produced, section, page), n=2)
+                 if path != own_page), None)
 
 
 def _from_root(target: str) -> str:
