@@ -15,14 +15,10 @@ failed build's problems over the last good site.
 from __future__ import annotations
 
 import errno
-import html
 import ipaddress
-import json
 import os
-import re
 import secrets
 import socket
-import stat
 import sys
 import threading
 import traceback
@@ -31,281 +27,24 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .errors import DigestError, InputChanged, display_path
 from .fingerprint import code_changed_on_disk
+from .serve_files import Found, Redirect, read_plain_file, locate, request_target, with_local_links
+from .serve_reload import (EVENTS, PLACEHOLDER_PAGE, RELOAD_JS, RELOAD_SCRIPT, RESERVED, STATUS, BuildStatus,
+                           StatusBoard, event_message, with_reload_script)
 from .watch import Changes, Watcher, watch_plan
 
 Report = Callable[[str], None]
 
-RESERVED = "/__digest__/"  # the server's own URLs; no site path starts with "__digest__"
-RELOAD_JS = RESERVED + "reload.js"
-EVENTS = RESERVED + "events"
-STATUS = RESERVED + "status"
 NOT_FOUND_PAGE = "/404.html"  # the site's, written by every build
 QUIET_SECONDS = 0.25  # a change waits this long for the rest of its burst (an editor's save, a git checkout)
 POLL_SECONDS = 0.2  # how often the build loop looks at ``stop``
 KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often, to notice closed pages
 CODE_CHANGED = ("digest's code changed on disk since serve started (an upgrade, a git pull); this preview "
                 "keeps building with the code it started with: restart digest serve to build with the new code")
-
-
-# --- build status ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BuildStatus:
-    """What the browsers are told after each build."""
-
-    generation: int  # successful builds so far: a page served at an older one is stale
-    error: str | None = None  # the last build's problems, one a line; None when it succeeded
-
-    def succeeded(self) -> BuildStatus:
-        return BuildStatus(self.generation + 1)
-
-    def failed(self, error: str) -> BuildStatus:
-        return BuildStatus(self.generation, error)  # the last good site is still the one served
-
-
-class StatusBoard:
-    """The latest build status, for any number of event streams to wait on."""
-
-    def __init__(self, server: str) -> None:
-        self.server = server  # differs per run of ``serve``: a page from an earlier run reloads
-        self._changed = threading.Condition()
-        self._status = BuildStatus(0)
-        self._closed = False
-
-    @property
-    def status(self) -> BuildStatus:
-        with self._changed:
-            return self._status
-
-    def publish(self, status: BuildStatus) -> None:
-        with self._changed:
-            self._status = status
-            self._changed.notify_all()
-
-    def close(self) -> None:
-        with self._changed:
-            self._closed = True
-            self._changed.notify_all()
-
-    def next_after(self, seen: BuildStatus | None, timeout: float) -> BuildStatus | None:
-        """The status once it is another object than ``seen`` (two failures alike are still two
-        builds), or ``seen`` again after ``timeout``; None once the board is closed."""
-        with self._changed:
-            self._changed.wait_for(lambda: self._closed or self._status is not seen, timeout)
-            return None if self._closed else self._status
-
-    def as_json(self, status: BuildStatus) -> str:
-        return json.dumps({"server": self.server, "generation": status.generation, "error": status.error})
-
-
-def event_message(board: StatusBoard, status: BuildStatus) -> bytes:
-    """One Server-Sent Event: ``reload`` after a good build, ``failure`` after a failed one
-    (not ``error``: EventSource fires that name itself when the connection drops)."""
-    name = "failure" if status.error is not None else "reload"
-    return f"event: {name}\ndata: {board.as_json(status)}\n\n".encode("utf-8")
-
-
-# --- what a request names -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Found:
-    path: Path  # real path of a plain file inside the output folder
-
-
-@dataclass(frozen=True)
-class Redirect:
-    location: str  # the one address of what was asked for: a folder's with its slash, so relative links resolve
-
-
-_ENCODED_SEPARATOR = re.compile(r"%(2f|5c)", re.IGNORECASE)
-
-
-def request_segments(target: str) -> tuple[str, ...] | None:
-    """The names a request path walks through, or None when it could name anything outside the
-    site or hidden in it: ``..`` (plain or percent-encoded), encoded slashes, backslashes,
-    control characters such as NUL, a target that is not a path (``http://...``), dotfiles."""
-    path = target.split("?", 1)[0].split("#", 1)[0]
-    if not path.startswith("/") or "\\" in path or _ENCODED_SEPARATOR.search(path):
-        return None
-    try:
-        text = unquote(path, errors="strict")
-    except UnicodeDecodeError:
-        return None
-    if "\\" in text or any(ord(c) < 0x20 or c == "\x7f" for c in text):
-        return None
-    segments = tuple(part for part in text.split("/") if part)
-    if any(part.startswith(".") for part in segments):  # "..", ".", .digest-build, .git
-        return None
-    return segments
-
-
-def locate(output_dir: Path, target: str) -> Found | Redirect | None:
-    """The file a request target names in ``output_dir``, looked up now; None for none or for
-    one outside the folder by any route, links included (a link to a file outside is refused)."""
-    segments = request_segments(target)
-    if segments is None:
-        return None
-    path, mark, query = target.partition("?")
-    root = os.path.realpath(output_dir)
-    named = os.path.realpath(os.path.join(root, *segments))
-    folder = os.path.isdir(named)
-    if folder:
-        index = os.path.realpath(os.path.join(named, "index.html"))
-        if not (_inside(named, root) and _inside(index, root) and os.path.isfile(index)):
-            return None  # no listings
-        named = index
-    elif path.endswith("/"):
-        return None  # a file named as a folder: "page.html/" is no page on a static host either
-    if not (_inside(named, root) and os.path.isfile(named)):
-        return None
-    if "//" in path or (folder and not path.endswith("/")):
-        # Relative links resolve wrongly from "/a//b/" and "/a": sent to the one address, as hugo server does.
-        return Redirect(_address(segments, folder) + mark + query)  # the query kept: a page's script may read it
-    return Found(Path(named))
-
-
-def request_target(requestline: str, path: str) -> str:
-    """The target as the request line sent it: Python's parser makes a leading "//" one "/"
-    (``path``), so "//articles/x/" would be served where "/articles//x/" is redirected. Only
-    that change is undone; anything else the parser made of the line stands."""
-    words = requestline.split()
-    sent = words[1] if len(words) >= 2 else path
-    return sent if sent.startswith("//") and "/" + sent.lstrip("/") == path else path
-
-
-def _address(segments: tuple[str, ...], folder: bool) -> str:
-    """The one path of a file or folder: single slashes, a folder's ending in one. Built from
-    checked names, never "//host" (an open redirect)."""
-    return "/" + "/".join(quote(part) for part in segments) + ("/" if folder and segments else "")
-
-
-def _inside(path: str, root: str) -> bool:
-    """Whether real path ``path`` is real folder ``root`` or in it, reached through no hidden name."""
-    if path == root:
-        return True
-    if not path.startswith(root.rstrip(os.sep) + os.sep):
-        return False
-    return not any(part.startswith(".") for part in path[len(root.rstrip(os.sep)) + 1:].split(os.sep))
-
-
-def with_local_links(page: bytes, base_url: str) -> bytes:
-    """``page`` with its links into the site published at ``base_url`` made root-relative. The 404
-    page's links are absolute, since a host serves it at any depth; the preview's must lead to the preview."""
-    published = re.escape(html.escape(base_url).encode("utf-8"))  # as the templates write it
-    return re.sub(rb"""((?:href|src)=["'])""" + published, rb"\1/", page)
-
-
-# --- the reload script ----------------------------------------------------------------------------
-
-
-def with_reload_script(page: bytes, status: BuildStatus, server: str) -> bytes:
-    """``page`` with the reload script's tag before its last ``</body>`` outside comments and
-    scripts (``body_end``; at the end if none).
-
-    A same-origin script file, not inline code, so a theme's Content-Security-Policy with
-    ``script-src 'self'`` allows it; the tag carries the build the page was served at."""
-    tag = (f'<script src="{RELOAD_JS}" data-generation="{status.generation}" '
-           f'data-server="{server}"></script>').encode("ascii")
-    at = body_end(page)
-    at = len(page) if at is None else at
-    return page[:at] + tag + page[at:]
-
-
-# A comment, a script or style element (their text is no markup: "</body>" in a JS string), or
-# a closing body tag; each runs to the end of the page when it is not closed, as a browser reads it.
-_BODY_END = re.compile(rb"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)|(</body\b)",
-                       re.IGNORECASE | re.DOTALL)
-
-
-def body_end(page: bytes) -> int | None:
-    """Where the last real ``</body>`` of ``page`` starts: not one inside a comment, a script or
-    a style element; None if there is none."""
-    found = None
-    for match in _BODY_END.finditer(page):
-        if match.group(2):
-            found = match.start()
-    return found
-
-
-# Reloads a page served before the latest good build; shows a failed build's problems in a fixed
-# box, as text only (they can quote scraped article text), and removes it after the next good one.
-# Styles are set through the CSSOM, which a CSP's style-src does not block.
-RELOAD_SCRIPT = """\
-(function () {
-  "use strict";
-  var me = document.currentScript;
-  var server = me ? me.getAttribute("data-server") : "";
-  var generation = me ? Number(me.getAttribute("data-generation")) : 0;
-  var overlay = null, text = null;
-
-  function show(problems) {
-    if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.setAttribute("role", "alert");
-      overlay.id = "digest-build-error";
-      Object.assign(overlay.style, {
-        position: "fixed", left: "0", right: "0", bottom: "0", zIndex: "2147483647",
-        maxHeight: "60vh", overflow: "auto", margin: "0", padding: "1em 1.25em",
-        background: "#2b0b0b", color: "#ffecec", borderTop: "4px solid #e5484d",
-        font: "13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", textAlign: "left"
-      });
-      var heading = document.createElement("strong");
-      heading.textContent = "digest: the build failed; this is the last good site";
-      text = document.createElement("pre");
-      Object.assign(text.style, { margin: "0.5em 0 0", whiteSpace: "pre-wrap", font: "inherit" });
-      overlay.appendChild(heading);
-      overlay.appendChild(text);
-      document.body.appendChild(overlay);
-    }
-    text.textContent = problems;
-  }
-
-  function hide() {
-    if (overlay) {
-      overlay.remove();
-      overlay = text = null;
-    }
-  }
-
-  function update(event) {
-    var status;
-    try {
-      status = JSON.parse(event.data);
-    } catch (e) {
-      return;
-    }
-    if (status.server !== server || status.generation > generation) {
-      location.reload();
-    } else if (status.error) {
-      show(status.error);
-    } else {
-      hide();
-    }
-  }
-
-  var events = new EventSource("/__digest__/events");
-  events.addEventListener("reload", update);
-  events.addEventListener("failure", update);
-})();
-"""
-
-# Served where the site has no such page and no 404.html (nothing built yet): the overlay tells why.
-PLACEHOLDER_PAGE = b"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>digest serve</title></head>
-<body>
-<h1>No page here</h1>
-<p>The site has no such page, or has not been built yet.</p>
-</body>
-</html>
-"""
 
 
 # --- HTTP -----------------------------------------------------------------------------------------
@@ -388,7 +127,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         """A file of the site as the preview serves it: the 404 page (served for a missing file,
         or asked for by name) with its links kept in the preview."""
         preview = self.server.preview
-        content = _read_plain_file(found.path)
+        content = read_plain_file(found.path)
         # ``found`` is a real path, as is the 404 page's: one comparison, not a second lookup.
         not_found_page = not_found_page or found.path == Path(
             os.path.realpath(os.path.join(preview.output_dir, NOT_FOUND_PAGE.lstrip("/"))))
@@ -436,18 +175,6 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         # line: 400) is the client's mistake, for the access log; the server's own go to handle_error.
         if self.server.preview.verbose:
             self.server.preview.log(f"{self.address_string()} {format % args}")
-
-
-def _read_plain_file(path: Path) -> bytes | None:
-    """The bytes of a plain file, not following a link put there since it was checked."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            return None
-        return file.read()
 
 
 def _listen(host: str, port: int, preview: Preview) -> PreviewServer:

@@ -24,8 +24,9 @@ from generator import pipeline
 from generator.config import load_config
 from generator.errors import DigestError, display_path
 from generator.pipeline import build
-from generator.serve import (BuildStatus, Found, Redirect, local_host_header, locate, request_segments, serve,
-                             with_local_links, with_reload_script)
+from generator.serve import local_host_header, serve
+from generator.serve_files import Found, Redirect, locate, request_segments, with_local_links
+from generator.serve_reload import BuildStatus, with_reload_script
 from generator.watch import Changes, matters, watch_plan
 from tests.conftest import THEME, article_text, upgrade
 
