@@ -16,7 +16,7 @@ import dataclasses
 import difflib
 import functools
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -37,7 +37,7 @@ from .index import (EPOCH, UNDATED, UNDATED_HINT, UPDATED_BEFORE_DATE, UPDATED_B
                     check_unique, group_by_tag, newest_first, one_spelling_per_tag)
 from .listings import Listings, plan_listings
 from .content_files import decode_text, read_bytes
-from .load import FRONT_MATTER_FIELDS, find_articles, load_article
+from .load import FRONT_MATTER_FIELDS, list_articles, load_article
 from .markup import ALLOWED_TAGS, cmark_html
 from .model import Article, Site, Story
 from .pages import html_pages
@@ -103,9 +103,10 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
     except DigestError as exc:
         errors += exc.problems
     try:
-        paths = find_articles(config.content_dir)
+        listed = list_articles(config.content_dir)
     except DigestError as exc:
         return _report(0, [*errors, *exc.problems], [])
+    paths, errors = listed.paths, [*errors, *listed.problems]
     vocabulary = Vocabulary.from_topics(config.topics)
     files = read_files(paths, config, vocabulary, available_cores() if jobs is None else jobs)
     by_path = {f.path: f for f in files}
@@ -160,7 +161,7 @@ def _theme(config: SiteConfig) -> tuple[Theme, bool, list[Problem]]:
 
 # --- reading: the build's loader, plus where each key and link sits in the file --------------
 
-def read_files(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int) -> list[CheckedFile]:
+def read_files(paths: Sequence[Path], config: SiteConfig, vocabulary: Vocabulary, jobs: int) -> list[CheckedFile]:
     """Every file read and loaded, in file order; one that fails does not stop the others."""
     found = map_with_shared(_read_batch, (config, vocabulary, paths), batches(len(paths), CHECK_BATCH), jobs)
     return [checked for batch in found for checked in batch]

@@ -12,10 +12,19 @@ def display_path(path: Path | str) -> str:
     path = Path(path)
     if path.is_absolute():
         try:
-            return str(path.relative_to(Path.cwd()))
+            return _printable(str(path.relative_to(Path.cwd())))
         except ValueError:
             pass
-    return str(path)
+    return _printable(str(path))
+
+
+def _printable(name: str) -> str:
+    """A file name's bytes that are no UTF-8 (held as lone surrogates) as ``\\xe9``, as ``ls -b``
+    shows them, not as Python's ``\\udce9``."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name has
+        return name
 
 
 @dataclass(frozen=True)

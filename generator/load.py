@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
@@ -14,10 +14,10 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from .bodies import clean_body, stored_body
 from .config import SiteConfig
 from .content_files import decode_text, not_a_file, read_bytes
-from .errors import DigestError
+from .errors import DigestError, Problem
 from .markup import MAX_DEPTH, too_deep
 from .frontmatter import FrontMatter, split_front_matter
-from .model import ID_NAMESPACE, Article
+from .model import Article, name_uuid
 from .taxonomy import Vocabulary, infer_tags, make_tags, slugify
 from .text import clean_text, normalize_key, trim_invisible
 
@@ -32,13 +32,27 @@ _EARLIEST, _LATEST = datetime(1000, 1, 2, tzinfo=timezone.utc), datetime(9999, 1
 
 
 def find_articles(content_dir: Path) -> list[Path]:
+    """``list_articles``' files; what is no file (a FIFO, a socket, a device) is an error."""
+    found = list_articles(content_dir)
+    if found.problems:
+        raise DigestError(*found.problems)
+    return list(found.paths)
+
+
+@dataclass(frozen=True)
+class ArticleFiles:
+    paths: tuple[Path, ...]  # the files to load, sorted
+    problems: tuple[Problem, ...]  # one per entry named like an article that is no file
+
+
+def list_articles(content_dir: Path) -> ArticleFiles:
     """Every ``*.md`` (any case) directly in the content folder, in a stable order.
 
     Hidden files and folders are skipped; a broken link, a link loop or an unreadable file is
     kept, so loading it reports it instead of the article silently vanishing from the site.
     Links are followed wherever they point, outside the site too, as a copy would be read.
-    A FIFO, socket or device (or a link to one) is an error here, before anything opens it:
-    reading a FIFO would block the build.
+    A FIFO, socket or device (or a link to one) is a problem found here, before anything opens
+    it (reading a FIFO would block the build), to be reported with the articles' own.
     """
     if not content_dir.is_dir():
         raise DigestError.at("content folder not found", content_dir,
@@ -60,10 +74,9 @@ def find_articles(content_dir: Path) -> list[Path]:
                 found.append(name)
             elif not stat.S_ISDIR(mode):
                 special.append((name, mode))
-    if special:
-        raise DigestError(*(problem for name, mode in sorted(special)
-                            for problem in not_a_file(content_dir / name, mode).problems))
-    return [content_dir / name for name in sorted(found)]
+    return ArticleFiles(tuple(content_dir / name for name in sorted(found)),
+                        tuple(problem for name, mode in sorted(special)
+                              for problem in not_a_file(content_dir / name, mode).problems))
 
 
 def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: bytes | None = None) -> Article:
@@ -76,7 +89,7 @@ def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: b
         raise DigestError.at("missing title", path, front.line_of("title") if "title" in meta else 1,
                              "add a line such as: title: Kremlin says ...")
     stem = path.stem
-    article_id = _text(meta.get("id"), "id", path, front) or str(uuid.uuid5(ID_NAMESPACE, stem))
+    article_id = _text(meta.get("id"), "id", path, front) or str(name_uuid(stem))
     slug_source = _text(meta.get("slug"), "slug", path, front) or title
     slug = slugify(slug_source) or slugify(stem) or _id_slug(article_id)
     texts = {key: _text(meta.get(key), key, path, front) or None for key in _TEXT_FIELDS}

@@ -18,7 +18,13 @@ ID_NAMESPACE = uuid.UUID("8a0b7c2e-5f0d-4d55-9a51-6c3c6bd3e1a4")
 def stable_id(source_url: str | None, stem: str) -> str:
     """A new article's id from its page's URL, else its file name: re-scrapes, re-ingests and
     re-creations keep their feed GUIDs."""
-    return str(uuid.uuid5(ID_NAMESPACE, f"url:{source_url}" if source_url else f"file:{stem}"))
+    return str(name_uuid(f"url:{source_url}" if source_url else f"file:{stem}"))
+
+
+def name_uuid(name: str) -> uuid.UUID:
+    """The UUID of ``name`` in digest's namespace. A file name's bytes that are no UTF-8 (held
+    as lone surrogates) count as their escapes: ``uuid5`` cannot encode them."""
+    return uuid.uuid5(ID_NAMESPACE, name.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace"))
 
 
 def guid(article_id: str) -> str:
@@ -26,7 +32,7 @@ def guid(article_id: str) -> str:
     try:
         return uuid.UUID(article_id).urn
     except ValueError:
-        return uuid.uuid5(ID_NAMESPACE, article_id).urn
+        return name_uuid(article_id).urn
 
 
 @dataclass(frozen=True, order=True)

@@ -18,7 +18,7 @@ from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerpri
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .index import in_most_used_spelling, index_site, newest_first
 from .content_files import read_bytes
-from .load import find_articles, load_article
+from .load import list_articles, load_article
 from .model import Article, BuildReport
 from .listings import plan_listings
 from .page_keys import PageKeys
@@ -67,9 +67,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     check_output_dir(config.output_dir, config.root, config.input_folders)
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
-    paths = find_articles(config.content_dir)
-    progress.stage("Loading articles", len(paths))
-    loaded = _load_all(paths, config, vocabulary, environment, cached, jobs, progress)
+    files = list_articles(config.content_dir)
+    progress.stage("Loading articles", len(files.paths))
+    loaded = _load_all(files.paths, config, vocabulary, environment, cached, jobs, progress, files.problems)
     articles = list(loaded.values())
     if not articles and (config.output_dir / MARKER).is_file():
         raise nothing_to_build(config.content_dir)
@@ -234,8 +234,9 @@ def suggested_topics(config: SiteConfig, examples: int = 3) -> tuple[SuggestedTo
 
 
 def _load_folder(config: SiteConfig) -> list:
-    return list(_load_all(find_articles(config.content_dir), config, Vocabulary.from_topics(config.topics),
-                          environment_fingerprint(config), None, available_cores()).values())
+    files = list_articles(config.content_dir)
+    return list(_load_all(files.paths, config, Vocabulary.from_topics(config.topics),
+                          environment_fingerprint(config), None, available_cores(), problems=files.problems).values())
 
 
 def _stem(article) -> str:
@@ -245,10 +246,12 @@ def _stem(article) -> str:
 LOAD_BATCH = 200  # articles a process loads per task
 
 
-def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, environment: str,
-              cached: ArticleCache | None, jobs: int = 1, progress: Progress = NO_PROGRESS) -> dict[str, Article]:
+def _load_all(paths: Sequence[Path], config: SiteConfig, vocabulary: Vocabulary, environment: str,
+              cached: ArticleCache | None, jobs: int = 1, progress: Progress = NO_PROGRESS,
+              problems: Sequence[Problem] = ()) -> dict[str, Article]:
     """Every article by its cache key, in file order: from ``cached`` when its file's bytes are
-    unchanged, else loaded over ``jobs`` processes; all bad files are reported at once."""
+    unchanged, else loaded over ``jobs`` processes; all bad files are reported at once, after
+    the ``problems`` found listing them."""
     found: dict[Path, tuple[str, Article]] = {}
     if cached is not None and cached.shards:  # an empty cache: nothing to read the files for here
         for path in paths:
@@ -261,14 +264,14 @@ def _load_all(paths: list[Path], config: SiteConfig, vocabulary: Vocabulary, env
                 found[path] = (key, article)
         progress.advance(len(found))
     missing = [path for path in paths if path not in found]
-    problems = []
+    problems = list(problems)
     for loaded, failed in map_with_shared(_load_batch, (config, vocabulary, environment, missing),
                                           batches(len(missing), LOAD_BATCH),
                                           jobs, done=lambda batch: progress.advance(len(batch))):
         found.update(loaded)
         problems.extend(failed)
     if problems:
-        raise DigestError(*problems)
+        raise DigestError(*sorted(problems, key=lambda problem: str(problem.path)))  # in file order
     return dict(found[path] for path in paths)
 
 

@@ -13,7 +13,8 @@ Decisions recorded here:
   fingerprint already follows links. A broken link or a link loop is an error naming it.
 - Anything in the content folder named ``*.md`` that is neither a file nor a folder (a FIFO, a
   socket, a device, or a link to one) is an error found before any file is opened, so a FIFO
-  never blocks a build or a check.
+  never blocks a build or a check; it is reported with the other files' problems.
+- A file name whose bytes are no UTF-8 builds; messages show those bytes as ``\\xe9``.
 - A slug keeps the combining marks of its letters (Hindi, Tamil, Arabic and Hebrew vowel signs);
   an article whose title, file name and id all lack letters and digits gets ``article-<hash of
   the id>``, never the id itself as a path.
@@ -390,6 +391,33 @@ def test_a_fifo_named_like_an_article_is_reported_not_opened(make_site, tmp_path
     assert site_tree(config.parent / "site") == before
     checked = run_digest(config, "check", "--jobs", "1")
     assert checked.returncode == 1 and fifo_message(content / "x.md") in checked.stdout + checked.stderr
+
+
+def test_a_fifo_is_reported_with_the_other_files_problems(make_site):
+    config = make_site(GOOD)
+    content = config.parent / "content" / "articles"
+    os.mkfifo(content / "x.md")
+    (content / "a.md").write_text("---\ntitle: [bad\n---\n")
+    bad_yaml = (f"error: {content / 'a.md'}:2: bad front matter YAML: "
+                "while parsing a flow sequence did not find expected ',' or ']'")
+    result = run_digest(config, "build", "--jobs", "1")
+    assert (result.returncode, result.stderr) == (1, f"{bad_yaml}\n{fifo_message(content / 'x.md')}\n")
+    checked = run_digest(config, "check", "--jobs", "1")
+    assert checked.returncode == 1
+    assert bad_yaml in checked.stdout + checked.stderr and fifo_message(content / "x.md") in checked.stdout + checked.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the file name is bytes no UTF-8 reads; Linux keeps them as given")
+def test_a_file_name_that_is_no_utf8_builds_and_is_named_as_ls_shows_it(make_site, capsys):
+    config = make_site(GOOD)
+    content = config.parent / "content" / "articles"
+    name = os.fsdecode(b"caf\xe9.md")
+    (content / name).write_text(article_text("Latin-1 name", "Text.", date="2024-03-28"))
+    assert run(config, "build") == 0
+    assert (config.parent / "site" / "articles" / "latin-1-name" / "index.html").is_file()
+    (content / name).write_text("---\ntitle: [bad\n---\n")
+    assert run(config, "build") == 1
+    assert "caf\\xe9.md:2: bad front matter YAML" in capsys.readouterr().err
 
 
 def test_reading_a_fifo_that_took_an_articles_place_does_not_block(tmp_path):

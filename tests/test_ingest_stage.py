@@ -1,6 +1,7 @@
 """The ingest stage over a folder: naming, re-ingest, hand edits, bad files, sources, duplicates, report."""
 
 import json
+import os
 import random
 import shutil
 from pathlib import Path
@@ -80,6 +81,14 @@ def test_bad_files_fail_alone_with_their_names(folders):
         f"{raw / 'b_binary.txt'}:3: binary file, not text (raw articles must be UTF-8 text dumps)",
     ]
     assert len(report.written) == 2
+
+
+def test_a_page_whose_file_name_is_no_utf8_is_ingested_with_the_rest(folders):
+    config, raw, out = folders
+    (raw / "northfield_ledger.txt").unlink()
+    (raw / os.fsdecode(b"l\xe9dger.txt")).write_text(harbor_page(1))  # a Latin-1 name, no URL to take the id from
+    report, _ = run(config, raw, out)
+    assert sorted(p.name for p in report.written) == sorted([os.fsdecode(b"l\xe9dger.md"), "riverside_courier.md"])
 
 
 def test_missing_raw_folder(folders, tmp_path):

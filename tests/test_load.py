@@ -1,3 +1,5 @@
+import os
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,6 +11,7 @@ from generator.config import load_config
 from generator.errors import DigestError
 from generator.load import find_articles, load_article
 from generator.markup import markdown_to_html
+from generator.model import ID_NAMESPACE
 from generator.taxonomy import Vocabulary
 from tests.conftest import article_text
 
@@ -103,6 +106,12 @@ def test_default_id_is_stable_and_follows_the_file_not_the_title(tmp_path, confi
     first = load(write(tmp_path, article_text("One title"), "story.md"), config)
     renamed = load(write(tmp_path, article_text("Another title"), "story.md"), config)
     assert first.id == renamed.id and first.slug != renamed.slug
+
+
+def test_default_id_of_a_file_name_stays_as_it_was_and_takes_names_that_are_no_utf8(tmp_path, config):
+    assert load(write(tmp_path, article_text("T"), "story.md"), config).id == str(uuid.uuid5(ID_NAMESPACE, "story"))
+    undecodable = load(write(tmp_path, article_text("T"), os.fsdecode(b"caf\xe9.md")), config)
+    assert undecodable.id == str(uuid.uuid5(ID_NAMESPACE, "caf\\xed\\xb3\\xa9"))  # the surrogate's escapes
 
 
 def test_bom_and_crlf_give_the_same_article(tmp_path, config):
