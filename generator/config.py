@@ -36,7 +36,7 @@ SITE_FEED = "site"  # the per_feed key of the site-wide feed; any other key name
 
 @dataclass(frozen=True)
 class FeedSettings:
-    items: int = 20  # newest N articles per feed
+    items: int = 20  # newest N articles per feed; 0: every article
     full_content: bool = True  # False: summary only
 
 

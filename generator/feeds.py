@@ -224,7 +224,7 @@ def feed_files(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys | No
     settings_of = feed_settings(config)
     for prefix, key, articles, title, description in feeds:
         settings = settings_of(key)
-        chosen = tuple(articles[:settings.items])
+        chosen = tuple(articles[:settings.items or None])  # 0: all, as pagination.per_page 0 lists all
         spec = FeedSpec(prefix, title, description, settings.full_content,
                         tuple(atom_updated[article.id] for article in chosen))
         origin = f"feed {prefix or '/'}"

@@ -103,6 +103,13 @@ def test_summary_only_and_item_limit(make_site):
     assert parse(config.output_dir / "rss.xml").entries[0].description == "Ships are back."
 
 
+def test_zero_items_feed_every_article_as_zero_per_page_lists_all(make_site):
+    config = load_config(make_site(ARTICLES, feeds={"items": 1, "per_feed": {"site": {"items": 0}}}))
+    build(config, warn=lambda m: None)
+    assert len(parse(config.output_dir / "atom.xml").entries) == len(ARTICLES)
+    assert len(parse(config.output_dir / "tags" / "floods" / "atom.xml").entries) == 1
+
+
 def test_ids_become_urn_guids():
     assert guid("0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f") == "urn:uuid:0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f"
     assert guid("hand-written-id") == uuid.uuid5(ID_NAMESPACE, "hand-written-id").urn
