@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 from markupsafe import Markup
 
 from .config import FEED_FILES, SiteConfig
@@ -123,7 +123,9 @@ def render(theme: Theme, template: str, out_path: str, origin: str, **context: A
                              "themselves without end", template) from None
     except Exception as exc:  # noqa: BLE001 - a theme can raise anything; report it, never a traceback
         path, line = _template_location(exc, template)
-        message = exc.message if isinstance(exc, TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+        message = (f"no template named {exc.name!r} in templates/" if type(exc) is TemplateNotFound
+                   else exc.message if isinstance(exc, TemplateError) and exc.message
+                   else f"{type(exc).__name__}: {exc}")  # TemplatesNotFound names every one tried
         raise DigestError.at(f"template error while rendering {out_path}: {message}", path, line) from None
     return OutputFile(PurePosixPath(out_path), text.encode("utf-8"), origin)
 

@@ -142,7 +142,7 @@ def load_yaml(text: str, line_offset: int = 0, *, numbers: bool = True) -> Loade
         except _UNREADABLE as exc:  # an impossible date such as 2024-02-30, a 5000-digit !!int, "!!bool x"
             line, what = _bad_scalar(node)
             says_why = isinstance(exc, (ValueError, OverflowError))  # the others are PyYAML's own slips
-            reason = str(exc).split("; use sys.set_int_max_str_digits")[0] if says_why else ""
+            reason = _plain_reason(str(exc)) if says_why else ""
             raise YamlProblem(f"{what or 'invalid value'}{': ' + reason if reason else ''}",
                               line + line_offset if line else None) from None
         key_lines = {}
@@ -152,6 +152,13 @@ def load_yaml(text: str, line_offset: int = 0, *, numbers: bool = True) -> Loade
         return LoadedYaml(data, key_lines)
     finally:
         loader.dispose()
+
+
+def _plain_reason(reason: str) -> str:
+    """Python's reason a scalar cannot be read, in the words of the front matter it is about."""
+    if reason.startswith("offset must be a timedelta"):  # "+25:00": Python names its own types
+        return "the time zone offset must be less than 24 hours"
+    return reason.split("; use sys.set_int_max_str_digits")[0]
 
 
 # What PyYAML's constructors raise on a scalar they cannot read: ValueError or OverflowError for

@@ -190,6 +190,16 @@ def test_a_template_failing_in_a_worker_process_is_reported_as_in_one(make_site,
     assert site_tree(config.parent / "site") == before
 
 
+def test_a_template_including_no_template_says_so_at_its_line(make_site, capsys):
+    config = make_site(GOOD)
+    (config.parent / "templates").mkdir()
+    (config.parent / "templates" / "tags.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{% include "nosuch.html" %}{% endblock %}\n')
+    assert run(config, "build") == 1
+    assert capsys.readouterr().err == (f"error: {config.parent / 'templates' / 'tags.html'}:2: template error while "
+                                       "rendering tags/index.html: no template named 'nosuch.html' in templates/\n")
+
+
 @pytest.mark.parametrize("jobs", ["0", "-1", "two"])
 def test_jobs_must_be_a_positive_whole_number(make_site, capsys, jobs):
     config = make_site(GOOD)

@@ -189,6 +189,8 @@ def test_impossible_and_unparsable_dates_are_errors_at_their_line(tmp_path, conf
         "date: '2024-02-30'": "date '2024-02-30' is not a date "
                               "(use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00)",
         "date: 2024": "date '2024' is not a date (use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00)",
+        "date: 2024-03-30T14:05:00+25:00": "bad front matter YAML: invalid date '2024-03-30T14:05:00+25:00': "
+                                           "the time zone offset must be less than 24 hours",
         "date: 99999-01-01": "date '99999-01-01' is not a date "
                              "(use ISO 8601, e.g. 2024-03-30 or 2024-03-30T14:05:00+03:00)",
     }
