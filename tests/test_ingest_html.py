@@ -746,3 +746,22 @@ def test_cleaning_never_adds_words(text: str) -> None:
     for tag in a.tags:
         assert set(WORD.findall(tag)) <= tag_source | TOPIC_WORDS, tag
     assert all(p and p == " ".join(p.split()) for p in a.paragraphs)
+
+
+@pytest.mark.parametrize("label", [
+    "<span class='label'>Guest Column</span>", "<p class='eyebrow'>Public Safety</p>", "<div>Opinion</div>",
+    "<span>Exclusive</span>"])
+def test_a_section_label_above_the_headline_is_not_the_first_paragraph(label: str) -> None:
+    a = clean(page("<main><article>" + label + "<h1>Pier repairs approved</h1><div class='byline'>By Jane Doe</div>"
+                   "<div class='body'>" + "".join(f"<p>{p}</p>" for p in LONG_STORY) + "</div></article></main>"))
+    assert a.paragraphs == tuple(LONG_STORY)
+    assert a.author == "Jane Doe"
+
+
+def test_a_sentence_above_the_headline_is_judged_as_any_paragraph() -> None:
+    """Only short lines that are no sentence count as a label: a standfirst stays as it was."""
+    standfirst = "Work starts in June."
+    a = clean(page(f"<main><article><p>{standfirst}</p><h1>Pier repairs approved</h1><div class='body'>"
+                   + "".join(f"<p>{p}</p>" for p in LONG_STORY) + "</div></article></main>"))
+    assert a.paragraphs[-len(LONG_STORY):] == tuple(LONG_STORY)
+    assert ("section label above the headline" not in dict(a.dropped).get(standfirst, ""))

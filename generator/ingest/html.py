@@ -57,6 +57,7 @@ _NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404(?:\s*[-:|–—!.]\s*.{0,60}|
                         r"oops\b.{0,60}(?:not|n't|n’t) (?:be )?(?:found|exist)\.?)$")
 MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", make an index page
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
+_LABEL_WORDS = 4  # a section label shown above the headline ("Guest Column", "Public Safety")
 # Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
 # bracketed editor's note): the extractor has already judged those.
 _KINDS_KEPT = frozenset({"media"})
@@ -152,7 +153,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
     shown_caption = visible_text(figcaption) if figcaption is not None else None
     captions = {word_key(t) for t in (caption, credit, shown_caption) if t}
-    sifted = _sift(extracted, headline.text, captions, rules, boilerplate)
+    sifted = _sift(extracted, headline.text, captions, rules, boilerplate, _labels_above(blocks, top))
     rejected = _rejection(headline.text, captions, rules, boilerplate)
     body = _with_own_lines(_with_subheadings(sifted, blocks, rejected), blocks, rules, boilerplate)
     if not body.paragraphs:
@@ -241,15 +242,25 @@ def _lead_image(root: etree._Element, order: dict[etree._Element, int], blocks: 
     return None, None, None
 
 
+def _labels_above(blocks: PageBlocks, top: int) -> frozenset[str]:
+    """The short lines above the headline that are no sentence: a section label or kicker
+    ("Opinion", "Guest Column"), never the body, which starts below the headline."""
+    return frozenset(text for text, _ in blocks[:top]
+                     if len(text.split()) <= _LABEL_WORDS and not text.endswith((".", "!", "?", ":")))
+
+
 def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rules: Rules,
-          boilerplate: Callable[[str], str | None] | None) -> SiftedBody:
-    """The extracted paragraphs minus headline, byline, captions and boilerplate."""
+          boilerplate: Callable[[str], str | None] | None, labels_above: frozenset[str] = frozenset()) -> SiftedBody:
+    """The extracted paragraphs minus headline, byline, captions, the section label above the
+    headline, and boilerplate."""
     kept: list[tuple[str, str]] = []
     dropped: list[tuple[str, str]] = []
     teasers = False  # in the list under a "Read more:" heading
     for i, (text, tag) in enumerate(extracted):
         teasers = teasers and tag == "item"
-        reason = "teaser list" if teasers else _drop_reason(text, i < _OPENING and not kept, title, captions, rules)
+        opening = i < _OPENING and not kept
+        reason = ("teaser list" if teasers else "section label above the headline" if opening and text in labels_above
+                  else _drop_reason(text, opening, title, captions, rules))
         if reason is None and boilerplate is not None:
             reason = boilerplate(text)
         teasers = teasers or reason == _TEASER_HEADING
