@@ -765,3 +765,25 @@ def test_a_sentence_above_the_headline_is_judged_as_any_paragraph() -> None:
                    + "".join(f"<p>{p}</p>" for p in LONG_STORY) + "</div></article></main>"))
     assert a.paragraphs[-len(LONG_STORY):] == tuple(LONG_STORY)
     assert ("section label above the headline" not in dict(a.dropped).get(standfirst, ""))
+
+
+@pytest.mark.parametrize("markup", [
+    "<blockquote class='pullquote'><p>{}</p></blockquote>", "<div class='pullquote'>{}</div>",
+    "<p class='pull-quote'>{}</p>"])
+@pytest.mark.parametrize("at", [3, 4], ids=["before-its-paragraph", "after-its-paragraph"])
+def test_a_pull_quote_repeating_the_body_is_dropped(markup: str, at: int) -> None:
+    repeated = "“We have waited for years,” said a fisherman"  # from LONG_STORY[3], quotes and case aside
+    a = clean(story_page(markup.format(repeated), at))
+    assert a.paragraphs == tuple(LONG_STORY)
+    assert repeated in dict(a.dropped)  # as a pull quote, or left out by the extractor already
+
+
+def test_a_short_repeat_and_a_longer_quote_are_kept() -> None:
+    """Fewer than eight words repeat by chance; a quote adding words repeats nothing."""
+    short, longer = "said a fisherman", "We have waited for years, and we will wait no longer, the fishermen said."
+    for inserted in (short, longer):
+        a = clean(story_page(f"<blockquote class='pullquote'><p>{inserted}</p></blockquote>", 4))
+        assert inserted in a.paragraphs
+    restated = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>{PROSE[0]} Work starts soon.</p>"
+                          "</article>"))
+    assert restated.paragraphs == (*PROSE, f"{PROSE[0]} Work starts soon.")  # the lede is no pull quote

@@ -27,7 +27,7 @@ from .features import Features, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
 from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
-from .region import Region, main_region, pull_quotes
+from .region import PULL_QUOTE, Region, main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title
 
@@ -65,7 +65,7 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     if not image.body:
         raise DigestError(Problem("no article body found", hint="only an image caption was found"))
     body = image.body
-    reasons = {**external, **dict.fromkeys(quotes, "pull quote: repeats the body"), **dict(image.taken)}
+    reasons = {**external, **dict.fromkeys(quotes, PULL_QUOTE), **dict(image.taken)}
     site = publisher(blocks, rules)
     paragraphs = tuple(blocks[i].text for i in body)
     title_at = find_title(blocks, features, roles, body[0], site, "\n".join(paragraphs), rules,

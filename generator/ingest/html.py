@@ -38,6 +38,7 @@ from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit,
                         page_tags, parse_date, read_head, shows_image, site_name, source_url, stated_author,
                         stated_date, visible_text)
 from .metadata import byline_author, byline_date, is_credit_line, publisher, tag_line_tags
+from .region import PULL_QUOTE, pull_quotes
 from .rules import Rules, load_rules
 
 
@@ -155,7 +156,8 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     captions = {word_key(t) for t in (caption, credit, shown_caption) if t}
     sifted = _sift(extracted, headline.text, captions, rules, boilerplate, _labels_above(blocks, top))
     rejected = _rejection(headline.text, captions, rules, boilerplate)
-    body = _with_own_lines(_with_subheadings(sifted, blocks, rejected), blocks, rules, boilerplate)
+    body = _without_pull_quotes(_with_own_lines(_with_subheadings(sifted, blocks, rejected), blocks, rules,
+                                                boilerplate))
     if not body.paragraphs:
         raise page_error("no article body found", "only a headline or boilerplate around it")
 
@@ -333,6 +335,17 @@ def _with_own_lines(body: SiftedBody, blocks: PageBlocks, rules: Rules,
     if not own:
         return body
     return SiftedBody((*body.paragraphs, *own), tuple((t, r) for t, r in body.dropped if t not in own))
+
+
+def _without_pull_quotes(body: SiftedBody) -> SiftedBody:
+    """The body without its pull quotes: a paragraph repeating, word for word, part of a longer
+    one (a page may mark them as any <blockquote>, <div> or <p>, which the extractor keeps).
+    The first paragraph is the lede, which a later paragraph may restate, never a pull quote."""
+    quotes = pull_quotes(frozenset(range(len(body.paragraphs))), body.paragraphs) - {0}
+    if not quotes:
+        return body
+    return SiftedBody(tuple(p for i, p in enumerate(body.paragraphs) if i not in quotes),
+                      (*body.dropped, *((body.paragraphs[i], PULL_QUOTE) for i in sorted(quotes))))
 
 
 def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules: Rules) -> str | None:

@@ -23,6 +23,7 @@ MAX_SUBHEADING_WORDS = 16
 TEASER_HEADING = "teaser_heading"  # the boilerplate kind of "Related", "Most read" ...
 COMMENTS = "comments"
 MIN_PULL_QUOTE_WORDS = 8  # shorter repeats ("He said no.") happen by chance
+PULL_QUOTE = "pull quote: repeats the body"  # why a pull quote is dropped
 MIN_RESUMED_BLOCKS = 2
 # A resumed run shares at least this share of its content words (and two words) with the
 # article so far; off-topic prose below teaser lists shares about a tenth, by chance.
