@@ -787,3 +787,17 @@ def test_a_short_repeat_and_a_longer_quote_are_kept() -> None:
     restated = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>{PROSE[0]} Work starts soon.</p>"
                           "</article>"))
     assert restated.paragraphs == (*PROSE, f"{PROSE[0]} Work starts soon.")  # the lede is no pull quote
+
+
+def test_a_lead_in_last_in_the_body_introduced_what_the_extractor_left_out() -> None:
+    lead_in = "More stories from the Gazette:"
+    teasers = "".join(f"<li><a href='/t{i}'>Ferry fares to rise by {i} percent</a></li>" for i in range(3))
+    a = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p><strong>{lead_in}</strong></p>"
+                   f"<ul>{teasers}</ul></article>"))
+    assert a.paragraphs == tuple(PROSE)
+    assert (lead_in, "lead-in to nothing below it") in a.dropped
+    # Within the body, a lead-in has its list or quote below it.
+    kept = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>The board listed three dates:</p>"
+                      f"<ul><li>The first of May for the north pier.</li><li>The first of June for the south.</li>"
+                      f"</ul><p>{LONG_STORY[6]}</p></article>"))
+    assert "The board listed three dates:" in kept.paragraphs

@@ -58,6 +58,7 @@ _NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404(?:\s*[-:|–—!.]\s*.{0,60}|
                         r"oops\b.{0,60}(?:not|n't|n’t) (?:be )?(?:found|exist)\.?)$")
 MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", make an index page
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
+_LEAD_IN_WORDS = 15  # a line ending in ":" this short introduces a list or quote, never ends a story
 _LABEL_WORDS = 4  # a section label shown above the headline ("Guest Column", "Public Safety")
 # Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
 # bracketed editor's note): the extractor has already judged those.
@@ -270,9 +271,16 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
             kept.append((text, tag))
         else:
             dropped.append((text, reason))
-    while kept and kept[-1][1] == "head":  # a heading with nothing under it heads no text
-        dropped.append((kept.pop()[0], "heading after the article text"))
+    while kept and (kept[-1][1] == "head" or _leads_in(kept[-1][0])):  # nothing under it: it heads no text
+        text, tag = kept.pop()
+        dropped.append((text, "heading after the article text" if tag == "head" else "lead-in to nothing below it"))
     return SiftedBody(tuple(t for t, _ in kept), tuple(dropped))
+
+
+def _leads_in(text: str) -> bool:
+    """A short line ending in a colon: it introduces what follows ("More stories from the
+    Gazette:"), so, last in the body, it introduced a list the extractor left out."""
+    return text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS
 
 
 def _rejection(title: str, captions: set[str], rules: Rules,
