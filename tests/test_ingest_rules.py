@@ -80,6 +80,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("You might also like", "teaser_heading"),
     ("Read also: Five things to know about the river", "inline_teaser"),
     ("On ledger.example: School board elects new chair", "inline_teaser"),
+    ("ALSO READ | Drought map shows improvement in northern counties", "inline_teaser"),
+    ("See also – Ferry fares to rise in spring", "inline_teaser"),
     ("Advertisement", "advertisement"),
     ("Story continues below advertisement", "advertisement"),
     ("Remind me in a week", "reminder"),
