@@ -35,6 +35,12 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     # Where the reporter filed from is not part of the name; name particles are.
     ("By Tomas Quill in Portsmouth", "Tomas Quill"),
     ("By Jan van der Berg and Ines de Sousa in Rotterdam, the Netherlands", "Jan van der Berg and Ines de Sousa"),
+    # The agency they write for is not one of them; an agency alone, or a surname, is the author.
+    ("By LISA MARSH and TOM ELLIS Associated Press", "LISA MARSH and TOM ELLIS"),
+    ("By Jane Doe, The Associated Press", "Jane Doe"),
+    ("By Jane Doe, Reuters", "Jane Doe"),
+    ("By The Associated Press", "The Associated Press"),
+    ("By Michael Bloomberg", "Michael Bloomberg"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author

@@ -46,6 +46,7 @@ class Rules:
     source_url: tuple[re.Pattern[str], ...]
     byline_max_words: int
     byline: tuple[re.Pattern[str], ...]
+    byline_agency: re.Pattern[str]  # a news agency named after the byline's names
     date_max_words: int
     dateline: tuple[re.Pattern[str], ...]
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
@@ -206,6 +207,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         source_url=_patterns("source_url", _section(data, "source_url")),
         byline_max_words=int(byline.get("max_words", 14)),
         byline=_patterns("byline.patterns", byline.get("patterns")),
+        byline_agency=_compile("byline.agency", byline.get("agency", "(?!)")),
         date_max_words=int(dates.get("max_words", 16)),
         dateline=_patterns("dates.dateline", dates.get("dateline")),
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
