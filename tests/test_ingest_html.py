@@ -801,3 +801,20 @@ def test_a_lead_in_last_in_the_body_introduced_what_the_extractor_left_out() -> 
                       f"<ul><li>The first of May for the north pier.</li><li>The first of June for the south.</li>"
                       f"</ul><p>{LONG_STORY[6]}</p></article>"))
     assert "The board listed three dates:" in kept.paragraphs
+
+
+@pytest.mark.parametrize("meta", [
+    "<div class='meta'><span class='author'>Staff report</span> <span class='date'>Posted Thursday, August 1, 2024"
+    " 4:15 pm</span></div>",
+    "<div class='meta'>Staff report &middot; August 1, 2024</div>",
+    "<div class='meta'>Jane Doe, Staff Writer | August 1, 2024</div>"])
+def test_a_date_set_apart_from_words_that_are_no_byline_is_the_articles(meta: str) -> None:
+    a = clean(page(f"<article><h1>Pier repairs approved</h1>{meta}{STORY}</article>"))
+    assert a.date == datetime.date(2024, 8, 1)
+    assert a.paragraphs == tuple(PROSE)
+
+
+def test_a_sentence_with_a_separator_in_the_story_region_dates_nothing() -> None:
+    standfirst = "<p class='standfirst'>The pier, built in 1887 · restored on August 1, 2024 · needs work again</p>"
+    a = clean(page(f"<article><h1>Pier repairs approved</h1>{standfirst}{STORY}</article>"))
+    assert a.date is None  # "restored on August 1, 2024" is part of a sentence, no dateline

@@ -58,6 +58,7 @@ _NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404(?:\s*[-:|–—!.]\s*.{0,60}|
                         r"oops\b.{0,60}(?:not|n't|n’t) (?:be )?(?:found|exist)\.?)$")
 MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", make an index page
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
+_SEPARATOR = re.compile(r"\s+[·|•]\s+")  # between the parts of a byline or dateline
 _LEAD_IN_WORDS = 15  # a line ending in ":" this short introduces a list or quote, never ends a story
 _LABEL_WORDS = 4  # a section label shown above the headline ("Guest Column", "Public Safety")
 # Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
@@ -431,9 +432,19 @@ def _part_texts(el: etree._Element) -> list[str]:
 
 
 def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> datetime.date | None:
-    """The article's date from the datelines and bylines around the headline (``article_date``)."""
-    stated = article_date(((i, blocks[i][0]) for i in region), rules, functools.partial(byline_date, rules=rules))
+    """The article's date from the datelines and bylines around the headline (``article_date``).
+    A block's parts, and the parts of its text between separators, are tried after it: a line
+    "Staff report · August 1, 2024" is no dateline whole, its date part is."""
+    lines = ((i, text) for i in region
+             for text in (blocks[i][0], *_part_texts(blocks[i][1]), *_separated(blocks[i][0])))
+    stated = article_date(lines, rules, functools.partial(byline_date, rules=rules))
     return stated[0] if stated else None
+
+
+def _separated(text: str) -> list[str]:
+    """The parts of a line set apart by a separator between spaces (" · ", " | ", " • "), when it has several."""
+    parts = [part for part in _SEPARATOR.split(text) if part]
+    return parts if len(parts) > 1 else []
 
 
 def _time_element(root: etree._Element, in_story: Callable[[etree._Element], bool],
