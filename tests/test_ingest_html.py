@@ -239,6 +239,14 @@ STORY = "".join(f"<p>{p}</p>" for p in PROSE)
     "<span class='copyright'>Photo: Karl Weiss</span></div><img src='p.jpg' alt=''><figcaption>"
     "<span class='visually-hidden'>Image caption, </span>The old north pier at low tide.</figcaption></figure>"
     "{story}</article>",
+    # The credit in a plain paragraph of the figure, said to be one by a label for screen readers
+    # (BBC's layout), or by a label anyone sees, as the caption may be.
+    "<article><h1>Pier repairs approved</h1><figure><img src='p.jpg' alt=''><p><span class='VisuallyHidden'>"
+    "Image source, </span>Photo: Karl Weiss</p><figcaption><span class='VisuallyHidden'>Image caption, </span>"
+    "The old north pier at low tide.</figcaption></figure>{story}</article>",
+    "<article><h1>Pier repairs approved</h1><figure><img src='p.jpg' alt=''><p><span>Image source, </span>"
+    "Photo: Karl Weiss</p><figcaption><span>Image caption, </span>The old north pier at low tide.</figcaption>"
+    "</figure>{story}</article>",
 ])
 def test_the_lead_images_caption_and_credit_in_other_layouts(layout: str) -> None:
     a = clean(page(layout.format(story=STORY)))

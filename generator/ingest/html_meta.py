@@ -483,12 +483,35 @@ def caption_and_credit(figcaption: etree._Element, rules: Rules) -> tuple[str | 
         credit = visible_text(marked[0])
         kept = _text_without(shown, marked[0])
         return kept or None, _unwrap(credit) or None
-    caption, credit = split_credit(visible_text(shown), rules)
+    caption, credit = split_credit(_without_caption_label(visible_text(shown)), rules)
     if credit is None and (box := _caption_box(figcaption)) is not None:
         # A credit shown beside the caption, elsewhere in its figure (over the image).
         beside = [el for el in box.iterdescendants() if _is_credit_element(el) and not inside(el, figcaption)]
-        credit = _unwrap(visible_text(_without_screen_reader_text(beside[0]))) or None if beside else None
-    return caption, credit
+        credit = (_unwrap(visible_text(_without_screen_reader_text(beside[0]))) or None if beside
+                  else _labelled_credit(box, figcaption))
+    return caption or None, credit
+
+
+def _without_caption_label(text: str) -> str:
+    """A caption without its "Image caption, " label (a credit's label stays: it says what follows)."""
+    labelled = _IMAGE_LABEL.match(text)
+    return text[labelled.end():] if labelled is not None and labelled.group("kind").casefold() == "caption" else text
+
+
+def _labelled_credit(box: etree._Element, figcaption: etree._Element) -> str | None:
+    """A credit elsewhere in the figure that says it is one ("Image source, Coastguard Agency",
+    the label often for screen readers alone), without its label."""
+    for el in box.iterdescendants():
+        if isinstance(el.tag, str) and not inside(el, figcaption) and not inside(figcaption, el):
+            labelled = _IMAGE_LABEL.match(text := visible_text(el))
+            if labelled is not None and labelled.group("kind").casefold() in _CREDIT_LABELS:
+                return text[labelled.end():].strip() or None
+    return None
+
+
+# A label saying what an image's text is: "Image caption, ...", "Image source, ...", "Photo credit: ..."
+_IMAGE_LABEL = re.compile(r"(?i)^\s*(?:image|photo|picture|video) (?P<kind>caption|source|credit)s?\s*[,:]\s*")
+_CREDIT_LABELS = frozenset({"source", "credit"})
 
 
 def _is_credit_element(el: etree._Element) -> bool:
