@@ -103,7 +103,7 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
     except DigestError as exc:
         errors += exc.problems
     try:
-        listed = list_articles(config.content_dir)
+        listed = list_articles(config.content_dir, (*config.input_folders, config.output_dir))
     except DigestError as exc:
         return _report(0, [*errors, *exc.problems], [])
     paths, errors = listed.paths, [*errors, *listed.problems]
@@ -134,7 +134,7 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
     if theme_loads:
         errors += new_places(render_problems(site, listings, config, theme), errors)
     summary_only = _summary_only(config)
-    warnings = [p for f in files for p in file_warnings(f, vocabulary, now, summary_only)]
+    warnings = [*listed.unread, *(p for f in files for p in file_warnings(f, vocabulary, now, summary_only))]
     warnings += [problem for _, problem in broken]
     warnings += feed_text_problems(site)
     warnings += [Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,

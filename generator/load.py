@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -43,27 +44,34 @@ def find_articles(content_dir: Path) -> list[Path]:
 class ArticleFiles:
     paths: tuple[Path, ...]  # the files to load, sorted
     problems: tuple[Problem, ...]  # one per entry named like an article that is no file
+    unread: tuple[Problem, ...] = ()  # warnings: one per subfolder holding Markdown files, which are not read
 
 
-def list_articles(content_dir: Path) -> ArticleFiles:
+def list_articles(content_dir: Path, site_folders: Iterable[Path] = ()) -> ArticleFiles:
     """Every ``*.md`` (any case) directly in the content folder, in a stable order.
 
     Hidden files and folders are skipped; a broken link, a link loop or an unreadable file is
     kept, so loading it reports it instead of the article silently vanishing from the site.
     Links are followed wherever they point, outside the site too, as a copy would be read.
     A FIFO, socket or device (or a link to one) is a problem found here, before anything opens
-    it (reading a FIFO would block the build), to be reported with the articles' own.
+    it (reading a FIFO would block the build), to be reported with the articles' own. A
+    subfolder holding Markdown files is named in a warning, unless it is one of the site's
+    ``site_folders`` (its output, theme or raw pages, when the content folder holds them).
     """
     if not content_dir.is_dir():
         raise DigestError.at("content folder not found", content_dir,
                              hint="run `digest ingest` first or set content_dir in site.yaml")
     # Names, not paths, are compared and sorted (one folder: the same order): making and
     # comparing 10,000 path objects cost half a second of every rebuild.
-    found, special = [], []
+    found, special, folders = [], [], []
     with os.scandir(content_dir) as entries:
         for entry in entries:
             name = entry.name
-            if not name.lower().endswith(".md") or name.startswith("."):
+            if name.startswith("."):
+                continue
+            if not name.lower().endswith(".md"):
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(name)
                 continue
             try:
                 mode = entry.stat().st_mode  # through a link, to what it points at
@@ -76,7 +84,27 @@ def list_articles(content_dir: Path) -> ArticleFiles:
                 special.append((name, mode))
     return ArticleFiles(tuple(content_dir / name for name in sorted(found)),
                         tuple(problem for name, mode in sorted(special)
-                              for problem in not_a_file(content_dir / name, mode).problems))
+                              for problem in not_a_file(content_dir / name, mode).problems),
+                        _unread_folders(content_dir, sorted(folders), site_folders))
+
+
+def _unread_folders(content_dir: Path, names: list[str], site_folders: Iterable[Path]) -> tuple[Problem, ...]:
+    if not names:
+        return ()
+    skipped = {folder.resolve() for folder in site_folders}
+    return tuple(Problem(f"holds {count} Markdown file{'s' * (count != 1)} in a folder, which digest does not read",
+                         content_dir / name, None, f"move articles directly into {content_dir.name}/ to publish them")
+                 for name in names
+                 if (content_dir / name).resolve() not in skipped and (count := _markdown_files(content_dir / name)))
+
+
+def _markdown_files(folder: Path) -> int:
+    """The ``*.md`` files anywhere under ``folder`` (hidden folders left out), not following links."""
+    count = 0
+    for parent, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        count += sum(1 for name in files if name.lower().endswith(".md") and not name.startswith("."))
+    return count
 
 
 def load_article(path: Path, config: SiteConfig, vocabulary: Vocabulary, data: bytes | None = None) -> Article:

@@ -67,7 +67,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     check_output_dir(config.output_dir, config.root, config.input_folders)
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
-    files = list_articles(config.content_dir)
+    files = list_articles(config.content_dir, (*config.input_folders, config.output_dir))
+    for problem in files.unread:
+        warn(str(problem))
     progress.stage("Loading articles", len(files.paths))
     loaded = _load_all(files.paths, config, vocabulary, environment, cached, jobs, progress, files.problems)
     articles = list(loaded.values())

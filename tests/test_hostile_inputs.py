@@ -44,7 +44,7 @@ from generator.cli import main
 from generator.config import load_config
 from generator.errors import DigestError, display_path
 from generator.frontmatter import MAX_FRONT_MATTER_BYTES, split_front_matter
-from generator.load import find_articles, load_article
+from generator.load import find_articles, list_articles, load_article
 from generator.pipeline import build
 from generator.taxonomy import Vocabulary, slugify
 from generator.write import safe_relative_path
@@ -420,6 +420,30 @@ def test_a_file_name_that_is_no_utf8_builds_and_is_named_as_ls_shows_it(make_sit
     (content / name).write_text("---\ntitle: [bad\n---\n")
     assert run(config, "build") == 1
     assert "caf\\xe9.md:2: bad front matter YAML" in capsys.readouterr().err
+
+
+def test_markdown_in_a_subfolder_is_named_in_a_warning_not_read(make_site, capsys):
+    config = make_site(GOOD)
+    content = config.parent / "content" / "articles"
+    (content / "drafts" / "old").mkdir(parents=True)
+    (content / "drafts" / "x.md").write_text(article_text("Draft", "Text."))
+    (content / "drafts" / "old" / "y.md").write_text(article_text("Older draft", "Text."))
+    (content / "images").mkdir()  # no Markdown: nothing to say
+    warning = (f"warning: {content / 'drafts'}: holds 2 Markdown files in a folder, which digest does not read "
+               "(move articles directly into articles/ to publish them)")
+    assert run(config, "build") == 0
+    assert capsys.readouterr().err.splitlines() == [warning]
+    assert not (config.parent / "site" / "articles" / "draft").exists()
+    assert run(config, "check") == 0
+    assert capsys.readouterr().err.splitlines() == [warning]
+
+
+def test_a_site_folder_inside_the_content_folder_is_no_unread_subfolder(tmp_path):
+    (tmp_path / "theme" / "templates").mkdir(parents=True)
+    (tmp_path / "theme" / "README.md").write_text("# My theme\n")
+    (tmp_path / "one.md").write_text(GOOD["one.md"])
+    assert list_articles(tmp_path, [tmp_path / "theme"]).unread == ()
+    assert [p.path for p in list_articles(tmp_path).unread] == [tmp_path / "theme"]
 
 
 def test_reading_a_fifo_that_took_an_articles_place_does_not_block(tmp_path):
