@@ -826,3 +826,20 @@ def test_a_sentence_with_a_separator_in_the_story_region_dates_nothing() -> None
     standfirst = "<p class='standfirst'>The pier, built in 1887 · restored on August 1, 2024 · needs work again</p>"
     a = clean(page(f"<article><h1>Pier repairs approved</h1>{standfirst}{STORY}</article>"))
     assert a.date is None  # "restored on August 1, 2024" is part of a sentence, no dateline
+
+
+def test_what_a_hunt_found_the_html_rules_took_from_articles_stays() -> None:
+    """A short first line also shown above the headline, a repeat in plain paragraphs (a refrain,
+    a witness's answer said twice), and a last line ending in a colon above no list."""
+    score = "Harbour 2 Kingsbridge 1"
+    a = clean(page(f"<main><div class='scoreboard'>{score}</div><article><h1>Pier repairs approved</h1>"
+                   f"<div class='body'><p>{score}</p>{STORY}</div></article></main>"))
+    assert a.paragraphs[0] == score
+    refrain = "And the water will not let us rest, the fishermen sang on the quay."
+    b = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>They sang on: {refrain} Then the rain came.</p>"
+                   f"<p>{refrain}</p></article>"))
+    assert b.paragraphs[-1] == refrain
+    cliffhanger = "Those four words, which would puzzle the harbour board for years, were these:"
+    c = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>{cliffhanger}</p></article>"
+                   "<footer><p>Part two appears next week.</p></footer>"))
+    assert c.paragraphs[-1] == cliffhanger

@@ -58,6 +58,8 @@ _NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404(?:\s*[-:|–—!.]\s*.{0,60}|
                         r"oops\b.{0,60}(?:not|n't|n’t) (?:be )?(?:found|exist)\.?)$")
 MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", make an index page
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
+_SET_APART_CLASS = re.compile(r"(?i)pull|quote|highlight|callout")
+_SET_APART_LEVELS = 3  # ancestors of a block looked at for a pull quote's markup
 _SEPARATOR = re.compile(r"\s+[·|•]\s+")  # between the parts of a byline or dateline
 _LEAD_IN_WORDS = 15  # a line ending in ":" this short introduces a list or quote, never ends a story
 _LABEL_WORDS = 4  # a section label shown above the headline ("Guest Column", "Public Safety")
@@ -156,10 +158,11 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     caption, credit, figcaption = _lead_image(root, order, blocks, top, first, rules)
     shown_caption = visible_text(figcaption) if figcaption is not None else None
     captions = {word_key(t) for t in (caption, credit, shown_caption) if t}
-    sifted = _sift(extracted, headline.text, captions, rules, boilerplate, _labels_above(blocks, top))
+    sifted = _sift(extracted, headline.text, captions, rules, boilerplate, _labels_above(blocks, top),
+                   _list_lead_ins(blocks))
     rejected = _rejection(headline.text, captions, rules, boilerplate)
     body = _without_pull_quotes(_with_own_lines(_with_subheadings(sifted, blocks, rejected), blocks, rules,
-                                                boilerplate))
+                                                boilerplate), _set_apart(blocks))
     if not body.paragraphs:
         raise page_error("no article body found", "only a headline or boilerplate around it")
 
@@ -247,16 +250,25 @@ def _lead_image(root: etree._Element, order: dict[etree._Element, int], blocks: 
 
 
 def _labels_above(blocks: PageBlocks, top: int) -> frozenset[str]:
-    """The short lines above the headline that are no sentence: a section label or kicker
-    ("Opinion", "Guest Column"), never the body, which starts below the headline."""
-    return frozenset(text for text, _ in blocks[:top]
-                     if len(text.split()) <= _LABEL_WORDS and not text.endswith((".", "!", "?", ":")))
+    """The short lines only above the headline that are no sentence: a section label or kicker
+    ("Opinion", "Guest Column"), never the body, which starts below the headline. (A line shown
+    below it too, a score or a short first line repeated in a box above, may be the body's.)"""
+    below = {text for text, _ in blocks[top:]}
+    return frozenset(text for text, _ in blocks[:top] if text not in below
+                     and len(text.split()) <= _LABEL_WORDS and not text.endswith((".", "!", "?", ":")))
+
+
+def _list_lead_ins(blocks: PageBlocks) -> frozenset[str]:
+    """Short lines ending in a colon with a list item right below them on the page."""
+    return frozenset(text for (text, _), (_, below) in zip(blocks, blocks[1:])
+                     if _leads_in(text) and any(el.tag == "li" for el in (below, *below.iterancestors())))
 
 
 def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rules: Rules,
-          boilerplate: Callable[[str], str | None] | None, labels_above: frozenset[str] = frozenset()) -> SiftedBody:
+          boilerplate: Callable[[str], str | None] | None, labels_above: frozenset[str] = frozenset(),
+          list_lead_ins: frozenset[str] = frozenset()) -> SiftedBody:
     """The extracted paragraphs minus headline, byline, captions, the section label above the
-    headline, and boilerplate."""
+    headline, boilerplate, and at the end a lead-in to a list the extractor left out."""
     kept: list[tuple[str, str]] = []
     dropped: list[tuple[str, str]] = []
     teasers = False  # in the list under a "Read more:" heading
@@ -272,7 +284,7 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
             kept.append((text, tag))
         else:
             dropped.append((text, reason))
-    while kept and (kept[-1][1] == "head" or _leads_in(kept[-1][0])):  # nothing under it: it heads no text
+    while kept and (kept[-1][1] == "head" or kept[-1][0] in list_lead_ins):  # nothing under it: it heads no text
         text, tag = kept.pop()
         dropped.append((text, "heading after the article text" if tag == "head" else "lead-in to nothing below it"))
     return SiftedBody(tuple(t for t, _ in kept), tuple(dropped))
@@ -280,7 +292,8 @@ def _sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rule
 
 def _leads_in(text: str) -> bool:
     """A short line ending in a colon: it introduces what follows ("More stories from the
-    Gazette:"), so, last in the body, it introduced a list the extractor left out."""
+    Gazette:"); last in the body, above a list on the page, it introduced a list the extractor
+    left out (a serial's last line may end "... were these:", above no list)."""
     return text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS
 
 
@@ -346,15 +359,30 @@ def _with_own_lines(body: SiftedBody, blocks: PageBlocks, rules: Rules,
     return SiftedBody((*body.paragraphs, *own), tuple((t, r) for t, r in body.dropped if t not in own))
 
 
-def _without_pull_quotes(body: SiftedBody) -> SiftedBody:
-    """The body without its pull quotes: a paragraph repeating, word for word, part of a longer
-    one (a page may mark them as any <blockquote>, <div> or <p>, which the extractor keeps).
-    The first paragraph is the lede, which a later paragraph may restate, never a pull quote."""
-    quotes = pull_quotes(frozenset(range(len(body.paragraphs))), body.paragraphs) - {0}
+def _without_pull_quotes(body: SiftedBody, set_apart: frozenset[str]) -> SiftedBody:
+    """The body without its pull quotes: a paragraph the page sets apart as a quote or box
+    (``set_apart``: a <blockquote>, or a <div> or <p> classed so), repeating word for word
+    part of a longer one. A refrain, a witness's repeated answer or a quote said twice, in
+    plain paragraphs, stays. The first paragraph is the lede, never a pull quote."""
+    quotes = {i for i in pull_quotes(frozenset(range(len(body.paragraphs))), body.paragraphs)
+              if i > 0 and body.paragraphs[i] in set_apart}
     if not quotes:
         return body
     return SiftedBody(tuple(p for i, p in enumerate(body.paragraphs) if i not in quotes),
                       (*body.dropped, *((body.paragraphs[i], PULL_QUOTE) for i in sorted(quotes))))
+
+
+def _set_apart(blocks: PageBlocks) -> frozenset[str]:
+    """Texts the page sets apart from its paragraphs: in a <blockquote> or <aside>, or in an
+    element classed as a pull quote, quote, highlight or callout (a few levels up)."""
+    def apart(el: etree._Element) -> bool:
+        for level, node in enumerate((el, *el.iterancestors())):
+            if level > _SET_APART_LEVELS or node.tag in ("article", "main", "body"):
+                return False
+            if node.tag in ("blockquote", "aside") or _SET_APART_CLASS.search(node.get("class") or ""):
+                return True
+        return False
+    return frozenset(text for text, el in blocks if apart(el))
 
 
 def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules: Rules) -> str | None:
