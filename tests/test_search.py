@@ -186,7 +186,8 @@ def test_terms_split_by_pieces_equal_the_pattern_over_the_whole_text(text):
 def test_an_index_built_over_several_processes_is_the_same(make_site, monkeypatch):
     from generator import search
     from generator.index import index_site
-    from generator.pipeline import _load_all, find_articles
+    from generator.load import find_articles
+    from generator.pipeline import _load_all
     from generator.taxonomy import Vocabulary
 
     config = load_config(make_site(ARTICLES))
@@ -202,7 +203,8 @@ def test_an_index_built_over_several_processes_is_the_same(make_site, monkeypatc
 def test_each_posting_list_decodes_to_exactly_the_articles_having_the_term(make_site, monkeypatch, jobs):
     from generator import search
     from generator.index import index_site
-    from generator.pipeline import _load_all, find_articles
+    from generator.load import find_articles
+    from generator.pipeline import _load_all
     from generator.taxonomy import Vocabulary
     from tests.conftest import subject_corpus
 
