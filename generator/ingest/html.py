@@ -30,7 +30,7 @@ from .blocks import Block
 from .clean import article_tags, lede, missing_metadata, summarize
 from .dates import article_date, dateline_date, is_update_stamp
 from .extract import PageBlocks, extract_body
-from .features import is_appeal, outside_quotes, words_of
+from .features import MENU_SEPARATORS, is_appeal, outside_quotes, words_of
 from .html_decode import page_error
 from .html_headings import reads_as_subheading
 from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, caption_holding,
@@ -60,7 +60,7 @@ MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", 
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
 _SET_APART_CLASS = re.compile(r"(?i)pull|quote|highlight|callout")
 _SET_APART_LEVELS = 3  # ancestors of a block looked at for a pull quote's markup
-_SEPARATOR = re.compile(r"\s+[·|•]\s+")  # between the parts of a byline or dateline
+_SEPARATOR = re.compile("|".join(map(re.escape, MENU_SEPARATORS)))  # between a byline's or dateline's parts
 _LEAD_IN_WORDS = 15  # a line ending in ":" this short introduces a list or quote, never ends a story
 _LABEL_WORDS = 4  # a section label shown above the headline ("Guest Column", "Public Safety")
 # Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
@@ -162,7 +162,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
                    _list_lead_ins(blocks))
     rejected = _rejection(headline.text, captions, rules, boilerplate)
     body = _without_pull_quotes(_with_own_lines(_with_subheadings(sifted, blocks, rejected), blocks, rules,
-                                                boilerplate), _set_apart(blocks))
+                                                boilerplate), blocks)
     if not body.paragraphs:
         raise page_error("no article body found", "only a headline or boilerplate around it")
 
@@ -359,13 +359,16 @@ def _with_own_lines(body: SiftedBody, blocks: PageBlocks, rules: Rules,
     return SiftedBody((*body.paragraphs, *own), tuple((t, r) for t, r in body.dropped if t not in own))
 
 
-def _without_pull_quotes(body: SiftedBody, set_apart: frozenset[str]) -> SiftedBody:
+def _without_pull_quotes(body: SiftedBody, blocks: PageBlocks) -> SiftedBody:
     """The body without its pull quotes: a paragraph the page sets apart as a quote or box
-    (``set_apart``: a <blockquote>, or a <div> or <p> classed so), repeating word for word
+    (``_set_apart``: a <blockquote>, or a <div> or <p> classed so), repeating word for word
     part of a longer one. A refrain, a witness's repeated answer or a quote said twice, in
     plain paragraphs, stays. The first paragraph is the lede, never a pull quote."""
-    quotes = {i for i in pull_quotes(frozenset(range(len(body.paragraphs))), body.paragraphs)
-              if i > 0 and body.paragraphs[i] in set_apart}
+    repeats = pull_quotes(frozenset(range(len(body.paragraphs))), body.paragraphs) - {0}
+    if not repeats:  # most pages: their markup is not looked at
+        return body
+    set_apart = _set_apart(blocks)
+    quotes = {i for i in repeats if body.paragraphs[i] in set_apart}
     if not quotes:
         return body
     return SiftedBody(tuple(p for i, p in enumerate(body.paragraphs) if i not in quotes),
@@ -470,7 +473,7 @@ def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> 
 
 
 def _separated(text: str) -> list[str]:
-    """The parts of a line set apart by a separator between spaces (" · ", " | ", " • "), when it has several."""
+    """The parts of a line set apart by a separator (" · ", " | ", ...), when it has several."""
     parts = [part for part in _SEPARATOR.split(text) if part]
     return parts if len(parts) > 1 else []
 
