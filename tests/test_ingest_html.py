@@ -27,7 +27,8 @@ from generator.errors import DigestError
 from generator.ingest import CleanedArticle, to_markdown
 from generator.ingest.html import clean_html_page, page_blocks
 from generator.ingest.html_decode import MAX_UNCOMPRESSED, decode_html
-from generator.ingest.html_meta import parse_date, split_credit
+from generator.ingest.html_figures import split_credit
+from generator.ingest.html_meta import parse_date
 from generator.ingest.rules import load_rules
 from generator.taxonomy import Vocabulary
 

@@ -3,7 +3,7 @@
 html_decode.py turns a file's bytes into text (gzip, charset). clean_html_page parses the page
 once with lxml and hands the tree to trafilatura (extract.py) for the article's paragraphs; around that
 it applies digest's own passes: the headline and what the page states about itself
-(html_meta.py), the lead image's caption and credit, bylines and datelines, which of the
+(html_meta.py), the lead image's caption and credit (html_figures.py), bylines and datelines, which of the
 paragraphs are the body (html_body.py), tags and summary as clean_text_dump does. page_blocks gives the
 page's visible text blocks, the unit the ingest pipeline counts across one site's pages.
 Nothing of the page's markup reaches the output: paragraphs are plain text.
@@ -33,9 +33,9 @@ from .features import MENU_SEPARATORS
 from .html_body import (SiftedBody, labels_above, list_lead_ins, rejection, sift, with_own_lines,
                         with_subheadings, without_pull_quotes)
 from .html_decode import page_error
-from .html_meta import (INVISIBLE_TAGS, Headline, as_author, caption_and_credit, caption_holding,
-                        choose_title, host_key, html_blocks, inside, is_caption, is_invisible, organization_author,
-                        page_tags, parse_date, read_head, shows_image, site_name, source_url, stated_author,
+from .html_figures import caption_and_credit, caption_holding, is_caption, shows_image
+from .html_meta import (INVISIBLE_TAGS, Headline, as_author, choose_title, host_key, html_blocks, inside, is_invisible,
+                        organization_author, page_tags, parse_date, read_head, site_name, source_url, stated_author,
                         stated_date, visible_text)
 from .metadata import byline_author, byline_date, publisher, tag_line_tags
 from .rules import Rules, load_rules
