@@ -324,7 +324,7 @@ def _summary(report, seconds: float, config) -> str:
     return (f"built {_count(report.articles, 'article')}, {_count(report.tags, 'tag')}: "
             f"{_count(report.pages, 'page')} ({report.rendered} rendered), "
             f"{_count(report.feeds, 'feed')}, {_count(report.files, 'file')} "
-            f"({report.written} written, {report.bytes / 1e6:.1f} MB) "
+            f"({report.changed} changed, {report.bytes / 1e6:.1f} MB) "
             f"in {seconds:.2f}s -> {display_path(config.output_dir)}")
 
 
@@ -419,7 +419,7 @@ def _build(args, config, say, warn) -> int:
     if unchanged_since(record, config, inputs):
         say(f"built {_count(record.report.articles, 'article')}, {_count(record.report.tags, 'tag')}: "
             "nothing changed since the last "
-            f"build, 0 of {record.report.files} files written in {time.perf_counter() - started:.2f}s "
+            f"build, 0 of {record.report.files} files changed in {time.perf_counter() - started:.2f}s "
             f"-> {display_path(config.output_dir)}")
         return EXIT_OK
     from .console import ProgressBar

@@ -41,7 +41,7 @@ from .model import BuildReport, FileRecord
 CACHE_DIR = ".digest-cache"  # in the project folder, beside site.yaml
 RECORD = "last-build.json"
 SPARE_RECORD = "previous-site-build.json"  # the record of the build that published the spare site
-RECORD_VERSION = 6
+RECORD_VERSION = 7
 # Libraries whose version can change the bytes of a page or feed.
 _OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "numpy", "scipy", "pyyaml")
 

@@ -178,7 +178,7 @@ class BuildReport:
     pages: int = 0  # HTML pages among the files
     feeds: int = 0  # RSS, Atom and JSON feeds among them
     rendered: int = 0  # pages rendered: the others' inputs had not changed since the last build
-    written: int = 0  # files whose bytes were written: the others were the same bytes as before
+    changed: int = 0  # files added, changed or removed since the site published before (all, with no record of it)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
-                         len(feeds), written.rendered, written.written)
+                         len(feeds), written.rendered, written.changed)
     record = written_record(inputs, report, written.records, written.folders, written.folder_entries,
                             written.settled_ns, written.folder_id)
 

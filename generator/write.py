@@ -53,6 +53,8 @@ class PublishReport:
     settled_ns: int = 0  # the file system's clock when the last file was written
     folder_id: tuple[int, int] = (0, 0)  # the new site's folder (device, inode), the same once published
     kept: bool = False  # whether the replaced site was kept as the spare
+    changed: int = 0  # files added, changed or removed against ``previous``: a spare kept from an
+    # earlier build may hold a file unlike the published one, so it is published without being written
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,17 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         if not reused:  # a spare half updated is fine: its records are checked file by file
             shutil.rmtree(work, ignore_errors=True)
         raise
-    return dataclasses.replace(report, leftover=leftover, kept=kept)
+    return dataclasses.replace(report, leftover=leftover, kept=kept, changed=_changed(previous, report.records))
+
+
+def _changed(previous: Mapping[str, FileRecord] | None, records: Mapping[str, FileRecord]) -> int:
+    """How many files the new site adds, changes or removes against the one published before
+    (every file, when what was published is not known)."""
+    if not previous:
+        return len(records)
+    differ = sum(1 for name, record in records.items()
+                 if (before := previous.get(name)) is None or before.digest != record.digest)
+    return differ + sum(1 for name in previous if name not in records)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from generator.cli import main
 from generator.fingerprint import CACHE_DIR, RECORD, SPARE_RECORD
 from tests.conftest import article_text, site_tree, subject_corpus
 
-SUMMARY = re.compile(r"(\d+) pages \((\d+) rendered\), \d+ feeds, (\d+) files \((\d+) written")
+SUMMARY = re.compile(r"(\d+) pages \((\d+) rendered\), \d+ feeds, (\d+) files \((\d+) changed")
 
 
 def corpus(count=12):
@@ -30,7 +30,7 @@ def build(config, capsys, *args):
     assert main(["--config", str(config), "build", "--jobs", "1", *args]) == 0
     out = capsys.readouterr().out
     found = SUMMARY.search(out)
-    return {"pages": int(found[1]), "rendered": int(found[2]), "files": int(found[3]), "written": int(found[4])}
+    return {"pages": int(found[1]), "rendered": int(found[2]), "files": int(found[3]), "changed": int(found[4])}
 
 
 def clean_build(config, capsys, tmp_path):
@@ -63,16 +63,18 @@ def edit(path, old, new):
 def test_an_edit_renders_and_writes_only_what_changed_and_equals_a_clean_build(make_site, capsys, tmp_path):
     config = make_site(corpus())
     first = build(config, capsys)
-    assert first["rendered"] == first["pages"] and first["written"] == first["files"]
+    assert first["rendered"] == first["pages"] and first["changed"] == first["files"]
     site = config.parent / "site"
-    inode = {path: os.stat(site / path).st_ino for path in site_tree(site)}
+    before = site_tree(site)
+    inode = {path: os.stat(site / path).st_ino for path in before}
     edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Corrected ")
     again = build(config, capsys)
     assert 0 < again["rendered"] < again["pages"] / 2
-    assert 0 < again["written"] < again["files"] / 2
     after = site_tree(site)
-    untouched = [path for path in after if os.stat(site / path).st_ino == inode.get(path)]
-    assert len(untouched) == again["files"] - again["written"]  # the others are the same files, linked
+    changed = differ(before, after)
+    assert 0 < again["changed"] == len(changed) < again["files"] / 2
+    untouched = {path for path in after if os.stat(site / path).st_ino == inode.get(path)}
+    assert untouched == after.keys() - changed  # the others are the same files, linked
     assert after == clean_build(config, capsys, tmp_path)
 
 
@@ -147,12 +149,36 @@ def test_the_spare_is_overwritten_in_place_only_where_the_published_site_shares_
     finally:
         for handle in handles.values():
             os.close(handle)
-    assert len(written) == again["written"] > len(in_place) > 0
+    assert len(written) > len(in_place) > 0
+    # The summary counts files unlike the site published before, written or kept from the spare.
+    assert again["changed"] == len(differ(published, after)) > len(written)
     # Only files no other path shared were written through: the site published during that
     # build, the spare now, is exactly as it was.
     assert all(before[path].st_nlink == 1 for path in in_place)
     assert site_tree(spare) == published
     assert after == clean_build(config, capsys, tmp_path)
+
+
+def differ(before, after):
+    """The files one site tree adds, changes or removes against another."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def test_undoing_an_edit_reports_the_files_it_changes_back(make_site, capsys):
+    config = make_site(corpus(6))
+    site = config.parent / "site"
+    build(config, capsys)
+    original = site_tree(site)
+    edit(config.parent / "content" / "articles" / "a02.md", "title: ", "title: Briefly ")
+    edited = build(config, capsys)
+    changed = site_tree(site)
+    assert edited["changed"] == len(differ(original, changed)) > 0
+    edit(config.parent / "content" / "articles" / "a02.md", "title: Briefly ", "title: ")
+    # The spare still holds the first site: it is published again without writing a file, and
+    # the summary says how many files that changed back, not how many were written.
+    undone = build(config, capsys)
+    assert site_tree(site) == original
+    assert undone["changed"] == len(differ(changed, original)) == edited["changed"]
 
 
 def test_the_spare_is_not_listed_while_it_holds_what_its_record_says(make_site, capsys, tmp_path, monkeypatch):
@@ -284,7 +310,7 @@ def test_clean_renders_and_writes_everything(make_site, capsys):
     build(config, capsys)
     edit(config.parent / "content" / "articles" / "a01.md", "title: ", "title: New ")
     again = build(config, capsys, "--clean")
-    assert again["rendered"] == again["pages"] and again["written"] == again["files"]
+    assert again["rendered"] == again["pages"] and again["changed"] == again["files"]
 
 
 def corrupt_shard(cache):
@@ -411,7 +437,7 @@ def test_a_second_build_while_one_runs_stops_at_once_with_an_error(make_site, ca
         assert capsys.readouterr().err == (f"error: {lock}: another digest build of this site is running "
                                            "(wait for it to finish; its lock goes when it ends)\n")
     assert site_tree(config.parent / "site") == site
-    assert build(config, capsys)["written"] > 0  # and the lock is gone with its holder
+    assert build(config, capsys)["changed"] > 0  # and the lock is gone with its holder
 
 
 def test_tags_read_back_from_the_cache_are_one_object_per_tag(make_site, capsys):

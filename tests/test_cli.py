@@ -28,7 +28,7 @@ def test_build_succeeds_and_reports(make_site, capsys):
     summary = capsys.readouterr().out
     assert (config.parent / "site" / "articles" / "first-story" / "index.html").is_file()
     found = re.fullmatch(r"built 2 articles, 2 tags: (\d+) pages \((\d+) rendered\), (\d+) feeds, (\d+) files "
-                         r"\((\d+) written, (\d+\.\d) MB\) in \d+\.\d\ds -> .*site\n", summary)
+                         r"\((\d+) changed, (\d+\.\d) MB\) in \d+\.\d\ds -> .*site\n", summary)
     assert found, summary
     files = [p for p in (config.parent / "site").rglob("*") if p.is_file()]
     pages = [p for p in files if p.suffix == ".html"]

@@ -46,7 +46,7 @@ def test_a_build_with_nothing_changed_writes_nothing(make_site, capsys):
     assert record.settled_ns >= max(p.stat().st_mtime_ns for p in [site, *site.rglob("*")] if p.is_dir())
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
     out = build(config, capsys)
-    assert SHORTCUT in out and "0 of" in out and "files written" in out
+    assert SHORTCUT in out and "0 of" in out and "files changed" in out
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
 
 
