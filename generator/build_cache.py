@@ -9,12 +9,14 @@
   that relate articles, and the terms search finds them by (``CountedDocuments``), both
   found in one pass over each text and kept with the same keys; numpy arrays, read without
   pickle.
-- ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
-  one renders only pages whose inputs changed and writes only files whose bytes changed.
-- ``previous-site/`` and ``previous-site.json``: the site the last build replaced and its
-  records; the next build updates it in place and swaps it in (see ``write.publish``). With
-  them, ``previous-site-build.json`` (``fingerprint.SPARE_RECORD``): the record of the build
-  that published it, which lists its files and folders while it still holds just those.
+- In ``output-<hash of the output folder's path>/``, one folder per output built into
+  (``fingerprint.output_cache_dir``; the last ``KEPT_OUTPUTS`` are kept):
+  - ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
+    one renders only pages whose inputs changed and writes only files whose bytes changed.
+  - ``previous-site/`` and ``previous-site.json``: the site the last build replaced and its
+    records; the next build updates it in place and swaps it in (see ``write.publish``). With
+    them, ``previous-site-build.json`` (``fingerprint.SPARE_RECORD``): the record of the build
+    that published it, which lists its files and folders while it still holds just those.
 
 A cache is never trusted blindly. A shard carries a checksum of its contents and is ignored
 when it does not match or does not hold articles (its articles load again); keys change with
@@ -32,6 +34,7 @@ import hashlib
 import io
 import json
 import pickle
+import shutil
 import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
@@ -42,7 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .config import SiteConfig
-from .fingerprint import cache_dir
+from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
 from .term_counts import CountedDocuments, TermCounts
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically
@@ -55,6 +58,7 @@ SPARE = "previous-site"  # the site the last build replaced, kept to be updated 
 SPARE_FILES = "previous-site.json"  # its files
 _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
+KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
 _COUNTS_VERSION = 2
 _KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
@@ -164,7 +168,7 @@ def read_file_records(config: SiteConfig, name: str = FILES) -> dict[str, FileRe
     """What was written to each file of the site (``FILES``) or of the spare (``SPARE_FILES``),
     or None when unknown or malformed."""
     try:
-        data = json.loads((cache_dir(config) / name).read_text(encoding="utf-8"))
+        data = json.loads((output_cache_dir(config) / name).read_text(encoding="utf-8"))
         if data["version"] != _FILES_VERSION or data["output"] != str(config.output_dir):
             return None
         records = {}
@@ -181,12 +185,35 @@ def read_file_records(config: SiteConfig, name: str = FILES) -> dict[str, FileRe
 def write_file_records(config: SiteConfig, records: Mapping[str, FileRecord] | None, name: str = FILES) -> None:
     """Record ``records`` under ``name``; None forgets what was recorded there."""
     if records is None:
-        remove_file(cache_dir(config) / name)
+        remove_file(output_cache_dir(config) / name)
         return
     files = {path: [r.key, r.digest, r.size, r.mtime_ns] for path, r in sorted(records.items())}
     text = json.dumps({"version": _FILES_VERSION, "output": str(config.output_dir), "files": files},
                       separators=(",", ":"))
-    write_bytes_atomically(cache_dir(config) / name, text.encode("utf-8"), durable=False)
+    write_bytes_atomically(output_cache_dir(config) / name, text.encode("utf-8"), durable=False)
+
+
+def prune_output_caches(config: SiteConfig) -> None:
+    """Keep the records and spare sites of the ``KEPT_OUTPUTS`` output folders built into
+    last (this build's among them); delete the others', and what earlier versions of digest kept
+    in the cache folder itself, so previews built elsewhere do not pile up spare sites."""
+    folder = cache_dir(config)
+    for name in (FILES, SPARE_FILES, RECORD, SPARE_RECORD):
+        remove_file(folder / name)
+    if (folder / SPARE).is_dir() and not (folder / SPARE).is_symlink():
+        shutil.rmtree(folder / SPARE, ignore_errors=True)
+    outputs = sorted(folder.glob(OUTPUT_CACHE_PREFIX + "*"), key=_last_used, reverse=True)
+    current = output_cache_dir(config)
+    for stale in [path for path in outputs if path != current][KEPT_OUTPUTS - 1:]:
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _last_used(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns  # a record written into it renames a file there
+    except OSError:
+        return 0
 
 
 def read_counted(config: SiteConfig, environment: str, name: str) -> CountedDocuments | None:

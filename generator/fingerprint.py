@@ -65,6 +65,17 @@ def cache_dir(config: SiteConfig) -> Path:
     return config.root / CACHE_DIR
 
 
+OUTPUT_CACHE_PREFIX = "output-"
+
+
+def output_cache_dir(config: SiteConfig) -> Path:
+    """The cache folder of the records of builds into ``config.output_dir``, and of its spare
+    site: one per output folder, so a build with ``--output elsewhere`` leaves the records of
+    the site's own output be, and the next build there is still a rebuild, not a full one."""
+    key = hashlib.sha256(os.fsencode(config.output_dir)).hexdigest()[:16]
+    return cache_dir(config) / f"{OUTPUT_CACHE_PREFIX}{key}"
+
+
 def input_fingerprint(config: SiteConfig, environment: str | None = None) -> str:
     """A hash of the articles and their ``environment_fingerprint`` (taken here if not given)."""
     digest = hashlib.sha256()
@@ -329,7 +340,7 @@ def read_record(config: SiteConfig, name: str = RECORD) -> BuildRecord | None:
     """The last build's record (or, by ``SPARE_RECORD``, the record of the build that published
     the spare site), or None when there is none or it cannot be trusted."""
     try:
-        data = json.loads((cache_dir(config) / name).read_text(encoding="utf-8"))
+        data = json.loads((output_cache_dir(config) / name).read_text(encoding="utf-8"))
         if data["version"] != RECORD_VERSION or not all(isinstance(data[k], str) for k in ("inputs", "output")):
             return None
         report = BuildReport(**data["report"])

@@ -11,10 +11,10 @@ from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
-                          read_article_cache, read_counted, read_file_records, write_article_cache, write_counted,
-                          write_file_records)
+                          prune_output_caches, read_article_cache, read_counted, read_file_records,
+                          write_article_cache, write_counted, write_file_records)
 from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
-                          read_record, record_text, written_record)
+                          output_cache_dir, read_record, record_text, written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .index import in_most_used_spelling, index_site, newest_first
 from .content_files import read_bytes
@@ -60,10 +60,10 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     inputs = input_fingerprint(config, environment) if inputs is None else inputs
     cached = read_article_cache(config) if use_cache else None
     previous = read_file_records(config)
-    spare = Spare(cache_dir(config) / SPARE, read_file_records(config, SPARE_FILES) if use_cache else None,
+    spare = Spare(output_cache_dir(config) / SPARE, read_file_records(config, SPARE_FILES) if use_cache else None,
                   read_record(config, SPARE_RECORD) if use_cache else None)
     # From here on the spare may change: its record goes until a build records it again.
-    _keep(config, warn, lambda: remove_file(cache_dir(config) / SPARE_RECORD))
+    _keep(config, warn, lambda: remove_file(output_cache_dir(config) / SPARE_RECORD))
     check_output_dir(config.output_dir, config.root, config.input_folders)
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
@@ -114,9 +114,11 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         write_file_records(config, previous if written.kept else None, SPARE_FILES)
         # The last build's record describes the site this one retired: kept, it is the spare's
         # (the spare's own record went as this build started).
+        records = output_cache_dir(config)
         if written.kept:
-            move_file(cache_dir(config) / RECORD, cache_dir(config) / SPARE_RECORD)
-        write_text_atomically(cache_dir(config) / RECORD, record_text(record))
+            move_file(records / RECORD, records / SPARE_RECORD)
+        write_text_atomically(records / RECORD, record_text(record))
+        prune_output_caches(config)
     _keep(config, warn, record_build)
     return report
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.build_cache import ARTICLES, FILES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS
 from generator.cli import main
-from generator.fingerprint import CACHE_DIR, RECORD, SPARE_RECORD
+from generator.fingerprint import CACHE_DIR, OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD
 from tests.conftest import article_text, site_tree, subject_corpus
 
 SUMMARY = re.compile(r"(\d+) pages \((\d+) rendered\), \d+ feeds, (\d+) files \((\d+) changed")
@@ -126,8 +126,8 @@ def test_the_spare_is_overwritten_in_place_only_where_the_published_site_shares_
         monkeypatch.setattr(write, "_links", lambda found: 1)
     config = make_site(corpus(8))
     folder, site = config.parent / "content" / "articles", config.parent / "site"
-    spare = config.parent / CACHE_DIR / SPARE
     build(config, capsys)
+    spare = site_records(config.parent / CACHE_DIR) / SPARE
     edit(folder / "a01.md", "title: ", "title: Once ")
     build(config, capsys)  # the first site is the spare now: the next build updates it, then swaps it in
     published = site_tree(site)
@@ -189,8 +189,8 @@ def test_the_spare_is_not_listed_while_it_holds_what_its_record_says(make_site, 
     monkeypatch.setattr(write, "_survey", lambda folder: listed.append(folder) or survey(folder))
     config = make_site(corpus(6))
     folder, site = config.parent / "content" / "articles", config.parent / "site"
-    spare = config.parent / CACHE_DIR / SPARE
     build(config, capsys)
+    spare = site_records(config.parent / CACHE_DIR) / SPARE
     edit(folder / "a01.md", "title: ", "title: Once ")
     build(config, capsys)  # the first site is the spare now, and its build's record the spare's
     (folder / "a03.md").unlink()  # its page's folder goes from the spare too
@@ -233,14 +233,14 @@ def test_a_build_that_could_not_record_itself_leaves_the_spare_no_record(make_si
     with monkeypatch.context() as patched:
         patched.setattr(pipeline, "write_article_cache", cache_full)
         edit_and_build("a03.md")  # published, and not recorded: the records are the last build's
-    assert not (cache / SPARE_RECORD).exists()
+    assert not (site_records(cache) / SPARE_RECORD).exists()
     edit_and_build("a04.md")  # so the spare has no record, and is listed
     # The last record, from two builds before, describes the site this build retired no more
     # than the one it published: the spare it keeps is not that record's folder, and is listed.
     edit_and_build("a05.md")
-    assert listed == [cache / SPARE] * 2
+    assert listed == [site_records(cache) / SPARE] * 2
     edit_and_build("a06.md")  # and records are whole again
-    assert listed == [cache / SPARE] * 2
+    assert listed == [site_records(cache) / SPARE] * 2
 
 
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
@@ -313,6 +313,12 @@ def test_clean_renders_and_writes_everything(make_site, capsys):
     assert again["rendered"] == again["pages"] and again["changed"] == again["files"]
 
 
+def site_records(cache):
+    """The cache's folder of the records of the one output built, and of its spare site."""
+    (folder,) = cache.glob(OUTPUT_CACHE_PREFIX + "*")
+    return folder
+
+
 def corrupt_shard(cache):
     for shard in (cache / ARTICLES).iterdir():
         data = bytearray(shard.read_bytes())
@@ -338,19 +344,19 @@ def truncate_features(cache):
 
 
 def garbage_records(cache):
-    (cache / FILES).write_text("{not json")
-    (cache / SPARE_FILES).write_text('{"version": 1, "output": "x", "files": []}')
+    (site_records(cache) / FILES).write_text("{not json")
+    (site_records(cache) / SPARE_FILES).write_text('{"version": 1, "output": "x", "files": []}')
 
 
 def lying_records(cache):
     """Records claiming every file has other bytes: sizes and times no longer match the disk."""
-    text = (cache / FILES).read_text()
-    (cache / FILES).write_text(re.sub(r",(\d+),(\d+)\]", lambda m: f",{int(m[1]) + 1},{m[2]}]", text))
+    text = (site_records(cache) / FILES).read_text()
+    (site_records(cache) / FILES).write_text(re.sub(r",(\d+),(\d+)\]", lambda m: f",{int(m[1]) + 1},{m[2]}]", text))
 
 
 def spoil_spare(cache):
     """The kept previous site edited by hand, given a stray file, a link out and a folder in a file's place."""
-    spare = cache / SPARE
+    spare = site_records(cache) / SPARE
     index = spare / "index.html"
     index.write_text("spoiled")
     (spare / "stray.html").write_text("stray")
@@ -369,7 +375,7 @@ def spoil_spare(cache):
 def spoil_deep_in_spare(cache):
     """Deep in the kept previous site, a stray file, and a page's folder turned into a link out:
     only listing the folders holding them finds either."""
-    first, second = [path for path in sorted((cache / SPARE / "articles").iterdir()) if path.is_dir()][:2]
+    first, second = [path for path in sorted((site_records(cache) / SPARE / "articles").iterdir()) if path.is_dir()][:2]
     (first / "stray.html").write_text("stray")
     outside = cache.parent / "outside"
     outside.mkdir()
@@ -378,12 +384,12 @@ def spoil_deep_in_spare(cache):
 
 
 def garbage_spare_record(cache):
-    (cache / SPARE_RECORD).write_text('{"version": 5, "files": 3}')
+    (site_records(cache) / SPARE_RECORD).write_text('{"version": 5, "files": 3}')
 
 
 def swapped_spare_record(cache):
     """The spare given the record of the published site, which it does not hold."""
-    shutil.copy(cache / RECORD, cache / SPARE_RECORD)
+    shutil.copy(site_records(cache) / RECORD, site_records(cache) / SPARE_RECORD)
 
 
 @pytest.mark.parametrize("spoil", [corrupt_shard, truncate_shard, corrupt_features, truncate_features,
@@ -394,7 +400,7 @@ def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, 
     build(config, capsys)
     edit(config.parent / "content" / "articles" / "a02.md", "title: ", "title: Once ")
     build(config, capsys)  # now there is a spare, the site the first build made
-    assert (config.parent / CACHE_DIR / SPARE / "index.html").is_file()
+    assert (site_records(config.parent / CACHE_DIR) / SPARE / "index.html").is_file()
     spoil(config.parent / CACHE_DIR)
     edit(config.parent / "content" / "articles" / "a04.md", "title: ", "title: Twice ")
     build(config, capsys)
@@ -505,3 +511,36 @@ def test_a_file_where_the_cache_folder_belongs_is_an_error_naming_it(make_site, 
     assert capsys.readouterr().err == (f"error: {config.parent / CACHE_DIR}: cannot hold the build lock: File exists "
                                        "(this is digest's build cache folder; remove whatever is in its place)\n")
     assert site_tree(config.parent / "site") == site
+
+
+def test_a_build_elsewhere_leaves_the_sites_own_records_be(make_site, capsys, tmp_path):
+    config = make_site(corpus(6))
+    build(config, capsys)
+    elsewhere = build(config, capsys, "--output", str(tmp_path / "preview"))
+    assert elsewhere["rendered"] == elsewhere["pages"]  # a new output: nothing of it recorded
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", "--jobs", "1"]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().out
+    edit(config.parent / "content" / "articles" / "a03.md", "title: ", "title: Lately ")
+    again = build(config, capsys)
+    assert 0 < again["rendered"] < again["pages"]
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path / "clean")
+
+
+def test_the_cache_keeps_the_records_of_the_last_outputs_only(make_site, capsys, tmp_path):
+    from generator.build_cache import KEPT_OUTPUTS
+
+    config = make_site(corpus(4))
+    cache = config.parent / CACHE_DIR
+    cache.mkdir()
+    for name in (FILES, SPARE_FILES, RECORD, SPARE_RECORD):  # where earlier versions kept them
+        (cache / name).write_text("{}")
+    (cache / SPARE).mkdir()
+    build(config, capsys)
+    assert [path.name for path in cache.iterdir() if path.name in (FILES, SPARE_FILES, RECORD, SPARE_RECORD,
+                                                                     SPARE)] == []
+    own = site_records(cache)
+    for n in range(KEPT_OUTPUTS + 1):
+        build(config, capsys, "--output", str(tmp_path / f"out{n}"))
+        assert len(list(cache.glob(OUTPUT_CACHE_PREFIX + "*"))) == min(n + 2, KEPT_OUTPUTS)
+    assert not own.exists()  # the least recently built output's went

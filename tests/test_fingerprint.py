@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.fingerprint import CACHE_DIR, RECORD
+from generator.fingerprint import CACHE_DIR, OUTPUT_CACHE_PREFIX, RECORD
 from tests.conftest import article_text, site_tree
 
 GOOD = {"one.md": article_text("First story", "Text one.", date="2024-03-30", tags=["Harbour"]),
@@ -144,7 +144,7 @@ def test_any_change_to_inputs_or_output_builds_again(make_site, capsys, monkeypa
 def test_a_corrupt_or_foreign_record_is_never_trusted(make_site, capsys, record):
     config = make_site(GOOD)
     build(config, capsys)
-    (config.parent / CACHE_DIR / RECORD).write_text(record)
+    (next((config.parent / CACHE_DIR).glob(OUTPUT_CACHE_PREFIX + "*")) / RECORD).write_text(record)
     assert SHORTCUT not in build(config, capsys)
     assert SHORTCUT in build(config, capsys)
 
@@ -159,7 +159,7 @@ def test_a_record_with_one_field_spoiled_is_never_trusted(make_site, capsys, fie
 
     config = make_site(GOOD)
     build(config, capsys)
-    path = config.parent / CACHE_DIR / RECORD
+    path = next((config.parent / CACHE_DIR).glob(OUTPUT_CACHE_PREFIX + "*")) / RECORD
     record = json.loads(path.read_text())
     record[field] = value
     path.write_text(json.dumps(record))
