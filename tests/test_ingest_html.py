@@ -787,6 +787,17 @@ def test_a_pull_quote_repeating_the_body_is_dropped(markup: str, at: int) -> Non
     assert repeated in dict(a.dropped)  # as a pull quote, or left out by the extractor already
 
 
+def test_a_quotations_footer_names_who_said_it_and_is_kept() -> None:
+    quote = "The pier is the one thing this town never had to rebuild twice."
+    attribution = "— Tomas Berg, in a 1998 letter to the board"
+    a = clean(story_page(f"<blockquote><p>{quote}</p><footer>{attribution}</footer></blockquote>", 4))
+    assert a.paragraphs == (*LONG_STORY[:4], quote, attribution, *LONG_STORY[4:])
+    # The page's own <footer> is still no part of the story.
+    b = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}</article><footer><p>Contact the Harbour"
+                   " Herald newsroom at any time with news tips and corrections.</p></footer>"))
+    assert b.paragraphs == tuple(PROSE)
+
+
 def test_a_short_repeat_and_a_longer_quote_are_kept() -> None:
     """Fewer than eight words repeat by chance; a quote adding words repeats nothing."""
     short, longer = "said a fisherman", "We have waited for years, and we will wait no longer, the fishermen said."

@@ -74,6 +74,13 @@ def _keep_double_breaks(root: etree._Element) -> None:
             br.tail = "\n"
 
 
+def _keep_quote_attributions(root: etree._Element) -> None:
+    """Make a quotation's <footer> ("— Jane Doe, in a 2019 letter") a paragraph: the extractor
+    deletes every <footer> as the page's, and kept the quote without who said it."""
+    for footer in root.xpath("//blockquote//footer"):
+        footer.tag = "p"
+
+
 def _pad(el: etree._Element, attr: str, *, end: bool) -> None:
     text = getattr(el, attr)
     if not (text[-1] if end else text[0]).isspace():
@@ -87,6 +94,7 @@ def extract_body(root: etree._Element, blocks: PageBlocks, fast: bool) -> list[t
     node_words = {w for text in root.itertext() for w in _WORD.findall(text)}
     _keep_word_breaks(root)
     _keep_double_breaks(root)
+    _keep_quote_attributions(root)
     trafilatura, settings = _trafilatura()
     try:
         doc = trafilatura.bare_extraction(
