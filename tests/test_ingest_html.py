@@ -840,6 +840,20 @@ def test_a_sentence_with_a_separator_in_the_story_region_dates_nothing() -> None
     assert a.date is None  # "restored on August 1, 2024" is part of a sentence, no dateline
 
 
+@pytest.mark.parametrize("strip", ["<div class='topbar'>Tuesday, October 8, 2024</div>",
+                                   "<p id='today'>Tuesday, October 8, 2024</p>",
+                                   "<div class='weather-bar'><span class='weather'>54°F · October 8, 2024</span></div>"])
+def test_the_days_date_atop_a_flat_page_dates_no_story(strip: str) -> None:
+    """A page with no <header> around its top strip: the date of the day shown above the site's
+    name is when the page was printed, not when the story was; no date is invented from it."""
+    flat = f"<div id='wrap'>{strip}<div class='logo'>Harbour Herald</div><h1>Pier repairs approved</h1>{STORY}</div>"
+    assert clean(page(flat)).date is None
+    # A date shown alone above the headline, not as the page's top strip, is still the story's.
+    dated = f"<div id='wrap'><div class='logo'>Harbour Herald</div><p class='date'>October 8, 2024</p>" \
+            f"<h1>Pier repairs approved</h1>{STORY}</div>"
+    assert clean(page(dated)).date == datetime.date(2024, 10, 8)
+
+
 def test_what_a_hunt_found_the_html_rules_took_from_articles_stays() -> None:
     """A short first line also shown above the headline, a repeat in plain paragraphs (a refrain,
     a witness's answer said twice), and a last line ending in a colon above no list."""

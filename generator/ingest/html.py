@@ -56,6 +56,9 @@ _NOT_FOUND = re.compile(r"(?i)^(?:error\s*)?(?:404(?:\s*[-:|–—!.]\s*.{0,60}|
                         r"does not exist|(?:can(?:'|’)?t|cannot|could not) be found)\.?|not found\.?|"
                         r"oops\b.{0,60}(?:not|n't|n’t) (?:be )?(?:found|exist)\.?)$")
 MIN_INDEX_CARDS = 3  # teaser <article> cards that, holding most of the "body", make an index page
+# The page's top strip, where a news site shows the day's date and weather above its name.
+_MASTHEAD_CLASS = re.compile(r"(?i)(?:^|[\s_-])(?:today|top-?bar|current-?date|date-?today|weather|utility-?bar)"
+                             r"(?=$|[\s_-])")
 _SEPARATOR = re.compile("|".join(map(re.escape, MENU_SEPARATORS)))  # between a byline's or dateline's parts
 _EXTRACTOR = "not article text (extractor)"
 
@@ -151,7 +154,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     in_story = _in_region(order, blocks, region)
     author = (stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
               or organization_author(head, rules))
-    date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, rules)
+    date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, top, rules)
     listed = page_tags(head)
     if listed is None:
         listed = _shown_tags(blocks, body, first, headline, rules)
@@ -290,14 +293,21 @@ def _part_texts(el: etree._Element) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
-def _visible_date(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> datetime.date | None:
+def _visible_date(blocks: PageBlocks, region: tuple[int, ...], top: int, rules: Rules) -> datetime.date | None:
     """The article's date from the datelines and bylines around the headline (``article_date``).
     A block's parts, and the parts of its text between separators, are tried after it: a line
-    "Staff report · August 1, 2024" is no dateline whole, its date part is."""
+    "Staff report · August 1, 2024" is no dateline whole, its date part is. Above the headline,
+    a masthead's date of the day ("today", "topbar") dates the page's printing, not the story."""
+    region = tuple(i for i in region if i >= top or not _in_masthead(blocks[i][1]))
     lines = ((i, text) for i in region
              for text in (blocks[i][0], *_part_texts(blocks[i][1]), *_separated(blocks[i][0])))
     stated = article_date(lines, rules, functools.partial(byline_date, rules=rules))
     return stated[0] if stated else None
+
+
+def _in_masthead(el: etree._Element) -> bool:
+    return any(_MASTHEAD_CLASS.search(f"{node.get('class', '')} {node.get('id', '')}")
+               for node in (el, *el.iterancestors()))
 
 
 def _separated(text: str) -> list[str]:
