@@ -854,6 +854,22 @@ def test_the_days_date_atop_a_flat_page_dates_no_story(strip: str) -> None:
     assert clean(page(dated)).date == datetime.date(2024, 10, 8)
 
 
+def test_an_old_table_page_with_the_sites_name_first_in_its_title() -> None:
+    """"Site | Headline" in <title>, the headline an <h2>, a menu of links split by <br> in a
+    cell above it: the headline is the <h2>, the menu no paragraph, the byline read."""
+    menu = "<br>".join(f"<a href='/{w.lower()}'>{w}</a>" for w in ("Home", "News", "Sports", "Classifieds", "Contact"))
+    a = clean(page(f"<table><tr><td class='nav'>{menu}</td><td class='main'><h2 class='headline'>Pier repairs"
+                   f" approved after years of delay</h2><p class='byline'>By Jane Doe, Herald Staff Writer</p>{STORY}</td></tr></table>",
+                   head="<title>Harbour Herald | Pier repairs approved after years of delay</title>"))
+    assert a.title == "Pier repairs approved after years of delay"
+    assert a.paragraphs == tuple(PROSE)
+    assert a.author == "Jane Doe"
+    # What follows a short first part is no headline unless longer than it: "Herald | News" is no cut.
+    b = clean(page(f"<article><h1>Harbour Herald News Desk</h1>{STORY}</article>",
+                   head="<title>Pier repairs approved by the board | Harbour Herald News Desk</title>"))
+    assert b.title.startswith("Pier repairs approved by the board")  # not the h1 naming the site
+
+
 def test_what_a_hunt_found_the_html_rules_took_from_articles_stays() -> None:
     """A short first line also shown above the headline, a repeat in plain paragraphs (a refrain,
     a witness's answer said twice), and a last line ending in a colon above no list."""

@@ -41,6 +41,12 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("By Jane Doe, Reuters", "Jane Doe"),
     ("By The Associated Press", "The Associated Press"),
     ("By Michael Bloomberg", "Michael Bloomberg"),
+    # Nor is their job title; a name that is one of its words stays.
+    ("By Mel Dockery, Gazette Staff Writer", "Mel Dockery"),
+    ("By Ana Vega and Tom Ellis, Staff Writers", "Ana Vega and Tom Ellis"),
+    ("By Jane Doe, Senior Political Correspondent", "Jane Doe"),
+    ("By Ruth Editor", "Ruth Editor"),
+    ("By The Editors", "The Editors"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author

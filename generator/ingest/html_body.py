@@ -71,7 +71,8 @@ def sift(extracted: list[tuple[str, str]], title: str, captions: set[str], rules
     for i, (text, tag) in enumerate(extracted):
         teasers = teasers and tag == "item"
         opening = i < _OPENING and not kept
-        reason = ("teaser list" if teasers else "section label above the headline" if opening and text in labels_above
+        # A run of labels may lead the body: a menu above the headline whose links are split by <br>
+        reason = ("teaser list" if teasers else "section label above the headline" if not kept and text in labels_above
                   else _drop_reason(text, opening, title, captions, rules))
         if reason is None and boilerplate is not None:
             reason = boilerplate(text)

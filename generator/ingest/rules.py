@@ -47,6 +47,7 @@ class Rules:
     byline_max_words: int
     byline: tuple[re.Pattern[str], ...]
     byline_agency: re.Pattern[str]  # a news agency named after the byline's names
+    byline_role: re.Pattern[str]  # a job title after them ("Jane Doe, Gazette Staff Writer")
     date_max_words: int
     dateline: tuple[re.Pattern[str], ...]
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
@@ -208,6 +209,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         byline_max_words=int(byline.get("max_words", 14)),
         byline=_patterns("byline.patterns", byline.get("patterns")),
         byline_agency=_compile("byline.agency", byline.get("agency", "(?!)")),
+        byline_role=_compile("byline.role", byline.get("role", "(?!)")),
         date_max_words=int(dates.get("max_words", 16)),
         dateline=_patterns("dates.dateline", dates.get("dateline")),
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
