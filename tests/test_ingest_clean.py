@@ -270,6 +270,25 @@ def test_a_site_footers_copyright_line_is_dropped(below: list[str]) -> None:
     assert a.paragraphs == tuple(GULLS_STORY[3:])
 
 
+def test_a_comment_below_an_undated_story_signs_nothing() -> None:
+    """Below a comments heading, "Posted by ... on ..." signs a reader's comment: the story,
+    which names no author or date of its own, gets none from it."""
+    story = [GULLS_STORY[0], *GULLS_STORY[3:]]
+    comments = ["2 Comments", "Posted by Gary Lund on April 14, 2024", "Great work, I lost my chips there too.",
+                "Posted by Tina M. on April 15, 2024", "Thanks for the warning!", "Leave a comment"]
+    a = clean("\n".join(story + comments))
+    assert (a.author, a.date) == (None, None)
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+    # A blog's own sign-off, above the comments, still names and dates the post.
+    signed = clean("\n".join(story + ["Posted by Tomas Quill on June 4, 2024"] + comments))
+    assert (signed.author, signed.date) == ("Tomas Quill", datetime.date(2024, 6, 4))
+
+
+def test_the_publisher_of_a_copyright_line_with_the_sign_and_the_word() -> None:
+    a = clean("\n".join(GULLS_STORY + ["Share", "Copyright © 2024 Harbour Wire. All rights reserved."]))
+    assert a.source == "Harbour Wire"
+
+
 REFERENCE = ("More information: K. Moss et al. Seagulls on the promenade: how birds take food from visitors,"
              " Journal of Coastal Birds (2024). DOI: 10.5555/jcb.2024.0117")
 PROVIDED = "Provided by University of Harbourtown"

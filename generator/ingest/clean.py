@@ -27,7 +27,7 @@ from .features import Features, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
 from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
-from .region import PULL_QUOTE, Region, main_region, pull_quotes
+from .region import COMMENTS, PULL_QUOTE, Region, main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title
 
@@ -136,7 +136,7 @@ def _author(blocks: tuple[Block, ...], top: int, first: int, end: int,
     """The byline nearest above the body (from just above the title), else just inside it,
     else just below it (blogs sign off: "Posted by Jane Doe on May 3, 2023")."""
     order = [*range(first - 1, max(-1, top - 4), -1), *range(first + 1, min(end, first + 6)),
-             *range(end + 1, min(len(blocks), end + 1 + SIGN_OFF_BLOCKS))]
+             *_sign_off(blocks, end, rules)]
     for i in order:
         if i in skip:
             continue
@@ -144,6 +144,14 @@ def _author(blocks: tuple[Block, ...], top: int, first: int, end: int,
         if author:
             return author, i
     return None
+
+
+def _sign_off(blocks: tuple[Block, ...], end: int, rules: Rules) -> range:
+    """The blocks just below the body where a blog's byline may sign off, up to a comments
+    heading: below it, "Posted by Gary Lund on April 14, 2024" signs a reader's comment."""
+    stop = min(len(blocks), end + 1 + SIGN_OFF_BLOCKS)
+    heading = next((i for i in range(end + 1, stop) if rules.boilerplate_kind(blocks[i].text) == COMMENTS), stop)
+    return range(end + 1, heading)
 
 
 def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: int,
@@ -162,7 +170,7 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: 
     found = article_date(near, rules, functools.partial(byline_date, rules=rules))
     if found is not None:
         return found
-    for i in range(end + 1, min(len(blocks), end + 1 + SIGN_OFF_BLOCKS)):
+    for i in _sign_off(blocks, end, rules):
         stated = None if i in skip else byline_date(blocks[i].text, rules)
         if stated is not None:
             return stated, i
