@@ -284,6 +284,15 @@ def test_a_comment_below_an_undated_story_signs_nothing() -> None:
     assert (signed.author, signed.date) == ("Tomas Quill", datetime.date(2024, 6, 4))
 
 
+def test_a_date_under_the_headline_beats_the_mastheads_above_it() -> None:
+    masthead = ["Harbour Wire", "Tuesday, November 14, 2023", "News", "Sport"]
+    lines = masthead + [GULLS_STORY[0], GULLS_STORY[1], "Nov 10, 2023", *GULLS_STORY[3:]]
+    assert clean("\n".join(lines)).date == datetime.date(2023, 11, 10)
+    # Alone, a date line above the headline still dates the story, as before.
+    alone = masthead + [GULLS_STORY[0], GULLS_STORY[1], *GULLS_STORY[3:]]
+    assert clean("\n".join(alone)).date == datetime.date(2023, 11, 14)
+
+
 def test_the_publisher_of_a_copyright_line_with_the_sign_and_the_word() -> None:
     a = clean("\n".join(GULLS_STORY + ["Share", "Copyright © 2024 Harbour Wire. All rights reserved."]))
     assert a.source == "Harbour Wire"

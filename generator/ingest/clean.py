@@ -167,7 +167,7 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: 
         if stated is not None:
             return stated, None
     near = ((i, blocks[i].text) for i in range(max(0, top - 8), min(len(blocks), first + 3)) if i not in skip)
-    found = article_date(near, rules, functools.partial(byline_date, rules=rules))
+    found = article_date(near, rules, functools.partial(byline_date, rules=rules), top)
     if found is not None:
         return found
     for i in _sign_off(blocks, end, rules):

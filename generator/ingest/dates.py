@@ -88,11 +88,13 @@ def is_update_stamp(text: str, rules: Rules) -> bool:
 
 
 def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
-                 byline_date: Callable[[str], datetime.date | None]) -> tuple[datetime.date, int] | None:
+                 byline_date: Callable[[str], datetime.date | None],
+                 headline: int = -1) -> tuple[datetime.date, int] | None:
     """The article's date from the lines around its headline, (index, text) in page order,
     with the line it was read from: a "Published" date first, else a byline's date, else any
-    other dateline's, an "Updated" line's last. A masthead showing the day of the scrape and
-    an update stamp stand above many a publication date."""
+    other dateline's, one under the headline (at index ``headline``) before one above it, an
+    "Updated" line's last. A masthead showing the day of the scrape and an update stamp stand
+    above many a publication date."""
     best: tuple[int, datetime.date, int] | None = None  # (rank, date, index): lower ranks first
     for index, text in lines:
         dated = dateline_date(text, rules)
@@ -103,7 +105,7 @@ def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
         rank = 1
         if found is None:
             found = dated
-            rank = 3 if is_update_stamp(text, rules) else 2
+            rank = 4 if is_update_stamp(text, rules) else 3 if index < headline else 2
         if found is not None and (best is None or rank < best[0]):
             best = rank, found, index
     return (best[1], best[2]) if best is not None else None

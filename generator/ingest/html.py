@@ -301,7 +301,7 @@ def _visible_date(blocks: PageBlocks, region: tuple[int, ...], top: int, rules: 
     region = tuple(i for i in region if i >= top or not _in_masthead(blocks[i][1]))
     lines = ((i, text) for i in region
              for text in (blocks[i][0], *_part_texts(blocks[i][1]), *_separated(blocks[i][0])))
-    stated = article_date(lines, rules, functools.partial(byline_date, rules=rules))
+    stated = article_date(lines, rules, functools.partial(byline_date, rules=rules), top)
     return stated[0] if stated else None
 
 
