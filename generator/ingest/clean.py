@@ -79,8 +79,9 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
 
     # Site furniture says nothing about this article (a header showing today's date).
     skip = frozenset(external)
-    author = _author(blocks, top, body[0], region.end, rules, skip)
-    stated = _date(header, blocks, top, body[0], region.end, rules, skip)
+    sign_off = _sign_off(blocks, region.end, rules)
+    author = _author(blocks, top, body[0], region.end, sign_off, rules, skip)
+    stated = _date(header, blocks, top, body[0], sign_off, rules, skip)
     listed = _page_tags(blocks, title_at, region.end, rules, skip)
     for found, reason in ((author, "byline"), (stated, "dateline"), (listed, "tag line")):
         if found is not None and found[1] is not None:
@@ -131,12 +132,12 @@ def mark_boilerplate(features: tuple[Features, ...], external: Mapping[int, str]
                  for i, f in enumerate(features))
 
 
-def _author(blocks: tuple[Block, ...], top: int, first: int, end: int,
+def _author(blocks: tuple[Block, ...], top: int, first: int, end: int, sign_off: range,
             rules: Rules, skip: frozenset[int] = frozenset()) -> tuple[str, int] | None:
     """The byline nearest above the body (from just above the title), else just inside it,
     else just below it (blogs sign off: "Posted by Jane Doe on May 3, 2023")."""
     order = [*range(first - 1, max(-1, top - 4), -1), *range(first + 1, min(end, first + 6)),
-             *_sign_off(blocks, end, rules)]
+             *sign_off]
     for i in order:
         if i in skip:
             continue
@@ -154,7 +155,7 @@ def _sign_off(blocks: tuple[Block, ...], end: int, rules: Rules) -> range:
     return range(end + 1, heading)
 
 
-def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: int,
+def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, sign_off: range,
           rules: Rules, skip: frozenset[int] = frozenset()) -> tuple[datetime.date, int | None] | None:
     """The scraper header's date, else the article's date from the lines around the headline
     (``article_date``; and its block), else the date of a sign-off byline just below the body.
@@ -170,7 +171,7 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, end: 
     found = article_date(near, rules, functools.partial(byline_date, rules=rules), top)
     if found is not None:
         return found
-    for i in _sign_off(blocks, end, rules):
+    for i in sign_off:
         stated = None if i in skip else byline_date(blocks[i].text, rules)
         if stated is not None:
             return stated, i

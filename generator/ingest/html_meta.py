@@ -293,7 +293,7 @@ def choose_title(root: etree._Element, head: HeadMeta, site: str | None, host: s
     stated += [t for value in head.ld("headline") if (t := _ld_text(value))]
     if head.html_title:
         stated.append(head.html_title)
-    agreeing = {word_key(p) for s in stated for p in (*_prefixes(s), *_site_first_headlines(s))} - {""}
+    agreeing = {word_key(p) for s in stated for p in _headline_parts(s)} - {""}
     headings = [(visible_text(el), el) for level in ("h1", "h2", "h3") for el in root.iter(level)]
     headings = [(t, el) for t, el in headings if t and not _is_site(t, site, host)]
     for text, el in headings:  # h1s first: they come first in the list
@@ -312,21 +312,14 @@ def choose_title(root: etree._Element, head: HeadMeta, site: str | None, host: s
     return Headline(*chosen) if chosen else None
 
 
-def _prefixes(title: str) -> list[str]:
-    """ "A | B | C" -> ["A", "A | B", "A | B | C"]: the headline is one of them."""
-    cuts = [m.start() for m in _TITLE_SEPARATOR.finditer(title)]
-    return [title[:c] for c in cuts] + [title]
-
-
-def _site_first_headlines(title: str) -> list[str]:
-    """ "Site | Headline" -> ["Headline"]: what follows a separator, when it is a headline's
-    length (4 words or more) and longer than what comes before it, as a site's name is not."""
-    parts = []
-    for cut in _TITLE_SEPARATOR.finditer(title):
-        before, after = len(title[:cut.start()].split()), len(title[cut.end():].split())
-        if after >= 4 and after > before:
-            parts.append(title[cut.end():])
-    return parts
+def _headline_parts(title: str) -> list[str]:
+    """The parts of a metadata title the headline may be: "A | B | C" -> "A", "A | B", "A | B | C";
+    and, for a site's name put first ("Site | Headline"), what follows a separator when it has a
+    headline's length (4 words or more) and more words than what comes before it."""
+    cuts = list(_TITLE_SEPARATOR.finditer(title))
+    ends = [title[c.end():] for c in cuts
+            if (after := len(title[c.end():].split())) >= 4 and after > len(title[:c.start()].split())]
+    return [title[:c.start()] for c in cuts] + [title] + ends
 
 
 def _similar(a: str, b: str) -> bool:

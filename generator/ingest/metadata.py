@@ -41,8 +41,9 @@ def byline_author(text: str, rules: Rules) -> str | None:
         if dated:
             author = author[:dated.start()]
         author = _BYLINE_TAIL.sub("", author).strip(" ,;|-–—")
-        # "Jane Doe" of "Jane Doe, Reuters" and of "Jane Doe, Gazette Staff Writer"
-        named = rules.byline_role.sub("", rules.byline_agency.sub("", author).strip(" ,;")).strip(" ,;")
+        named = author  # "Jane Doe" of "Jane Doe, Reuters" and of "Jane Doe, Gazette Staff Writer"
+        for after_names in rules.byline_after_names:
+            named = after_names.sub("", named).strip(" ,;")
         author = named if _looks_like_names(named) else author  # "By The Associated Press" names it alone
         if author and len(author.split()) <= rules.byline_max_words and _looks_like_names(author):
             return author

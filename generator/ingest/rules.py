@@ -46,8 +46,7 @@ class Rules:
     source_url: tuple[re.Pattern[str], ...]
     byline_max_words: int
     byline: tuple[re.Pattern[str], ...]
-    byline_agency: re.Pattern[str]  # a news agency named after the byline's names
-    byline_role: re.Pattern[str]  # a job title after them ("Jane Doe, Gazette Staff Writer")
+    byline_after_names: tuple[re.Pattern[str], ...]  # an agency, a job title: "Jane Doe, Reuters Staff Writer"
     date_max_words: int
     dateline: tuple[re.Pattern[str], ...]
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
@@ -208,8 +207,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         source_url=_patterns("source_url", _section(data, "source_url")),
         byline_max_words=int(byline.get("max_words", 14)),
         byline=_patterns("byline.patterns", byline.get("patterns")),
-        byline_agency=_compile("byline.agency", byline.get("agency", "(?!)")),
-        byline_role=_compile("byline.role", byline.get("role", "(?!)")),
+        byline_after_names=_patterns("byline.after_names", byline.get("after_names", [])),
         date_max_words=int(dates.get("max_words", 16)),
         dateline=_patterns("dates.dateline", dates.get("dateline")),
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
