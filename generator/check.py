@@ -46,7 +46,7 @@ from .taxonomy import Vocabulary
 from .text import normalize_key
 from .theme import Theme, load_theme, make_theme, template_problems
 from .urls import absolute_url, output_file
-from .write import MARKER, check_output_dir, nothing_to_build
+from .output_paths import MARKER, check_output_dir, nothing_to_build
 
 CHECK_BATCH = 200  # articles a process reads per task, as the build loads them
 FUTURE_HINT = "the article will show a future date; feed readers may sort it first"

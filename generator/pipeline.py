@@ -35,7 +35,8 @@ from .taxonomy import Vocabulary
 from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, count_terms, document_keys
 from .theme import load_theme, static_files
 from .atomic import exclusive, move_file, remove_file, write_text_atomically
-from .write import MARKER, Spare, check_output_dir, nothing_to_build, publish
+from .output_paths import MARKER, check_output_dir, nothing_to_build
+from .write import Spare, publish
 
 Warn = Callable[[str], None]
 LOCK = "build.lock"  # in the cache folder: one build of a site at a time

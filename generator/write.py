@@ -5,7 +5,7 @@ A build is written into a fresh temporary folder next to the output folder and
 swapped into place only when every file was written, so a failed build leaves
 the previous site exactly as it was. The output folder is replaced whole, so
 digest only ever replaces a folder that a digest build made (it carries a
-marker file) or an empty one.
+marker file) or an empty one (``output_paths`` checks the folder and every path first).
 
 Files the last build wrote and this one would write again unchanged are not
 written: they are hard-linked from the published site into the new one. A file
@@ -30,11 +30,11 @@ from pathlib import Path, PurePosixPath
 from .errors import DigestError
 from .fingerprint import BuildRecord, folder_entries, holds_as_recorded, stat_id
 from .model import FileRecord, OutputFile, PendingFile
+from .output_paths import MARKER, check_unique, safe_relative_path
 from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
 from .swap import remove_leftovers, remove_tree, same_device, swap, temp_prefix
 
-MARKER = PurePosixPath(".digest-build")
 MARKER_TEXT = b"This folder is built by digest and replaced whole by every build.\n"
 RENDER_BATCH = 64  # pending files a process renders and writes per task
 
@@ -67,45 +67,6 @@ class Spare:
     folder: Path
     records: Mapping[str, FileRecord] | None
     published: BuildRecord | None = None
-
-
-def safe_relative_path(path: PurePosixPath, origin: str) -> PurePosixPath:
-    """Refuse any output path that could land outside the output folder."""
-    text = str(path)
-    if (not text or path.is_absolute() or "\x00" in text or "\\" in text
-            or any(part in ("", ".", "..") for part in text.split("/"))):
-        raise DigestError.at(f"refusing to write unsafe output path {text!r}", origin)
-    return path
-
-
-def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path]) -> None:
-    """Refuse an output folder whose replacement would destroy anything but an earlier build.
-
-    It must not be or contain the project folder, must not overlap any input folder,
-    and if it exists it must be empty or carry the marker of an earlier digest build.
-    """
-    out = output_dir.resolve()
-    root = project_root.resolve()
-    hint = "set output_dir in site.yaml (or --output) to a folder of its own, e.g. site"
-    if out == root or out in root.parents:
-        raise DigestError.at("the output folder would contain the project itself", output_dir, hint=hint)
-    for folder in inputs:
-        folder = folder.resolve()
-        if out == folder or out in folder.parents or folder in out.parents:
-            raise DigestError.at(f"the output folder overlaps the input folder {folder}", output_dir, hint=hint)
-    if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
-        raise DigestError.at("the output path exists and is not a plain folder", output_dir, hint=hint)
-    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).is_file():
-        raise DigestError.at(
-            "refusing to replace a folder that digest did not build", output_dir,
-            hint=f"it has no {MARKER} marker; empty it, or choose another output folder")
-
-
-def nothing_to_build(content_dir: Path) -> DigestError:
-    """No articles, and a published site: an emptied content folder (a failed mount, a bad sync)
-    must not wipe it."""
-    return DigestError.at("no articles to build; the published site is kept", content_dir,
-                          hint="add articles, or delete the output folder to publish an empty site")
 
 
 def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1,
@@ -182,7 +143,7 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     found = _found_in(target) if target.reused else None
     for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
         path = safe_relative_path(file.path, file.origin)
-        _check_unique(str(path), file.origin, origins, folders)
+        check_unique(str(path), file.origin, origins, folders)
         if isinstance(file, PendingFile):
             pending.append(file)
         else:
@@ -412,26 +373,6 @@ def _clear_folders(root: Path, folder: Path) -> None:
         if current.is_symlink() or (current.exists() and not current.is_dir()):
             current.unlink()
     folder.mkdir(parents=True, exist_ok=True)
-
-
-def _check_unique(path: str, origin: str, origins: dict[str, str], folders: dict[str, str]) -> None:
-    """Refuse two files at one path, or a file where another file needs a folder. Paths are
-    compared as text (safe relative paths: "/" between parts, nothing to normalize), which
-    costs a fraction of comparing path objects on a site of many pages."""
-    if path in origins:
-        raise DigestError.at(f"{origin} and {origins[path]} both produce {path}", origin)
-    if path in folders:
-        raise DigestError.at(f"produces {path}, which is a folder of what {folders[path]} produces", origin)
-    parent = path
-    while "/" in parent:
-        parent = parent.rpartition("/")[0]
-        if parent in origins:
-            raise DigestError.at(f"produces {path} inside {parent}, which {origins[parent]} produces as a file",
-                                 origin)
-        if parent in folders:
-            break
-        folders[parent] = origin
-    origins[path] = origin
 
 
 @dataclass(frozen=True)

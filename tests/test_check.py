@@ -21,7 +21,7 @@ from generator.model import Article
 from generator.pipeline import build, tags_by_stem
 from generator.taxonomy import Vocabulary, slugify
 from generator.theme import load_theme
-from generator.write import MARKER
+from generator.output_paths import MARKER
 from tests.conftest import site_tree, subject_corpus
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)

@@ -47,7 +47,7 @@ from generator.frontmatter import MAX_FRONT_MATTER_BYTES, split_front_matter
 from generator.load import find_articles, list_articles, load_article
 from generator.pipeline import build
 from generator.taxonomy import Vocabulary, slugify
-from generator.write import safe_relative_path
+from generator.output_paths import safe_relative_path
 from generator.yamlio import YamlProblem, load_yaml
 from tests.conftest import BASE_CONFIG, ROOT, article_text, site_tree
 
