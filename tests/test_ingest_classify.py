@@ -128,6 +128,33 @@ def test_teaser_heading_followed_by_headlines_ends_the_article() -> None:
     assert kept == PROSE
 
 
+NAMES = "Harbour Master Ines Valdez thanked fishermen who filmed Friday's storm surge."  # one stopword
+FIGURES = "Catches landed: Northport 412, Eastbay 388, Kilmore 150, Westhaven 97 tonnes."  # none
+
+
+def test_sentences_with_few_or_no_stopwords_are_left_to_their_neighbours() -> None:
+    first, _, _ = run([NAMES, FIGURES, "Northport Eastbay Kilmore Westhaven Harbour Board Meeting Minutes Archive"])
+    assert first[0] == Label(NEARGOOD, "sentence with few stopwords")
+    assert first[1] == Label(SHORT, "sentence without stopwords")
+    assert first[2].cls == BAD  # no sentence: a run of names
+
+
+def test_the_article_goes_on_below_a_teaser_box_in_sentences_full_of_names() -> None:
+    box = ["Read more:", "Pier repairs to start in May", "How the storm hit the harbour"]
+    rest = [PROSE[2], NAMES, "\"We saw it coming,\" he said.", "The board meets again on Thursday."]
+    _, _, kept = run(PROSE[:2] + box + rest + ["Have a news tip? Email us at tips@harbour.example."])
+    assert kept == PROSE[:2] + rest
+
+
+def test_a_lede_in_short_sentences_above_a_line_of_figures_is_kept() -> None:
+    lede = ["Northport landed the most fish of any harbour on the coast last year, the board said.",
+            "Eastbay came second, ahead of Kilmore."]
+    rest = ["Board chair Ruth Okafor said the figures had not been this good in a decade.",
+            "\"It was a good year,\" she said.", "The next report is due in June."]
+    _, _, kept = run(["By Pete Lund", "May 11, 2024"] + lede + [FIGURES] + rest + ["Share", "Most read"])
+    assert kept == lede + [FIGURES] + rest
+
+
 def test_best_segment_wins_over_a_distant_short_one() -> None:
     far = "An unrelated note about the weekend weather that happens to be written in full sentences here."
     lines = [far] + ["Home", "News", "Sport", "Business", "Culture", "Travel", "Opinion", "Video",

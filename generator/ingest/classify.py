@@ -55,10 +55,12 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
             return Label(SHORT, BRIEF_SENTENCE)
         return Label(SHORT, SHORT_LINE)
     if f.stopword_density < t.stopwords_low:
-        if f.ends_sentence and f.starts_upper and f.words >= 10 and (
-                f.stopword_density >= t.stopwords_low / 2):
-            # Datelined ledes and figure-heavy sentences are still prose.
-            return Label(NEARGOOD, "sentence with few stopwords")
+        if f.ends_sentence and f.starts_upper and f.words >= 10:
+            # Datelined ledes and sentences full of names are still prose; a line of figures
+            # ("Team scores: Grandview 142, ...") is the story's between its paragraphs.
+            if f.stopword_density > 0:
+                return Label(NEARGOOD, "sentence with few stopwords")
+            return Label(SHORT, "sentence without stopwords")
         return Label(BAD, "few stopwords")
     if f.stopword_density >= t.stopwords_high and (
             f.chars >= t.length_high or (f.ends_sentence and f.chars >= t.length_sentence)):
