@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from generator.ingest import load_rules
@@ -9,6 +11,7 @@ from generator.ingest.blocks import Block, Header
 from generator.ingest.metadata import (
     block_roles,
     byline_author,
+    byline_date,
     has_labelled_credit,
     is_credit_line,
     publisher,
@@ -32,6 +35,8 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
     ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),
     ("Posted by Mara Quill on 14 February 2023", "Mara Quill"),
+    ("Posted on 14 February 2023 by Mara Quill", "Mara Quill"),
+    ("Published Feb. 14, 2023 at 9:10 a.m. by Mara Quill and Tom Ellis", "Mara Quill and Tom Ellis"),
     # Where the reporter filed from is not part of the name; name particles are.
     ("By Tomas Quill in Portsmouth", "Tomas Quill"),
     ("By Jan van der Berg and Ines de Sousa in Rotterdam, the Netherlands", "Jan van der Berg and Ines de Sousa"),
@@ -52,10 +57,16 @@ def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author
 
 
+def test_a_blog_byline_with_the_date_first_dates_the_post() -> None:
+    assert byline_date("Posted on 14 February 2023 by Mara Quill", load_rules()) == datetime.date(2023, 2, 14)
+
+
 @pytest.mark.parametrize("line", [
     "By the end of the week, the river had risen by two metres.",
     "By then it was too late.",
     "Bypass roads were closed on Sunday.",
+    "Posted in Harbour News by the editors",  # no date before the names
+    "Published in 2019 by the county's press office.",
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None
