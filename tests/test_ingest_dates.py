@@ -47,6 +47,7 @@ def test_header_date() -> None:
     ("Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT", D(2019, 11, 18)),
     ("2022-11-05", D(2022, 11, 5)),
     ("Published May 2, 2024 by Jane Doe in Politics", D(2024, 5, 2)),
+    ("May 2, 2024 | Updated May 3, 2024", D(2024, 5, 2)),
 ])
 def test_datelines(line: str, expected: datetime.date) -> None:
     assert dateline_date(line, load_rules()) == expected
@@ -61,6 +62,15 @@ def test_datelines(line: str, expected: datetime.date) -> None:
     "Published on 2 May 2024, the survey found that most boats in the harbour were over thirty years old.",
 ])
 def test_body_sentences_are_not_datelines(line: str) -> None:
+    assert dateline_date(line, load_rules()) is None
+
+
+@pytest.mark.parametrize("line", [
+    "March 2, 1931 \u2013 January 19, 2024",  # an obituary's lifespan
+    "12 June 2024 - 16 June 2024",
+    "June 3, 2024 to June 9, 2024",  # a festival's days
+])
+def test_a_span_of_two_dates_is_no_dateline(line: str) -> None:
     assert dateline_date(line, load_rules()) is None
 
 

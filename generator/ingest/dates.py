@@ -57,6 +57,9 @@ def dateline_date(text: str, rules: Rules) -> datetime.date | None:
     if found is None:
         return None
     date, match = found
+    later = find_date(text[match.end():], rules)
+    if later is not None and rules.date_span.search(text[match.end():match.end() + later[1].start()]):
+        return None
     keyword = next((m for p in rules.dateline if (m := p.search(text))), None)
     others = _other_words(text[keyword.end() if keyword else 0:match.start()] + " " + text[match.end():], rules)
     if keyword is not None:

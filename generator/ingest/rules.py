@@ -52,6 +52,7 @@ class Rules:
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
     date_updated: tuple[re.Pattern[str], ...]  # datelines that only date an update
     date_filler: re.Pattern[str]
+    date_span: re.Pattern[str]  # what joins two dates into a span ("1931 – 2024"): no dateline
     months: Mapping[str, int]
     date_expr: re.Pattern[str]  # built from the month names
     tag_line: tuple[re.Pattern[str], ...]
@@ -213,6 +214,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
         date_updated=_patterns("dates.updated", dates.get("updated", [])),
         date_filler=_compile("dates.filler", dates.get("filler")),
+        date_span=_compile("dates.span", dates.get("span", "(?!)")),
         months={str(k).casefold(): v for k, v in months.items()},
         date_expr=_date_expression({str(k).casefold(): v for k, v in months.items()}),
         tag_line=_patterns("tag_line", _section(data, "tag_line")),
