@@ -1,6 +1,6 @@
 import pytest
 
-from generator.check import BodyLink, body_links
+from generator.check_links import BodyLink, body_links
 from generator.markup import absolutize_urls, markdown_to_html
 from tests.live_markup import live_markup
 
