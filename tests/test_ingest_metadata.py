@@ -36,6 +36,12 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),
     ("Posted by Mara Quill on 14 February 2023", "Mara Quill"),
     ("Posted on 14 February 2023 by Mara Quill", "Mara Quill"),
+    ("Posted by Mara Quill on February 14, 2023, 6:21 AM EST", "Mara Quill"),
+    # How to reach them is not part of the name.
+    ("By Tomas Quill tquill@harbour-news.example(555) 459-5382", "Tomas Quill"),
+    ("By Tomas Quill, Reuters tquill@harbour-news.example", "Tomas Quill"),
+    ("By Ines de Sousa @inesdesousa", "Ines de Sousa"),
+    ("By Ines de Sousa 555-459-5382", "Ines de Sousa"),
     ("Published Feb. 14, 2023 at 9:10 a.m. by Mara Quill and Tom Ellis", "Mara Quill and Tom Ellis"),
     # Where the reporter filed from is not part of the name; name particles are.
     ("By Tomas Quill in Portsmouth", "Tomas Quill"),
@@ -57,8 +63,10 @@ def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author
 
 
-def test_a_blog_byline_with_the_date_first_dates_the_post() -> None:
-    assert byline_date("Posted on 14 February 2023 by Mara Quill", load_rules()) == datetime.date(2023, 2, 14)
+@pytest.mark.parametrize("line", ["Posted on 14 February 2023 by Mara Quill",
+                                  "Posted by Mara Quill on February 14, 2023, 6:21 AM EST"])
+def test_a_blog_byline_dates_the_post(line: str) -> None:
+    assert byline_date(line, load_rules()) == datetime.date(2023, 2, 14)
 
 
 @pytest.mark.parametrize("line", [
@@ -67,6 +75,7 @@ def test_a_blog_byline_with_the_date_first_dates_the_post() -> None:
     "Bypass roads were closed on Sunday.",
     "Posted in Harbour News by the editors",  # no date before the names
     "Published in 2019 by the county's press office.",
+    "Author: Notes: from the harbour",  # a colon that is no time's
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None
