@@ -752,3 +752,26 @@ def test_a_teaser_box_set_into_the_body_goes_and_the_story_goes_on(heading: str)
     a = clean("\n".join(GULLS_STORY + [heading, *teasers, MORE_GULLS, MORE_GULLS.replace("September", "October"),
                                         "Share on Facebook"]))
     assert a.paragraphs == (*GULLS_STORY[3:], MORE_GULLS, MORE_GULLS.replace("September", "October"))
+
+
+LIVE_ENTRIES = [
+    ("4:10 p.m.", "Crews from three counties have joined the repair effort on the coast road, the utility said in"
+     " its latest update on the storm."),
+    ("3:45 p.m.", "The county emergency office opened two warming centers, one at the library and one at the high"
+     " school, and both will stay open overnight."),
+    ("3:02 p.m.", "Wind gusts of 68 mph were recorded at the airport, the highest since 2019, according to the"
+     " weather service in its evening report."),
+]
+
+
+def test_a_live_blogs_first_entry_time_is_kept_with_the_later_ones() -> None:
+    entries = [line for entry in LIVE_ENTRIES for line in entry]
+    a = clean("\n".join(["Harbour Wire", "News", "Storm live updates: power out along the coast",
+                         "Updated 4:12 PM EST, Tue February 4, 2025", *entries, "Share", "Facebook"]))
+    assert a.paragraphs == tuple(entries)
+    assert a.summary.startswith("Crews from three counties")
+
+
+def test_a_lone_time_above_the_lede_is_no_entry_time() -> None:
+    a = clean("\n".join(["Harbour Wire", "News", GULLS_STORY[0], "4:10 p.m.", *GULLS_STORY[3:]]))
+    assert a.paragraphs == tuple(GULLS_STORY[3:])

@@ -184,7 +184,17 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         opening = opening_list(start, kept, features, roles, texts, rules)  # the story's key points above it
         kept |= frozenset(opening)
         start = opening[0] if opening else start
+        if _first_entry_time(start, kept, texts, rules):
+            start -= 1
+            kept |= {start}
     return Region(start, end, tuple(sorted(kept)))
+
+
+def _first_entry_time(start: int, kept: frozenset[int], texts: tuple[str, ...], rules: Rules) -> bool:
+    """Whether the line above the first paragraph is a live blog's first entry time: a later
+    entry's time is kept inside the article (a lone time above a lede is a time stamp)."""
+    return (start > 0 and rules.entry_time.match(texts[start - 1].strip()) is not None
+            and any(rules.entry_time.match(texts[i].strip()) for i in kept if i > start))
 
 
 def _weights(runs: list[tuple[int, int]], features: tuple[Features, ...],
