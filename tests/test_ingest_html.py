@@ -470,6 +470,17 @@ def test_title_accepts_an_h1_close_to_a_shortened_social_title() -> None:
     assert a.title == "Harbour board backs repairs to the old north pier"
 
 
+def test_title_a_blogs_post_heading_after_its_name_and_a_colon() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    head = "<title>Harbour Notes: Board backs pier repairs</title>"
+    a = clean(page(f"<h1>Harbour Notes</h1><div class='post'><h3>Board backs pier repairs</h3>{body}</div>", head))
+    assert a.title == "Board backs pier repairs"
+    # A heading agreeing with the whole title wins over one matching its part after the colon.
+    head = "<title>Pier repairs: what the board decided</title>"
+    a = clean(page(f"<h1>Pier repairs: what the board decided</h1><h3>What the board decided</h3>{body}", head))
+    assert a.title == "Pier repairs: what the board decided"
+
+
 # ---------------------------------------------------------------- dates, credits
 
 @pytest.mark.parametrize(("value", "expected"), [

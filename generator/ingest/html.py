@@ -36,7 +36,8 @@ from .html_decode import page_error
 from .html_figures import caption_and_credit, caption_holding, is_caption, shows_image
 from .html_meta import (INVISIBLE_TAGS, Headline, as_author, choose_title, host_key, html_blocks, inside, is_invisible,
                         organization_author, page_tags, parse_date, read_head, site_name, source_url, stated_author,
-                        stated_date, visible_text)
+                        stated_date, part_texts, visible_text)
+from .html_sign_off import sign_off
 from .metadata import byline_author, byline_date, publisher, tag_line_tags
 from .rules import Rules, load_rules
 
@@ -152,9 +153,11 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
 
     region = _story_region(blocks, headline, top, first)
     in_story = _in_region(order, blocks, region)
-    author = (stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
-              or organization_author(head, rules))
+    author = stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
     date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, top, rules)
+    signed = sign_off(blocks, *_body_end(blocks, body, first, headline), rules) if not (author and date) else None
+    author = author or (signed.author if signed else None) or organization_author(head, rules)
+    date = date or (signed.date if signed else None)
     listed = page_tags(head)
     if listed is None:
         listed = _shown_tags(blocks, body, first, headline, rules)
@@ -282,15 +285,9 @@ def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -
     """The first byline in the story region. A block's parts are tried first: the page may set
     them apart by style alone ("<span>By Jane Doe</span><span>BBC News</span>" reads
     "By Jane DoeBBC News" as text)."""
-    texts = (text for i in region for text in (*_part_texts(blocks[i][1]), blocks[i][0]))
+    texts = (text for i in region for text in (*part_texts(blocks[i][1]), blocks[i][0]))
     bylines = (byline_author(text, rules) for text in texts)
     return next((name for byline in bylines if byline and (name := as_author(byline, rules))), None)
-
-
-def _part_texts(el: etree._Element) -> list[str]:
-    """The visible texts of an element's child elements, when it has several."""
-    parts = [text for child in el if isinstance(child.tag, str) and (text := visible_text(child))]
-    return parts if len(parts) > 1 else []
 
 
 def _visible_date(blocks: PageBlocks, region: tuple[int, ...], top: int, rules: Rules) -> datetime.date | None:
@@ -300,7 +297,7 @@ def _visible_date(blocks: PageBlocks, region: tuple[int, ...], top: int, rules: 
     a masthead's date of the day ("today", "topbar") dates the page's printing, not the story."""
     region = tuple(i for i in region if i >= top or not _in_masthead(blocks[i][1]))
     lines = ((i, text) for i in region
-             for text in (blocks[i][0], *_part_texts(blocks[i][1]), *_separated(blocks[i][0])))
+             for text in (blocks[i][0], *part_texts(blocks[i][1]), *_separated(blocks[i][0])))
     stated = article_date(lines, rules, functools.partial(byline_date, rules=rules), top)
     return stated[0] if stated else None
 
@@ -343,15 +340,25 @@ def _shown_tags(blocks: PageBlocks, body: SiftedBody, first: int, headline: Head
     text dump's: in the story's element, from its body to a few blocks below it (a tag menu
     elsewhere on the page is the site's, not the story's)."""
     kept = set(body.paragraphs)
-    last = max((i for i in range(first, len(blocks)) if blocks[i][0] in kept), default=first)
-    story = headline.element if headline.element is not None else blocks[first][1]
-    container = _common_ancestor(story, blocks[last][1])
+    last, container = _body_end(blocks, body, first, headline)
     for i in range(first, min(len(blocks), last + 1 + SHOWN_TAGS_AFTER_BODY)):
         if blocks[i][0] not in kept and inside(blocks[i][1], container):
-            tags = tag_line_tags(blocks[i][0], rules)
-            if tags is not None:
-                return tags
+            # A blog's footer holds its labels among other parts ("Posted by ... Labels: ferry").
+            for text in (blocks[i][0], *part_texts(blocks[i][1])):
+                tags = tag_line_tags(text, rules)
+                if tags is not None:
+                    return tags
     return None
+
+
+def _body_end(blocks: PageBlocks, body: SiftedBody, first: int,
+              headline: Headline) -> tuple[int, etree._Element | None]:
+    """The page block of the body's last paragraph, and the element holding the story from its
+    headline (or first paragraph) to there."""
+    kept = set(body.paragraphs)
+    last = max((i for i in range(first, len(blocks)) if blocks[i][0] in kept), default=first)
+    story = headline.element if headline.element is not None else blocks[first][1]
+    return last, _common_ancestor(story, blocks[last][1])
 
 
 def _in_region(order: dict[etree._Element, int], blocks: PageBlocks,

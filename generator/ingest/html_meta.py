@@ -109,6 +109,12 @@ def visible_text(el: etree._Element) -> str:
     return " ".join(text for text, _ in html_blocks(el))
 
 
+def part_texts(el: etree._Element) -> list[str]:
+    """The visible texts of an element's child elements, when it has several."""
+    parts = [text for child in el if isinstance(child.tag, str) and (text := visible_text(child))]
+    return parts if len(parts) > 1 else []
+
+
 @dataclass(frozen=True)
 class HeadMeta:
     """The page's machine-readable statements about itself."""
@@ -298,6 +304,11 @@ def choose_title(root: etree._Element, head: HeadMeta, site: str | None, host: s
     headings = [(t, el) for t, el in headings if t and not _is_site(t, site, host)]
     for text, el in headings:  # h1s first: they come first in the list
         if word_key(text) in agreeing:
+            return Headline(text, el)
+    # A blog's "Harbour Notes: The last ferry of the season", its post's title in an <h3>.
+    after_colon = {word_key(after) for s in stated if len((after := s.partition(": ")[2]).split()) >= 3}
+    for text, el in headings:
+        if word_key(text) in after_colon:
             return Headline(text, el)
     for text, el in headings:
         if el.tag == "h1" and any(_similar(text, s) for s in stated):
