@@ -97,3 +97,18 @@ def test_a_byline_date_counts_before_a_bare_date() -> None:
         return D(2024, 5, 2) if text.startswith("By ") else None
     lines = ["Friday 10 May 2024", "Harbour wall approved", "By Jane Doe | May 2, 2024"]
     assert article_date(enumerate(lines), load_rules(), byline) == (D(2024, 5, 2), 2)
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # Above the site's menu the masthead shows the day the page was read: no date of the story's.
+    (["Harbour Wire", "Tuesday, October 7, 2025", "Home | News | Sports | Weather", "LOCAL NEWS",
+      "Harbour wall approved", "By Jane Doe", "Updated 2 hours ago"], None),
+    (["Harbour Wire", "Tuesday, October 7, 2025", "News · Sport · Business", "Harbour wall approved"], None),
+    # Below the menu, a date line above the headline still dates the story.
+    (["Harbour Wire", "Home | News | Sports | Weather", "Oct. 6, 2025", "Harbour wall approved"], (D(2025, 10, 6), 2)),
+    # A byline's row of parts with figures in it is no menu.
+    (["Oct. 6, 2025", "By Jane Doe · Staff · 5 min read", "Harbour wall approved"], (D(2025, 10, 6), 0)),
+])
+def test_a_date_above_the_sites_menu_is_the_mastheads(lines: list[str], expected: tuple[D, int] | None) -> None:
+    headline = lines.index("Harbour wall approved")
+    assert article_date(enumerate(lines), load_rules(), _no_byline, headline) == expected

@@ -10,6 +10,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 
+from .features import is_menu_row
 from .rules import Rules
 
 _TOKEN_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
@@ -97,9 +98,14 @@ def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
     with the line it was read from: a "Published" date first, else a byline's date, else any
     other dateline's, one under the headline (at index ``headline``) before one above it, an
     "Updated" line's last. A masthead showing the day of the scrape and an update stamp stand
-    above many a publication date."""
+    above many a publication date; a date above the site's menu ("Home | News | Sports"), where
+    the masthead shows it, dates nothing."""
+    lines = list(lines)
+    menu = max((i for i, text in lines if i < headline and _is_site_menu(text)), default=-1)
     best: tuple[int, datetime.date, int] | None = None  # (rank, date, index): lower ranks first
     for index, text in lines:
+        if index < menu:
+            continue
         dated = dateline_date(text, rules)
         published = _published_date(text, rules) if dated is not None else None
         if published is not None:
@@ -112,6 +118,11 @@ def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
         if found is not None and (best is None or rank < best[0]):
             best = rank, found, index
     return (best[1], best[2]) if best is not None else None
+
+
+def _is_site_menu(text: str) -> bool:
+    """A row of the site's menu: no figures, as a byline's row has ("By Jo Doe · May 2, 2024 · 5 min read")."""
+    return is_menu_row(text) and not any(c.isdigit() for c in text)
 
 
 def _other_words(rest: str, rules: Rules) -> list[str]:
