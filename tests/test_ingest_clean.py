@@ -775,3 +775,15 @@ def test_a_live_blogs_first_entry_time_is_kept_with_the_later_ones() -> None:
 def test_a_lone_time_above_the_lede_is_no_entry_time() -> None:
     a = clean("\n".join(["Harbour Wire", "News", GULLS_STORY[0], "4:10 p.m.", *GULLS_STORY[3:]]))
     assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
+def test_a_headline_the_body_took_in_is_found_above_the_first_paragraph_of_prose() -> None:
+    """No byline or dateline sets the headline apart: the body's run takes in the caption, the
+    headline and an unrecognised credit line. The headline is still found, not the page refused."""
+    caption = ("Photo: Gulls wait on the rail of the promenade for visitors with chips, June 3, 2024. Courtesy of"
+               " the tourist office")
+    a = clean("\n".join(["Harbour Wire", "Outdoors", caption, GULLS_STORY[0], "Tomas Quill reporting",
+                         *GULLS_STORY[3:], "© 2024 Harbour Wire"]))
+    assert a.title == GULLS_STORY[0]
+    assert a.paragraphs == ("Tomas Quill reporting", *GULLS_STORY[3:])
+    assert (a.image_caption, a.image_credit) == (caption.rsplit(" Courtesy", 1)[0], "Courtesy of the tourist office")

@@ -31,6 +31,8 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("BY LISA MARSH, TOM ELLIS and ANA VEGA", "LISA MARSH, TOM ELLIS and ANA VEGA"),
     ("Author: Priya Raman", "Priya Raman"),
     ("Written by Tomás de la Cruz", "Tomás de la Cruz"),
+    ("Story and photos by Leif Amundsen", "Leif Amundsen"),
+    ("Words and pictures by Ines de Sousa", "Ines de Sousa"),
     ("By Samuel Okafor | November 5, 2022", "Samuel Okafor"),
     ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
     ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),
@@ -112,13 +114,15 @@ def test_source_url_from_header_or_canonical_line() -> None:
 
 @pytest.mark.parametrize("line", ["Kremlin.ru", "Photo: Marta Lind / Riverside Courier", "Getty Images",
                                   "Jane Roe / Northern Agency", "Photo by Lena Ortiz", "(AP)",
-                                  "Ana Vega, Associated Press", "Image: Harbour Trust"])
+                                  "Ana Vega, Associated Press", "Image: Harbour Trust", "Courtesy of state DNR",
+                                  "(Courtesy Harbour Trust)"])
 def test_credit_lines(line: str) -> None:
     assert is_credit_line(line, load_rules())
 
 
 @pytest.mark.parametrize("line", ["The vote was unanimous.", "City council", "Read more",
-                                  "Council approves new flood barrier for the east bank"])
+                                  "Council approves new flood barrier for the east bank",
+                                  "Courtesy calls to every household began on Monday and will run for a week."])
 def test_not_credit_lines(line: str) -> None:
     assert not is_credit_line(line, load_rules())
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import datetime
 import re
 from collections.abc import Callable, Mapping
@@ -71,6 +72,17 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     title_at = find_title(blocks, features, roles, body[0], site, "\n".join(paragraphs), rules,
                           frozenset(reasons))
     if title_at is None:
+        # No byline or dateline set the headline apart, and the body took it in with the lines
+        # around it: it is the best title-like line above the first paragraph of prose.
+        lead = [i for i in itertools.takewhile(lambda i: first[i].cls != GOOD, body)]
+        if 0 < len(lead) < len(body):
+            title_at = find_title(blocks, features, roles, body[len(lead)], site, "\n".join(paragraphs), rules,
+                                  frozenset(reasons))
+        if title_at is not None:
+            reasons.update((i, ABOVE_HEADLINE) for i in lead if i < title_at)
+            body = tuple(i for i in body if i > title_at)
+            paragraphs = tuple(blocks[i].text for i in body)
+    if title_at is None:
         raise DigestError(Problem("no headline found above the article body",
                                   hint="the page has no title-like line before its first paragraph"))
     title = blocks[title_at].text
@@ -96,6 +108,9 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         paragraphs=paragraphs,
         dropped=_dropped(header, blocks, labels, frozenset(body), reasons),
         warnings=warnings)
+
+
+ABOVE_HEADLINE = "above the headline"
 
 
 def own_lines_below(blocks: tuple[Block, ...], region: Region, rules: Rules, skip: frozenset[int]
