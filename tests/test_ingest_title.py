@@ -17,9 +17,9 @@ BODY = [
 ]
 
 
-def title_of(lines: list[str]) -> str | None:
+def title_of(lines: list[str], below: tuple[str, ...] = ()) -> str | None:
     rules = load_rules()
-    _, blocks = split_blocks("\n".join(lines + BODY), rules)
+    _, blocks = split_blocks("\n".join([*lines, *BODY, *below]), rules)
     feats = page_features(blocks, rules)
     roles = block_roles(blocks, rules)
     first, labels = classify(feats, roles, rules)
@@ -60,6 +60,13 @@ def test_a_page_title_line_confirms_the_headline_but_is_not_it() -> None:
         "Pier repairs approved | Harbour Herald", "Home", "Pier repairs approved",
         "Fishermen welcome harbour board decision", "",
     ]) == "Pier repairs approved"
+
+
+def test_a_footer_line_below_the_body_vouches_for_no_headline() -> None:
+    """"Site | address" below the story is the site's footer, not a "Headline | Site" title line."""
+    headline = "Board backs repairs to the old pier"
+    footer = ("Back to News Briefs", "Harbour Town Crier | 12 Main St. | Harbour")
+    assert title_of(["Harbour Town Crier", "News Briefs", headline], below=footer) == headline
 
 
 def test_a_row_of_menu_items_is_not_the_headline() -> None:

@@ -131,7 +131,7 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
 
     ``taken`` blocks (captions, credits already recognised) are not candidates.
     """
-    prefixes = _title_line_prefixes(blocks)
+    prefixes = _title_line_prefixes(blocks[:start])  # below the body, "Site | 12 Main St." is a footer
     texts = frozenset(b.text for b in blocks)
     body = content_words(body_text, rules.stopwords)
     anchors = own_anchors(roles, start)
