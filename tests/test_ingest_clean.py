@@ -787,3 +787,14 @@ def test_a_headline_the_body_took_in_is_found_above_the_first_paragraph_of_prose
     assert a.title == GULLS_STORY[0]
     assert a.paragraphs == ("Tomas Quill reporting", *GULLS_STORY[3:])
     assert (a.image_caption, a.image_credit) == (caption.rsplit(" Courtesy", 1)[0], "Courtesy of the tourist office")
+
+
+def test_a_published_line_below_the_body_dates_an_undated_story() -> None:
+    """An obituary page's "Published by <paper> on <date>." right below the text dates it."""
+    story = [GULLS_STORY[0], *GULLS_STORY[3:]]
+    a = clean("\n".join(story + ["Published by Harbour Wire on Nov. 2, 2025.", "Sign the Guest Book"]))
+    assert a.date == datetime.date(2025, 11, 2)
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+    # Below a comments heading it dates a comment.
+    a = clean("\n".join(story + ["2 Comments", "Published by Gary Lund on Nov. 3, 2025.", "Great work!"]))
+    assert a.date is None

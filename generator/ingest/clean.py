@@ -23,7 +23,7 @@ from ..taxonomy import Vocabulary, infer_tags
 from .article import CleanedArticle
 from .blocks import Block, Header, split_blocks
 from .classify import GOOD, Label, classify
-from .dates import article_date, parse_header_date
+from .dates import article_date, parse_header_date, published_line_date
 from .features import Features, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
@@ -175,8 +175,9 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, sign_
     """The scraper header's date, else the article's date from the lines around the headline
     (``article_date``; and its block), else the date of a sign-off byline just below the body.
 
-    Below the body only a byline's date counts: a bare date there is more often a
-    comment's time stamp than the article's.
+    Below the body only a byline's date counts, or a line saying when the page was published
+    ("Published by Times-Tribune on Nov. 2, 2025.", an obituary's): a bare date there is more
+    often a comment's time stamp than the article's.
     """
     if header.date:
         stated = parse_header_date(header.date, rules)
@@ -187,7 +188,8 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, sign_
     if found is not None:
         return found
     for i in sign_off:
-        stated = None if i in skip else byline_date(blocks[i].text, rules)
+        text = blocks[i].text
+        stated = None if i in skip else byline_date(text, rules) or published_line_date(text, rules)
         if stated is not None:
             return stated, i
     return None

@@ -86,6 +86,12 @@ def _published_date(text: str, rules: Rules) -> datetime.date | None:
     return None
 
 
+def published_line_date(text: str, rules: Rules) -> datetime.date | None:
+    """The date of a dateline that opens saying the page was published ("Published by the
+    Times-Tribune on Nov. 2, 2025."), else None."""
+    return dateline_date(text, rules) if rules.date_published.match(text) else None
+
+
 def is_update_stamp(text: str, rules: Rules) -> bool:
     """Whether a dateline (or a date's label) dates only an update: "Updated", "Last modified"."""
     return any(p.search(text) for p in rules.date_updated)
