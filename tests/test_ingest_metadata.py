@@ -32,6 +32,10 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("Author: Priya Raman", "Priya Raman"),
     ("Written by Tomás de la Cruz", "Tomás de la Cruz"),
     ("Story and photos by Leif Amundsen", "Leif Amundsen"),
+    # A name and the job, no "By".
+    ("Kenji Watanabe | Sports Reporter", "Kenji Watanabe"),
+    ("Elena Vos, Health Reporter", "Elena Vos"),
+    ("Mara Quill — Senior Political Correspondent", "Mara Quill"),
     ("Words and pictures by Ines de Sousa", "Ines de Sousa"),
     ("By Samuel Okafor | November 5, 2022", "Samuel Okafor"),
     ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
@@ -78,6 +82,8 @@ def test_a_blog_byline_dates_the_post(line: str) -> None:
     "Posted in Harbour News by the editors",  # no date before the names
     "Published in 2019 by the county's press office.",
     "Author: Notes: from the harbour",  # a colon that is no time's
+    "Opinion | Letters to the Editor",
+    "Harbour board, editor",  # no name's capitals
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None
