@@ -28,7 +28,8 @@ def test_date_formats(text: str, expected: datetime.date) -> None:
     assert found is not None and found[0] == expected
 
 
-@pytest.mark.parametrize("text", ["2024-02-30", "March 30", "30 Marchy 2024", "last week", "Mayo 3, 2020"])
+@pytest.mark.parametrize("text", ["2024-02-30", "March 30", "30 Marchy 2024", "last week", "Mayo 3, 2020",
+                                  "March 30, 20245"])
 def test_not_dates(text: str) -> None:
     assert find_date(text, load_rules()) is None
 
@@ -48,6 +49,9 @@ def test_header_date() -> None:
     ("2022-11-05", D(2022, 11, 5)),
     ("Published May 2, 2024 by Jane Doe in Politics", D(2024, 5, 2)),
     ("May 2, 2024 | Updated May 3, 2024", D(2024, 5, 2)),
+    # A copied page may run the year into the time and the zone into the next word.
+    ("October 31, 20257:45 AM GMTUpdated 3 hours ago", D(2025, 10, 31)),
+    ("Nov. 20, 201912:05 PM ET", D(2019, 11, 20)),
 ])
 def test_datelines(line: str, expected: datetime.date) -> None:
     assert dateline_date(line, load_rules()) == expected

@@ -14,6 +14,7 @@ from .features import is_menu_row
 from .rules import Rules
 
 _TOKEN_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")  # a copied page's "GMTUpdated"
 
 
 def find_date(text: str, rules: Rules) -> tuple[datetime.date, re.Match[str]] | None:
@@ -134,7 +135,7 @@ def _is_site_menu(text: str) -> bool:
 def _other_words(rest: str, rules: Rules) -> list[str]:
     """The words of a line's ``rest`` that are no time, zone, weekday or part of a date."""
     others = []
-    for token in rest.replace("|", " ").split():
+    for token in _GLUED.sub(" ", rest.replace("|", " ")).split():
         token = _TOKEN_TRIM.sub("", token)
         if token and not rules.date_filler.search(token) and not _is_date_part(token, rules):
             others.append(token)

@@ -179,7 +179,8 @@ def _date_expression(months: Mapping[str, int]) -> re.Pattern[str]:
         r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + month.format(g="m2")
         + r",?\s+(?P<y2>(?:19|20)\d\d)"
         r"|(?P<ed>[0-3]?\d)\.(?P<em>[01]?\d)\.(?P<ey>(?:19|20)\d\d)"  # 18.11.2019 is day first
-        r")(?!\w))")
+        # A copied page may run the year into the time: "October 31, 20257:45 AM GMT".
+        r")(?:(?!\w)|(?=\d{1,2}:\d\d)))")
 
 
 def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
