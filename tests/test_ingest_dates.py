@@ -116,3 +116,18 @@ def test_a_byline_date_counts_before_a_bare_date() -> None:
 def test_a_date_above_the_sites_menu_is_the_mastheads(lines: list[str], expected: tuple[D, int] | None) -> None:
     headline = lines.index("Harbour wall approved")
     assert article_date(enumerate(lines), load_rules(), _no_byline, headline) == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ -- Harbour Biotech, Inc. today announced results of its"
+     " trial of a new cough medicine in adults.", D(2025, 10, 21)),
+    ("PORTSMOUTH, England--(BUSINESS WIRE)--Nov. 3, 2025--Harbour Tech plc said on Monday it would hire"
+     " 200 engineers.", D(2025, 11, 3)),  # the date right after the wire's mark
+    ("NEW YORK, Nov. 3, 2025 (GLOBE NEWSWIRE) -- Harbour Funds, an asset manager, today named a new chief"
+     " executive.", D(2025, 11, 3)),
+    # A body sentence with a date and a slash is no release's dateline.
+    ("On Nov. 3, 2025 the ferry ran 24/7 -- a first for the island, the operator said.", None),
+])
+def test_a_press_releases_dateline_dates_it(line: str, expected: D | None) -> None:
+    lines = ["Harbour Biotech reports trial results", line]
+    assert article_date(enumerate(lines), load_rules(), _no_byline, 0) == (None if expected is None else (expected, 1))

@@ -73,6 +73,16 @@ def dateline_date(text: str, rules: Rules) -> datetime.date | None:
     return date
 
 
+def release_date(text: str, rules: Rules) -> datetime.date | None:
+    """The date of a press release's dateline opening the paragraph ("CAMBRIDGE, Mass., Oct. 21,
+    2025 /PRNewswire/ -- ...", "BOSTON--(BUSINESS WIRE)--Nov. 3, 2025--..."), else None."""
+    release = rules.date_release.match(text)
+    if release is None:
+        return None
+    found = find_date(release.group("dateline"), rules) or find_date(release.group("after") or "", rules)
+    return found[0] if found else None
+
+
 DATELINE_SMALL_WORDS = 3  # words not capitalised a dateline may hold besides its date, times and zones
 
 
@@ -113,7 +123,7 @@ def article_date(lines: Iterable[tuple[int, str]], rules: Rules,
     for index, text in lines:
         if index < menu:
             continue
-        dated = dateline_date(text, rules)
+        dated = dateline_date(text, rules) or release_date(text, rules)
         published = _published_date(text, rules) if dated is not None else None
         if published is not None:
             return published, index

@@ -52,6 +52,7 @@ class Rules:
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
     date_updated: tuple[re.Pattern[str], ...]  # datelines that only date an update
     date_filler: re.Pattern[str]
+    date_release: re.Pattern[str]  # "CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ --": a press release's dateline
     date_span: re.Pattern[str]  # what joins two dates into a span ("1931 – 2024"): no dateline
     months: Mapping[str, int]
     date_expr: re.Pattern[str]  # built from the month names
@@ -216,6 +217,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
         date_updated=_patterns("dates.updated", dates.get("updated", [])),
         date_filler=_compile("dates.filler", dates.get("filler")),
+        date_release=_compile("dates.release", dates.get("release", "(?!)")),
         date_span=_compile("dates.span", dates.get("span", "(?!)")),
         months={str(k).casefold(): v for k, v in months.items()},
         date_expr=_date_expression({str(k).casefold(): v for k, v in months.items()}),
