@@ -798,3 +798,14 @@ def test_a_published_line_below_the_body_dates_an_undated_story() -> None:
     # Below a comments heading it dates a comment.
     a = clean("\n".join(story + ["2 Comments", "Published by Gary Lund on Nov. 3, 2025.", "Great work!"]))
     assert a.date is None
+
+
+def test_a_live_blogs_oldest_entry_is_kept_below_the_others() -> None:
+    """The oldest entry, last and short, stands beside the page's furniture below it."""
+    entries = [line for entry in LIVE_ENTRIES for line in entry]
+    oldest = ["2:30 PM", "Polls have closed across the county. First counts are expected within the hour."]
+    a = clean("\n".join(["Harbour Wire", "LIVE", "News", "Storm live updates: power out along the coast",
+                         "Last updated 4:12 PM", "By the Harbour Wire news team", *entries, *oldest,
+                         "Key races", "Harbour mayor", "Council District 4", "Ballot Question 2 (ferry levy)",
+                         "Sign up for breaking news alerts", "Download our app"]))
+    assert a.paragraphs == (*entries, *oldest)

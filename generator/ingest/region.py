@@ -187,6 +187,9 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         if _first_entry_time(start, kept, texts, rules):
             start -= 1
             kept |= {start}
+        while end == max(kept, default=-1) and _last_entry(end, kept, first, texts, rules):
+            kept |= {end + 1, end + 2}
+            end += 2
     return Region(start, end, tuple(sorted(kept)))
 
 
@@ -195,6 +198,16 @@ def _first_entry_time(start: int, kept: frozenset[int], texts: tuple[str, ...], 
     entry's time is kept inside the article (a lone time above a lede is a time stamp)."""
     return (start > 0 and rules.entry_time.match(texts[start - 1].strip()) is not None
             and any(rules.entry_time.match(texts[i].strip()) for i in kept if i > start))
+
+
+def _last_entry(end: int, kept: frozenset[int], first: tuple[Label, ...], texts: tuple[str, ...],
+                rules: Rules) -> bool:
+    """Whether a live blog's entry follows the body's last paragraph: an entry time, as other
+    entries inside the article have, then a paragraph of prose (the oldest entry, short, can
+    read as a lone line beside the page's furniture below it)."""
+    return (end + 2 < len(texts) and rules.entry_time.match(texts[end + 1].strip()) is not None
+            and first[end + 2].cls in (GOOD, NEARGOOD)
+            and any(rules.entry_time.match(texts[i].strip()) for i in kept))
 
 
 def _weights(runs: list[tuple[int, int]], features: tuple[Features, ...],
