@@ -105,6 +105,16 @@ def test_publisher_most_frequent_capture_wins() -> None:
     assert publisher(page, load_rules()) == "The Example Post"
 
 
+@pytest.mark.parametrize(("line", "source"), [
+    ("More from Harbour Wire", "Harbour Wire"),
+    ("More stories from The Harbour Herald", "The Harbour Herald"),
+    ("More from Opinion", None),  # a section of the site, not its name
+    ("More from Local News", None),
+])
+def test_publisher_of_a_more_from_line(line: str, source: str | None) -> None:
+    assert publisher(blocks(line), load_rules()) == source
+
+
 def test_publisher_suffix_is_dropped_and_none_when_unnamed() -> None:
     assert publisher(blocks("© 2024 Harbor Valley Gazette Ltd."), load_rules()) == "Harbor Valley Gazette"
     assert publisher(blocks("Just a line.", "Another line."), load_rules()) is None
