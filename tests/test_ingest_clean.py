@@ -809,3 +809,8 @@ def test_a_live_blogs_oldest_entry_is_kept_below_the_others() -> None:
                          "Key races", "Harbour mayor", "Council District 4", "Ballot Question 2 (ferry levy)",
                          "Sign up for breaking news alerts", "Download our app"]))
     assert a.paragraphs == (*entries, *oldest)
+
+
+def test_a_sections_label_before_the_headline_is_not_part_of_the_title() -> None:
+    a = clean("\n".join(["Harbour Wire", "OPINION", f"Opinion | {GULLS_STORY[0]}", *GULLS_STORY[1:]]))
+    assert a.title == GULLS_STORY[0]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.ingest import load_rules
 from generator.ingest.blocks import split_blocks
 from generator.ingest.classify import classify
 from generator.ingest.features import page_features
 from generator.ingest.metadata import block_roles, publisher
 from generator.ingest.region import main_region
-from generator.ingest.title import find_title
+from generator.ingest.title import find_title, without_label
 
 BODY = [
     "The harbour board met on Tuesday evening to discuss the state of the old north pier and its repairs.",
@@ -105,3 +107,14 @@ def test_a_teaser_between_the_byline_and_the_body_is_not_the_headline() -> None:
         "A rethink for the waterfront", "By Jane Doe", "Published 12 May 2023", "Watch",
         "Board told the north pier pillars have rotted",
     ]) == "A rethink for the waterfront"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Opinion | Our libraries are not a luxury", "Our libraries are not a luxury"),
+    ("ANALYSIS | Why the ferry fares went up again", "Why the ferry fares went up again"),
+    ("Analysis: Why the ferry fares went up again", "Analysis: Why the ferry fares went up again"),
+    ("Opinion | Libraries matter", "Opinion | Libraries matter"),  # too short to be a headline alone
+    ("Harbour board | Opinion polls on the pier", "Harbour board | Opinion polls on the pier"),
+])
+def test_a_sections_label_before_the_headline_goes(title: str, expected: str) -> None:
+    assert without_label(title, load_rules()) == expected

@@ -30,7 +30,7 @@ from .lists import is_list_item
 from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
 from .region import COMMENTS, PULL_QUOTE, Region, main_region, pull_quotes
 from .rules import Rules, load_rules
-from .title import find_title
+from .title import find_title, without_label
 
 SIGN_OFF_BLOCKS = 3  # blocks below the body where a blog's byline may sign off
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
@@ -85,7 +85,7 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     if title_at is None:
         raise DigestError(Problem("no headline found above the article body",
                                   hint="the page has no title-like line before its first paragraph"))
-    title = blocks[title_at].text
+    title = without_label(blocks[title_at].text, rules)
     reasons[title_at] = "title"
     top = min(title_at, body[0])
 

@@ -40,6 +40,7 @@ from .html_meta import (INVISIBLE_TAGS, Headline, as_author, choose_title, host_
 from .html_sign_off import sign_off
 from .metadata import byline_author, byline_date, publisher, tag_line_tags
 from .rules import Rules, load_rules
+from .title import without_label
 
 
 # trafilatura's cost grows faster than the page (its jusText fallback is quadratic in text
@@ -164,7 +165,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     tags = article_tags(listed, headline.text, body.paragraphs, vocabulary, min_mentions, max_inferred)
     labels = _labels(blocks, region, headline.text, figcaption, rules)
     return CleanedArticle(
-        title=headline.text, date=date, author=author, source=site, source_url=url,
+        title=without_label(headline.text, rules), date=date, author=author, source=site, source_url=url,
         image_caption=caption, image_credit=credit, tags=tags,
         summary=summarize(lede(body.paragraphs), rules.thresholds.summary_target),
         paragraphs=body.paragraphs, dropped=_dropped(blocks, body, labels), warnings=missing_metadata(date, tags))

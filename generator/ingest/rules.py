@@ -52,6 +52,7 @@ class Rules:
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
     date_updated: tuple[re.Pattern[str], ...]  # datelines that only date an update
     date_filler: re.Pattern[str]
+    title_label: re.Pattern[str]  # "Opinion | ": a section's label before the headline
     date_release: re.Pattern[str]  # "CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ --": a press release's dateline
     date_span: re.Pattern[str]  # what joins two dates into a span ("1931 – 2024"): no dateline
     months: Mapping[str, int]
@@ -217,6 +218,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
         date_updated=_patterns("dates.updated", dates.get("updated", [])),
         date_filler=_compile("dates.filler", dates.get("filler")),
+        title_label=_compile("title_label", data.get("title_label", "(?!)")),
         date_release=_compile("dates.release", dates.get("release", "(?!)")),
         date_span=_compile("dates.span", dates.get("span", "(?!)")),
         months={str(k).casefold(): v for k, v in months.items()},

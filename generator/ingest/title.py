@@ -145,3 +145,8 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best else None
+
+
+def without_label(title: str, rules: Rules) -> str:
+    """The headline without a section's label set before it ("Opinion | Our libraries ...")."""
+    return rules.title_label.sub("", title, count=1)
