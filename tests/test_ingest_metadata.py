@@ -131,13 +131,14 @@ def test_source_url_from_header_or_canonical_line() -> None:
 @pytest.mark.parametrize("line", ["Kremlin.ru", "Photo: Marta Lind / Riverside Courier", "Getty Images",
                                   "Jane Roe / Northern Agency", "Photo by Lena Ortiz", "(AP)",
                                   "Ana Vega, Associated Press", "Image: Harbour Trust", "Courtesy of state DNR",
-                                  "(Courtesy Harbour Trust)"])
+                                  "(Courtesy Harbour Trust)", "Staff photo", "File photo by Ana Vega",
+                                  "Submitted photos"])
 def test_credit_lines(line: str) -> None:
     assert is_credit_line(line, load_rules())
 
 
 @pytest.mark.parametrize("line", ["The vote was unanimous.", "City council", "Read more",
-                                  "Council approves new flood barrier for the east bank",
+                                  "Council approves new flood barrier for the east bank", "Staff photos of the week",
                                   "Courtesy calls to every household began on Monday and will run for a week."])
 def test_not_credit_lines(line: str) -> None:
     assert not is_credit_line(line, load_rules())
@@ -153,6 +154,8 @@ def test_caption_with_credit_tail() -> None:
     # After a label the credited name may start with a digit.
     assert split_caption_credit("A still from the film. Credit: 20th Century Studios", rules) == (
         "A still from the film.", "Credit: 20th Century Studios")
+    assert split_caption_credit("The quarterback throws on the run on Sunday. Staff photo", rules) == (
+        "The quarterback throws on the run on Sunday.", "Staff photo")
 
 
 def test_labelled_credit() -> None:
