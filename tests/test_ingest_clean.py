@@ -225,6 +225,19 @@ def test_pull_quote_repeating_the_body_is_dropped() -> None:
     assert (quote, "pull quote: repeats the body") in a.dropped
 
 
+@pytest.mark.parametrize(("block", "pulled"), [
+    ("“Nobody asked us where the pillars are.”", True),  # short, but in quotation marks
+    ("Nobody asked us where the pillars are.", False),  # short and unquoted: a repeat by chance
+    ("“Nobody asked us where the pill”", False),  # not the body's words ("pill" of "pillars")
+])
+def test_a_short_pull_quote_in_quotation_marks_is_dropped(block: str, pulled: bool) -> None:
+    said = ('"Nobody asked us where the pillars are," the harbour master said on the pier on Tuesday. "They drew'
+            ' lines on a map."')
+    a = clean("\n".join(["Home", "Harbour board backs pier repairs", "By Jane Doe", GULLS_STORY[3], said, block,
+                         *GULLS_STORY[4:]]))
+    assert (block in a.paragraphs) is not pulled
+
+
 GULLS_STORY = [
     "Gulls blamed for stolen chips on the promenade", "By Tomas Quill", "Published June 4, 2024",
     "The town's seagulls stole more than four hundred portions of chips from visitors on the promenade last"

@@ -23,6 +23,8 @@ MAX_SUBHEADING_WORDS = 16
 TEASER_HEADING = "teaser_heading"  # the boilerplate kind of "Related", "Most read" ...
 COMMENTS = "comments"
 MIN_PULL_QUOTE_WORDS = 8  # shorter repeats ("He said no.") happen by chance
+MIN_QUOTED_PULL_QUOTE_WORDS = 5  # ... unless set in quotation marks: “Nobody asked us where the scallops are.”
+_QUOTE_MARKS = "\"“‘'«"
 PULL_QUOTE = "pull quote: repeats the body"  # why a pull quote is dropped
 MIN_RESUMED_BLOCKS = 2
 # A resumed run shares at least this share of its content words (and two words) with the
@@ -237,11 +239,15 @@ def pull_quotes(kept: frozenset[int], texts: tuple[str, ...]) -> frozenset[int]:
             holders.setdefault(tuple(ws[k:k + MIN_PULL_QUOTE_WORDS]), set()).add(j)
     found = set()
     for i, ws in words.items():
-        if len(ws) < MIN_PULL_QUOTE_WORDS:
+        quoted = texts[i].lstrip()[:1] in _QUOTE_MARKS  # set in quotation marks: a quote however short
+        if len(ws) < (MIN_QUOTED_PULL_QUOTE_WORDS if quoted else MIN_PULL_QUOTE_WORDS):
             continue
-        quote = " ".join(ws)
-        if any(len(words[j]) > len(ws) and quote in " ".join(words[j])
-               for j in holders[tuple(ws[:MIN_PULL_QUOTE_WORDS])] - {i}):
+        quote = f" {' '.join(ws)} "  # whole words: "are" is not the start of "area"
+        if len(ws) >= MIN_PULL_QUOTE_WORDS:
+            candidates = holders[tuple(ws[:MIN_PULL_QUOTE_WORDS])] - {i}
+        else:
+            candidates = set(words) - {i}
+        if any(len(words[j]) > len(ws) and quote in f" {' '.join(words[j])} " for j in candidates):
             found.add(i)
     return frozenset(found)
 
