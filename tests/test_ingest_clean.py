@@ -827,3 +827,9 @@ def test_a_live_blogs_oldest_entry_is_kept_below_the_others() -> None:
 def test_a_sections_label_before_the_headline_is_not_part_of_the_title() -> None:
     a = clean("\n".join(["Harbour Wire", "OPINION", f"Opinion | {GULLS_STORY[0]}", *GULLS_STORY[1:]]))
     assert a.title == GULLS_STORY[0]
+
+
+def test_a_tag_list_ends_above_the_heading_of_a_cookie_notice() -> None:
+    notice = "This website uses cookies to ensure you get the best experience. Manage preferences"
+    a = clean("\n".join(GULLS_STORY + ["Topics", "Gulls", "Tourism", "Cookies", notice, "Accept all"]))
+    assert a.tags == ("Gulls", "Tourism")

@@ -90,6 +90,9 @@ def heading_tags(blocks: tuple[Block, ...], at: int, rules: Rules) -> tuple[tupl
         text = blocks[i].text
         if len(text.split()) > 5 or is_sentence_end(text) or rules.boilerplate_kind(text):
             break
+        below = blocks[i + 1].text if i + 1 < len(blocks) else ""
+        if len(below.split()) > 5 and rules.boilerplate_kind(below):
+            break  # "Cookies" heads the cookie notice below it, not a tag
         tags.extend(split_tags(text))
         i += 1
     return tuple(tags), i
