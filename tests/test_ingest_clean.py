@@ -582,8 +582,23 @@ def test_the_lede_is_the_first_paragraph_of_a_sentences_length() -> None:
     from generator.ingest.clean import lede
 
     first = "The council approved the new bridge on Tuesday."
-    assert lede(["Key points", "10 p.m.", first, "More text follows here in a while."]) == first
-    assert lede(["What happens next", "Analysis"]) == "What happens next"  # none is: the first
+    rules = load_rules()
+    assert lede(["Key points", "10 p.m.", first, "More text follows here in a while."], rules) == first
+    assert lede(["What happens next", "Analysis"], rules) == "What happens next"  # none is: the first
+    facts = ["When: Saturday, Nov. 15, 2025, 9 a.m. to 3 p.m.", "Where: Hilltown Grange Hall, 44 Ridge Road"]
+    assert lede([*facts, first], rules) == first
+
+
+def test_an_events_facts_box_by_the_body_is_kept() -> None:
+    facts = ["When: Saturday, Nov. 15, 2025, 9 a.m. to 3 p.m.", "Where: Harbour Grange Hall, 44 Ridge Road"]
+    story = [GULLS_STORY[0], GULLS_STORY[1], *facts, *GULLS_STORY[3:]]
+    a = clean("\n".join(["Harbour Wire", "Events", *story, "Share", "Facebook"]))
+    assert a.paragraphs == (*facts, *GULLS_STORY[3:])
+    assert a.summary == GULLS_STORY[3] and a.date is None
+    a = clean("\n".join(["Harbour Wire", "Events", *story[:2], *GULLS_STORY[3:], "If you go", *facts, "Share"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], "If you go", *facts)  # under its heading, kept whole
+    a = clean("\n".join(["Harbour Wire", "Events", *story[:2], *GULLS_STORY[3:], *facts, "Share"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *facts)
 
 
 # ---------------------------------------------------------------- the seed dumps

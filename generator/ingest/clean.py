@@ -104,7 +104,7 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         title=title, date=stated[0] if stated else None, author=author[0] if author else None,
         source=site, source_url=source_url(header, blocks, rules),
         image_caption=image.caption, image_credit=image.credit, tags=tags,
-        summary=summarize(lede(paragraphs), rules.thresholds.summary_target),
+        summary=summarize(lede(paragraphs, rules), rules.thresholds.summary_target),
         paragraphs=paragraphs,
         dropped=_dropped(header, blocks, labels, frozenset(body), reasons),
         warnings=warnings)
@@ -237,11 +237,12 @@ def missing_metadata(date: object | None, tags: tuple[str, ...]) -> tuple[str, .
 LEDE_MIN_WORDS = 6
 
 
-def lede(paragraphs: tuple[str, ...] | list[str]) -> str:
+def lede(paragraphs: tuple[str, ...] | list[str], rules: Rules) -> str:
     """The first paragraph of at least LEDE_MIN_WORDS words: a heading ("Key points") and its
-    items, a time ("10 p.m.") or a label ("Staff Reports") above the story's first sentence is no summary.
-    The first paragraph when none is that long."""
-    return next((p for p in paragraphs if len(p.split()) >= LEDE_MIN_WORDS and not is_list_item(p)), paragraphs[0])
+    items, a time ("10 p.m."), a label ("Staff Reports") or an event's facts ("When: ...") above
+    the story's first sentence is no summary. The first paragraph when none is that long."""
+    return next((p for p in paragraphs if len(p.split()) >= LEDE_MIN_WORDS and not is_list_item(p)
+                 and not rules.fact_line.match(p)), paragraphs[0])
 
 
 SUMMARY_SLACK = 1.25  # a summary may run this far past its target to end with a sentence

@@ -167,7 +167,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     return CleanedArticle(
         title=without_label(headline.text, rules), date=date, author=author, source=site, source_url=url,
         image_caption=caption, image_credit=credit, tags=tags,
-        summary=summarize(lede(body.paragraphs), rules.thresholds.summary_target),
+        summary=summarize(lede(body.paragraphs, rules), rules.thresholds.summary_target),
         paragraphs=body.paragraphs, dropped=_dropped(blocks, body, labels), warnings=missing_metadata(date, tags))
 
 

@@ -11,6 +11,7 @@ Within the region, subheadings are kept and the headlines of a teaser box are no
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
@@ -192,6 +193,10 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         while end == max(kept, default=-1) and _last_entry(end, kept, first, texts, rules):
             kept |= {end + 1, end + 2}
             end += 2
+        above = _facts(range(start - 1, -1, -1), range(start, end + 1), texts, rules)
+        below = _facts(range(end + 1, len(texts)), range(end, start - 1, -1), texts, rules)
+        kept |= frozenset(above) | frozenset(below)
+        start, end = min(above, default=start), max(below, default=end)
     return Region(start, end, tuple(sorted(kept)))
 
 
@@ -200,6 +205,19 @@ def _first_entry_time(start: int, kept: frozenset[int], texts: tuple[str, ...], 
     entry's time is kept inside the article (a lone time above a lede is a time stamp)."""
     return (start > 0 and rules.entry_time.match(texts[start - 1].strip()) is not None
             and any(rules.entry_time.match(texts[i].strip()) for i in kept if i > start))
+
+
+def _facts(outside: range, inside: range, texts: tuple[str, ...], rules: Rules) -> list[int]:
+    """The lines of a facts box ("When: ...", "Where: ...") running from the body's edge over the
+    lines ``outside`` it, when the box has two or more lines with those of it at the body's edge
+    (``inside``, from the edge inwards), else none."""
+    def run(lines: range) -> list[int]:
+        return list(itertools.takewhile(lambda i: rules.fact_line.match(texts[i]) is not None, lines))
+    found = run(outside)
+    return found if len(found) + len(run(inside)) >= MIN_FACT_LINES else []
+
+
+MIN_FACT_LINES = 2  # one "Contact: ..." line is no box
 
 
 def _last_entry(end: int, kept: frozenset[int], first: tuple[Label, ...], texts: tuple[str, ...],
