@@ -541,7 +541,8 @@ def test_the_story_region_of_a_body_not_placed_is_the_headlines_article() -> Non
     # When the extracted body matches no page block (the extractor joined two), the body's
     # start is taken to be the headline, and the region was the headline alone: no byline.
     from generator.ingest.html import _parse, _story_region
-    from generator.ingest.html_meta import Headline, html_blocks
+    from generator.ingest.html_headline import Headline
+    from generator.ingest.html_meta import html_blocks
 
     root = _parse(page("<nav><p>Home</p></nav><article><h1>Pier news</h1><div class='author'>By Jane Doe</div>"
                        + "".join(f"<p>{p}</p>" for p in PROSE) + "</article>"))

@@ -34,9 +34,10 @@ from .html_body import (SiftedBody, labels_above, list_lead_ins, rejection, sift
                         with_subheadings, without_pull_quotes)
 from .html_decode import page_error
 from .html_figures import caption_and_credit, caption_holding, is_caption, shows_image
-from .html_meta import (INVISIBLE_TAGS, Headline, as_author, choose_title, host_key, html_blocks, inside, is_invisible,
-                        organization_author, page_tags, parse_date, read_head, site_name, source_url, stated_author,
-                        stated_date, part_texts, visible_text)
+from .html_headline import Headline, choose_title
+from .html_meta import (INVISIBLE_TAGS, as_author, host_key, html_blocks, inside, is_invisible, organization_author,
+                        page_tags, parse_date, part_texts, read_head, site_name, source_url, stated_author, stated_date,
+                        visible_text)
 from .html_sign_off import sign_off
 from .metadata import byline_author, byline_date, publisher, tag_line_tags
 from .rules import Rules, load_rules

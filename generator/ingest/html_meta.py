@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..taxonomy import word_key
 from ..text import clean_text
 from .dates import find_date
 from .metadata import byline_author
@@ -30,9 +29,7 @@ _DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublis
               "publish_date", "publishdate", "pubdate", "parsely-pub-date", "sailthru.date",
               "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created", "date")
 _AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator")
-_TITLE_KEYS = ("og:title", "twitter:title")
 # " | Site", " - Site", " – Site" ... : what pages put between a headline and the site's name.
-_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-{1,2}|–|—|::|·|•|»|«)\s+")
 _MAX_LD_CHARS = 1_000_000  # a JSON-LD block larger than this is not page metadata
 _EARLIEST, _LATEST = datetime.date(1000, 1, 2), datetime.date(9999, 12, 30)  # what generator.load accepts
 _UTC = datetime.timezone.utc
@@ -222,7 +219,7 @@ def _is_article(obj: Mapping[str, Any]) -> bool:
     return any("Article" in k or k in ("BlogPosting", "Report", "LiveBlogPosting") for k in _types(obj))
 
 
-def _ld_text(value: Any) -> str | None:
+def ld_text(value: Any) -> str | None:
     """A JSON-LD string value as text (JSON-LD often carries HTML entities)."""
     if isinstance(value, str):
         return tidy(html.unescape(value)) or None
@@ -235,7 +232,7 @@ def _names(value: Any) -> list[str]:
         return [n for item in value[:20] for n in _names(item)]
     if isinstance(value, dict):
         value = value.get("name")
-    text = _ld_text(value)
+    text = ld_text(value)
     return [text] if text else []
 
 
@@ -245,7 +242,7 @@ def site_name(head: HeadMeta) -> str | None:
     """The publisher's name: og:site_name, else JSON-LD publisher, else application-name."""
     candidates = [head.first("og:site_name")]
     candidates += [n for value in head.ld("publisher") for n in _names(value)]
-    candidates += [_ld_text(o.get("name")) for o in head.ld_objects
+    candidates += [ld_text(o.get("name")) for o in head.ld_objects
                    if set(_types(o)) & {"NewsMediaOrganization", "Organization"}]
     candidates += [head.first("application-name"), head.first("publisher")]
     return next((c for c in candidates if c and not _is_address(c)), None)
@@ -282,86 +279,6 @@ def host_key(url: str | None) -> str | None:
         return None
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
     return re.sub(r"\W|_", "", labels[0].casefold()) if labels else None
-
-
-# ---------------------------------------------------------------- headline
-
-@dataclass(frozen=True)
-class Headline:
-    text: str
-    element: etree._Element | None  # the visible heading it was read from, if any
-
-
-def choose_title(root: etree._Element, head: HeadMeta, site: str | None, host: str | None) -> Headline | None:
-    """The headline: a visible heading that agrees with the page's metadata titles, else the
-    best metadata title with the site's name cut off, else the main <h1>."""
-    stated = [v for key in _TITLE_KEYS for v in head.metas.get(key, ())]
-    stated += [t for value in head.ld("headline") if (t := _ld_text(value))]
-    if head.html_title:
-        stated.append(head.html_title)
-    agreeing = {word_key(p) for s in stated for p in _headline_parts(s)} - {""}
-    headings = [(visible_text(el), el) for level in ("h1", "h2", "h3") for el in root.iter(level)]
-    headings = [(t, el) for t, el in headings if t and not _is_site(t, site, host)]
-    for text, el in headings:  # h1s first: they come first in the list
-        if word_key(text) in agreeing:
-            return Headline(text, el)
-    # A blog's "Harbour Notes: The last ferry of the season", its post's title in an <h3>.
-    after_colon = {word_key(after) for s in stated if len((after := s.partition(": ")[2]).split()) >= 3}
-    for text, el in headings:
-        if word_key(text) in after_colon:
-            return Headline(text, el)
-    for text, el in headings:
-        if el.tag == "h1" and any(_similar(text, s) for s in stated):
-            return Headline(text, el)
-    for text in stated:
-        cut = _strip_site(text, site, host)
-        if cut and not _is_site(cut, site, host):
-            return Headline(cut, None)
-    main_h1 = [(t, el) for t, el in headings if el.tag == "h1"]
-    in_article = [(t, el) for t, el in main_h1 if any(a.tag in ("article", "main") for a in el.iterancestors())]
-    chosen = (in_article or main_h1 or [None])[0]
-    return Headline(*chosen) if chosen else None
-
-
-def _headline_parts(title: str) -> list[str]:
-    """The parts of a metadata title the headline may be: "A | B | C" -> "A", "A | B", "A | B | C";
-    and, for a site's name put first ("Site | Headline"), what follows a separator when it has a
-    headline's length (4 words or more) and more words than what comes before it."""
-    cuts = list(_TITLE_SEPARATOR.finditer(title))
-    ends = [title[c.end():] for c in cuts
-            if (after := len(title[c.end():].split())) >= 4 and after > len(title[:c.start()].split())]
-    return [title[:c.start()] for c in cuts] + [title] + ends
-
-
-def _similar(a: str, b: str) -> bool:
-    """Most words shared (Dice >= 0.8): a headline and its shortened social-media title."""
-    wa, wb = set(word_key(a).split()), set(word_key(b).split())
-    return bool(wa and wb) and 2 * len(wa & wb) / (len(wa) + len(wb)) >= 0.8
-
-
-def _is_site(text: str, site: str | None, host: str | None) -> bool:
-    key = re.sub(r"\W|_", "", text.casefold())
-    site_key = re.sub(r"\W|_", "", site.casefold()) if site else None
-    return bool(key) and key in {site_key, host}
-
-
-def _strip_site(title: str, site: str | None, host: str | None) -> str:
-    """A metadata title without its trailing " | Section | Site" parts.
-
-    A trailing part goes when it names the site, or is short (three words at most)
-    while what stays is a longer headline.
-    """
-    cuts = list(_TITLE_SEPARATOR.finditer(title))
-    end = len(title)
-    while cuts:
-        last, rest = title[cuts[-1].end():end], title[:cuts[-1].start()]
-        squashed = re.sub(r"\W|_", "", last.casefold())
-        names_site = _is_site(last, site, host) or bool(site and word_key(last) and word_key(last) in word_key(site)) or (
-            bool(host) and host in squashed)
-        if not (names_site or (len(last.split()) <= 3 and len(rest.split()) >= 4)):
-            break
-        end = cuts.pop().start()
-    return title[:end]
 
 
 # ---------------------------------------------------------------- date
