@@ -118,3 +118,21 @@ def test_a_teaser_between_the_byline_and_the_body_is_not_the_headline() -> None:
 ])
 def test_a_sections_label_before_the_headline_goes(title: str, expected: str) -> None:
     assert without_label(title, load_rules()) == expected
+
+
+@pytest.mark.parametrize("lines", [
+    ["Riverside Weekly", "Opinion", "Opinion | Harbour board should back the pier repairs"],
+    ["Opinion", "Opinion | Harbour board should back the pier repairs", "By Walter Nguyen",
+     "Walter Nguyen is a retired civil engineer who lives in Eastbrook."],
+    ["Opinion", "Opinion | Harbour board should back the pier repairs"],
+])
+def test_a_labelled_headline_below_its_sections_label_is_the_headline(lines: list[str]) -> None:
+    """"Opinion" on a line of its own does not make "Opinion | ..." a "Headline | Site" title line."""
+    assert title_of(lines) == "Opinion | Harbour board should back the pier repairs"
+
+
+def test_a_site_named_for_its_town_is_no_headline_over_a_standfirst() -> None:
+    """The headline below "North Pier Gazette" shares its place's name with the story; the
+    short masthead above it does not make it a standfirst."""
+    headline = "Harbour board backs repairs to the old north pier"
+    assert title_of(["North Pier Gazette", headline, "By Hal Jensen", "Posted Apr 28, 2025"]) == headline

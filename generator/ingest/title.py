@@ -21,6 +21,10 @@ _INNER_SENTENCE = re.compile(r"[a-z][.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 _OPENERS = "\"'“‘«(["
 _ATTRIBUTION = re.compile(r"^[—–―-]{1,2}\s*[A-Z]")
+# A line above of fewer words is a masthead (the site named for its town: "Cold Creek Chronicle"
+# over "Cold Creek voters reject school bond"), not a headline over its standfirst.
+MIN_HEADLINE_ABOVE_WORDS = 4
+LABELLED_HEADLINE = 1.0  # a section's label and a bar before a headline ("Opinion | ...") mark one
 WINDOW = 80  # blocks above the body that may hold the headline
 _ANCHORS = frozenset({"byline", "dateline"})
 ANCHOR_CLUSTER = 12  # blocks above the nearest byline or dateline that still belong to its group
@@ -102,7 +106,8 @@ def _score(i: int, start: int, blocks: tuple[Block, ...], features: tuple[Featur
             break
     topical = _topicality(text, body, stopwords)
     score += 2.5 * topical
-    if i > 0 and _topicality(blocks[i - 1].text, body, stopwords) >= 0.75 and not (
+    if i > 0 and features[i - 1].words >= MIN_HEADLINE_ABOVE_WORDS and _topicality(
+            blocks[i - 1].text, body, stopwords) >= 0.75 and not (
             _PERIOD_END.search(blocks[i - 1].text) or roles[i - 1] or features[i - 1].boilerplate):
         score -= 1.5  # right below another on-topic headline-like line: a standfirst
     if (f.repeats > 1 and f.words >= 3) or text in prefixes:
@@ -139,9 +144,11 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
     for i in range(max(0, start - WINDOW), start):
         if i in taken or not _candidate(blocks[i], features[i], roles[i], publisher):
             continue
-        if _is_title_line(blocks[i].text, texts):
+        labelled = rules.title_label.match(blocks[i].text) is not None  # "Opinion | Our libraries ..."
+        if _is_title_line(blocks[i].text, texts) and not labelled:
             continue  # "Headline | Site": the headline itself is on the page too
         score = _score(i, start, blocks, features, roles, prefixes, body, rules.stopwords, anchors)
+        score += LABELLED_HEADLINE if labelled else 0.0
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best else None
