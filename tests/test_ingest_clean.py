@@ -820,9 +820,13 @@ def test_a_headline_the_body_took_in_is_found_above_the_first_paragraph_of_prose
 def test_a_published_line_below_the_body_dates_an_undated_story() -> None:
     """An obituary page's "Published by <paper> on <date>." right below the text dates it."""
     story = [GULLS_STORY[0], *GULLS_STORY[3:]]
-    a = clean("\n".join(story + ["Published by Harbour Wire on Nov. 2, 2025.", "Sign the Guest Book"]))
+    a = clean("\n".join(story + ["Published by Harbour Herald on Nov. 2, 2025.", "Sign the Guest Book"]))
     assert a.date == datetime.date(2025, 11, 2)
     assert a.paragraphs == tuple(GULLS_STORY[3:])
+    # A book's publisher, under a review, dates the book.
+    book = ["The Salt Road, by Ana Frey", "Published by Knopf on Oct. 7, 2025.", "320 pages. $29."]
+    a = clean("\n".join(story + book))
+    assert a.date is None
     # Below a comments heading it dates a comment.
     a = clean("\n".join(story + ["2 Comments", "Published by Gary Lund on Nov. 3, 2025.", "Great work!"]))
     assert a.date is None

@@ -98,9 +98,9 @@ def _published_date(text: str, rules: Rules) -> datetime.date | None:
 
 
 def published_line_date(text: str, rules: Rules) -> datetime.date | None:
-    """The date of a dateline that opens saying the page was published ("Published by the
-    Times-Tribune on Nov. 2, 2025."), else None."""
-    return dateline_date(text, rules) if rules.date_published.match(text) else None
+    """The date of a dateline saying a newspaper published the page ("Published by the
+    Times-Tribune on Nov. 2, 2025."), else None ("Published by Knopf on ..." dates a book)."""
+    return dateline_date(text, rules) if rules.date_published_by_paper.match(text) else None
 
 
 def is_update_stamp(text: str, rules: Rules) -> bool:
