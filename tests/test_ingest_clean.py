@@ -599,6 +599,14 @@ def test_an_events_facts_box_by_the_body_is_kept() -> None:
     assert a.paragraphs == (*GULLS_STORY[3:], "If you go", *facts)  # under its heading, kept whole
     a = clean("\n".join(["Harbour Wire", "Events", *story[:2], *GULLS_STORY[3:], *facts, "Share"]))
     assert a.paragraphs == (*GULLS_STORY[3:], *facts)
+    # Ending like a caption and its credit ("... 4 p.m. Saturday and Sunday"), a fact is still one.
+    weekend = ["When: 10 a.m. to 4 p.m. Saturday and Sunday", facts[1]]
+    a = clean("\n".join(["Harbour Wire", "Events", *story[:2], *weekend, *GULLS_STORY[3:], "Share"]))
+    assert a.paragraphs == (*weekend, *GULLS_STORY[3:]) and a.image_caption is None
+    # A jobs widget's labelled lines say neither when nor where: no facts box.
+    widget = ["Location: Harbour, anywhere", "Contact: careers@harbourwire.example"]
+    a = clean("\n".join(["Harbour Wire", "Events", *story[:2], "Jobs near you", *widget, *GULLS_STORY[3:], "Share"]))
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
 
 
 # ---------------------------------------------------------------- the seed dumps

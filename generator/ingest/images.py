@@ -43,8 +43,8 @@ def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
     for i in range(start - 1, max(-1, start - 1 - LOOK_ABOVE), -1):
         if roles[i] in ("byline", "dateline"):
             break  # above the byline is the headline area, not the lead image
-        if i in skip:
-            continue
+        if i in skip or rules.fact_line.match(blocks[i].text):
+            continue  # "When: 10 a.m. to 4 p.m. Saturday and Sunday" ends like a caption and credit
         split = split_caption_credit(blocks[i].text, rules)
         if split and caption is None:
             caption, credit = split[0], credit or split[1]
@@ -61,6 +61,9 @@ def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
         lead = not kept  # no paragraph kept yet: this block opens the body
         if lead and n + 1 < len(body) and restates(blocks[i].text, blocks[body[n + 1]].text):
             taken.append((i, "restates the lede (caption or standfirst)"))
+            continue
+        if rules.fact_line.match(blocks[i].text):
+            kept.append(i)  # an event's facts box is no caption
             continue
         split = split_caption_credit(blocks[i].text, rules)
         if split and (lead or features[i].chars <= MAX_CAPTION_CHARS

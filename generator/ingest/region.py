@@ -210,11 +210,13 @@ def _first_entry_time(start: int, kept: frozenset[int], texts: tuple[str, ...], 
 def _facts(outside: range, inside: range, texts: tuple[str, ...], rules: Rules) -> list[int]:
     """The lines of a facts box ("When: ...", "Where: ...") running from the body's edge over the
     lines ``outside`` it, when the box has two or more lines with those of it at the body's edge
-    (``inside``, from the edge inwards), else none."""
+    (``inside``, from the edge inwards), one saying when or where (a jobs widget's "Location:"
+    and "Contact:" say neither), else none."""
     def run(lines: range) -> list[int]:
         return list(itertools.takewhile(lambda i: rules.fact_line.match(texts[i]) is not None, lines))
-    found = run(outside)
-    return found if len(found) + len(run(inside)) >= MIN_FACT_LINES else []
+    found, box = run(outside), run(outside) + run(inside)
+    event = any(rules.fact_event.match(texts[i]) for i in box)
+    return found if event and len(box) >= MIN_FACT_LINES else []
 
 
 MIN_FACT_LINES = 2  # one "Contact: ..." line is no box

@@ -72,6 +72,7 @@ class Rules:
     speech_lead_in: re.Pattern[str]  # "Ms Morley said:": a short lead-in of the story's list
     summary_heading: re.Pattern[str]  # "Key points:": heads a list of the story's points above its lede
     fact_line: re.Pattern[str]  # "When: Saturday, Nov. 15": a line of an event's facts box
+    fact_event: re.Pattern[str]  # "When:", "Where:": a facts box is an event's when one line says so
     entry_time: re.Pattern[str]  # "4:10 p.m.": a live blog's entry time on a line of its own
     list_teaser_lead_in: re.Pattern[str]  # "More of our coverage:": heads a list of the site's links in the body
     hard_stop_always: frozenset[str]
@@ -241,6 +242,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         speech_lead_in=_compile("speech_lead_in", data.get("speech_lead_in", "(?!)")),
         summary_heading=_compile("summary_heading", data.get("summary_heading", "(?!)")),
         fact_line=_compile("fact_line", data.get("fact_line", "(?!)")),
+        fact_event=_compile("fact_event", data.get("fact_event", "(?!)")),
         entry_time=_compile("entry_time", data.get("entry_time", "(?!)")),
         list_teaser_lead_in=_compile("list_teaser_lead_in", data.get("list_teaser_lead_in", "(?!)")),
         hard_stop_always=frozenset(hard.get("always", ())),
