@@ -32,6 +32,7 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("Author: Priya Raman", "Priya Raman"),
     ("Written by Tomás de la Cruz", "Tomás de la Cruz"),
     ("Story and photos by Leif Amundsen", "Leif Amundsen"),
+    ("Submitted by Sian Pryce on Thu, 03/06/2025 - 14:12", "Sian Pryce"),  # Drupal's
     # A name and the job, no "By".
     ("Kenji Watanabe | Sports Reporter", "Kenji Watanabe"),
     ("Elena Vos, Health Reporter", "Elena Vos"),
