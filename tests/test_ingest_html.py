@@ -470,6 +470,13 @@ def test_title_accepts_an_h1_close_to_a_shortened_social_title() -> None:
     assert a.title == "Harbour board backs repairs to the old north pier"
 
 
+def test_title_not_cut_at_a_separator_inside_brackets() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    head = "<title>Ada Lund Obituary (1933 - 2025) - Harbourtown, ME - Harbour Herald</title>"
+    a = clean(page(f"<div>{body}</div>", head + "<meta property='og:site_name' content='Harbour Herald'>"))
+    assert a.title == "Ada Lund Obituary (1933 - 2025)"
+
+
 def test_title_a_blogs_post_heading_after_its_name_and_a_colon() -> None:
     body = "".join(f"<p>{p}</p>" for p in PROSE)
     head = "<title>Harbour Notes: Board backs pier repairs</title>"

@@ -56,7 +56,7 @@ def _headline_parts(title: str) -> list[str]:
     """The parts of a metadata title the headline may be: "A | B | C" -> "A", "A | B", "A | B | C";
     and, for a site's name put first ("Site | Headline"), what follows a separator when it has a
     headline's length (4 words or more) and more words than what comes before it."""
-    cuts = list(_TITLE_SEPARATOR.finditer(title))
+    cuts = _cuts(title)
     ends = [title[c.end():] for c in cuts
             if (after := len(title[c.end():].split())) >= 4 and after > len(title[:c.start()].split())]
     return [title[:c.start()] for c in cuts] + [title] + ends
@@ -80,7 +80,7 @@ def _strip_site(title: str, site: str | None, host: str | None) -> str:
     A trailing part goes when it names the site, or is short (three words at most)
     while what stays is a longer headline.
     """
-    cuts = list(_TITLE_SEPARATOR.finditer(title))
+    cuts = _cuts(title)
     end = len(title)
     while cuts:
         last, rest = title[cuts[-1].end():end], title[:cuts[-1].start()]
@@ -91,3 +91,9 @@ def _strip_site(title: str, site: str | None, host: str | None) -> str:
             break
         end = cuts.pop().start()
     return title[:end]
+
+
+def _cuts(title: str) -> list[re.Match[str]]:
+    """The separators of a metadata title's parts; none inside brackets ("Obituary (1933 - 2025)")."""
+    return [cut for cut in _TITLE_SEPARATOR.finditer(title)
+            if title.count("(", 0, cut.start()) <= title.count(")", 0, cut.start())]
