@@ -470,6 +470,17 @@ def test_title_accepts_an_h1_close_to_a_shortened_social_title() -> None:
     assert a.title == "Harbour board backs repairs to the old north pier"
 
 
+def test_an_old_page_stating_no_title_has_its_headline_in_an_h2() -> None:
+    """No <head>, no <h1>: the <h2> just above the body is the headline, and the masthead and menu
+    the extractor takes above it are not the body."""
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    a = clean("<html><body><table><tr><td><b>HARBOUR WEEKLY</b><br>Your town, every week</td></tr></table>"
+              "<p><a href='/'>Home</a> | <a href='/n'>News</a> | <a href='/e'>Events</a></p><hr>"
+              f"<h2>Board backs pier repairs</h2><p><i>Posted Monday 10 March 2025</i></p>{body}</body></html>")
+    assert (a.title, a.date) == ("Board backs pier repairs", datetime.date(2025, 3, 10))
+    assert a.paragraphs == tuple(PROSE)
+
+
 def test_title_not_cut_at_a_separator_inside_brackets() -> None:
     body = "".join(f"<p>{p}</p>" for p in PROSE)
     head = "<title>Ada Lund Obituary (1933 - 2025) - Harbourtown, ME - Harbour Herald</title>"

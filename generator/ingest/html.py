@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -134,6 +135,12 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     site = site_name(head) or publisher(tuple(Block(i, t, 0, True) for i, (t, _) in enumerate(blocks)), rules)
     headline = choose_title(root, head, site, host_key(url))
     if headline is None:
+        headline = _heading_above_body(blocks, extracted)
+        if headline is not None:  # what the extractor took above it is the old page's masthead and menu
+            at = next(i for i, (_, el) in enumerate(blocks) if el is headline.element)
+            below = {t for t, _ in blocks[at + 1:]}
+            extracted = list(itertools.dropwhile(lambda entry: entry[0] not in below, extracted))
+    if headline is None:
         raise page_error("no headline found above the article body",
                      "the page has no <h1>, <title> or og:title naming the article")
     if _NOT_FOUND.match(headline.text):
@@ -186,6 +193,19 @@ def _is_index_page(root: etree._Element, blocks: PageBlocks, extracted: list[tup
     in_cards = sum(counts.values())
     return (len(counts) >= MIN_INDEX_CARDS and in_cards * 2 > len(extracted)
             and max(counts.values()) * 2 <= len(extracted))
+
+
+def _heading_above_body(blocks: PageBlocks, extracted: list[tuple[str, str]]) -> Headline | None:
+    """An old page's headline when it states none and has no <h1>: the nearest <h2>..<h4> a few
+    blocks above the body's first paragraph ("<h2>Record crowd for lantern festival</h2>")."""
+    body_texts = {t for t, _ in extracted if len(t.split()) >= LEDE_WORDS}  # prose, not the masthead's
+    first = next((i for i, (t, _) in enumerate(blocks) if t in body_texts), 0)
+    return next((Headline(text, el) for text, el in reversed(blocks[max(0, first - HEADING_ABOVE_BLOCKS):first])
+                 if el.tag in ("h2", "h3", "h4")), None)
+
+
+HEADING_ABOVE_BLOCKS = 4  # a byline and a dateline may stand between the heading and the body
+LEDE_WORDS = 12  # the body's first paragraph is a sentence or more
 
 
 def _around_headline(blocks: PageBlocks, headline: Headline,
