@@ -481,6 +481,13 @@ def test_an_old_page_stating_no_title_has_its_headline_in_an_h2() -> None:
     assert a.paragraphs == tuple(PROSE)
 
 
+def test_title_the_h1_a_search_engines_title_retells() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PROSE)
+    head = "<meta property='og:title' content='Pier repairs: what boaters need to know about the board vote'>"
+    a = clean(page(f"<h1>Harbour Herald</h1><article><h1>Board backs repairs to the pier</h1>{body}</article>", head))
+    assert a.title == "Board backs repairs to the pier"
+
+
 def test_title_not_cut_at_a_separator_inside_brackets() -> None:
     body = "".join(f"<p>{p}</p>" for p in PROSE)
     head = "<title>Ada Lund Obituary (1933 - 2025) - Harbourtown, ME - Harbour Herald</title>"

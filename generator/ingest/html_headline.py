@@ -42,6 +42,11 @@ def choose_title(root: etree._Element, head: HeadMeta, site: str | None, host: s
     for text, el in headings:
         if el.tag == "h1" and any(_similar(text, s) for s in stated):
             return Headline(text, el)
+    # A search engine's title for the story ("Port Alder harbor dredging: what boaters need to
+    # know") over the page's own headline ("Dredging finally begins in Port Alder harbor").
+    for text, el in headings:
+        if el.tag == "h1" and any(_retold(text, s) for s in stated):
+            return Headline(text, el)
     for text in stated:
         cut = _strip_site(text, site, host)
         if cut and not _is_site(cut, site, host):
@@ -66,6 +71,18 @@ def _similar(a: str, b: str) -> bool:
     """Most words shared (Dice >= 0.8): a headline and its shortened social-media title."""
     wa, wb = set(word_key(a).split()), set(word_key(b).split())
     return bool(wa and wb) and 2 * len(wa & wb) / (len(wa) + len(wb)) >= 0.8
+
+
+def _retold(headline: str, title: str) -> bool:
+    """Whether a metadata title retells a headline of four words or more: it has at least half
+    of the headline's words, and not as a part of its own ("Headline | Harbour Herald News Desk")."""
+    words = set(word_key(headline).split())
+    if word_key(headline) in {word_key(part) for part in _TITLE_SEPARATOR.split(title)}:
+        return False
+    return len(words) >= RETOLD_MIN_WORDS and len(words & set(word_key(title).split())) * 2 >= len(words)
+
+
+RETOLD_MIN_WORDS = 4  # a shorter <h1> is as often the site's name or a section's
 
 
 def _is_site(text: str, site: str | None, host: str | None) -> bool:
