@@ -265,6 +265,16 @@ def test_a_shown_byline_beats_an_organization_named_as_author() -> None:
         "Harbour Herald")
 
 
+def test_an_author_cards_name_without_by_is_the_author() -> None:
+    card = ("<div class='author-card'><a class='author-card__name' href='/staff/ana'>Ana Vega</a>"
+            "<span class='author-card__role'>Science editor</span></div>")
+    a = clean(page(f"<article><h1>Pier repairs approved</h1>{card}{STORY}</article>"))
+    assert a.author == "Ana Vega"
+    # Away from the story, an author's name in a teaser card is not the story's.
+    teaser = "<aside><h3>Most read</h3><div><span class='author-name'>Tom Ellis</span></div></aside>"
+    assert clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}</article>{teaser}")).author is None
+
+
 # A body long enough that the extractor reads it with its own rules, not its fallbacks.
 LONG_STORY = [*PROSE,
     "The board also heard from the ferry company, which wants its boats to keep using the south landing.",

@@ -353,7 +353,9 @@ def stated_author(root: etree._Element, head: HeadMeta, rules: Rules,
     names = [", ".join(_names(value)) for value in head.ld("author") if not _is_organization(value)][:1]
     names += [v for key in _AUTHOR_KEYS for v in head.metas.get(key, ())]
     names += [visible_text(el) for el in root.xpath(
-        "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')]") if in_story(el)][:5]
+        "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
+        " or (contains(@class, 'author') and contains(@class, 'name'))]")  # an author card's "author-card__name"
+        if in_story(el)][:5]
     for name in names:
         author = as_author(name, rules)
         if author:
