@@ -36,9 +36,9 @@ from .html_body import (SiftedBody, labels_above, list_lead_ins, rejection, sift
 from .html_decode import page_error
 from .html_figures import caption_and_credit, caption_holding, is_caption, shows_image
 from .html_headline import Headline, choose_title
-from .html_meta import (INVISIBLE_TAGS, as_author, host_key, html_blocks, inside, is_invisible, organization_author,
-                        page_tags, parse_date, part_texts, read_head, site_name, source_url, stated_author, stated_date,
-                        visible_text)
+from .html_meta import (INVISIBLE_TAGS, MACHINE_DATES, as_author, host_key, html_blocks, inside, is_invisible,
+                        machine_date_text, marked, organization_author, page_tags, parse_date, part_texts, read_head,
+                        site_name, source_url, stated_author, stated_date, visible_text)
 from .html_sign_off import sign_off
 from .metadata import byline_author, byline_date, publisher, tag_line_tags
 from .rules import Rules, load_rules
@@ -164,12 +164,13 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     in_story = _in_region(order, blocks, region)
     author = stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
     date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, top, rules)
-    signed = sign_off(blocks, *_body_end(blocks, body, first, headline), rules) if not (author and date) else None
+    last, story = _body_end(blocks, body, first, headline)
+    signed = sign_off(blocks, last, story, rules) if not (author and date) else None
     author = author or (signed.author if signed else None) or organization_author(head, rules)
     date = date or (signed.date if signed else None)
     listed = page_tags(head)
     if listed is None:
-        listed = _shown_tags(blocks, body, first, headline, rules)
+        listed = _shown_tags(blocks, body, first, last, story, rules)
     tags = article_tags(listed, headline.text, body.paragraphs, vocabulary, min_mentions, max_inferred)
     labels = _labels(blocks, region, headline.text, figcaption, rules)
     return CleanedArticle(
@@ -317,16 +318,11 @@ def _visible_date(blocks: PageBlocks, region: tuple[int, ...], top: int, rules: 
     A block's parts, and the parts of its text between separators, are tried after it: a line
     "Staff report · August 1, 2024" is no dateline whole, its date part is. Above the headline,
     a masthead's date of the day ("today", "topbar") dates the page's printing, not the story."""
-    region = tuple(i for i in region if i >= top or not _in_masthead(blocks[i][1]))
+    region = tuple(i for i in region if i >= top or not marked(blocks[i][1], _MASTHEAD_CLASS))
     lines = ((i, text) for i in region
              for text in (blocks[i][0], *part_texts(blocks[i][1]), *_separated(blocks[i][0])))
     stated = article_date(lines, rules, functools.partial(byline_date, rules=rules), top)
     return stated[0] if stated else None
-
-
-def _in_masthead(el: etree._Element) -> bool:
-    return any(_MASTHEAD_CLASS.search(f"{node.get('class', '')} {node.get('id', '')}")
-               for node in (el, *el.iterancestors()))
 
 
 def _separated(text: str) -> list[str]:
@@ -337,13 +333,13 @@ def _separated(text: str) -> list[str]:
 
 def _time_element(root: etree._Element, in_story: Callable[[etree._Element], bool],
                   rules: Rules) -> datetime.date | None:
-    """A machine-readable date (<time datetime>, itemprop=datePublished) in the story region.
+    """A machine-readable date (``MACHINE_DATES``) in the story region.
 
     Only there: elsewhere <time>s date other stories (teaser lists) or comments.
     """
     found = []  # (rank, date): as with datelines, "Published" first, "Updated" last
-    for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
-        value = el.get("datetime") or el.get("content") or visible_text(el)
+    for el in root.xpath(MACHINE_DATES):
+        value = machine_date_text(el)
         if value and in_story(el):
             parsed = parse_date(value, rules)
             if parsed is not None:
@@ -356,13 +352,12 @@ def _time_element(root: etree._Element, in_story: Callable[[etree._Element], boo
 SHOWN_TAGS_AFTER_BODY = 8  # page blocks below the body's last paragraph where a tag line may stand
 
 
-def _shown_tags(blocks: PageBlocks, body: SiftedBody, first: int, headline: Headline,
+def _shown_tags(blocks: PageBlocks, body: SiftedBody, first: int, last: int, container: etree._Element | None,
                 rules: Rules) -> tuple[str, ...] | None:
     """A tag line the page shows with the story ("Tags: Infrastructure, Local politics"), as a
-    text dump's: in the story's element, from its body to a few blocks below it (a tag menu
-    elsewhere on the page is the site's, not the story's)."""
+    text dump's: in the story's element (``container``), from its body to a few blocks below its
+    last paragraph (block ``last``); a tag menu elsewhere on the page is the site's, not the story's."""
     kept = set(body.paragraphs)
-    last, container = _body_end(blocks, body, first, headline)
     for i in range(first, min(len(blocks), last + 1 + SHOWN_TAGS_AFTER_BODY)):
         if blocks[i][0] not in kept and inside(blocks[i][1], container):
             # A blog's footer holds its labels among other parts ("Posted by ... Labels: ferry").

@@ -397,3 +397,19 @@ def page_tags(head: HeadMeta) -> tuple[str, ...] | None:
 def inside(el: etree._Element, container: etree._Element) -> bool:
     """Whether ``el`` is ``container`` or within it."""
     return el is container or any(a is container for a in el.iterancestors())
+
+
+def marked(el: etree._Element, pattern: re.Pattern[str]) -> bool:
+    """Whether the class or id of ``el`` or of an element around it matches ``pattern``."""
+    return any(pattern.search(f"{node.get('class', '')} {node.get('id', '')}") for node in (el, *el.iterancestors()))
+
+
+# Machine-readable dates: <time datetime>, itemprop=datePublished, hAtom's <abbr class="published" title>.
+MACHINE_DATES = ("descendant-or-self::time[@datetime] | descendant-or-self::*[@itemprop='datePublished']"
+                 " | descendant-or-self::abbr[@title][contains(concat(' ', normalize-space(@class), ' '),"
+                 " ' published ')]")
+
+
+def machine_date_text(el: etree._Element) -> str:
+    """The date a machine-readable date element states (``MACHINE_DATES``)."""
+    return el.get("datetime") or el.get("content") or el.get("title") or visible_text(el)

@@ -11,17 +11,14 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .clean import SIGN_OFF_BLOCKS
 from .extract import PageBlocks
-from .html_meta import as_author, inside, parse_date, part_texts
+from .html_meta import MACHINE_DATES, as_author, inside, machine_date_text, marked, parse_date, part_texts
 from .metadata import byline_author, byline_date
 from .rules import Rules
 
-SIGN_OFF_BLOCKS = 2  # page blocks right below the body's last paragraph where a sign-off may stand
 _HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _COMMENTS = re.compile(r"(?i)(?:^|[\s_-])(?:comments?|responses|replies|reply|disqus)(?=$|[\s_-])")
-# A machine-readable time in the sign-off: <time datetime>, hAtom's <abbr class="published">.
-_MACHINE_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished']"
-                 " | .//abbr[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ def sign_off(blocks: PageBlocks, last: int, container: etree._Element | None, ru
     """The byline in the few blocks below the body's last paragraph (block ``last``), inside the
     story's ``container``; a heading (a comment thread's "3 comments:") or a comment ends the search."""
     for text, el in blocks[last + 1:last + 1 + SIGN_OFF_BLOCKS]:
-        if el.tag in _HEADING or _in_comments(el):
+        if el.tag in _HEADING or marked(el, _COMMENTS):
             return None
         if container is not None and not inside(el, container):
             continue
@@ -46,14 +43,6 @@ def sign_off(blocks: PageBlocks, last: int, container: etree._Element | None, ru
     return None
 
 
-def _in_comments(el: etree._Element) -> bool:
-    return any(_COMMENTS.search(f"{node.get('class', '')} {node.get('id', '')}") for node in (el, *el.iterancestors()))
-
-
 def _machine_date(el: etree._Element, rules: Rules) -> datetime.date | None:
-    for found in el.xpath(_MACHINE_DATE):
-        value = found.get("datetime") or found.get("content") or found.get("title")
-        parsed = parse_date(value, rules) if value else None
-        if parsed is not None:
-            return parsed
-    return None
+    return next((parsed for found in el.xpath(MACHINE_DATES)
+                 if (parsed := parse_date(machine_date_text(found), rules)) is not None), None)
