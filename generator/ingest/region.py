@@ -187,24 +187,18 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         opening = opening_list(start, kept, features, roles, texts, rules)  # the story's key points above it
         kept |= frozenset(opening)
         start = opening[0] if opening else start
-        if _first_entry_time(start, kept, texts, rules):
-            start -= 1
-            kept |= {start}
-        while end == max(kept, default=-1) and _last_entry(end, kept, first, texts, rules):
-            kept |= {end + 1, end + 2}
-            end += 2
+        if any(_is_entry_time(texts[i], rules) for i in kept):  # a live blog: its entries' times are kept
+            if start > 0 and _is_entry_time(texts[start - 1], rules):  # the first entry's, above the lede
+                start -= 1
+                kept |= {start}
+            while end == max(kept) and _last_entry(end, first, texts, rules):
+                kept |= {end + 1, end + 2}
+                end += 2
         above = _facts(range(start - 1, -1, -1), range(start, end + 1), texts, rules)
         below = _facts(range(end + 1, len(texts)), range(end, start - 1, -1), texts, rules)
         kept |= frozenset(above) | frozenset(below)
         start, end = min(above, default=start), max(below, default=end)
     return Region(start, end, tuple(sorted(kept)))
-
-
-def _first_entry_time(start: int, kept: frozenset[int], texts: tuple[str, ...], rules: Rules) -> bool:
-    """Whether the line above the first paragraph is a live blog's first entry time: a later
-    entry's time is kept inside the article (a lone time above a lede is a time stamp)."""
-    return (start > 0 and rules.entry_time.match(texts[start - 1].strip()) is not None
-            and any(rules.entry_time.match(texts[i].strip()) for i in kept if i > start))
 
 
 def _facts(outside: range, inside: range, texts: tuple[str, ...], rules: Rules) -> list[int]:
@@ -214,7 +208,8 @@ def _facts(outside: range, inside: range, texts: tuple[str, ...], rules: Rules) 
     and "Contact:" say neither), else none."""
     def run(lines: range) -> list[int]:
         return list(itertools.takewhile(lambda i: rules.fact_line.match(texts[i]) is not None, lines))
-    found, box = run(outside), run(outside) + run(inside)
+    found = run(outside)
+    box = found + run(inside)
     event = any(rules.fact_event.match(texts[i]) for i in box)
     return found if event and len(box) >= MIN_FACT_LINES else []
 
@@ -222,14 +217,16 @@ def _facts(outside: range, inside: range, texts: tuple[str, ...], rules: Rules) 
 MIN_FACT_LINES = 2  # one "Contact: ..." line is no box
 
 
-def _last_entry(end: int, kept: frozenset[int], first: tuple[Label, ...], texts: tuple[str, ...],
-                rules: Rules) -> bool:
-    """Whether a live blog's entry follows the body's last paragraph: an entry time, as other
-    entries inside the article have, then a paragraph of prose (the oldest entry, short, can
-    read as a lone line beside the page's furniture below it)."""
-    return (end + 2 < len(texts) and rules.entry_time.match(texts[end + 1].strip()) is not None
-            and first[end + 2].cls in (GOOD, NEARGOOD)
-            and any(rules.entry_time.match(texts[i].strip()) for i in kept))
+def _is_entry_time(text: str, rules: Rules) -> bool:
+    """A live blog's entry time on its own line ("4:10 p.m."); a lone one above a lede is a time stamp."""
+    return rules.entry_time.match(text.strip()) is not None
+
+
+def _last_entry(end: int, first: tuple[Label, ...], texts: tuple[str, ...], rules: Rules) -> bool:
+    """Whether a live blog's entry follows the body's last paragraph: an entry time, then a
+    paragraph of prose (the oldest entry, short, can read as a lone line beside the page's
+    furniture below it)."""
+    return end + 2 < len(texts) and _is_entry_time(texts[end + 1], rules) and first[end + 2].cls in (GOOD, NEARGOOD)
 
 
 def _weights(runs: list[tuple[int, int]], features: tuple[Features, ...],
