@@ -609,6 +609,21 @@ def test_an_events_facts_box_by_the_body_is_kept() -> None:
     assert a.paragraphs == tuple(GULLS_STORY[3:])
 
 
+def test_a_recipes_facts_box_between_its_paragraphs_is_kept() -> None:
+    facts = ["Prep time: 20 min", "Cook time: 55 min", "Serves: 8"]
+    story = [*GULLS_STORY[:4], *facts, *GULLS_STORY[4:]]
+    a = clean("\n".join(["Harbour Wire", "Recipes", *story, "Print this recipe", "Share", "Facebook"]))
+    assert a.paragraphs == (GULLS_STORY[3], *facts, *GULLS_STORY[4:])
+    assert a.summary == GULLS_STORY[3]
+
+
+@pytest.mark.parametrize("opening", ['"We will rebuild."', "“We will rebuild.”"])
+def test_a_story_opening_on_a_one_line_quote_keeps_it(opening: str) -> None:
+    a = clean("\n".join(["Harbour Wire", *GULLS_STORY[:3], opening, *GULLS_STORY[3:], "Share", "Facebook"]))
+    assert a.paragraphs == (opening, *GULLS_STORY[3:])
+    assert a.title == GULLS_STORY[0] and a.summary == GULLS_STORY[3]
+
+
 # ---------------------------------------------------------------- the seed dumps
 
 SEED_BOILERPLATE = [

@@ -12,6 +12,7 @@ Within the region, subheadings are kept and the headlines of a teaser box are no
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
@@ -194,9 +195,12 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
             while end == max(kept) and _last_entry(end, first, texts, rules):
                 kept |= {end + 1, end + 2}
                 end += 2
+        if start > 0 and _quoted_opening(texts[start - 1], first[start - 1]):
+            start -= 1
+            kept |= {start}
         above = _facts(range(start - 1, -1, -1), range(start, end + 1), texts, rules)
         below = _facts(range(end + 1, len(texts)), range(end, start - 1, -1), texts, rules)
-        kept |= frozenset(above) | frozenset(below)
+        kept |= frozenset(above) | frozenset(below) | _facts_inside(start, end, kept, texts, rules)
         start, end = min(above, default=start), max(below, default=end)
     return Region(start, end, tuple(sorted(kept)))
 
@@ -215,6 +219,29 @@ def _facts(outside: range, inside: range, texts: tuple[str, ...], rules: Rules) 
 
 
 MIN_FACT_LINES = 2  # one "Contact: ..." line is no box
+
+
+def _facts_inside(start: int, end: int, kept: frozenset[int], texts: tuple[str, ...], rules: Rules) -> frozenset[int]:
+    """The facts boxes between the body's paragraphs (a recipe's "Prep time: 20 min", "Serves:
+    8" below its introduction), each a run of two or more labelled lines, one saying when or
+    how long, as at the body's edges."""
+    found: set[int] = set()
+    for i in range(start + 1, end):
+        if i in kept or i in found or (i - 1) not in kept:
+            continue
+        box = _facts(range(i, end), range(0), texts, rules)
+        if box and box[-1] + 1 in kept:
+            found.update(box)
+    return frozenset(found)
+
+
+def _quoted_opening(text: str, label: Label) -> bool:
+    """A brief sentence wholly in quotation marks right above the first paragraph: the story
+    opens on a quote ("We will rebuild."), the one-line lede's device."""
+    return label.reason == BRIEF_SENTENCE and _WHOLLY_QUOTED.fullmatch(text.strip()) is not None
+
+
+_WHOLLY_QUOTED = re.compile(r"\"[^\"]+\"|“[^”]+”|«[^»]+»|‘[^’]+’")
 
 
 def _is_entry_time(text: str, rules: Rules) -> bool:
