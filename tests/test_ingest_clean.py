@@ -617,6 +617,16 @@ def test_a_recipes_facts_box_between_its_paragraphs_is_kept() -> None:
     assert a.summary == GULLS_STORY[3]
 
 
+def test_a_press_release_is_titled_by_its_headline_and_credited_to_its_company() -> None:
+    lede = ("HARBOUR CITY, Oct. 21, 2025 /PRNewswire/ -- Gull Analytics, a maker of software for seaside"
+            " kiosks, today announced it has raised $40 million in new funding for its counting service.")
+    a = clean("\n".join(["News provided by", "Gull Analytics", "21 Oct, 2025, 08:00 ET",
+                         "Gull Analytics raises $40 million to count stolen chips", lede, *GULLS_STORY[4:]]))
+    assert a.title == "Gull Analytics raises $40 million to count stolen chips"
+    assert a.author == "Gull Analytics" and a.date == datetime.date(2025, 10, 21)
+    assert a.paragraphs == (lede, *GULLS_STORY[4:])
+
+
 @pytest.mark.parametrize("opening", ['"We will rebuild."', "“We will rebuild.”"])
 def test_a_story_opening_on_a_one_line_quote_keeps_it(opening: str) -> None:
     a = clean("\n".join(["Harbour Wire", *GULLS_STORY[:3], opening, *GULLS_STORY[3:], "Share", "Facebook"]))

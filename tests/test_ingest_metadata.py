@@ -14,6 +14,7 @@ from generator.ingest.metadata import (
     byline_date,
     has_labelled_credit,
     is_credit_line,
+    joined_bylines,
     publisher,
     source_url,
     split_caption_credit,
@@ -88,6 +89,26 @@ def test_a_blog_byline_dates_the_post(line: str) -> None:
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None
+
+
+@pytest.mark.parametrize(("lead_in", "names", "author"), [
+    ("By", "Tomas Quill", "Tomas Quill"),
+    ("By:", "Tomas Quill and Ines de Sousa", "Tomas Quill and Ines de Sousa"),
+    ("Written by", "Ines de Sousa", "Ines de Sousa"),
+    ("News provided by", "Harbour Analytics", "Harbour Analytics"),  # a press release's company
+])
+def test_a_byline_split_over_two_lines_is_one_block(lead_in: str, names: str, author: str) -> None:
+    rules = load_rules()
+    joined = joined_bylines(blocks("Harbour Wire", lead_in, names, "Published June 4, 2024"), rules)
+    assert [b.text for b in joined] == ["Harbour Wire", f"{lead_in} {names}", "Published June 4, 2024"]
+    assert [b.index for b in joined] == [0, 1, 2] and [b.line for b in joined] == [1, 2, 4]
+    assert byline_author(joined[1].text, rules) == author
+
+
+@pytest.mark.parametrize("after", ["the end of the week, the river had risen by two metres.", "Share", "Subscribe"])
+def test_a_by_line_before_what_is_no_name_stays_alone(after: str) -> None:
+    texts = ("Gulls blamed for stolen chips", "By", after)
+    assert [b.text for b in joined_bylines(blocks(*texts), load_rules())] == list(texts)
 
 
 def test_tag_lines() -> None:

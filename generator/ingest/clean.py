@@ -27,7 +27,8 @@ from .dates import article_date, parse_header_date, published_line_date
 from .features import Features, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
-from .metadata import block_roles, byline_author, byline_date, heading_tags, is_tag_heading, publisher, source_url, tag_line_tags
+from .metadata import (block_roles, byline_author, byline_date, heading_tags, is_tag_heading, joined_bylines, publisher,
+                       source_url, tag_line_tags)
 from .region import COMMENTS, PULL_QUOTE, Region, main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title, without_label
@@ -46,7 +47,8 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     boilerplate for that reason, never body, title or metadata.
     """
     rules = rules or load_rules()
-    header, blocks = split_blocks(text, rules)
+    header, split = split_blocks(text, rules)
+    blocks = joined_bylines(split, rules)
     if not blocks:
         raise DigestError(Problem("no page text after the scraper header",
                                   hint="the dump holds no article; re-scrape the page"))

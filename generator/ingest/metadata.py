@@ -6,6 +6,7 @@ classifier can drop the line and the article can keep what it says.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections import Counter
@@ -48,6 +49,20 @@ def byline_author(text: str, rules: Rules) -> str | None:
         if author and len(author.split()) <= rules.byline_max_words and _looks_like_names(author):
             return author
     return None
+
+
+def joined_bylines(blocks: tuple[Block, ...], rules: Rules) -> tuple[Block, ...]:
+    """The blocks with each byline split over two lines ("By" / "Tomas Quill") made one block
+    ("By Tomas Quill"), when the two read as a byline and the second is no page furniture ("Share")."""
+    out: list[Block] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if last is not None and rules.byline_lead_in.match(last.text) and byline_author(
+                joined := f"{last.text} {block.text}", rules) and rules.boilerplate_kind(block.text) is None:
+            out[-1] = Block(last.index, joined, last.line, last.blank_before)
+        else:
+            out.append(block if block.index == len(out) else dataclasses.replace(block, index=len(out)))
+    return tuple(out)
 
 
 def byline_date(text: str, rules: Rules) -> datetime.date | None:
