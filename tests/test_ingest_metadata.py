@@ -66,6 +66,9 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("By Jane Doe, Senior Political Correspondent", "Jane Doe"),
     ("By Ruth Editor", "Ruth Editor"),
     ("By The Editors", "The Editors"),
+    # A newsroom's team named for its outlet.
+    ("By the Meridian politics team", "the Meridian politics team"),
+    ("By the Harbour Wire news desk", "the Harbour Wire news desk"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author
@@ -86,6 +89,8 @@ def test_a_blog_byline_dates_the_post(line: str) -> None:
     "Author: Notes: from the harbour",  # a colon that is no time's
     "Opinion | Letters to the Editor",
     "Harbour board, editor",  # no name's capitals
+    "By then the staff",  # no outlet's name before the team
+    "By the end of the team",
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None

@@ -74,10 +74,17 @@ def byline_date(text: str, rules: Rules) -> datetime.date | None:
 
 
 def _looks_like_names(text: str) -> bool:
-    """Names are capitalised words; "By the end of the week" is not a byline."""
+    """Names are capitalised words, or a newsroom's team named for its outlet ("the Meridian
+    politics team"); "By the end of the week" is not a byline."""
     tokens = words_of(text)
     named = [w for w in tokens if w.casefold() not in _NAME_JOINERS]
+    if 2 <= len(named) <= _TEAM_WORDS and named[-1].casefold() in _TEAMS and named[0][0].isupper():
+        return True
     return bool(named) and sum(w[0].isupper() for w in named) / len(named) >= 0.75
+
+
+_TEAMS = frozenset({"team", "desk", "staff", "newsroom", "bureau"})  # "the Harbour Wire news desk"
+_TEAM_WORDS = 5
 
 
 def tag_line_tags(text: str, rules: Rules) -> tuple[str, ...] | None:
