@@ -617,6 +617,14 @@ def test_a_recipes_facts_box_between_its_paragraphs_is_kept() -> None:
     assert a.summary == GULLS_STORY[3]
 
 
+@pytest.mark.parametrize("above", [[], ["Source: Harbour University"]])
+def test_a_labelled_summary_above_the_lede_is_the_articles_summary(above: list[str]) -> None:
+    stated = "Summary: Seagulls took more chips than ever on the promenade, and traders have run out of ideas."
+    a = clean("\n".join(["Harbour Wire", *GULLS_STORY[:3], *above, stated, *GULLS_STORY[3:], "Share"]))
+    assert a.summary == stated.removeprefix("Summary: ")
+    assert a.paragraphs == tuple(GULLS_STORY[3:]) and a.image_credit is None
+
+
 def test_a_press_release_is_titled_by_its_headline_and_credited_to_its_company() -> None:
     lede = ("HARBOUR CITY, Oct. 21, 2025 /PRNewswire/ -- Gull Analytics, a maker of software for seaside"
             " kiosks, today announced it has raised $40 million in new funding for its counting service.")

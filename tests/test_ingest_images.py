@@ -24,6 +24,16 @@ def test_short_credit_line_above_the_body() -> None:
     assert body == BODY
 
 
+def test_a_source_line_credits_a_lead_image_only_beside_its_caption() -> None:
+    image, body = image_of(["Pier repairs approved", "3 November 2025", "Source: Harbour University"] + BODY)
+    assert (image.caption, image.credit) == (None, None)  # alone, it names where the story comes from
+    assert body == BODY
+    caption = "FILE - In this photo taken on May 2, 2023, fishermen mend their nets on the old north pier."
+    image, body = image_of(["Pier repairs approved", "By Jane Doe", caption, "Source: Harbour Herald"] + BODY)
+    assert (image.caption, image.credit) == (caption, "Source: Harbour Herald")
+    assert body == BODY
+
+
 def test_caption_with_credit_line() -> None:
     image, body = image_of(["Pier repairs approved", "By Jane Doe",
                             "The old north pier at low tide on Monday. Ana Vega / Harbour Herald"] + BODY)

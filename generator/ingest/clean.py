@@ -89,6 +89,11 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
                                   hint="the page has no title-like line before its first paragraph"))
     title = without_label(blocks[title_at].text, rules)
     reasons[title_at] = "title"
+    stated_summary = _stated_summary(blocks, title_at, body, rules)
+    if stated_summary is not None:
+        reasons[stated_summary[1]] = "summary"
+        body = tuple(i for i in body if i != stated_summary[1])
+        paragraphs = tuple(blocks[i].text for i in body)
     top = min(title_at, body[0])
 
     # Site furniture says nothing about this article (a header showing today's date).
@@ -106,13 +111,26 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
         title=title, date=stated[0] if stated else None, author=author[0] if author else None,
         source=site, source_url=source_url(header, blocks, rules),
         image_caption=image.caption, image_credit=image.credit, tags=tags,
-        summary=summarize(lede(paragraphs, rules), rules.thresholds.summary_target),
+        summary=summarize(stated_summary[0] if stated_summary else lede(paragraphs, rules),
+                          rules.thresholds.summary_target),
         paragraphs=paragraphs,
         dropped=_dropped(header, blocks, labels, frozenset(body), reasons),
         warnings=warnings)
 
 
 ABOVE_HEADLINE = "above the headline"
+
+
+def _stated_summary(blocks: tuple[Block, ...], title_at: int, body: tuple[int, ...], rules: Rules
+                    ) -> tuple[str, int] | None:
+    """The page's own summary ("Summary: ...", ``summary_line``) between the headline and the
+    first paragraph, or opening the body when more follows it; and its block."""
+    last = body[0] if len(body) > 1 else body[0] - 1
+    for i in range(title_at + 1, last + 1):
+        found = rules.summary_line.match(blocks[i].text)
+        if found:
+            return found["summary"], i
+    return None
 
 
 def own_lines_below(blocks: tuple[Block, ...], region: Region, rules: Rules, skip: frozenset[int]

@@ -55,6 +55,9 @@ def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
         elif caption is None and is_caption_start(blocks[i].text, rules):
             caption = blocks[i].text
             taken.append((i, "image caption"))
+    if caption is None and credit is not None and rules.credit_needs_caption.match(credit):
+        credit = None  # no image: the story's source
+        taken = [(i, reason) for i, reason in taken if reason != "image credit"]
 
     kept: list[int] = []
     for n, i in enumerate(body):

@@ -72,6 +72,7 @@ class Rules:
     site_offer: re.Pattern[str]  # a lead-in offering the site's media or wares introduces no list of the story's
     speech_lead_in: re.Pattern[str]  # "Ms Morley said:": a short lead-in of the story's list
     summary_heading: re.Pattern[str]  # "Key points:": heads a list of the story's points above its lede
+    summary_line: re.Pattern[str]  # "Summary: ...": the page's own summary of the story, above its lede
     fact_line: re.Pattern[str]  # "When: Saturday, Nov. 15": a line of an event's facts box
     fact_event: re.Pattern[str]  # "When:", "Where:": a facts box is an event's when one line says so
     entry_time: re.Pattern[str]  # "4:10 p.m.": a live blog's entry time on a line of its own
@@ -82,6 +83,7 @@ class Rules:
     credit_tail: re.Pattern[str]
     credit_tail_max_words: int
     credit_labelled_tail: re.Pattern[str]
+    credit_needs_caption: re.Pattern[str]  # "Source: X" credits a lead image only beside its caption
     caption_start: tuple[re.Pattern[str], ...]
     thresholds: Thresholds
     article_voice: tuple[re.Pattern[str], ...]  # reader-addressed lines that are article text
@@ -243,6 +245,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         site_offer=_compile("site_offer", data.get("site_offer", "(?!)")),
         speech_lead_in=_compile("speech_lead_in", data.get("speech_lead_in", "(?!)")),
         summary_heading=_compile("summary_heading", data.get("summary_heading", "(?!)")),
+        summary_line=_compile("summary_line", data.get("summary_line", "(?!)")),
         fact_line=_compile("fact_line", data.get("fact_line", "(?!)")),
         fact_event=_compile("fact_event", data.get("fact_event", "(?!)")),
         entry_time=_compile("entry_time", data.get("entry_time", "(?!)")),
@@ -253,6 +256,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         credit_tail=_compile("credit.tail", credit.get("tail")),
         credit_tail_max_words=int(credit.get("tail_max_words", 8)),
         credit_labelled_tail=_compile("credit.labelled_tail", credit.get("labelled_tail", "(?!)")),
+        credit_needs_caption=_compile("credit.needs_caption", credit.get("needs_caption", "(?!)")),
         caption_start=_patterns("credit.caption_start", credit.get("caption_start", [])),
         thresholds=thresholds,
         article_voice=_patterns("article_voice", data.get("article_voice", [])),
