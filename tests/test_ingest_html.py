@@ -265,6 +265,18 @@ def test_a_shown_byline_beats_an_organization_named_as_author() -> None:
         "Harbour Herald")
 
 
+@pytest.mark.parametrize(("names", "author"), [
+    (["Jane Doe"], "Jane Doe"),
+    (["Jane Doe", "Tom Ellis"], "Jane Doe and Tom Ellis"),
+    (["Jane Doe", "Tom Ellis", "Ana Vega"], "Jane Doe, Tom Ellis and Ana Vega"),
+])
+def test_json_ld_authors_are_listed_as_a_byline_lists_them(names: list[str], author: str) -> None:
+    people = ", ".join(f'{{"@type": "Person", "name": "{name}"}}' for name in names)
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier repairs approved",'
+          f' "author": [{people}]}}</script>')
+    assert clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}</article>", head=ld)).author == author
+
+
 def test_an_author_cards_name_without_by_is_the_author() -> None:
     card = ("<div class='author-card'><a class='author-card__name' href='/staff/ana'>Ana Vega</a>"
             "<span class='author-card__role'>Science editor</span></div>")

@@ -236,6 +236,11 @@ def _names(value: Any) -> list[str]:
     return [text] if text else []
 
 
+def _listed(names: list[str]) -> str:
+    """Names as a byline lists them: "A", "A and B", "A, B and C"."""
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
 # ---------------------------------------------------------------- publisher and URL
 
 def site_name(head: HeadMeta) -> str | None:
@@ -350,7 +355,7 @@ def stated_author(root: etree._Element, head: HeadMeta, rules: Rules,
     """The author the page names: JSON-LD, meta tags, then a marked byline element where the
     story's byline stands (``in_story``): one elsewhere names a teaser's or a comment's author,
     or links "About our authors"."""
-    names = [", ".join(_names(value)) for value in head.ld("author") if not _is_organization(value)][:1]
+    names = [_listed(_names(value)) for value in head.ld("author") if not _is_organization(value)][:1]
     names += [v for key in _AUTHOR_KEYS for v in head.metas.get(key, ())]
     names += [visible_text(el) for el in root.xpath(
         "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
@@ -366,7 +371,7 @@ def stated_author(root: etree._Element, head: HeadMeta, rules: Rules,
 def organization_author(head: HeadMeta, rules: Rules) -> str | None:
     """A JSON-LD author that is an organization ("BBC News"): the author when the page shows no
     byline naming a person."""
-    names = [", ".join(_names(value)) for value in head.ld("author") if _is_organization(value)][:1]
+    names = [_listed(_names(value)) for value in head.ld("author") if _is_organization(value)][:1]
     return next((author for name in names if (author := as_author(name, rules))), None)
 
 
