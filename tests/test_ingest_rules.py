@@ -128,6 +128,10 @@ def test_unknown_classifier_setting_is_reported() -> None:
     # The author box below an article.
     ("Jane Doe is a reporter for the Harbour Herald covering the waterfront.", "author_bio"),
     ("Ola Berg joined the Herald in March 2017. She has been reporting on energy since 2009.", "author_bio"),
+    # A column's disclaimer.
+    ("The views expressed in this column are the author's own. To submit a letter, email the desk.", "disclaimer"),
+    ("Opinions expressed by Harbour Herald contributors are their own.", "disclaimer"),
+    ("The views expressed here do not necessarily reflect those of the Herald, but of the writer.", "disclaimer"),
     # A donation widget, a sign-up card, a paywall, a social and tip box, a link card.
     ("Support local journalism", "donation"),
     ("If you value this work, please support us today.", "donation"),
@@ -191,6 +195,8 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "This is despite local media reporting that the pier was closed.",
     "Anyone with information should call police at 555-0100 or e-mail tips@police.example.",
     "Also on the agenda:",
+    "The views expressed at the meeting were mixed, the chairwoman said.",  # whose views a story reports
+    "The views expressed in this report are those of the committee.",
     "From the archives",  # a history column's heading as often as a box of old stories
     # A correction is the article's; so is news about someone's errors.
     "Correction: an earlier version of this story gave the wrong date for the vote. Email the desk for details.",
