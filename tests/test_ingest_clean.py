@@ -873,6 +873,14 @@ def test_a_published_line_below_the_body_dates_an_undated_story() -> None:
     assert a.date is None
 
 
+@pytest.mark.parametrize("note", ["This article was published on 12 June 2025.",
+                                  "This story was first published on June 12, 2025, in the Harbour Wire."])
+def test_a_note_of_when_the_article_was_published_dates_it_and_leaves_the_body(note: str) -> None:
+    a = clean("\n".join([GULLS_STORY[0], *GULLS_STORY[3:], note, "Share"]))
+    assert a.date == datetime.date(2025, 6, 12)
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
 def test_a_live_blogs_oldest_entry_is_kept_below_the_others() -> None:
     """The oldest entry, last and short, stands beside the page's furniture below it."""
     entries = [line for entry in LIVE_ENTRIES for line in entry]

@@ -195,6 +195,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "This is despite local media reporting that the pier was closed.",
     "Anyone with information should call police at 555-0100 or e-mail tips@police.example.",
     "Also on the agenda:",
+    "This article was published on the day the vote ended, a year after the floods.",
     "The views expressed at the meeting were mixed, the chairwoman said.",  # whose views a story reports
     "The views expressed in this report are those of the committee.",
     "From the archives",  # a history column's heading as often as a box of old stories

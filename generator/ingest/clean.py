@@ -196,8 +196,8 @@ def _date(header: Header, blocks: tuple[Block, ...], top: int, first: int, sign_
     (``article_date``; and its block), else the date of a sign-off byline just below the body.
 
     Below the body only a byline's date counts, or a line saying when the page was published
-    ("Published by Times-Tribune on Nov. 2, 2025.", an obituary's): a bare date there is more
-    often a comment's time stamp than the article's.
+    ("This article was published on 12 June 2025.", an obituary's "Published by Times-Tribune on
+    Nov. 2, 2025."): a bare date there is more often a comment's time stamp than the article's.
     """
     if header.date:
         stated = parse_header_date(header.date, rules)
