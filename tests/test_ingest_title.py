@@ -42,6 +42,11 @@ def test_not_the_site_name_nor_a_menu_item() -> None:
                      "Harbour board backs pier repairs"]) == "Harbour board backs pier repairs"
 
 
+def test_an_obituarys_name_not_the_lifespan_below_it() -> None:
+    assert title_of(["Harbour Herald", "Obituaries", "Walter Fenwick Dunleavy", "March 2, 1931 – January 19, 2024"],
+                    below=("© 2024 Harbour Herald",)) == "Walter Fenwick Dunleavy"
+
+
 def test_headline_not_the_standfirst_below_it() -> None:
     assert title_of([
         "Menu", "Pier repairs approved by harbour board",

@@ -144,6 +144,8 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
     for i in range(max(0, start - WINDOW), start):
         if i in taken or not _candidate(blocks[i], features[i], roles[i], publisher):
             continue
+        if _only_dates(blocks[i].text, rules):
+            continue
         labelled = rules.title_label.match(blocks[i].text) is not None  # "Opinion | Our libraries ..."
         if _is_title_line(blocks[i].text, texts) and not labelled:
             continue  # "Headline | Site": the headline itself is on the page too
@@ -152,6 +154,13 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best else None
+
+
+def _only_dates(text: str, rules: Rules) -> bool:
+    """A line of nothing but dates: an obituary's lifespan ("March 2, 1931 – January 19, 2024")
+    under the name it belongs to, no headline."""
+    return rules.date_expr.search(text) is not None and not any(
+        c.isalpha() for c in rules.date_expr.sub("", text))
 
 
 def without_label(title: str, rules: Rules) -> str:
