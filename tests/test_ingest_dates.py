@@ -52,6 +52,9 @@ def test_header_date() -> None:
     # A copied page may run the year into the time and the zone into the next word.
     ("October 31, 20257:45 AM GMTUpdated 3 hours ago", D(2025, 10, 31)),
     ("Nov. 20, 201912:05 PM ET", D(2019, 11, 20)),
+    # A reading time beside the date.
+    ("5 November 2025 · 4 min read", D(2025, 11, 5)),
+    ("Nov. 5, 2025 | 6 min read", D(2025, 11, 5)),
 ])
 def test_datelines(line: str, expected: datetime.date) -> None:
     assert dateline_date(line, load_rules()) == expected
@@ -64,6 +67,7 @@ def test_datelines(line: str, expected: datetime.date) -> None:
     "Last week the river rose by two metres.",
     "Released on March 3, 2021, the engineers' report warned that the old wall would fail within a decade.",
     "Published on 2 May 2024, the survey found that most boats in the harbour were over thirty years old.",
+    "Read the report of March 3, 2025",
 ])
 def test_body_sentences_are_not_datelines(line: str) -> None:
     assert dateline_date(line, load_rules()) is None

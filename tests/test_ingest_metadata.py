@@ -39,6 +39,7 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("Elena Vos, Health Reporter", "Elena Vos"),
     ("Mara Quill — Senior Political Correspondent", "Mara Quill"),
     ("Words and pictures by Ines de Sousa", "Ines de Sousa"),
+    ("Words: Ffion Carradine", "Ffion Carradine"),
     ("By Samuel Okafor | November 5, 2022", "Samuel Okafor"),
     ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
     ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),
@@ -90,6 +91,7 @@ def test_a_blog_byline_dates_the_post(line: str) -> None:
     "Opinion | Letters to the Editor",
     "Harbour board, editor",  # no name's capitals
     "By then the staff",  # no outlet's name before the team
+    "Words matter more than ever",  # no label's colon
     "By the end of the team",
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:

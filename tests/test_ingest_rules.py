@@ -134,6 +134,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("The views expressed here do not necessarily reflect those of the Herald, but of the writer.", "disclaimer"),
     # A donation widget, a sign-up card, a paywall, a social and tip box, a link card.
     ("Support local journalism", "donation"),
+    ("Local news matters. Support the Harbour Herald with a subscription today.", "donation"),
+    ("Get traffic alerts for your route with the Harbour Herald app.", "share"),
     ("If you value this work, please support us today.", "donation"),
     ("Choose an amount:", "widget"),
     ("Other", "widget"),
@@ -195,6 +197,8 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "This is despite local media reporting that the pier was closed.",
     "Anyone with information should call police at 555-0100 or e-mail tips@police.example.",
     "Also on the agenda:",
+    "The mayor urged residents to support the food bank with a donation this winter, she said.",
+    "Residents can get flood alerts with the county app, officials said.",
     "This article was published on the day the vote ended, a year after the floods.",
     "The views expressed at the meeting were mixed, the chairwoman said.",  # whose views a story reports
     "The views expressed in this report are those of the committee.",
