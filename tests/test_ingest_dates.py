@@ -52,6 +52,10 @@ def test_header_date() -> None:
     # A copied page may run the year into the time and the zone into the next word.
     ("October 31, 20257:45 AM GMTUpdated 3 hours ago", D(2025, 10, 31)),
     ("Nov. 20, 201912:05 PM ET", D(2019, 11, 20)),
+    # A numeric date after its weekday: the date that falls on it, month first or day first.
+    ("Tue, 02/11/2025 - 14:32", D(2025, 2, 11)),
+    ("Sun, 02/11/2025", D(2025, 11, 2)),
+    ("Monday 13/01/2025", D(2025, 1, 13)),
     # A reading time beside the date.
     ("5 November 2025 · 4 min read", D(2025, 11, 5)),
     ("Nov. 5, 2025 | 6 min read", D(2025, 11, 5)),
@@ -70,6 +74,15 @@ def test_datelines(line: str, expected: datetime.date) -> None:
     "Read the report of March 3, 2025",
 ])
 def test_body_sentences_are_not_datelines(line: str) -> None:
+    assert dateline_date(line, load_rules()) is None
+
+
+@pytest.mark.parametrize("line", [
+    "Published 06/03/2025",  # no weekday: month first or day first cannot be told
+    "Wed, 02/11/2025",  # neither February 11 nor November 2 is a Wednesday
+    "Sat, 05/05/2025",  # May 5 is a Monday
+])
+def test_a_numeric_date_is_read_only_when_its_weekday_tells_its_order(line: str) -> None:
     assert dateline_date(line, load_rules()) is None
 
 

@@ -76,7 +76,8 @@ def test_bylines(line: str, author: str) -> None:
 
 
 @pytest.mark.parametrize("line", ["Posted on 14 February 2023 by Mara Quill",
-                                  "Posted by Mara Quill on February 14, 2023, 6:21 AM EST"])
+                                  "Posted by Mara Quill on February 14, 2023, 6:21 AM EST",
+                                  "Submitted by Mara Quill on Tue, 02/14/2023 - 14:32"])  # Drupal's
 def test_a_blog_byline_dates_the_post(line: str) -> None:
     assert byline_date(line, load_rules()) == datetime.date(2023, 2, 14)
 

@@ -47,6 +47,13 @@ def test_a_missing_section_is_reported() -> None:
         rules_from_mapping(data)
 
 
+def test_a_weekday_out_of_range_is_reported() -> None:
+    data = _data()
+    data["dates"]["weekdays"] = {"monday": 7}
+    with pytest.raises(RulesError, match=r"^dates\.weekdays: expected a mapping of weekday name to 0 \(Monday\)\.\.6$"):
+        rules_from_mapping(data)
+
+
 def test_unknown_classifier_setting_is_reported() -> None:
     data = _data()
     data["classify"]["length_lowest"] = 3

@@ -28,6 +28,8 @@ def find_date(text: str, rules: Rules) -> tuple[datetime.date, re.Match[str]] | 
 
 def _to_date(match: re.Match[str], rules: Rules) -> datetime.date | None:
     g = match.groupdict()
+    if g["wd"]:
+        return _by_weekday(int(g["ny"]), int(g["na"]), int(g["nb"]), rules.weekdays[g["wd"].casefold()])
     try:
         if g["iy"]:
             return datetime.date(int(g["iy"]), int(g["im"]), int(g["id"]))
@@ -38,6 +40,20 @@ def _to_date(match: re.Match[str], rules: Rules) -> datetime.date | None:
         return datetime.date(int(g["y2"]), rules.months[g["m2"].casefold()], int(g["d2"]))
     except (ValueError, KeyError):  # 2024-02-30, "Mayo 3" ...: not a date
         return None
+
+
+def _by_weekday(year: int, first: int, second: int, weekday: int) -> datetime.date | None:
+    """The date of "<weekday>, first/second/year": month first or day first, whichever falls on
+    the weekday; None when neither or both do (a day-first "Tue, 02/11/2025" is a Sunday)."""
+    fits = set()
+    for month, day in ((first, second), (second, first)):
+        try:
+            date = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if date.weekday() == weekday:
+            fits.add(date)
+    return fits.pop() if len(fits) == 1 else None
 
 
 def parse_header_date(value: str, rules: Rules) -> datetime.date | None:

@@ -58,6 +58,7 @@ class Rules:
     date_release: re.Pattern[str]  # "CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ --": a press release's dateline
     date_span: re.Pattern[str]  # what joins two dates into a span ("1931 – 2024"): no dateline
     months: Mapping[str, int]
+    weekdays: Mapping[str, int]  # name -> 0 (Monday) .. 6: a weekday tells "Tue, 02/11/2025" is February 11
     date_expr: re.Pattern[str]  # built from the month names
     tag_line: tuple[re.Pattern[str], ...]
     tag_heading: tuple[re.Pattern[str], ...]
@@ -176,12 +177,15 @@ def _words(where: str, raw: Any) -> frozenset[str]:
     return frozenset(w.casefold() for w in raw)
 
 
-def _date_expression(months: Mapping[str, int]) -> re.Pattern[str]:
-    """ISO dates and English "March 30, 2024" / "30 March 2024" / "Mar. 30, 2024" forms."""
+def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> re.Pattern[str]:
+    """ISO dates and English "March 30, 2024" / "30 March 2024" / "Mar. 30, 2024" forms, and a
+    numeric date after its weekday ("Tue, 02/11/2025"), whose weekday tells which figure is the month."""
     names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     month = rf"(?P<{{g}}>{names})\.?"
+    days = "|".join(sorted((re.escape(d) for d in weekdays), key=len, reverse=True)) or "(?!)"
     return re.compile(
         r"(?i)(?<!\w)(?:"
+        r"(?P<wd>" + days + r")\.?,?\s+(?P<na>[0-3]?\d)/(?P<nb>[0-3]?\d)/(?P<ny>(?:19|20)\d\d)(?!\w)|"
         r"(?P<iy>(?:19|20)\d\d)[-/](?P<im>[01]?\d)[-/](?P<id>[0-3]?\d)(?=T\d|[^\w]|$)"
         r"|(?:" + month.format(g="m1") + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
         r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + month.format(g="m2")
@@ -206,6 +210,9 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     if not isinstance(months, Mapping) or not all(
             isinstance(v, int) and 1 <= v <= 12 for v in months.values()):
         raise RulesError("dates.months: expected a mapping of month name to 1..12")
+    weekdays = dates.get("weekdays", {})
+    if not isinstance(weekdays, Mapping) or not all(isinstance(v, int) and 0 <= v <= 6 for v in weekdays.values()):
+        raise RulesError("dates.weekdays: expected a mapping of weekday name to 0 (Monday)..6")
     hard = _section(data, "hard_stop")
     settings = _section(data, "classify")
     try:
@@ -230,7 +237,9 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_release=_compile("dates.release", dates.get("release", "(?!)")),
         date_span=_compile("dates.span", dates.get("span", "(?!)")),
         months={str(k).casefold(): v for k, v in months.items()},
-        date_expr=_date_expression({str(k).casefold(): v for k, v in months.items()}),
+        weekdays={str(k).casefold(): v for k, v in weekdays.items()},
+        date_expr=_date_expression({str(k).casefold(): v for k, v in months.items()},
+                                   {str(k).casefold(): v for k, v in weekdays.items()}),
         tag_line=_patterns("tag_line", _section(data, "tag_line")),
         tag_heading=_patterns("tag_heading", _section(data, "tag_heading")),
         publisher=_patterns("publisher", _section(data, "publisher")),
