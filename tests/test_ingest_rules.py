@@ -143,6 +143,9 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Support local journalism", "donation"),
     ("Local news matters. Support the Harbour Herald with a subscription today.", "donation"),
     ("Get traffic alerts for your route with the Harbour Herald app.", "share"),
+    ("Buy prints of Herald photos at our online shop.", "share"),
+    ("Log in or register to post comments", "comments"),
+    ("Have a story for us? Email newsdesk@herald.example or message us on WhatsApp.", "contact"),
     ("If you value this work, please support us today.", "donation"),
     ("Choose an amount:", "widget"),
     ("Other", "widget"),
@@ -206,6 +209,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Also on the agenda:",
     "The mayor urged residents to support the food bank with a donation this winter, she said.",
     "Residents can get flood alerts with the county app, officials said.",
+    "Buy prints of her work at the gallery, the curator said.",
     "This article was published on the day the vote ended, a year after the floods.",
     "The views expressed at the meeting were mixed, the chairwoman said.",  # whose views a story reports
     "The views expressed in this report are those of the committee.",
