@@ -86,6 +86,11 @@ def outside_quotes(text: str) -> str:
     return _OPEN_QUOTE.sub(" ", _QUOTED.sub(" ", text))
 
 
+def wholly_quoted(text: str) -> bool:
+    """Whether the text is one quoted passage ('"We will rebuild."')."""
+    return _QUOTED.fullmatch(text.strip()) is not None
+
+
 def is_sentence_end(text: str) -> bool:
     return bool(_SENTENCE_END.search(text)) and not _TRUNCATED.search(text)
 

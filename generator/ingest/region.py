@@ -12,11 +12,10 @@ Within the region, subheadings are kept and the headlines of a teaser box are no
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
-from .features import Features, content_words, words_of
+from .features import Features, content_words, wholly_quoted, words_of
 from .rules import Rules
 from .lists import body_lists, opening_list, teaser_lists
 from .tables import table_rows, tables_inside
@@ -238,10 +237,7 @@ def _facts_inside(start: int, end: int, kept: frozenset[int], texts: tuple[str, 
 def _quoted_opening(text: str, label: Label) -> bool:
     """A brief sentence wholly in quotation marks right above the first paragraph: the story
     opens on a quote ("We will rebuild."), the one-line lede's device."""
-    return label.reason == BRIEF_SENTENCE and _WHOLLY_QUOTED.fullmatch(text.strip()) is not None
-
-
-_WHOLLY_QUOTED = re.compile(r"\"[^\"]+\"|“[^”]+”|«[^»]+»|‘[^’]+’")
+    return label.reason == BRIEF_SENTENCE and wholly_quoted(text)
 
 
 def _is_entry_time(text: str, rules: Rules) -> bool:
