@@ -174,6 +174,6 @@ def _other_words(rest: str, rules: Rules) -> list[str]:
 
 
 def _is_date_part(token: str, rules: Rules) -> bool:
-    """A month name, day or year left over from a second date on the line."""
+    """A weekday or month name, or a day or year left over from a second date on the line."""
     folded = token.casefold().rstrip(".")
-    return folded in rules.months or (token.isdigit() and len(token) in (1, 2, 4))
+    return folded in rules.months or folded in rules.weekdays or (token.isdigit() and len(token) in (1, 2, 4))

@@ -213,6 +213,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     weekdays = dates.get("weekdays", {})
     if not isinstance(weekdays, Mapping) or not all(isinstance(v, int) and 0 <= v <= 6 for v in weekdays.values()):
         raise RulesError("dates.weekdays: expected a mapping of weekday name to 0 (Monday)..6")
+    month_of = {str(k).casefold(): v for k, v in months.items()}
+    weekday_of = {str(k).casefold(): v for k, v in weekdays.items()}
     hard = _section(data, "hard_stop")
     settings = _section(data, "classify")
     try:
@@ -236,10 +238,9 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_published_below=_compile("dates.published_below", dates.get("published_below", "(?!)")),
         date_release=_compile("dates.release", dates.get("release", "(?!)")),
         date_span=_compile("dates.span", dates.get("span", "(?!)")),
-        months={str(k).casefold(): v for k, v in months.items()},
-        weekdays={str(k).casefold(): v for k, v in weekdays.items()},
-        date_expr=_date_expression({str(k).casefold(): v for k, v in months.items()},
-                                   {str(k).casefold(): v for k, v in weekdays.items()}),
+        months=month_of,
+        weekdays=weekday_of,
+        date_expr=_date_expression(month_of, weekday_of),
         tag_line=_patterns("tag_line", _section(data, "tag_line")),
         tag_heading=_patterns("tag_heading", _section(data, "tag_heading")),
         publisher=_patterns("publisher", _section(data, "publisher")),
