@@ -117,11 +117,13 @@ def published_line_date(text: str, rules: Rules) -> datetime.date | None:
     """The date of a line below the body saying when the page was published ("This article was
     published on 12 June 2025.", "Published by the Times-Tribune on Nov. 2, 2025."), else None
     ("Published by Knopf on ..." dates a book)."""
-    said = rules.date_published_below.match(text)
-    if said is None:
-        return None
-    after = find_date(text[said.end():], rules)  # "... published on 12 June 2025, in the Herald."
-    return dateline_date(text, rules) or (after[0] if after is not None and after[1].start() == 0 else None)
+    if rules.boilerplate_kind(text) == PUBLICATION_NOTE:  # "... published on 12 June 2025, in the Herald."
+        found = find_date(text, rules)
+        return found[0] if found is not None else None
+    return dateline_date(text, rules) if rules.date_published_by_paper.match(text) else None
+
+
+PUBLICATION_NOTE = "publication_note"  # the boilerplate kind of rules.yaml a note of when the page was published is
 
 
 def is_update_stamp(text: str, rules: Rules) -> bool:

@@ -54,7 +54,7 @@ class Rules:
     date_updated: tuple[re.Pattern[str], ...]  # datelines that only date an update
     date_filler: re.Pattern[str]
     title_label: re.Pattern[str]  # "Opinion | ": a section's label before the headline
-    date_published_below: re.Pattern[str]  # "This article was published on ...", "Published by Times-Tribune on ..."
+    date_published_by_paper: re.Pattern[str]  # "Published by Times-Tribune on ...": a newspaper's, below the body
     date_release: re.Pattern[str]  # "CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ --": a press release's dateline
     date_span: re.Pattern[str]  # what joins two dates into a span ("1931 – 2024"): no dateline
     months: Mapping[str, int]
@@ -235,7 +235,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_updated=_patterns("dates.updated", dates.get("updated", [])),
         date_filler=_compile("dates.filler", dates.get("filler")),
         title_label=_compile("title_label", data.get("title_label", "(?!)")),
-        date_published_below=_compile("dates.published_below", dates.get("published_below", "(?!)")),
+        date_published_by_paper=_compile("dates.published_by_paper", dates.get("published_by_paper", "(?!)")),
         date_release=_compile("dates.release", dates.get("release", "(?!)")),
         date_span=_compile("dates.span", dates.get("span", "(?!)")),
         months=month_of,
