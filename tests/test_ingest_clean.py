@@ -901,3 +901,21 @@ def test_a_tag_list_ends_above_the_heading_of_a_cookie_notice() -> None:
     notice = "This website uses cookies to ensure you get the best experience. Manage preferences"
     a = clean("\n".join(GULLS_STORY + ["Topics", "Gulls", "Tourism", "Cookies", notice, "Accept all"]))
     assert a.tags == ("Gulls", "Tourism")
+
+
+@pytest.mark.parametrize(("lines", "author"), [
+    (["Tomas Quill", "Published June 4, 2024"], "Tomas Quill"),  # a byline whose "By" was a link
+    (["Published June 4, 2024", "Ines de Sousa"], "Ines de Sousa"),
+    (["Breaking News", "Published June 4, 2024"], None),  # a label beside the date names no one
+    (["Harbour Wire", "Published June 4, 2024"], None),  # nor the publisher's name
+])
+def test_a_name_alone_beside_the_date_line_is_the_byline(lines: list[str], author: str | None) -> None:
+    story = ["Harbour Wire", "News", GULLS_STORY[0], *lines, *GULLS_STORY[3:], "Share",
+             "Copyright © 2024 Harbour Wire. All rights reserved."]
+    a = clean("\n".join(story))
+    assert (a.author, a.date, a.paragraphs) == (author, datetime.date(2024, 6, 4), tuple(GULLS_STORY[3:]))
+
+
+def test_a_name_alone_with_no_date_line_beside_it_is_no_byline() -> None:
+    a = clean("\n".join([GULLS_STORY[0], "Tomas Quill", *GULLS_STORY[3:]]))
+    assert a.author is None

@@ -9,6 +9,7 @@ import pytest
 from generator.ingest import load_rules
 from generator.ingest.blocks import Block, Header
 from generator.ingest.metadata import (
+    bare_byline,
     block_roles,
     byline_author,
     byline_date,
@@ -111,6 +112,24 @@ def test_a_byline_split_over_two_lines_is_one_block(lead_in: str, names: str, au
     assert [b.text for b in joined] == ["Harbour Wire", f"{lead_in} {names}", "Published June 4, 2024"]
     assert [b.index for b in joined] == [0, 1, 2] and [b.line for b in joined] == [1, 2, 4]
     assert byline_author(joined[1].text, rules) == author
+
+
+@pytest.mark.parametrize(("line", "author"), [
+    ("Marta Oyelaran", "Marta Oyelaran"),
+    ("Jan van der Berg", "Jan van der Berg"),
+    ("Siobhan O'Neill-McAdam", "Siobhan O'Neill-McAdam"),
+    ("J. R. Tolland", "J. R. Tolland"),
+    ("Marta", None),  # one name is no byline
+    ("MARTA OYELARAN", None),  # capitals may be an acronym's
+    ("Live Updates", None),
+    ("Harbour Wire Staff", None),
+    ("Harbour Wire", None),  # the publisher
+    ("June 4 2024", None),
+    ("Tomas Quill reports", None),
+    ("Tomas Quill, Harbour Wire", None),
+])
+def test_a_bare_byline_is_a_name_alone(line: str, author: str | None) -> None:
+    assert bare_byline(line, "Harbour Wire", load_rules()) == author
 
 
 @pytest.mark.parametrize("after", ["the end of the week, the river had risen by two metres.", "Share", "Subscribe"])

@@ -27,8 +27,8 @@ from .dates import article_date, parse_header_date, published_line_date
 from .features import Features, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
-from .metadata import (block_roles, byline_author, byline_date, heading_tags, is_tag_heading, joined_bylines, publisher,
-                       source_url, tag_line_tags)
+from .metadata import (bare_byline, block_roles, byline_author, byline_date, heading_tags, is_tag_heading,
+                       joined_bylines, publisher, source_url, tag_line_tags)
 from .region import COMMENTS, PULL_QUOTE, Region, main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title, without_label
@@ -101,6 +101,8 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     sign_off = _sign_off(blocks, region.end, rules)
     author = _author(blocks, top, body[0], region.end, sign_off, rules, skip)
     stated = _date(header, blocks, top, body[0], sign_off, rules, skip)
+    if author is None and stated is not None and stated[1] is not None:
+        author = _bare_byline(blocks, stated[1], title_at, body[0], site, rules, skip)
     listed = _page_tags(blocks, title_at, region.end, rules, skip)
     for found, reason in ((author, "byline"), (stated, "dateline"), (listed, "tag line")):
         if found is not None and found[1] is not None:
@@ -179,6 +181,18 @@ def _author(blocks: tuple[Block, ...], top: int, first: int, end: int, sign_off:
         author = byline_author(blocks[i].text, rules)
         if author:
             return author, i
+    return None
+
+
+def _bare_byline(blocks: tuple[Block, ...], dated: int, title_at: int, first: int, site: str | None,
+                 rules: Rules, skip: frozenset[int]) -> tuple[str, int] | None:
+    """A name alone on the line beside the date line, between the headline and the body
+    ("Marta Oyelaran" over "November 20, 2026"): the byline, its "By" a link or an icon."""
+    for i in (dated - 1, dated + 1):
+        if title_at < i < first and i not in skip:
+            author = bare_byline(blocks[i].text, site, rules)
+            if author:
+                return author, i
     return None
 
 

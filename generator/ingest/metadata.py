@@ -51,6 +51,40 @@ def byline_author(text: str, rules: Rules) -> str | None:
     return None
 
 
+def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
+    """The line when it is a person's name and nothing else ("Marta Oyelaran", "Jan van der
+    Berg"): a byline that lost its "By" to a link or an icon. Only the caller knows where
+    such a line is a byline (beside the article's date line, below its headline)."""
+    words = text.split()
+    named = [w for w in words if w not in _NAME_JOINERS]
+    if not 2 <= len(named) <= _BARE_NAME_WORDS or not all(map(_is_name_word, named)):
+        return None
+    if any(w.casefold() in _NOT_NAMES for w in named) or rules.boilerplate_kind(text) is not None:
+        return None
+    if site and site.casefold() in text.casefold() or rules.date_expr.search(text):
+        return None
+    return text
+
+
+_BARE_NAME_WORDS = 4
+# Words of the short capitalised lines a page sets beside its date that name no one.
+_NOT_NAMES = frozenset({"news", "live", "updates", "update", "breaking", "exclusive", "opinion", "analysis",
+                        "comment", "comments", "share", "read", "more", "listen", "watch", "video", "photos",
+                        "audio", "sponsored", "advertisement", "editorial", "reporter", "writer", "editor",
+                        "correspondent", "staff", "home", "sport", "sports", "world", "business", "politics",
+                        "features", "review", "follow", "print", "email", "subscribe", "published", "updated",
+                        "posted", "local", "national", "today", "story", "article", "minute", "minutes"})
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word of letters ("Oyelaran", "O'Neill", "Smith-Jones", "McAdam") or an
+    initial ("J."); not an acronym in capitals."""
+    if len(word) == 2 and word[0].isupper() and word[1] == ".":
+        return True
+    letters = word.replace("-", "").replace("'", "").replace("\u2019", "")
+    return letters.isalpha() and word[0].isupper() and not letters.isupper()
+
+
 def joined_bylines(blocks: tuple[Block, ...], rules: Rules) -> tuple[Block, ...]:
     """The blocks with each byline split over two lines ("By" / "Tomas Quill") made one block
     ("By Tomas Quill"), when the two read as a byline and the second is no page furniture ("Share")."""
