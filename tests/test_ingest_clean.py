@@ -919,3 +919,17 @@ def test_a_name_alone_beside_the_date_line_is_the_byline(lines: list[str], autho
 def test_a_name_alone_with_no_date_line_beside_it_is_no_byline() -> None:
     a = clean("\n".join([GULLS_STORY[0], "Tomas Quill", *GULLS_STORY[3:]]))
     assert a.author is None
+
+
+SIGN_UP_BOX = ["Sign up to our free newsletter for the town's top stories", "Sign up",
+               "We use your sign-up to send you the stories you asked for, and adverts from us and our partners"
+               " based on what we know of you. You can unsubscribe at any time."]
+
+
+def test_the_article_goes_on_below_a_sign_up_box_in_its_middle() -> None:
+    more = ["Kiosk owners met the council on Tuesday to ask for covered seating along the seafront, where the"
+            " birds find it hardest to swoop.",
+            "The council said it would consider the request at its next meeting in July, once the summer budget is"
+            " agreed."]
+    a = clean("\n".join([*GULLS_STORY, *SIGN_UP_BOX, *more, "Share"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *more)

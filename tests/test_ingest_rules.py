@@ -186,6 +186,10 @@ def test_unknown_classifier_setting_is_reported() -> None:
      "contact"),
     ("Did we get something wrong? Contact us at desk@herald.example.", "contact"),
     ("Ferry fares to rise by 10%Published 1 March", "inline_teaser"),
+    ("We use your sign-up to provide content in ways you've consented to. You can unsubscribe at any time.",
+     "newsletter"),  # a sign-up box's consent notice
+    ("We will use your email address only to send you our newsletter. See our privacy notice.", "newsletter"),
+    ("Sign up", "subscription"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
     assert load_rules().boilerplate_kind(line) == kind
