@@ -30,6 +30,8 @@ def _to_date(match: re.Match[str], rules: Rules) -> datetime.date | None:
     g = match.groupdict()
     if g["wd"]:
         return _by_weekday(int(g["ny"]), int(g["na"]), int(g["nb"]), rules.weekdays[g["wd"].casefold()])
+    if g["sy"]:
+        return _one_way(int(g["sy"]), int(g["sa"]), int(g["sb"]))
     try:
         if g["iy"]:
             return datetime.date(int(g["iy"]), int(g["im"]), int(g["id"]))
@@ -45,15 +47,26 @@ def _to_date(match: re.Match[str], rules: Rules) -> datetime.date | None:
 def _by_weekday(year: int, first: int, second: int, weekday: int) -> datetime.date | None:
     """The date of "<weekday>, first/second/year": month first or day first, whichever falls on
     the weekday; None when neither or both do (a day-first "Tue, 02/11/2025" is a Sunday)."""
+    fits = {date for date in _either_way(year, first, second) if date.weekday() == weekday}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _one_way(year: int, first: int, second: int) -> datetime.date | None:
+    """The date of "first/second/year" when only one order makes a date, or both make the same
+    ("23/11/2026", "11/23/2026", "05/05/2026"); None for "03/11/2026", which is no one's to guess."""
+    fits = _either_way(year, first, second)
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _either_way(year: int, first: int, second: int) -> set[datetime.date]:
+    """The dates "first/second/year" makes read month first and day first."""
     fits = set()
     for month, day in ((first, second), (second, first)):
         try:
-            date = datetime.date(year, month, day)
+            fits.add(datetime.date(year, month, day))
         except ValueError:
             continue
-        if date.weekday() == weekday:
-            fits.add(date)
-    return fits.pop() if len(fits) == 1 else None
+    return fits
 
 
 def parse_header_date(value: str, rules: Rules) -> datetime.date | None:

@@ -179,7 +179,8 @@ def _words(where: str, raw: Any) -> frozenset[str]:
 
 def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> re.Pattern[str]:
     """ISO dates and English "March 30, 2024" / "30 March 2024" / "Mar. 30, 2024" forms, and a
-    numeric date after its weekday ("Tue, 02/11/2025"), whose weekday tells which figure is the month."""
+    numeric date after its weekday ("Tue, 02/11/2025"), whose weekday tells which figure is the month,
+    or alone ("23/11/2026"), read only when one figure alone can be the month."""
     names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     month = rf"(?P<{{g}}>{names})\.?"
     days = "|".join(sorted((re.escape(d) for d in weekdays), key=len, reverse=True)) or "(?!)"
@@ -191,6 +192,8 @@ def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> 
         r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + month.format(g="m2")
         + r",?\s+(?P<y2>(?:19|20)\d\d)"
         r"|(?P<ed>[0-3]?\d)\.(?P<em>[01]?\d)\.(?P<ey>(?:19|20)\d\d)"  # 18.11.2019 is day first
+        # 23/11/2026 and 11/23/2026 alike: read only where the figures cannot be the other way round.
+        r"|(?P<sa>[0-3]?\d)(?P<sep>[/-])(?P<sb>[0-3]?\d)(?P=sep)(?P<sy>(?:19|20)\d\d)"
         # A copied page may run the year into the time: "October 31, 20257:45 AM GMT".
         r")(?:(?!\w)|(?=\d{1,2}:\d\d)))")
 
