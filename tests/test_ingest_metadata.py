@@ -71,6 +71,15 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     # A newsroom's team named for its outlet.
     ("By the Meridian politics team", "the Meridian politics team"),
     ("By the Harbour Wire news desk", "the Harbour Wire news desk"),
+    # The outlet after the names' one comma; a list of names keeps its last.
+    ("By Ines Carvalho, Tidewater Beat", "Ines Carvalho"),
+    ("By Ana Vega and Tom Ellis, Local Democracy Reporting Service", "Ana Vega and Tom Ellis"),
+    ("By Ana Vega, Tom Ellis and Rui Sousa", "Ana Vega, Tom Ellis and Rui Sousa"),
+    # Wire copy's credits: places before "and", and the editors after a semicolon, are no names.
+    ("Reporting by Chanda Mwale in Lusaka and Tom Ardley in London; Editing by Fiona Keyes",
+     "Chanda Mwale and Tom Ardley"),
+    ("Interview by Tessa Brandt", "Tessa Brandt"),
+    ("Text: Anneke de Vries", "Anneke de Vries"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author
@@ -120,7 +129,9 @@ def test_a_byline_split_over_two_lines_is_one_block(lead_in: str, names: str, au
     ("Siobhan O'Neill-McAdam", "Siobhan O'Neill-McAdam"),
     ("J. R. Tolland", "J. R. Tolland"),
     ("Marta", None),  # one name is no byline
-    ("MARTA OYELARAN", None),  # capitals may be an acronym's
+    ("MARTA OYELARAN", "MARTA OYELARAN"),  # a name in capitals, as the page sets it
+    ("Marta OYELARAN", None),  # capitals beside a capitalised word: an acronym's
+    ("BBC NEWS", None),
     ("Live Updates", None),
     ("Harbour Wire Staff", None),
     ("Harbour Wire", None),  # the publisher

@@ -26,6 +26,7 @@ _LAST_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+")
 # "By X | May 3", "By X in Portsmouth"); no name particle is "in" ("Jan van der Berg" stays).
 _BYLINE_TAIL = re.compile(
     r"\s+(?:on|at|in|\||-|–|—|•|·|updated|published|posted)\s+.*$|\s*[|•·]\s*$", re.IGNORECASE)
+_PLACE_BEFORE_AND = re.compile(r"\s+in\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}(?=\s+(?:and|&)\s)")
 _CREDIT_JOINERS = frozenset({"via", "and", "for", "of", "the", "photo", "by", "courtesy"})
 
 
@@ -37,7 +38,9 @@ def byline_author(text: str, rules: Rules) -> str | None:
         match = pattern.search(text)
         if match is None:
             continue
-        author = match.group("author")
+        # "Reporting by A in Lusaka and B in London; Editing by C": after a semicolon others are
+        # credited, and a place before "and" is no name.
+        author = _PLACE_BEFORE_AND.sub("", match.group("author").split(";")[0])
         dated = rules.date_expr.search(author)
         if dated:
             author = author[:dated.start()]
@@ -57,8 +60,10 @@ def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
     such a line is a byline (beside the article's date line, below its headline)."""
     words = text.split()
     named = [w for w in words if w not in _NAME_JOINERS]
-    if not 2 <= len(named) <= _BARE_NAME_WORDS or not all(map(_is_name_word, named)):
+    if not 2 <= len(named) <= _BARE_NAME_WORDS:
         return None
+    if not (all(map(_is_name_word, named)) or all(_letters(w).isupper() and len(w) > 1 for w in named)):
+        return None  # "Marta Oyelaran" or "GARETH PRYCE", not "Marta OYELARAN Reports"
     if any(w.casefold() in _NOT_NAMES for w in named) or rules.boilerplate_kind(text) is not None:
         return None
     if site and site.casefold() in text.casefold() or rules.date_expr.search(text):
@@ -78,11 +83,15 @@ _NOT_NAMES = frozenset({"news", "live", "updates", "update", "breaking", "exclus
 
 def _is_name_word(word: str) -> bool:
     """A capitalised word of letters ("Oyelaran", "O'Neill", "Smith-Jones", "McAdam") or an
-    initial ("J."); not an acronym in capitals."""
+    initial ("J."); not a word in capitals."""
     if len(word) == 2 and word[0].isupper() and word[1] == ".":
         return True
-    letters = word.replace("-", "").replace("'", "").replace("\u2019", "")
+    letters = _letters(word)
     return letters.isalpha() and word[0].isupper() and not letters.isupper()
+
+
+def _letters(word: str) -> str:
+    return word.replace("-", "").replace("'", "").replace("\u2019", "")
 
 
 def joined_bylines(blocks: tuple[Block, ...], rules: Rules) -> tuple[Block, ...]:
