@@ -216,6 +216,12 @@ def test_caption_with_credit_tail() -> None:
         "A still from the film.", "Credit: 20th Century Studios")
     assert split_caption_credit("The quarterback throws on the run on Sunday. Staff photo", rules) == (
         "The quarterback throws on the run on Sunday.", "Staff photo")
+    # A copyright sign before the credit; a labelled credit in brackets needs no full stop before it.
+    assert split_caption_credit("Riders on the old ski run on Monday. © Jean-Paul ROCHE / AFP", rules) == (
+        "Riders on the old ski run on Monday.", "© Jean-Paul ROCHE / AFP")
+    assert split_caption_credit("Coins found on the beach after the storm (Image: Harbour Museums)", rules) == (
+        "Coins found on the beach after the storm", "(Image: Harbour Museums)")
+    assert split_caption_credit("The council met on Monday (photo: below)", rules) is None
 
 
 def test_labelled_credit() -> None:

@@ -203,12 +203,17 @@ _DAY_FIRST_DATE = re.compile(r"(?<![\w.])[0-3]?\d\. [^\W\d_]+\.? (?:19|20)\d\d$"
 
 
 def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
-    """``"<caption sentence>. <credit>"`` -> (caption, credit), when the tail is a credit."""
-    ends = list(_LAST_SENTENCE_END.finditer(text))
-    if not ends:
-        return None
-    cut = ends[-1]
-    caption, credit = text[:cut.end()].strip(), text[cut.end():].strip()
+    """``"<caption sentence>. <credit>"`` -> (caption, credit), when the tail is a credit; so is
+    a labelled credit in brackets after a caption with no full stop ("... storm (Image: Getty)")."""
+    bracket = text.rfind(" (")
+    if text.endswith(")") and bracket > 0 and rules.credit_labelled_tail.match(text[bracket + 1:]):
+        cut = bracket
+    else:
+        ends = list(_LAST_SENTENCE_END.finditer(text))
+        if not ends:
+            return None
+        cut = ends[-1].end()
+    caption, credit = text[:cut].strip(), text[cut:].strip()
     if not credit or len(credit.split()) > rules.credit_tail_max_words or len(caption.split()) < 3:
         return None
     if len(credit.split()) >= len(caption.split()):
