@@ -111,6 +111,21 @@ def test_inline_teaser_gap_is_joined_and_dropped() -> None:
     assert kept == PROSE
 
 
+def test_sentences_between_inline_teasers_are_judged_by_the_prose_beyond_them() -> None:
+    teaser, ad = Label(BAD, "boilerplate: inline_teaser"), Label(BAD, "boilerplate: advertisement")
+    g, b, n = Label(GOOD, "g"), Label(BAD, "b"), Label(NEARGOOD, "n")
+    assert [x.cls for x in smooth((g, teaser, n, n, teaser, b))] == [GOOD, BAD, GOOD, GOOD, BAD, BAD]
+    assert [x.cls for x in smooth((g, ad, n, b))] == [GOOD, BAD, GOOD, BAD]
+    assert [x.cls for x in smooth((b, teaser, n, b))] == [BAD, BAD, BAD, BAD]
+
+
+def test_the_last_sentences_below_an_inline_teaser_are_kept() -> None:
+    closing = ["Repairs begin in spring, the board said.", "Fishermen said they would watch closely."]
+    _, _, kept = run(PROSE[:3] + ["Read also: Ten facts about the north pier", *closing,
+                                  "Read more: Ferry timetable for the winter", "Tags: Harbour, Pier"])
+    assert kept == PROSE[:3] + closing
+
+
 def test_tag_line_is_a_hard_stop() -> None:
     later = "Readers who enjoyed this story should know that the paper has been in print since 1901 in the town."
     _, _, kept = run(PROSE + ["Tags: harbour, pier", later])

@@ -190,6 +190,13 @@ def test_unknown_classifier_setting_is_reported() -> None:
      "newsletter"),  # a sign-up box's consent notice
     ("We will use your email address only to send you our newsletter. See our privacy notice.", "newsletter"),
     ("Sign up", "subscription"),
+    ("Advertisement · Scroll to continue", "advertisement"),
+    ("Have something to say? Send a letter to the editor at letters@herald.example. Letters should be short.",
+     "contact"),
+    ("Do you have a story? Email newsdesk@herald.example", "contact"),
+    ("Want more interviews like this? Join Harbour Plus for unlimited access.", "subscription"),
+    ("Get the latest news from Portsmouth here.", "inline_teaser"),
+    ("The Ridge Observer is a nonprofit newsroom. Support independent journalism in the mountains.", "donation"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
     assert load_rules().boilerplate_kind(line) == kind
@@ -273,6 +280,8 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
     # A story about a former reporter (an author box says what its author is).
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
+    "Have something to say about the harbour? The board will hear residents on Monday.",
+    "Get the latest figures from the harbour office before you book a mooring, the board advised.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None

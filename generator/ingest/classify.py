@@ -120,12 +120,19 @@ def promote_runs(first: tuple[Label, ...], length: int = 3) -> tuple[Label, ...]
     return tuple(out)
 
 
+_SET_INTO_PROSE = frozenset({"boilerplate: inline_teaser", "boilerplate: advertisement"})
+
+
 def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
     """jusText's context rules: short and neargood blocks take their neighbours' class."""
     first = promote_runs(first)
     classes = [label.cls for label in first]
     prev, nxt = _neighbours(classes, frozenset({SHORT, NEARGOOD}))
     prev_near, next_near = _neighbours(classes, frozenset({SHORT}))
+    # A link to another story or an ad's label set between paragraphs is no neighbour of a
+    # near-good sentence: it is judged by the prose beyond. (A short line beside one is not.)
+    prev_prose, next_prose = _neighbours([SHORT if label.reason in _SET_INTO_PROSE else label.cls
+                                          for label in first], frozenset({SHORT, NEARGOOD}))
     out: list[Label] = []
     for i, label in enumerate(first):
         if label.cls == SHORT:
@@ -142,7 +149,7 @@ def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
             else:
                 out.append(Label(BAD, "short, outside prose"))
         elif label.cls == NEARGOOD:
-            if prev[i] == nxt[i] == BAD:
+            if prev_prose[i] == next_prose[i] == BAD:
                 out.append(Label(BAD, f"{label.reason}, outside prose"))
             else:
                 out.append(Label(GOOD, f"{label.reason}, next to prose"))
