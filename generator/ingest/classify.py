@@ -22,6 +22,7 @@ TRUNCATED = "truncated teaser"
 # A sentence ending in "..." judged alone: a teaser cut short, unless it stands between two
 # paragraphs of the body (a reporter's "The queue stretched to the station and beyond...").
 TRAILING_SENTENCE = "sentence ending in dots"
+BOILERPLATE = "boilerplate: {}"  # the reason a block of a rules.yaml kind is dropped
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
     if role is not None:
         return Label(BAD, role)
     if f.boilerplate is not None:
-        return Label(BAD, f"boilerplate: {f.boilerplate}")
+        return Label(BAD, BOILERPLATE.format(f.boilerplate))
     if f.truncated:
         return Label(BAD, TRAILING_SENTENCE if is_trailing_sentence(f, rules) else TRUNCATED)
     if f.repeats > 1:
@@ -120,7 +121,7 @@ def promote_runs(first: tuple[Label, ...], length: int = 3) -> tuple[Label, ...]
     return tuple(out)
 
 
-_SET_INTO_PROSE = frozenset({"boilerplate: inline_teaser", "boilerplate: advertisement"})
+_SET_INTO_PROSE = frozenset(BOILERPLATE.format(kind) for kind in ("inline_teaser", "advertisement"))
 
 
 def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..taxonomy import word_key
+from .classify import BOILERPLATE
 from .dates import dateline_date
 from .extract import PageBlocks
 from .features import is_appeal, outside_quotes, words_of
@@ -35,8 +36,7 @@ _MAX_BOILERPLATE_WORDS = 40  # a paragraph this long that mentions a "cookie pol
 _NO_WORDS = re.compile(r"^[\W_]*$")
 _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https?://)?(?:www\.)?"
                            r"[\w-]+(?:\.[\w-]+)+/\S*)$")
-_BOILERPLATE = "boilerplate: {}"  # the reason a paragraph of a rules.yaml kind is dropped
-_TEASER_HEADING = _BOILERPLATE.format("teaser_heading")
+_TEASER_HEADING = BOILERPLATE.format("teaser_heading")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def rejection(title: str, captions: set[str], rules: Rules,
     not): digest's paragraph rules, any kind of boilerplate rule, the caller's hook."""
     def reason(text: str) -> str | None:
         kind = rules.boilerplate_kind(text)
-        return (_drop_reason(text, False, title, captions, rules) or (kind and _BOILERPLATE.format(kind))
+        return (_drop_reason(text, False, title, captions, rules) or (kind and BOILERPLATE.format(kind))
                 or (boilerplate(text) if boilerplate is not None else None))
     return reason
 
@@ -196,7 +196,7 @@ def _drop_reason(text: str, opening: bool, title: str, captions: set[str], rules
         return "image caption and credit"
     kind = rules.boilerplate_kind(text) if len(text.split()) <= _MAX_BOILERPLATE_WORDS else None
     if kind is not None and kind not in _KINDS_KEPT:
-        return _BOILERPLATE.format(kind)
+        return BOILERPLATE.format(kind)
     if len(_appeal_words(text, rules)) >= 2:  # one alone mid-story may be an advice column's "help"
         return "addresses the reader (appeal)"
     if _CONTACT_LINE.match(text):
