@@ -944,3 +944,25 @@ def test_what_a_hunt_found_the_html_rules_took_from_articles_stays() -> None:
     c = clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}<p>{cliffhanger}</p></article>"
                    "<footer><p>Part two appears next week.</p></footer>"))
     assert c.paragraphs[-1] == cliffhanger
+
+
+MORE_PROSE = [
+    "The board's chairwoman said the town could not afford to lose the pier, which has stood since 1887.",
+    "Divers will inspect the remaining pillars in January, when the water is clearest and the boats are ashore.",
+    "A local boatyard has offered to store the new timber free of charge until the work can begin in spring.",
+    "Some residents asked whether the pier could be rebuilt in concrete, which the engineers said would cost more.",
+    "The board will publish the engineers' full report on its website before the meeting in March, it said.",
+]
+
+
+@pytest.mark.parametrize("wrapper", ["div class='article-body'><div class='teaser-content'",
+                                     "div class='paywalled-content article-teaser-fade'><div"])
+def test_the_storys_own_paragraphs_in_a_box_named_teaser_are_kept(wrapper: str) -> None:
+    # A metered site shows its first paragraphs in a "teaser" box; a teaser card is a headline link.
+    outer, inner = wrapper.split("><", 1)
+    story = "".join(f"<p>{p}</p>" for p in PROSE)
+    rest = "".join(f"<p>{p}</p>" for p in MORE_PROSE)
+    cards = "<div class='teaser'><h3><a href='/b'>Ferry timetable changes for the winter</a></h3></div>"
+    a = clean(page(f"<article><h1>Pier repairs approved</h1><{outer}><{inner}>{story}</div>{rest}</div>"
+                   f"{cards}</article>"))
+    assert a.paragraphs == (*PROSE, *MORE_PROSE)

@@ -81,6 +81,27 @@ def _keep_quote_attributions(root: etree._Element) -> None:
         footer.tag = "p"
 
 
+def _keep_metered_openings(root: etree._Element) -> None:
+    """Rename the "teaser" in the class or id of a box of the story's own paragraphs: a metered
+    site shows its first paragraphs as a "teaser-content" box, which the extractor deletes
+    with every teaser. A teaser card (a headline, a link, a line of summary) keeps its name."""
+    for el in root.xpath(_NAMED_TEASER):
+        text = " ".join(el.itertext())
+        linked = sum(len(" ".join(a.itertext())) for a in el.iter("a"))
+        paragraphs = [p for p in el.iter("p") if len(" ".join(p.itertext())) >= _MIN_OPENING_CHARS]
+        if (len(paragraphs) >= 2 and linked <= _MAX_LINKED_SHARE * len(text)
+                and not any(True for _ in el.iter("h1", "h2", "h3", "h4", "h5", "h6"))):
+            for name in ("class", "id"):
+                if el.get(name):
+                    el.set(name, re.sub("(?i)teaser", "opening", el.get(name)))
+
+
+_NAMED_TEASER = ("//*[contains(translate(@class, 'TEASR', 'teasr'), 'teaser')"
+                 " or contains(translate(@id, 'TEASR', 'teasr'), 'teaser')]")
+_MIN_OPENING_CHARS = 80  # a paragraph of prose, not a card's line
+_MAX_LINKED_SHARE = 0.1
+
+
 def _pad(el: etree._Element, attr: str, *, end: bool) -> None:
     text = getattr(el, attr)
     if not (text[-1] if end else text[0]).isspace():
@@ -95,6 +116,7 @@ def extract_body(root: etree._Element, blocks: PageBlocks, fast: bool) -> list[t
     _keep_word_breaks(root)
     _keep_double_breaks(root)
     _keep_quote_attributions(root)
+    _keep_metered_openings(root)
     trafilatura, settings = _trafilatura()
     try:
         doc = trafilatura.bare_extraction(
