@@ -78,14 +78,10 @@ def _is_right_stop(i: int, kinds: tuple[str | None, ...], labels: tuple[Label, .
     if kinds[i] in rules.hard_stop_unless_prose:
         # A heading is mid-article only when the article visibly goes on right after it (after
         # the rest of its box: a sign-up box's button and consent notice).
-        after = next((j for j in range(i + 1, len(labels)) if kinds[j] not in _BOX_LINES.get(kinds[i], ())),
-                     len(labels))
+        box = rules.box_lines.get(kinds[i], frozenset())
+        after = next((j for j in range(i + 1, len(labels)) if kinds[j] not in box), len(labels))
         return not (after < len(labels) and labels[after].cls == GOOD)
     return False
-
-
-# The lines of a box set into the body below its heading (the kinds that stop it but for prose).
-_BOX_LINES = {"newsletter": frozenset({"newsletter", "subscription"})}
 
 
 def _teaser_box_inside(end: int, after: tuple[int, int], kinds: tuple[str | None, ...],

@@ -80,6 +80,7 @@ class Rules:
     list_teaser_lead_in: re.Pattern[str]  # "More of our coverage:": heads a list of the site's links in the body
     hard_stop_always: frozenset[str]
     hard_stop_unless_prose: frozenset[str]
+    box_lines: Mapping[str, frozenset[str]]  # of such a stop's kind: the kinds of the lines of its box below it
     credit_line: tuple[re.Pattern[str], ...]
     credit_tail: re.Pattern[str]
     credit_tail_max_words: int
@@ -265,6 +266,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         list_teaser_lead_in=_compile("list_teaser_lead_in", data.get("list_teaser_lead_in", "(?!)")),
         hard_stop_always=frozenset(hard.get("always", ())),
         hard_stop_unless_prose=frozenset(hard.get("unless_prose_follows", ())),
+        box_lines={str(kind): frozenset(lines) for kind, lines in (hard.get("box_lines") or {}).items()},
         credit_line=_patterns("credit.line", credit.get("line")),
         credit_tail=_compile("credit.tail", credit.get("tail")),
         credit_tail_max_words=int(credit.get("tail_max_words", 8)),
