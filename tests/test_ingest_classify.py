@@ -126,6 +126,18 @@ def test_the_last_sentences_below_an_inline_teaser_are_kept() -> None:
     assert kept == PROSE[:3] + closing
 
 
+def test_a_transcripts_last_line_below_a_music_cue_is_kept() -> None:
+    sign_off = "HOST: That's it for this week's Harbour Hour. Thanks for listening."
+    _, _, kept = run(PROSE[:3] + ["[THEME MUSIC]", sign_off, "Support Harbour Radio", "© 2026 Harbour Radio"])
+    assert kept == [*PROSE[:3], sign_off]
+
+
+def test_a_separator_below_the_body_ends_it() -> None:
+    note = "Fenwick reported from the harbour. Our writer Ana Lund contributed to this report."
+    _, _, kept = run(PROSE[:3] + ["___", note, "Most read", "Ferry timetable for the winter"])
+    assert kept == PROSE[:3]
+
+
 def test_tag_line_is_a_hard_stop() -> None:
     later = "Readers who enjoyed this story should know that the paper has been in print since 1901 in the town."
     _, _, kept = run(PROSE + ["Tags: harbour, pier", later])

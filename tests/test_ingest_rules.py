@@ -107,7 +107,7 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("[image-placeholder]", "media"),
     ("[Gulls circle the chip kiosk on the promenade at dusk]", "media"),  # alt text: no sentence end
     ("[Read more.]", "media"),  # a short label
-    ("━━━━━━━━━━━━", "media"),
+    ("━━━━━━━━━━━━", "separator"),
     # General shapes that replaced one site's wording.
     ("Available for everyone, funded by readers", "donation"),
     ("Funded by our readers: join 12,000 members today", "donation"),

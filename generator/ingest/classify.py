@@ -121,7 +121,7 @@ def promote_runs(first: tuple[Label, ...], length: int = 3) -> tuple[Label, ...]
     return tuple(out)
 
 
-_SET_INTO_PROSE = frozenset(BOILERPLATE.format(kind) for kind in ("inline_teaser", "advertisement"))
+_SET_INTO_PROSE = frozenset(BOILERPLATE.format(kind) for kind in ("inline_teaser", "advertisement", "media"))
 
 
 def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
@@ -130,8 +130,9 @@ def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
     classes = [label.cls for label in first]
     prev, nxt = _neighbours(classes, frozenset({SHORT, NEARGOOD}))
     prev_near, next_near = _neighbours(classes, frozenset({SHORT}))
-    # A link to another story or an ad's label set between paragraphs is no neighbour of a
-    # near-good sentence: it is judged by the prose beyond. (A short line beside one is not.)
+    # A link to another story, an ad's label or a media cue ("[MUSIC]") set between paragraphs is
+    # no neighbour of a near-good sentence: it is judged by the prose beyond. (A short line beside
+    # one is not; nor is a separator, "___", which ends a story.)
     prev_prose, next_prose = _neighbours([SHORT if label.reason in _SET_INTO_PROSE else label.cls
                                           for label in first], frozenset({SHORT, NEARGOOD}))
     out: list[Label] = []

@@ -30,8 +30,8 @@ _SET_APART_LEVELS = 3  # ancestors of a block looked at for a pull quote's marku
 _LEAD_IN_WORDS = 15  # a line ending in ":" this short introduces a list or quote, never ends a story
 _LABEL_WORDS = 4  # a section label shown above the headline ("Guest Column", "Public Safety")
 # Boilerplate kinds of rules.yaml that can be article text in an extracted body (a
-# bracketed editor's note): the extractor has already judged those.
-_KINDS_KEPT = frozenset({"media"})
+# bracketed editor's note), or are told apart below (a separator): the extractor has already judged those.
+_KINDS_KEPT = frozenset({"media", "separator"})
 _MAX_BOILERPLATE_WORDS = 40  # a paragraph this long that mentions a "cookie policy" is prose
 _NO_WORDS = re.compile(r"^[\W_]*$")
 _CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:https?://)?(?:www\.)?"

@@ -180,7 +180,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
     # And so is a brief one ("Webb emerged, naked."), though not next to prose on its own; it
     # makes no headline beside it a subheading.
     kept |= frozenset(i for i in range(start + 1, end)
-                      if first[i].reason == BRIEF_SENTENCE and not _by_a_picture(i, kinds, roles, texts)) - teasers
+                      if first[i].reason == BRIEF_SENTENCE and not _by_a_picture(i, kinds, roles)) - teasers
     if texts is not None:
         kept |= continued_sentences(start, end, kept, features, roles, texts)
     kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords, ad_slots)
@@ -329,12 +329,10 @@ def teaser_items(start: int, end: int, kinds: tuple[str | None, ...], first: tup
     return frozenset(found)
 
 
-def _by_a_picture(i: int, kinds: tuple[str | None, ...], roles: tuple[str | None, ...],
-                  texts: tuple[str, ...] | None) -> bool:
+def _by_a_picture(i: int, kinds: tuple[str | None, ...], roles: tuple[str | None, ...]) -> bool:
     """Whether block ``i`` stands next to a picture's furniture ("Image 1 of 3", a credit line):
-    a brief sentence there is its caption. A separator ("___") is no picture's."""
-    return any(roles[j] == _CREDIT or (kinds[j] == _MEDIA and (texts is None or any(map(str.isalpha, texts[j]))))
-               for j in (i - 1, i + 1) if 0 <= j < len(kinds))
+    a brief sentence there is its caption (a separator, "___", is no picture's)."""
+    return any(roles[j] == _CREDIT or kinds[j] == _MEDIA for j in (i - 1, i + 1) if 0 <= j < len(kinds))
 
 
 _MEDIA, _CREDIT = "media", "image credit"
