@@ -122,6 +122,15 @@ def test_a_dump_wrapped_at_a_fixed_width_has_its_paragraphs_joined() -> None:
     ]
 
 
+def test_a_wrapped_paragraphs_last_sentence_runs_on_after_a_sentence_end() -> None:
+    # The first line is as long as the dump's longest: "It" did not fit after it.
+    correction = "Correction: An earlier version of this story misstated the cost of the harbour."
+    assert len(correction) == max(len(line) for line in WRAPPED.split("\n") if " " in line)
+    _, blocks = split_blocks(f"{WRAPPED}\n{correction}\nIt is 48 million euros.\n", load_rules())
+    assert blocks[-1].text == f"{correction} It is 48 million euros."
+    assert blocks[-3].text == "Read more"  # a line that ends no sentence stays apart, as before
+
+
 def test_a_dump_with_a_paragraph_per_line_is_not_joined() -> None:
     text = "\n".join(["Harbour wall approved after long debate",
                       "The town council approved the new harbour wall on Tuesday evening, ending a debate that has gone"

@@ -128,18 +128,21 @@ def wrapped_lines(lines: list[str]) -> frozenset[int]:
     width = max((len(line) for line in lines if " " in line), default=0)
     if width > WRAP_MAX_WIDTH:
         return frozenset()
-    breaks = frozenset(i for i, (line, after) in enumerate(zip(lines, lines[1:]))
-                       if line and after and _wrapped(line, after, width))
+    breaks = frozenset(i for i, (line, after, next_after) in enumerate(zip(lines, lines[1:], [*lines[2:], ""]))
+                       if line and after and _wrapped(line, after, next_after, width))
     return breaks if len(breaks) >= WRAP_MIN_BREAKS else frozenset()
 
 
-def _wrapped(line: str, after: str, width: int) -> bool:
-    """Whether ``line`` ended because ``after``'s first word did not fit within ``width``.
+def _wrapped(line: str, after: str, next_after: str, width: int) -> bool:
+    """Whether ``line`` ended because ``after``'s first word did not fit within ``width``
+    (``next_after`` is the line below ``after``).
 
-    Not where a sentence ends and the next line starts like one: that may as well be the end of
-    a paragraph, and a heading or teaser glued onto it could not be told apart any more (a
-    paragraph split there keeps all its text)."""
-    if _SENTENCE_END.search(line) and _SENTENCE_START.match(after):
+    Where a sentence ends and the next line starts like one, that may as well be the end of a
+    paragraph, and a heading or teaser glued onto it could not be told apart any more (a
+    paragraph split there keeps all its text): only a last line that is a sentence too, its
+    paragraph ending below it, runs on there ("... the amount of the bond." / "It is $48 million.")."""
+    if _SENTENCE_END.search(line) and _SENTENCE_START.match(after) and not (
+            _SENTENCE_END.search(after) and not next_after):
         return False
     first = after.split(" ", 1)[0]
     # A word longer than the width (a URL, a rule) starts a line wherever it stands: the break
