@@ -151,6 +151,12 @@ def test_a_date_above_the_sites_menu_is_the_mastheads(lines: list[str], expected
      " executive.", D(2025, 11, 3)),
     # A body sentence with a date and a slash is no release's dateline.
     ("On Nov. 3, 2025 the ferry ran 24/7 -- a first for the island, the operator said.", None),
+    # With no wire: a place in capitals, then the date with its year right before the dash.
+    ("ABERDEEN, Scotland, 23rd November 2026 — Harbour Subsea Ltd today announced a contract to inspect"
+     " cables.", D(2026, 11, 23)),
+    ("WASHINGTON, Nov. 23, 2026 – The harbour agency named a new director on Monday.", D(2026, 11, 23)),
+    ("PORTSMOUTH, Nov 23 (Harbour Wire) - The ferry company said it would hire 200 crew.", None),  # no year
+    ("Portsmouth, 23 November 2026 — the ferry company said it would hire 200 crew.", None),  # no place in capitals
 ])
 def test_a_press_releases_dateline_dates_it(line: str, expected: D | None) -> None:
     lines = ["Harbour Biotech reports trial results", line]

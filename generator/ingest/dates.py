@@ -104,11 +104,12 @@ def dateline_date(text: str, rules: Rules) -> datetime.date | None:
 
 def release_date(text: str, rules: Rules) -> datetime.date | None:
     """The date of a press release's dateline opening the paragraph ("CAMBRIDGE, Mass., Oct. 21,
-    2025 /PRNewswire/ -- ...", "BOSTON--(BUSINESS WIRE)--Nov. 3, 2025--..."), else None."""
-    release = rules.date_release.match(text)
+    2025 /PRNewswire/ -- ...", "BOSTON--(BUSINESS WIRE)--Nov. 3, 2025--...", "ABERDEEN, Scotland,
+    23rd November 2026 — ..."), else None."""
+    release = next(filter(None, (pattern.match(text) for pattern in rules.date_release)), None)
     if release is None:
         return None
-    found = find_date(release.group("dateline"), rules) or find_date(release.group("after") or "", rules)
+    found = find_date(release.group("dateline"), rules) or find_date(release.groupdict().get("after") or "", rules)
     return found[0] if found else None
 
 

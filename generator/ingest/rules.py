@@ -55,7 +55,7 @@ class Rules:
     date_filler: re.Pattern[str]
     title_label: re.Pattern[str]  # "Opinion | ": a section's label before the headline
     date_published_by_paper: re.Pattern[str]  # "Published by Times-Tribune on ...": a newspaper's, below the body
-    date_release: re.Pattern[str]  # "CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ --": a press release's dateline
+    date_release: tuple[re.Pattern[str], ...]  # "CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ --": a release's dateline
     date_span: re.Pattern[str]  # what joins two dates into a span ("1931 – 2024"): no dateline
     months: Mapping[str, int]
     weekdays: Mapping[str, int]  # name -> 0 (Monday) .. 6: a weekday tells "Tue, 02/11/2025" is February 11
@@ -240,7 +240,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_filler=_compile("dates.filler", dates.get("filler")),
         title_label=_compile("title_label", data.get("title_label", "(?!)")),
         date_published_by_paper=_compile("dates.published_by_paper", dates.get("published_by_paper", "(?!)")),
-        date_release=_compile("dates.release", dates.get("release", "(?!)")),
+        date_release=_patterns("dates.release", dates.get("release", [])),
         date_span=_compile("dates.span", dates.get("span", "(?!)")),
         months=month_of,
         weekdays=weekday_of,
