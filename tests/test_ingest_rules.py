@@ -191,6 +191,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("We will use your email address only to send you our newsletter. See our privacy notice.", "newsletter"),
     ("Sign up", "subscription"),
     ("Advertisement · Scroll to continue", "advertisement"),
+    ("Is your ferry fleet ready for the new fuel rules? Download the free guide from Harbourline.", "advertisement"),
+    ("Get your free trial of Harbour Pro today!", "advertisement"),
     ("Have something to say? Send a letter to the editor at letters@herald.example. Letters should be short.",
      "contact"),
     ("Do you have a story? Email newsdesk@herald.example", "contact"),
@@ -282,6 +284,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
     "Have something to say about the harbour? The board will hear residents on Monday.",
     "Get the latest figures from the harbour office before you book a mooring, the board advised.",
+    "Residents can download the free guide to the new bins from the council website, the mayor said.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None
