@@ -58,6 +58,19 @@ def test_caption_inside_the_body_is_dropped() -> None:
     assert image.caption is None  # only the lead image has its caption in the metadata
 
 
+def test_a_caption_above_a_labelled_credit_line_inside_the_body_is_dropped() -> None:
+    caption = "Workers inspect the rotten pillars under the pier."
+    image, body = image_of(["Pier repairs approved", "By Jane Doe"] + BODY[:2]
+                           + [caption, "Image credit: Ana Vega"] + BODY[2:])
+    assert body == BODY
+    assert (4, "image caption") in image.taken
+    # A paragraph of more than one sentence above a credit is the story's, the picture's caption elsewhere.
+    paragraph = "Workers inspected the rotten pillars on Monday. They found two beyond repair."
+    image, body = image_of(["Pier repairs approved", "By Jane Doe"] + BODY[:2]
+                           + [paragraph, "Photo: Ana Vega"] + BODY[2:])
+    assert body == BODY[:2] + [paragraph] + BODY[2:]
+
+
 def test_no_image() -> None:
     image, body = image_of(["Pier repairs approved", "By Jane Doe"] + BODY)
     assert (image.caption, image.credit, image.taken) == (None, None, ())

@@ -10,6 +10,7 @@ standfirst, not the lede.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .blocks import Block
@@ -85,8 +86,21 @@ def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
                 credit = blocks[i + 1].text
                 taken.append((i + 1, "image credit"))
             continue
+        if credit_below and _one_sentence(blocks[i].text) and rules.credit_labelled_tail.search(blocks[i + 1].text):
+            taken.append((i, "image caption"))  # a picture inside the body: "Photo: X" below its caption
+            continue
         kept.append(i)
     return ImageText(caption, credit, tuple(kept), tuple(taken))
+
+
+MAX_INNER_CAPTION_CHARS = 200  # a caption above a labelled credit inside the body: one sentence
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
+
+
+def _one_sentence(text: str) -> bool:
+    return len(text) <= MAX_INNER_CAPTION_CHARS and _SENTENCE_BREAK.search(text) is None
 
 
 def restates(text: str, other: str) -> bool:
