@@ -55,6 +55,18 @@ def test_headline_not_the_standfirst_below_it() -> None:
     ]) == "Pier repairs approved by harbour board"
 
 
+def test_a_headline_sharing_half_its_words_with_the_story_is_not_taken_for_a_standfirst() -> None:
+    headline = "Old pier to be saved, and divers are starting to map it"  # "pier", "old" and "board"-less
+    assert title_of(["BUSINESS", headline, "Wooden pillars rot while the harbour waits for the money",
+                     "Jane Doe", "2 hours ago"]) == headline
+
+
+def test_a_menu_row_above_the_headline_does_not_make_it_a_standfirst() -> None:
+    headline = "Harbour board log: rotten pillars, loose goats and a broken pier light"
+    assert title_of(["News Sports Obituaries Community Harbour Board Opinion Classifieds", headline,
+                     "Posted Apr 28, 2025"]) == headline
+
+
 def test_not_a_teaser_headline_about_something_else() -> None:
     assert title_of([
         "Most read", "Ferry timetable changes for the summer season", "Advertisement",

@@ -24,6 +24,10 @@ _ATTRIBUTION = re.compile(r"^[—–―-]{1,2}\s*[A-Z]")
 # A line above of fewer words is a masthead (the site named for its town: "Cold Creek Chronicle"
 # over "Cold Creek voters reject school bond"), not a headline over its standfirst.
 MIN_HEADLINE_ABOVE_WORDS = 4
+# How on-topic the headline-like line right above must be for a line to be its standfirst: a row
+# of capitalised words with no small word among them may be the site's menu ("News Sports Police
+# Log"), and must be more so.
+STANDFIRST_BELOW, STANDFIRST_BELOW_MENU_LIKE = 0.5, 0.75
 LABELLED_HEADLINE = 1.0  # a section's label and a bar before a headline ("Opinion | ...") mark one
 WINDOW = 80  # blocks above the body that may hold the headline
 _ANCHORS = frozenset({"byline", "dateline"})
@@ -107,7 +111,8 @@ def _score(i: int, start: int, blocks: tuple[Block, ...], features: tuple[Featur
     topical = _topicality(text, body, stopwords)
     score += 2.5 * topical
     if i > 0 and features[i - 1].words >= MIN_HEADLINE_ABOVE_WORDS and _topicality(
-            blocks[i - 1].text, body, stopwords) >= 0.75 and not (
+            blocks[i - 1].text, body, stopwords) >= (
+            STANDFIRST_BELOW if features[i - 1].stopword_density > 0 else STANDFIRST_BELOW_MENU_LIKE) and not (
             _PERIOD_END.search(blocks[i - 1].text) or roles[i - 1] or features[i - 1].boilerplate):
         score -= 1.5  # right below another on-topic headline-like line: a standfirst
     if (f.repeats > 1 and f.words >= 3) or text in prefixes:
