@@ -193,6 +193,12 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Advertisement · Scroll to continue", "advertisement"),
     ("Is your ferry fleet ready for the new fuel rules? Download the free guide from Harbourline.", "advertisement"),
     ("Get your free trial of Harbour Pro today!", "advertisement"),
+    ("Presented by HarbourSafe", "advertisement"),
+    ("For a reprint of this article, please contact reprints@harbour.example.", "contact"),
+    ("Support independent local news", "donation"),
+    ("Like this story? Support student journalism at Ashgrove — donate to The Daily Quill.", "donation"),
+    ("The Harbour Current is a nonprofit, member-supported newsroom. Become a member today for $5 a month.",
+     "donation"),
     ("Have something to say? Send a letter to the editor at letters@herald.example. Letters should be short.",
      "contact"),
     ("Do you have a story? Email newsdesk@herald.example", "contact"),
@@ -285,6 +291,8 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Have something to say about the harbour? The board will hear residents on Monday.",
     "Get the latest figures from the harbour office before you book a mooring, the board advised.",
     "Residents can download the free guide to the new bins from the council website, the mayor said.",
+    "Presented by the harbour board, the plan would rebuild the pier by 2028.",
+    "Like this year, the board will support the food bank with a donation of 500 euros.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None
