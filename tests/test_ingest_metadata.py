@@ -73,6 +73,8 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("By the Harbour Wire news desk", "the Harbour Wire news desk"),
     # The outlet after the names' one comma; a list of names keeps its last.
     ("By Ines Carvalho, Tidewater Beat", "Ines Carvalho"),
+    ("By KAREN HOLT FOR THE HARBOUR HERALD", "KAREN HOLT"),
+    ("By Jane Doe for HarbourOnline", "Jane Doe"),
     ("By Ana Vega and Tom Ellis, Local Democracy Reporting Service", "Ana Vega and Tom Ellis"),
     ("By Ana Vega, Tom Ellis and Rui Sousa", "Ana Vega, Tom Ellis and Rui Sousa"),
     # Wire copy's credits: places before "and", and the editors after a semicolon, are no names.
