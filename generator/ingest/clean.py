@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import itertools
 import datetime
-import re
 from collections.abc import Callable, Mapping
 
 from ..errors import DigestError, Problem
@@ -24,7 +23,7 @@ from .article import CleanedArticle
 from .blocks import Block, Header, split_blocks
 from .classify import GOOD, Label, classify
 from .dates import article_date, parse_header_date, published_line_date
-from .features import Features, page_features, page_rules
+from .features import SENTENCE_BREAK, Features, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
 from .metadata import (bare_byline, block_roles, byline_author, byline_date, heading_tags, is_tag_heading,
@@ -34,7 +33,6 @@ from .rules import Rules, load_rules
 from .title import find_title, without_label
 
 SIGN_OFF_BLOCKS = 3  # blocks below the body where a blog's byline may sign off
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
 def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max_inferred: int,
@@ -288,7 +286,7 @@ def summarize(lede: str, target: int) -> str:
     longest = int(target * SUMMARY_SLACK)
     if len(lede) <= longest:
         return lede
-    ends = [m.end() for m in _SENTENCE_BREAK.finditer(lede) if m.end() <= longest]
+    ends = [m.end() for m in SENTENCE_BREAK.finditer(lede) if m.end() <= longest]
     if ends:
         return lede[:min(ends, key=lambda e: abs(e - target))].strip()
     return cut_at_word(lede, target)

@@ -17,6 +17,8 @@ from .rules import Rules
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*$")
+# Where one sentence ends and another starts inside a text (the end, before the space).
+SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _FULL_STOP = re.compile(r"\.[\"'”’»)\]]*$")
 # A teaser is cut by a machine, which puts the dots last; dots inside a closing quote are a
 # speaker trailing off ('said only: "We will see..."'), the writer's own sentence end.

@@ -10,11 +10,10 @@ standfirst, not the lede.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .blocks import Block
-from .features import Features, words_of
+from .features import SENTENCE_BREAK, Features, words_of
 from .metadata import has_labelled_credit, is_caption_start, is_credit_line, split_caption_credit
 from .rules import Rules
 
@@ -96,11 +95,8 @@ def image_text(blocks: tuple[Block, ...], features: tuple[Features, ...],
 MAX_INNER_CAPTION_CHARS = 200  # a caption above a labelled credit inside the body: one sentence
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
-
-
 def _one_sentence(text: str) -> bool:
-    return len(text) <= MAX_INNER_CAPTION_CHARS and _SENTENCE_BREAK.search(text) is None
+    return len(text) <= MAX_INNER_CAPTION_CHARS and SENTENCE_BREAK.search(text) is None
 
 
 def restates(text: str, other: str) -> bool:
