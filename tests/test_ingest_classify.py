@@ -54,6 +54,30 @@ def test_brief_lines_that_do_not_close_the_prose_are_dropped(below: list[str]) -
     assert kept == PROSE[:3]
 
 
+CLOSING_WORD = "The lesson for us was about the pier: we should have asked the fishermen first, and we will next time."
+CLOSING_ADVICE = "If you moor your boat at the north pier this winter, you should ask the harbour office about repairs."
+
+
+@pytest.mark.parametrize("between", [[], ["What Comes Next"]])
+def test_a_closing_sentence_to_the_reader_above_the_pages_furniture_is_kept(between: list[str]) -> None:
+    # It says "we" or "you", so it is left to its neighbours: the prose above keeps it (and a
+    # subheading between them), though a job advert or a feedback prompt follows.
+    for closing, below in ((CLOSING_WORD, "We're hiring! The Harbour Gazette is looking for a reporter."),
+                           (CLOSING_ADVICE, "Was this article helpful?")):
+        _, labels, kept = run(PROSE[:3] + between + [closing, below, "© 2026 Harbour Gazette"])
+        assert kept == PROSE[:3] + between + [closing]
+        assert labels[3 + len(between)] == Label(GOOD, "sentence addressing the reader, closing the prose")
+
+
+@pytest.mark.parametrize("above", [
+    ["Share on Facebook"],  # not right below the prose
+    [PROSE[3], "Advertisement", "Share on Facebook"],  # nor past furniture
+])
+def test_a_sentence_to_the_reader_away_from_the_prose_is_dropped(above: list[str]) -> None:
+    _, _, kept = run(PROSE[:3] + above + [CLOSING_WORD, "Was this article helpful?"])
+    assert CLOSING_WORD not in kept
+
+
 TRAILING = "The queue for the evening ferry stretched from the pier to the station and beyond..."
 
 
@@ -199,6 +223,18 @@ def test_subheading_between_paragraphs_is_kept() -> None:
     # Alone it looks like a menu item; between two paragraphs, with prose below, it is the article's.
     _, _, kept = run(PROSE[:2] + ["Money Still Missing"] + PROSE[2:])
     assert kept == PROSE[:2] + ["Money Still Missing"] + PROSE[2:]
+
+
+@pytest.mark.parametrize("box", [["Have a claim you want us to check? Email tips@gazette.example."],
+                                 ["Advertisement", "Sign up for our harbour newsletter"]])
+def test_a_subheading_below_a_box_set_into_the_story_is_kept(box: list[str]) -> None:
+    _, _, kept = run(PROSE[:2] + box + ["Money Still Missing"] + PROSE[2:])
+    assert kept == PROSE[:2] + ["Money Still Missing"] + PROSE[2:]
+
+
+def test_a_headline_below_a_teaser_heading_is_no_subheading() -> None:
+    _, _, kept = run(PROSE[:2] + ["Recommended", "Ferry Timetable Changes For Summer"] + PROSE[2:])
+    assert "Ferry Timetable Changes For Summer" not in kept
 
 
 def test_headline_like_lines_that_are_not_subheadings_are_dropped() -> None:

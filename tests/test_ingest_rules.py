@@ -205,6 +205,14 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Want more interviews like this? Join Harbour Plus for unlimited access.", "subscription"),
     ("Get the latest news from Portsmouth here.", "inline_teaser"),
     ("The Ridge Observer is a nonprofit newsroom. Support independent journalism in the mountains.", "donation"),
+    ("Have a claim you want us to check? Email tips@harbourcheck.example.", "contact"),
+    ("Want to submit a guest commentary or reaction to an article we wrote? See our guidelines.", "contact"),
+    ("If you have information about this story or any other, contact our newsroom at tips@herald.example.",
+     "contact"),
+    ("We're hiring! The Harbour Gazette is looking for a reporter.", "contact"),
+    ("Was this article helpful?", "comments"),
+    ("Thanks for reading Harbour Notes! This post is public so feel free to share it.", "newsletter"),
+    ("Type your email...", "newsletter"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
     assert load_rules().boilerplate_kind(line) == kind
@@ -218,6 +226,10 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Related costs rose by a third, the auditors said.",
     "More than 40 people attended the meeting on Tuesday.",
     "The vote was unanimous.",
+    "We are hiring more lifeguards for the summer, the council said.",
+    "The minister asked whether the report was helpful.",
+    "If you have information about the crash, call police on 101.",
+    "Want to know more? The council has published the full report.",
     "The survey was funded by readers.",
     "The minister said:",
     "As Dr. Lund says:",

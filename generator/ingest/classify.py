@@ -19,6 +19,9 @@ HEADLINE_LIKE, SHORT_LINE = "headline or menu item", "short"
 # A sentence too short to be near-good alone; right below prose it closes the article.
 BRIEF_SENTENCE = "brief sentence"
 TRUNCATED = "truncated teaser"
+# A sentence said to the reader or as "we", not an appeal: prose below the article keeps it
+# when it is the article's last word ("The lesson for us was about ownership.").
+READER_SENTENCE = "sentence addressing the reader"
 # A sentence ending in "..." judged alone: a teaser cut short, unless it stands between two
 # paragraphs of the body (a reporter's "The queue stretched to the station and beyond...").
 TRAILING_SENTENCE = "sentence ending in dots"
@@ -45,6 +48,9 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
         return Label(BAD, "addresses the reader (appeal)")
     if f.reader_density >= t.reader_density_strong:
         # Advice columns and op-eds say "you" and "we" too: let the neighbours decide.
+        if f.ends_sentence and f.starts_upper and f.words >= t.min_sentence_words and (
+                f.stopword_density >= t.stopwords_low):
+            return Label(SHORT, READER_SENTENCE)
         return Label(SHORT, "addresses the reader")
     if not f.ends_sentence and f.title_case > t.max_title_case and f.words > 1:
         return Label(BAD, HEADLINE_LIKE)
@@ -143,6 +149,11 @@ def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
             elif label.reason == BRIEF_SENTENCE and out and out[-1].cls == GOOD:
                 # The article's last line is often its shortest: "Police are investigating."
                 out.append(Label(GOOD, "brief sentence, closing the prose"))
+            elif label.reason == READER_SENTENCE and out and (out[-1].cls == GOOD or (
+                    len(out) > 1 and out[-2].cls == GOOD and first[i - 1].reason in (HEADLINE_LIKE, SHORT_LINE))):
+                # The writer's last word to the reader, right below the prose or below its last
+                # subheading; what follows may be the page's furniture.
+                out.append(Label(GOOD, f"{label.reason}, closing the prose"))
             elif prev[i] == nxt[i] == BAD:
                 out.append(Label(BAD, "short, outside prose"))
             elif (prev[i] == BAD and prev_near[i] == NEARGOOD) or (

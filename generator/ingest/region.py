@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, SHORT, SHORT_LINE, Label
+from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, READER_SENTENCE, SHORT, SHORT_LINE, Label
 from .features import Features, content_words, wholly_quoted, words_of
 from .rules import Rules
 from .lists import body_lists, opening_list, teaser_lists
@@ -35,6 +35,10 @@ THREAD_WINDOW = 40  # blocks within which three comment lines make a thread
 THREAD_DISCOUNT = 0.25  # weight of text below the thread when choosing the article's core
 # First-pass verdicts a subheading gets when judged alone (not appeals, teasers, repeats).
 _SUBHEADING_LOOKS = frozenset({HEADLINE_LIKE, SHORT_LINE, BRIEF_SENTENCE})
+# Boilerplate kinds of the boxes and lines set into a story between two of its parts (not a
+# teaser list's heading, whose headlines are no subheadings).
+_SET_INTO_BODY = frozenset({"advertisement", "contact", "donation", "inline_teaser", "media", "newsletter",
+                            "share", "subscription", "widget"})
 # The body does not reach back across its own byline or dateline.
 _LEFT_STOPS = frozenset({"byline", "dateline", "tag_line", "tag_heading"})
 
@@ -363,7 +367,11 @@ def subheadings(start: int, end: int, kept: frozenset[int], first: tuple[Label, 
     found = set()
     for i in range(start + 1, end):
         f = features[i]
-        if i in kept or i - 1 not in kept or i + 1 not in kept or first[i + 1].cls not in (GOOD, NEARGOOD):
+        # Above it, a box set into the story ("Have a claim for us to check? Email ...") is looked past.
+        above = next(j for j in range(i - 1, start - 1, -1)
+                     if j in kept or features[j].boilerplate not in _SET_INTO_BODY or j == start)
+        if i in kept or above not in kept or i + 1 not in kept or not (
+                first[i + 1].cls in (GOOD, NEARGOOD) or first[i + 1].reason == READER_SENTENCE):
             continue
         if roles[i] is not None or f.boilerplate is not None or f.truncated or f.repeats > 1:
             continue
