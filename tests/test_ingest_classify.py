@@ -264,6 +264,19 @@ def test_comment_thread_below_a_short_article_does_not_win() -> None:
     assert kept == article
 
 
+def test_the_comments_link_under_the_byline_starts_no_thread() -> None:
+    # The highlights above the byline are a run of sentences; the story below them is longer,
+    # and the thread's sorting links below the story do not make the header's link a thread.
+    highlights = ["Engineers found two rotten pillars under the old north pier during the spring survey",
+                  "The harbour board hopes that the town will share the cost of all the repairs with it",
+                  "Fishermen say that they had warned the board about the damage to the pier for years"]
+    header = ["Pier Repairs Will Cost Half A Million", *highlights, "By Tomas Quill", "Published: 4 March 2024",
+              "View comments"]
+    thread = ["Comments 27", "Newest", "Oldest", "Good news at last, if it is true.", "oldsalt, Northport"]
+    _, _, kept = run(header + PROSE + thread)
+    assert kept == PROSE
+
+
 def test_text_below_a_teaser_list_joins_only_when_on_topic() -> None:
     about = ["The Herald is owned by a trust that was founded in 1902 by a group of local merchants and"
              " teachers in the old mill.",

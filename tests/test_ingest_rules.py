@@ -213,6 +213,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Was this article helpful?", "comments"),
     ("Thanks for reading Harbour Notes! This post is public so feel free to share it.", "newsletter"),
     ("Type your email...", "newsletter"),
+    ("+13", "media"),  # a gallery's count of more pictures
+    ("View gallery", "media"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
     assert load_rules().boilerplate_kind(line) == kind

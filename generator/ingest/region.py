@@ -32,6 +32,7 @@ MIN_RESUMED_BLOCKS = 2
 # article so far; off-topic prose below teaser lists shares about a tenth, by chance.
 MIN_SHARED_VOCABULARY = 0.1  # paragraphs in a row that show the article goes on below a teaser box
 THREAD_WINDOW = 40  # blocks within which three comment lines make a thread
+HEADER_BAR_BLOCKS = 5  # how far below a byline or dateline its bar of share and comment links reaches
 THREAD_DISCOUNT = 0.25  # weight of text below the thread when choosing the article's core
 # First-pass verdicts a subheading gets when judged alone (not appeals, teasers, repeats).
 _SUBHEADING_LOOKS = frozenset({HEADLINE_LIKE, SHORT_LINE, BRIEF_SENTENCE})
@@ -39,8 +40,9 @@ _SUBHEADING_LOOKS = frozenset({HEADLINE_LIKE, SHORT_LINE, BRIEF_SENTENCE})
 # teaser list's heading, whose headlines are no subheadings).
 _SET_INTO_BODY = frozenset({"advertisement", "contact", "donation", "inline_teaser", "media", "newsletter",
                             "share", "subscription", "widget"})
+_HEADER = frozenset({"byline", "dateline"})
 # The body does not reach back across its own byline or dateline.
-_LEFT_STOPS = frozenset({"byline", "dateline", "tag_line", "tag_heading"})
+_LEFT_STOPS = _HEADER | {"tag_line", "tag_heading"}
 
 
 @dataclass(frozen=True)
@@ -304,14 +306,26 @@ def thread_start(kinds: tuple[str | None, ...], runs: list[tuple[int, int]],
     """Where the page's comment thread begins, when prose comes before it.
 
     A thread is a comment line with two more close below it ("12 responses to ...",
-    "jane says:", "Reply"); a lone "Comments" link near the headline is not one.
+    "jane says:", "Reply"); a lone "Comments" link near the headline is not one, nor is the
+    "View comments" link of the bar under the byline, however close the thread's lines below.
     """
-    marks = [i for i, kind in enumerate(kinds) if kind == COMMENTS]
+    prose = frozenset(i for run in runs for i in range(run[0], run[1] + 1))
+    marks = [i for i, kind in enumerate(kinds) if kind == COMMENTS and not _in_header_bar(i, kinds, prose)]
     for n, i in enumerate(marks):
         if n + 2 < len(marks) and marks[n + 2] - i <= THREAD_WINDOW:
             prose_above = sum(_mass(r, features) for r in runs if r[1] < i)
             return i if prose_above >= rules.thresholds.length_high else None
     return None
+
+
+def _in_header_bar(i: int, kinds: tuple[str | None, ...], prose: frozenset[int]) -> bool:
+    """Is block ``i`` in the bar of links below a byline or dateline, no prose between them?"""
+    for j in range(i - 1, max(-1, i - 1 - HEADER_BAR_BLOCKS), -1):
+        if j in prose:
+            return False
+        if kinds[j] in _HEADER:
+            return True
+    return False
 
 
 def teaser_items(start: int, end: int, kinds: tuple[str | None, ...], first: tuple[Label, ...],
