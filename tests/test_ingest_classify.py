@@ -168,8 +168,12 @@ def test_tag_line_is_a_hard_stop() -> None:
     assert kept == PROSE
 
 
-def test_newsletter_box_mid_article_does_not_end_it() -> None:
-    _, _, kept = run(PROSE[:2] + ["Sign up for our harbour newsletter"] + PROSE[2:])
+@pytest.mark.parametrize("box", [
+    ["Sign up for our harbour newsletter"],
+    ["Sign up for our harbour newsletter", "Get a weekly round-up of the harbour news you need, free to your inbox."],
+])
+def test_newsletter_box_mid_article_does_not_end_it(box: list[str]) -> None:
+    _, _, kept = run(PROSE[:3] + box + PROSE[3:])  # the heavier part above the box
     assert kept == PROSE
 
 

@@ -213,6 +213,7 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Was this article helpful?", "comments"),
     ("Thanks for reading Harbour Notes! This post is public so feel free to share it.", "newsletter"),
     ("Type your email...", "newsletter"),
+    ("Get a monthly round-up of the harbour news you need, free to your inbox.", "newsletter"),
     ("+13", "media"),  # a gallery's count of more pictures
     ("View gallery", "media"),
 ])
@@ -232,6 +233,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "The minister asked whether the report was helpful.",
     "If you have information about the crash, call police on 101.",
     "Want to know more? The council has published the full report.",
+    "Get the report and the minutes in your inbox, the clerk told residents, and read them there.",
     "The survey was funded by readers.",
     "The minister said:",
     "As Dr. Lund says:",
