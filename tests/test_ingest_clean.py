@@ -725,6 +725,21 @@ def test_a_list_the_story_introduces_is_kept() -> None:
     assert a.paragraphs == (*GULLS_STORY[3:], *GULL_MEASURES, MORE_GULLS)
 
 
+GULL_SECTIONS = ["Measures", *GULL_MEASURES, "Advertisement", "Costs", MORE_GULLS]
+
+
+def test_a_list_under_its_sections_heading_is_kept_with_the_next_sections_heading() -> None:
+    # "Measures" and "Costs", one word each, are headings as the list shows; "Advertisement" is the page's.
+    a = clean("\n".join(GULLS_STORY + GULL_SECTIONS + ["Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *[line for line in GULL_SECTIONS if line != "Advertisement"])
+
+
+def test_a_table_of_contents_repeating_the_headings_is_dropped_and_the_headings_kept() -> None:
+    contents = ["On this page", "Measures", "Costs"]
+    a = clean("\n".join(GULLS_STORY[:3] + contents + GULLS_STORY[3:] + GULL_SECTIONS + ["Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *[line for line in GULL_SECTIONS if line != "Advertisement"])
+
+
 @pytest.mark.parametrize("lines", [
     ["More on this story:", "• Ferry Fares", "• Pier Repairs"],  # a teaser box
     ["Gull facts:", "• North Beach", "• Harbour Road"],  # no sentence

@@ -6,6 +6,8 @@ page); judging a block against its neighbours is classify.py's job.
 
 from __future__ import annotations
 
+import itertools
+
 import dataclasses
 import re
 from collections import Counter
@@ -28,6 +30,10 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]
 _OPEN_QUOTE = re.compile(r"[\"“«„].*$")
 # What sets apart the items of a menu or breadcrumb row ("News | UK | World", "Home » Sport").
 # Dashes are not among them: headlines use them ("Rates rise - again").
+# Boilerplate kinds of the boxes and lines set into a story between two of its parts (an ad's
+# label, a sign-up box, "Have a claim for us to check?"; not a teaser list's heading).
+SET_INTO_BODY = frozenset({"advertisement", "contact", "donation", "inline_teaser", "media", "newsletter",
+                           "share", "subscription", "widget"})
 MENU_SEPARATORS = (" | ", " · ", " • ", " / ", " » ", " > ", " :: ", " ¦ ")
 MENU_ITEM_WORDS = 3  # a menu item is a word or three ("Rugby Union", "Food and Drink")
 
@@ -156,8 +162,26 @@ def page_rules(blocks: tuple[Block, ...], rules: Rules) -> Rules:
 
 
 FUNCTION_WORD_LETTERS = 4
+MIN_CONTENTS_ITEMS = 2  # a table of contents lists two subheadings at least
 
 
 def page_features(blocks: tuple[Block, ...], rules: Rules) -> tuple[Features, ...]:
-    counts = Counter(b.text for b in blocks)
-    return tuple(block_features(b, rules, counts) for b in blocks)
+    texts = [b.text for b in blocks]
+    contents = _contents_items(texts, rules)
+    # The article's subheadings are printed once more in its table of contents: only the
+    # contents' lines count as repeated for that.
+    counts = Counter(t for i, t in enumerate(texts) if i not in contents)
+    return tuple(block_features(b, rules, counts + Counter([b.text]) if i in contents else counts)
+                 for i, b in enumerate(blocks))
+
+
+def _contents_items(texts: list[str], rules: Rules) -> frozenset[int]:
+    """The lines of each table of contents: its heading's run of lines printed again below it."""
+    items: set[int] = set()
+    for i, text in enumerate(texts):
+        if not rules.contents_heading.match(text.strip()):
+            continue
+        run = list(itertools.takewhile(lambda j: texts[j] in texts[j + 1:], range(i + 1, len(texts))))
+        if len(run) >= MIN_CONTENTS_ITEMS:
+            items.update(run)
+    return frozenset(items)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .features import Features, content_words
+from .features import SET_INTO_BODY, Features, content_words
 from .rules import Rules
 
 
@@ -35,9 +35,22 @@ def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Featu
         by_a_speaker = lead not in kept and features[lead].words < MIN_LEAD_IN_WORDS
         if by_a_speaker and not all(map(_reads_as_said, (features[k] for k in range(lead + 1, items)))):
             continue
-        if items - lead - 1 >= MIN_LIST_ITEMS and items in kept:
+        if items - lead - 1 >= MIN_LIST_ITEMS and _body_goes_on(items, end, kept, features, roles):
             found.update(range(lead, items))
     return frozenset(found - kept)
+
+
+def _body_goes_on(i: int, end: int, kept: frozenset[int], features: tuple[Features, ...],
+                  roles: tuple[str | None, ...]) -> bool:
+    """Does the body go on at block ``i``, past an ad's label or the like, maybe under the next
+    section's heading ("Causes")?"""
+    while i <= end and i not in kept and features[i].boilerplate in SET_INTO_BODY:
+        i += 1
+    if i in kept:
+        return True
+    f = features[i] if i <= end else None
+    return (f is not None and i + 1 in kept and roles[i] is None and f.boilerplate is None
+            and not f.ends_sentence and f.starts_upper and f.words <= MAX_HEADING_WORDS and f.repeats <= 1)
 
 
 def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...], roles: tuple[str | None, ...],
@@ -87,6 +100,7 @@ def is_list_item(text: str) -> bool:
 
 
 MIN_LIST_ITEMS = 2
+MAX_HEADING_WORDS = 16  # the next section's heading right below a list
 MIN_LEAD_IN_WORDS = 4  # "Top stories today:" heads a teaser box; the article's lead-in is a sentence
 MAX_ITEM_TITLE_CASE = 0.5  # share of capitalised content words: "• Support Local News" is a link's
 MIN_POINT_WORDS = 3  # "• About 80 homes flooded" is a point; "• Weather" a menu item

@@ -15,12 +15,15 @@ import itertools
 from dataclasses import dataclass
 
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, READER_SENTENCE, SHORT, SHORT_LINE, Label
-from .features import Features, content_words, wholly_quoted, words_of
+from .features import SET_INTO_BODY, Features, content_words, wholly_quoted, words_of
 from .rules import Rules
 from .lists import body_lists, opening_list, teaser_lists
 from .tables import table_rows, tables_inside
 
 MAX_SUBHEADING_WORDS = 16
+# A one-word line between paragraphs may be a credit ("Reuters"); above or below a list of the
+# body it is a section's heading ("Symptoms").
+MIN_SUBHEADING_WORDS = 2
 TEASER_HEADING = "teaser_heading"  # the boilerplate kind of "Related", "Most read" ...
 COMMENTS = "comments"
 MIN_PULL_QUOTE_WORDS = 8  # shorter repeats ("He said no.") happen by chance
@@ -36,10 +39,6 @@ HEADER_BAR_BLOCKS = 5  # how far below a byline or dateline its bar of share and
 THREAD_DISCOUNT = 0.25  # weight of text below the thread when choosing the article's core
 # First-pass verdicts a subheading gets when judged alone (not appeals, teasers, repeats).
 _SUBHEADING_LOOKS = frozenset({HEADLINE_LIKE, SHORT_LINE, BRIEF_SENTENCE})
-# Boilerplate kinds of the boxes and lines set into a story between two of its parts (not a
-# teaser list's heading, whose headlines are no subheadings).
-_SET_INTO_BODY = frozenset({"advertisement", "contact", "donation", "inline_teaser", "media", "newsletter",
-                            "share", "subscription", "widget"})
 _HEADER = frozenset({"byline", "dateline"})
 # The body does not reach back across its own byline or dateline.
 _LEFT_STOPS = _HEADER | {"tag_line", "tag_heading"}
@@ -191,7 +190,12 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         kept |= continued_sentences(start, end, kept, features, roles, texts)
     kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords, ad_slots)
     if texts is not None:
-        kept |= body_lists(start, end, kept, features, roles, texts, rules)
+        listed = body_lists(start, end, kept, features, roles, texts, rules)
+        listed |= headed_lists(start, end, kept | listed, first, features, roles, texts, rules)
+        kept |= listed
+        # The next section's heading, below a list (not below a brief sentence: see above).
+        kept |= frozenset(i for i in subheadings(start, end, kept, first, features, roles, min_words=1)
+                          if max(j for j in kept if j < i) in listed)
         kept -= teaser_lists(start, end, texts, rules)
         opening = opening_list(start, kept, features, roles, texts, rules)  # the story's key points above it
         kept |= frozenset(opening)
@@ -372,25 +376,47 @@ _SENTENCE_ENDS = tuple(".!?:;\"'”’»)…")
 
 
 def subheadings(start: int, end: int, kept: frozenset[int], first: tuple[Label, ...],
-                features: tuple[Features, ...], roles: tuple[str | None, ...]) -> frozenset[int]:
+                features: tuple[Features, ...], roles: tuple[str | None, ...],
+                min_words: int = MIN_SUBHEADING_WORDS) -> frozenset[int]:
     """Short headline-like lines with a body paragraph right above and below: subheadings.
 
     Out of context they look like menu items, so the first pass calls them bad; between
     two paragraphs of the article, with prose following, they are the article's own.
     """
-    found = set()
+    return frozenset(i for i in range(start + 1, end)
+                     if _below_the_body(i, start, kept, features) and i + 1 in kept and (
+                         first[i + 1].cls in (GOOD, NEARGOOD) or first[i + 1].reason == READER_SENTENCE)
+                     and _subheading_shape(i, first, features, roles, min_words))
+
+
+def _below_the_body(i: int, start: int, kept: frozenset[int], features: tuple[Features, ...]) -> bool:
+    """Is block ``i`` left out, right below a kept one? A box set into the story ("Have a claim
+    for us to check? Email ...", an ad's label) between them is looked past."""
+    above = next(j for j in range(i - 1, start - 1, -1)
+                 if j in kept or features[j].boilerplate not in SET_INTO_BODY or j == start)
+    return i not in kept and above in kept
+
+
+def _subheading_shape(i: int, first: tuple[Label, ...], features: tuple[Features, ...],
+                      roles: tuple[str | None, ...], min_words: int) -> bool:
+    """A short line that alone looks like a menu item, and no boilerplate, repeat or metadata."""
+    f = features[i]
+    return (roles[i] is None and f.boilerplate is None and not f.truncated and f.repeats <= 1
+            and first[i].cls in (BAD, SHORT) and first[i].reason in _SUBHEADING_LOOKS
+            and min_words <= f.words <= MAX_SUBHEADING_WORDS and f.starts_upper)
+
+
+def headed_lists(start: int, end: int, kept: frozenset[int], first: tuple[Label, ...],
+                 features: tuple[Features, ...], roles: tuple[str | None, ...], texts: tuple[str, ...],
+                 rules: Rules) -> frozenset[int]:
+    """A subheading with a list of the body right under it ("Symptoms" / "The most common
+    symptoms include:" / "• tiredness ..."): each shows the other is the story's."""
+    found: set[int] = set()
     for i in range(start + 1, end):
-        f = features[i]
-        # Above it, a box set into the story ("Have a claim for us to check? Email ...") is looked past.
-        above = next(j for j in range(i - 1, start - 1, -1)
-                     if j in kept or features[j].boilerplate not in _SET_INTO_BODY or j == start)
-        if i in kept or above not in kept or i + 1 not in kept or not (
-                first[i + 1].cls in (GOOD, NEARGOOD) or first[i + 1].reason == READER_SENTENCE):
-            continue
-        if roles[i] is not None or f.boilerplate is not None or f.truncated or f.repeats > 1:
-            continue
-        if first[i].cls not in (BAD, SHORT) or first[i].reason not in _SUBHEADING_LOOKS:
-            continue
-        if 2 <= f.words <= MAX_SUBHEADING_WORDS and f.starts_upper:
-            found.add(i)
+        # The heading is no lead-in itself ("Promenade_Dave said:"); the line below it is.
+        if (_below_the_body(i, start, kept, features) and _subheading_shape(i, first, features, roles, 1)
+                and not texts[i].rstrip().endswith(":") and texts[i + 1].rstrip().endswith(":")):
+            items = body_lists(start, end, kept | {i}, features, roles, texts, rules)
+            if i + 1 in items:
+                found |= {i} | items
     return frozenset(found)

@@ -73,6 +73,7 @@ class Rules:
     site_offer: re.Pattern[str]  # a lead-in offering the site's media or wares introduces no list of the story's
     speech_lead_in: re.Pattern[str]  # "Ms Morley said:": a short lead-in of the story's list
     summary_heading: re.Pattern[str]  # "Key points:": heads a list of the story's points above its lede
+    contents_heading: re.Pattern[str]  # "On this page": heads a list of the article's own subheadings
     summary_line: re.Pattern[str]  # "Summary: ...": the page's own summary of the story, above its lede
     fact_line: re.Pattern[str]  # "When: Saturday, Nov. 15": a line of an event's facts box
     fact_event: re.Pattern[str]  # "When:", "Where:": a facts box is an event's when one line says so
@@ -259,6 +260,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         site_offer=_compile("site_offer", data.get("site_offer", "(?!)")),
         speech_lead_in=_compile("speech_lead_in", data.get("speech_lead_in", "(?!)")),
         summary_heading=_compile("summary_heading", data.get("summary_heading", "(?!)")),
+        contents_heading=_compile("contents_heading", data.get("contents_heading", "(?!)")),
         summary_line=_compile("summary_line", data.get("summary_line", "(?!)")),
         fact_line=_compile("fact_line", data.get("fact_line", "(?!)")),
         fact_event=_compile("fact_event", data.get("fact_event", "(?!)")),
