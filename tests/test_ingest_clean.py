@@ -249,6 +249,13 @@ GULLS_STORY = [
 ]
 
 
+@pytest.mark.parametrize("published", ["Published by Harbour Herald on Nov. 2, 2025.",
+                                       "Published in The Harbour Herald on Nov. 2, 2025."])
+def test_a_published_line_naming_the_paper_dates_an_undated_story(published: str) -> None:
+    a = clean("\n".join([GULLS_STORY[0], *GULLS_STORY[3:], published, "Sign the Guest Book"]))
+    assert a.date == datetime.date(2025, 11, 2)
+
+
 @pytest.mark.parametrize("paragraph", [
     "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",

@@ -41,6 +41,10 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("Mara Quill — Senior Political Correspondent", "Mara Quill"),
     ("Words and pictures by Ines de Sousa", "Ines de Sousa"),
     ("Words: Ffion Carradine", "Ffion Carradine"),
+    ("Reviewed by Oona Lindqvist", "Oona Lindqvist"),  # a review's critic
+    ("By Park Ji-won", "Park Ji-won"),  # a given name's second syllable in lower case
+    ("By Aiko Tanabe / Kansai Herald Staff Writer", "Aiko Tanabe"),
+    ("By Aiko Tanabe / The Kansai Herald", "Aiko Tanabe"),
     ("By Samuel Okafor | November 5, 2022", "Samuel Okafor"),
     ("by Jeff Doe — November 18, 2019", "Jeff Doe"),
     ("By Mia Chen , Ola Berg on Monday, November 18th, 2019 at 11:08 a.m.", "Mia Chen , Ola Berg"),

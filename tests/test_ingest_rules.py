@@ -214,6 +214,7 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Thanks for reading Harbour Notes! This post is public so feel free to share it.", "newsletter"),
     ("Type your email...", "newsletter"),
     ("Get a monthly round-up of the harbour news you need, free to your inbox.", "newsletter"),
+    ("You are receiving this because you subscribed to the Harbour Journal.", "newsletter"),
     ("+13", "media"),  # a gallery's count of more pictures
     ("View gallery", "media"),
 ])

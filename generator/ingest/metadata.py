@@ -119,13 +119,14 @@ def byline_date(text: str, rules: Rules) -> datetime.date | None:
 def _looks_like_names(text: str) -> bool:
     """Names are capitalised words, or a newsroom's team named for its outlet ("the Meridian
     politics team"); "By the end of the week" is not a byline."""
-    tokens = words_of(text)
+    tokens = _NAME_TOKEN.findall(text)  # "Ji-won" is one name ("Park Ji-won")
     named = [w for w in tokens if w.casefold() not in _NAME_JOINERS]
     if 2 <= len(named) <= _TEAM_WORDS and named[-1].casefold() in _TEAMS and named[0][0].isupper():
         return True
     return bool(named) and sum(w[0].isupper() for w in named) / len(named) >= 0.75
 
 
+_NAME_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _TEAMS = frozenset({"team", "desk", "staff", "newsroom", "bureau"})  # "the Harbour Wire news desk"
 _TEAM_WORDS = 5
 
