@@ -156,6 +156,22 @@ def test_lakeside_post_states_no_date_and_gets_none() -> None:
              "More from Lakeside Post", "Island school", "© 2023"])
 
 
+def test_a_page_showing_no_text_is_read_from_its_articles_json_ld() -> None:
+    # A single-page app's shell: no text block at all, the story only in JSON-LD's articleBody.
+    story = ("The harbour board will close the old north pier on May 31, after engineers said its"
+             " pillars had rotted. \"It's a sad day,\" the harbour master said of the pier and its deck.")
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "North pier to close on May 31",
+            "datePublished": "2026-03-16T09:00:00Z", "author": {"@type": "Person", "name": "Mira Holm"},
+            "articleBody": story}
+    page = (f'<html><head><title>North pier to close on May 31</title><script type="application/ld+json">'
+            f'{json.dumps(data)}</script></head><body><div id="root"></div>'
+            '<noscript><div><p>You need to enable JavaScript to read the Harbour Herald.</p></div></noscript>'
+            '</body></html>')
+    a = clean(page)
+    assert a.paragraphs == (story,)
+    assert a.author == "Mira Holm"
+
+
 def test_every_page_block_is_kept_or_dropped_with_a_reason() -> None:
     path = FIXTURES / "harbour_herald.html"
     text = decode_html(path.read_bytes(), path.name)

@@ -173,7 +173,7 @@ def _unglue(text: str, page_words: set[str], node_words: set[str]) -> str:
     """
     def split(match: re.Match[str]) -> str:
         word = match.group()
-        if word in page_words:
+        if word in page_words or word in node_words:  # shown, or whole in a text node (JSON-LD's articleBody)
             return word
         for cut in range(1, len(word)):
             if word[:cut] in node_words and word[cut:] in node_words:

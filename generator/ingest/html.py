@@ -372,6 +372,8 @@ def _body_end(blocks: PageBlocks, body: SiftedBody, first: int,
               headline: Headline) -> tuple[int, etree._Element | None]:
     """The page block of the body's last paragraph, and the element holding the story from its
     headline (or first paragraph) to there."""
+    if not blocks:  # nothing shown on the page: the body came from its metadata (JSON-LD's articleBody)
+        return first, headline.element
     kept = set(body.paragraphs)
     last = max((i for i in range(first, len(blocks)) if blocks[i][0] in kept), default=first)
     story = headline.element if headline.element is not None else blocks[first][1]
