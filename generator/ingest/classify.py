@@ -48,15 +48,13 @@ def initial_label(f: Features, role: str | None, rules: Rules) -> Label:
         return Label(BAD, "addresses the reader (appeal)")
     if f.reader_density >= t.reader_density_strong:
         # Advice columns and op-eds say "you" and "we" too: let the neighbours decide.
-        if f.ends_sentence and f.starts_upper and f.words >= t.min_sentence_words and (
-                f.stopword_density >= t.stopwords_low):
+        if f.ends_sentence and _reads_as_prose(f, rules):
             return Label(SHORT, READER_SENTENCE)
         return Label(SHORT, "addresses the reader")
     if not f.ends_sentence and f.title_case > t.max_title_case and f.words > 1:
         return Label(BAD, HEADLINE_LIKE)
     if f.chars < t.length_low:
-        if (f.ends_sentence and f.starts_upper and f.words >= t.min_sentence_words
-                and f.stopword_density >= t.stopwords_low):
+        if f.ends_sentence and _reads_as_prose(f, rules):
             return Label(NEARGOOD, "short sentence")
         if is_brief_sentence(f, t.min_closing_words):
             return Label(SHORT, BRIEF_SENTENCE)
@@ -84,8 +82,14 @@ def is_brief_sentence(f: Features, min_words: int) -> bool:
 def is_trailing_sentence(f: Features, rules: Rules) -> bool:
     """A block cut with "..." that reads like a sentence of prose: a capital first, some
     words, the stopwords of running text."""
-    return (f.truncated and f.starts_upper and f.words >= rules.thresholds.min_sentence_words
-            and f.stopword_density >= rules.thresholds.stopwords_low)
+    return f.truncated and _reads_as_prose(f, rules)
+
+
+def _reads_as_prose(f: Features, rules: Rules) -> bool:
+    """A capital first, some words, the stopwords of running text: a sentence's shape, however
+    it ends."""
+    t = rules.thresholds
+    return f.starts_upper and f.words >= t.min_sentence_words and f.stopword_density >= t.stopwords_low
 
 
 def _neighbours(classes: list[str], skip: frozenset[str]) -> tuple[list[str], list[str]]:
