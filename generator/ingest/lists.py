@@ -17,10 +17,12 @@ from .rules import Rules
 
 
 def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Features, ...],
-               roles: tuple[str | None, ...], texts: tuple[str, ...], rules: Rules) -> frozenset[int]:
+               roles: tuple[str | None, ...], texts: tuple[str, ...], rules: Rules,
+               headings: frozenset[int] = frozenset()) -> frozenset[int]:
     """A list set into the body: a line ending in ":" below a body paragraph (or the paragraph
     itself), two or more bulleted or numbered items right below it, and the body going on right
-    after them ("The embankment will be raised at four places:" / "• Mill Lane" ...). Short
+    after them, maybe under the next section's heading, one of ``headings`` (the lines shaped like
+    one), past an ad's label ("The embankment will be raised at four places:" / "• Mill Lane" ...). Short
     items alone read like a menu; introduced by the article and closed by it, they are its own.
     A teaser list's heading ("Related:", "Read more:") is boilerplate, so it introduces none."""
     found: set[int] = set()
@@ -35,22 +37,18 @@ def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Featu
         by_a_speaker = lead not in kept and features[lead].words < MIN_LEAD_IN_WORDS
         if by_a_speaker and not all(map(_reads_as_said, (features[k] for k in range(lead + 1, items)))):
             continue
-        if items - lead - 1 >= MIN_LIST_ITEMS and _body_goes_on(items, end, kept, features, roles):
+        if items - lead - 1 >= MIN_LIST_ITEMS and _body_goes_on(items, end, kept, features, headings):
             found.update(range(lead, items))
     return frozenset(found - kept)
 
 
 def _body_goes_on(i: int, end: int, kept: frozenset[int], features: tuple[Features, ...],
-                  roles: tuple[str | None, ...]) -> bool:
+                  headings: frozenset[int]) -> bool:
     """Does the body go on at block ``i``, past an ad's label or the like, maybe under the next
     section's heading ("Causes")?"""
     while i <= end and i not in kept and features[i].boilerplate in SET_INTO_BODY:
         i += 1
-    if i in kept:
-        return True
-    f = features[i] if i <= end else None
-    return (f is not None and i + 1 in kept and roles[i] is None and f.boilerplate is None
-            and not f.ends_sentence and f.starts_upper and f.words <= MAX_HEADING_WORDS and f.repeats <= 1)
+    return i in kept or (i in headings and i + 1 in kept)
 
 
 def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...], roles: tuple[str | None, ...],
@@ -100,7 +98,6 @@ def is_list_item(text: str) -> bool:
 
 
 MIN_LIST_ITEMS = 2
-MAX_HEADING_WORDS = 16  # the next section's heading right below a list
 MIN_LEAD_IN_WORDS = 4  # "Top stories today:" heads a teaser box; the article's lead-in is a sentence
 MAX_ITEM_TITLE_CASE = 0.5  # share of capitalised content words: "• Support Local News" is a link's
 MIN_POINT_WORDS = 3  # "• About 80 homes flooded" is a point; "• Weather" a menu item

@@ -190,8 +190,10 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         kept |= continued_sentences(start, end, kept, features, roles, texts)
     kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords, ad_slots)
     if texts is not None:
-        listed = body_lists(start, end, kept, features, roles, texts, rules)
-        listed |= headed_lists(start, end, kept | listed, first, features, roles, texts, rules)
+        # Lines shaped like a section's heading, one word or more: a list's neighbours show which are.
+        headings = frozenset(i for i in range(start, end + 1) if _subheading_shape(i, first, features, roles, 1))
+        listed = body_lists(start, end, kept, features, roles, texts, rules, headings)
+        listed |= headed_lists(start, end, kept | listed, headings, features, roles, texts, rules)
         kept |= listed
         # The next section's heading, below a list (not below a brief sentence: see above).
         kept |= frozenset(i for i in subheadings(start, end, kept, first, features, roles, min_words=1)
@@ -406,7 +408,7 @@ def _subheading_shape(i: int, first: tuple[Label, ...], features: tuple[Features
             and min_words <= f.words <= MAX_SUBHEADING_WORDS and f.starts_upper)
 
 
-def headed_lists(start: int, end: int, kept: frozenset[int], first: tuple[Label, ...],
+def headed_lists(start: int, end: int, kept: frozenset[int], headings: frozenset[int],
                  features: tuple[Features, ...], roles: tuple[str | None, ...], texts: tuple[str, ...],
                  rules: Rules) -> frozenset[int]:
     """A subheading with a list of the body right under it ("Symptoms" / "The most common
@@ -414,9 +416,9 @@ def headed_lists(start: int, end: int, kept: frozenset[int], first: tuple[Label,
     found: set[int] = set()
     for i in range(start + 1, end):
         # The heading is no lead-in itself ("Promenade_Dave said:"); the line below it is.
-        if (_below_the_body(i, start, kept, features) and _subheading_shape(i, first, features, roles, 1)
+        if (i in headings and _below_the_body(i, start, kept, features)
                 and not texts[i].rstrip().endswith(":") and texts[i + 1].rstrip().endswith(":")):
-            items = body_lists(start, end, kept | {i}, features, roles, texts, rules)
+            items = body_lists(start, end, kept | {i}, features, roles, texts, rules, headings)
             if i + 1 in items:
                 found |= {i} | items
     return frozenset(found)
