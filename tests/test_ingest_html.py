@@ -281,6 +281,22 @@ def test_a_shown_byline_beats_an_organization_named_as_author() -> None:
         "Harbour Herald")
 
 
+@pytest.mark.parametrize(("meta", "byline", "author"), [
+    # Metadata naming the first of two authors the byline shows.
+    ("Jane Doe", "By Jane Doe and Tom Ellis", "Jane Doe and Tom Ellis"),
+    # Metadata crediting a staff or a society where the byline names the writer.
+    ("Harbour Herald Staff", "By Jane Doe", "Jane Doe"),
+    ("Northport History Society", "Written by Jane Doe", "Jane Doe"),
+    # Otherwise the metadata stands: a byline naming someone else, or a collective.
+    ("Jane Doe", "By Tom Ellis", "Jane Doe"),
+    ("Jane Doe", "By Herald Staff", "Jane Doe"),
+])
+def test_a_shown_byline_that_says_more_beats_the_meta_author(meta: str, byline: str, author: str) -> None:
+    head = f"<meta name='author' content='{meta}'>"
+    shown = f"<article><h1>Pier repairs approved</h1><p class='meta'>{byline}</p>{STORY}</article>"
+    assert clean(page(shown, head=head)).author == author
+
+
 @pytest.mark.parametrize(("names", "author"), [
     (["Jane Doe"], "Jane Doe"),
     (["Jane Doe", "Tom Ellis"], "Jane Doe and Tom Ellis"),

@@ -162,7 +162,7 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
 
     region = _story_region(blocks, headline, top, first)
     in_story = _in_region(order, blocks, region)
-    author = stated_author(root, head, rules, in_story) or _visible_author(blocks, region, rules)
+    author = _credited_author(stated_author(root, head, rules, in_story), _visible_author(blocks, region, rules), rules)
     date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, top, rules)
     last, story = _body_end(blocks, body, first, headline)
     signed = sign_off(blocks, last, story, rules) if not (author and date) else None
@@ -302,6 +302,17 @@ def _story_region(blocks: PageBlocks, headline: Headline, top: int,
 def _common_ancestor(a: etree._Element, b: etree._Element) -> etree._Element | None:
     chain = {el: True for el in (b, *b.iterancestors())}
     return next((el for el in (a, *a.iterancestors()) if el in chain), None)
+
+
+def _credited_author(stated: str | None, shown: str | None, rules: Rules) -> str | None:
+    """The page's stated author (its metadata, a marked byline) unless the byline it shows in
+    the story says more: all of the stated names and others ("Jo Doe" against "By Jo Doe and
+    Al Roe", metadata naming the first author only), or a person where the stated credit is a
+    staff's or a society's."""
+    if not (stated and shown) or stated == shown or rules.byline_collective.search(shown):
+        return stated or shown
+    fuller = stated.casefold() in shown.casefold() and bool(re.search(r",|&|\band\b", shown))
+    return shown if fuller or rules.byline_collective.search(stated) else stated
 
 
 def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -> str | None:

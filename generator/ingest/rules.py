@@ -48,6 +48,7 @@ class Rules:
     byline: tuple[re.Pattern[str], ...]
     byline_after_names: tuple[re.Pattern[str], ...]  # an agency, a job title: "Jane Doe, Reuters Staff Writer"
     byline_lead_in: re.Pattern[str]  # "By" on a line of its own, the names on the next
+    byline_collective: re.Pattern[str]  # "Gazette Staff", "History Society": a credit naming no person
     date_max_words: int
     dateline: tuple[re.Pattern[str], ...]
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
@@ -234,6 +235,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         byline=_patterns("byline.patterns", byline.get("patterns")),
         byline_after_names=_patterns("byline.after_names", byline.get("after_names", [])),
         byline_lead_in=_compile("byline.lead_in", byline.get("lead_in", "(?!)")),
+        byline_collective=_compile("byline.collective", byline.get("collective", "(?!)")),
         date_max_words=int(dates.get("max_words", 16)),
         dateline=_patterns("dates.dateline", dates.get("dateline")),
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
