@@ -314,7 +314,12 @@ def kept_with_texts(lines: list[str]) -> list[str]:
     return [texts[i] for i in region.kept]
 
 
-@pytest.mark.parametrize("table", [RESULTS, SCORES, ["Full results"] + RESULTS[1:]])
+@pytest.mark.parametrize("table", [
+    RESULTS, SCORES, ["Full results"] + RESULTS[1:],
+    # A lead-in above the table, and the line saying where its figures come from below it.
+    ["The three candidates polled as follows:"] + RESULTS[:4],
+    RESULTS[:4] + ["Source: Northport returning officer"],
+])
 def test_a_table_between_the_lede_and_the_story_is_kept_with_both(table: list[str]) -> None:
     # The rows split the prose in two, the lede the smaller part; the table is the story's.
     assert kept_with_texts(["By Jane Doe", LEDE] + table + PROSE[:3]) == [LEDE] + table + PROSE[:3]

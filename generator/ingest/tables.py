@@ -48,10 +48,26 @@ def _is_table_heading(text: str) -> bool:
             and not is_sentence_end(text) and len(menu_items(text)) == 1)
 
 
+# A line under a table saying where its figures come from or how to read them.
+_TABLE_NOTE = re.compile(r"(?i)^(?:sources?|notes?|data|figures)\s*:\s*\S")
+MAX_TABLE_NOTE_WORDS = 24
+MAX_TABLE_LEAD_IN_WORDS = 16  # "The five places with the biggest rises were:"
+
+
+def _is_table_note(text: str) -> bool:
+    return bool(_TABLE_NOTE.match(text)) and len(words_of(text)) <= MAX_TABLE_NOTE_WORDS
+
+
+def _is_table_lead_in(text: str) -> bool:
+    """A short line introducing the table below it ("The five places with the biggest rises were:")."""
+    return (text.endswith(":") and text[0].isupper() and 0 < len(words_of(text)) <= MAX_TABLE_LEAD_IN_WORDS
+            and len(menu_items(text)) == 1)
+
+
 def table_rows(kinds: tuple[str | None, ...], texts: tuple[str, ...] | None) -> frozenset[int]:
     """The rows of the page's tables: two data rows in a row at least, with the header row
-    right above them if there is one, and a heading above that. Boilerplate and metadata
-    lines are no table's."""
+    right above them if there is one, a heading or a lead-in above that, and a line giving
+    the figures' source below. Boilerplate and metadata lines are no table's."""
     if texts is None:
         return frozenset()
     data = [kinds[i] is None and is_data_row(text) for i, text in enumerate(texts)]
@@ -64,8 +80,10 @@ def table_rows(kinds: tuple[str | None, ...], texts: tuple[str, ...] | None) -> 
         while after < len(texts) and data[after]:
             after += 1
         if after - first_data >= MIN_TABLE_ROWS:
-            heading = i > 0 and kinds[i - 1] is None and _is_table_heading(texts[i - 1])
-            found.update(range(i - heading, after))
+            heading = i > 0 and kinds[i - 1] is None and (_is_table_heading(texts[i - 1])
+                                                          or _is_table_lead_in(texts[i - 1]))
+            note = after < len(texts) and kinds[after] in (None, "image_credit") and _is_table_note(texts[after])
+            found.update(range(i - heading, after + note))
         i = max(after, i + 1)
     return frozenset(found)
 
