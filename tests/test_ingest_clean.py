@@ -930,6 +930,8 @@ def test_a_tag_list_ends_above_the_heading_of_a_cookie_notice() -> None:
     (["Published June 4, 2024", "Ines de Sousa"], "Ines de Sousa"),
     (["Breaking News", "Published June 4, 2024"], None),  # a label beside the date names no one
     (["Harbour Wire", "Published June 4, 2024"], None),  # nor the publisher's name
+    (["Tomas Quill", "Senior Harbour Correspondent", "Published June 4, 2024"], "Tomas Quill"),  # the job between
+    (["Tomas Quill", "Listen to this story", "Published June 4, 2024"], None),  # other words between: no job
 ])
 def test_a_name_alone_beside_the_date_line_is_the_byline(lines: list[str], author: str | None) -> None:
     story = ["Harbour Wire", "News", GULLS_STORY[0], *lines, *GULLS_STORY[3:], "Share",
