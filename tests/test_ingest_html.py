@@ -601,6 +601,11 @@ def test_a_published_time_element_beats_an_updated_one_before_it() -> None:
     updated_only = "<p>Updated <time datetime='2024-03-16T10:00:00Z'>16 March</time></p>"
     assert clean(page("<article><h1>Pier news</h1>" + updated_only + body + "</article>")).date == (
         datetime.datetime(2024, 3, 16, 10, 0, tzinfo=utc))  # the only date the page shows, as with datelines
+    # A published date written out in words beats the update's machine-readable stamp.
+    in_words = ("<p class='meta'><time>14 March 2024</time> · Updated <time datetime='2024-03-16T10:00:00Z'>"
+                "16 March 2024</time></p>")
+    assert clean(page("<article><h1>Pier news</h1>" + in_words + body + "</article>")).date == (
+        datetime.date(2024, 3, 14))
 
 
 def test_a_marked_byline_counts_only_where_the_storys_byline_stands() -> None:

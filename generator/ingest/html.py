@@ -163,7 +163,10 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
     region = _story_region(blocks, headline, top, first)
     in_story = _in_region(order, blocks, region)
     author = _credited_author(stated_author(root, head, rules, in_story), _visible_author(blocks, region, rules), rules)
-    date = stated_date(head, rules) or _time_element(root, in_story, rules) or _visible_date(blocks, region, top, rules)
+    timed, updated = _time_elements(root, in_story, rules)
+    # An update's stamp is the page's date only when it shows no other: "Updated <time
+    # datetime=...>" beside a published date the page writes out in words dates the update.
+    date = (stated_date(head, rules) or timed or _visible_date(blocks, region, top, rules)) or updated
     last, story = _body_end(blocks, body, first, headline)
     signed = sign_off(blocks, last, story, rules) if not (author and date) else None
     author = author or (signed.author if signed else None) or organization_author(head, rules)
@@ -342,9 +345,10 @@ def _separated(text: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
-def _time_element(root: etree._Element, in_story: Callable[[etree._Element], bool],
-                  rules: Rules) -> datetime.date | None:
-    """A machine-readable date (``MACHINE_DATES``) in the story region.
+def _time_elements(root: etree._Element, in_story: Callable[[etree._Element], bool],
+                   rules: Rules) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first machine-readable date (``MACHINE_DATES``) in the story region, one labelled
+    "Published" first; and apart, the first labelled as an update's.
 
     Only there: elsewhere <time>s date other stories (teaser lists) or comments.
     """
@@ -357,7 +361,9 @@ def _time_element(root: etree._Element, in_story: Callable[[etree._Element], boo
                 label = _label_before(el)
                 rank = 0 if rules.date_published.search(label) else 2 if is_update_stamp(label, rules) else 1
                 found.append((rank, len(found), parsed))
-    return min(found, key=lambda f: f[:2])[2] if found else None
+    dated = [f for f in found if f[0] < 2]
+    updates = [f for f in found if f[0] == 2]
+    return (min(dated)[2] if dated else None), (updates[0][2] if updates else None)
 
 
 SHOWN_TAGS_AFTER_BODY = 8  # page blocks below the body's last paragraph where a tag line may stand
