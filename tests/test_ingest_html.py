@@ -309,6 +309,17 @@ def test_json_ld_authors_are_listed_as_a_byline_lists_them(names: list[str], aut
     assert clean(page(f"<article><h1>Pier repairs approved</h1>{STORY}</article>", head=ld)).author == author
 
 
+@pytest.mark.parametrize(("beside", "author"), [
+    ("<span>Jane Doe</span><span>March 16, 2026</span>", "Jane Doe"),
+    ("<span>March 16, 2026</span><span>Jane Doe</span>", "Jane Doe"),
+    ("<span>Breaking News</span><span>March 16, 2026</span>", None),  # a label names no one
+    ("<span>Jane Doe</span><span>Harbour desk</span>", None),  # a name with no date beside it
+])
+def test_a_name_alone_beside_the_date_is_the_author(beside: str, author: str | None) -> None:
+    shown = f"<article><h1>Pier repairs approved</h1><div class='meta'>{beside}</div>{STORY}</article>"
+    assert clean(page(shown)).author == author
+
+
 def test_an_author_cards_name_without_by_is_the_author() -> None:
     card = ("<div class='author-card'><a class='author-card__name' href='/staff/ana'>Ana Vega</a>"
             "<span class='author-card__role'>Science editor</span></div>")

@@ -40,7 +40,7 @@ from .html_meta import (INVISIBLE_TAGS, MACHINE_DATES, as_author, host_key, html
                         machine_date_text, marked, organization_author, page_tags, parse_date, part_texts, read_head,
                         site_name, source_url, stated_author, stated_date, visible_text)
 from .html_sign_off import sign_off
-from .metadata import byline_author, byline_date, publisher, tag_line_tags
+from .metadata import bare_byline, byline_author, byline_date, publisher, tag_line_tags
 from .rules import Rules, load_rules
 from .title import without_label
 
@@ -162,7 +162,8 @@ def clean_html_page(html: str, *, vocabulary: Vocabulary, min_mentions: int, max
 
     region = _story_region(blocks, headline, top, first)
     in_story = _in_region(order, blocks, region)
-    author = _credited_author(stated_author(root, head, rules, in_story), _visible_author(blocks, region, rules), rules)
+    shown = _visible_author(blocks, region, rules) or _name_beside_date(blocks, region, site, rules)
+    author = _credited_author(stated_author(root, head, rules, in_story), shown, rules)
     timed, updated = _time_elements(root, in_story, rules)
     # An update's stamp is the page's date only when it shows no other: "Updated <time
     # datetime=...>" beside a published date the page writes out in words dates the update.
@@ -325,6 +326,20 @@ def _visible_author(blocks: PageBlocks, region: tuple[int, ...], rules: Rules) -
     texts = (text for i in region for text in (*part_texts(blocks[i][1]), blocks[i][0]))
     bylines = (byline_author(text, rules) for text in texts)
     return next((name for byline in bylines if byline and (name := as_author(byline, rules))), None)
+
+
+def _name_beside_date(blocks: PageBlocks, region: tuple[int, ...], site: str | None, rules: Rules) -> str | None:
+    """A name alone beside the date in one element of the story region ("<span>Jane Doe</span>
+    <span>March 16, 2026</span>"): a byline without its "By", as in a text dump (``bare_byline``)."""
+    for i in region:
+        parts = part_texts(blocks[i][1])
+        for j, part in enumerate(parts):
+            if dateline_date(part, rules):
+                beside = (parts[k] for k in (j - 1, j + 1) if 0 <= k < len(parts))
+                name = next((n for text in beside if (n := bare_byline(text, site, rules))), None)
+                if name:
+                    return name
+    return None
 
 
 def _visible_date(blocks: PageBlocks, region: tuple[int, ...], top: int, rules: Rules) -> datetime.date | None:
