@@ -241,6 +241,17 @@ def test_prose_in_a_table_is_kept_a_row_to_a_paragraph() -> None:
     assert a.paragraphs == (*PROSE[:3], "Bidder | Cost", "North Yard | 410,000 euros", PROSE[3], PROSE[4])
 
 
+def test_a_cells_one_paragraph_is_the_cells_text() -> None:
+    a = clean(page(
+        "<article><h1>Pier repair bids compared</h1>" + "".join(f"<p>{p}</p>" for p in PROSE[:3])
+        + "<table><tr><th><p>Bidder</p></th><th><p>Cost</p></th></tr>"
+        "<tr><td><p>North Yard</p></td><td><p>410,000 euros</p></td></tr>"
+        "<tr><td><p>Quay Works</p></td><td><p>455,000 euros</p></td></tr></table>"
+        f"<p>{PROSE[4]}</p></article>"))
+    assert a.paragraphs == (*PROSE[:3], "Bidder | Cost", "North Yard | 410,000 euros", "Quay Works | 455,000 euros",
+                            PROSE[4])
+
+
 STORY = "".join(f"<p>{p}</p>" for p in PROSE)
 
 

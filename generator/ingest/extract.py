@@ -160,6 +160,11 @@ def _separate_cells(body: etree._Element) -> None:
     """A table row is one paragraph, its cells set apart as a plain-text table shows them (the
     extractor pads short rows with empty cells: those are not shown)."""
     for row in body.iter("row"):
+        for cell in row.findall("cell"):
+            # A cell's one paragraph (a CMS writes "<td><p>$1,080</p></td>") is its text, not the
+            # body's; a layout table's cells hold whole stories, paragraph after paragraph.
+            if len(cell) == 1 and cell[0].tag == "p" and not (cell.text or "").strip():
+                etree.strip_tags(cell, "p")
         shown = [cell for cell in row.findall("cell") if "".join(cell.itertext()).strip()]
         for cell in shown[1:]:
             cell.text = _CELL_SEPARATOR + (cell.text or "")
