@@ -202,6 +202,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Have something to say? Send a letter to the editor at letters@herald.example. Letters should be short.",
      "contact"),
     ("Do you have a story? Email newsdesk@herald.example", "contact"),
+    ("Have something to say?", "contact"),
+    ("Send a letter to the editor of no more than 250 words to letters@herald.example. Include your town.", "contact"),
     ("Want more interviews like this? Join Harbour Plus for unlimited access.", "subscription"),
     ("Get the latest news from Portsmouth here.", "inline_teaser"),
     ("The Ridge Observer is a nonprofit newsroom. Support independent journalism in the mountains.", "donation"),
@@ -306,6 +308,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     # A story about a former reporter (an author box says what its author is).
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
     "Have something to say about the harbour? The board will hear residents on Monday.",
+    "Send a letter to the editor, the harbour master urged the fishing crews who had complained to him.",
     "Get the latest figures from the harbour office before you book a mooring, the board advised.",
     "Residents can download the free guide to the new bins from the council website, the mayor said.",
     "Presented by the harbour board, the plan would rebuild the pier by 2028.",
