@@ -39,6 +39,9 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("Kenji Watanabe | Sports Reporter", "Kenji Watanabe"),
     ("Elena Vos, Health Reporter", "Elena Vos"),
     ("Mara Quill — Senior Political Correspondent", "Mara Quill"),
+    # A name (and the job) and the date after a bar.
+    ("Mara Quill | 14/02/2023", "Mara Quill"),
+    ("Mara Quill, Ports Correspondent | 14 Feb 2023 | 11:08 GMT", "Mara Quill"),
     ("Words and pictures by Ines de Sousa", "Ines de Sousa"),
     ("Words: Ffion Carradine", "Ffion Carradine"),
     ("Reviewed by Oona Lindqvist", "Oona Lindqvist"),  # a review's critic
@@ -93,7 +96,8 @@ def test_bylines(line: str, author: str) -> None:
 
 @pytest.mark.parametrize("line", ["Posted on 14 February 2023 by Mara Quill",
                                   "Posted by Mara Quill on February 14, 2023, 6:21 AM EST",
-                                  "Submitted by Mara Quill on Tue, 02/14/2023 - 14:32"])  # Drupal's
+                                  "Submitted by Mara Quill on Tue, 02/14/2023 - 14:32",  # Drupal's
+                                  "Mara Quill | 14/02/2023"])
 def test_a_blog_byline_dates_the_post(line: str) -> None:
     assert byline_date(line, load_rules()) == datetime.date(2023, 2, 14)
 
@@ -110,6 +114,7 @@ def test_a_blog_byline_dates_the_post(line: str) -> None:
     "By then the staff",  # no outlet's name before the team
     "Words matter more than ever",  # no label's colon
     "By the end of the team",
+    "Harbour Town Crier | 12 Quay St. | Northport",  # an address after the bar, no year
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None
