@@ -214,6 +214,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Login or Subscribe to participate in polls.", "subscription"),
     ("What did you think of today's issue?", "subscription"),
     ("Get the latest news from Portsmouth here.", "inline_teaser"),
+    ("READ: Ferry fares to rise again in spring", "inline_teaser"),
+    ("Read: “We were never asked”: pier traders speak out", "inline_teaser"),
     ("The Ridge Observer is a nonprofit newsroom. Support independent journalism in the mountains.", "donation"),
     ("Have a claim you want us to check? Email tips@harbourcheck.example.", "contact"),
     ("Want to submit a guest commentary or reaction to an article we wrote? See our guidelines.", "contact"),
@@ -318,6 +320,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Have something to say about the harbour? The board will hear residents on Monday.",
     "Send a letter to the editor, the harbour master urged the fishing crews who had complained to him.",
     "Upgrade work on the pier starts on Monday and will take six weeks, the harbour board said.",
+    "Read: the board's notes on the repairs were short and said little about the cost.",  # no headline after it
     "Get the latest figures from the harbour office before you book a mooring, the board advised.",
     "Residents can download the free guide to the new bins from the council website, the mayor said.",
     "Presented by the harbour board, the plan would rebuild the pier by 2028.",
