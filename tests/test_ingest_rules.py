@@ -54,6 +54,22 @@ def test_a_weekday_out_of_range_is_reported() -> None:
         rules_from_mapping(data)
 
 
+def test_a_bad_list_of_jobs_is_reported() -> None:
+    data = _data()
+    data["byline"]["jobs"] = "editor"
+    with pytest.raises(RulesError, match=r"^byline\.jobs: expected a list of words$"):
+        rules_from_mapping(data)
+
+
+def test_the_jobs_stand_in_every_byline_pattern_naming_them() -> None:
+    data = _data()
+    data["byline"]["jobs"] = ["harbourmaster"]
+    rules = rules_from_mapping(data)
+    assert rules.byline_job_line.match("Senior Harbourmaster")
+    assert not rules.byline_job_line.match("Senior Reviews Editor")
+    assert not any("{{jobs}}" in p.pattern for p in (*rules.byline, *rules.byline_after_names))
+
+
 def test_unknown_classifier_setting_is_reported() -> None:
     data = _data()
     data["classify"]["length_lowest"] = 3

@@ -26,8 +26,8 @@ from .dates import article_date, parse_header_date, published_line_date
 from .features import SENTENCE_BREAK, Features, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
-from .metadata import (bare_byline, block_roles, byline_author, byline_date, heading_tags, is_role_line,
-                       is_tag_heading, joined_bylines, publisher, source_url, tag_line_tags)
+from .metadata import (bare_byline, block_roles, byline_author, byline_date, heading_tags, is_tag_heading,
+                       joined_bylines, publisher, source_url, tag_line_tags)
 from .region import COMMENTS, PULL_QUOTE, Region, main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title, without_label
@@ -187,7 +187,7 @@ def _bare_byline(blocks: tuple[Block, ...], dated: int, title_at: int, first: in
     """A name alone on the line beside the date line, between the headline and the body
     ("Marta Oyelaran" over "November 20, 2026"): the byline, its "By" a link or an icon. Their
     job may stand between them ("Senior Reviews Editor")."""
-    role_above = dated >= 2 and is_role_line(blocks[dated - 1].text)
+    role_above = dated >= 2 and rules.byline_job_line.match(blocks[dated - 1].text) is not None
     for i in (dated - 1, dated + 1, *((dated - 2,) if role_above else ())):
         if title_at < i < first and i not in skip:
             author = bare_byline(blocks[i].text, site, rules)

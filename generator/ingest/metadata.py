@@ -71,17 +71,6 @@ def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
     return text
 
 
-def is_role_line(text: str) -> bool:
-    """A writer's job on a line of its own ("Senior Reviews Editor"), between a bare name and
-    the date line."""
-    words = text.split()
-    return (0 < len(words) <= _ROLE_WORDS and words[-1].casefold().rstrip(".,") in _ROLES
-            and all(w[:1].isupper() or w in _NAME_JOINERS for w in words))
-
-
-_ROLE_WORDS = 5
-_ROLES = frozenset({"editor", "reporter", "writer", "correspondent", "columnist", "critic", "contributor",
-                    "producer", "journalist", "analyst"})
 _BARE_NAME_WORDS = 4
 # Words of the short capitalised lines a page sets beside its date that name no one.
 _NOT_NAMES = frozenset({"news", "live", "updates", "update", "breaking", "exclusive", "opinion", "analysis",

@@ -49,6 +49,7 @@ class Rules:
     byline_after_names: tuple[re.Pattern[str], ...]  # an agency, a job title: "Jane Doe, Reuters Staff Writer"
     byline_lead_in: re.Pattern[str]  # "By" on a line of its own, the names on the next
     byline_collective: re.Pattern[str]  # "Gazette Staff", "History Society": a credit naming no person
+    byline_job_line: re.Pattern[str]  # "Senior Reviews Editor": a writer's job on a line of its own
     date_max_words: int
     dateline: tuple[re.Pattern[str], ...]
     date_published: re.Pattern[str]  # a word saying the date after it is the publication's
@@ -180,6 +181,25 @@ def _words(where: str, raw: Any) -> frozenset[str]:
     return frozenset(w.casefold() for w in raw)
 
 
+_JOBS = "{{jobs}}"  # where a byline pattern names a writer's job
+
+
+def _job_alternatives(jobs: Any) -> str:
+    """``byline.jobs`` as a regular expression's alternatives, the longest first."""
+    if not isinstance(jobs, list) or not all(isinstance(job, str) and job for job in jobs):
+        raise RulesError("byline.jobs: expected a list of words")
+    return "|".join(re.escape(job) for job in sorted(jobs, key=len, reverse=True)) or "(?!)"
+
+
+def _with_jobs(patterns: Any, jobs: str) -> Any:
+    """A pattern, or each of a list, with ``{{jobs}}`` standing for the writer's jobs."""
+    if isinstance(patterns, str):
+        return patterns.replace(_JOBS, jobs)
+    if isinstance(patterns, list):
+        return [_with_jobs(p, jobs) for p in patterns]
+    return patterns  # not a pattern: _patterns says so, naming the entry
+
+
 def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> re.Pattern[str]:
     """ISO dates and English "March 30, 2024" / "30 March 2024" / "Mar. 30, 2024" forms, and a
     numeric date after its weekday ("Tue, 02/11/2025"), whose weekday tells which figure is the month,
@@ -221,6 +241,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         raise RulesError("dates.weekdays: expected a mapping of weekday name to 0 (Monday)..6")
     month_of = {str(k).casefold(): v for k, v in months.items()}
     weekday_of = {str(k).casefold(): v for k, v in weekdays.items()}
+    jobs = _job_alternatives(byline.get("jobs", []))
     hard = _section(data, "hard_stop")
     settings = _section(data, "classify")
     try:
@@ -232,10 +253,11 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         header=_patterns("header.patterns", header.get("patterns")),
         source_url=_patterns("source_url", _section(data, "source_url")),
         byline_max_words=int(byline.get("max_words", 14)),
-        byline=_patterns("byline.patterns", byline.get("patterns")),
-        byline_after_names=_patterns("byline.after_names", byline.get("after_names", [])),
+        byline=_patterns("byline.patterns", _with_jobs(byline.get("patterns"), jobs)),
+        byline_after_names=_patterns("byline.after_names", _with_jobs(byline.get("after_names", []), jobs)),
         byline_lead_in=_compile("byline.lead_in", byline.get("lead_in", "(?!)")),
         byline_collective=_compile("byline.collective", byline.get("collective", "(?!)")),
+        byline_job_line=_compile("byline.job_line", _with_jobs(byline.get("job_line", "(?!)"), jobs)),
         date_max_words=int(dates.get("max_words", 16)),
         dateline=_patterns("dates.dateline", dates.get("dateline")),
         date_published=_compile("dates.published", dates.get("published", "(?!)")),
