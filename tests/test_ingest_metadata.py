@@ -89,6 +89,9 @@ def blocks(*texts: str) -> tuple[Block, ...]:
      "Chanda Mwale and Tom Ardley"),
     ("Interview by Tessa Brandt", "Tessa Brandt"),
     ("Text: Anneke de Vries", "Anneke de Vries"),
+    # Each writer's job after their name, the first one's before "and".
+    ("By Ana Vega, Harbour Correspondent, and Tom Ellis, Ports Editor", "Ana Vega and Tom Ellis"),
+    ("By Ana Vega, Harbour Correspondent and Tom Ellis", "Ana Vega and Tom Ellis"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author
@@ -149,6 +152,7 @@ def test_a_byline_split_over_two_lines_is_one_block(lead_in: str, names: str, au
     ("June 4 2024", None),
     ("Tomas Quill reports", None),
     ("Tomas Quill, Harbour Wire", None),
+    ("With Ines de Sousa", "Ines de Sousa"),  # a columnist's byline
 ])
 def test_a_bare_byline_is_a_name_alone(line: str, author: str | None) -> None:
     assert bare_byline(line, "Harbour Wire", load_rules()) == author

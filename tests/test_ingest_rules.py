@@ -221,6 +221,9 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Have something to say?", "contact"),
     ("Send a letter to the editor of no more than 250 words to letters@herald.example. Include your town.", "contact"),
     ("Want more interviews like this? Join Harbour Plus for unlimited access.", "subscription"),
+    ("Want more harbour coverage? Get our weekly tides bulletin.", "subscription"),
+    ("BET NOW: Get £20 in free bets when you stake £5. New customers only. T&Cs apply.", "advertisement"),
+    ("Get £20 in free bets when you stake £5 on the regatta. 18+. T&Cs apply.", "advertisement"),
     ("Subscribe to Harbour Notes Plus to read the rest.", "subscription"),
     ("Become a paying subscriber of Harbour Notes Plus to get access to this post and other subscriber-only content.",
      "subscription"),
@@ -341,6 +344,9 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Residents can download the free guide to the new bins from the council website, the mayor said.",
     "Presented by the harbour board, the plan would rebuild the pier by 2028.",
     "Like this year, the board will support the food bank with a donation of 500 euros.",
+    "Want more harbour coverage? The board asked the paper for it in a letter on Monday.",
+    "The advert promised free bets to new customers, though \u201cT&Cs apply\u201d was printed in tiny type.",
+    "Bookmakers cut the odds on the regatta after the storm; terms and conditions were changed on Friday.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None

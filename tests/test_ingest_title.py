@@ -153,3 +153,9 @@ def test_a_site_named_for_its_town_is_no_headline_over_a_standfirst() -> None:
     short masthead above it does not make it a standfirst."""
     headline = "Harbour board backs repairs to the old north pier"
     assert title_of(["North Pier Gazette", headline, "By Hal Jensen", "Posted Apr 28, 2025"]) == headline
+
+
+def test_a_writers_job_under_their_name_is_no_headline_however_topical() -> None:
+    assert title_of(["Harbour Herald", "Board backs repairs to the north pier", "Jane Doe",
+                     "Harbour Correspondent at the North Pier Board", "Published 12 May 2023"]
+                    ) == "Board backs repairs to the north pier"

@@ -57,7 +57,10 @@ def byline_author(text: str, rules: Rules) -> str | None:
 def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
     """The line when it is a person's name and nothing else ("Marta Oyelaran", "Jan van der
     Berg"): a byline that lost its "By" to a link or an icon. Only the caller knows where
-    such a line is a byline (beside the article's date line, below its headline)."""
+    such a line is a byline (beside the article's date line, below its headline). A columnist's
+    "With Bernard Kettleby" names Bernard Kettleby."""
+    if text.startswith("With "):
+        text = text[5:]
     words = text.split()
     named = [w for w in words if w not in _NAME_JOINERS]
     if not 2 <= len(named) <= _BARE_NAME_WORDS:

@@ -14,6 +14,7 @@ import re
 
 from .blocks import Block
 from .features import Features, is_menu_row, words_of
+from .metadata import bare_byline
 from .rules import Rules
 
 _PERIOD_END = re.compile(r"\.[\"'”’)\]]*$")
@@ -149,7 +150,7 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
     for i in range(max(0, start - WINDOW), start):
         if i in taken or not _candidate(blocks[i], features[i], roles[i], publisher):
             continue
-        if _only_dates(blocks[i].text, rules):
+        if _only_dates(blocks[i].text, rules) or _writers_job(blocks, i, publisher, rules):
             continue
         labelled = rules.title_label.match(blocks[i].text) is not None  # "Opinion | Our libraries ..."
         if _is_title_line(blocks[i].text, texts) and not labelled:
@@ -159,6 +160,13 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best else None
+
+
+def _writers_job(blocks: tuple[Block, ...], i: int, publisher: str | None, rules: Rules) -> bool:
+    """A writer's job under their bare name ("Ollie Brandreth" / "Tennis Correspondent at Queen's
+    Club"): a byline's second line, however topical."""
+    return i > 0 and rules.byline_job_line.match(blocks[i].text) is not None and \
+        bare_byline(blocks[i - 1].text, publisher, rules) is not None
 
 
 def _only_dates(text: str, rules: Rules) -> bool:
