@@ -340,6 +340,15 @@ def test_a_widget_of_figures_in_the_story_is_not_its_table(widget: list[str]) ->
     assert kept_with_texts(["By Jane Doe", LEDE, PROSE[0]] + widget + PROSE[1:3]) == [LEDE, *PROSE[:3]]
 
 
+def test_a_table_quoting_the_storys_figures_is_its_table_in_other_words() -> None:
+    # "Revenue" and "Pre-tax profit" where the prose says sales and profit: its figures are the story's.
+    lede = "Harbour Ferries said on Thursday that profit fell to £84.2 million from £109.6 million last year."
+    figures = ["Measure | 2025 | 2024 | Change", "Revenue | £1,120m | £1,057m | +6%",
+               "Pre-tax profit | £84.2m | £109.6m | -23%", "Dividend per unit | 14.1p | 14.1p | 0%"]
+    assert kept_with_texts(["By Jane Doe", lede, PROSE[0]] + figures + PROSE[1:3]) == [lede, PROSE[0], *figures,
+                                                                                       *PROSE[1:3]]
+
+
 def test_a_table_beside_a_hard_stop_does_not_join_the_prose() -> None:
     teaser = "The ferry company posted its results for the year, with fares up and passengers down again."
     assert kept_with_texts([teaser] + RESULTS[1:] + ["Tags: elections", "By Jane Doe"] + PROSE[:3]) == PROSE[:3]

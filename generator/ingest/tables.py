@@ -8,6 +8,7 @@ own: it joins the two parts and its rows are kept, as HTML pages keep their tabl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .features import content_words, is_sentence_end, menu_items, words_of
 
@@ -103,6 +104,7 @@ def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[in
     if texts is None or not rows:  # most pages have no table: their words are not gathered
         return frozenset()
     story = content_words(texts, kept - rows, stopwords)
+    story_figures = _precise_figures(texts, kept - rows)
     found: set[int] = set()
     i = start
     while i <= end:
@@ -113,10 +115,21 @@ def tables_inside(start: int, end: int, kept: frozenset[int], rows: frozenset[in
         while j + 1 <= end and (j + 1 in rows or j + 1 in ad_slots) and j + 1 not in kept:
             j += 1
         table = [k for k in range(i, j + 1) if k in rows]
-        if i - 1 in kept and j + 1 in kept and len(content_words(texts, table, stopwords) & story) >= MIN_SHARED_NAMES:
+        shared = len(content_words(texts, table, stopwords) & story) + \
+            len(_precise_figures(texts, table) & story_figures)
+        if i - 1 in kept and j + 1 in kept and shared >= MIN_SHARED_NAMES:
             found.update(table)
         i = j + 1
     return frozenset(found)
 
 
 MIN_SHARED_NAMES = 2  # a table of the story's candidates or teams names two of them at least
+# A figure precise enough to be the story's own ("84.2" of "£84.2m" and "£84.2 million", "1,120"):
+# a results table the prose words differently ("Revenue", "sales") still quotes its figures.
+_PRECISE_FIGURE = re.compile(r"(?<![\d.,])(?:\d+\.\d+|\d{1,3}(?:,\d{3})+|\d{3,})(?![\d,]*\d)")
+
+
+def _precise_figures(texts: tuple[str, ...], blocks: Iterable[int]) -> set[str]:
+    """The precise figures of some blocks (no small whole numbers, which any text has; no
+    years, which every page of the year has)."""
+    return {f for i in blocks for f in _PRECISE_FIGURE.findall(texts[i]) if not (len(f) == 4 and f[:2] in ("19", "20"))}
