@@ -806,6 +806,14 @@ def test_the_storys_key_points_above_its_lede_are_kept_and_the_summary_is_the_le
     assert a.summary == GULLS_STORY[3]
 
 
+def test_key_points_that_lost_their_bullets_are_kept_and_are_no_summary() -> None:
+    # A browser's copy of a key-points box drops its bullets: the lines stand alone.
+    points = ["Key points:", "Seagulls stole 400 portions of chips this summer", "Complaints rise every year"]
+    a = clean("\n".join(GULLS_STORY[:3] + points + GULLS_STORY[3:] + ["Share on Facebook"]))
+    assert a.paragraphs == (*points, *GULLS_STORY[3:])
+    assert a.summary == GULLS_STORY[3]
+
+
 @pytest.mark.parametrize("lines", [
     ["Top stories:", "• Seagulls stole 400 portions of chips", "• Complaints rise every year"],  # a teaser heading
     ["In brief", "• Seagulls stole 400 portions of chips", "• Complaints rise every year"],  # news in brief
@@ -814,6 +822,7 @@ def test_the_storys_key_points_above_its_lede_are_kept_and_the_summary_is_the_le
     ["Key points:", "• Seagulls stole 400 portions of chips", "• Sign up to our seagull alerts every year"],  # an appeal
     ["Key points:", "• Sign in to read more", "• Manage your account"],  # nothing of the story
     ["Key points:", "• Seagulls", "• Complaints"],  # words, not points
+    ["Key points:", "Seagull survey at the promenade", "Chips van moves to the harbour"],  # unbulleted, a word each
 ])
 def test_lists_above_the_lede_that_are_not_its_key_points_are_dropped(lines: list[str]) -> None:
     a = clean("\n".join(GULLS_STORY[:3] + lines + GULLS_STORY[3:] + ["Share on Facebook"]))

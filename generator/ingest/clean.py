@@ -15,7 +15,7 @@ import dataclasses
 import functools
 import itertools
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from ..errors import DigestError, Problem
 from ..taxonomy import Vocabulary, infer_tags
@@ -23,7 +23,7 @@ from .article import CleanedArticle
 from .blocks import Block, Header, split_blocks
 from .classify import GOOD, Label, classify
 from .dates import article_date, parse_header_date, published_line_date
-from .features import SENTENCE_BREAK, Features, page_features, page_rules
+from .features import SENTENCE_BREAK, Features, is_sentence_end, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
 from .metadata import (bare_byline, block_roles, byline_author, byline_date, heading_tags, is_tag_heading,
@@ -274,9 +274,19 @@ LEDE_MIN_WORDS = 6
 def lede(paragraphs: tuple[str, ...] | list[str], rules: Rules) -> str:
     """The first paragraph of at least LEDE_MIN_WORDS words: a heading ("Key points") and its
     items, a time ("10 p.m."), a label ("Staff Reports") or an event's facts ("When: ...") above
-    the story's first sentence is no summary. The first paragraph when none is that long."""
-    return next((p for p in paragraphs if len(p.split()) >= LEDE_MIN_WORDS and not is_list_item(p)
-                 and not rules.fact_line.match(p)), paragraphs[0])
+    the story's first sentence is no summary, nor are the points under a heading that lost their
+    bullets (no sentence end). The first paragraph when none is that long."""
+    points = set(_unbulleted_points(paragraphs, rules))
+    return next((p for n, p in enumerate(paragraphs) if len(p.split()) >= LEDE_MIN_WORDS and not is_list_item(p)
+                 and not rules.fact_line.match(p) and n not in points), paragraphs[0])
+
+
+def _unbulleted_points(paragraphs: tuple[str, ...] | list[str], rules: Rules) -> Iterator[int]:
+    """The places of the paragraphs under a key-points heading that end no sentence."""
+    for n, paragraph in enumerate(paragraphs):
+        if rules.summary_heading.search(paragraph.strip()):
+            following = itertools.takewhile(lambda p: not is_sentence_end(p[1]), enumerate(paragraphs[n + 1:], n + 1))
+            yield from (at for at, _ in following)
 
 
 SUMMARY_SLACK = 1.25  # a summary may run this far past its target to end with a sentence

@@ -61,7 +61,8 @@ def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...
     Each point restates the story, so it shares two of its words: a news-in-brief box of other
     stories shares a place name at most."""
     lead = start - 1
-    while lead >= 0 and _is_list_item(lead, features, roles, texts):
+    # A copied key-points box may have lost its bullets: under the heading, its items are lines alone.
+    while lead >= 0 and (_is_list_item(lead, features, roles, texts) or _is_point(lead, features, roles)):
         lead -= 1
     if (start - lead - 1 < MIN_LIST_ITEMS or lead < 0 or roles[lead] is not None
             or not rules.summary_heading.search(texts[lead].strip())):
@@ -101,6 +102,7 @@ MIN_LIST_ITEMS = 2
 MIN_LEAD_IN_WORDS = 4  # "Top stories today:" heads a teaser box; the article's lead-in is a sentence
 MAX_ITEM_TITLE_CASE = 0.5  # share of capitalised content words: "• Support Local News" is a link's
 MIN_POINT_WORDS = 3  # "• About 80 homes flooded" is a point; "• Weather" a menu item
+MAX_POINT_WORDS = 30  # an unbulleted point is no paragraph
 MIN_POINT_SHARED_WORDS = 2
 MAX_TEASER_LEAD_IN_WORDS = 15  # a box's label; a paragraph ending in ":" is the story's
 _LIST_MARKER = re.compile(r"^(?:[•*·▪◦‣–-]|\d{1,2}[.)])\s+\S")
@@ -128,6 +130,13 @@ def _reads_as_said(f: Features) -> bool:
 def _in_site_voice(f: Features) -> bool:
     """The site asking or speaking to its reader ("Sign up to our alerts"): no story's point."""
     return f.appeal or bool(f.reader_density)
+
+
+def _is_point(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...]) -> bool:
+    """A line that may be an unbulleted key point: a phrase or short sentence, no page furniture."""
+    f = features[i]
+    return (MIN_POINT_WORDS <= f.words <= MAX_POINT_WORDS and roles[i] is None and f.boilerplate is None
+            and f.repeats <= 1 and not f.truncated)
 
 
 def _is_list_item(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
