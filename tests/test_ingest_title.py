@@ -159,3 +159,10 @@ def test_a_writers_job_under_their_name_is_no_headline_however_topical() -> None
     assert title_of(["Harbour Herald", "Board backs repairs to the north pier", "Jane Doe",
                      "Harbour Correspondent at the North Pier Board", "Published 12 May 2023"]
                     ) == "Board backs repairs to the north pier"
+
+
+def test_a_name_between_the_headline_and_the_date_is_the_byline_though_its_bio_is_kept() -> None:
+    # The bio names the writer in the story's words, as no headline does.
+    lines = ["Harbour Herald", "Wine", "Why I've fallen for cool-climate Syrah", "Marta Oyelaran", "17 October 2026"]
+    bio = "Marta Oyelaran is our pier critic. Her book on the harbour board is published by Quay Press."
+    assert title_of(lines, below=(bio, "© 2026 Harbour Herald")) == "Why I've fallen for cool-climate Syrah"

@@ -152,6 +152,8 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
             continue
         if _only_dates(blocks[i].text, rules) or _writers_job(blocks, i, publisher, rules):
             continue
+        if _name_under_headline(i, blocks, features, roles, publisher, rules):
+            continue
         labelled = rules.title_label.match(blocks[i].text) is not None  # "Opinion | Our libraries ..."
         if _is_title_line(blocks[i].text, texts) and not labelled:
             continue  # "Headline | Site": the headline itself is on the page too
@@ -167,6 +169,17 @@ def _writers_job(blocks: tuple[Block, ...], i: int, publisher: str | None, rules
     Club"): a byline's second line, however topical."""
     return i > 0 and rules.byline_job_line.match(blocks[i].text) is not None and \
         bare_byline(blocks[i - 1].text, publisher, rules) is not None
+
+
+def _name_under_headline(i: int, blocks: tuple[Block, ...], features: tuple[Features, ...],
+                         roles: tuple[str | None, ...], publisher: str | None, rules: Rules) -> bool:
+    """A name alone between a headline and the date line ("Why I've fallen for Syrah" /
+    "Rosalind Achebe" / "Saturday 17 October 2026"): the byline, however topical an author's
+    bio below makes it. (An obituary's name has a section's label or the site above it.)"""
+    return (0 < i < len(blocks) - 1 and roles[i + 1] == "dateline"
+            and bare_byline(blocks[i].text, publisher, rules) is not None
+            and _candidate(blocks[i - 1], features[i - 1], roles[i - 1], publisher)
+            and not _only_dates(blocks[i - 1].text, rules))
 
 
 def _only_dates(text: str, rules: Rules) -> bool:
