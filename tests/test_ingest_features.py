@@ -99,3 +99,13 @@ def test_a_row_of_menu_items(text: str) -> None:
 ])
 def test_a_title_line_or_headline_is_no_menu_row(text: str) -> None:
     assert not is_menu_row(text)
+
+
+@pytest.mark.parametrize(("text", "appeal"), [
+    ("If your shop was affected, please contact your account manager or write to support@harbourpay.example.", False),
+    ("If your shop was affected, see https://harbourpay.example/support for the refund form.", False),
+    ("Please support the Harbour Herald's journalism today.", True),
+])
+def test_an_address_asks_nothing_of_the_reader(text: str, appeal: bool) -> None:
+    # "support@" and "/support" are where to write, not a request for support.
+    assert features(text).appeal is appeal

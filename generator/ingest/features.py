@@ -58,6 +58,15 @@ def words_of(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+_ADDRESS = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
+
+
+def said_outside_quotes(text: str) -> str:
+    """What a text says in its own voice: outside quotations, and no addresses, whose words
+    ("support@", "/donate") ask nothing of the reader."""
+    return _ADDRESS.sub(" ", outside_quotes(text))
+
+
 def content_words(texts: tuple[str, ...], blocks: Iterable[int], stopwords: frozenset[str]) -> set[str]:
     """The content words of some blocks, folded: names, places, subjects. Short words, stopwords
     and figures say nothing of what a text is about ("2024" is on every page of the year)."""
@@ -123,7 +132,7 @@ def block_features(block: Block, rules: Rules, counts: Counter[str]) -> Features
     n = len(tokens)
     folded = [_fold(w) for w in tokens]
     # A help line or call for witnesses speaks to the reader as the article does.
-    outside = [] if rules.is_article_voice(text) else [_fold(w) for w in words_of(outside_quotes(text))]
+    outside = [] if rules.is_article_voice(text) else [_fold(w) for w in words_of(said_outside_quotes(text))]
     first = next((c for c in text if c.isalnum()), "")
     return Features(
         chars=len(text),

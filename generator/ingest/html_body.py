@@ -18,7 +18,7 @@ from ..taxonomy import word_key
 from .classify import BOILERPLATE
 from .dates import dateline_date
 from .extract import PageBlocks
-from .features import is_appeal, outside_quotes, words_of
+from .features import is_appeal, said_outside_quotes, words_of
 from .html_headings import reads_as_subheading
 from .metadata import byline_author, is_credit_line
 from .region import PULL_QUOTE, pull_quotes
@@ -214,7 +214,7 @@ def _appeal_words(text: str, rules: Rules) -> set[str]:
     if rules.is_article_voice(text):
         return set()
     words = len(words_of(text))
-    outside = [w.casefold().replace("’", "'") for w in words_of(outside_quotes(text))]
+    outside = [w.casefold().replace("’", "'") for w in words_of(said_outside_quotes(text))]
     density = sum(w in rules.reader_words for w in outside) / words if words else 0.0
     if density < rules.thresholds.reader_density_bad or not is_appeal(outside, rules):
         return set()
