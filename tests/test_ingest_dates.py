@@ -22,6 +22,8 @@ D = datetime.date
     ("5th of May 2020", D(2020, 5, 5)),
     ("december 1st 2019", D(2019, 12, 1)),
     ("18.11.2019", D(2019, 11, 18)),
+    ("5-Mar-2026", D(2026, 3, 5)),  # as a database writes it
+    ("Posted 05-Mar-2026 09:00", D(2026, 3, 5)),
 ])
 def test_date_formats(text: str, expected: datetime.date) -> None:
     found = find_date(text, load_rules())

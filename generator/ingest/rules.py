@@ -201,7 +201,7 @@ def _with_jobs(patterns: Any, jobs: str) -> Any:
 
 
 def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> re.Pattern[str]:
-    """ISO dates and English "March 30, 2024" / "30 March 2024" / "Mar. 30, 2024" forms, and a
+    """ISO dates and English "March 30, 2024" / "30 March 2024" / "30-Mar-2024" / "Mar. 30, 2024" forms, and a
     numeric date after its weekday ("Tue, 02/11/2025"), whose weekday tells which figure is the month,
     or alone ("23/11/2026"), read only when one figure alone can be the month."""
     names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
@@ -212,8 +212,8 @@ def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> 
         r"(?P<wd>" + days + r")\.?,?\s+(?P<na>[0-3]?\d)/(?P<nb>[0-3]?\d)/(?P<ny>(?:19|20)\d\d)(?!\w)|"
         r"(?P<iy>(?:19|20)\d\d)[-/](?P<im>[01]?\d)[-/](?P<id>[0-3]?\d)(?=T\d|[^\w]|$)"
         r"|(?:" + month.format(g="m1") + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
-        r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + month.format(g="m2")
-        + r",?\s+(?P<y2>(?:19|20)\d\d)"
+        r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-(?=[A-Za-z]))" + month.format(g="m2")
+        + r"(?:,?\s+|-)(?P<y2>(?:19|20)\d\d)"  # "5 March 2026", and "5-Mar-2026" as a database writes it
         r"|(?P<ed>[0-3]?\d)\.(?P<em>[01]?\d)\.(?P<ey>(?:19|20)\d\d)"  # 18.11.2019 is day first
         # 23/11/2026 and 11/23/2026 alike: read only where the figures cannot be the other way round.
         r"|(?P<sa>[0-3]?\d)(?P<sep>[/-])(?P<sb>[0-3]?\d)(?P=sep)(?P<sy>(?:19|20)\d\d)"
