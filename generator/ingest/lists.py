@@ -134,13 +134,15 @@ def _in_site_voice(f: Features) -> bool:
 
 def _is_point(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...]) -> bool:
     """A line that may be an unbulleted key point: a phrase or short sentence, no page furniture."""
+    return MIN_POINT_WORDS <= features[i].words <= MAX_POINT_WORDS and _no_furniture(i, features, roles)
+
+
+def _no_furniture(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...]) -> bool:
+    """No byline or dateline, boilerplate, line the page repeats, or teaser cut short."""
     f = features[i]
-    return (MIN_POINT_WORDS <= f.words <= MAX_POINT_WORDS and roles[i] is None and f.boilerplate is None
-            and f.repeats <= 1 and not f.truncated)
+    return roles[i] is None and f.boilerplate is None and f.repeats <= 1 and not f.truncated
 
 
 def _is_list_item(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
                   texts: tuple[str, ...]) -> bool:
-    f = features[i]
-    return (is_list_item(texts[i]) and roles[i] is None and f.boilerplate is None
-            and f.repeats <= 1 and not f.truncated)
+    return is_list_item(texts[i]) and _no_furniture(i, features, roles)

@@ -150,9 +150,7 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
     for i in range(max(0, start - WINDOW), start):
         if i in taken or not _candidate(blocks[i], features[i], roles[i], publisher):
             continue
-        if _only_dates(blocks[i].text, rules) or _writers_job(blocks, i, publisher, rules):
-            continue
-        if _name_under_headline(i, blocks, features, roles, publisher, rules):
+        if _only_dates(blocks[i].text, rules) or _bare_byline_line(i, blocks, features, roles, publisher, rules):
             continue
         labelled = rules.title_label.match(blocks[i].text) is not None  # "Opinion | Our libraries ..."
         if _is_title_line(blocks[i].text, texts) and not labelled:
@@ -164,19 +162,18 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
     return best[1] if best else None
 
 
-def _writers_job(blocks: tuple[Block, ...], i: int, publisher: str | None, rules: Rules) -> bool:
-    """A writer's job under their bare name ("Ollie Brandreth" / "Tennis Correspondent at Queen's
-    Club"): a byline's second line, however topical."""
-    return i > 0 and rules.byline_job_line.match(blocks[i].text) is not None and \
-        bare_byline(blocks[i - 1].text, publisher, rules) is not None
-
-
-def _name_under_headline(i: int, blocks: tuple[Block, ...], features: tuple[Features, ...],
-                         roles: tuple[str | None, ...], publisher: str | None, rules: Rules) -> bool:
-    """A name alone between a headline and the date line ("Why I've fallen for Syrah" /
-    "Rosalind Achebe" / "Saturday 17 October 2026"): the byline, however topical an author's
-    bio below makes it. (An obituary's name has a section's label or the site above it.)"""
-    return (0 < i < len(blocks) - 1 and roles[i + 1] == "dateline"
+def _bare_byline_line(i: int, blocks: tuple[Block, ...], features: tuple[Features, ...],
+                      roles: tuple[str | None, ...], publisher: str | None, rules: Rules) -> bool:
+    """A line of a byline that lost its "By", however topical an author's bio below makes it:
+    the writer's job under their bare name ("Ollie Brandreth" / "Tennis Correspondent at Queen's
+    Club"), or the name alone between a headline and the date line ("Why I've fallen for Syrah" /
+    "Rosalind Achebe" / "Saturday 17 October 2026"; an obituary's name has a section's label or
+    the site above it)."""
+    if i == 0:
+        return False
+    if rules.byline_job_line.match(blocks[i].text) and bare_byline(blocks[i - 1].text, publisher, rules):
+        return True
+    return (i + 1 < len(blocks) and roles[i + 1] == "dateline"
             and bare_byline(blocks[i].text, publisher, rules) is not None
             and _candidate(blocks[i - 1], features[i - 1], roles[i - 1], publisher)
             and not _only_dates(blocks[i - 1].text, rules))
