@@ -797,6 +797,44 @@ def test_a_list_below_the_body_is_not_the_storys(lines: list[str]) -> None:
     assert a.paragraphs == tuple(GULLS_STORY[3:])
 
 
+# Fourteen places: more lines than the body may lose between two of its parts, and as many as a story lists.
+GULL_SPOTS = ["North Beach Kiosk", "Harbour Road Chippy", "Old Pier Steps", "Lifeboat Station Slipway",
+              "Clock Tower Benches", "Marine Parade Shelter", "Bandstand Lawn Cafe", "Putting Green Gate",
+              "Boating Lake Bridge", "Crazy Golf Hut", "Beach Huts Row", "Sea Wall Steps", "Pavilion Terrace",
+              "Ferry Terminal Bench"]
+GULL_CLOSING = ("The tourist office expects the complaints to rise again this summer, when the kiosk stays open"
+                " until midnight.")
+
+
+def test_a_long_list_of_short_lines_the_story_introduces_does_not_split_the_body() -> None:
+    lead_in = "The tourist office listed the places where gulls took chips most often last summer:"
+    a = clean("\n".join(GULLS_STORY + [lead_in, *GULL_SPOTS, MORE_GULLS, GULL_CLOSING, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], lead_in, *GULL_SPOTS, MORE_GULLS, GULL_CLOSING)
+
+
+def test_a_headed_list_is_kept_with_the_storys_short_closing_paragraph_below_it() -> None:
+    rows = ["1. North Beach Kiosk 212", "2. Harbour Road Chippy 97", "3. Old Pier Steps 41"]
+    a = clean("\n".join(GULLS_STORY + ["Complaints by place", *rows, GULL_CLOSING, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], "Complaints by place", *rows, GULL_CLOSING)
+
+
+@pytest.mark.parametrize("lines", [
+    # The site's own word below its listings.
+    ["Upcoming events", "Sandcastle contest on North Beach - 7 June", "Harbour regatta - 21 June",
+     "The Herald is run by volunteers on the promenade. Got a story about the gulls? Email us."],
+    # A row of links is no list's heading.
+    ["Share: Facebook | X | WhatsApp", "Sandcastle Contest - 7 June", "Harbour Regatta - 21 June",
+     "The kiosk stays open until midnight this summer."],
+    # Below a long listing, prose about something else.
+    ["Elsewhere on the coast", *GULL_SPOTS, "Kayak Club Trip",
+     "Volunteers from the lifeboat station raised four thousand pounds for a new inshore boat at a charity"
+     " swim on Sunday, and the crew thanked every swimmer who braved the cold water."],
+])
+def test_lines_below_the_body_that_are_no_list_of_the_storys_are_dropped(lines: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY + lines + ["Share on Facebook"]))
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
 GULL_POINTS = ["Key points:", "• Seagulls stole 400 portions of chips", "• Complaints rise every year"]
 
 

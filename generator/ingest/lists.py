@@ -1,7 +1,8 @@
 """Lists in a text dump's body: a lead-in sentence ending in ":", bulleted or numbered items.
 
 Short items alone ("• Mill Lane") read like a menu's; introduced by the story and closed by it,
-they are the story's own. So is a box of its key points above the first paragraph.
+they are the story's own, bulleted or not, however many. So is a box of its key points above
+the first paragraph.
 
 A list below the last paragraph is left out, whatever its lead-in: there a roundup of other
 stories ("In other news around the county:"), a shop's or a sign-up box reads just like the
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .features import SET_INTO_BODY, Features, content_words
+from .features import SET_INTO_BODY, Features, content_words, menu_items
 from .rules import Rules
 
 
@@ -42,6 +43,58 @@ def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Featu
     return frozenset(found - kept)
 
 
+def list_below(lead: int, features: tuple[Features, ...], roles: tuple[str | None, ...], texts: tuple[str, ...],
+               rules: Rules, headings: frozenset[int]) -> range:
+    """A list the story sets right below its paragraph ``lead - 1``, long enough to part the
+    story's prose on a page (14 schools closed, a rally's classification): a heading, one of
+    ``headings`` ("Provisional classification"), or a lead-in ending in ":" at ``lead`` (or the
+    paragraph ends in ":" itself), then two or more items, bulleted or numbered or lines of two
+    words or more alone ("Buxton Junior School"), none page furniture or the site's voice. Its
+    blocks, from ``lead``; empty when there is none. (Whether the story goes on below is the
+    caller's to judge.)"""
+    if lead >= len(texts):
+        return range(0)
+    above = frozenset({lead - 1})
+    headed = False
+    if lead > 0 and _introduces_a_list(lead - 1, above, features, roles, texts, rules):
+        first = lead
+    elif _introduces_a_list(lead, above, features, roles, texts, rules):
+        first = lead + 1
+    # A label ending in ":" ("Gull facts:") is a lead-in too short to be the story's.
+    elif lead in headings and not _is_row(texts[lead]) and not texts[lead].rstrip().endswith(":"):
+        first, headed = lead + 1, True
+    else:
+        return range(0)
+    items = first
+    while items < len(texts) and _is_plain_item(items, features, roles, texts):
+        items += 1
+    # Under a heading alone, a teaser box's headlines read the same ("Gulls return to the pier"):
+    # the story's list names things or gives figures.
+    if headed and not all(_names_or_figures(texts[i], features[i]) for i in range(first, items)):
+        return range(0)
+    return range(lead, items) if items - first >= MIN_LIST_ITEMS else range(0)
+
+
+def _names_or_figures(text: str, f: Features) -> bool:
+    """An item naming things ("Buxton Junior School") or giving figures ("2. Keira Daly ... +23.6s")."""
+    return f.title_case > MAX_ITEM_TITLE_CASE or any(c.isdigit() for c in _LIST_MARKER.sub("", text))
+
+
+def _is_plain_item(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
+                   texts: tuple[str, ...]) -> bool:
+    """A list's item, bulleted or not: a line of a few words alone that ends no sentence is one
+    too (a school's name), never a lead-in of its own, the site speaking or page furniture."""
+    f = features[i]
+    return ((is_list_item(texts[i]) or MIN_PLAIN_ITEM_WORDS <= f.words <= MAX_POINT_WORDS and not f.ends_sentence)
+            and not texts[i].rstrip().endswith(":") and not _is_row(texts[i]) and not in_site_voice(f)
+            and _no_furniture(i, features, roles))
+
+
+def _is_row(text: str) -> bool:
+    """A row of links or of a table's cells ("Share: Facebook | X | Strava"), no item of a list."""
+    return len(menu_items(text)) > 1
+
+
 def _body_goes_on(i: int, end: int, kept: frozenset[int], features: tuple[Features, ...],
                   headings: frozenset[int]) -> bool:
     """Does the body go on at block ``i``, past an ad's label or the like, maybe under the next
@@ -69,7 +122,7 @@ def opening_list(start: int, kept: frozenset[int], features: tuple[Features, ...
         return range(0)
     story = content_words(texts, kept, rules.stopwords)
     points = range(lead + 1, start)
-    if any(features[i].words < MIN_POINT_WORDS or _in_site_voice(features[i])
+    if any(features[i].words < MIN_POINT_WORDS or in_site_voice(features[i])
            or len(content_words(texts, (i,), rules.stopwords) & story) < MIN_POINT_SHARED_WORDS for i in points):
         return range(0)
     return range(lead, start)
@@ -103,6 +156,7 @@ MIN_LEAD_IN_WORDS = 4  # "Top stories today:" heads a teaser box; the article's 
 MAX_ITEM_TITLE_CASE = 0.5  # share of capitalised content words: "• Support Local News" is a link's
 MIN_POINT_WORDS = 3  # "• About 80 homes flooded" is a point; "• Weather" a menu item
 MAX_POINT_WORDS = 30  # an unbulleted point is no paragraph
+MIN_PLAIN_ITEM_WORDS = 2  # an unbulleted item: "Home" or "Sport" alone is a menu's
 MIN_POINT_SHARED_WORDS = 2
 MAX_TEASER_LEAD_IN_WORDS = 15  # a box's label; a paragraph ending in ":" is the story's
 _LIST_MARKER = re.compile(r"^(?:[•*·▪◦‣–-]|\d{1,2}[.)])\s+\S")
@@ -124,10 +178,10 @@ def _introduces_a_list(i: int, kept: frozenset[int], features: tuple[Features, .
 def _reads_as_said(f: Features) -> bool:
     """An item a speaker said: in sentence case and not the site's voice ("• Support Local News",
     "• Sign up to our alerts" are links)."""
-    return f.title_case <= MAX_ITEM_TITLE_CASE and not _in_site_voice(f)
+    return f.title_case <= MAX_ITEM_TITLE_CASE and not in_site_voice(f)
 
 
-def _in_site_voice(f: Features) -> bool:
+def in_site_voice(f: Features) -> bool:
     """The site asking or speaking to its reader ("Sign up to our alerts"): no story's point."""
     return f.appeal or bool(f.reader_density)
 

@@ -5,7 +5,8 @@ text is the article's core (text below a comment thread counts for little); neig
 segments join it across a small gap (a caption, an ad slot, an inline "Read also" teaser),
 but never across a hard stop such as a tag line, a newsletter box or a teaser-list heading,
 which mark where the article ends, unless the teaser box visibly sits inside the article.
-A results table set into the story, nothing else between its two parts, is no gap at all.
+A results table set into the story, nothing else between its two parts, is no gap at all; nor
+is a list the story introduces (14 schools closed), nor its short last paragraph below one.
 Within the region, subheadings are kept and the headlines of a teaser box are not.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, READER_SENTENCE, SHORT, SHORT_LINE, Label
 from .features import SET_INTO_BODY, Features, content_words, wholly_quoted, words_of
 from .rules import Rules
-from .lists import body_lists, opening_list, teaser_lists
+from .lists import body_lists, in_site_voice, list_below, opening_list, teaser_lists
 from .tables import table_rows, tables_inside
 
 MAX_SUBHEADING_WORDS = 16
@@ -104,8 +105,9 @@ def _teaser_box_inside(end: int, after: tuple[int, int], kinds: tuple[str | None
 
 
 def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str, ...] | None,
-              rules: Rules) -> bool:
-    """Does run ``after`` share enough vocabulary with the article so far (``before``)?
+              rules: Rules, also: range = range(0)) -> bool:
+    """Does run ``after`` share enough vocabulary with the article so far (the run ``before``, and
+    the blocks ``also``)?
 
     An article's paragraphs share its names and subject words; an "About us" blurb or
     the next story below a teaser list does not.
@@ -113,8 +115,23 @@ def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str,
     if texts is None:
         return True
     own = content_words(texts, range(after[0], after[1] + 1), rules.stopwords)
-    shared = own & content_words(texts, range(before[0], before[1] + 1), rules.stopwords)
+    shared = own & content_words(texts, itertools.chain(range(before[0], before[1] + 1), also), rules.stopwords)
     return len(shared) >= max(2, MIN_SHARED_VOCABULARY * len(own))
+
+
+def _list_across(end: int, prose: tuple[int, int] | None, before: tuple[int, int], features: tuple[Features, ...],
+                 roles: tuple[str | None, ...], rules: Rules, texts: tuple[str, ...] | None,
+                 headings: frozenset[int]) -> range:
+    """The story's list below block ``end`` (``list_below``), when the story goes on right after
+    it: with the run ``prose``, or (None) with the one block below the list, about what the
+    story so far (the run ``before``) and its list are about. Empty when there is none."""
+    if texts is None:
+        return range(0)
+    listed = list_below(end + 1, features, roles, texts, rules, headings)
+    goes_on = prose if prose is not None else (listed.stop, listed.stop)
+    if not listed or goes_on[0] != listed.stop or listed.stop >= len(texts):
+        return range(0)
+    return listed if _on_topic(goes_on, before, texts, rules, listed) else range(0)
 
 
 AD_SLOT = "advertisement"  # the boilerplate kind of rules.yaml an ad slot's label is
@@ -156,15 +173,21 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
     ad_slots = frozenset(i for i, f in enumerate(features) if f.boilerplate == AD_SLOT) if rows else frozenset()
     weights = _weights(runs, features, thread_start(kinds, runs, features, rules))
     best = max(range(len(runs)), key=lambda k: (weights[k], -k))
+    # Lines shaped like a section's heading, one word or more: a list's neighbours show which are.
+    headings = frozenset(i for i in range(len(labels)) if _subheading_shape(i, first, features, roles, 1))
     lo, hi = best, best
+    lists: set[int] = set()  # the story's lists that part its prose
     while hi + 1 < len(runs):
         end, nxt = runs[hi][1], runs[hi + 1][0]
         if any(_is_right_stop(i, kinds, labels, rules) for i in range(end + 1, nxt)) and not (
                 _teaser_box_inside(end, runs[hi + 1], kinds, rules)
                 and _on_topic(runs[hi + 1], (runs[lo][0], end), texts, rules)):
             break
-        if not _gap_ok(end, nxt, first, features, rules, rows, ad_slots):
+        # The story's own list is no gap, however long.
+        listed = _list_across(end, runs[hi + 1], (runs[lo][0], end), features, roles, rules, texts, headings)
+        if not listed and not _gap_ok(end, nxt, first, features, rules, rows, ad_slots):
             break
+        lists.update(listed)
         hi += 1
     while lo > 0:
         prev_end, start = runs[lo - 1][1], runs[lo][0]
@@ -175,10 +198,15 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
             break
         lo -= 1
     start, end = runs[lo][0], runs[hi][1]
+    # The story's last paragraph, short, can stand alone below its list ("The result moves ...").
+    closing = _list_across(end, None, (start, end), features, roles, rules, texts, headings)
+    if closing and first[closing.stop].cls in (GOOD, NEARGOOD) and not in_site_voice(features[closing.stop]):
+        lists.update(closing)
+        end = closing.stop
     # Inside the article, a sentence that lost its neighbours to interleaved teaser
     # headlines is still the article's own sentence.
     kept = frozenset(i for i in range(start, end + 1)
-                     if labels[i].cls == GOOD or first[i].cls == NEARGOOD)
+                     if labels[i].cls == GOOD or first[i].cls == NEARGOOD) | lists
     teasers = teaser_items(start, end, kinds, first, features, rules)
     kept -= teasers
     kept |= subheadings(start, end, kept, first, features, roles)
@@ -190,8 +218,6 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         kept |= continued_sentences(start, end, kept, features, roles, texts)
     kept |= tables_inside(start, end, kept, rows, texts, rules.stopwords, ad_slots)
     if texts is not None:
-        # Lines shaped like a section's heading, one word or more: a list's neighbours show which are.
-        headings = frozenset(i for i in range(start, end + 1) if _subheading_shape(i, first, features, roles, 1))
         listed = body_lists(start, end, kept, features, roles, texts, rules, headings)
         listed |= headed_lists(start, end, kept | listed, headings, features, roles, texts, rules)
         kept |= listed
