@@ -979,6 +979,10 @@ def test_a_tag_list_ends_above_the_heading_of_a_cookie_notice() -> None:
     (["Harbour Wire", "Published June 4, 2024"], None),  # nor the publisher's name
     (["Tomas Quill", "Senior Harbour Correspondent", "Published June 4, 2024"], "Tomas Quill"),  # the job between
     (["Tomas Quill", "Listen to this story", "Published June 4, 2024"], None),  # other words between: no job
+    (["2024-06-04 · Tomas Quill · 7 min read"], "Tomas Quill"),  # the name among the date line's parts
+    (["Tomas Quill | June 4, 2024"], "Tomas Quill"),
+    (["June 4, 2024 · Breaking News · 7 min read"], None),
+    (["June 4, 2024 | Harbour Wire"], None),
 ])
 def test_a_name_alone_beside_the_date_line_is_the_byline(lines: list[str], author: str | None) -> None:
     story = ["Harbour Wire", "News", GULLS_STORY[0], *lines, *GULLS_STORY[3:], "Share",

@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import itertools
 import datetime
+import re
 from collections.abc import Callable, Iterator, Mapping
 
 from ..errors import DigestError, Problem
@@ -193,7 +194,16 @@ def _bare_byline(blocks: tuple[Block, ...], dated: int, title_at: int, first: in
             author = bare_byline(blocks[i].text, site, rules)
             if author:
                 return author, i
+    # Or the date line names them among its parts ("2026-03-04 · Aisha Okonkwo · 7 min read").
+    if title_at < dated < first and dated not in skip:
+        author = next(filter(None, (bare_byline(part, site, rules) for part in _LINE_PARTS.split(blocks[dated].text))),
+                      None)
+        if author:
+            return author, dated
     return None
+
+
+_LINE_PARTS = re.compile(r"\s+[|·•]\s+")
 
 
 def _sign_off(blocks: tuple[Block, ...], end: int, rules: Rules) -> range:
