@@ -1001,6 +1001,25 @@ SIGN_UP_BOX = ["Sign up to our free newsletter for the town's top stories", "Sig
                " based on what we know of you. You can unsubscribe at any time."]
 
 
+@pytest.mark.parametrize("poll", [
+    ["POLL", "Should the kiosk close at dusk to keep the gulls away?", "Yes", "No", "Undecided", "Vote",
+     "View results"],
+    ["Reader poll:", "Have the gulls taken your chips?", "Yes, this summer", "Not yet", "Submit your vote",
+     "1,204 votes"],
+])
+def test_a_reader_poll_in_the_middle_of_the_story_goes_and_the_story_goes_on(poll: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY[:5] + poll + GULLS_STORY[5:] + [MORE_GULLS, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], MORE_GULLS)
+
+
+def test_lines_between_a_polls_label_and_a_paragraph_are_not_the_polls() -> None:
+    # No button below: the lines are the story's, and a word "Poll" alone above them is its heading.
+    lines = ["Poll", "The tourist office asked 300 visitors on the promenade whether the kiosk should close at"
+             " dusk, and two in three said it should."]
+    a = clean("\n".join(GULLS_STORY + lines + [MORE_GULLS, "Share on Facebook"]))
+    assert lines[1] in a.paragraphs
+
+
 def test_the_article_goes_on_below_a_sign_up_box_in_its_middle() -> None:
     more = ["Kiosk owners met the council on Tuesday to ask for covered seating along the seafront, where the"
             " birds find it hardest to swoop.",

@@ -33,7 +33,7 @@ _OPEN_QUOTE = re.compile(r"[\"“«„].*$")
 # Boilerplate kinds of the boxes and lines set into a story between two of its parts (an ad's
 # label, a sign-up box, "Have a claim for us to check?"; not a teaser list's heading).
 SET_INTO_BODY = frozenset({"advertisement", "contact", "donation", "inline_teaser", "media", "newsletter",
-                           "share", "subscription", "widget"})
+                           "poll", "share", "subscription", "widget"})
 MENU_SEPARATORS = (" | ", " · ", " • ", " / ", " » ", " > ", " :: ", " ¦ ")
 MENU_ITEM_WORDS = 3  # a menu item is a word or three ("Rugby Union", "Food and Drink")
 
@@ -180,8 +180,30 @@ def page_features(blocks: tuple[Block, ...], rules: Rules) -> tuple[Features, ..
     # The article's subheadings are printed once more in its table of contents: only the
     # contents' lines count as repeated for that.
     counts = Counter(t for i, t in enumerate(texts) if i not in contents)
-    return tuple(block_features(b, rules, counts + Counter([b.text]) if i in contents else counts)
-                 for i, b in enumerate(blocks))
+    features = tuple(block_features(b, rules, counts + Counter([b.text]) if i in contents else counts)
+                     for i, b in enumerate(blocks))
+    polls = _poll_lines(features)
+    return tuple(dataclasses.replace(f, boilerplate=POLL) if i in polls else f for i, f in enumerate(features))
+
+
+POLL = "poll"  # the boilerplate kind of a poll's label and buttons in rules.yaml
+MAX_POLL_LINES = 8  # a question and its answers between a poll's label and its buttons
+
+
+def _poll_lines(features: tuple[Features, ...]) -> frozenset[int]:
+    """A poll's question and answers ("Should the council reopen Mill Lane?", "Yes", "No"): the
+    few short lines between two of its own ("POLL" ... "Vote"), none boilerplate of another kind."""
+    marks = [i for i, f in enumerate(features) if f.boilerplate == POLL]
+    found: set[int] = set()
+    for above, below in zip(marks, marks[1:]):
+        between = range(above + 1, below)
+        if 0 < len(between) <= MAX_POLL_LINES and all(
+                features[i].boilerplate is None and features[i].words <= MAX_POLL_LINE_WORDS for i in between):
+            found.update(between)
+    return frozenset(found)
+
+
+MAX_POLL_LINE_WORDS = 25
 
 
 def _contents_items(texts: list[str], rules: Rules) -> frozenset[int]:
