@@ -55,6 +55,18 @@ def test_headline_not_the_standfirst_below_it() -> None:
     ]) == "Pier repairs approved by harbour board"
 
 
+@pytest.mark.parametrize("kicker", ["Europe & Ports | Harbour Repairs", "Ireland | The North Pier"])
+def test_a_section_and_subject_over_the_headline_are_not_it(kicker: str) -> None:
+    assert title_of(["Menu", kicker, "Why the harbour board is rebuilding its pier",
+                     "The town will share the cost of the repairs. Engineers say it is overdue",
+                     "Mar 4th 2026|CORK"]) == "Why the harbour board is rebuilding its pier"
+
+
+def test_a_labelled_headline_of_a_few_words_is_still_the_headline() -> None:
+    assert title_of(["Menu", "Opinion | Save the north pier", "By Jane Doe",
+                     "Published 12 May 2023"]) == "Opinion | Save the north pier"
+
+
 def test_a_headline_sharing_half_its_words_with_the_story_is_not_taken_for_a_standfirst() -> None:
     headline = "Old pier to be saved, and divers are starting to map it"  # "pier", "old" and "board"-less
     assert title_of(["BUSINESS", headline, "Wooden pillars rot while the harbour waits for the money",

@@ -152,6 +152,9 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
             continue
         if _only_dates(blocks[i].text, rules) or _bare_byline_line(i, blocks, features, roles, publisher, rules):
             continue
+        if _kicker(blocks[i].text) and i + 1 < start and _candidate(blocks[i + 1], features[i + 1], roles[i + 1],
+                                                                    publisher):
+            continue
         labelled = rules.title_label.match(blocks[i].text) is not None  # "Opinion | Our libraries ..."
         if _is_title_line(blocks[i].text, texts) and not labelled:
             continue  # "Headline | Site": the headline itself is on the page too
@@ -160,6 +163,16 @@ def find_title(blocks: tuple[Block, ...], features: tuple[Features, ...],
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best else None
+
+
+def _kicker(text: str) -> bool:
+    """A section and a subject over the headline ("Middle East & Africa | Fuel in Nigeria"): a
+    few words each side of one bar."""
+    head, bar, tail = text.partition(" | ")
+    return bool(bar) and "|" not in tail and max(len(head.split()), len(tail.split())) < MAX_KICKER_PART_WORDS
+
+
+MAX_KICKER_PART_WORDS = 5
 
 
 def _bare_byline_line(i: int, blocks: tuple[Block, ...], features: tuple[Features, ...],
