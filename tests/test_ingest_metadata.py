@@ -92,6 +92,10 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     # Each writer's job after their name, the first one's before "and".
     ("By Ana Vega, Harbour Correspondent, and Tom Ellis, Ports Editor", "Ana Vega and Tom Ellis"),
     ("By Ana Vega, Harbour Correspondent and Tom Ellis", "Ana Vega and Tom Ellis"),
+    # The date's weekday right after the names, the byline and date lines run together.
+    ("By Ana Vega Tuesday 10 March 2026, 14:05", "Ana Vega"),
+    ("By Ana Vega on Thursday, March 12, 2026", "Ana Vega"),
+    ("By Li Sun 10 March 2026", "Li Sun"),  # "Sun" is a name as much as a weekday
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author

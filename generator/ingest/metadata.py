@@ -43,7 +43,7 @@ def byline_author(text: str, rules: Rules) -> str | None:
         author = _PLACE_BEFORE_AND.sub("", match.group("author").split(";")[0])
         dated = rules.date_expr.search(author)
         if dated:
-            author = author[:dated.start()]
+            author = _without_weekday(author[:dated.start()], rules)
         author = _BYLINE_TAIL.sub("", author).strip(" ,;|-–—")
         named = author  # "Jane Doe" of "Jane Doe, Reuters" and of "Jane Doe, Gazette Staff Writer"
         for after_names in rules.byline_after_names:
@@ -52,6 +52,15 @@ def byline_author(text: str, rules: Rules) -> str | None:
         if author and len(author.split()) <= rules.byline_max_words and _looks_like_names(author):
             return author
     return None
+
+
+def _without_weekday(text: str, rules: Rules) -> str:
+    """A byline's names without the weekday of the date after them ("Ximena Brodsky-Achebe Tuesday"
+    of "... Tuesday 10 March 2026"); a three-letter one may be a name ("Li Sun")."""
+    head, _, last = text.rstrip(" ,").rpartition(" ")
+    weekday = last.casefold().rstrip(",.")
+    # As cut before the date, with the space after ("Jane Doe on ", which the tail rule reads).
+    return f"{head} " if head and len(weekday) > 3 and weekday in rules.weekdays else text
 
 
 def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
