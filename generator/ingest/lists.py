@@ -54,7 +54,7 @@ def list_below(lead: int, features: tuple[Features, ...], roles: tuple[str | Non
     caller's to judge.)"""
     if lead >= len(texts):
         return range(0)
-    above = frozenset({lead - 1})
+    above = frozenset({lead - 1})  # the story's paragraph, as kept, for the lead-in test
     headed = False
     if lead > 0 and _introduces_a_list(lead - 1, above, features, roles, texts, rules):
         first = lead
@@ -85,9 +85,10 @@ def _is_plain_item(i: int, features: tuple[Features, ...], roles: tuple[str | No
     """A list's item, bulleted or not: a line of a few words alone that ends no sentence is one
     too (a school's name), never a lead-in of its own, the site speaking or page furniture."""
     f = features[i]
-    return ((is_list_item(texts[i]) or MIN_PLAIN_ITEM_WORDS <= f.words <= MAX_POINT_WORDS and not f.ends_sentence)
-            and not texts[i].rstrip().endswith(":") and not _is_row(texts[i]) and not in_site_voice(f)
-            and _no_furniture(i, features, roles))
+    if texts[i].rstrip().endswith(":") or _is_row(texts[i]) or in_site_voice(f):
+        return False
+    return _is_list_item(i, features, roles, texts) or (
+        MIN_PLAIN_ITEM_WORDS <= f.words <= MAX_POINT_WORDS and not f.ends_sentence and _no_furniture(i, features, roles))
 
 
 def _is_row(text: str) -> bool:

@@ -128,10 +128,10 @@ def _list_across(end: int, prose: tuple[int, int] | None, before: tuple[int, int
     if texts is None:
         return range(0)
     listed = list_below(end + 1, features, roles, texts, rules, headings)
-    goes_on = prose if prose is not None else (listed.stop, listed.stop)
-    if not listed or goes_on[0] != listed.stop or listed.stop >= len(texts):
+    if not listed or listed.stop >= len(texts):
         return range(0)
-    return listed if _on_topic(goes_on, before, texts, rules, listed) else range(0)
+    prose = prose or (listed.stop, listed.stop)
+    return listed if prose[0] == listed.stop and _on_topic(prose, before, texts, rules, listed) else range(0)
 
 
 AD_SLOT = "advertisement"  # the boilerplate kind of rules.yaml an ad slot's label is
