@@ -103,14 +103,22 @@ def _check_depth(text: str, offset: int) -> None:
     if sum(map(text.count, _COLLECTION_STARTS)) <= MAX_DEPTH:
         return
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):  # event parsing is iterative
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlProblem(f"YAML nested more than {MAX_DEPTH} levels deep",
-                                  event.start_mark.line + 1 + offset)
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):  # event parsing is iterative
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(f"YAML nested more than {MAX_DEPTH} levels deep",
+                                      event.start_mark.line + 1 + offset)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML 6.0.4's scanner has a nesting limit of its own, met first when it reads a flow
+        # collection's brackets ahead of the parser: the same fault, said in the same words.
+        mark = exc.problem_mark or exc.context_mark
+        if "nesting depth" not in str(exc.problem) or mark is None:
+            raise
+        raise YamlProblem(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1 + offset) from None
 
 
 def load_yaml(text: str, line_offset: int = 0, *, numbers: bool = True) -> LoadedYaml:
