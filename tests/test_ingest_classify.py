@@ -236,6 +236,15 @@ def test_a_subheading_below_a_box_set_into_the_story_is_kept(box: list[str]) -> 
     assert kept == PROSE[:2] + ["Money Still Missing"] + PROSE[2:]
 
 
+@pytest.mark.parametrize("below", [["Repairs"],  # a one-word subheading
+                                   ["Harbour fish stew", "Serves 4 as a main", "Ingredients", "2 lemons, juiced",
+                                    "1 tbsp olive oil", "Method"]])
+def test_short_lines_below_an_ad_slot_inside_the_prose_are_kept(below: list[str]) -> None:
+    # As they are without the ad's label between them and the paragraph above.
+    _, _, kept = run(PROSE[:2] + ["Advertisement"] + below + PROSE[2:])
+    assert kept == PROSE[:2] + below + PROSE[2:]
+
+
 def test_a_headline_below_a_teaser_heading_is_no_subheading() -> None:
     _, _, kept = run(PROSE[:2] + ["Recommended", "Ferry Timetable Changes For Summer"] + PROSE[2:])
     assert "Ferry Timetable Changes For Summer" not in kept

@@ -132,13 +132,20 @@ def promote_runs(first: tuple[Label, ...], length: int = 3) -> tuple[Label, ...]
 
 
 _SET_INTO_PROSE = frozenset(BOILERPLATE.format(kind) for kind in ("inline_teaser", "advertisement", "media"))
+_AD_SLOT = BOILERPLATE.format("advertisement")
 
 
-def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
-    """jusText's context rules: short and neargood blocks take their neighbours' class."""
+def smooth(first: tuple[Label, ...], uncapitalised: frozenset[int] = frozenset()) -> tuple[Label, ...]:
+    """jusText's context rules: short and neargood blocks take their neighbours' class.
+    ``uncapitalised`` are the blocks that start with neither a capital nor a digit."""
     first = promote_runs(first)
     classes = [label.cls for label in first]
     prev, nxt = _neighbours(classes, frozenset({SHORT, NEARGOOD}))
+    # An ad's label ("Advertisement") between paragraphs is looked past by a short line starting
+    # one of its own (a subheading, a recipe's list): it is as much inside the prose as without
+    # the label. (The rest of a sentence is judged by the sentence: see region.py.)
+    prev_past_ads, next_past_ads = _neighbours([SHORT if label.reason == _AD_SLOT else label.cls
+                                                for label in first], frozenset({SHORT, NEARGOOD}))
     prev_near, next_near = _neighbours(classes, frozenset({SHORT}))
     # A link to another story, an ad's label or a media cue ("[MUSIC]") set between paragraphs is
     # no neighbour of a near-good sentence: it is judged by the prose beyond. (A short line beside
@@ -148,7 +155,7 @@ def smooth(first: tuple[Label, ...]) -> tuple[Label, ...]:
     out: list[Label] = []
     for i, label in enumerate(first):
         if label.cls == SHORT:
-            if prev[i] == nxt[i] == GOOD:
+            if (prev[i] == nxt[i] == GOOD if i in uncapitalised else prev_past_ads[i] == next_past_ads[i] == GOOD):
                 out.append(Label(GOOD, "short, inside prose"))
             elif label.reason == BRIEF_SENTENCE and out and out[-1].cls == GOOD:
                 # The article's last line is often its shortest: "Police are investigating."
@@ -194,4 +201,4 @@ def classify(features: tuple[Features, ...], roles: tuple[str | None, ...],
              rules: Rules) -> tuple[tuple[Label, ...], tuple[Label, ...]]:
     """(first-pass labels, smoothed labels) for every block."""
     first = tuple(initial_label(f, r, rules) for f, r in zip(features, roles))
-    return first, smooth(first)
+    return first, smooth(first, frozenset(i for i, f in enumerate(features) if not f.starts_upper))
