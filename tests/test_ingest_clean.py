@@ -910,6 +910,25 @@ def test_a_live_blogs_first_entry_time_is_kept_with_the_later_ones() -> None:
     assert a.summary.startswith("Crews from three counties")
 
 
+HEADINGS = ["Repair teams arrive from three more counties", "Warming centres open", "Airport records 68 mph gust"]
+
+
+def test_a_live_blogs_first_entry_heading_is_kept_as_the_later_ones_are() -> None:
+    entries = [line for (time, text), heading in zip(LIVE_ENTRIES, HEADINGS) for line in (time, heading, text)]
+    a = clean("\n".join(["Harbour Wire", "News", "Storm live updates: power out along the coast",
+                         "Updated 4:12 PM EST, Tue February 4, 2025", *entries, "Share", "Facebook"]))
+    assert a.paragraphs == tuple(entries)
+    assert a.summary.startswith("Crews from three counties")  # no entry's heading
+
+
+def test_a_time_and_headline_above_a_story_whose_entries_have_none_are_a_sidebars() -> None:
+    entries = [line for entry in LIVE_ENTRIES[1:] for line in entry]
+    a = clean("\n".join(["Harbour Wire", "News", "Storm live updates: power out along the coast",
+                         "Updated 4:12 PM EST, Tue February 4, 2025", "Latest news", "4:10 p.m.", HEADINGS[0],
+                         LIVE_ENTRIES[0][1], *entries, "Share", "Facebook"]))
+    assert a.paragraphs == (LIVE_ENTRIES[0][1], *entries)
+
+
 def test_a_lone_time_above_the_lede_is_no_entry_time() -> None:
     a = clean("\n".join(["Harbour Wire", "News", GULLS_STORY[0], "4:10 p.m.", *GULLS_STORY[3:]]))
     assert a.paragraphs == tuple(GULLS_STORY[3:])

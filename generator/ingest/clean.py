@@ -285,8 +285,9 @@ def lede(paragraphs: tuple[str, ...] | list[str], rules: Rules) -> str:
     """The first paragraph of at least LEDE_MIN_WORDS words: a heading ("Key points") and its
     items, a time ("10 p.m."), a label ("Staff Reports") or an event's facts ("When: ...") above
     the story's first sentence is no summary, nor are the points under a heading that lost their
-    bullets (no sentence end). The first paragraph when none is that long."""
-    points = set(_unbulleted_points(paragraphs, rules))
+    bullets (no sentence end) or a live blog's entry heading below its time. The first paragraph
+    when none is that long."""
+    points = set(_unbulleted_points(paragraphs, rules)) | set(_entry_headings(paragraphs, rules))
     return next((p for n, p in enumerate(paragraphs) if len(p.split()) >= LEDE_MIN_WORDS and not is_list_item(p)
                  and not rules.fact_line.match(p) and n not in points), paragraphs[0])
 
@@ -297,6 +298,13 @@ def _unbulleted_points(paragraphs: tuple[str, ...] | list[str], rules: Rules) ->
         if rules.summary_heading.search(paragraph.strip()):
             following = itertools.takewhile(lambda p: not is_sentence_end(p[1]), enumerate(paragraphs[n + 1:], n + 1))
             yield from (at for at, _ in following)
+
+
+def _entry_headings(paragraphs: tuple[str, ...] | list[str], rules: Rules) -> Iterator[int]:
+    """The places of the paragraphs right below an entry's time ("8.40pm") that end no sentence."""
+    for n, paragraph in enumerate(paragraphs[:-1]):
+        if rules.entry_time.match(paragraph.strip()) and not is_sentence_end(paragraphs[n + 1]):
+            yield n + 1
 
 
 SUMMARY_SLACK = 1.25  # a summary may run this far past its target to end with a sentence

@@ -232,6 +232,10 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
             if start > 0 and _is_entry_time(texts[start - 1], rules):  # the first entry's, above the lede
                 start -= 1
                 kept |= {start}
+            elif (start > 1 and start - 1 in headings and _is_entry_time(texts[start - 2], rules)
+                  and _headed_entries(kept, texts, headings, rules)):  # and its heading, as the others have
+                start -= 2
+                kept |= {start, start + 1}
             while end == max(kept) and _last_entry(end, first, texts, rules):
                 kept |= {end + 1, end + 2}
                 end += 2
@@ -284,6 +288,12 @@ def _quoted_opening(text: str, label: Label) -> bool:
 def _is_entry_time(text: str, rules: Rules) -> bool:
     """A live blog's entry time on its own line ("4:10 p.m."); a lone one above a lede is a time stamp."""
     return rules.entry_time.match(text.strip()) is not None
+
+
+def _headed_entries(kept: frozenset[int], texts: tuple[str, ...], headings: frozenset[int], rules: Rules) -> bool:
+    """Whether a live blog's entries in the body have headings: a kept entry time with a kept
+    heading below it. (A time and a headline above a story without them are a sidebar's.)"""
+    return any(i + 1 in kept and i + 1 in headings and _is_entry_time(texts[i], rules) for i in kept)
 
 
 def _last_entry(end: int, first: tuple[Label, ...], texts: tuple[str, ...], rules: Rules) -> bool:
