@@ -211,13 +211,15 @@ def test_source_url_from_header_or_canonical_line() -> None:
                                   "Jane Roe / Northern Agency", "Photo by Lena Ortiz", "(AP)",
                                   "Ana Vega, Associated Press", "Image: Harbour Trust", "Courtesy of state DNR",
                                   "(Courtesy Harbour Trust)", "Staff photo", "File photo by Ana Vega",
-                                  "Submitted photos"])
+                                  "Submitted photos", "Photo: Marta Lind/Riverside Courier.", "(Ledger file photo)",
+                                  "(Supplied)", "Supplied: Harbour Trust"])
 def test_credit_lines(line: str) -> None:
     assert is_credit_line(line, load_rules())
 
 
 @pytest.mark.parametrize("line", ["The vote was unanimous.", "City council", "Read more",
                                   "Council approves new flood barrier for the east bank", "Staff photos of the week",
+                                  "Photo: we met the crew on Monday. They sailed at dawn.",
                                   "Courtesy calls to every household began on Monday and will run for a week."])
 def test_not_credit_lines(line: str) -> None:
     assert not is_credit_line(line, load_rules())
@@ -243,6 +245,16 @@ def test_caption_with_credit_tail() -> None:
     assert split_caption_credit("The council met on Monday (photo: below)", rules) is None
 
 
+@pytest.mark.parametrize("credit", [
+    "Photo: Ana Vega/Gazette.",  # a labelled credit closed by a full stop
+    "(Harbour Radio: Ana Vega)", "[Ana Vega, Gazette]", "(Photo: Ana Vega, Gazette)",  # parts set off in brackets
+    "© Ana Vega, AFP", "(Supplied)", "(Gazette file photo)",
+])
+def test_caption_with_a_credit_set_off_by_brackets_or_punctuation(credit: str) -> None:
+    caption = "Crew members unload crates at the north pier on Monday."
+    assert split_caption_credit(f"{caption} {credit}", load_rules()) == (caption, credit.removesuffix("."))
+
+
 def test_labelled_credit() -> None:
     rules = load_rules()
     assert has_labelled_credit("The new tanks in the old salting hall. Credit: Erik Sand", rules)
@@ -255,6 +267,8 @@ def test_labelled_credit() -> None:
     "The council voted on Thursday. The barrier will cost 40 million euros.",
     "First sentence here. Second part without a period",
     "Residents cheered. Mayor",
+    "The pier reopened on Monday. (Repairs cost less than expected)",  # an aside, not a credit
+    "The pier reopened on Monday. Ana Vega.",  # closed by a full stop, unlabelled: a sentence
     # A credit is shorter than its caption: this is a teaser headline, not "'Gone!'" credited to someone.
     "'Gone Again!' Ferry Service Cancelled For Third Week",
     # A date written day first: the day's dot ends no sentence, the month and year credit nobody.

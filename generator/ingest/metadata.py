@@ -205,10 +205,20 @@ def source_url(header: Header, blocks: tuple[Block, ...], rules: Rules) -> str |
 
 
 def is_credit_line(text: str, rules: Rules) -> bool:
-    """A short non-sentence line crediting an image ("Kremlin.ru", "Photo: X", "X / Agency")."""
+    """A short non-sentence line crediting an image ("Kremlin.ru", "Photo: X", "X / Agency"); a
+    labelled one may end in a full stop ("Photo: Jane Roe/Agency.")."""
+    text = _without_full_stop(text, rules)
     if len(text.split()) > 12 or (is_sentence_end(text) and not text.endswith(")")):
         return False
     return any(p.search(text) for p in rules.credit_line)
+
+
+def _without_full_stop(credit: str, rules: Rules) -> str:
+    """A labelled credit without the full stop that closes it ("Photo: Jane Roe/Agency.")."""
+    if (credit.endswith(".") and not credit.endswith("..") and rules.credit_labelled_tail.match(credit)
+            and not _LAST_SENTENCE_END.search(credit)):  # one sentence
+        return credit[:-1]
+    return credit
 
 
 # A date written day first with a dot, "4. Juni 2024", "12. mars 2023" (the month a word).
@@ -217,7 +227,17 @@ _DAY_FIRST_DATE = re.compile(r"(?<![\w.])[0-3]?\d\. [^\W\d_]+\.? (?:19|20)\d\d$"
 
 def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
     """``"<caption sentence>. <credit>"`` -> (caption, credit), when the tail is a credit; so is
-    a labelled credit in brackets after a caption with no full stop ("... storm (Image: Getty)")."""
+    a labelled credit in brackets after a caption with no full stop ("... storm (Image: Getty)"),
+    and a labelled one closed by a full stop ("... storm. Photo: Jane Roe.")."""
+    split = _split_caption_credit(text, rules)
+    if split is None and text.endswith(".") and not text.endswith(".."):
+        split = _split_caption_credit(text[:-1], rules)
+        if split is not None and not rules.credit_labelled_tail.match(split[1]):
+            return None
+    return split
+
+
+def _split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
     bracket = text.rfind(" (")
     if text.endswith(")") and bracket > 0 and rules.credit_labelled_tail.match(text[bracket + 1:]):
         cut = bracket
