@@ -253,6 +253,13 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("You are receiving this because you subscribed to the Harbour Journal.", "newsletter"),
     ("+13", "media"),  # a gallery's count of more pictures
     ("View gallery", "media"),
+    ("This article has been reviewed according to Harbour Science's editorial process and policies. Editors have"
+     " highlighted the following attributes:", "disclaimer"),
+    ("Letters should be sent to letters@gazette.example with a full postal address.", "contact"),
+    ("Letters may be edited for length.", "contact"),
+    ("Support independent local news. Become a supporter today.", "donation"),
+    ("Did you make this recipe? Rate it and leave a comment below.", "comments"),
+    ("Tomas Quill is a Local Democracy Reporter. Follow him on X @tquill", "author_bio"),
 ])
 def test_boilerplate_kinds(line: str, kind: str) -> None:
     assert load_rules().boilerplate_kind(line) == kind
@@ -355,6 +362,9 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "This summary of the harbour plan was written by the board's engineers in March.",
     "The advert promised free bets to new customers, though \u201cT&Cs apply\u201d was printed in tiny type.",
     "Bookmakers cut the odds on the regatta after the storm; terms and conditions were changed on Friday.",
+    "Letters from the harbour master were sent to every boat owner in March.",
+    "Did you make the trip to the regatta? The board counted 4,000 visitors.",
+    "The inquiry has been reviewed according to the council's own process, the mayor said.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None
