@@ -998,6 +998,11 @@ def test_a_tag_list_ends_above_the_heading_of_a_cookie_notice() -> None:
     (["Harbour Wire", "Published June 4, 2024"], None),  # nor the publisher's name
     (["Tomas Quill", "Senior Harbour Correspondent", "Published June 4, 2024"], "Tomas Quill"),  # the job between
     (["Tomas Quill", "Listen to this story", "Published June 4, 2024"], None),  # other words between: no job
+    (["Tomas Quill", "Email", "Follow", "Published June 4, 2024"], "Tomas Quill"),  # the buttons beside the name
+    (["Tomas Quill", "Local Democracy Reporter", "Follow", "12 comments", "Published June 4, 2024"], "Tomas Quill"),
+    (["Tomas Quill", "Senior Reporter", "Email", "Follow", "12 comments", "Published June 4, 2024"], None),  # too far
+    (["Tomas Quill", "Local Democracy Reporting Service", "Published June 4, 2024"], "Tomas Quill"),
+    (["Harbour Ferries Ltd", "Share", "Published June 4, 2024"], None),  # a company's name
     (["2024-06-04 · Tomas Quill · 7 min read"], "Tomas Quill"),  # the name among the date line's parts
     (["Tomas Quill | June 4, 2024"], "Tomas Quill"),
     (["June 4, 2024 · Breaking News · 7 min read"], None),

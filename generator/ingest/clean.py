@@ -187,9 +187,12 @@ def _bare_byline(blocks: tuple[Block, ...], dated: int, title_at: int, first: in
                  rules: Rules, skip: frozenset[int]) -> tuple[str, int] | None:
     """A name alone on the line beside the date line, between the headline and the body
     ("Marta Oyelaran" over "November 20, 2026"): the byline, its "By" a link or an icon. Their
-    job may stand between them ("Senior Reviews Editor")."""
-    role_above = dated >= 2 and rules.byline_job_line.match(blocks[dated - 1].text) is not None
-    for i in (dated - 1, dated + 1, *((dated - 2,) if role_above else ())):
+    job and the buttons beside their name may stand between them ("Senior Reviews Editor",
+    "Email", "Follow", "143 comments")."""
+    above = dated - 1
+    while above > title_at + 1 and dated - above <= BYLINE_FURNITURE and _byline_furniture(blocks[above].text, rules):
+        above -= 1
+    for i in (dated - 1, dated + 1, *((above,) if above < dated - 1 else ())):
         if title_at < i < first and i not in skip:
             author = bare_byline(blocks[i].text, site, rules)
             if author:
@@ -204,6 +207,13 @@ def _bare_byline(blocks: tuple[Block, ...], dated: int, title_at: int, first: in
 
 
 _LINE_PARTS = re.compile(r"\s+[|·•]\s+")
+BYLINE_FURNITURE = 3  # lines between a bare name and its date line at most
+_BUTTONS = frozenset({"share", "comments"})  # kinds of boilerplate that stand beside a byline
+
+
+def _byline_furniture(text: str, rules: Rules) -> bool:
+    """A writer's job, or a button beside their name ("Email", "Follow", "143 comments")."""
+    return rules.byline_job_line.match(text) is not None or rules.boilerplate_kind(text) in _BUTTONS
 
 
 def _sign_off(blocks: tuple[Block, ...], end: int, rules: Rules) -> range:

@@ -80,6 +80,8 @@ def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
         return None
     if site and site.casefold() in text.casefold() or rules.date_expr.search(text):
         return None
+    if rules.publisher_suffix.search(text):
+        return None  # a company's name: "Harlow Subsea Ltd"
     return text
 
 
