@@ -42,6 +42,11 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     # A name (and the job) and the date after a bar.
     ("Mara Quill | 14/02/2023", "Mara Quill"),
     ("Mara Quill, Ports Correspondent | 14 Feb 2023 | 11:08 GMT", "Mara Quill"),
+    # ... the outlet between them.
+    ("Amélie Thériault · Harbour News · Posted: Feb 26, 2023 4:00 AM AST | Last Updated: 3 hours ago",
+     "Amélie Thériault"),
+    ("Mara Quill / HWN / Updated: Mar 3, 2023, 22:14 IST", "Mara Quill"),
+    ("By Mara Quill / HWN / Updated: Mar 3, 2023, 22:14 IST", "Mara Quill"),
     ("Words and pictures by Ines de Sousa", "Ines de Sousa"),
     ("Words: Ffion Carradine", "Ffion Carradine"),
     ("Reviewed by Oona Lindqvist", "Oona Lindqvist"),  # a review's critic
@@ -122,6 +127,7 @@ def test_a_blog_byline_dates_the_post(line: str) -> None:
     "Words matter more than ever",  # no label's colon
     "By the end of the team",
     "Harbour Town Crier | 12 Quay St. | Northport",  # an address after the bar, no year
+    "Harbour Town Crier / 02:35 PM October 30, 2023",  # a slash alone after the outlet's name
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None

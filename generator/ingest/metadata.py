@@ -23,9 +23,9 @@ _NAME_JOINERS = frozenset({"and", "&", "of", "de", "van", "von", "der", "den", "
 _TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*")
 _LAST_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+")
 # Where a byline's names end and its date, place or role begins ("By X on Monday",
-# "By X | May 3", "By X in Portsmouth"); no name particle is "in" ("Jan van der Berg" stays).
+# "By X | May 3", "By X / TNN / Updated: ...", "By X in Portsmouth"); no name particle is "in" ("Jan van der Berg" stays).
 _BYLINE_TAIL = re.compile(
-    r"\s+(?:on|at|in|\||-|–|—|•|·|updated|published|posted)\s+.*$|\s*[|•·]\s*$", re.IGNORECASE)
+    r"\s+(?:on|at|in|\||/|-|–|—|•|·|updated|published|posted)\s+.*$|\s*[|•·]\s*$", re.IGNORECASE)
 _PLACE_BEFORE_AND = re.compile(r"\s+in\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}(?=\s+(?:and|&)\s)")
 _CREDIT_JOINERS = frozenset({"via", "and", "for", "of", "the", "photo", "by", "courtesy"})
 
