@@ -238,7 +238,7 @@ def test_a_subheading_below_a_box_set_into_the_story_is_kept(box: list[str]) -> 
 
 @pytest.mark.parametrize("below", [["Repairs"],  # a one-word subheading
                                    ["Harbour fish stew", "Serves 4 as a main", "Ingredients", "2 lemons, juiced",
-                                    "1 tbsp olive oil", "Method"]])
+                                    "1 tbsp olive oil", "½ tsp sea salt", "Method"]])
 def test_short_lines_below_an_ad_slot_inside_the_prose_are_kept(below: list[str]) -> None:
     # As they are without the ad's label between them and the paragraph above.
     _, _, kept = run(PROSE[:2] + ["Advertisement"] + below + PROSE[2:])

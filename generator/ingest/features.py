@@ -144,7 +144,7 @@ def block_features(block: Block, rules: Rules, counts: Counter[str]) -> Features
         title_case=title_case_ratio(tokens, rules.stopwords),
         reader_density=sum(w in rules.reader_words for w in outside) / n if n else 0.0,
         appeal=is_appeal(outside, rules),
-        starts_upper=first.isupper() or first.isdigit(),
+        starts_upper=first.isupper() or first.isnumeric(),  # "½ cup of milk" too
         repeats=counts[text],
         boilerplate=rules.boilerplate_kind(text),
     )
