@@ -178,3 +178,11 @@ def test_a_name_between_the_headline_and_the_date_is_the_byline_though_its_bio_i
     lines = ["Harbour Herald", "Wine", "Why I've fallen for cool-climate Syrah", "Marta Oyelaran", "17 October 2026"]
     bio = "Marta Oyelaran is our pier critic. Her book on the harbour board is published by Quay Press."
     assert title_of(lines, below=(bio, "© 2026 Harbour Herald")) == "Why I've fallen for cool-climate Syrah"
+
+
+@pytest.mark.parametrize("between", [["Special to the Herald"], ["Columnist", "Follow"], ["Email", "Follow", "3 comments"]])
+def test_a_name_above_its_job_or_buttons_and_the_date_is_the_byline(between: list[str]) -> None:
+    lines = ["Harbour Herald", "Opinion", "Our piers are not a luxury. Stop treating them like one", "Marta Oyelaran",
+             *between, "Published 17 October 2026"]
+    bio = "Marta Oyelaran is a retired harbour pilot and chairs the Friends of the North Pier."
+    assert title_of(lines, below=(bio, "© 2026 Harbour Herald")) == lines[2]

@@ -86,6 +86,14 @@ def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
 
 
 _BARE_NAME_WORDS = 4
+BYLINE_FURNITURE = 3  # lines between a bare name and its date line at most
+_BUTTONS = frozenset({"share", "comments"})  # kinds of boilerplate that stand beside a byline
+
+
+def byline_furniture(text: str, rules: Rules) -> bool:
+    """A writer's job, or a button beside their name ("Email", "Follow", "143 comments"): what
+    may stand between a bare name and the date line."""
+    return rules.byline_job_line.match(text) is not None or rules.boilerplate_kind(text) in _BUTTONS
 # Words of the short capitalised lines a page sets beside its date that name no one.
 _NOT_NAMES = frozenset({"news", "live", "updates", "update", "breaking", "exclusive", "opinion", "analysis",
                         "comment", "comments", "share", "read", "more", "listen", "watch", "video", "photos",

@@ -14,7 +14,7 @@ import re
 
 from .blocks import Block
 from .features import Features, is_menu_row, words_of
-from .metadata import bare_byline
+from .metadata import BYLINE_FURNITURE, bare_byline, byline_furniture
 from .rules import Rules
 
 _PERIOD_END = re.compile(r"\.[\"'”’)\]]*$")
@@ -181,12 +181,14 @@ def _bare_byline_line(i: int, blocks: tuple[Block, ...], features: tuple[Feature
     the writer's job under their bare name ("Ollie Brandreth" / "Tennis Correspondent at Queen's
     Club"), or the name alone between a headline and the date line ("Why I've fallen for Syrah" /
     "Rosalind Achebe" / "Saturday 17 October 2026"; an obituary's name has a section's label or
-    the site above it)."""
+    the site above it), their job or buttons maybe between ("Special to the Ledger")."""
     if i == 0:
         return False
     if rules.byline_job_line.match(blocks[i].text) and bare_byline(blocks[i - 1].text, publisher, rules):
         return True
-    return (i + 1 < len(blocks) and roles[i + 1] == "dateline"
+    dated = next((j for j in range(i + 1, min(len(blocks), i + 2 + BYLINE_FURNITURE))
+                  if not byline_furniture(blocks[j].text, rules)), None)
+    return (dated is not None and roles[dated] == "dateline"
             and bare_byline(blocks[i].text, publisher, rules) is not None
             and _candidate(blocks[i - 1], features[i - 1], roles[i - 1], publisher)
             and not _only_dates(blocks[i - 1].text, rules))
