@@ -155,7 +155,8 @@ def smooth(first: tuple[Label, ...], uncapitalised: frozenset[int] = frozenset()
     out: list[Label] = []
     for i, label in enumerate(first):
         if label.cls == SHORT:
-            if (prev[i] == nxt[i] == GOOD if i in uncapitalised else prev_past_ads[i] == next_past_ads[i] == GOOD):
+            before, after = (prev[i], nxt[i]) if i in uncapitalised else (prev_past_ads[i], next_past_ads[i])
+            if before == after == GOOD:
                 out.append(Label(GOOD, "short, inside prose"))
             elif label.reason == BRIEF_SENTENCE and out and out[-1].cls == GOOD:
                 # The article's last line is often its shortest: "Police are investigating."

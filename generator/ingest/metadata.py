@@ -22,8 +22,8 @@ _NAME_JOINERS = frozenset({"and", "&", "of", "de", "van", "von", "der", "den", "
                            "with", "staff", "via"})
 _TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*")
 _LAST_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+")
-# Where a byline's names end and its date, place or role begins ("By X on Monday",
-# "By X | May 3", "By X / TNN / Updated: ...", "By X in Portsmouth"); no name particle is "in" ("Jan van der Berg" stays).
+# Where a byline's names end and its date, place or role begins ("By X on Monday", "By X | May 3",
+# "By X / TNN / Updated: ...", "By X in Portsmouth"); no name particle is "in" ("Jan van der Berg" stays).
 _BYLINE_TAIL = re.compile(
     r"\s+(?:on|at|in|\||/|-|–|—|•|·|updated|published|posted)\s+.*$|\s*[|•·]\s*$", re.IGNORECASE)
 _PLACE_BEFORE_AND = re.compile(r"\s+in\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}(?=\s+(?:and|&)\s)")
@@ -86,6 +86,15 @@ def bare_byline(text: str, site: str | None, rules: Rules) -> str | None:
 
 
 _BARE_NAME_WORDS = 4
+# Words of the short capitalised lines a page sets beside its date that name no one.
+_NOT_NAMES = frozenset({"news", "live", "updates", "update", "breaking", "exclusive", "opinion", "analysis",
+                        "comment", "comments", "share", "read", "more", "listen", "watch", "video", "photos",
+                        "audio", "sponsored", "advertisement", "editorial", "reporter", "writer", "editor",
+                        "correspondent", "staff", "home", "sport", "sports", "world", "business", "politics",
+                        "features", "review", "follow", "print", "email", "subscribe", "published", "updated",
+                        "posted", "local", "national", "today", "story", "article", "minute", "minutes"})
+
+
 BYLINE_FURNITURE = 3  # lines between a bare name and its date line at most
 _BUTTONS = frozenset({"share", "comments"})  # kinds of boilerplate that stand beside a byline
 
@@ -94,13 +103,6 @@ def byline_furniture(text: str, rules: Rules) -> bool:
     """A writer's job, or a button beside their name ("Email", "Follow", "143 comments"): what
     may stand between a bare name and the date line."""
     return rules.byline_job_line.match(text) is not None or rules.boilerplate_kind(text) in _BUTTONS
-# Words of the short capitalised lines a page sets beside its date that name no one.
-_NOT_NAMES = frozenset({"news", "live", "updates", "update", "breaking", "exclusive", "opinion", "analysis",
-                        "comment", "comments", "share", "read", "more", "listen", "watch", "video", "photos",
-                        "audio", "sponsored", "advertisement", "editorial", "reporter", "writer", "editor",
-                        "correspondent", "staff", "home", "sport", "sports", "world", "business", "politics",
-                        "features", "review", "follow", "print", "email", "subscribe", "published", "updated",
-                        "posted", "local", "national", "today", "story", "article", "minute", "minutes"})
 
 
 def _is_name_word(word: str) -> bool:
@@ -217,18 +219,16 @@ def source_url(header: Header, blocks: tuple[Block, ...], rules: Rules) -> str |
 def is_credit_line(text: str, rules: Rules) -> bool:
     """A short non-sentence line crediting an image ("Kremlin.ru", "Photo: X", "X / Agency"); a
     labelled one may end in a full stop ("Photo: Jane Roe/Agency.")."""
-    text = _without_full_stop(text, rules)
+    text = text[:-1] if _closed_by_full_stop(text, rules) else text
     if len(text.split()) > 12 or (is_sentence_end(text) and not text.endswith(")")):
         return False
     return any(p.search(text) for p in rules.credit_line)
 
 
-def _without_full_stop(credit: str, rules: Rules) -> str:
-    """A labelled credit without the full stop that closes it ("Photo: Jane Roe/Agency.")."""
-    if (credit.endswith(".") and not credit.endswith("..") and rules.credit_labelled_tail.match(credit)
-            and not _LAST_SENTENCE_END.search(credit)):  # one sentence
-        return credit[:-1]
-    return credit
+def _closed_by_full_stop(credit: str, rules: Rules) -> bool:
+    """Is this a labelled credit, one sentence, closed by a full stop ("Photo: Jane Roe/Agency.")?"""
+    return (credit.endswith(".") and not credit.endswith("..") and rules.credit_labelled_tail.match(credit) is not None
+            and not _LAST_SENTENCE_END.search(credit))
 
 
 # A date written day first with a dot, "4. Juni 2024", "12. mars 2023" (the month a word).
@@ -240,9 +240,9 @@ def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
     a labelled credit in brackets after a caption with no full stop ("... storm (Image: Getty)"),
     and a labelled one closed by a full stop ("... storm. Photo: Jane Roe.")."""
     split = _split_caption_credit(text, rules)
-    if split is None and text.endswith(".") and not text.endswith(".."):
+    if split is None and text.endswith("."):
         split = _split_caption_credit(text[:-1], rules)
-        if split is not None and not rules.credit_labelled_tail.match(split[1]):
+        if split is not None and not _closed_by_full_stop(f"{split[1]}.", rules):
             return None
     return split
 
