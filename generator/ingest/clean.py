@@ -27,8 +27,8 @@ from .dates import article_date, parse_header_date, published_line_date
 from .features import SENTENCE_BREAK, Features, is_sentence_end, page_features, page_rules
 from .images import image_text
 from .lists import is_list_item
-from .metadata import (BYLINE_FURNITURE, bare_byline, block_roles, byline_author, byline_date, byline_furniture,
-                       heading_tags, is_tag_heading, joined_bylines, publisher, source_url, tag_line_tags)
+from .metadata import (bare_byline, block_roles, byline_author, byline_date, heading_tags, is_tag_heading,
+                       joined_bylines, past_byline_furniture, publisher, source_url, tag_line_tags)
 from .region import COMMENTS, PULL_QUOTE, Region, main_region, pull_quotes
 from .rules import Rules, load_rules
 from .title import find_title, without_label
@@ -189,11 +189,8 @@ def _bare_byline(blocks: tuple[Block, ...], dated: int, title_at: int, first: in
     ("Marta Oyelaran" over "November 20, 2026"): the byline, its "By" a link or an icon. Their
     job and the buttons beside their name may stand between them ("Senior Reviews Editor",
     "Email", "Follow", "143 comments")."""
-    above = dated - 1
-    while (above > title_at + 1 and dated - above <= BYLINE_FURNITURE
-           and byline_furniture(blocks[above].text, rules)):
-        above -= 1
-    for i in (dated - 1, dated + 1, *((above,) if above < dated - 1 else ())):
+    above = past_byline_furniture(blocks, dated - 1, -1, title_at, rules)
+    for i in (dated - 1, dated + 1, *((above,) if above is not None and above < dated - 1 else ())):
         if title_at < i < first and i not in skip:
             author = bare_byline(blocks[i].text, site, rules)
             if author:

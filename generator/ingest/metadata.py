@@ -10,6 +10,7 @@ import dataclasses
 import datetime
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from .blocks import Block, Header
 from .dates import dateline_date, find_date
@@ -95,14 +96,26 @@ _NOT_NAMES = frozenset({"news", "live", "updates", "update", "breaking", "exclus
                         "posted", "local", "national", "today", "story", "article", "minute", "minutes"})
 
 
-BYLINE_FURNITURE = 3  # lines between a bare name and its date line at most
+_BYLINE_FURNITURE = 3  # lines between a bare name and its date line at most
 _BUTTONS = frozenset({"share", "comments"})  # kinds of boilerplate that stand beside a byline
 
 
-def byline_furniture(text: str, rules: Rules) -> bool:
+def _byline_furniture(text: str, rules: Rules) -> bool:
     """A writer's job, or a button beside their name ("Email", "Follow", "143 comments"): what
     may stand between a bare name and the date line."""
     return rules.byline_job_line.match(text) is not None or rules.boilerplate_kind(text) in _BUTTONS
+
+
+def past_byline_furniture(blocks: Sequence[Block], start: int, step: int, limit: int, rules: Rules) -> int | None:
+    """The first block from ``start`` on, going ``step`` (1 down, -1 up) and stopping short of
+    ``limit``, that is no byline furniture, past ``_BYLINE_FURNITURE`` blocks of it at most: from a
+    bare name, its date line; from the date line, the name. None when there is none."""
+    for j in range(start, start + step * (_BYLINE_FURNITURE + 1), step):
+        if (limit - j) * step <= 0:
+            return None
+        if not _byline_furniture(blocks[j].text, rules):
+            return j
+    return None
 
 
 def _is_name_word(word: str) -> bool:
@@ -240,7 +253,8 @@ def split_caption_credit(text: str, rules: Rules) -> tuple[str, str] | None:
     a labelled credit in brackets after a caption with no full stop ("... storm (Image: Getty)"),
     and a labelled one closed by a full stop ("... storm. Photo: Jane Roe.")."""
     split = _split_caption_credit(text, rules)
-    if split is None and text.endswith("."):
+    # Every label ends in a colon: a paragraph without one is not split a second time.
+    if split is None and text.endswith(".") and ":" in text:
         split = _split_caption_credit(text[:-1], rules)
         if split is not None and not _closed_by_full_stop(f"{split[1]}.", rules):
             return None

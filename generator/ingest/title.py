@@ -14,7 +14,7 @@ import re
 
 from .blocks import Block
 from .features import Features, is_menu_row, words_of
-from .metadata import BYLINE_FURNITURE, bare_byline, byline_furniture
+from .metadata import bare_byline, past_byline_furniture
 from .rules import Rules
 
 _PERIOD_END = re.compile(r"\.[\"'”’)\]]*$")
@@ -186,8 +186,7 @@ def _bare_byline_line(i: int, blocks: tuple[Block, ...], features: tuple[Feature
         return False
     if rules.byline_job_line.match(blocks[i].text) and bare_byline(blocks[i - 1].text, publisher, rules):
         return True
-    dated = next((j for j in range(i + 1, min(len(blocks), i + 2 + BYLINE_FURNITURE))
-                  if not byline_furniture(blocks[j].text, rules)), None)
+    dated = past_byline_furniture(blocks, i + 1, 1, len(blocks), rules)
     return (dated is not None and roles[dated] == "dateline"
             and bare_byline(blocks[i].text, publisher, rules) is not None
             and _candidate(blocks[i - 1], features[i - 1], roles[i - 1], publisher)
