@@ -741,6 +741,23 @@ def test_a_list_under_its_sections_heading_is_kept_with_the_next_sections_headin
     assert a.paragraphs == (*GULLS_STORY[3:], *[line for line in GULL_SECTIONS if line != "Advertisement"])
 
 
+GULL_APPEAL = "Local news matters. If you can, please chip in to keep our newsroom going."
+MORE_GULL_PROSE = [MORE_GULLS, "The tourist office will ask the council for more bins with lids before the summer"
+                   " season, and for signs asking visitors not to feed the birds."]
+
+
+@pytest.mark.parametrize("box", [[GULL_APPEAL, "Support the Herald"], [GULL_APPEAL, "Advertisement"],
+                                 ["Support us"], ["Donate", "Subscribe"], [GULL_APPEAL]])
+def test_a_donation_box_inside_the_story_does_not_end_it_nor_take_the_heading_below(box: list[str]) -> None:
+    a = clean("\n".join(GULLS_STORY + box + ["What the gulls cost the town", *MORE_GULL_PROSE, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], "What the gulls cost the town", *MORE_GULL_PROSE)
+
+
+def test_a_heading_above_a_donation_label_is_kept() -> None:
+    a = clean("\n".join(GULLS_STORY + ["What the gulls cost the town", "Donate", *MORE_GULL_PROSE, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], "What the gulls cost the town", *MORE_GULL_PROSE)
+
+
 def test_a_table_of_contents_repeating_the_headings_is_dropped_and_the_headings_kept() -> None:
     contents = ["On this page", "Measures", "Costs"]
     a = clean("\n".join(GULLS_STORY[:3] + contents + GULLS_STORY[3:] + GULL_SECTIONS + ["Share on Facebook"]))

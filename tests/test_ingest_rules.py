@@ -126,6 +126,11 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("━━━━━━━━━━━━", "separator"),
     # General shapes that replaced one site's wording.
     ("Available for everyone, funded by readers", "donation"),
+    ("If you value this reporting, please consider chipping in - from just £3 - to keep our newsroom going.",
+     "donation"),
+    ("If you value our reporting, please consider a contribution to help keep the Herald's newsroom going.",
+     "donation"),
+    ("Support us", "donation"),
     ("Funded by our readers: join 12,000 members today", "donation"),
     ("Contribute Subscribe Contribute", "subscription"),
     ("Sign in | Subscribe", "subscription"),

@@ -78,14 +78,18 @@ def _stop_kinds(features: tuple[Features, ...],
 
 
 def _is_right_stop(i: int, kinds: tuple[str | None, ...], labels: tuple[Label, ...],
-                   rules: Rules) -> bool:
+                   rules: Rules, headings: frozenset[int] = frozenset()) -> bool:
     if kinds[i] in rules.hard_stop_always:
         return True
     if kinds[i] in rules.hard_stop_unless_prose:
         # A heading is mid-article only when the article visibly goes on right after it (after
-        # the rest of its box: a sign-up box's button and consent notice).
-        box = rules.box_lines.get(kinds[i], frozenset())
+        # the rest of its box: a sign-up box's button and consent notice; after an ad slot's
+        # label), or after the article's own subheading ("Support the Echo", "Concerns over
+        # the walk to school").
+        box = rules.box_lines.get(kinds[i], frozenset()) | {AD_SLOT}
         after = next((j for j in range(i + 1, len(labels)) if kinds[j] not in box), len(labels))
+        if after in headings and kinds[after] is None:
+            after += 1
         return not (after < len(labels) and labels[after].cls == GOOD)
     return False
 
@@ -179,7 +183,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
     lists: set[int] = set()  # the story's lists that part its prose
     while hi + 1 < len(runs):
         end, nxt = runs[hi][1], runs[hi + 1][0]
-        if any(_is_right_stop(i, kinds, labels, rules) for i in range(end + 1, nxt)) and not (
+        if any(_is_right_stop(i, kinds, labels, rules, headings) for i in range(end + 1, nxt)) and not (
                 _teaser_box_inside(end, runs[hi + 1], kinds, rules)
                 and _on_topic(runs[hi + 1], (runs[lo][0], end), texts, rules)):
             break
@@ -419,11 +423,16 @@ def subheadings(start: int, end: int, kept: frozenset[int], first: tuple[Label, 
     """Short headline-like lines with a body paragraph right above and below: subheadings.
 
     Out of context they look like menu items, so the first pass calls them bad; between
-    two paragraphs of the article, with prose following, they are the article's own.
+    two paragraphs of the article, with prose following, they are the article's own. A box
+    set into the story may stand on either side ("How it works" / "Donate" / the section).
     """
+    def below(i: int) -> int:
+        return next((j for j in range(i + 1, end + 1)
+                     if j in kept or features[j].boilerplate not in SET_INTO_BODY), end + 1)
+
     return frozenset(i for i in range(start + 1, end)
-                     if _below_the_body(i, start, kept, features) and i + 1 in kept and (
-                         first[i + 1].cls in (GOOD, NEARGOOD) or first[i + 1].reason == READER_SENTENCE)
+                     if _below_the_body(i, start, kept, features) and (j := below(i)) in kept and (
+                         first[j].cls in (GOOD, NEARGOOD) or first[j].reason == READER_SENTENCE)
                      and _subheading_shape(i, first, features, roles, min_words))
 
 
