@@ -131,6 +131,15 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("If you value our reporting, please consider a contribution to help keep the Herald's newsroom going.",
      "donation"),
     ("Support us", "donation"),
+    # Call-outs and follow lines below a story.
+    ("Get in touch", "contact"),
+    ("Have you been affected by the storm? You can share your pictures by emailing news@herald.example or via"
+     " WhatsApp on 0800 555 0100.", "contact"),
+    ("Send us a message on WhatsApp at 0800 555 0100 or email us at news@herald.example.", "contact"),
+    ("Got a story for Harbour Briefs? Email briefs@herald.example by 5pm on Thursday.", "contact"),
+    ("Follow The Herald on X and Instagram @HarbourHerald and on Facebook @HeraldHarbour. Send us a message on"
+     " WhatsApp at 0800 555 0100.", "share"),
+    ("Join the debate: comments are open for 48 hours.", "comments"),
     ("Funded by our readers: join 12,000 members today", "donation"),
     ("Contribute Subscribe Contribute", "subscription"),
     ("Sign in | Subscribe", "subscription"),
@@ -281,6 +290,9 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "We are hiring more lifeguards for the summer, the council said.",
     "The minister asked whether the report was helpful.",
     "If you have information about the crash, call police on 101.",
+    "If you have been affected by the issues in this story, you can call the Samaritans on 116 123.",
+    "Follow the coast path on the map to find the cove.",
+    "The vicar asked parishioners to chip in for the church roof.",
     "Want to know more? The council has published the full report.",
     "Get the report and the minutes in your inbox, the clerk told residents, and read them there.",
     "The survey was funded by readers.",
