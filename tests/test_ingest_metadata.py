@@ -183,6 +183,17 @@ def test_tag_lines() -> None:
     assert tag_line_tags("Read more", rules) is None
 
 
+@pytest.mark.parametrize(("line", "tags"), [
+    ("This entry was posted in Garden, Vegetables and tagged leeks, plant diseases, rust. Bookmark the permalink.",
+     ("leeks", "plant diseases", "rust")),
+    ("This entry was posted in Garden. Bookmark the permalink.", ("Garden",)),
+    ("Posted in Garden | Tagged leeks, rust | 4 Comments", ("leeks", "rust")),
+    ("The post was posted in error, the council said.", None),
+])
+def test_a_blogs_entry_footer_is_its_tag_line(line: str, tags: tuple[str, ...] | None) -> None:
+    assert tag_line_tags(line, load_rules()) == tags
+
+
 def test_publisher_most_frequent_capture_wins() -> None:
     page = blocks("Support The Example Post!", "A Message from The Example Post:",
                   "We, the journalists of The Example Post, need you.",

@@ -140,6 +140,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Follow The Herald on X and Instagram @HarbourHerald and on Facebook @HeraldHarbour. Send us a message on"
      " WhatsApp at 0800 555 0100.", "share"),
     ("Join the debate: comments are open for 48 hours.", "comments"),
+    ("← Seed potatoes: chitting or not?", "navigation"),
+    ("Previous post: Seed potatoes: chitting or not?", "navigation"),
     ("Funded by our readers: join 12,000 members today", "donation"),
     ("Contribute Subscribe Contribute", "subscription"),
     ("Sign in | Subscribe", "subscription"),
