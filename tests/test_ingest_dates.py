@@ -24,6 +24,11 @@ D = datetime.date
     ("18.11.2019", D(2019, 11, 18)),
     ("5-Mar-2026", D(2026, 3, 5)),  # as a database writes it
     ("Posted 05-Mar-2026 09:00", D(2026, 3, 5)),
+    # Two figures for the year, as C's strptime reads them; the month is the figure that can be one.
+    ("Posted: 3/15/26 9:04 PM", D(2026, 3, 15)),
+    ("15.03.26", D(2026, 3, 15)),
+    ("11/20/19 6:38 AM", D(2019, 11, 20)),
+    ("12/31/99", D(1999, 12, 31)),
 ])
 def test_date_formats(text: str, expected: datetime.date) -> None:
     found = find_date(text, load_rules())
@@ -31,7 +36,7 @@ def test_date_formats(text: str, expected: datetime.date) -> None:
 
 
 @pytest.mark.parametrize("text", ["2024-02-30", "March 30", "30 Marchy 2024", "last week", "Mayo 3, 2020",
-                                  "March 30, 20245"])
+                                  "March 30, 20245", "03/11/26", "Firmware 1.2.26", "10.11.12.5", "3-15-26"])
 def test_not_dates(text: str) -> None:
     assert find_date(text, load_rules()) is None
 

@@ -203,7 +203,7 @@ def _with_jobs(patterns: Any, jobs: str) -> Any:
 def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> re.Pattern[str]:
     """ISO dates and English "March 30, 2024" / "30 March 2024" / "30-Mar-2024" / "Mar. 30, 2024" forms, and a
     numeric date after its weekday ("Tue, 02/11/2025"), whose weekday tells which figure is the month,
-    or alone ("23/11/2026"), read only when one figure alone can be the month."""
+    or alone ("23/11/2026", "3/15/26"), read only when one figure alone can be the month."""
     names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     month = rf"(?P<{{g}}>{names})\.?"
     days = "|".join(sorted((re.escape(d) for d in weekdays), key=len, reverse=True)) or "(?!)"
@@ -215,8 +215,11 @@ def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> 
         r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-(?=[A-Za-z]))" + month.format(g="m2")
         + r"(?:,?\s+|-)(?P<y2>(?:19|20)\d\d)"  # "5 March 2026", and "5-Mar-2026" as a database writes it
         r"|(?P<ed>[0-3]?\d)\.(?P<em>[01]?\d)\.(?P<ey>(?:19|20)\d\d)"  # 18.11.2019 is day first
-        # 23/11/2026 and 11/23/2026 alike: read only where the figures cannot be the other way round.
+        r"|(?P<ed2>[0-3]\d)\.(?P<em2>[01]\d)\.(?P<ey2>\d\d)(?!\.\d)"  # and 18.11.19, not a version's 1.2.26
+        # 23/11/2026 and 11/23/2026 alike: read only where the figures cannot be the other way round;
+        # a year of two figures only with slashes ("3/15/26": "3-15-26" may be a score).
         r"|(?P<sa>[0-3]?\d)(?P<sep>[/-])(?P<sb>[0-3]?\d)(?P=sep)(?P<sy>(?:19|20)\d\d)"
+        r"|(?P<sa2>[0-3]?\d)/(?P<sb2>[0-3]?\d)/(?P<sy2>\d\d)"
         # A copied page may run the year into the time: "October 31, 20257:45 AM GMT".
         r")(?:(?!\w)|(?=\d{1,2}:\d\d)))")
 
