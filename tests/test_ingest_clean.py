@@ -256,6 +256,13 @@ def test_a_published_line_naming_the_paper_dates_an_undated_story(published: str
     assert a.date == datetime.date(2025, 11, 2)
 
 
+@pytest.mark.parametrize("published", ["First published 2 November 2025", "Originally published: Nov. 2, 2025, 9:00 a.m."])
+def test_a_first_published_line_below_the_story_dates_it_and_goes(published: str) -> None:
+    a = clean("\n".join([GULLS_STORY[0], *GULLS_STORY[3:], published, "Share on Facebook"]))
+    assert a.date == datetime.date(2025, 11, 2)
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
 @pytest.mark.parametrize("paragraph", [
     "[Editor's note: an earlier version of this story gave the wrong number of complaints for last summer.]",
     "Rosa Fenwick was a reporter at the weekly paper for ten years before she opened the kiosk on the pier.",
