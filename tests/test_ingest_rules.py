@@ -142,6 +142,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Join the debate: comments are open for 48 hours.", "comments"),
     ("← Seed potatoes: chitting or not?", "navigation"),
     ("Previous post: Seed potatoes: chitting or not?", "navigation"),
+    ("Image", "media"),
+    ("1 of 8", "media"),  # a gallery's counter, as "Image 1 of 8"
     ("Funded by our readers: join 12,000 members today", "donation"),
     ("Contribute Subscribe Contribute", "subscription"),
     ("Sign in | Subscribe", "subscription"),
@@ -294,6 +296,7 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "If you have information about the crash, call police on 101.",
     "If you have been affected by the issues in this story, you can call the Samaritans on 116 123.",
     "Follow the coast path on the map to find the cove.",
+    "1 of 8 councillors voted against.",
     "The vicar asked parishioners to chip in for the church roof.",
     "Want to know more? The council has published the full report.",
     "Get the report and the minutes in your inbox, the clerk told residents, and read them there.",
