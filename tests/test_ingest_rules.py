@@ -144,6 +144,8 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("Previous post: Seed potatoes: chitting or not?", "navigation"),
     ("Image", "media"),
     ("1 of 8", "media"),  # a gallery's counter, as "Image 1 of 8"
+    ("The views expressed in letters are those of the writers and not necessarily those of The Herald.",
+     "disclaimer"),
     ("Funded by our readers: join 12,000 members today", "donation"),
     ("Contribute Subscribe Contribute", "subscription"),
     ("Sign in | Subscribe", "subscription"),
