@@ -216,3 +216,11 @@ def _contents_items(texts: list[str], rules: Rules) -> frozenset[int]:
         if len(run) >= MIN_CONTENTS_ITEMS:
             items.update(run)
     return frozenset(items)
+
+
+def past_boxes(i: int, last: int, kept: frozenset[int], features: tuple[Features, ...], step: int = 1) -> int:
+    """The first block from ``i`` on (``step`` -1: back) that is kept or no box set into the story
+    (``SET_INTO_BODY``), going no further than ``last``."""
+    while (last - i) * step > 0 and i not in kept and features[i].boilerplate in SET_INTO_BODY:
+        i += step
+    return i

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .features import SET_INTO_BODY, Features, content_words, menu_items
+from .features import Features, content_words, menu_items, past_boxes
 from .rules import Rules
 
 
@@ -100,8 +100,7 @@ def _body_goes_on(i: int, end: int, kept: frozenset[int], features: tuple[Featur
                   headings: frozenset[int]) -> bool:
     """Does the body go on at block ``i``, past an ad's label or the like, maybe under the next
     section's heading ("Causes")?"""
-    while i <= end and i not in kept and features[i].boilerplate in SET_INTO_BODY:
-        i += 1
+    i = past_boxes(i, end, kept, features)
     return i in kept or (i in headings and i + 1 in kept)
 
 

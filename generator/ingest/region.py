@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass
 
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, READER_SENTENCE, SHORT, SHORT_LINE, Label
-from .features import SET_INTO_BODY, Features, content_words, wholly_quoted, words_of
+from .features import Features, content_words, past_boxes, wholly_quoted, words_of
 from .rules import Rules
 from .lists import body_lists, in_site_voice, list_below, opening_list, teaser_lists
 from .tables import table_rows, tables_inside
@@ -88,7 +88,7 @@ def _is_right_stop(i: int, kinds: tuple[str | None, ...], labels: tuple[Label, .
         # the walk to school").
         box = rules.box_lines.get(kinds[i], frozenset()) | {AD_SLOT}
         after = next((j for j in range(i + 1, len(labels)) if kinds[j] not in box), len(labels))
-        if after in headings and kinds[after] is None:
+        if after in headings:  # no box line: a heading's shape rules out boilerplate
             after += 1
         return not (after < len(labels) and labels[after].cls == GOOD)
     return False
@@ -426,12 +426,9 @@ def subheadings(start: int, end: int, kept: frozenset[int], first: tuple[Label, 
     two paragraphs of the article, with prose following, they are the article's own. A box
     set into the story may stand on either side ("How it works" / "Donate" / the section).
     """
-    def below(i: int) -> int:
-        return next((j for j in range(i + 1, end + 1)
-                     if j in kept or features[j].boilerplate not in SET_INTO_BODY), end + 1)
-
     return frozenset(i for i in range(start + 1, end)
-                     if _below_the_body(i, start, kept, features) and (j := below(i)) in kept and (
+                     if _below_the_body(i, start, kept, features)
+                     and (j := past_boxes(i + 1, end, kept, features)) in kept and (
                          first[j].cls in (GOOD, NEARGOOD) or first[j].reason == READER_SENTENCE)
                      and _subheading_shape(i, first, features, roles, min_words))
 
@@ -439,9 +436,7 @@ def subheadings(start: int, end: int, kept: frozenset[int], first: tuple[Label, 
 def _below_the_body(i: int, start: int, kept: frozenset[int], features: tuple[Features, ...]) -> bool:
     """Is block ``i`` left out, right below a kept one? A box set into the story ("Have a claim
     for us to check? Email ...", an ad's label) between them is looked past."""
-    above = next(j for j in range(i - 1, start - 1, -1)
-                 if j in kept or features[j].boilerplate not in SET_INTO_BODY or j == start)
-    return i not in kept and above in kept
+    return i not in kept and past_boxes(i - 1, start, kept, features, -1) in kept
 
 
 def _subheading_shape(i: int, first: tuple[Label, ...], features: tuple[Features, ...],
