@@ -31,16 +31,12 @@ def _to_date(match: re.Match[str], rules: Rules) -> datetime.date | None:
     if g["wd"]:
         return _by_weekday(int(g["ny"]), int(g["na"]), int(g["nb"]), rules.weekdays[g["wd"].casefold()])
     if g["sy"]:
-        return _one_way(int(g["sy"]), int(g["sa"]), int(g["sb"]))
-    if g["sy2"]:
-        return _one_way(_full_year(g["sy2"]), int(g["sa2"]), int(g["sb2"]))
+        return _one_way(_full_year(g["sy"]), int(g["sa"]), int(g["sb"]))
     try:
         if g["iy"]:
             return datetime.date(int(g["iy"]), int(g["im"]), int(g["id"]))
         if g["ey"]:
-            return datetime.date(int(g["ey"]), int(g["em"]), int(g["ed"]))
-        if g["ey2"]:
-            return datetime.date(_full_year(g["ey2"]), int(g["em2"]), int(g["ed2"]))
+            return datetime.date(_full_year(g["ey"]), int(g["em"]), int(g["ed"]))
         if g["m1"]:
             return datetime.date(int(g["y1"]), rules.months[g["m1"].casefold()], int(g["d1"]))
         return datetime.date(int(g["y2"]), rules.months[g["m2"].casefold()], int(g["d2"]))
@@ -49,9 +45,10 @@ def _to_date(match: re.Match[str], rules: Rules) -> datetime.date | None:
 
 
 def _full_year(figures: str) -> int:
-    """A year written with two figures, read as C's strptime reads them: 69-99 in the 1900s,
-    00-68 in the 2000s."""
-    return int(figures) + (1900 if int(figures) >= 69 else 2000)
+    """The year, written in full or with two figures, read as C's strptime reads them: 69-99 in
+    the 1900s, 00-68 in the 2000s."""
+    year = int(figures)
+    return year if len(figures) > 2 else year + (1900 if year >= 69 else 2000)
 
 
 def _by_weekday(year: int, first: int, second: int, weekday: int) -> datetime.date | None:

@@ -214,12 +214,11 @@ def _date_expression(months: Mapping[str, int], weekdays: Mapping[str, int]) -> 
         r"|(?:" + month.format(g="m1") + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
         r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-(?=[A-Za-z]))" + month.format(g="m2")
         + r"(?:,?\s+|-)(?P<y2>(?:19|20)\d\d)"  # "5 March 2026", and "5-Mar-2026" as a database writes it
-        r"|(?P<ed>[0-3]?\d)\.(?P<em>[01]?\d)\.(?P<ey>(?:19|20)\d\d)"  # 18.11.2019 is day first
-        r"|(?P<ed2>[0-3]\d)\.(?P<em2>[01]\d)\.(?P<ey2>\d\d)(?!\.\d)"  # and 18.11.19, not a version's 1.2.26
+        # 18.11.2019 is day first, and so is 18.11.19, though not a version's 1.2.26.
+        r"|(?P<ed>[0-3]?\d)\.(?P<em>[01]?\d)\.(?P<ey>(?:19|20)\d\d|(?<=\d\d\.\d\d\.)\d\d(?!\.\d))"
         # 23/11/2026 and 11/23/2026 alike: read only where the figures cannot be the other way round;
         # a year of two figures only with slashes ("3/15/26": "3-15-26" may be a score).
-        r"|(?P<sa>[0-3]?\d)(?P<sep>[/-])(?P<sb>[0-3]?\d)(?P=sep)(?P<sy>(?:19|20)\d\d)"
-        r"|(?P<sa2>[0-3]?\d)/(?P<sb2>[0-3]?\d)/(?P<sy2>\d\d)"
+        r"|(?P<sa>[0-3]?\d)(?P<sep>[/-])(?P<sb>[0-3]?\d)(?P=sep)(?P<sy>(?:19|20)\d\d|(?<=/)\d\d)"
         # A copied page may run the year into the time: "October 31, 20257:45 AM GMT".
         r")(?:(?!\w)|(?=\d{1,2}:\d\d)))")
 
