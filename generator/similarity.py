@@ -17,6 +17,7 @@ are merged in a fixed order, so they are the same for any number of processes.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -62,7 +63,7 @@ def text_features(documents: Sequence[Document], jobs: int = 1,
     counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order)."""
     vectors, index, words = term_vectors(documents, jobs, counts)
     del counts  # let go of before the latent topics, where a large site's build peaks
-    return TextFeatures(vectors, index, words, latent_topics(vectors, jobs=jobs))
+    return TextFeatures(vectors, index, words, latent_topics(vectors, words, jobs=jobs))
 
 
 def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None
@@ -169,9 +170,9 @@ def _bm25(tfs: np.ndarray, lengths: np.ndarray, average: np.float32) -> np.ndarr
         np.float32(1 - BM25_B) + np.float32(BM25_B) * lengths / average))
 
 
-def latent_topics(vectors: sp.csr_matrix, seed: int = 0, jobs: int = 1) -> np.ndarray:
-    """Rows in a space of latent topics (LSA by randomized SVD of the term vectors), the
-    strongest topic first; compare them by cosine (``unit_rows``).
+def latent_topics(vectors: sp.csr_matrix, words: Sequence[str], seed: int = 0, jobs: int = 1) -> np.ndarray:
+    """Rows in a space of latent topics (LSA by randomized SVD of the term vectors, whose columns
+    are ``words``), the strongest topic first; compare them by cosine (``unit_rows``).
 
     Two articles about one subject in different words come close here. The number of topics
     grows as the square root of the article count (32 for 1,000 articles), within
@@ -188,7 +189,7 @@ def latent_topics(vectors: sp.csr_matrix, seed: int = 0, jobs: int = 1) -> np.nd
     # article is then projected onto them: the fit's cost stops growing with the site.
     fitted = vectors if total <= LSA_SAMPLE else vectors[np.sort(rng.choice(total, LSA_SAMPLE, replace=False))]
     transposed = fitted.T.tocsr()  # a product with a CSR matrix is faster than with a transposed view
-    basis = np.linalg.qr(_product(fitted, rng.standard_normal((width, dims + 8), dtype=np.float32), jobs))[0]
+    basis = np.linalg.qr(_product(fitted, keyed_signs(words, dims + 8, seed), jobs))[0]
     for _ in range(POWER_ITERATIONS):
         basis = np.linalg.qr(_product(fitted, _product(transposed, basis, jobs), jobs))[0]
     small = np.asarray(_product(transposed, basis, jobs), dtype=np.float64)  # width x (dims + 8)
@@ -199,6 +200,35 @@ def latent_topics(vectors: sp.csr_matrix, seed: int = 0, jobs: int = 1) -> np.nd
     singular = np.sqrt(np.maximum(strengths[strongest], 1e-30))
     projection = np.ascontiguousarray((small @ vectors_of_gram[:, strongest]) / singular, dtype=np.float32)
     return _product(vectors, projection, jobs)
+
+
+def keyed_signs(words: Sequence[str], width: int, seed: int = 0) -> np.ndarray:
+    """A ``len(words) x width`` float32 matrix of random signs (+1/-1) whose row for a word
+    depends on the word and ``seed`` alone, the random start of the latent topics.
+
+    Drawn by position, a start would change whole when one word joined or left the vocabulary
+    (every later column moves), like a new seed: one edit would reshuffle every related list.
+    Keyed by word, the start keeps each word's row. Random signs serve a randomized SVD as
+    well as normal draws do, and cost a hash per word.
+    """
+    # crc32 and adler32 of the word give 64 bits; splitmix64 steps stretch them to ``width`` bits.
+    keys = np.fromiter((zlib.crc32(data) | zlib.adler32(data) << 32 for data in map(str.encode, words)),
+                       dtype=np.uint64, count=len(words))
+    steps = -(-width // 64)
+    with np.errstate(over="ignore"):
+        keys ^= np.uint64(seed) * np.uint64(0xD1B54A32D192ED03)  # another seed, other signs for every word
+        state = keys[:, None] + np.arange(1, steps + 1, dtype=np.uint64) * _GOLDEN
+        state = (state ^ (state >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        state = (state ^ (state >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        state ^= state >> np.uint64(31)
+    bits = np.unpackbits(state.astype("<u8").view(np.uint8).reshape(len(words), steps * 8), axis=1)[:, :width]
+    signs = bits.astype(np.float32)
+    signs *= 2  # in place: at 100,000 articles this matrix is some 100 MB
+    signs -= 1
+    return signs
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # splitmix64's increment
 
 
 def _product(matrix: sp.csr_matrix, dense: np.ndarray, jobs: int) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.similarity import (TERMS_PER_ARTICLE, _best_per_row, latent_topics, nearest, term_vectors,
+from generator.similarity import (TERMS_PER_ARTICLE, _best_per_row, keyed_signs, latent_topics, nearest, term_vectors,
                                   text_features, unit_rows)
 
 
@@ -65,8 +65,8 @@ def test_latent_topics_and_neighbours_repeat_exactly():
 
 
 def test_tiny_corpora_have_no_topic_space():
-    vectors, _, _ = term_vectors(corpus(2))
-    assert latent_topics(vectors).shape == (2, 0)
+    vectors, _, words = term_vectors(corpus(2))
+    assert latent_topics(vectors, words).shape == (2, 0)
 
 
 def test_an_articles_indexed_words_fit_its_postings_budget(monkeypatch):
@@ -127,8 +127,8 @@ def test_latent_topics_computed_over_several_threads_are_the_same(monkeypatch):
     from generator import similarity
 
     monkeypatch.setattr(similarity, "PRODUCT_ROWS", 17)  # every product split between two threads
-    vectors, _, _ = term_vectors(corpus(90))
-    assert latent_topics(vectors, jobs=2).tobytes() == latent_topics(vectors, jobs=1).tobytes()
+    vectors, _, words = term_vectors(corpus(90))
+    assert latent_topics(vectors, words, jobs=2).tobytes() == latent_topics(vectors, words, jobs=1).tobytes()
 
 
 def test_vectors_are_the_same_bits_whatever_the_counts_store_held_before():
@@ -167,3 +167,24 @@ def test_best_per_row_keeps_each_rows_lowest_keys_with_or_without_arrays_along(p
     along = _best_per_row(count, rows, others, keys, 41, keys)
     assert [tuple(map(int, found)) for found in zip(*alone)] == [(row, other) for row, other, _ in expected]
     assert [tuple(map(int, found)) for found in zip(*along)] == expected
+
+
+def test_the_random_start_keeps_each_words_signs_whatever_the_other_words():
+    words = [f"word{n}" for n in range(300)]
+    signs = keyed_signs(words, 70)
+    assert signs.shape == (300, 70) and set(np.unique(signs)) == {-1.0, 1.0}
+    assert abs(signs.mean()) < 0.05  # balanced
+    assert (keyed_signs(["new", *words[::-1]], 70)[1:] == signs[::-1]).all()
+    assert (keyed_signs(words, 70, seed=1) != signs).mean() > 0.4
+
+
+def test_latent_topics_follow_the_words_not_their_column_order():
+    """A word joining the vocabulary moves every later column; that must not act as a new seed,
+    which would reshuffle the related links of every article after one edit."""
+    vectors, _, words = term_vectors(corpus(90))
+    reversed_columns = vectors[:, ::-1].tocsr()
+    reversed_columns.sort_indices()
+    topics, topics_reversed = latent_topics(vectors, words), latent_topics(reversed_columns, words[::-1])
+    # The corpus's three subjects, each topic with its sign; the weaker topics are noise of
+    # nearly equal strength, which rounding alone may turn within their span.
+    assert np.allclose(topics_reversed[:, :3], topics[:, :3], atol=1e-4)
