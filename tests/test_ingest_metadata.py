@@ -101,6 +101,14 @@ def blocks(*texts: str) -> tuple[Block, ...]:
     ("By Ana Vega Tuesday 10 March 2026, 14:05", "Ana Vega"),
     ("By Ana Vega on Thursday, March 12, 2026", "Ana Vega"),
     ("By Li Sun 10 March 2026", "Li Sun"),  # "Sun" is a name as much as a weekday
+    # Irish surnames: "Ó", "an", and a mutated first letter before the capital.
+    ("By Pádraig Ó Conghaile and Siobhán Nic an tSaoi", "Pádraig Ó Conghaile and Siobhán Nic an tSaoi"),
+    ("By Seán Ó hAodha", "Seán Ó hAodha"),
+    ("By Áine Ní hÉalaí", "Áine Ní hÉalaí"),
+    # A foreign outlet's "By" on its English page, before two names at least.
+    ("Von Jonas Wertheim", "Jonas Wertheim"),
+    ("Par Camille Rostand", "Camille Rostand"),
+    ("Door Jan de Vries", "Jan de Vries"),
 ])
 def test_bylines(line: str, author: str) -> None:
     assert byline_author(line, load_rules()) == author
@@ -128,6 +136,9 @@ def test_a_blog_byline_dates_the_post(line: str) -> None:
     "By the end of the team",
     "Harbour Town Crier | 12 Quay St. | Northport",  # an address after the bar, no year
     "Harbour Town Crier / 02:35 PM October 30, 2023",  # a slash alone after the outlet's name
+    "By an unknown hand",  # "an" joins Irish names, and names none
+    "Von Miller",  # a surname, not "Von" and a name
+    "Par for the course",
 ])
 def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
     assert byline_author(line, load_rules()) is None
@@ -163,6 +174,9 @@ def test_a_byline_split_over_two_lines_is_one_block(lead_in: str, names: str, au
     ("Tomas Quill reports", None),
     ("Tomas Quill, Harbour Wire", None),
     ("With Ines de Sousa", "Ines de Sousa"),  # a columnist's byline
+    ("Seán Ó hAodha", "Seán Ó hAodha"),
+    ("Seán Mac an tSaoir", "Seán Mac an tSaoir"),
+    ("Seán hello", None),  # a mutated letter goes before a capital
 ])
 def test_a_bare_byline_is_a_name_alone(line: str, author: str | None) -> None:
     assert bare_byline(line, "Harbour Wire", load_rules()) == author

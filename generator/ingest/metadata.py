@@ -20,7 +20,10 @@ from .rules import Rules
 # Lower-case words a personal or agency name may contain ("Jane Doe and John Roe").
 _NAME_JOINERS = frozenset({"and", "&", "of", "de", "van", "von", "der", "den", "la", "le", "du",
                            "da", "del", "della", "di", "bin", "al", "el", "y", "the", "for",
-                           "with", "staff", "via"})
+                           "with", "staff", "via", "an"})  # Irish "Nic an Bhaird"
+# An Irish surname's mutated first letter goes before its capital ("Ó hAodha", "Nic an tSaoi",
+# "Ó nGallchóir"): the name is capitalised all the same.
+_IRISH_MUTATION = re.compile(r"(?:t|h|n|bh|mb|gc|nd|ng|bp|dt)(?=[A-ZÁÉÍÓÚ])")
 _TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*")
 _LAST_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+")
 # Where a byline's names end and its date, place or role begins ("By X on Monday", "By X | May 3",
@@ -119,12 +122,14 @@ def past_byline_furniture(blocks: Sequence[Block], start: int, step: int, limit:
 
 
 def _is_name_word(word: str) -> bool:
-    """A capitalised word of letters ("Oyelaran", "O'Neill", "Smith-Jones", "McAdam") or an
-    initial ("J."); not a word in capitals."""
-    if len(word) == 2 and word[0].isupper() and word[1] == ".":
+    """A capitalised word of letters ("Oyelaran", "O'Neill", "Smith-Jones", "McAdam", Irish "hAodha"),
+    an initial ("J.") or the Irish "Ó"; not a word in capitals."""
+    if len(word) == 2 and word[0].isupper() and word[1] == "." or word == "Ó":
         return True
     letters = _letters(word)
-    return letters.isalpha() and word[0].isupper() and not letters.isupper()
+    mutation = _IRISH_MUTATION.match(word)
+    first = word[mutation.end() if mutation else 0]
+    return letters.isalpha() and first.isupper() and not letters.isupper()
 
 
 def _letters(word: str) -> str:
@@ -160,7 +165,8 @@ def _looks_like_names(text: str) -> bool:
     named = [w for w in tokens if w.casefold() not in _NAME_JOINERS]
     if 2 <= len(named) <= _TEAM_WORDS and named[-1].casefold() in _TEAMS and named[0][0].isupper():
         return True
-    return bool(named) and sum(w[0].isupper() for w in named) / len(named) >= 0.75
+    return bool(named) and sum(w[0].isupper() or _IRISH_MUTATION.match(w) is not None
+                               for w in named) / len(named) >= 0.75
 
 
 _NAME_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
