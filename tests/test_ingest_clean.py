@@ -986,7 +986,9 @@ def test_a_published_line_below_the_body_dates_an_undated_story() -> None:
 
 
 @pytest.mark.parametrize("note", ["This article was published on 12 June 2025.",
-                                  "This story was first published on June 12, 2025, in the Harbour Wire."])
+                                  "This story was first published on June 12, 2025, in the Harbour Wire.",
+                                  "This report by the Harbour Wire was first published June 12, 2025.",
+                                  "This article by Ana Vega was originally published on 12 June 2025."])
 def test_a_note_of_when_the_article_was_published_dates_it_and_leaves_the_body(note: str) -> None:
     a = clean("\n".join([GULLS_STORY[0], *GULLS_STORY[3:], note, "Share"]))
     assert a.date == datetime.date(2025, 6, 12)
@@ -1075,3 +1077,17 @@ def test_the_article_goes_on_below_a_sign_up_box_in_its_middle() -> None:
             " agreed."]
     a = clean("\n".join([*GULLS_STORY, *SIGN_UP_BOX, *more, "Share"]))
     assert a.paragraphs == (*GULLS_STORY[3:], *more)
+
+
+def test_an_obituarys_born_and_died_lines_neither_date_it_nor_make_the_caption_its_title() -> None:
+    life = ["The Harbour Chronicle", "News", "Obituaries", "Mara Quill obituary", "Net maker whose nets hung in every harbour on the coast", "Tomas Ellis",
+            "Fri 20 Feb 2026 17.45 GMT", "Share", "Mara Quill at her loft in 2009. Photograph: Ana Vega",
+            "Born: 9 June 1938, Northport", "Died: 2 February 2026, Southport"]
+    story = ["Mara Quill, who has died aged 87, made fishing nets by hand for more than sixty years, in a loft"
+             " above the harbour where her father had made them before her.",
+             "She learned the knots from him at the age of nine and taught them, in turn, to anyone who climbed"
+             " the stairs to ask, including two generations of the town's schoolchildren.",
+             "She is survived by her brother, Tom, and by several nieces and nephews."]
+    a = clean("\n".join(life + story))
+    assert (a.title, a.date, a.author) == ("Mara Quill obituary", datetime.date(2026, 2, 20), "Tomas Ellis")
+    assert a.paragraphs[-3:] == tuple(story)

@@ -109,6 +109,12 @@ def test_a_span_of_two_dates_is_no_dateline(line: str) -> None:
     assert dateline_date(line, load_rules()) is None
 
 
+@pytest.mark.parametrize("line", ["Born: 9 June 1938, Salford", "Died: 2 February 2026, Pwllheli",
+                                  "Born 9 June 1938", "died February 2, 2026"])
+def test_an_obituarys_birth_or_death_is_no_dateline(line: str) -> None:
+    assert dateline_date(line, load_rules()) is None
+
+
 def _no_byline(text: str) -> None:
     return None
 

@@ -99,6 +99,8 @@ def dateline_date(text: str, rules: Rules) -> datetime.date | None:
     if later is not None and rules.date_span.search(text[match.end():match.end() + later[1].start()]):
         return None
     keyword = next((m for p in rules.dateline if (m := p.search(text))), None)
+    if keyword is None and rules.life_event.match(text):
+        return None
     others = _other_words(text[keyword.end() if keyword else 0:match.start()] + " " + text[match.end():], rules)
     if keyword is not None:
         # "Published May 2, 2024 by Jane Doe in Politics": a few small words besides names.
