@@ -146,6 +146,10 @@ def test_unknown_classifier_setting_is_reported() -> None:
     ("1 of 8", "media"),  # a gallery's counter, as "Image 1 of 8"
     ("The views expressed in letters are those of the writers and not necessarily those of The Herald.",
      "disclaimer"),
+    ("Market data provided by Nordquote. Delayed by 15 minutes.", "disclaimer"),
+    ("Travel information is correct at the time of publishing and can change at short notice. Check before you"
+     " travel.", "disclaimer"),
+    ("Have your say in the comments below.", "comments"),
     ("Funded by our readers: join 12,000 members today", "donation"),
     ("Contribute Subscribe Contribute", "subscription"),
     ("Sign in | Subscribe", "subscription"),
@@ -389,6 +393,9 @@ def test_boilerplate_kinds(line: str, kind: str) -> None:
     "Letters from the harbour master were sent to every boat owner in March.",
     "Did you make the trip to the regatta? The board counted 4,000 visitors.",
     "The inquiry has been reviewed according to the council's own process, the mayor said.",
+    "Stock data supplied by the exchange showed a fall of 4% on Monday.",
+    "Residents can have their say at the meeting on Tuesday.",
+    "Travel information was hard to find, passengers said.",
 ])
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert load_rules().boilerplate_kind(line) is None
