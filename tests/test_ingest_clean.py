@@ -1091,3 +1091,15 @@ def test_an_obituarys_born_and_died_lines_neither_date_it_nor_make_the_caption_i
     a = clean("\n".join(life + story))
     assert (a.title, a.date, a.author) == ("Mara Quill obituary", datetime.date(2026, 2, 20), "Tomas Ellis")
     assert a.paragraphs[-3:] == tuple(story)
+
+
+@pytest.mark.parametrize("stamp", ["2 days ago", "5 hours ago", "Updated 2 days ago", "an hour ago"])
+def test_a_bare_name_over_a_relative_time_stamp_is_the_byline_and_no_date_is_guessed(stamp: str) -> None:
+    a = clean("\n".join([GULLS_STORY[0], "Tomas Quill", stamp, "3 min read", *GULLS_STORY[3:]]))
+    assert (a.author, a.date) == ("Tomas Quill", None)
+    assert a.paragraphs == tuple(GULLS_STORY[3:])
+
+
+def test_a_bare_name_with_no_time_stamp_beside_it_is_no_byline() -> None:
+    a = clean("\n".join([GULLS_STORY[0], "Tomas Quill", "3 min read", *GULLS_STORY[3:]]))
+    assert a.author is None

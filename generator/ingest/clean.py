@@ -102,6 +102,11 @@ def clean_text_dump(text: str, *, vocabulary: Vocabulary, min_mentions: int, max
     stated = _date(header, blocks, top, body[0], sign_off, rules, skip)
     if author is None and stated is not None and stated[1] is not None:
         author = _bare_byline(blocks, stated[1], title_at, body[0], site, rules, skip)
+    elif author is None and stated is None:
+        relative = next((i for i in range(title_at + 1, body[0])
+                         if i not in skip and rules.relative_stamp.match(blocks[i].text)), None)
+        if relative is not None:
+            author = _bare_byline(blocks, relative, title_at, body[0], site, rules, skip)
     listed = _page_tags(blocks, title_at, region.end, rules, skip)
     for found, reason in ((author, "byline"), (stated, "dateline"), (listed, "tag line")):
         if found is not None and found[1] is not None:

@@ -60,6 +60,7 @@ class Rules:
     date_release: tuple[re.Pattern[str], ...]  # "CAMBRIDGE, Mass., Oct. 21, 2025 /PRNewswire/ --": a release's dateline
     date_span: re.Pattern[str]  # what joins two dates into a span ("1931 – 2024"): no dateline
     life_event: re.Pattern[str]  # "Born: 9 June 1938, Salford": a date in a life, no dateline
+    relative_stamp: re.Pattern[str]  # "2 days ago": when, but no date
     months: Mapping[str, int]
     weekdays: Mapping[str, int]  # name -> 0 (Monday) .. 6: a weekday tells "Tue, 02/11/2025" is February 11
     date_expr: re.Pattern[str]  # built from the month names
@@ -271,6 +272,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         date_release=_patterns("dates.release", dates.get("release", [])),
         date_span=_compile("dates.span", dates.get("span", "(?!)")),
         life_event=_compile("dates.life_event", dates.get("life_event", "(?!)")),
+        relative_stamp=_compile("dates.relative_stamp", dates.get("relative_stamp", "(?!)")),
         months=month_of,
         weekdays=weekday_of,
         date_expr=_date_expression(month_of, weekday_of),
