@@ -127,9 +127,13 @@ def _is_name_word(word: str) -> bool:
     if len(word) == 2 and word[0].isupper() and word[1] == "." or word == "Ó":
         return True
     letters = _letters(word)
+    return letters.isalpha() and _capitalised(word) and not letters.isupper()
+
+
+def _capitalised(word: str) -> bool:
+    """Whether the word starts with a capital, or with an Irish mutation before it ("hAodha")."""
     mutation = _IRISH_MUTATION.match(word)
-    first = word[mutation.end() if mutation else 0]
-    return letters.isalpha() and first.isupper() and not letters.isupper()
+    return word[mutation.end() if mutation else 0].isupper()
 
 
 def _letters(word: str) -> str:
@@ -165,8 +169,7 @@ def _looks_like_names(text: str) -> bool:
     named = [w for w in tokens if w.casefold() not in _NAME_JOINERS]
     if 2 <= len(named) <= _TEAM_WORDS and named[-1].casefold() in _TEAMS and named[0][0].isupper():
         return True
-    return bool(named) and sum(w[0].isupper() or _IRISH_MUTATION.match(w) is not None
-                               for w in named) / len(named) >= 0.75
+    return bool(named) and sum(map(_capitalised, named)) / len(named) >= 0.75
 
 
 _NAME_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
