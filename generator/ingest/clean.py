@@ -29,7 +29,8 @@ from .images import image_text
 from .lists import is_list_item
 from .metadata import (bare_byline, block_roles, byline_author, byline_date, heading_tags, is_tag_heading,
                        joined_bylines, past_byline_furniture, publisher, source_url, tag_line_tags)
-from .region import COMMENTS, PULL_QUOTE, Region, main_region, pull_quotes
+from .pull_quotes import PULL_QUOTE, pull_quotes
+from .region import COMMENTS, Region, main_region
 from .rules import Rules, load_rules
 from .title import find_title, without_label
 

@@ -21,7 +21,7 @@ from .extract import PageBlocks
 from .features import is_appeal, said_outside_quotes, words_of
 from .html_headings import reads_as_subheading
 from .metadata import byline_author, is_credit_line
-from .region import PULL_QUOTE, pull_quotes
+from .pull_quotes import PULL_QUOTE, pull_quotes
 from .rules import Rules
 
 _OPENING = 3  # body paragraphs at the top that may be a byline or dateline
