@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
+from .bodies import text_key
 from .parallel import map_in_threads, map_with_shared, shares
 from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of
 
@@ -63,7 +64,8 @@ def text_features(documents: Sequence[Document], jobs: int = 1,
     counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order)."""
     vectors, index, words = term_vectors(documents, jobs, counts)
     del counts  # let go of before the latent topics, where a large site's build peaks
-    return TextFeatures(vectors, index, words, latent_topics(vectors, words, jobs=jobs))
+    fitted = text_keys(documents) if len(documents) > LSA_SAMPLE else None
+    return TextFeatures(vectors, index, words, latent_topics(vectors, words, jobs=jobs, row_keys=fitted))
 
 
 def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None
@@ -170,24 +172,29 @@ def _bm25(tfs: np.ndarray, lengths: np.ndarray, average: np.float32) -> np.ndarr
         np.float32(1 - BM25_B) + np.float32(BM25_B) * lengths / average))
 
 
-def latent_topics(vectors: sp.csr_matrix, words: Sequence[str], seed: int = 0, jobs: int = 1) -> np.ndarray:
+def latent_topics(vectors: sp.csr_matrix, words: Sequence[str], seed: int = 0, jobs: int = 1,
+                  row_keys: np.ndarray | None = None) -> np.ndarray:
     """Rows in a space of latent topics (LSA by randomized SVD of the term vectors, whose columns
     are ``words``), the strongest topic first; compare them by cosine (``unit_rows``).
 
     Two articles about one subject in different words come close here. The number of topics
     grows as the square root of the article count (32 for 1,000 articles), within
     ``TOPIC_DIMENSIONS``: a few broad topics for a small site, finer ones for a large one.
-    The random start is seeded, so a build repeats itself.
+    The random start is seeded, so a build repeats itself. A site of more than ``LSA_SAMPLE``
+    articles is fitted on the rows with the lowest ``row_keys`` (``text_keys``; by default the
+    first rows).
     """
     total, width = vectors.shape
     dims = int(min(TOPIC_DIMENSIONS[1], max(TOPIC_DIMENSIONS[0], round(math.sqrt(total)))))
     dims = min(dims, total - 1, width - 1)
     if dims < 2:
         return np.zeros((total, 0), dtype=np.float32)
-    rng = np.random.default_rng(seed)
     # The topics are fitted on at most LSA_SAMPLE articles (all of a smaller site) and every
-    # article is then projected onto them: the fit's cost stops growing with the site.
-    fitted = vectors if total <= LSA_SAMPLE else vectors[np.sort(rng.choice(total, LSA_SAMPLE, replace=False))]
+    # article is then projected onto them: the fit's cost stops growing with the site. The
+    # sample is chosen by key, not drawn by position: an article added or edited changes it by
+    # that article at most, where a new draw would change the topics of every article.
+    keys = np.arange(total, dtype=np.uint64) if row_keys is None else row_keys
+    fitted = vectors if total <= LSA_SAMPLE else vectors[np.sort(np.argsort(keys, kind="stable")[:LSA_SAMPLE])]
     transposed = fitted.T.tocsr()  # a product with a CSR matrix is faster than with a transposed view
     basis = np.linalg.qr(_product(fitted, keyed_signs(words, dims + 8, seed), jobs))[0]
     for _ in range(POWER_ITERATIONS):
@@ -229,6 +236,15 @@ def keyed_signs(words: Sequence[str], width: int, seed: int = 0) -> np.ndarray:
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # splitmix64's increment
+
+
+def text_keys(documents: Sequence[Document]) -> np.ndarray:
+    """A 64-bit key per document, from its texts alone (a body kept in its file by the key of
+    its text), as evenly spread as a random draw: which articles the latent topics are fitted on."""
+    def key(document: Document) -> int:
+        data = b"\0".join(text_key(text) if isinstance(text, str) else text.key for text in document)
+        return zlib.crc32(data) | zlib.adler32(data) << 32
+    return np.fromiter(map(key, documents), dtype=np.uint64, count=len(documents))
 
 
 def _product(matrix: sp.csr_matrix, dense: np.ndarray, jobs: int) -> np.ndarray:

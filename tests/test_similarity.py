@@ -6,8 +6,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pathlib import Path
+
+import scipy.sparse as sp
+
+from generator import similarity
+from generator.bodies import text_key
+from generator.model import StoredBody
 from generator.similarity import (TERMS_PER_ARTICLE, _best_per_row, keyed_signs, latent_topics, nearest, term_vectors,
-                                  text_features, unit_rows)
+                                  text_features, text_keys, unit_rows)
 
 
 def corpus(count: int, seed: int = 3) -> list[tuple[str, str]]:
@@ -188,3 +195,36 @@ def test_latent_topics_follow_the_words_not_their_column_order():
     # The corpus's three subjects, each topic with its sign; the weaker topics are noise of
     # nearly equal strength, which rounding alone may turn within their span.
     assert np.allclose(topics_reversed[:, :3], topics[:, :3], atol=1e-4)
+
+
+def test_a_large_site_fits_its_topics_on_the_articles_of_lowest_key(monkeypatch):
+    monkeypatch.setattr(similarity, "LSA_SAMPLE", 30)
+    vectors, _, words = term_vectors(corpus(60))
+    keys = np.concatenate([np.arange(30), np.arange(90, 30, -2)]).astype(np.uint64)  # the first 30 rows lowest
+    fitted_on_first = latent_topics(vectors, words, row_keys=keys)
+    assert fitted_on_first[:30].tobytes() == latent_topics(vectors[:30], words).tobytes()
+
+
+def test_an_article_added_to_a_large_site_outside_the_sample_moves_no_other_topics(monkeypatch):
+    """Drawn by position, the sample changed whole when the site grew by one article, and with
+    it the topics, and so the related links, of every article."""
+    monkeypatch.setattr(similarity, "LSA_SAMPLE", 30)
+    vectors, _, words = term_vectors(corpus(61))
+    keys = text_keys(corpus(61))
+    newest = int(np.argmax(keys))  # outside the sample of lowest keys
+    others = [n for n in range(61) if n != newest]
+    before = latent_topics(vectors[others], words, row_keys=keys[others])
+    after = latent_topics(sp.vstack([vectors[others], vectors[newest]], format="csr"), words,
+                          row_keys=np.append(keys[others], keys[newest]))
+    assert after[:60].tobytes() == before.tobytes()
+
+
+def test_a_text_key_comes_from_the_text_alone():
+    docs = corpus(40)
+    keys = text_keys(docs)
+    assert len(set(keys.tolist())) == 40
+    assert (text_keys(docs[::-1]) == keys[::-1]).all()
+    title, body = docs[7]
+    stored = StoredBody(Path("a.md"), 0, b"", text_key(body))  # a body kept in its file: the key of its text
+    assert text_keys([(title, stored)])[0] == keys[7]
+    assert text_keys([(title, body + " more")])[0] != keys[7]
