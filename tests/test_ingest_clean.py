@@ -836,6 +836,13 @@ def test_a_long_list_of_short_lines_the_story_introduces_does_not_split_the_body
     assert a.paragraphs == (*GULLS_STORY[3:], lead_in, *GULL_SPOTS, MORE_GULLS, GULL_CLOSING)
 
 
+def test_a_long_list_below_the_lede_does_not_cut_the_lede_off_the_longer_prose_below_it() -> None:
+    lead_in = "The tourist office listed the places where gulls took chips most often last summer:"
+    below = [*GULLS_STORY[4:], *MORE_GULL_PROSE, GULL_CLOSING]
+    a = clean("\n".join([*GULLS_STORY[:4], lead_in, *GULL_SPOTS, *below, "Share on Facebook"]))
+    assert a.paragraphs == (GULLS_STORY[3], lead_in, *GULL_SPOTS, *below)
+
+
 def test_a_headed_list_is_kept_with_the_storys_short_closing_paragraph_below_it() -> None:
     rows = ["1. North Beach Kiosk 212", "2. Harbour Road Chippy 97", "3. Old Pier Steps 41"]
     a = clean("\n".join(GULLS_STORY + ["Complaints by place", *rows, GULL_CLOSING, "Share on Facebook"]))

@@ -194,8 +194,13 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         gap = range(prev_end + 1, start)
         if any(kinds[i] in _LEFT_STOPS or kinds[i] in rules.hard_stop_always for i in gap):
             break
-        if not _gap_ok(prev_end, start, first, features, rules, rows, ad_slots):
+        # The story's list above its longest run parts it as one below does ("These are the
+        # latest ratings:" and six dated lines).
+        listed = _list_across(prev_end, runs[lo], (runs[lo - 1][0], prev_end), features, roles, rules, texts,
+                              headings)
+        if not listed and not _gap_ok(prev_end, start, first, features, rules, rows, ad_slots):
             break
+        lists.update(listed)
         lo -= 1
     start, end = runs[lo][0], runs[hi][1]
     # The story's last paragraph, short, can stand alone below its list ("The result moves ...").
