@@ -843,6 +843,24 @@ def test_a_long_list_below_the_lede_does_not_cut_the_lede_off_the_longer_prose_b
     assert a.paragraphs == (GULLS_STORY[3], lead_in, *GULL_SPOTS, *below)
 
 
+def test_lists_side_by_side_under_headings_of_their_own_are_the_storys() -> None:
+    by_place = ["Complaints by place", "1. North Beach Kiosk 212", "2. Harbour Road Chippy 97", "3. Old Pier Steps 41"]
+    by_month = ["Complaints by month:", "July 301", "August 255", "September 64"]  # the second heading's ":"
+    a = clean("\n".join(GULLS_STORY + by_place + by_month + [*MORE_GULL_PROSE, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *by_place, *by_month, *MORE_GULL_PROSE)
+
+
+def test_lists_the_story_introduces_between_its_paragraphs_are_kept_whatever_the_prose_below_is_about() -> None:
+    most = ["Most complaints came from three places:", "North Beach Kiosk 212", "Harbour Road Chippy 97",
+            "Old Pier Steps 41"]
+    fewest = ["Fewest complaints:", "Bandstand Lawn Cafe 3", "Putting Green Gate 2"]
+    # The market report's next item shares no words with the gulls.
+    fish = ["Wholesale prices for cod and haddock fell sharply at the Tuesday auction, merchants at the fish market"
+            " said.", "Buyers blamed cheaper imports and a glut of landings after calm weather let boats stay out longer."]
+    a = clean("\n".join(GULLS_STORY + most + fewest + fish + ["Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *most, *fewest, *fish)
+
+
 def test_a_headed_list_is_kept_with_the_storys_short_closing_paragraph_below_it() -> None:
     rows = ["1. North Beach Kiosk 212", "2. Harbour Road Chippy 97", "3. Old Pier Steps 41"]
     a = clean("\n".join(GULLS_STORY + ["Complaints by place", *rows, GULL_CLOSING, "Share on Facebook"]))

@@ -44,14 +44,15 @@ def body_lists(start: int, end: int, kept: frozenset[int], features: tuple[Featu
 
 
 def list_below(lead: int, features: tuple[Features, ...], roles: tuple[str | None, ...], texts: tuple[str, ...],
-               rules: Rules, headings: frozenset[int]) -> range:
+               rules: Rules, headings: frozenset[int], after_list: bool = False) -> range:
     """A list the story sets right below its paragraph ``lead - 1``, long enough to part the
     story's prose on a page (14 schools closed, a rally's classification): a heading, one of
     ``headings`` ("Provisional classification"), or a lead-in ending in ":" at ``lead`` (or the
     paragraph ends in ":" itself), then two or more items, bulleted or numbered or lines of two
     words or more alone ("Buxton Junior School"), none page furniture or the site's voice. Its
     blocks, from ``lead``; empty when there is none. (Whether the story goes on below is the
-    caller's to judge.)"""
+    caller's to judge.) Right ``after_list`` of the story's, a heading may end in ":" ("Biggest
+    fallers:" below the risers): the story sets its lists side by side."""
     if lead >= len(texts):
         return range(0)
     above = frozenset({lead - 1})  # the story's paragraph, as kept, for the lead-in test
@@ -61,7 +62,7 @@ def list_below(lead: int, features: tuple[Features, ...], roles: tuple[str | Non
     elif _introduces_a_list(lead, above, features, roles, texts, rules):
         first = lead + 1
     # A label ending in ":" ("Gull facts:") is a lead-in too short to be the story's.
-    elif lead in headings and not _is_row(texts[lead]) and not texts[lead].rstrip().endswith(":"):
+    elif lead in headings and not _is_row(texts[lead]) and (after_list or not texts[lead].rstrip().endswith(":")):
         first, headed = lead + 1, True
     else:
         return range(0)
