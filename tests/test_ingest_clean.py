@@ -861,6 +861,18 @@ def test_lists_the_story_introduces_between_its_paragraphs_are_kept_whatever_the
     assert a.paragraphs == (*GULLS_STORY[3:], *most, *fewest, *fish)
 
 
+def test_a_places_list_keeps_its_names_of_one_word_among_longer_ones() -> None:
+    places = ["Beaches affected", "North Beach", "Sandsend", "Harbour Road slipway", "Whitcliff"]
+    a = clean("\n".join(GULLS_STORY + places + [*MORE_GULL_PROSE, "Share on Facebook"]))
+    assert a.paragraphs == (*GULLS_STORY[3:], *places, *MORE_GULL_PROSE)
+
+
+def test_lines_of_one_word_most_of_them_are_no_list_of_the_storys() -> None:
+    menu = ["Sections", "News", "Sport", "Weather", "Local news"]
+    a = clean("\n".join(GULLS_STORY + menu + [*MORE_GULL_PROSE, "Share on Facebook"]))
+    assert not set(menu[1:]) & set(a.paragraphs)
+
+
 def test_a_headed_list_is_kept_with_the_storys_short_closing_paragraph_below_it() -> None:
     rows = ["1. North Beach Kiosk 212", "2. Harbour Road Chippy 97", "3. Old Pier Steps 41"]
     a = clean("\n".join(GULLS_STORY + ["Complaints by place", *rows, GULL_CLOSING, "Share on Facebook"]))

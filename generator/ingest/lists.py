@@ -67,13 +67,24 @@ def list_below(lead: int, features: tuple[Features, ...], roles: tuple[str | Non
     else:
         return range(0)
     items = first
-    while items < len(texts) and _is_plain_item(items, features, roles, texts):
+    while items < len(texts) and (_is_plain_item(items, features, roles, texts) or _is_one_name(items, features, roles)):
         items += 1
     # Under a heading alone, a teaser box's headlines read the same ("Gulls return to the pier"):
     # the story's list names things or gives figures.
     if headed and not all(_names_or_figures(texts[i], features[i]) for i in range(first, items)):
         return range(0)
-    return range(lead, items) if items - first >= MIN_LIST_ITEMS else range(0)
+    # One name alone ("Orkney") is an item among longer ones ("Argyll and Bute"); lines of one
+    # word, most of them, are a menu ("News", "Sport").
+    names = sum(_is_one_name(i, features, roles) for i in range(first, items))
+    return range(lead, items) if items - first - names >= max(MIN_LIST_ITEMS, names) else range(0)
+
+
+def _is_one_name(i: int, features: tuple[Features, ...], roles: tuple[str | None, ...]) -> bool:
+    """A line of one capitalised word that the page shows once, no furniture: a list's item
+    among longer ones ("Highland" among "Western Isles" and "Argyll and Bute")."""
+    f = features[i]
+    return f.words == 1 and f.title_case == 1 and f.repeats <= 1 and not f.ends_sentence and _no_furniture(
+        i, features, roles)
 
 
 def _names_or_figures(text: str, f: Features) -> bool:
