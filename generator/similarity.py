@@ -25,9 +25,8 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .bodies import text_key
 from .parallel import map_in_threads, map_with_shared, shares
-from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of
+from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of, document_keys
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -239,12 +238,10 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # splitmix64's increment
 
 
 def text_keys(documents: Sequence[Document]) -> np.ndarray:
-    """A 64-bit key per document, from its texts alone (a body kept in its file by the key of
-    its text), as evenly spread as a random draw: which articles the latent topics are fitted on."""
-    def key(document: Document) -> int:
-        data = b"\0".join(text_key(text) if isinstance(text, str) else text.key for text in document)
-        return zlib.crc32(data) | zlib.adler32(data) << 32
-    return np.fromiter(map(key, documents), dtype=np.uint64, count=len(documents))
+    """A 64-bit key per document from its texts alone (the first bytes of ``document_keys``,
+    whose hash spreads them as evenly as a random draw): which articles the latent topics are
+    fitted on."""
+    return np.frombuffer(b"".join(key[:8] for key in document_keys(documents)), dtype="<u8").astype(np.uint64)
 
 
 def _product(matrix: sp.csr_matrix, dense: np.ndarray, jobs: int) -> np.ndarray:
