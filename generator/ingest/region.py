@@ -122,38 +122,40 @@ def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str,
 def _list_across(end: int, prose: tuple[int, int] | None, before: tuple[int, int], features: tuple[Features, ...],
                  roles: tuple[str | None, ...], rules: Rules, texts: tuple[str, ...] | None,
                  headings: frozenset[int]) -> range:
-    """The story's list below block ``end`` (``list_below``), and the lists right below it
-    under headings of their own, when the story goes on right after them: with the run
-    ``prose``, or (None) with the one block below, about what the story so far (the run
-    ``before``) and its lists are about. Empty when there is none."""
-    if texts is None:
-        return range(0)
+    """The story's lists below block ``end`` (``lists_below``) when the story goes on right
+    after them (``goes_on_below``). Empty when there are none."""
     listed = _lists_below(end, features, roles, texts, rules, headings)
-    if not listed or listed.stop >= len(texts):
-        return range(0)
-    prose = prose or (listed.stop, listed.stop)
-    return listed if prose[0] == listed.stop and _on_topic(prose, before, texts, rules, listed) else range(0)
+    return listed if _goes_on_below(listed, prose, before, texts, rules) else range(0)
 
 
-def _lists_below(end: int, features: tuple[Features, ...], roles: tuple[str | None, ...], texts: tuple[str, ...],
-                 rules: Rules, headings: frozenset[int]) -> range:
+def _lists_below(end: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
+                 texts: tuple[str, ...] | None, rules: Rules, headings: frozenset[int]) -> range:
     """The story's list below block ``end`` (``list_below``) and the lists right below it
     under headings of their own; empty when there is none."""
+    if texts is None:
+        return range(0)
     listed = list_below(end + 1, features, roles, texts, rules, headings)
     while listed and (following := list_below(listed.stop, features, roles, texts, rules, headings, after_list=True)):
         listed = range(listed.start, following.stop)
     return listed
 
 
-def _introduced_lists(end: int, nxt: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
-                      texts: tuple[str, ...] | None, rules: Rules, headings: frozenset[int]) -> range:
-    """The lists that fill the gap between blocks ``end`` and ``nxt`` of the body, introduced by
-    the story's own sentence ending in ":" ("Biggest risers on the NLX 25:"): the story's,
-    whatever the prose below is about. Empty when there are none."""
-    if texts is None:
-        return range(0)
-    listed = _lists_below(end, features, roles, texts, rules, headings)
-    return listed if listed.stop == nxt and texts[listed.start].rstrip().endswith(":") else range(0)
+def _goes_on_below(listed: range, prose: tuple[int, int] | None, before: tuple[int, int],
+                   texts: tuple[str, ...] | None, rules: Rules) -> bool:
+    """Does the story go on right below its lists ``listed``: with the run ``prose``, or (None)
+    with the one block below, about what the story so far (the run ``before``) and its lists
+    are about?"""
+    if not listed or texts is None or listed.stop >= len(texts):
+        return False
+    prose = prose or (listed.stop, listed.stop)
+    return prose[0] == listed.stop and _on_topic(prose, before, texts, rules, listed)
+
+
+def _introduced(listed: range, nxt: int, texts: tuple[str, ...] | None) -> bool:
+    """Do the lists ``listed`` fill the gap up to block ``nxt`` of the body, introduced by the
+    story's own sentence ending in ":" ("Biggest risers on the NLX 25:")? Then they are the
+    story's, whatever the prose below is about."""
+    return bool(listed) and texts is not None and listed.stop == nxt and texts[listed.start].rstrip().endswith(":")
 
 
 AD_SLOT = "advertisement"  # the boilerplate kind of rules.yaml an ad slot's label is
@@ -206,11 +208,11 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
                 and _on_topic(runs[hi + 1], (runs[lo][0], end), texts, rules)):
             break
         # The story's own list is no gap, however long.
-        listed = _list_across(end, runs[hi + 1], (runs[lo][0], end), features, roles, rules, texts, headings)
-        if not listed:
+        listed = _lists_below(end, features, roles, texts, rules, headings)
+        if not _goes_on_below(listed, runs[hi + 1], (runs[lo][0], end), texts, rules):
             if not _gap_ok(end, nxt, first, features, rules, rows, ad_slots):
                 break
-            listed = _introduced_lists(end, nxt, features, roles, texts, rules, headings)
+            listed = listed if _introduced(listed, nxt, texts) else range(0)
         lists.update(listed)
         hi += 1
     while lo > 0:
