@@ -16,9 +16,10 @@ import itertools
 from dataclasses import dataclass
 
 from .classify import BAD, BRIEF_SENTENCE, GOOD, HEADLINE_LIKE, NEARGOOD, READER_SENTENCE, SHORT, SHORT_LINE, Label
-from .features import Features, content_words, past_boxes, wholly_quoted
+from .features import Features, past_boxes, wholly_quoted
 from .rules import Rules
-from .lists import body_lists, in_site_voice, list_below, opening_list, teaser_lists
+from .lists import body_lists, in_site_voice, opening_list, teaser_lists
+from .lists_across import goes_on_below, introduced, list_across, lists_below, on_topic
 from .tables import table_rows, tables_inside
 
 MAX_SUBHEADING_WORDS = 16
@@ -30,7 +31,6 @@ COMMENTS = "comments"
 MIN_RESUMED_BLOCKS = 2
 # A resumed run shares at least this share of its content words (and two words) with the
 # article so far; off-topic prose below teaser lists shares about a tenth, by chance.
-MIN_SHARED_VOCABULARY = 0.1  # paragraphs in a row that show the article goes on below a teaser box
 THREAD_WINDOW = 40  # blocks within which three comment lines make a thread
 HEADER_BAR_BLOCKS = 5  # how far below a byline or dateline its bar of share and comment links reaches
 THREAD_DISCOUNT = 0.25  # weight of text below the thread when choosing the article's core
@@ -104,60 +104,6 @@ def _teaser_box_inside(end: int, after: tuple[int, int], kinds: tuple[str | None
             and after[1] - after[0] + 1 >= MIN_RESUMED_BLOCKS)
 
 
-def _on_topic(after: tuple[int, int], before: tuple[int, int], texts: tuple[str, ...] | None,
-              rules: Rules, also: range = range(0)) -> bool:
-    """Does run ``after`` share enough vocabulary with the article so far (the run ``before``, and
-    the blocks ``also``)?
-
-    An article's paragraphs share its names and subject words; an "About us" blurb or
-    the next story below a teaser list does not.
-    """
-    if texts is None:
-        return True
-    own = content_words(texts, range(after[0], after[1] + 1), rules.stopwords)
-    shared = own & content_words(texts, itertools.chain(range(before[0], before[1] + 1), also), rules.stopwords)
-    return len(shared) >= max(2, MIN_SHARED_VOCABULARY * len(own))
-
-
-def _list_across(end: int, prose: tuple[int, int] | None, before: tuple[int, int], features: tuple[Features, ...],
-                 roles: tuple[str | None, ...], rules: Rules, texts: tuple[str, ...] | None,
-                 headings: frozenset[int]) -> range:
-    """The story's lists below block ``end`` (``lists_below``) when the story goes on right
-    after them (``goes_on_below``). Empty when there are none."""
-    listed = _lists_below(end, features, roles, texts, rules, headings)
-    return listed if _goes_on_below(listed, prose, before, texts, rules) else range(0)
-
-
-def _lists_below(end: int, features: tuple[Features, ...], roles: tuple[str | None, ...],
-                 texts: tuple[str, ...] | None, rules: Rules, headings: frozenset[int]) -> range:
-    """The story's list below block ``end`` (``list_below``) and the lists right below it
-    under headings of their own; empty when there is none."""
-    if texts is None:
-        return range(0)
-    listed = list_below(end + 1, features, roles, texts, rules, headings)
-    while listed and (following := list_below(listed.stop, features, roles, texts, rules, headings, after_list=True)):
-        listed = range(listed.start, following.stop)
-    return listed
-
-
-def _goes_on_below(listed: range, prose: tuple[int, int] | None, before: tuple[int, int],
-                   texts: tuple[str, ...] | None, rules: Rules) -> bool:
-    """Does the story go on right below its lists ``listed``: with the run ``prose``, or (None)
-    with the one block below, about what the story so far (the run ``before``) and its lists
-    are about?"""
-    if not listed or texts is None or listed.stop >= len(texts):
-        return False
-    prose = prose or (listed.stop, listed.stop)
-    return prose[0] == listed.stop and _on_topic(prose, before, texts, rules, listed)
-
-
-def _introduced(listed: range, nxt: int, texts: tuple[str, ...] | None) -> bool:
-    """Do the lists ``listed`` fill the gap up to block ``nxt`` of the body, introduced by the
-    story's own sentence ending in ":" ("Biggest risers on the NLX 25:")? Then they are the
-    story's, whatever the prose below is about."""
-    return bool(listed) and texts is not None and listed.stop == nxt and texts[listed.start].rstrip().endswith(":")
-
-
 AD_SLOT = "advertisement"  # the boilerplate kind of rules.yaml an ad slot's label is
 
 
@@ -205,14 +151,14 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         end, nxt = runs[hi][1], runs[hi + 1][0]
         if any(_is_right_stop(i, kinds, labels, rules, headings) for i in range(end + 1, nxt)) and not (
                 _teaser_box_inside(end, runs[hi + 1], kinds, rules)
-                and _on_topic(runs[hi + 1], (runs[lo][0], end), texts, rules)):
+                and on_topic(runs[hi + 1], (runs[lo][0], end), texts, rules)):
             break
         # The story's own list is no gap, however long.
-        listed = _lists_below(end, features, roles, texts, rules, headings)
-        if not _goes_on_below(listed, runs[hi + 1], (runs[lo][0], end), texts, rules):
+        listed = lists_below(end, features, roles, texts, rules, headings)
+        if not goes_on_below(listed, runs[hi + 1], (runs[lo][0], end), texts, rules):
             if not _gap_ok(end, nxt, first, features, rules, rows, ad_slots):
                 break
-            listed = listed if _introduced(listed, nxt, texts) else range(0)
+            listed = listed if introduced(listed, nxt, texts) else range(0)
         lists.update(listed)
         hi += 1
     while lo > 0:
@@ -222,7 +168,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
             break
         # The story's list above its longest run parts it as one below does ("These are the
         # latest ratings:" and six dated lines).
-        listed = _list_across(prev_end, runs[lo], (runs[lo - 1][0], prev_end), features, roles, rules, texts,
+        listed = list_across(prev_end, runs[lo], (runs[lo - 1][0], prev_end), features, roles, rules, texts,
                               headings)
         if not listed and not _gap_ok(prev_end, start, first, features, rules, rows, ad_slots):
             break
@@ -230,7 +176,7 @@ def main_region(first: tuple[Label, ...], labels: tuple[Label, ...],
         lo -= 1
     start, end = runs[lo][0], runs[hi][1]
     # The story's last paragraph, short, can stand alone below its list ("The result moves ...").
-    closing = _list_across(end, None, (start, end), features, roles, rules, texts, headings)
+    closing = list_across(end, None, (start, end), features, roles, rules, texts, headings)
     if closing and first[closing.stop].cls in (GOOD, NEARGOOD) and not in_site_voice(features[closing.stop]):
         lists.update(closing)
         end = closing.stop
