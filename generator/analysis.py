@@ -18,6 +18,7 @@ from .parallel import available_cores, one_blas_thread
 from .similarity import Neighbours, nearest, text_features
 from .stories import find_stories
 from .term_counts import TermCounts
+from .text_model import TextModel
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
@@ -33,23 +34,28 @@ class Analysis:
     neighbours: Neighbours  # per article, most similar first
     topics: CorpusTopics
     stories: tuple[Story, ...]
+    model: TextModel | None = None  # the word statistics used, when asked to keep them
 
 
 def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None,
-            all_topics: bool = False, count_texts: CountTexts | None = None) -> Analysis:
+            all_topics: bool = False, count_texts: CountTexts | None = None, model: TextModel | None = None,
+            keep_model: bool = False) -> Analysis:
     """Neighbours, corpus topics (given to articles nothing else tags) and stories; text is
     counted over ``jobs`` processes (default: every core this process may use).
 
     Corpus topics are found only when ``tags.corpus_topics`` is on and some article awaits
     one, or when ``all_topics`` asks for them whatever the articles and settings
     (``digest tags --suggest``). ``count_texts`` gives the texts' term counts when the caller
-    keeps them from build to build (the build cache)."""
+    keeps them from build to build (the build cache). With ``keep_model`` the words are weighed
+    with ``model`` when it fits the articles, else with a fit that the analysis returns as its
+    model (``similarity.text_features``)."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body) for a in articles]
     with one_blas_thread():
-        features = text_features(documents, jobs, count_texts(articles) if count_texts else None)
+        features = text_features(documents, jobs, count_texts(articles) if count_texts else None, model,
+                                 keep_model)
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):
@@ -61,7 +67,7 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     given = topics.topics and config.corpus_topics  # topics asked for only to suggest are not given
     tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if given else None)
                    for index, article in enumerate(articles))
-    return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories))
+    return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories), features.model)
 
 
 def awaits_corpus_topic(article: Article) -> bool:

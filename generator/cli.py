@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the build cache: load every article, render every page and write "
                                 "every file, even when nothing changed since the last build")
+    build_cmd.add_argument("--refit", action="store_true",
+                           help="fit the text model of a large site afresh (related.model), even when "
+                                "the kept one still fits its articles")
     build_cmd.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                            help="processes for the heavy steps (default: every core, or every worker thread "
                                 "of a Dask cluster); the output is the same for any number")
@@ -415,7 +418,7 @@ def _build(args, config, say, warn) -> int:
     config = dataclasses.replace(config, **overrides)
     started = time.perf_counter()
     inputs = input_fingerprint(config)  # once: the check and the build's record share it
-    record = None if args.clean else read_record(config)
+    record = None if args.clean or args.refit else read_record(config)
     if unchanged_since(record, config, inputs):
         say(f"built {_count(record.report.articles, 'article')}, {_count(record.report.tags, 'tag')}: "
             "nothing changed since the last "
@@ -431,13 +434,13 @@ def _build(args, config, say, warn) -> int:
         jobs = args.jobs or threads
         if args.verbose:
             steps = StepLog(lambda line: print(line, file=sys.stderr))
-            report = build(config, warn, jobs, steps, inputs, use_cache=not args.clean)
+            report = build(config, warn, jobs, steps, inputs, use_cache=not args.clean, refit=args.refit)
             steps.close()
         elif args.quiet or not sys.stderr.isatty():
-            report = build(config, warn, jobs, inputs=inputs, use_cache=not args.clean)
+            report = build(config, warn, jobs, inputs=inputs, use_cache=not args.clean, refit=args.refit)
         else:
             with ProgressBar() as bar:
-                report = build(config, warn, jobs, bar, inputs, use_cache=not args.clean)
+                report = build(config, warn, jobs, bar, inputs, use_cache=not args.clean, refit=args.refit)
     say(_summary(report, time.perf_counter() - started, config))
     return EXIT_OK
 

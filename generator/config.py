@@ -88,6 +88,10 @@ class SiteConfig:
     feeds: FeedConfig = FeedConfig()
     related_top_k: int = 5
     related_weights: RelatedWeights = RelatedWeights()
+    # Sites of at least text_model_from articles (0: none) keep their fitted word statistics in
+    # this file, relative to the site's folder (see text_model.py).
+    text_model_file: Path = Path("text-model.npz")
+    text_model_from: int = 2000
     tag_min_mentions: int = 2  # body mentions needed to infer a tag (a title mention suffices)
     tag_max_inferred: int = 6
     corpus_topics: bool = True  # an article nothing else tags gets its corpus topic
@@ -144,7 +148,7 @@ _SECTIONS: dict[str, dict[str, type]] = {
     "pagination": {"per_page": int},
     "digests": {"daily": bool, "weekly": bool},
     "related": {"top_k": int, "tags_weight": float, "text_weight": float, "recency_weight": float,
-                "window_days": float},
+                "window_days": float, "model": str, "model_from": int},
     "stories": {"window_days": float, "min_similarity": float, "max_days": float},
     "tags": {"min_mentions": int, "max_inferred": int, "corpus_topics": bool},
     "ingest": {"profiles": str, "duplicate_threshold": float},
@@ -288,6 +292,8 @@ def _build(path: Path, data: dict[str, Any], loaded: LoadedYaml) -> SiteConfig:
         related_top_k=related.get("top_k", 5),
         related_weights=RelatedWeights(**{field: related[key] for key, field in _RELATED_WEIGHT_KEYS.items()
                                           if key in related}),
+        text_model_file=(root / related.get("model", "text-model.npz")).resolve(),
+        text_model_from=related.get("model_from", 2000),
         tag_min_mentions=tags.get("min_mentions", 2),
         tag_max_inferred=tags.get("max_inferred", 6),
         corpus_topics=tags.get("corpus_topics", True),

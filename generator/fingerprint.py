@@ -77,11 +77,24 @@ def output_cache_dir(config: SiteConfig) -> Path:
 
 
 def input_fingerprint(config: SiteConfig, environment: str | None = None) -> str:
-    """A hash of the articles and their ``environment_fingerprint`` (taken here if not given)."""
+    """A hash of the articles and their ``environment_fingerprint`` (taken here if not given),
+    then one of the text model file (``with_text_model``)."""
     digest = hashlib.sha256()
     digest.update((environment or environment_fingerprint(config)).encode())
     digest.update(_tree_listing(config.content_dir))
-    return digest.hexdigest()
+    return with_text_model(digest.hexdigest(), config)
+
+
+def with_text_model(inputs: str, config: SiteConfig) -> str:
+    """``inputs`` with the text model file's part taken again: a build that writes the model
+    records the inputs it leaves, so the next build with nothing changed builds nothing."""
+    model = config.text_model_file
+    try:
+        found = os.stat(model)
+        entry = _file_entry(str(model), found.st_size, found.st_mtime_ns)
+    except OSError:
+        entry = f"{model}\0missing"
+    return inputs.partition("+")[0] + "+" + _hashed([entry])
 
 
 def environment_fingerprint(config: SiteConfig) -> str:

@@ -15,6 +15,7 @@ from .analysis import CountTexts, analyse
 from .related import related_links
 from .stories import story_index
 from .taxonomy import normalize_key
+from .text_model import TextModel
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -33,13 +34,16 @@ UPDATED_BEFORE_DATE_HINT = "correct updated:, or remove it if the article was no
 
 
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None,
-               count_texts: CountTexts | None = None) -> Site:
+               count_texts: CountTexts | None = None, model: TextModel | None = None,
+               keep_model: bool = False) -> Site:
     """The site's order, tags, stories and related links; ``count_texts`` gives the texts' term
-    counts when the caller keeps them from build to build (the build cache)."""
+    counts when the caller keeps them from build to build (the build cache), ``model`` and
+    ``keep_model`` are the text analysis's (``analysis.analyse``)."""
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
-    analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, count_texts=count_texts)
+    analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, count_texts=count_texts,
+                       model=model, keep_model=keep_model)
     ordered = analysis.articles
     warnings = tuple(Problem(UNDATED, a.source_path, None, UNDATED_HINT) for a in ordered if a.date is None)
     warnings += tuple(Problem(UPDATED_BEFORE_DATE, a.source_path, None, UPDATED_BEFORE_DATE_HINT)
@@ -60,6 +64,7 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
         warnings=warnings,
         stories=stories,
         story_of=story_of,
+        text_model=analysis.model,
     )
 
 

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from .errors import Problem
+
+if TYPE_CHECKING:
+    from .text_model import TextModel
 
 # Fixed namespace so ids derived from a file stem or text are the same on every machine.
 ID_NAMESPACE = uuid.UUID("8a0b7c2e-5f0d-4d55-9a51-6c3c6bd3e1a4")
@@ -165,6 +169,7 @@ class Site:
     warnings: tuple[Problem, ...] = field(default=())
     stories: tuple[Story, ...] = field(default=())  # oldest first
     story_of: Mapping[str, Story] = field(default_factory=lambda: MappingProxyType({}))  # article id -> its story
+    text_model: TextModel | None = None  # the word statistics the analysis used, when the build keeps them
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, Article
                           prune_output_caches, read_article_cache, read_counted, read_file_records,
                           write_article_cache, write_counted, write_file_records)
 from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
-                          output_cache_dir, read_record, record_text, written_record)
+                          output_cache_dir, read_record, record_text, with_text_model, written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .index import in_most_used_spelling, index_site, newest_first
 from .content_files import read_bytes
@@ -33,8 +33,9 @@ from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
 from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, count_terms, document_keys
+from .text_model import ModelError, TextModel, model_bytes, read_model
 from .theme import load_theme, static_files
-from .atomic import exclusive, move_file, remove_file, write_text_atomically
+from .atomic import exclusive, move_file, remove_file, write_bytes_atomically, write_text_atomically
 from .output_paths import MARKER, check_output_dir, nothing_to_build
 from .write import Spare, publish
 
@@ -43,18 +44,19 @@ LOCK = "build.lock"  # in the cache folder: one build of a site at a time
 
 
 def build(config: SiteConfig, warn: Warn, jobs: int | None = None, progress: Progress = NO_PROGRESS,
-          inputs: str | None = None, use_cache: bool = True) -> BuildReport:
+          inputs: str | None = None, use_cache: bool = True, refit: bool = False) -> BuildReport:
     """content/articles -> site/, published only if every step succeeds; the heavy steps run
     over ``jobs`` processes (default: every core this process may use), reporting to ``progress``.
     ``inputs`` is the input fingerprint taken just before, if the caller has one. Articles
     unchanged since the last build come from the cache, and only pages whose inputs changed
-    are rendered, unless ``use_cache`` is False (the caches are written afresh either way)."""
+    are rendered, unless ``use_cache`` is False (the caches are written afresh either way). A
+    large site's text model is used when it fits the articles, unless ``refit`` asks for a new fit."""
     with exclusive(cache_dir(config) / LOCK), collector_paused():
-        return _build(config, warn, jobs, progress, inputs, use_cache)
+        return _build(config, warn, jobs, progress, inputs, use_cache, refit)
 
 
 def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress, inputs: str | None,
-           use_cache: bool) -> BuildReport:
+           use_cache: bool, refit: bool) -> BuildReport:
     jobs = available_cores() if jobs is None else jobs
     environment = environment_fingerprint(config)
     # The inputs as they are now: a change during the build means a rebuild next time.
@@ -78,7 +80,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         raise nothing_to_build(config.content_dir)
     progress.stage("Relating articles", None)
     texts = _TextCounts(config, environment, jobs, use_cache, warn)
-    site = index_site(articles, config, jobs, count_texts=texts.related)
+    keep_model = 0 < config.text_model_from <= len(articles)
+    model = _read_text_model(config, warn) if keep_model and not refit else None
+    site = index_site(articles, config, jobs, count_texts=texts.related, model=model, keep_model=keep_model)
     for warning in site.warnings:
         warn(str(warning))
     for problem in feed_text_problems(site):
@@ -104,6 +108,13 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
+    if site.text_model is not None and site.text_model is not model:
+        try:
+            write_bytes_atomically(config.text_model_file, model_bytes(site.text_model))
+            inputs = with_text_model(inputs, config)
+        except (OSError, DigestError) as exc:
+            warn(str(Problem(f"cannot keep the text model ({getattr(exc, 'strerror', None) or exc}); the next build "
+                             "fits it again", config.text_model_file)))
     report = BuildReport(len(site.articles), len(site.tag_groups), written.files, written.bytes, written.pages,
                          len(feeds), written.rendered, written.changed)
     record = written_record(inputs, report, written.records, written.folders, written.folder_entries,
@@ -178,6 +189,19 @@ def _counted(config: SiteConfig, environment: str, names: tuple[str, ...], use_c
     # Should only some be written, the next build finds them unlike and counts again.
     return stores, _keep(config, warn, lambda: [write_counted(config, environment, name, store)
                                                 for name, store in zip(names, stores)])
+
+
+def _read_text_model(config: SiteConfig, warn: Warn) -> TextModel | None:
+    """The site's text model, or None (and a warning) when it cannot be read: the build then fits
+    a new one, as for a site that has none."""
+    try:
+        return read_model(config.text_model_file)
+    except ModelError as exc:
+        problem = f"not a text model this digest can read ({exc})"
+    except OSError as exc:
+        problem = f"cannot read the text model: {exc.strerror}"
+    warn(str(Problem(problem, config.text_model_file, None, "it is fitted again and replaced")))
+    return None
 
 
 def _keep(config: SiteConfig, warn: Warn, record: Callable[[], object]) -> bool:

@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
 from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of, document_keys
+from .text_model import TextModel
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
 MAX_SHARE = 0.1  # a word in more than a tenth of the articles finds too many candidates to index
@@ -46,6 +47,9 @@ LSA_SAMPLE = 20000  # articles the latent topics are fitted on
 PRODUCT_ROWS = 2000  # fewest rows of a sparse product given to a thread
 POWER_ITERATIONS = 2  # of the randomized SVD: more is closer to the exact SVD, and slower
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
+# How words are weighed and topics fitted: a kept model (``TextModel``) of other settings is refitted.
+MODEL_SETTINGS = (f"bm25 {BM25_K1} {BM25_B}; topics {TOPIC_DIMENSIONS} sample {LSA_SAMPLE} power {POWER_ITERATIONS} "
+                  f"signs keyed 0; df >= 2")
 
 @dataclass(frozen=True, eq=False)
 class TextFeatures:
@@ -55,38 +59,64 @@ class TextFeatures:
     index: sp.csr_matrix  # 0/1: each article's strongest indexable words
     words: tuple[str, ...]  # the term of each column
     topics: np.ndarray  # latent topic coordinates, strongest topic first (not unit length)
+    model: TextModel | None = None  # the statistics they were weighed with, when asked to keep them
 
 
-def text_features(documents: Sequence[Document], jobs: int = 1,
-                  counts: TermCounts | None = None) -> TextFeatures:
+def text_features(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None,
+                  model: TextModel | None = None, keep_model: bool = False) -> TextFeatures:
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
-    counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order)."""
-    vectors, index, words = term_vectors(documents, jobs, counts)
+    counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order).
+
+    With ``keep_model`` the words are weighed and the topics found with ``model`` when it fits
+    these documents (``TextModel.fits``), else with statistics fitted on them, which come back as
+    the features' model (see ``text_model``)."""
+    keys = text_keys(documents) if keep_model or len(documents) > LSA_SAMPLE else None
+    pinned = model if keep_model and model is not None and model.fits(keys, MODEL_SETTINGS) else None
+    counts = _checked_counts(documents, jobs, counts)
+    vocabulary = _vocabulary(counts) if pinned is None else _pinned_vocabulary(counts, pinned)
+    vectors, index = _weighed(counts, vocabulary, jobs)
     del counts  # let go of before the latent topics, where a large site's build peaks
-    fitted = text_keys(documents) if len(documents) > LSA_SAMPLE else None
-    return TextFeatures(vectors, index, words, latent_topics(vectors, words, jobs=jobs, row_keys=fitted))
+    projection = pinned.projection if pinned is not None else \
+        fitted_projection(vectors, vocabulary.words, jobs=jobs, row_keys=keys)
+    if keep_model and pinned is None:
+        pinned = TextModel(vocabulary.words, vocabulary.document_frequency, vocabulary.total,
+                           vocabulary.average_length, projection, np.sort(keys), MODEL_SETTINGS)
+    return TextFeatures(vectors, index, vocabulary.words, _product(vectors, projection, jobs),
+                        pinned if keep_model else None)
 
 
 def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None
                  ) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
     """Rows, one per ``(title, body)``: the unit-length vectors, the candidate index (0/1), and
-    the term of each column.
+    the term of each column, weighed with statistics of these documents.
 
-    The documents' terms are counted (over ``jobs`` processes), or taken from ``counts``;
-    each of ``jobs`` processes then weighs a share of the rows against the whole site's
-    vocabulary. Each row's weights depend on its own counts and the site's totals alone, so
-    they are the same however the rows were counted or shared out.
+    The documents' terms are counted (over ``jobs`` processes), or taken from ``counts``.
     """
-    if counts is None:
-        counts = counts_of(documents, jobs)[1]
-    elif counts.counts.shape[0] != len(documents):
-        raise ValueError(f"{counts.counts.shape[0]} rows of counts for {len(documents)} documents")
+    counts = _checked_counts(documents, jobs, counts)
     vocabulary = _vocabulary(counts)
+    return (*_weighed(counts, vocabulary, jobs), vocabulary.words)
+
+
+def _checked_counts(documents: Sequence[Document], jobs: int, counts: TermCounts | None) -> TermCounts:
+    if counts is None:
+        return counts_of(documents, jobs)[1]
+    if counts.counts.shape[0] != len(documents):
+        raise ValueError(f"{counts.counts.shape[0]} rows of counts for {len(documents)} documents")
+    return counts
+
+
+def _weighed(counts: TermCounts, vocabulary: "_Vocabulary", jobs: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The unit-length vectors and candidate index of each row of ``counts``.
+
+    Each of ``jobs`` processes weighs a share of the rows against the site's statistics. Each
+    row's weights depend on its own counts and those statistics alone, so they are the same
+    however the rows were counted or shared out.
+    """
     weighed = map_with_shared(_weigh_share, (counts, vocabulary),
-                              shares(len(documents), jobs, PARALLEL_MIN, TASK_MAX), jobs) \
+                              shares(counts.counts.shape[0], jobs, PARALLEL_MIN, TASK_MAX), jobs) \
         or [_weigh_share((counts, vocabulary), range(0))]
     return (sp.vstack([vectors for vectors, _ in weighed], format="csr"),
-            sp.vstack([index for _, index in weighed], format="csr"), vocabulary.words)
+            sp.vstack([index for _, index in weighed], format="csr"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +144,14 @@ def _vocabulary(counts: TermCounts) -> _Vocabulary:
     average = np.float32(np.sum(counts.lengths, dtype=np.float64) / total) if total else np.float32(1.0)
     return _Vocabulary(tuple(names[i] for i in chosen), column_of, frequency[chosen].astype(np.float32), total,
                        average)
+
+
+def _pinned_vocabulary(counts: TermCounts, model: TextModel) -> _Vocabulary:
+    """The model's words and statistics, for these counts: a word it has no column for counts in
+    an article's length alone, as a word of one article does in a fit."""
+    column = {word: n for n, word in enumerate(model.words)}
+    column_of = np.fromiter((column.get(name, -1) for name in counts.names), dtype=np.int32, count=len(counts.names))
+    return _Vocabulary(model.words, column_of, model.document_frequency, model.total, model.average_length)
 
 
 def _weigh_share(shared: tuple[TermCounts, _Vocabulary], share: range) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -173,7 +211,13 @@ def _bm25(tfs: np.ndarray, lengths: np.ndarray, average: np.float32) -> np.ndarr
 
 def latent_topics(vectors: sp.csr_matrix, words: Sequence[str], seed: int = 0, jobs: int = 1,
                   row_keys: np.ndarray | None = None) -> np.ndarray:
-    """Rows in a space of latent topics (LSA by randomized SVD of the term vectors, whose columns
+    """Rows in a space of latent topics fitted on them (``fitted_projection``)."""
+    return _product(vectors, fitted_projection(vectors, words, seed, jobs, row_keys), jobs)
+
+
+def fitted_projection(vectors: sp.csr_matrix, words: Sequence[str], seed: int = 0, jobs: int = 1,
+                      row_keys: np.ndarray | None = None) -> np.ndarray:
+    """A ``len(words) x topics`` float32 matrix taking rows to a space of latent topics (LSA by randomized SVD of the term vectors, whose columns
     are ``words``), the strongest topic first; compare them by cosine (``unit_rows``).
 
     Two articles about one subject in different words come close here. The number of topics
@@ -187,7 +231,7 @@ def latent_topics(vectors: sp.csr_matrix, words: Sequence[str], seed: int = 0, j
     dims = int(min(TOPIC_DIMENSIONS[1], max(TOPIC_DIMENSIONS[0], round(math.sqrt(total)))))
     dims = min(dims, total - 1, width - 1)
     if dims < 2:
-        return np.zeros((total, 0), dtype=np.float32)
+        return np.zeros((width, 0), dtype=np.float32)
     # The topics are fitted on at most LSA_SAMPLE articles (all of a smaller site) and every
     # article is then projected onto them: the fit's cost stops growing with the site. The
     # sample is chosen by key, not drawn by position: an article added or edited changes it by
@@ -204,8 +248,7 @@ def latent_topics(vectors: sp.csr_matrix, words: Sequence[str], seed: int = 0, j
     strengths, vectors_of_gram = np.linalg.eigh(small.T @ small)
     strongest = np.argsort(strengths)[::-1][:dims]
     singular = np.sqrt(np.maximum(strengths[strongest], 1e-30))
-    projection = np.ascontiguousarray((small @ vectors_of_gram[:, strongest]) / singular, dtype=np.float32)
-    return _product(vectors, projection, jobs)
+    return np.ascontiguousarray((small @ vectors_of_gram[:, strongest]) / singular, dtype=np.float32)
 
 
 def keyed_signs(words: Sequence[str], width: int, seed: int = 0) -> np.ndarray:

@@ -1,0 +1,227 @@
+"""The kept text model: its file, when it fits, and builds that weigh words with it."""
+
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from generator import text_model
+from generator.cli import main
+from generator.similarity import MODEL_SETTINGS, text_features, text_keys
+from generator.text_model import ModelError, TextModel, model_bytes, read_model
+from tests.conftest import article_text, site_tree, subject_corpus
+
+MODEL = "text-model.npz"
+
+
+def documents(count=40, seed=5):
+    return subject_corpus(count, 3, seed)[0]
+
+
+def fitted(docs):
+    return text_features(docs, keep_model=True).model
+
+
+def test_a_model_reads_back_as_written(tmp_path):
+    model = fitted(documents())
+    (tmp_path / MODEL).write_bytes(model_bytes(model))
+    again = read_model(tmp_path / MODEL)
+    assert again.words == model.words and again.total == model.total == 40
+    assert again.settings == model.settings == MODEL_SETTINGS
+    for name in ("document_frequency", "projection", "keys", "average_length"):
+        assert np.asarray(getattr(again, name)).tobytes() == np.asarray(getattr(model, name)).tobytes()
+    assert read_model(tmp_path / "none.npz") is None
+
+
+def damaged(model_file: Path) -> None:
+    model_file.write_bytes(model_file.read_bytes()[:500])
+
+
+def pickled(model_file: Path) -> None:
+    out = io.BytesIO()
+    np.savez(out, **{name: np.array([{"x": 1}], dtype=object) for name in text_model._ARRAYS})
+    model_file.write_bytes(out.getvalue())
+
+
+def mismatched(model_file: Path) -> None:
+    with np.load(model_file) as stored:
+        arrays = dict(stored)
+    arrays["projection"] = arrays["projection"][:-1]
+    out = io.BytesIO()
+    np.savez(out, **arrays)
+    model_file.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("spoil, message", [(damaged, "File is not a zip file"), (lambda f: f.write_bytes(b"x" * 99), "not an .npz file"),
+                                            (pickled, "Object arrays cannot be loaded when allow_pickle=False"),
+                                            (mismatched, "its arrays do not fit together")])
+def test_a_file_that_is_no_model_is_refused(tmp_path, spoil, message):
+    (tmp_path / MODEL).write_bytes(model_bytes(fitted(documents())))
+    spoil(tmp_path / MODEL)
+    with pytest.raises(ModelError, match=message):
+        read_model(tmp_path / MODEL)
+
+
+def test_a_model_fits_until_a_tenth_of_its_articles_changed_or_came_or_went():
+    docs = documents(40)
+    model = fitted(docs)
+    keys = text_keys(docs)
+    edited = lambda n: text_keys([(title, body + " more") if i < n else (title, body)  # noqa: E731
+                                  for i, (title, body) in enumerate(docs)])
+    assert model.fits(keys, MODEL_SETTINGS) and model.fits(edited(4), MODEL_SETTINGS)
+    assert not model.fits(edited(5), MODEL_SETTINGS)
+    assert model.fits(keys[:36], MODEL_SETTINGS) and not model.fits(keys[:35], MODEL_SETTINGS)
+    added = text_keys(documents(5, seed=9))
+    assert model.fits(np.concatenate([keys, added[:4]]), MODEL_SETTINGS)
+    assert not model.fits(np.concatenate([keys, added]), MODEL_SETTINGS)
+    assert not model.fits(keys, MODEL_SETTINGS + " changed")
+
+
+def test_with_a_model_an_edit_changes_no_other_articles_vectors_or_topics():
+    docs = documents(40)
+    model = fitted(docs)
+    edited = [*docs[:7], (docs[7][0], docs[7][1] + " " + docs[3][1]), *docs[8:]]
+    before = text_features(docs, keep_model=True, model=model)
+    pinned = text_features(edited, keep_model=True, model=model)
+    refitted = text_features(edited, keep_model=True)
+    assert pinned.model is model and refitted.model is not model
+    others = [n for n in range(40) if n != 7]
+    assert pinned.vectors[others].toarray().tobytes() == before.vectors[others].toarray().tobytes()
+    assert pinned.topics[others].tobytes() == before.topics[others].tobytes()
+    assert pinned.vectors[7].toarray().tobytes() != before.vectors[7].toarray().tobytes()
+    # Without the model the edit moves every article's weights.
+    assert refitted.vectors[others].toarray().tobytes() != before.vectors[others].toarray().tobytes()
+
+
+def test_a_fit_and_the_model_it_gives_weigh_words_alike():
+    docs = documents(40)
+    fit = text_features(docs, keep_model=True)
+    with_model = text_features(docs, keep_model=True, model=fit.model)
+    assert with_model.model is fit.model
+    assert with_model.vectors.toarray().tobytes() == fit.vectors.toarray().tobytes()
+    assert with_model.index.toarray().tobytes() == fit.index.toarray().tobytes()
+    assert with_model.topics.tobytes() == fit.topics.tobytes()
+
+
+def test_without_keep_model_no_model_is_made_or_used():
+    docs = documents(40)
+    assert text_features(docs).model is None
+    model = fitted([(title, body + " zebra") for title, body in docs])
+    assert "zebra" in model.words and "zebra" not in text_features(docs, model=model).words
+
+
+# Builds
+
+
+def corpus(count):
+    docs, subjects = subject_corpus(count, 3)
+    return {f"a{n:02}.md": article_text(title.title(), body, date=f"2024-03-{n % 28 + 1:02}",
+                                        tags=[subjects[n].title()])
+            for n, (title, body) in enumerate(docs)}
+
+
+def build(config, capsys, *args):
+    capsys.readouterr()
+    assert main(["--config", str(config), "build", "--jobs", "1", *args]) == 0
+    return capsys.readouterr()
+
+
+def clean_site(config, capsys, tmp_path):
+    """The project, text model included, copied elsewhere and built from nothing."""
+    copy = Path(tempfile.mkdtemp(dir=tmp_path.parent))
+    shutil.copy(config.parent / "site.yaml", copy / "site.yaml")
+    shutil.copytree(config.parent / "content", copy / "content")
+    if (config.parent / MODEL).exists():
+        shutil.copy(config.parent / MODEL, copy / MODEL)
+    build(copy / "site.yaml", capsys)
+    return site_tree(copy / "site"), copy
+
+
+def append(path, text):
+    path.write_text(path.read_text() + text)
+
+
+def test_a_large_site_keeps_its_model_and_an_edit_equals_a_clean_build_with_it(make_site, capsys, tmp_path):
+    config = make_site(corpus(20), related={"model_from": 20})
+    build(config, capsys)
+    model_file = config.parent / MODEL
+    kept = model_file.read_bytes()
+    assert read_model(model_file).total == 20
+    first = site_tree(config.parent / "site")
+    clean, copy = clean_site(config, capsys, tmp_path / "a")
+    assert clean == first and (copy / MODEL).read_bytes() == kept  # the model is a fit's: same pages
+    assert "nothing changed" in build(config, capsys).out  # writing the model is no change
+    append(config.parent / "content" / "articles" / "a03.md", " harbour crane quay " * 5)
+    build(config, capsys)
+    assert model_file.read_bytes() == kept  # one edit of 20: the model still fits
+    after = site_tree(config.parent / "site")
+    assert after != first
+    assert after == clean_site(config, capsys, tmp_path / "b")[0]
+
+
+def test_the_model_is_fitted_again_when_a_tenth_of_the_articles_are_new(make_site, capsys, tmp_path):
+    config = make_site(corpus(20), related={"model_from": 20})
+    build(config, capsys)
+    model_file = config.parent / MODEL
+    kept = model_file.read_bytes()
+    folder = config.parent / "content" / "articles"
+    for n in range(2):
+        (folder / f"new{n}.md").write_text(article_text(f"New story {n}", "Fresh words here.", date="2024-04-01"))
+    build(config, capsys)
+    assert model_file.read_bytes() == kept  # two new of twenty: still fits
+    (folder / "new2.md").write_text(article_text("New story 2", "Fresh words here.", date="2024-04-01"))
+    build(config, capsys)
+    assert read_model(model_file).total == 23
+    assert "nothing changed" in build(config, capsys).out
+    assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
+
+
+def test_refit_fits_again_though_the_model_fits(make_site, capsys):
+    config = make_site(corpus(20), related={"model_from": 20})
+    build(config, capsys)
+    append(config.parent / "content" / "articles" / "a03.md", " harbour crane quay")
+    build(config, capsys)
+    assert read_model(config.parent / MODEL).fits(np.zeros(0, dtype=np.uint64), MODEL_SETTINGS) is False
+    before = read_model(config.parent / MODEL).keys
+    build(config, capsys, "--refit")
+    assert read_model(config.parent / MODEL).keys.tobytes() != before.tobytes()
+
+
+def test_a_damaged_model_is_fitted_again_with_a_warning_naming_it(make_site, capsys, tmp_path):
+    config = make_site(corpus(20), related={"model_from": 20})
+    build(config, capsys)
+    model_file = config.parent / MODEL
+    kept = model_file.read_bytes()
+    model_file.write_bytes(b"not a model")
+    err = build(config, capsys).err
+    assert f"{model_file}: not a text model this digest can read (not an .npz file) " \
+           "(it is fitted again and replaced)" in err
+    assert model_file.read_bytes() == kept
+    assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
+
+
+def test_a_model_of_other_settings_is_fitted_again(make_site, capsys, monkeypatch):
+    config = make_site(corpus(20), related={"model_from": 20})
+    build(config, capsys)
+    model_file = config.parent / MODEL
+    model = read_model(model_file)
+    model_file.write_bytes(model_bytes(TextModel(model.words, model.document_frequency, model.total,
+                                                 model.average_length, model.projection, model.keys, "older")))
+    build(config, capsys)
+    assert read_model(model_file).settings == MODEL_SETTINGS
+
+
+@pytest.mark.parametrize("settings", [{"model_from": 21}, {"model_from": 0}])
+def test_a_site_below_model_from_keeps_no_model(make_site, capsys, settings):
+    config = make_site(corpus(20), related=settings)
+    build(config, capsys)
+    assert not (config.parent / MODEL).exists()
+
+
+def test_the_model_file_is_where_related_model_says(make_site, capsys):
+    config = make_site(corpus(20), related={"model_from": 20, "model": "state/words.npz"})
+    build(config, capsys)
+    assert read_model(config.parent / "state" / "words.npz").total == 20
