@@ -15,7 +15,7 @@ import numpy as np
 from .config import SiteConfig
 from .model import Article, Story, Tag
 from .parallel import available_cores, one_blas_thread
-from .similarity import Neighbours, nearest, text_features
+from .similarity import KeptNeighbours, Neighbours, kept_neighbours, nearest, text_features
 from .stories import find_stories
 from .term_counts import TermCounts
 from .text_model import TextModel
@@ -35,11 +35,12 @@ class Analysis:
     topics: CorpusTopics
     stories: tuple[Story, ...]
     model: TextModel | None = None  # the word statistics used, when asked to keep them
+    kept: KeptNeighbours | None = None  # for the next build's ``nearest``, when there is a model
 
 
 def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None,
             all_topics: bool = False, count_texts: CountTexts | None = None, model: TextModel | None = None,
-            keep_model: bool = False) -> Analysis:
+            keep_model: bool = False, kept: KeptNeighbours | None = None) -> Analysis:
     """Neighbours, corpus topics (given to articles nothing else tags) and stories; text is
     counted over ``jobs`` processes (default: every core this process may use).
 
@@ -48,7 +49,8 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     (``digest tags --suggest``). ``count_texts`` gives the texts' term counts when the caller
     keeps them from build to build (the build cache). With ``keep_model`` the words are weighed
     with ``model`` when it fits the articles, else with a fit that the analysis returns as its
-    model (``similarity.text_features``)."""
+    model (``similarity.text_features``); ``kept`` are the last build's neighbours under that
+    model, from which they are found again (``similarity.nearest``)."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
@@ -56,7 +58,7 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     with one_blas_thread():
         features = text_features(documents, jobs, count_texts(articles) if count_texts else None, model,
                                  keep_model)
-        neighbours = nearest(features, TEXT_NEIGHBOURS, jobs)
+        neighbours = nearest(features, TEXT_NEIGHBOURS, jobs, kept)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):
             # A corpus topic named like a tag, a topic or one of its aliases would be a second
@@ -67,7 +69,8 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     given = topics.topics and config.corpus_topics  # topics asked for only to suggest are not given
     tagged = tuple(_with_corpus_topic(article, topics.name_of(index) if given else None)
                    for index, article in enumerate(articles))
-    return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories), features.model)
+    return Analysis(tagged, neighbours, topics, find_stories(tagged, neighbours, config.stories), features.model,
+                    kept_neighbours(features, TEXT_NEIGHBOURS, neighbours))
 
 
 def awaits_corpus_topic(article: Article) -> bool:

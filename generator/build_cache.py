@@ -47,12 +47,14 @@ import scipy.sparse as sp
 from .config import SiteConfig
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
+from .similarity import KeptNeighbours, Neighbours
 from .term_counts import CountedDocuments, TermCounts
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
 TERM_COUNTS = "term-counts.npz"  # of the texts related
 SEARCH_TERMS = "search-terms.npz"  # of the texts searched
+NEIGHBOURS = "neighbours.npz"  # the last build's similar texts, under its text model
 FILES = "files.json"  # the published site's files
 SPARE = "previous-site"  # the site the last build replaced, kept to be updated into the next
 SPARE_FILES = "previous-site.json"  # its files
@@ -60,6 +62,7 @@ _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
 _COUNTS_VERSION = 2
+_NEIGHBOURS_VERSION = 1
 _KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
 
@@ -260,3 +263,51 @@ def write_counted(config: SiteConfig, environment: str, name: str, counted: Coun
                                       dtype=np.uint8))
     # Streamed into the file: a large site's arrays are never copied whole in memory.
     write_atomically_with(cache_dir(config) / name, lambda out: np.savez(out, **arrays), durable=False)
+
+
+def read_kept_neighbours(config: SiteConfig, environment: str) -> KeptNeighbours | None:
+    """The neighbours the last build kept (``write_kept_neighbours``), or None when there are
+    none, they were found in another environment, or they do not check out."""
+    try:
+        with np.load(cache_dir(config) / NEIGHBOURS, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}  # each member's CRC is checked as read
+        return _kept_neighbours(arrays, environment)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError,
+            zipfile.BadZipFile):
+        return None
+
+
+def _kept_neighbours(arrays: dict[str, np.ndarray], environment: str) -> KeptNeighbours | None:
+    if (arrays["version"].tolist() != [_NEIGHBOURS_VERSION]
+            or arrays["environment"].tobytes() != environment.encode("utf-8")):
+        return None
+    keys, indptr, indices, width = arrays["keys"], arrays["indptr"], arrays["indices"], int(arrays["width"])
+    starts, others, scores, cosines = arrays["starts"], arrays["rows"], arrays["scores"], arrays["word_cosines"]
+    rows = len(keys)
+    if (keys.dtype != np.uint64 or keys.ndim != 1 or indptr.dtype != np.int64 or indices.dtype != np.int32
+            or len(indptr) != rows + 1 or indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0)
+            or (len(indices) and (indices.min() < 0 or indices.max() >= width))
+            or starts.dtype != np.int64 or len(starts) != rows + 1 or starts[0] != 0 or starts[-1] != len(others)
+            or np.any(np.diff(starts) < 0) or others.dtype != np.int64 or scores.dtype != np.float64
+            or cosines.dtype != np.float64 or not len(others) == len(scores) == len(cosines)
+            or (len(others) and (others.min() < 0 or others.max() >= rows))):
+        return None
+    index = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(rows, width))
+    return KeptNeighbours(arrays["model"].tobytes().decode("utf-8"), int(arrays["k"]), keys, index,
+                          Neighbours(starts, others, scores, cosines))
+
+
+def write_kept_neighbours(config: SiteConfig, environment: str, kept: KeptNeighbours | None) -> None:
+    """Keep ``kept`` for the next build in this environment (none: remove the last build's)."""
+    if kept is None:
+        remove_file(cache_dir(config) / NEIGHBOURS)
+        return
+    arrays = dict(version=np.array([_NEIGHBOURS_VERSION]),
+                  environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
+                  model=np.frombuffer(kept.model.encode("utf-8"), dtype=np.uint8), k=np.array(kept.k),
+                  keys=kept.keys.astype(np.uint64), indptr=kept.index.indptr.astype(np.int64),
+                  indices=kept.index.indices.astype(np.int32), width=np.array(kept.index.shape[1]),
+                  starts=kept.neighbours.starts.astype(np.int64), rows=kept.neighbours.rows.astype(np.int64),
+                  scores=kept.neighbours.scores.astype(np.float64),
+                  word_cosines=kept.neighbours.word_cosines.astype(np.float64))
+    write_atomically_with(cache_dir(config) / NEIGHBOURS, lambda out: np.savez(out, **arrays), durable=False)

@@ -15,6 +15,7 @@ from .analysis import CountTexts, analyse
 from .related import related_links
 from .stories import story_index
 from .taxonomy import normalize_key
+from .similarity import KeptNeighbours
 from .text_model import TextModel
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -35,15 +36,15 @@ UPDATED_BEFORE_DATE_HINT = "correct updated:, or remove it if the article was no
 
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None,
                count_texts: CountTexts | None = None, model: TextModel | None = None,
-               keep_model: bool = False) -> Site:
+               keep_model: bool = False, kept: KeptNeighbours | None = None) -> Site:
     """The site's order, tags, stories and related links; ``count_texts`` gives the texts' term
     counts when the caller keeps them from build to build (the build cache), ``model`` and
-    ``keep_model`` are the text analysis's (``analysis.analyse``)."""
+    ``keep_model`` and ``kept`` are the text analysis's (``analysis.analyse``)."""
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
     analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, count_texts=count_texts,
-                       model=model, keep_model=keep_model)
+                       model=model, keep_model=keep_model, kept=kept)
     ordered = analysis.articles
     warnings = tuple(Problem(UNDATED, a.source_path, None, UNDATED_HINT) for a in ordered if a.date is None)
     warnings += tuple(Problem(UPDATED_BEFORE_DATE, a.source_path, None, UPDATED_BEFORE_DATE_HINT)
@@ -65,6 +66,7 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
         stories=stories,
         story_of=story_of,
         text_model=analysis.model,
+        kept_neighbours=analysis.kept,
     )
 
 

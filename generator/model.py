@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .errors import Problem
 
 if TYPE_CHECKING:
+    from .similarity import KeptNeighbours
     from .text_model import TextModel
 
 # Fixed namespace so ids derived from a file stem or text are the same on every machine.
@@ -170,6 +171,7 @@ class Site:
     stories: tuple[Story, ...] = field(default=())  # oldest first
     story_of: Mapping[str, Story] = field(default_factory=lambda: MappingProxyType({}))  # article id -> its story
     text_model: TextModel | None = None  # the word statistics the analysis used, when the build keeps them
+    kept_neighbours: KeptNeighbours | None = None  # what the next build's analysis may start from, with them
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class TextFeatures:
     words: tuple[str, ...]  # the term of each column
     topics: np.ndarray  # latent topic coordinates, strongest topic first (not unit length)
     model: TextModel | None = None  # the statistics they were weighed with, when asked to keep them
+    keys: np.ndarray | None = None  # uint64 per row: its text key (``text_keys``), when a model is kept
 
 
 def text_features(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None,
@@ -82,7 +83,7 @@ def text_features(documents: Sequence[Document], jobs: int = 1, counts: TermCoun
         pinned = TextModel(vocabulary.words, vocabulary.document_frequency, vocabulary.total,
                            vocabulary.average_length, projection, np.sort(keys), MODEL_SETTINGS)
     return TextFeatures(vectors, index, vocabulary.words, _product(vectors, projection, jobs),
-                        pinned if keep_model else None)
+                        pinned if keep_model else None, keys if keep_model else None)
 
 
 def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None
@@ -352,7 +353,7 @@ class Neighbours(Sequence):
         return np.repeat(np.arange(len(self)), np.diff(self.starts))
 
 
-def nearest(features: TextFeatures, k: int, jobs: int = 1) -> Neighbours:
+def nearest(features: TextFeatures, k: int, jobs: int = 1, kept: KeptNeighbours | None = None) -> Neighbours:
     """For each article, up to ``k`` others with the highest similarity above 0, best first.
 
     Candidates are the ``CANDIDATES`` articles sharing the most indexed words; of them, the
@@ -360,15 +361,94 @@ def nearest(features: TextFeatures, k: int, jobs: int = 1) -> Neighbours:
     latent-topic cosine (negative counts as 0). Scores are rounded to 6 decimals and ties go to
     the lower row number, so the order depends on nothing but the input. All of it is array
     arithmetic over chunks of ``CHUNK_ROWS`` articles, compared over ``jobs`` processes.
+
+    With ``kept``, the last build's (``kept_neighbours``), only the articles an edit can have
+    changed are compared again (``_nearest_again``); the result is the same.
     """
-    vectors = features.vectors
+    shared = _comparison(features, k)
+    again = _nearest_again(features, shared, jobs, kept) if kept is not None else None
+    if again is not None:
+        return again
+    total = features.vectors.shape[0]
+    return _merged(map_with_shared(_nearest_in_chunk, shared, range(0, total, CHUNK_ROWS), jobs), total)
+
+
+def _comparison(features: TextFeatures, k: int) -> _Comparison:
     topics = unit_rows(features.topics) if features.topics.shape[1] > 0 else None
-    shared = _Comparison(vectors, features.index, features.index.T.tocsr(), topics, k)
-    parts = map_with_shared(_nearest_in_chunk, shared, range(0, vectors.shape[0], CHUNK_ROWS), jobs)
-    total = vectors.shape[0]
+    return _Comparison(features.vectors, features.index, features.index.T.tocsr(), topics, k)
+
+
+def _merged(parts: Sequence[tuple[np.ndarray, ...]], total: int) -> Neighbours:
+    """Neighbours from rows, others, scores and word cosines, each row's best first and rows
+    ascending across ``parts``."""
     rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     starts = np.searchsorted(rows, np.arange(total + 1))
     return Neighbours(starts, *(np.concatenate([p[n] for p in parts]) if parts else np.zeros(0) for n in (1, 2, 3)))
+
+
+@dataclass(frozen=True, eq=False)
+class KeptNeighbours:
+    """The last build's neighbours and what finding them again after an edit needs: kept in the
+    build cache while the site's text model stays (``text_model``)."""
+
+    model: str  # the fingerprint of the text model the rows were weighed with
+    k: int
+    keys: np.ndarray  # uint64 per row: its text key
+    index: sp.csr_matrix  # the candidate index (0/1)
+    neighbours: Neighbours
+
+
+def kept_neighbours(features: TextFeatures, k: int, neighbours: Neighbours) -> KeptNeighbours | None:
+    """What the next build needs of these neighbours to find them again (None without a model)."""
+    if features.model is None or features.keys is None:
+        return None
+    return KeptNeighbours(features.model.fingerprint, k, features.keys, features.index, neighbours)
+
+
+def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept: KeptNeighbours
+                   ) -> Neighbours | None:
+    """``nearest`` from the last build's, or None where that cannot be had.
+
+    With a text model an article's vectors and index depend on its own text alone, so its
+    neighbours change only when an article sharing an indexed word with it changed: one added,
+    edited or removed (an edit is the old text removed and the new added). Those sharing a word
+    with the new or the old texts are compared again; the others keep theirs, renumbered. Ties
+    go to the lower row, so the others must keep their order (dates unchanged), as they do.
+    """
+    keys, model = features.keys, features.model
+    if keys is None or model is None or kept.model != model.fingerprint or kept.k != shared.k:
+        return None
+    total, before = len(keys), len(kept.keys)
+    if len(np.unique(keys)) != total or len(np.unique(kept.keys)) != before:
+        return None  # the same text twice: a key names no one article
+    order = np.argsort(kept.keys)
+    at = np.minimum(np.searchsorted(kept.keys[order], keys), max(before - 1, 0))
+    found = (kept.keys[order][at] == keys) if before else np.zeros(total, dtype=bool)
+    previous_row = np.where(found, order[at] if before else 0, -1)
+    if np.any(np.diff(previous_row[found]) <= 0):
+        return None
+    row_now = np.full(before, -1, dtype=np.int64)
+    row_now[previous_row[found]] = np.flatnonzero(found)
+    changed = np.flatnonzero(~found)
+    words = np.union1d(features.index[changed].indices, kept.index[np.flatnonzero(row_now < 0)].indices)
+    affected = np.union1d(changed, shared.index_t[words].indices).astype(np.int64)
+    if 2 * len(affected) > total:
+        return None  # as cheap to compare them all
+    old = kept.neighbours
+    owner_now = row_now[old.owners()]
+    stays = owner_now >= 0
+    stays[stays] = ~np.isin(owner_now[stays], affected)
+    others_now = row_now[old.rows[stays]]
+    if np.any(others_now < 0):
+        return None  # cannot be: a removed neighbour shared a word with its article
+    parts = map_with_shared(_nearest_in_rows, shared,
+                            [affected[i:i + CHUNK_ROWS] for i in range(0, len(affected), CHUNK_ROWS)], jobs)
+    rows = np.concatenate([owner_now[stays], *(p[0] for p in parts)])
+    others = np.concatenate([others_now, *(p[1] for p in parts)])
+    scores = np.concatenate([old.scores[stays], *(p[2] for p in parts)])
+    cosines = np.concatenate([old.word_cosines[stays], *(p[3] for p in parts)])
+    by_row = np.argsort(rows, kind="stable")  # each row's entries stay best first
+    return _merged([(rows[by_row], others[by_row], scores[by_row], cosines[by_row])], total)
 
 
 @dataclass(frozen=True, eq=False)
@@ -383,11 +463,16 @@ class _Comparison:
 
 
 def _nearest_in_chunk(shared: _Comparison, start: int) -> tuple[np.ndarray, ...]:
-    """Rows, neighbours, scores and word cosines of the articles from ``start`` on (at most
+    """``_nearest_in_rows`` of the articles from ``start`` on (at most ``CHUNK_ROWS``)."""
+    return _nearest_in_rows(shared, np.arange(start, min(start + CHUNK_ROWS, shared.vectors.shape[0])))
+
+
+def _nearest_in_rows(shared: _Comparison, chosen: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Rows, neighbours, scores and word cosines of the articles ``chosen`` (ascending, at most
     ``CHUNK_ROWS``), best first per row."""
     vectors, topics = shared.vectors, shared.topics
-    products = (shared.index[start:start + CHUNK_ROWS] @ shared.index_t).tocoo()
-    rows, others, counts = products.row.astype(np.int64) + start, products.col.astype(np.int64), products.data
+    products = (shared.index[chosen] @ shared.index_t).tocoo()
+    rows, others, counts = chosen[products.row].astype(np.int64), products.col.astype(np.int64), products.data
     distinct = rows != others
     rows, others, counts = rows[distinct], others[distinct], counts[distinct]
     total = vectors.shape[0]

@@ -14,6 +14,8 @@ The file is an uncompressed ``.npz`` of plain arrays, read with pickles refused.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -50,6 +52,16 @@ class TextModel:
         new = len(keys) - int(np.count_nonzero(np.isin(keys, self.keys)))
         gone = len(self.keys) - (len(keys) - new)
         return max(new, gone) <= REFIT_SHARE * len(self.keys)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A hash of the model: what was weighed with it may be kept while it stays."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in ("\n".join(self.words).encode("utf-8", "surrogatepass"), self.document_frequency.tobytes(),
+                     str(self.total).encode(), self.average_length.tobytes(), self.projection.tobytes(),
+                     str(self.projection.shape).encode(), self.keys.tobytes(), self.settings.encode()):
+            digest.update(len(part).to_bytes(8, "little") + part)
+        return digest.hexdigest()
 
 
 def model_bytes(model: TextModel) -> bytes:

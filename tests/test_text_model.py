@@ -1,6 +1,7 @@
 """The kept text model: its file, when it fits, and builds that weigh words with it."""
 
 import io
+import random
 import shutil
 import tempfile
 from pathlib import Path
@@ -8,13 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import text_model
+from generator import similarity, text_model
+from generator.build_cache import NEIGHBOURS, read_kept_neighbours
 from generator.cli import main
-from generator.similarity import MODEL_SETTINGS, text_features, text_keys
+from generator.config import load_config
+from generator.fingerprint import CACHE_DIR, environment_fingerprint
+from generator.similarity import MODEL_SETTINGS, kept_neighbours, nearest, text_features, text_keys
 from generator.text_model import ModelError, TextModel, model_bytes, read_model
 from tests.conftest import article_text, site_tree, subject_corpus
 
 MODEL = "text-model.npz"
+in_rows = similarity._nearest_in_rows
 
 
 def documents(count=40, seed=5):
@@ -225,3 +230,120 @@ def test_the_model_file_is_where_related_model_says(make_site, capsys):
     config = make_site(corpus(20), related={"model_from": 20, "model": "state/words.npz"})
     build(config, capsys)
     assert read_model(config.parent / "state" / "words.npz").total == 20
+
+
+# Neighbours found again from the last build's
+
+
+def clustered_documents(count, seed, clusters=20):
+    """Articles in ``clusters`` subjects of their own rare words, plus common ones: each shares
+    indexed words with its subject's few articles, as on a real site, not with all."""
+    rng = random.Random(seed)
+    common = [f"common{n}" for n in range(30)]
+    docs = []
+    for _ in range(count):
+        subject = rng.randrange(clusters)
+        pool = [f"s{subject}w{n}" for n in range(40)]
+        words = rng.choices(pool, k=40) + rng.choices(common, k=30)
+        docs.append((" ".join(rng.choices(pool, k=3)), " ".join(words)))
+    return docs
+
+
+def found_again(docs, model, kept):
+    """Neighbours found again from ``kept`` (None: they could not be), afresh, and what to keep."""
+    features = text_features(docs, keep_model=True, model=model)
+    assert features.model is model
+    afresh = nearest(features, 5)
+    again = similarity._nearest_again(features, similarity._comparison(features, 5), 1, kept) if kept else None
+    return again, afresh, kept_neighbours(features, 5, afresh)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_neighbours_found_again_after_edits_equal_those_found_afresh(seed, monkeypatch):
+    rng = random.Random(seed)
+    docs = clustered_documents(150, seed)
+    spare = clustered_documents(12, seed + 50)
+    model = fitted(docs)
+    monkeypatch.setattr(text_model, "REFIT_SHARE", 1.0)  # the model stays, whatever the edits
+    kept = found_again(docs, model, None)[2]
+    for step in range(5):
+        n = rng.randrange(len(docs))
+        action = ["edit", "add", "remove", "edit", rng.choice(["edit", "add", "remove"])][step]
+        if action == "edit":
+            docs[n] = (docs[n][0], docs[n][1] + " " + rng.choice(spare)[1])
+        elif action == "add":
+            docs.insert(n, spare[step])
+        else:
+            del docs[n]
+        again, afresh, kept = found_again(docs, model, kept)
+        assert again is not None, (step, action)
+        assert again == afresh, (step, action)
+        assert nearest(text_features(docs, keep_model=True, model=model), 5, kept=kept) == afresh
+
+
+def test_neighbours_are_found_afresh_when_the_rows_change_order_or_the_model_changes(monkeypatch):
+    docs = documents(60)
+    model = fitted(docs)
+    features = text_features(docs, keep_model=True, model=model)
+    kept = kept_neighbours(features, 5, nearest(features, 5))
+    swapped = [docs[1], docs[0], *docs[2:]]
+    features = text_features(swapped, keep_model=True, model=model)
+    assert similarity._nearest_again(features, similarity._comparison(features, 5), 1, kept) is None
+    assert nearest(features, 5, kept=kept) == nearest(features, 5)
+    other = fitted(documents(60, seed=9))
+    monkeypatch.setattr(text_model, "REFIT_SHARE", 1.0)  # the other model is used
+    features = text_features(docs, keep_model=True, model=other)
+    assert features.model is other
+    assert similarity._nearest_again(features, similarity._comparison(features, 5), 1, kept) is None
+
+
+def test_a_build_keeps_its_neighbours_and_an_edit_finds_them_again(make_site, capsys, tmp_path, monkeypatch):
+    config = make_site(clustered_corpus(), related={"model_from": 20})
+    build(config, capsys)
+    environment = environment_fingerprint(load_config(config))
+    assert read_kept_neighbours(load_config(config), environment) is not None
+    compared = []
+    monkeypatch.setattr(similarity, "_nearest_in_rows", lambda shared, rows: compared.append(len(rows)) or
+                        in_rows(shared, rows))
+    append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
+    build(config, capsys)
+    assert 0 < sum(compared) < 20  # those sharing words with the edited article alone, of 60
+    assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
+
+
+def garbage(path):
+    path.write_bytes(b"garbage")
+
+
+def truncated(path):
+    path.write_bytes(path.read_bytes()[:-200])
+
+
+@pytest.mark.parametrize("spoil", [garbage, truncated])
+def test_spoilt_kept_neighbours_are_not_trusted(make_site, capsys, tmp_path, spoil):
+    config = make_site(clustered_corpus(), related={"model_from": 20})
+    build(config, capsys)
+    spoil(config.parent / CACHE_DIR / NEIGHBOURS)
+    append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
+    build(config, capsys)
+    assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
+
+
+def test_neighbours_kept_two_builds_ago_are_found_again_alike(make_site, capsys, tmp_path):
+    config = make_site(clustered_corpus(), related={"model_from": 20})
+    build(config, capsys)
+    kept = config.parent / CACHE_DIR / NEIGHBOURS
+    older = kept.read_bytes()
+    folder = config.parent / "content" / "articles"
+    append(folder / "a03.md", " s0w1 s0w2 s0w3")
+    (folder / "a07.md").unlink()
+    build(config, capsys)
+    kept.write_bytes(older)
+    append(folder / "a11.md", " s1w1 s1w2")
+    build(config, capsys)
+    assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
+
+
+def clustered_corpus():
+    return {f"a{n:02}.md": article_text(title.title(), body, date=f"2024-03-{n % 28 + 1:02}")
+            for n, (title, body) in enumerate(clustered_documents(60, 3))}
