@@ -37,9 +37,10 @@ import pickle
 import shutil
 import zipfile
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,6 +64,7 @@ _FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
 _COUNTS_VERSION = 2
 _NEIGHBOURS_VERSION = 1
+T = TypeVar("T")
 _KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
 
@@ -223,19 +225,26 @@ def read_counted(config: SiteConfig, environment: str, name: str) -> CountedDocu
     """The features the last build kept under ``name`` (``TERM_COUNTS``, ``SEARCH_TERMS``), or
     None when there are none, they were made in another environment (digest's code, settings),
     or they do not check out."""
+    return _read_store(config, name, environment, _COUNTS_VERSION, _counted)
+
+
+def _read_store(config: SiteConfig, name: str, environment: str, version: int,
+                parse: Callable[[dict[str, np.ndarray]], T | None]) -> T | None:
+    """What ``parse`` makes of the arrays a build kept under ``name``, or None when there are
+    none, or they are of another ``version`` or environment, or do not check out."""
     try:
         with np.load(cache_dir(config) / name, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}  # each member's CRC is checked as read
-        return _counted(arrays, environment)
+        if (arrays["version"].tolist() != [version]
+                or arrays["environment"].tobytes() != environment.encode("utf-8")):
+            return None
+        return parse(arrays)
     except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError,
             zipfile.BadZipFile):
         return None
 
 
-def _counted(arrays: dict[str, np.ndarray], environment: str) -> CountedDocuments | None:
-    if (arrays["version"].tolist() != [_COUNTS_VERSION]
-            or arrays["environment"].tobytes() != environment.encode("utf-8")):
-        return None
+def _counted(arrays: dict[str, np.ndarray]) -> CountedDocuments | None:
     keys, data, indices, indptr = arrays["keys"], arrays["data"], arrays["indices"], arrays["indptr"]
     names = arrays["names"].tobytes().decode("utf-8", "surrogatepass").split("\n") if arrays["names"].size else []
     rows = len(indptr) - 1
@@ -268,19 +277,10 @@ def write_counted(config: SiteConfig, environment: str, name: str, counted: Coun
 def read_kept_neighbours(config: SiteConfig, environment: str) -> KeptNeighbours | None:
     """The neighbours the last build kept (``write_kept_neighbours``), or None when there are
     none, they were found in another environment, or they do not check out."""
-    try:
-        with np.load(cache_dir(config) / NEIGHBOURS, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}  # each member's CRC is checked as read
-        return _kept_neighbours(arrays, environment)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError,
-            zipfile.BadZipFile):
-        return None
+    return _read_store(config, NEIGHBOURS, environment, _NEIGHBOURS_VERSION, _kept_neighbours)
 
 
-def _kept_neighbours(arrays: dict[str, np.ndarray], environment: str) -> KeptNeighbours | None:
-    if (arrays["version"].tolist() != [_NEIGHBOURS_VERSION]
-            or arrays["environment"].tobytes() != environment.encode("utf-8")):
-        return None
+def _kept_neighbours(arrays: dict[str, np.ndarray]) -> KeptNeighbours | None:
     keys, indptr, indices, width = arrays["keys"], arrays["indptr"], arrays["indices"], int(arrays["width"])
     starts, others, scores, cosines = arrays["starts"], arrays["rows"], arrays["scores"], arrays["word_cosines"]
     rows = len(keys)
