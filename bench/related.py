@@ -41,7 +41,8 @@ from generator.analysis import TEXT_NEIGHBOURS
 from generator.config import RelatedWeights, StorySettings
 from generator.related import related_links
 from generator.parallel import available_cores
-from generator.similarity import nearest, text_features
+from generator.similarity import text_features
+from generator.neighbours import nearest
 from generator.stories import find_stories, story_index
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,8 @@ import numpy as np
 from .config import SiteConfig
 from .model import Article, Story, Tag
 from .parallel import available_cores, one_blas_thread
-from .similarity import KeptNeighbours, Neighbours, kept_neighbours, nearest, text_features
+from .similarity import text_features
+from .neighbours import KeptNeighbours, Neighbours, kept_neighbours, nearest
 from .stories import find_stories
 from .term_counts import TermCounts
 from .text_model import TextModel
@@ -50,7 +51,7 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     keeps them from build to build (the build cache). With ``keep_model`` the words are weighed
     with ``model`` when it fits the articles, else with a fit that the analysis returns as its
     model (``similarity.text_features``); ``kept`` are the last build's neighbours under that
-    model, from which they are found again (``similarity.nearest``)."""
+    model, from which they are found again (``neighbours.nearest``)."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs

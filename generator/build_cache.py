@@ -48,7 +48,7 @@ import scipy.sparse as sp
 from .config import SiteConfig
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
-from .similarity import KeptNeighbours, Neighbours
+from .neighbours import KeptNeighbours, Neighbours
 from .term_counts import CountedDocuments, TermCounts
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically
 

@@ -15,7 +15,7 @@ from .analysis import CountTexts, analyse
 from .related import related_links
 from .stories import story_index
 from .taxonomy import normalize_key
-from .similarity import KeptNeighbours
+from .neighbours import KeptNeighbours
 from .text_model import TextModel
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .errors import Problem
 
 if TYPE_CHECKING:
-    from .similarity import KeptNeighbours
+    from .neighbours import KeptNeighbours
     from .text_model import TextModel
 
 # Fixed namespace so ids derived from a file stem or text are the same on every machine.

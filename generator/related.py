@@ -30,7 +30,7 @@ from .config import RelatedWeights
 from .dates import local_day
 from .model import Article, RelatedLink, Story, Tag
 from .parallel import available_cores, batches, map_with_shared
-from .similarity import Neighbours, first_in_row
+from .neighbours import Neighbours, first_in_row
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
@@ -55,7 +55,7 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
                   jobs: int | None = 1, zone: ZoneInfo | None = None) -> Mapping[str, tuple[RelatedLink, ...]]:
     """For each article id, up to ``top_k`` others, best first, each with why it was chosen.
 
-    ``neighbours`` are each article's most similar texts (``similarity.nearest``, same order as
+    ``neighbours`` are each article's most similar texts (``neighbours.nearest``, same order as
     ``articles``); without them text plays no part. ``story_of`` maps article ids to stories,
     whose other reports are left out. A link's days apart are calendar days in ``zone`` (the
     site's; without one, in each date's own offset), as the two pages show their dates.

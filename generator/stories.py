@@ -6,7 +6,7 @@ are the connected groups of such pairs, so a story that develops over days throu
 reports stays one story, up to ``max_days`` from its first report to its last. Undated
 articles join none: "within a few days" needs a date.
 
-Pairs come from each article's text neighbours (``similarity.nearest``), never from all pairs.
+Pairs come from each article's text neighbours (``neighbours.nearest``), never from all pairs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from .config import StorySettings
 from .model import Article, Story
-from .similarity import Neighbours
+from .neighbours import Neighbours
 
 
 def find_stories(articles: Sequence[Article], neighbours: Neighbours,

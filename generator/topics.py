@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .bodies import body_text
-from .similarity import Neighbours, TextFeatures, unit_rows
+from .similarity import TextFeatures, unit_rows
+from .neighbours import Neighbours
 from .term_counts import Document, terms
 from .taxonomy import tag_slug
 
@@ -74,7 +75,7 @@ NO_TOPICS = CorpusTopics((), ())
 def corpus_topics(features: TextFeatures, neighbours: Neighbours, documents: Sequence[Document],
                   taken: frozenset[str] = frozenset()) -> CorpusTopics:
     """Group the articles (``documents`` are their title and body; ``neighbours`` their most
-    similar articles, from ``similarity.nearest``) and name each group.
+    similar articles, from ``neighbours.nearest``) and name each group.
 
     ``taken`` holds the tag slugs already in use (tags and the vocabulary's topics): a group is
     named by its most distinctive word whose slug is not among them.

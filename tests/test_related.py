@@ -3,7 +3,8 @@ from dataclasses import replace
 from generator.analysis import TEXT_NEIGHBOURS
 from generator.model import Story
 from generator.related import HUB_NEIGHBOURS, RelatedWeights, related_links, tag_weights
-from generator.similarity import nearest, text_features
+from generator.similarity import text_features
+from generator.neighbours import nearest
 from tests.conftest import make_article
 
 

@@ -13,8 +13,9 @@ import scipy.sparse as sp
 from generator import similarity
 from generator.bodies import text_key
 from generator.model import StoredBody
-from generator.similarity import (TERMS_PER_ARTICLE, _best_per_row, keyed_signs, latent_topics, nearest, term_vectors,
-                                  text_features, text_keys, unit_rows)
+from generator.neighbours import _best_per_row, nearest
+from generator.similarity import (TERMS_PER_ARTICLE, keyed_signs, latent_topics, term_vectors, text_features,
+                                  text_keys, unit_rows)
 
 
 def corpus(count: int, seed: int = 3) -> list[tuple[str, str]]:
@@ -114,9 +115,9 @@ def test_counting_over_several_processes_gives_the_same_vectors(monkeypatch):
 
 
 def test_neighbours_found_over_several_processes_are_the_same(monkeypatch):
-    from generator import similarity
+    from generator import neighbours
 
-    monkeypatch.setattr(similarity, "CHUNK_ROWS", 16)  # six chunks, shared by two processes
+    monkeypatch.setattr(neighbours, "CHUNK_ROWS", 16)  # six chunks, shared by two processes
     features = text_features(corpus(90))
     assert nearest(features, 5, jobs=2) == nearest(features, 5, jobs=1)
 

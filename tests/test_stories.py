@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from generator.config import StorySettings
-from generator.similarity import Neighbour, Neighbours
+from generator.neighbours import Neighbour, Neighbours
 from generator.stories import find_stories
 from tests.conftest import make_article
 
@@ -56,7 +56,8 @@ def test_stories_come_out_in_the_same_order_whatever_the_input_order():
 
 
 def test_found_in_text_end_to_end():
-    from generator.similarity import nearest, text_features
+    from generator.neighbours import nearest
+    from generator.similarity import text_features
 
     body = "Fire crews fought a blaze at the Lefortovo warehouse overnight; forty firefighters and ten engines"
     items = [replace(make_article("first", date="2024-03-01"), body=body),

@@ -9,17 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import similarity, text_model
+from generator import neighbours, text_model
 from generator.build_cache import NEIGHBOURS, read_kept_neighbours
 from generator.cli import main
 from generator.config import load_config
 from generator.fingerprint import CACHE_DIR, environment_fingerprint
-from generator.similarity import MODEL_SETTINGS, kept_neighbours, nearest, text_features, text_keys
+from generator.similarity import MODEL_SETTINGS, text_features, text_keys
+from generator.neighbours import kept_neighbours, nearest
 from generator.text_model import ModelError, TextModel, model_bytes, read_model
 from tests.conftest import article_text, site_tree, subject_corpus
 
 MODEL = "text-model.npz"
-in_rows = similarity._nearest_in_rows
+in_rows = neighbours._nearest_in_rows
 
 
 def documents(count=40, seed=5):
@@ -254,7 +255,7 @@ def found_again(docs, model, kept):
     features = text_features(docs, keep_model=True, model=model)
     assert features.model is model
     afresh = nearest(features, 5)
-    again = similarity._nearest_again(features, similarity._comparison(features, 5), 1, kept) if kept else None
+    again = neighbours._nearest_again(features, neighbours._comparison(features, 5), 1, kept) if kept else None
     return again, afresh, kept_neighbours(features, 5, afresh)
 
 
@@ -288,13 +289,13 @@ def test_neighbours_are_found_afresh_when_the_rows_change_order_or_the_model_cha
     kept = kept_neighbours(features, 5, nearest(features, 5))
     swapped = [docs[1], docs[0], *docs[2:]]
     features = text_features(swapped, keep_model=True, model=model)
-    assert similarity._nearest_again(features, similarity._comparison(features, 5), 1, kept) is None
+    assert neighbours._nearest_again(features, neighbours._comparison(features, 5), 1, kept) is None
     assert nearest(features, 5, kept=kept) == nearest(features, 5)
     other = fitted(documents(60, seed=9))
     monkeypatch.setattr(text_model, "REFIT_SHARE", 1.0)  # the other model is used
     features = text_features(docs, keep_model=True, model=other)
     assert features.model is other
-    assert similarity._nearest_again(features, similarity._comparison(features, 5), 1, kept) is None
+    assert neighbours._nearest_again(features, neighbours._comparison(features, 5), 1, kept) is None
 
 
 def test_a_build_keeps_its_neighbours_and_an_edit_finds_them_again(make_site, capsys, tmp_path, monkeypatch):
@@ -303,7 +304,7 @@ def test_a_build_keeps_its_neighbours_and_an_edit_finds_them_again(make_site, ca
     environment = environment_fingerprint(load_config(config))
     assert read_kept_neighbours(load_config(config), environment) is not None
     compared = []
-    monkeypatch.setattr(similarity, "_nearest_in_rows", lambda shared, rows: compared.append(len(rows)) or
+    monkeypatch.setattr(neighbours, "_nearest_in_rows", lambda shared, rows: compared.append(len(rows)) or
                         in_rows(shared, rows))
     append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
     build(config, capsys)

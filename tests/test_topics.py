@@ -5,7 +5,8 @@ import random
 import numpy as np
 
 from generator import topics
-from generator.similarity import nearest, text_features
+from generator.similarity import text_features
+from generator.neighbours import nearest
 from generator.topics import MIN_ARTICLES, corpus_topics
 from tests.conftest import FILLER, POOLS, subject_corpus as corpus
 
@@ -75,7 +76,7 @@ def test_prediction_strength_is_high_for_the_true_count_and_lower_past_it():
 
 def test_neighbours_vote_an_article_into_the_group_of_its_nearest_texts():
     labels = np.array([0, 0, 0, 1, 1, 1, 1])
-    from generator.similarity import Neighbour, Neighbours
+    from generator.neighbours import Neighbour, Neighbours
     # Article 3 sits in group 1 but its three nearest texts are all in group 0.
     neighbours = [[Neighbour(j, 0.9, 0.9) for j in (0, 1, 2) if j != i] for i in range(3)]
     neighbours += [[Neighbour(0, 0.8, 0.8), Neighbour(1, 0.8, 0.8), Neighbour(2, 0.7, 0.7)]]
