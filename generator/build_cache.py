@@ -49,7 +49,7 @@ from .config import SiteConfig
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
 from .neighbours import KeptNeighbours, Neighbours
-from .term_counts import CountedDocuments, TermCounts
+from .term_counts import CountedDocuments, TermCounts, names_array, names_from
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
@@ -246,7 +246,7 @@ def _read_store(config: SiteConfig, name: str, environment: str, version: int,
 
 def _counted(arrays: dict[str, np.ndarray]) -> CountedDocuments | None:
     keys, data, indices, indptr = arrays["keys"], arrays["data"], arrays["indices"], arrays["indptr"]
-    names = arrays["names"].tobytes().decode("utf-8", "surrogatepass").split("\n") if arrays["names"].size else []
+    names = names_from(arrays["names"])
     rows = len(indptr) - 1
     if (keys.dtype != np.uint8 or keys.shape != (rows, _KEY_BYTES) or data.dtype not in (np.int8, np.int32)
             or indices.dtype != np.int32 or indptr.dtype != np.int64 or len(data) != len(indices)
@@ -268,8 +268,7 @@ def write_counted(config: SiteConfig, environment: str, name: str, counted: Coun
                   keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8).reshape(len(counted.keys), _KEY_BYTES),
                   data=counts.data, indices=counts.indices.astype(np.int32, copy=False),
                   indptr=counts.indptr.astype(np.int64, copy=False),
-                  names=np.frombuffer("\n".join(counted.counts.names).encode("utf-8", "surrogatepass"),
-                                      dtype=np.uint8))
+                  names=names_array(counted.counts.names))
     # Streamed into the file: a large site's arrays are never copied whole in memory.
     write_atomically_with(cache_dir(config) / name, lambda out: np.savez(out, **arrays), durable=False)
 

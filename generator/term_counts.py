@@ -249,6 +249,16 @@ def _present(found: np.ndarray, rows_of_pieces: np.ndarray, sizes: array, body_s
     return present
 
 
+def names_array(names: Sequence[str]) -> np.ndarray:
+    """Terms as one array of bytes to store (no term holds a line break): ``names_from`` reads it."""
+    return np.frombuffer("\n".join(names).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
+def names_from(stored: np.ndarray) -> list[str]:
+    """The terms ``names_array`` stored."""
+    return stored.tobytes().decode("utf-8", "surrogatepass").split("\n") if stored.size else []
+
+
 def document_keys(documents: Sequence[Document]) -> list[bytes]:
     """A hash of each document's texts, from their ``body_key`` (a stored body is not read):
     equal keys, equal counts."""

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .term_counts import names_array, names_from
+
 REFIT_SHARE = 0.1  # of the fitted articles changed, added or removed: fit again
-_FORMAT = 1  # of the file
-_ARRAYS = ("format", "settings", "words", "word_ends", "document_frequency", "total", "average_length",
-           "projection", "keys")
+_FORMAT = 2  # of the file
+_ARRAYS = ("format", "settings", "words", "document_frequency", "total", "average_length", "projection", "keys")
 
 
 class ModelError(ValueError):
@@ -57,7 +58,7 @@ class TextModel:
     def fingerprint(self) -> str:
         """A hash of the model: what was weighed with it may be kept while it stays."""
         digest = hashlib.blake2b(digest_size=16)
-        for part in ("\n".join(self.words).encode("utf-8", "surrogatepass"), self.document_frequency.tobytes(),
+        for part in (names_array(self.words).tobytes(), self.document_frequency.tobytes(),
                      str(self.total).encode(), self.average_length.tobytes(), self.projection.tobytes(),
                      str(self.projection.shape).encode(), self.keys.tobytes(), self.settings.encode()):
             digest.update(len(part).to_bytes(8, "little") + part)
@@ -65,10 +66,8 @@ class TextModel:
 
 
 def model_bytes(model: TextModel) -> bytes:
-    encoded = [word.encode("utf-8") for word in model.words]
     arrays = {"format": np.array(_FORMAT), "settings": np.frombuffer(model.settings.encode(), dtype=np.uint8),
-              "words": np.frombuffer(b"".join(encoded), dtype=np.uint8),
-              "word_ends": np.cumsum([len(e) for e in encoded], dtype=np.int64),
+              "words": names_array(model.words),
               "document_frequency": model.document_frequency.astype(np.float32), "total": np.array(model.total),
               "average_length": np.array(model.average_length, dtype=np.float32),
               "projection": model.projection.astype(np.float32), "keys": model.keys.astype(np.uint64)}
@@ -105,12 +104,8 @@ def _model(arrays: dict[str, np.ndarray]) -> TextModel:
 
     if int(array("format", "i", 0)) != _FORMAT:
         raise ModelError(f"format {int(arrays['format'])}, not {_FORMAT}")
-    ends, text = array("word_ends", "i", 1), array("words", "u", 1).tobytes()
-    starts = np.concatenate(([0], ends[:-1]))
-    if len(ends) and (np.any(ends < starts) or ends[-1] != len(text)):
-        raise ModelError("word ends out of order")
     try:
-        words = tuple(text[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist()))
+        words = tuple(names_from(array("words", "u", 1)))
         settings = array("settings", "u", 1).tobytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ModelError(str(exc)) from None
@@ -121,5 +116,5 @@ def _model(arrays: dict[str, np.ndarray]) -> TextModel:
             or total != len(keys) or total < 1 or np.any(keys[1:] < keys[:-1]) or not average > 0
             or not np.all(np.isfinite(projection)) or not np.all(frequency >= 1)):
         raise ModelError("its arrays do not fit together")
-    return TextModel(words, frequency.astype(np.float32), total, average, projection.astype(np.float32),
-                     keys.astype(np.uint64), settings)
+    return TextModel(words, frequency.astype(np.float32, copy=False), total, average,
+                     projection.astype(np.float32, copy=False), keys.astype(np.uint64, copy=False), settings)
