@@ -24,8 +24,9 @@ from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
 TEXT_NEIGHBOURS = 12  # text-similar articles kept per article (more change no measured ranking)
-# articles -> the term counts of their (title, body) texts, one row each in order
-CountTexts = Callable[[Sequence[Article]], TermCounts]
+# articles -> the term counts of their (title, body) texts, one row each in order, and the
+# ``document_keys`` of the texts counted (which may hold more of each article than these)
+CountTexts = Callable[[Sequence[Article]], tuple[TermCounts, Sequence[bytes]]]
 NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
 
 
@@ -47,7 +48,7 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
 
     Corpus topics are found only when ``tags.corpus_topics`` is on and some article awaits
     one, or when ``all_topics`` asks for them whatever the articles and settings
-    (``digest tags --suggest``). ``count_texts`` gives the texts' term counts when the caller
+    (``digest tags --suggest``). ``count_texts`` gives the texts' term counts and keys when the caller
     keeps them from build to build (the build cache). With ``keep_model`` the words are weighed
     with ``model`` when it fits the articles, else with a fit that the analysis returns as its
     model (``similarity.text_features``); ``kept`` are the last build's neighbours under that
@@ -57,8 +58,8 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body) for a in articles]
     with one_blas_thread():
-        features = text_features(documents, jobs, count_texts(articles) if count_texts else None, model,
-                                 keep_model)
+        counts, keys = count_texts(articles) if count_texts else (None, None)
+        features = text_features(documents, jobs, counts, model, keep_model, keys)
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs, kept)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):

@@ -38,7 +38,7 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
                count_texts: CountTexts | None = None, model: TextModel | None = None,
                keep_model: bool = False, kept: KeptNeighbours | None = None) -> Site:
     """The site's order, tags, stories and related links; ``count_texts`` gives the texts' term
-    counts when the caller keeps them from build to build (the build cache), ``model`` and
+    counts and keys when the caller keeps them from build to build (the build cache), ``model`` and
     ``keep_model`` and ``kept`` are the text analysis's (``analysis.analyse``)."""
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics

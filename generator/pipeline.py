@@ -153,7 +153,7 @@ class _TextCounts:
     warn: Warn
     _counted: tuple[list[Document], list[bytes]] | None = None  # the documents counted, their keys
 
-    def related(self, ordered: Sequence[Article]) -> TermCounts:
+    def related(self, ordered: Sequence[Article]) -> tuple[TermCounts, list[bytes]]:
         search = self.config.search
         documents = text_documents(ordered, search)
         keys = document_keys(documents)
@@ -164,7 +164,7 @@ class _TextCounts:
         # Search's terms are read back from the cache when the index is made: held through
         # the analysis, they would raise its peak (about 2.05 GB at 100,000 articles).
         self._counted = (documents, keys) if search and kept else None
-        return related.select(keys)
+        return related.select(keys), keys
 
     def searched(self, articles: Sequence[Article]) -> TermCounts | None:
         """The articles' search terms, in their order (None when the site has no search, or

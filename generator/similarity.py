@@ -58,14 +58,17 @@ class TextFeatures:
 
 
 def text_features(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None,
-                  model: TextModel | None = None, keep_model: bool = False) -> TextFeatures:
+                  model: TextModel | None = None, keep_model: bool = False,
+                  keys: Sequence[bytes] | None = None) -> TextFeatures:
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
-    counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order).
+    counted over ``jobs`` processes, unless ``counts`` gives them (one row per document, in order),
+    with ``keys`` the ``document_keys`` of the texts counted, which then key the rows.
 
     With ``keep_model`` the words are weighed and the topics found with ``model`` when it fits
     these documents (``TextModel.fits``), else with statistics fitted on them, which come back as
     the features' model (see ``text_model``)."""
-    keys = text_keys(documents) if keep_model or len(documents) > LSA_SAMPLE else None
+    if keep_model or len(documents) > LSA_SAMPLE:
+        keys = text_keys(documents) if keys is None else row_keys(keys)
     pinned = model if keep_model and model is not None and model.fits(keys, MODEL_SETTINGS) else None
     counts = _checked_counts(documents, jobs, counts)
     vocabulary = _vocabulary(counts) if pinned is None else _pinned_vocabulary(counts, pinned)
@@ -276,10 +279,15 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # splitmix64's increment
 
 
 def text_keys(documents: Sequence[Document]) -> np.ndarray:
-    """A 64-bit key per document from its texts alone (the first bytes of ``document_keys``,
-    whose hash spreads them as evenly as a random draw): which articles the latent topics are
-    fitted on."""
-    return np.frombuffer(b"".join(key[:8] for key in document_keys(documents)), dtype="<u8").astype(np.uint64)
+    """A 64-bit key per document from its texts alone (``row_keys`` of their ``document_keys``)."""
+    return row_keys(document_keys(documents))
+
+
+def row_keys(keys: Sequence[bytes]) -> np.ndarray:
+    """The first 8 bytes of each document's ``document_keys``, whose hash spreads them as evenly
+    as a random draw, as a 64-bit key: which articles the latent topics are fitted on, and
+    which changed since a text model was fitted or neighbours were found."""
+    return np.frombuffer(b"".join(key[:8] for key in keys), dtype="<u8").astype(np.uint64)
 
 
 def _product(matrix: sp.csr_matrix, dense: np.ndarray, jobs: int) -> np.ndarray:
