@@ -51,15 +51,16 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     (``digest tags --suggest``). ``count_texts`` gives the texts' term counts and keys when the caller
     keeps them from build to build (the build cache). With ``keep_model`` the words are weighed
     with ``model`` when it fits the articles, else with a fit that the analysis returns as its
-    model (``similarity.text_features``); ``kept`` are the last build's neighbours under that
-    model, from which they are found again (``neighbours.nearest``)."""
+    model (``similarity.text_features``); ``kept`` are the last build's rows and neighbours under
+    that model, from which they are taken again (``neighbours.nearest``)."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body) for a in articles]
     with one_blas_thread():
         counts, keys = count_texts(articles) if count_texts else (None, None)
-        features = text_features(documents, jobs, counts, model, keep_model, keys)
+        features = text_features(documents, jobs, counts, model, keep_model, keys,
+                                 kept.features if kept is not None else None)
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs, kept)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):

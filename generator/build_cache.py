@@ -49,13 +49,14 @@ from .config import SiteConfig
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
 from .neighbours import KeptNeighbours, Neighbours
+from .similarity import KeptFeatures
 from .term_counts import CountedDocuments, TermCounts, names_array, names_from
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
 TERM_COUNTS = "term-counts.npz"  # of the texts related
 SEARCH_TERMS = "search-terms.npz"  # of the texts searched
-NEIGHBOURS = "neighbours.npz"  # the last build's similar texts, under its text model
+NEIGHBOURS = "neighbours.npz"  # the last build's weighed rows and similar texts, under its text model
 FILES = "files.json"  # the published site's files
 SPARE = "previous-site"  # the site the last build replaced, kept to be updated into the next
 SPARE_FILES = "previous-site.json"  # its files
@@ -63,7 +64,7 @@ _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
 _COUNTS_VERSION = 2
-_NEIGHBOURS_VERSION = 1
+_NEIGHBOURS_VERSION = 2
 T = TypeVar("T")
 _KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
@@ -280,20 +281,30 @@ def read_kept_neighbours(config: SiteConfig, environment: str) -> KeptNeighbours
 
 
 def _kept_neighbours(arrays: dict[str, np.ndarray]) -> KeptNeighbours | None:
-    keys, indptr, indices, width = arrays["keys"], arrays["indptr"], arrays["indices"], int(arrays["width"])
+    keys, width, topics = arrays["keys"], int(arrays["width"]), arrays["topics"]
     starts, others, scores, cosines = arrays["starts"], arrays["rows"], arrays["scores"], arrays["word_cosines"]
     rows = len(keys)
-    if (keys.dtype != np.uint64 or keys.ndim != 1 or indptr.dtype != np.int64 or indices.dtype != np.int32
-            or len(indptr) != rows + 1 or indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0)
-            or (len(indices) and (indices.min() < 0 or indices.max() >= width))
+    index = _csr(arrays, "index_", rows, width, np.float32)
+    vectors = _csr(arrays, "vector_", rows, width, np.float32)
+    if (keys.dtype != np.uint64 or keys.ndim != 1 or index is None or vectors is None
+            or topics.dtype != np.float32 or topics.ndim != 2 or len(topics) != rows
             or starts.dtype != np.int64 or len(starts) != rows + 1 or starts[0] != 0 or starts[-1] != len(others)
             or np.any(np.diff(starts) < 0) or others.dtype != np.int64 or scores.dtype != np.float64
             or cosines.dtype != np.float64 or not len(others) == len(scores) == len(cosines)
             or (len(others) and (others.min() < 0 or others.max() >= rows))):
         return None
-    index = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(rows, width))
-    return KeptNeighbours(arrays["model"].tobytes().decode("utf-8"), int(arrays["k"]), keys, index,
-                          Neighbours(starts, others, scores, cosines))
+    return KeptNeighbours(KeptFeatures(arrays["model"].tobytes().decode("utf-8"), keys, vectors, index, topics),
+                          int(arrays["k"]), Neighbours(starts, others, scores, cosines))
+
+
+def _csr(arrays: dict[str, np.ndarray], prefix: str, rows: int, width: int, dtype: type) -> sp.csr_matrix | None:
+    """The ``rows x width`` matrix stored as ``prefix`` + data, indices and indptr, if it checks out."""
+    data, indices, indptr = arrays[prefix + "data"], arrays[prefix + "indices"], arrays[prefix + "indptr"]
+    if (data.dtype != dtype or indices.dtype != np.int32 or indptr.dtype != np.int64 or len(data) != len(indices)
+            or len(indptr) != rows + 1 or indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0)
+            or (len(indices) and (indices.min() < 0 or indices.max() >= width))):
+        return None
+    return sp.csr_matrix((data, indices, indptr), shape=(rows, width))
 
 
 def write_kept_neighbours(config: SiteConfig, environment: str, kept: KeptNeighbours | None) -> None:
@@ -301,12 +312,20 @@ def write_kept_neighbours(config: SiteConfig, environment: str, kept: KeptNeighb
     if kept is None:
         remove_file(cache_dir(config) / NEIGHBOURS)
         return
+    rows = kept.features
     arrays = dict(version=np.array([_NEIGHBOURS_VERSION]),
                   environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
-                  model=np.frombuffer(kept.model.encode("utf-8"), dtype=np.uint8), k=np.array(kept.k),
-                  keys=kept.keys.astype(np.uint64), indptr=kept.index.indptr.astype(np.int64),
-                  indices=kept.index.indices.astype(np.int32), width=np.array(kept.index.shape[1]),
+                  model=np.frombuffer(rows.model.encode("utf-8"), dtype=np.uint8), k=np.array(kept.k),
+                  keys=rows.keys.astype(np.uint64), width=np.array(rows.index.shape[1]),
+                  **_csr_arrays("index_", rows.index), **_csr_arrays("vector_", rows.vectors),
+                  topics=rows.topics.astype(np.float32, copy=False),
                   starts=kept.neighbours.starts.astype(np.int64), rows=kept.neighbours.rows.astype(np.int64),
                   scores=kept.neighbours.scores.astype(np.float64),
                   word_cosines=kept.neighbours.word_cosines.astype(np.float64))
     write_atomically_with(cache_dir(config) / NEIGHBOURS, lambda out: np.savez(out, **arrays), durable=False)
+
+
+def _csr_arrays(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
+    return {prefix + "data": matrix.data.astype(np.float32, copy=False),
+            prefix + "indices": matrix.indices.astype(np.int32, copy=False),
+            prefix + "indptr": matrix.indptr.astype(np.int64, copy=False)}

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_with_shared
-from .similarity import TextFeatures, unit_rows
+from .similarity import KeptFeatures, TextFeatures, unit_rows
 
 CANDIDATES = 64  # per article, by shared indexed words
 EXACT = 16  # of them, the closest in latent topics, whose word cosine is computed
@@ -111,21 +111,20 @@ def _merged(parts: Sequence[tuple[np.ndarray, ...]], total: int) -> Neighbours:
 
 @dataclass(frozen=True, eq=False)
 class KeptNeighbours:
-    """The last build's neighbours and what finding them again after an edit needs: kept in the
-    build cache while the site's text model stays (``text_model``)."""
+    """The last build's neighbours and what finding them again after an edit needs (its rows,
+    whose candidate index tells which articles an edit touches): kept in the build cache while
+    the site's text model stays (``text_model``)."""
 
-    model: str  # the fingerprint of the text model the rows were weighed with
+    features: KeptFeatures
     k: int
-    keys: np.ndarray  # uint64 per row: its text key
-    index: sp.csr_matrix  # the candidate index (0/1)
     neighbours: Neighbours
 
 
 def kept_neighbours(features: TextFeatures, k: int, neighbours: Neighbours) -> KeptNeighbours | None:
-    """What the next build needs of these neighbours to find them again (None without a model)."""
-    if features.model is None or features.keys is None:
-        return None
-    return KeptNeighbours(features.model.fingerprint, k, features.keys, features.index, neighbours)
+    """What the next build needs of these features and neighbours to take them again (None
+    without a model)."""
+    rows = KeptFeatures.of(features)
+    return None if rows is None else KeptNeighbours(rows, k, neighbours)
 
 
 def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept: KeptNeighbours
@@ -138,22 +137,22 @@ def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept:
     with the new or the old texts are compared again; the others keep theirs, renumbered. Ties
     go to the lower row, so the others must keep their order (dates unchanged), as they do.
     """
-    keys, model = features.keys, features.model
-    if keys is None or model is None or kept.model != model.fingerprint or kept.k != shared.k:
+    keys, model, last = features.keys, features.model, kept.features
+    if keys is None or model is None or last.model != model.fingerprint or kept.k != shared.k:
         return None
-    total, before = len(keys), len(kept.keys)
-    if len(np.unique(keys)) != total or len(np.unique(kept.keys)) != before:
+    total, before = len(keys), len(last.keys)
+    if len(np.unique(keys)) != total or len(np.unique(last.keys)) != before:
         return None  # the same text twice: a key names no one article
-    order = np.argsort(kept.keys)
-    at = np.minimum(np.searchsorted(kept.keys[order], keys), max(before - 1, 0))
-    found = (kept.keys[order][at] == keys) if before else np.zeros(total, dtype=bool)
+    order = np.argsort(last.keys)
+    at = np.minimum(np.searchsorted(last.keys[order], keys), max(before - 1, 0))
+    found = (last.keys[order][at] == keys) if before else np.zeros(total, dtype=bool)
     previous_row = np.where(found, order[at] if before else 0, -1)
     if np.any(np.diff(previous_row[found]) <= 0):
         return None
     row_now = np.full(before, -1, dtype=np.int64)
     row_now[previous_row[found]] = np.flatnonzero(found)
     changed = np.flatnonzero(~found)
-    words = np.union1d(features.index[changed].indices, kept.index[np.flatnonzero(row_now < 0)].indices)
+    words = np.union1d(features.index[changed].indices, last.index[np.flatnonzero(row_now < 0)].indices)
     affected = np.union1d(changed, shared.index_t[words].indices).astype(np.int64)
     if 2 * len(affected) > total:
         return None  # as cheap to compare them all

@@ -1,5 +1,6 @@
 """The kept text model: its file, when it fits, and builds that weigh words with it."""
 
+import dataclasses
 import io
 import random
 import shutil
@@ -9,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import neighbours, text_model
+from generator import neighbours, similarity, text_model
 from generator.build_cache import NEIGHBOURS, read_kept_neighbours
 from generator.cli import main
 from generator.config import load_config
 from generator.fingerprint import CACHE_DIR, environment_fingerprint
-from generator.similarity import MODEL_SETTINGS, text_features, text_keys
+from generator.similarity import MODEL_SETTINGS, KeptFeatures, text_features, text_keys
 from generator.neighbours import kept_neighbours, nearest
 from generator.text_model import ModelError, TextModel, model_bytes, read_model
 from tests.conftest import article_text, site_tree, subject_corpus
@@ -282,6 +283,49 @@ def test_neighbours_found_again_after_edits_equal_those_found_afresh(seed, monke
         assert nearest(text_features(docs, keep_model=True, model=model), 5, kept=kept) == afresh
 
 
+def weighing_counted(monkeypatch):
+    """The rows each weighing weighs, as the calls go."""
+    weighed, weigh = [], similarity._weighed
+    monkeypatch.setattr(similarity, "_weighed", lambda counts, *rest: weighed.append(counts.counts.shape[0]) or
+                        weigh(counts, *rest))
+    return weighed
+
+
+def same_features(one, other):
+    return (all(np.array_equal(getattr(one, name).toarray(), getattr(other, name).toarray())
+                and getattr(one, name).dtype == getattr(other, name).dtype for name in ("vectors", "index"))
+            and one.topics.tobytes() == other.topics.tobytes() and one.words == other.words
+            and np.array_equal(one.keys, other.keys))
+
+
+def test_rows_kept_under_the_model_are_taken_and_equal_rows_weighed_afresh(monkeypatch):
+    docs = clustered_documents(80, 3)
+    model = fitted(docs)
+    monkeypatch.setattr(text_model, "REFIT_SHARE", 1.0)  # the model stays, whatever the edits
+    kept = KeptFeatures.of(text_features(docs, keep_model=True, model=model))
+    docs[5] = (docs[5][0], docs[5][1] + " s1w1 s1w2")
+    docs.insert(10, clustered_documents(1, 99)[0])
+    del docs[40]
+    docs.append(docs[0])  # the same text twice: one kept row serves both
+    weighed = weighing_counted(monkeypatch)
+    again = text_features(docs, keep_model=True, model=model, kept=kept)
+    assert weighed == [2]  # the edited and the added article's
+    afresh = text_features(docs, keep_model=True, model=model)
+    assert weighed == [2, len(docs)]
+    assert same_features(again, afresh) and again.model is afresh.model is model
+
+
+def test_rows_kept_under_another_model_are_weighed_again(monkeypatch):
+    docs = clustered_documents(80, 3)
+    model = fitted(docs)
+    other = dataclasses.replace(model, projection=-model.projection)  # same words, other topics
+    kept = KeptFeatures.of(text_features(docs, keep_model=True, model=other))
+    weighed = weighing_counted(monkeypatch)
+    again = text_features(docs, keep_model=True, model=model, kept=kept)
+    assert weighed == [80]
+    assert same_features(again, text_features(docs, keep_model=True, model=model))
+
+
 def test_neighbours_are_found_afresh_when_the_rows_change_order_or_the_model_changes(monkeypatch):
     docs = documents(60)
     model = fitted(docs)
@@ -298,7 +342,7 @@ def test_neighbours_are_found_afresh_when_the_rows_change_order_or_the_model_cha
     assert neighbours._nearest_again(features, neighbours._comparison(features, 5), 1, kept) is None
 
 
-def test_a_build_keeps_its_neighbours_and_an_edit_finds_them_again(make_site, capsys, tmp_path, monkeypatch):
+def test_a_build_keeps_its_rows_and_neighbours_and_an_edit_finds_them_again(make_site, capsys, tmp_path, monkeypatch):
     config = make_site(clustered_corpus(), related={"model_from": 20})
     build(config, capsys)
     environment = environment_fingerprint(load_config(config))
@@ -306,9 +350,11 @@ def test_a_build_keeps_its_neighbours_and_an_edit_finds_them_again(make_site, ca
     compared = []
     monkeypatch.setattr(neighbours, "_nearest_in_rows", lambda shared, rows: compared.append(len(rows)) or
                         in_rows(shared, rows))
+    weighed = weighing_counted(monkeypatch)
     append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
     build(config, capsys)
     assert 0 < sum(compared) < 20  # those sharing words with the edited article alone, of 60
+    assert weighed == [1]  # the other rows are the last build's
     assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
 
 
