@@ -49,6 +49,7 @@ from .config import SiteConfig
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
 from .neighbours import KeptNeighbours, Neighbours
+from .related import ChosenLinks, KeptLinks, TextScores
 from .similarity import KeptFeatures
 from .term_counts import CountedDocuments, TermCounts, names_array, names_from
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically
@@ -56,6 +57,7 @@ from .atomic import remove_file, write_atomically_with, write_bytes_atomically
 ARTICLES = "articles"
 TERM_COUNTS = "term-counts.npz"  # of the texts related
 SEARCH_TERMS = "search-terms.npz"  # of the texts searched
+RELATED = "related.npz"  # the last build's related links as chosen, under its text model
 NEIGHBOURS = "neighbours.npz"  # the last build's weighed rows and similar texts, under its text model
 FILES = "files.json"  # the published site's files
 SPARE = "previous-site"  # the site the last build replaced, kept to be updated into the next
@@ -65,6 +67,7 @@ _FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
 _COUNTS_VERSION = 2
 _NEIGHBOURS_VERSION = 2
+_RELATED_VERSION = 1
 T = TypeVar("T")
 _KEY_BYTES = 16
 _SUM = 32  # bytes of checksum after the magic
@@ -329,3 +332,47 @@ def _csr_arrays(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
     return {prefix + "data": matrix.data.astype(np.float32, copy=False),
             prefix + "indices": matrix.indices.astype(np.int32, copy=False),
             prefix + "indptr": matrix.indptr.astype(np.int64, copy=False)}
+
+
+def read_kept_links(config: SiteConfig, environment: str) -> KeptLinks | None:
+    """The related links the last build kept (``write_kept_links``), or None when there are
+    none, they were chosen in another environment, or they do not check out."""
+    return _read_store(config, RELATED, environment, _RELATED_VERSION, _kept_links)
+
+
+def _kept_links(arrays: dict[str, np.ndarray]) -> KeptLinks | None:
+    total = int(arrays["total"])
+    keys, scores, starts = arrays["text_keys"], arrays["text_scores"], arrays["text_starts"]
+    chosen = ChosenLinks(*(arrays[name] for name in _CHOSEN))
+    links = len(chosen.rows)
+    if (arrays["evidence"].dtype != np.uint8 or total < 0 or keys.dtype != np.int64 or scores.dtype != np.float64
+            or starts.dtype != np.int64 or len(keys) != len(scores) or len(starts) != total + 1
+            or starts[0] != 0 or starts[-1] != len(keys) or np.any(np.diff(starts) < 0)
+            or any(getattr(chosen, name).dtype != np.int64 for name in ("rows", "others", "shared_counts", "shared_at"))
+            or chosen.scores.dtype != np.float64 or chosen.similar.dtype != np.float64
+            or not links == len(chosen.others) == len(chosen.scores) == len(chosen.similar) == len(chosen.shared_counts)
+            or (links and (min(chosen.rows.min(), chosen.others.min(), chosen.shared_counts.min()) < 0
+                           or max(chosen.rows.max(), chosen.others.max()) >= total or np.any(np.diff(chosen.rows) < 0)))
+            or int(chosen.shared_counts.sum()) != len(chosen.shared_at)
+            or (len(chosen.shared_at) and chosen.shared_at.min() < 0)):
+        return None
+    return KeptLinks(arrays["evidence"].tobytes(), TextScores(keys, scores, starts, total), chosen)
+
+
+_CHOSEN = ("rows", "others", "scores", "similar", "shared_counts", "shared_at")  # ChosenLinks' arrays, in order
+
+
+def write_kept_links(config: SiteConfig, environment: str, kept: KeptLinks | None) -> None:
+    """Keep ``kept`` for the next build in this environment (none: remove the last build's)."""
+    if kept is None:
+        remove_file(cache_dir(config) / RELATED)
+        return
+    chosen = kept.chosen
+    arrays = dict(version=np.array([_RELATED_VERSION]),
+                  environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
+                  evidence=np.frombuffer(kept.evidence, dtype=np.uint8), total=np.array(kept.text.total),
+                  text_keys=kept.text.keys.astype(np.int64), text_scores=kept.text.scores.astype(np.float64),
+                  text_starts=kept.text.starts.astype(np.int64),
+                  **{name: getattr(chosen, name).astype(np.float64 if name in ("scores", "similar") else np.int64)
+                     for name in _CHOSEN})
+    write_atomically_with(cache_dir(config) / RELATED, lambda out: np.savez(out, **arrays), durable=False)

@@ -12,7 +12,7 @@ from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup, guid
 from .analysis import CountTexts, analyse
-from .related import related_links
+from .related import KeptLinks, chosen_links
 from .stories import story_index
 from .taxonomy import normalize_key
 from .neighbours import KeptNeighbours
@@ -36,10 +36,13 @@ UPDATED_BEFORE_DATE_HINT = "correct updated:, or remove it if the article was no
 
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None,
                count_texts: CountTexts | None = None, model: TextModel | None = None,
-               keep_model: bool = False, kept: KeptNeighbours | None = None) -> Site:
+               keep_model: bool = False, kept: KeptNeighbours | None = None,
+               kept_links: KeptLinks | None = None) -> Site:
     """The site's order, tags, stories and related links; ``count_texts`` gives the texts' term
     counts and keys when the caller keeps them from build to build (the build cache), ``model`` and
-    ``keep_model`` and ``kept`` are the text analysis's (``analysis.analyse``)."""
+    ``keep_model`` and ``kept`` are the text analysis's (``analysis.analyse``), ``kept_links`` the
+    last build's related links (``related.chosen_links``); with ``keep_model`` the site holds
+    what the next build may take of this one's."""
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
@@ -56,17 +59,19 @@ def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = N
                              "set SOURCE_DATE_EPOCH for builds that are byte-identical everywhere"),)
     stories = analysis.stories
     story_of = story_index(stories)
+    related = chosen_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of,
+                           jobs=jobs, zone=config.zone, kept=kept_links)
     return Site(
         articles=ordered,
         tag_groups=group_by_tag(ordered),
-        related=related_links(ordered, config.related_top_k, config.related_weights, analysis.neighbours, story_of,
-                              jobs=jobs, zone=config.zone),
+        related=related.links,
         build_date=date,
         warnings=warnings,
         stories=stories,
         story_of=story_of,
         text_model=analysis.model,
         kept_neighbours=analysis.kept,
+        kept_links=related.kept if keep_model else None,
     )
 
 

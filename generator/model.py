@@ -14,6 +14,7 @@ from .errors import Problem
 
 if TYPE_CHECKING:
     from .neighbours import KeptNeighbours
+    from .related import KeptLinks
     from .text_model import TextModel
 
 # Fixed namespace so ids derived from a file stem or text are the same on every machine.
@@ -172,6 +173,7 @@ class Site:
     story_of: Mapping[str, Story] = field(default_factory=lambda: MappingProxyType({}))  # article id -> its story
     text_model: TextModel | None = None  # the word statistics the analysis used, when the build keeps them
     kept_neighbours: KeptNeighbours | None = None  # what the next build's analysis may start from, with them
+    kept_links: KeptLinks | None = None  # what the next build's related links may start from, with them
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
                           prune_output_caches, read_article_cache, read_counted, read_file_records,
-                          read_kept_neighbours, write_article_cache, write_counted, write_file_records,
-                          write_kept_neighbours)
+                          read_kept_links, read_kept_neighbours, write_article_cache, write_counted, write_file_records,
+                          write_kept_links, write_kept_neighbours)
 from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
                           output_cache_dir, read_record, record_text, with_text_model, written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
@@ -84,8 +84,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     keep_model = 0 < config.text_model_from <= len(articles)
     model = _read_text_model(config, warn) if keep_model and not refit else None
     kept = read_kept_neighbours(config, environment) if keep_model and use_cache else None
+    kept_links = read_kept_links(config, environment) if keep_model and use_cache else None
     site = index_site(articles, config, jobs, count_texts=texts.related, model=model, keep_model=keep_model,
-                      kept=kept)
+                      kept=kept, kept_links=kept_links)
     for warning in site.warnings:
         warn(str(warning))
     for problem in feed_text_problems(site):
@@ -126,6 +127,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     def record_build() -> None:
         write_article_cache(config, cached or EMPTY_CACHE, loaded)
         write_kept_neighbours(config, environment, site.kept_neighbours)
+        write_kept_links(config, environment, site.kept_links)
         write_file_records(config, written.records)
         write_file_records(config, previous if written.kept else None, SPARE_FILES)
         # The last build's record describes the site this one retired: kept, it is the spare's

@@ -16,6 +16,7 @@ time, then to the slug, so the order never depends on input order.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -62,15 +63,53 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     Candidates are scored in chunks of ``CHUNK`` articles with array arithmetic, over ``jobs``
     processes (None: every core); only the links kept become objects.
     """
+    return chosen_links(articles, top_k, weights, neighbours, story_of, jobs, zone).links
+
+
+@dataclass(frozen=True, eq=False)
+class ChosenLinks:
+    """The links chosen, one array entry per link (rows ascending, each row's best first)."""
+
+    rows: np.ndarray
+    others: np.ndarray
+    scores: np.ndarray
+    similar: np.ndarray  # each link's text score
+    shared_counts: np.ndarray  # how many tags each link shares
+    shared_at: np.ndarray  # those tags, as places in the articles' tags rarest first, link after link
+
+
+@dataclass(frozen=True, eq=False)
+class KeptLinks:
+    """A build's links as chosen, and what they were chosen from, kept for the next build:
+    ``evidence``, a digest of everything but the texts' similarity, and the similar texts.
+    The next build whose evidence is the same (its articles differ in their words alone)
+    scores again only the articles whose similar texts changed."""
+
+    evidence: bytes
+    text: TextScores
+    chosen: ChosenLinks
+
+
+@dataclass(frozen=True)
+class RelatedLinks:
+    links: Mapping[str, tuple[RelatedLink, ...]]  # article id -> its links, best first
+    kept: KeptLinks | None  # for the next build
+
+
+def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeights = RelatedWeights(),
+                 neighbours: Neighbours | None = None, story_of: Mapping[str, Story] = MappingProxyType({}),
+                 jobs: int | None = 1, zone: ZoneInfo | None = None, kept: KeptLinks | None = None) -> RelatedLinks:
+    """``related_links``, and what the next build needs to choose them again; articles the
+    last build's links (``kept``) hold for are not scored again."""
     total = len(articles)
     if total == 0 or top_k == 0:
-        return MappingProxyType({a.id: () for a in articles})
+        return RelatedLinks(MappingProxyType({a.id: () for a in articles}), None)
     idf = tag_weights(articles)
     stamps = np.array([a.date.timestamp() if a.date else np.nan for a in articles])
     days = [None if a.date is None else (local_day(a.date, zone) if zone else a.date.date()).toordinal()
             for a in articles]
     tags, rarest_first = _TagIndex.of(articles, idf, stamps)
-    text = _TextScores.of(neighbours if weights.text > 0 else None, total)
+    text = TextScores.of(neighbours if weights.text > 0 else None, total)
     story = np.full(total, -1)  # per article, its story's number
     numbers: dict[str, int] = {}
     for index, article in enumerate(articles):
@@ -80,23 +119,95 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     by_slug[sorted(range(total), key=lambda i: articles[i].slug)] = np.arange(total)
 
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
-    chunks = batches(total, CHUNK)
-    result: dict[str, tuple[RelatedLink, ...]] = {}
-    for chunk, (rows, others, score, similar, shared_ends, shared_at) in zip(
-            chunks, map_with_shared(_best_links, evidence, chunks, available_cores() if jobs is None else jobs)):
-        links: dict[int, list[RelatedLink]] = {index: [] for index in chunk}
-        shared_at, begin = shared_at.tolist(), 0
-        for row, other, value, text_score, end in zip(rows.tolist(), others.tolist(), score.tolist(),
-                                                      similar.tolist(), shared_ends.tolist()):
-            day, other_day = days[row], days[other]
-            # Rounded: a page shows no more, and an edit that shifts every score by a hair
-            # (corpus-wide word weights) then changes few pages' inputs (see page_keys.py).
-            links[row].append(RelatedLink(articles[other], tuple(map(rarest_first.__getitem__, shared_at[begin:end])),
-                                          round(value, SHOWN_DECIMALS), round(text_score, SHOWN_DECIMALS),
-                                          None if day is None or other_day is None else abs(day - other_day)))
-            begin = end
-        result.update((articles[index].id, tuple(found)) for index, found in links.items())
-    return MappingProxyType(result)
+    digest = _evidence_digest(articles, days, story, top_k, weights)
+    again = _rows_to_score(kept, digest, text, len(rarest_first))
+    if again is None:
+        chosen = _merged(map_with_shared(_best_links, evidence, batches(total, CHUNK),
+                                         available_cores() if jobs is None else jobs))
+    else:
+        runs = _runs(again)
+        scored = map_with_shared(_best_links, evidence, runs, (available_cores() if jobs is None else jobs)
+                                 if len(again) > CHUNK else 1)
+        chosen = _merged([_without_rows(kept.chosen, again), *scored])
+    return RelatedLinks(_links_of(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
+
+
+def _evidence_digest(articles: tuple[Article, ...], days: list[int | None], story: np.ndarray, top_k: int,
+                     weights: RelatedWeights) -> bytes:
+    """A digest of all that links are chosen from but the texts: the articles in order, each
+    one's id, slug, date, day, tags and story, and the settings."""
+    listed = repr((top_k, weights, story.tolist(), days,
+                   [(a.id, a.slug, a.date and a.date.timestamp(), tuple((t.slug, t.name) for t in a.tags))
+                    for a in articles]))
+    return hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+
+
+def _rows_to_score(kept: KeptLinks | None, digest: bytes, text: TextScores, tags_written: int) -> np.ndarray | None:
+    """The rows whose links may differ from ``kept``'s (None: all of them may): with the same
+    evidence, those whose similar texts changed. A row's candidates and their scores come
+    from its own similar texts, and from tags, dates, stories and slugs, which are the same."""
+    if (kept is None or kept.evidence != digest or kept.text.total != text.total
+            or np.any(kept.chosen.shared_at >= tags_written)):
+        return None
+    before, now = np.diff(kept.text.starts), np.diff(text.starts)
+    changed = before != now
+    alike = np.flatnonzero(~changed)  # rows with as many similar texts as before: compared entry by entry
+    entries_now, entries_before = np.repeat(~changed, now), np.repeat(~changed, before)
+    differ = ((text.keys[entries_now] != kept.text.keys[entries_before])
+              | (text.scores[entries_now] != kept.text.scores[entries_before]))
+    changed[np.repeat(alike, now[alike])[differ]] = True
+    rows = np.flatnonzero(changed)
+    return rows if 2 * len(rows) <= text.total else None  # else as cheap to score them all
+
+
+def _runs(rows: np.ndarray) -> list[range]:
+    """Ascending ``rows`` as ranges of consecutive rows, none longer than ``CHUNK``."""
+    runs = []
+    for run in np.split(rows, np.flatnonzero(np.diff(rows) != 1) + 1) if len(rows) else []:
+        first, last = int(run[0]), int(run[-1]) + 1
+        runs.extend(range(start, min(start + CHUNK, last)) for start in range(first, last, CHUNK))
+    return runs
+
+
+def _without_rows(chosen: ChosenLinks, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``chosen``'s links of every row but ``rows``, as ``_best_links`` gives them."""
+    keep = ~np.isin(chosen.rows, rows)
+    shared_keep = np.repeat(keep, chosen.shared_counts)
+    return (chosen.rows[keep], chosen.others[keep], chosen.scores[keep], chosen.similar[keep],
+            np.cumsum(chosen.shared_counts[keep]), chosen.shared_at[shared_keep])
+
+
+def _merged(parts: list[tuple[np.ndarray, ...]]) -> ChosenLinks:
+    """The links of ``_best_links`` parts, rows ascending, each row's in the order given."""
+    rows = np.concatenate([p[0] for p in parts])
+    counts = np.concatenate([np.diff(p[4], prepend=0) for p in parts]).astype(np.int64)
+    shared_at = np.concatenate([p[5] for p in parts]).astype(np.int64)
+    order = np.argsort(rows, kind="stable")
+    starts = np.cumsum(counts) - counts
+    reordered = np.repeat(starts[order], counts[order]) + (np.arange(int(counts.sum()))
+                                                            - np.repeat(np.cumsum(counts[order]) - counts[order],
+                                                                        counts[order]))
+    return ChosenLinks(rows[order].astype(np.int64), np.concatenate([p[1] for p in parts])[order].astype(np.int64),
+                       np.concatenate([p[2] for p in parts])[order], np.concatenate([p[3] for p in parts])[order],
+                       counts[order], shared_at[reordered])
+
+
+def _links_of(chosen: ChosenLinks, articles: tuple[Article, ...], days: list[int | None],
+              rarest_first: list[Tag]) -> Mapping[str, tuple[RelatedLink, ...]]:
+    links: dict[int, list[RelatedLink]] = {index: [] for index in range(len(articles))}
+    shared_at, begin = chosen.shared_at.tolist(), 0
+    for row, other, value, text_score, count in zip(chosen.rows.tolist(), chosen.others.tolist(),
+                                                    chosen.scores.tolist(), chosen.similar.tolist(),
+                                                    chosen.shared_counts.tolist()):
+        day, other_day = days[row], days[other]
+        # Rounded: a page shows no more, and an edit that shifts every score by a hair
+        # (corpus-wide word weights) then changes few pages' inputs (see page_keys.py).
+        links[row].append(RelatedLink(articles[other], tuple(map(rarest_first.__getitem__,
+                                                                 shared_at[begin:begin + count])),
+                                      round(value, SHOWN_DECIMALS), round(text_score, SHOWN_DECIMALS),
+                                      None if day is None or other_day is None else abs(day - other_day)))
+        begin += count
+    return MappingProxyType({articles[index].id: tuple(found) for index, found in links.items()})
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +215,7 @@ class _Evidence:
     """What scoring a chunk of articles reads: shared by the processes that score chunks."""
 
     tags: "_TagIndex"
-    text: "_TextScores"
+    text: "TextScores"
     stamps: np.ndarray  # per article, its date as a timestamp (NaN: undated)
     story: np.ndarray  # per article, its story's number (-1: none)
     by_slug: np.ndarray  # per article, its slug's place in sorted order
@@ -219,7 +330,7 @@ class _TagIndex:
 
 
 @dataclass(frozen=True, eq=False)
-class _TextScores:
+class TextScores:
     """Each article's similar texts (at least ``MIN_TEXT``), looked up by pair."""
 
     keys: np.ndarray  # row * total + other, ascending
@@ -228,7 +339,7 @@ class _TextScores:
     total: int
 
     @classmethod
-    def of(cls, neighbours: Neighbours | None, total: int) -> "_TextScores":
+    def of(cls, neighbours: Neighbours | None, total: int) -> "TextScores":
         if neighbours is None or not len(neighbours.rows):
             return cls(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(total + 1, dtype=np.int64), total)
         similar = neighbours.scores >= MIN_TEXT
@@ -249,7 +360,7 @@ class _TextScores:
         return np.where(self.keys[at] == wanted, self.scores[at], 0.0)
 
 
-def _candidates(chunk: range, tags: _TagIndex, text: _TextScores) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(chunk: range, tags: _TagIndex, text: TextScores) -> tuple[np.ndarray, np.ndarray]:
     """(row, other) pairs to score for the articles in ``chunk``, each pair once, no self pairs:
     the rows' similar texts, and the members of each of their tags (of a hub tag, the window
     around the row)."""

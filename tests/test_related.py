@@ -1,3 +1,5 @@
+import numpy as np
+import pytest
 from dataclasses import replace
 
 from generator.analysis import TEXT_NEIGHBOURS
@@ -159,3 +161,81 @@ def test_days_apart_are_calendar_days_where_the_site_shows_its_dates():
     assert utc[("id-night", "next-noon")] == "shared: Ferry; 1 day apart"  # 11.5 hours apart, two days
     # In New York the first falls on 29 February.
     assert reasons(ZoneInfo("America/New_York"))[("id-late", "night")] == "shared: Ferry; 1 day apart"
+
+
+def tagged_corpus(count=130):
+    """Articles of small tags and a hub tag (W, on more than HUB_NEIGHBOURS), with texts of a
+    few subjects, so tags and texts both bring candidates."""
+    return tuple(make_article(f"a{i:03d}", tags=(("X", "Y", "Z")[i % 3], "W"), date=f"2024-03-{1 + i % 28:02d}",
+                              body=f"ferry{i % 16} crane{i % 16} report {i} ballot{i // 16} river{i // 16}")
+                 for i in range(count))
+
+
+def text_neighbours(articles):
+    return nearest(text_features([(a.title, a.body) for a in articles]), TEXT_NEIGHBOURS)
+
+
+def scoring_counted(monkeypatch):
+    """The rows each call scoring links scores."""
+    from generator import related
+
+    scored, best = [], related._best_links
+    monkeypatch.setattr(related, "_best_links", lambda evidence, chunk: scored.extend(chunk) or best(evidence, chunk))
+    return scored
+
+
+def same_choice(one, other):
+    from generator.related import ChosenLinks
+
+    return one.links == other.links and all(
+        np.array_equal(getattr(one.kept.chosen, name), getattr(other.kept.chosen, name))
+        for name in ChosenLinks.__dataclass_fields__)
+
+
+def test_links_kept_are_taken_and_only_articles_whose_similar_texts_changed_are_scored_again(monkeypatch):
+    from generator import related
+    from generator.neighbours import Neighbour, Neighbours
+    from generator.related import chosen_links
+
+    monkeypatch.setattr(related, "CHUNK", 16)
+    articles = tagged_corpus()
+    neighbours = text_neighbours(articles)
+    first = chosen_links(articles, 5, neighbours=neighbours, jobs=2)
+    lists = [list(found) for found in neighbours]
+    lists[3] = [Neighbour(78, 0.95, 0.9), *lists[3][:-1]]  # a new similar text, first
+    unlike = next(r for r in range(40, 130) if lists[r] and lists[r][0].score >= related.MIN_TEXT)
+    lists[unlike] = []  # its text changed beyond likeness
+    lists[unlike + 1] = [Neighbour(n.row, n.score, n.word_cosine) for n in lists[unlike + 1]]  # the same, anew
+    changed = Neighbours.from_lists(lists)
+    edited = replace(articles[78], body=articles[78].body + " more words")  # an edit of its words alone
+    articles = (*articles[:78], edited, *articles[79:])
+    scored = scoring_counted(monkeypatch)
+    again = chosen_links(articles, 5, neighbours=changed, kept=first.kept, jobs=2)
+    assert scored == [3, unlike]
+    assert any(link.target is edited for link in again.links["id-a003"])  # as loaded in this build
+    assert same_choice(again, chosen_links(articles, 5, neighbours=changed))
+    assert not same_choice(again, first)
+
+
+@pytest.mark.parametrize("change", ["tag", "date", "story", "removed", "top_k"])
+def test_links_are_scored_again_whole_when_anything_but_texts_changed(change, monkeypatch):
+    from generator.related import chosen_links
+
+    articles = tagged_corpus()
+    neighbours = text_neighbours(articles)
+    top_k, story_of = 5, {}
+    first = chosen_links(articles, top_k, neighbours=neighbours)
+    if change == "tag":
+        articles = (*articles[:9], replace(articles[9], tags=articles[10].tags), *articles[10:])
+    elif change == "date":
+        articles = (*articles[:9], replace(articles[9], date=articles[40].date), *articles[10:])
+    elif change == "story":
+        story_of = {articles[1].id: Story("s", "S", articles[1:3]), articles[2].id: Story("s", "S", articles[1:3])}
+    elif change == "removed":
+        articles, neighbours = articles[:-1], text_neighbours(articles[:-1])
+    else:
+        top_k = 4
+    scored = scoring_counted(monkeypatch)
+    again = chosen_links(articles, top_k, neighbours=neighbours, story_of=story_of, kept=first.kept)
+    assert sorted(scored) == list(range(len(articles)))
+    assert same_choice(again, chosen_links(articles, top_k, neighbours=neighbours, story_of=story_of))

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import neighbours, similarity, text_model
-from generator.build_cache import NEIGHBOURS, read_kept_neighbours
+from generator import neighbours, related, similarity, text_model
+from generator.build_cache import NEIGHBOURS, RELATED, read_kept_neighbours
 from generator.cli import main
 from generator.config import load_config
 from generator.fingerprint import CACHE_DIR, environment_fingerprint
@@ -351,10 +351,13 @@ def test_a_build_keeps_its_rows_and_neighbours_and_an_edit_finds_them_again(make
     monkeypatch.setattr(neighbours, "_nearest_in_rows", lambda shared, rows: compared.append(len(rows)) or
                         in_rows(shared, rows))
     weighed = weighing_counted(monkeypatch)
+    scored, best = [], related._best_links
+    monkeypatch.setattr(related, "_best_links", lambda evidence, chunk: scored.extend(chunk) or best(evidence, chunk))
     append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
     build(config, capsys)
     assert 0 < sum(compared) < 20  # those sharing words with the edited article alone, of 60
     assert weighed == [1]  # the other rows are the last build's
+    assert 0 < len(scored) <= sum(compared)  # links of those whose similar texts changed
     assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
 
 
@@ -366,26 +369,30 @@ def truncated(path):
     path.write_bytes(path.read_bytes()[:-200])
 
 
+@pytest.mark.parametrize("store", [NEIGHBOURS, RELATED])
 @pytest.mark.parametrize("spoil", [garbage, truncated])
-def test_spoilt_kept_neighbours_are_not_trusted(make_site, capsys, tmp_path, spoil):
+def test_spoilt_kept_rows_neighbours_and_links_are_not_trusted(make_site, capsys, tmp_path, spoil, store):
     config = make_site(clustered_corpus(), related={"model_from": 20})
     build(config, capsys)
-    spoil(config.parent / CACHE_DIR / NEIGHBOURS)
+    spoil(config.parent / CACHE_DIR / store)
     append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
     build(config, capsys)
     assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
 
 
-def test_neighbours_kept_two_builds_ago_are_found_again_alike(make_site, capsys, tmp_path):
+@pytest.mark.parametrize("remove", [False, True])
+def test_rows_neighbours_and_links_kept_two_builds_ago_are_taken_alike(make_site, capsys, tmp_path, remove):
     config = make_site(clustered_corpus(), related={"model_from": 20})
     build(config, capsys)
-    kept = config.parent / CACHE_DIR / NEIGHBOURS
-    older = kept.read_bytes()
+    kept = [config.parent / CACHE_DIR / store for store in (NEIGHBOURS, RELATED)]
+    older = [store.read_bytes() for store in kept]
     folder = config.parent / "content" / "articles"
     append(folder / "a03.md", " s0w1 s0w2 s0w3")
-    (folder / "a07.md").unlink()
+    if remove:
+        (folder / "a07.md").unlink()
     build(config, capsys)
-    kept.write_bytes(older)
+    for store, content in zip(kept, older):
+        store.write_bytes(content)
     append(folder / "a11.md", " s1w1 s1w2")
     build(config, capsys)
     assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
