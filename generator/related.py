@@ -11,7 +11,9 @@ own. Each candidate's score adds
 - a recency bonus that fades over ``window_days``,
 
 each multiplied by its weight in ``related`` in site.yaml. Ties go to the article closer in
-time, then to the slug, so the order never depends on input order.
+time, then to the slug, so the order never depends on input order. A build may start from the
+last build's links (``KeptLinks``): when nothing but texts changed, only the articles whose
+similar texts changed are scored again.
 """
 
 from __future__ import annotations
