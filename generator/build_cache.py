@@ -267,14 +267,23 @@ def _counted(arrays: dict[str, np.ndarray]) -> CountedDocuments | None:
 def write_counted(config: SiteConfig, environment: str, name: str, counted: CountedDocuments) -> None:
     """Keep ``counted`` under ``name`` for the next build in this environment."""
     counts = counted.counts.counts
-    arrays = dict(version=np.array([_COUNTS_VERSION]),
-                  environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
-                  keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8).reshape(len(counted.keys), _KEY_BYTES),
-                  data=counts.data, indices=counts.indices.astype(np.int32, copy=False),
-                  indptr=counts.indptr.astype(np.int64, copy=False),
-                  names=names_array(counted.counts.names))
+    _write_store(config, name, environment, _COUNTS_VERSION, dict(
+        keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8).reshape(len(counted.keys), _KEY_BYTES),
+        data=counts.data, indices=counts.indices.astype(np.int32, copy=False),
+        indptr=counts.indptr.astype(np.int64, copy=False), names=names_array(counted.counts.names)))
+
+
+def _write_store(config: SiteConfig, name: str, environment: str, version: int,
+                 arrays: dict[str, np.ndarray] | None) -> None:
+    """Keep ``arrays`` under ``name`` for the next build in this environment, as ``_read_store``
+    reads them (None: remove the last build's)."""
+    if arrays is None:
+        remove_file(cache_dir(config) / name)
+        return
+    stored = dict(version=np.array([version]), environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
+                  **arrays)
     # Streamed into the file: a large site's arrays are never copied whole in memory.
-    write_atomically_with(cache_dir(config) / name, lambda out: np.savez(out, **arrays), durable=False)
+    write_atomically_with(cache_dir(config) / name, lambda out: np.savez(out, **stored), durable=False)
 
 
 def read_kept_neighbours(config: SiteConfig, environment: str) -> KeptNeighbours | None:
@@ -312,20 +321,15 @@ def _csr(arrays: dict[str, np.ndarray], prefix: str, rows: int, width: int, dtyp
 
 def write_kept_neighbours(config: SiteConfig, environment: str, kept: KeptNeighbours | None) -> None:
     """Keep ``kept`` for the next build in this environment (none: remove the last build's)."""
-    if kept is None:
-        remove_file(cache_dir(config) / NEIGHBOURS)
-        return
-    rows = kept.features
-    arrays = dict(version=np.array([_NEIGHBOURS_VERSION]),
-                  environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
-                  model=np.frombuffer(rows.model.encode("utf-8"), dtype=np.uint8), k=np.array(kept.k),
-                  keys=rows.keys.astype(np.uint64), width=np.array(rows.index.shape[1]),
-                  **_csr_arrays("index_", rows.index), **_csr_arrays("vector_", rows.vectors),
-                  topics=rows.topics.astype(np.float32, copy=False),
-                  starts=kept.neighbours.starts.astype(np.int64), rows=kept.neighbours.rows.astype(np.int64),
-                  scores=kept.neighbours.scores.astype(np.float64),
-                  word_cosines=kept.neighbours.word_cosines.astype(np.float64))
-    write_atomically_with(cache_dir(config) / NEIGHBOURS, lambda out: np.savez(out, **arrays), durable=False)
+    rows = kept.features if kept is not None else None
+    _write_store(config, NEIGHBOURS, environment, _NEIGHBOURS_VERSION, None if kept is None else dict(
+        model=np.frombuffer(rows.model.encode("utf-8"), dtype=np.uint8), k=np.array(kept.k),
+        keys=rows.keys.astype(np.uint64), width=np.array(rows.index.shape[1]),
+        **_csr_arrays("index_", rows.index), **_csr_arrays("vector_", rows.vectors),
+        topics=rows.topics.astype(np.float32, copy=False),
+        starts=kept.neighbours.starts.astype(np.int64), rows=kept.neighbours.rows.astype(np.int64),
+        scores=kept.neighbours.scores.astype(np.float64),
+        word_cosines=kept.neighbours.word_cosines.astype(np.float64)))
 
 
 def _csr_arrays(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
@@ -364,15 +368,9 @@ _CHOSEN = ("rows", "others", "scores", "similar", "shared_counts", "shared_at") 
 
 def write_kept_links(config: SiteConfig, environment: str, kept: KeptLinks | None) -> None:
     """Keep ``kept`` for the next build in this environment (none: remove the last build's)."""
-    if kept is None:
-        remove_file(cache_dir(config) / RELATED)
-        return
-    chosen = kept.chosen
-    arrays = dict(version=np.array([_RELATED_VERSION]),
-                  environment=np.frombuffer(environment.encode("utf-8"), dtype=np.uint8),
-                  evidence=np.frombuffer(kept.evidence, dtype=np.uint8), total=np.array(kept.text.total),
-                  text_keys=kept.text.keys.astype(np.int64), text_scores=kept.text.scores.astype(np.float64),
-                  text_starts=kept.text.starts.astype(np.int64),
-                  **{name: getattr(chosen, name).astype(np.float64 if name in ("scores", "similar") else np.int64)
-                     for name in _CHOSEN})
-    write_atomically_with(cache_dir(config) / RELATED, lambda out: np.savez(out, **arrays), durable=False)
+    _write_store(config, RELATED, environment, _RELATED_VERSION, None if kept is None else dict(
+        evidence=np.frombuffer(kept.evidence, dtype=np.uint8), total=np.array(kept.text.total),
+        text_keys=kept.text.keys.astype(np.int64), text_scores=kept.text.scores.astype(np.float64),
+        text_starts=kept.text.starts.astype(np.int64),
+        **{name: getattr(kept.chosen, name).astype(np.float64 if name in ("scores", "similar") else np.int64)
+           for name in _CHOSEN}))
