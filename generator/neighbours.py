@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_with_shared
-from .similarity import KeptFeatures, TextFeatures, unit_rows
+from .similarity import KeptFeatures, TextFeatures, rows_before, unit_rows
 
 CANDIDATES = 64  # per article, by shared indexed words
 EXACT = 16  # of them, the closest in latent topics, whose word cosine is computed
@@ -143,10 +143,8 @@ def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept:
     total, before = len(keys), len(last.keys)
     if len(np.unique(keys)) != total or len(np.unique(last.keys)) != before:
         return None  # the same text twice: a key names no one article
-    order = np.argsort(last.keys)
-    at = np.minimum(np.searchsorted(last.keys[order], keys), max(before - 1, 0))
-    found = (last.keys[order][at] == keys) if before else np.zeros(total, dtype=bool)
-    previous_row = np.where(found, order[at] if before else 0, -1)
+    previous_row = rows_before(keys, last.keys)
+    found = previous_row >= 0
     if np.any(np.diff(previous_row[found]) <= 0):
         return None
     row_now = np.full(before, -1, dtype=np.int64)

@@ -119,19 +119,23 @@ def _weighed_again(counts: TermCounts, vocabulary: "_Vocabulary", projection: np
                    kept: KeptFeatures, jobs: int) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
     """Vectors, index and topics of ``counts``' rows: those of texts ``kept`` has taken from it,
     the others weighed and projected, each row as weighing it afresh would make it."""
-    before = len(kept.keys)
-    order = np.argsort(kept.keys, kind="stable")
-    at = np.minimum(np.searchsorted(kept.keys[order], keys), max(before - 1, 0))
-    found = kept.keys[order][at] == keys if before else np.zeros(len(keys), dtype=bool)
-    new = np.flatnonzero(~found)
+    place = rows_before(keys, kept.keys)
+    new = np.flatnonzero(place < 0)
     vectors, index = _weighed(_rows_of(counts, new), vocabulary, jobs)
     topics = _product(vectors, projection, jobs)
-    # Kept rows first, then the new ones: each row's place in that stack.
-    place = np.where(found, order[at] if before else 0, 0)
-    place[new] = before + np.arange(len(new))
+    place[new] = len(kept.keys) + np.arange(len(new))  # kept rows first, then the new ones
     return (sp.vstack([kept.vectors, vectors], format="csr")[place],
             sp.vstack([kept.index, index], format="csr")[place],
             np.concatenate([kept.topics, topics])[place])
+
+
+def rows_before(keys: np.ndarray, kept_keys: np.ndarray) -> np.ndarray:
+    """Each key's row in ``kept_keys`` (the first of equal ones), -1 where it has none."""
+    if not len(kept_keys):
+        return np.full(len(keys), -1, dtype=np.int64)
+    order = np.argsort(kept_keys, kind="stable")
+    at = np.minimum(np.searchsorted(kept_keys[order], keys), len(kept_keys) - 1)
+    return np.where(kept_keys[order][at] == keys, order[at], -1).astype(np.int64)
 
 
 def _rows_of(counts: TermCounts, rows: np.ndarray) -> TermCounts:
