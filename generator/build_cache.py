@@ -249,15 +249,12 @@ def _read_store(config: SiteConfig, name: str, environment: str, version: int,
 
 
 def _counted(arrays: dict[str, np.ndarray]) -> CountedDocuments | None:
-    keys, data, indices, indptr = arrays["keys"], arrays["data"], arrays["indices"], arrays["indptr"]
-    names = names_from(arrays["names"])
-    rows = len(indptr) - 1
-    if (keys.dtype != np.uint8 or keys.shape != (rows, _KEY_BYTES) or data.dtype not in (np.int8, np.int32)
-            or indices.dtype != np.int32 or indptr.dtype != np.int64 or len(data) != len(indices)
-            or rows < 0 or indptr[0] != 0 or indptr[-1] != len(data) or np.any(np.diff(indptr) < 0)
-            or (len(data) and (data.min() <= 0 or indices.min() < 0 or indices.max() >= len(names)))):
+    keys, names = arrays["keys"], names_from(arrays["names"])
+    rows = len(keys)
+    counts = _csr(arrays, "", rows, len(names), (np.int8, np.int32))
+    if (keys.dtype != np.uint8 or keys.shape != (rows, _KEY_BYTES) or counts is None
+            or (counts.nnz and counts.data.min() <= 0)):
         return None
-    counts = sp.csr_matrix((data, indices, indptr), shape=(rows, len(names)))
     key_list = [bytes(row) for row in keys]
     if not counts.has_canonical_format or len(set(key_list)) != rows:
         return None
@@ -296,8 +293,8 @@ def _kept_neighbours(arrays: dict[str, np.ndarray]) -> KeptNeighbours | None:
     keys, width, topics = arrays["keys"], int(arrays["width"]), arrays["topics"]
     starts, others, scores, cosines = arrays["starts"], arrays["rows"], arrays["scores"], arrays["word_cosines"]
     rows = len(keys)
-    index = _csr(arrays, "index_", rows, width, np.float32)
-    vectors = _csr(arrays, "vector_", rows, width, np.float32)
+    index = _csr(arrays, "index_", rows, width, (np.float32,))
+    vectors = _csr(arrays, "vector_", rows, width, (np.float32,))
     if (keys.dtype != np.uint64 or keys.ndim != 1 or index is None or vectors is None
             or topics.dtype != np.float32 or topics.ndim != 2 or len(topics) != rows
             or starts.dtype != np.int64 or len(starts) != rows + 1 or starts[0] != 0 or starts[-1] != len(others)
@@ -309,10 +306,12 @@ def _kept_neighbours(arrays: dict[str, np.ndarray]) -> KeptNeighbours | None:
                           int(arrays["k"]), Neighbours(starts, others, scores, cosines))
 
 
-def _csr(arrays: dict[str, np.ndarray], prefix: str, rows: int, width: int, dtype: type) -> sp.csr_matrix | None:
-    """The ``rows x width`` matrix stored as ``prefix`` + data, indices and indptr, if it checks out."""
+def _csr(arrays: dict[str, np.ndarray], prefix: str, rows: int, width: int,
+         dtypes: tuple[type, ...]) -> sp.csr_matrix | None:
+    """The ``rows x width`` matrix stored as ``prefix`` + data, indices and indptr (data of one
+    of ``dtypes``), if it checks out."""
     data, indices, indptr = arrays[prefix + "data"], arrays[prefix + "indices"], arrays[prefix + "indptr"]
-    if (data.dtype != dtype or indices.dtype != np.int32 or indptr.dtype != np.int64 or len(data) != len(indices)
+    if (data.dtype not in dtypes or indices.dtype != np.int32 or indptr.dtype != np.int64 or len(data) != len(indices)
             or len(indptr) != rows + 1 or indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0)
             or (len(indices) and (indices.min() < 0 or indices.max() >= width))):
         return None
