@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import neighbours, related, similarity, text_model
+from generator import neighbours, similarity, text_model
 from generator.build_cache import NEIGHBOURS, RELATED, read_kept_neighbours
 from generator.cli import main
 from generator.config import load_config
@@ -19,6 +19,7 @@ from generator.similarity import MODEL_SETTINGS, KeptFeatures, text_features, te
 from generator.neighbours import kept_neighbours, nearest
 from generator.text_model import ModelError, TextModel, model_bytes, read_model
 from tests.conftest import article_text, site_tree, subject_corpus
+from tests.test_related import scoring_counted
 
 MODEL = "text-model.npz"
 in_rows = neighbours._nearest_in_rows
@@ -351,8 +352,7 @@ def test_a_build_keeps_its_rows_and_neighbours_and_an_edit_finds_them_again(make
     monkeypatch.setattr(neighbours, "_nearest_in_rows", lambda shared, rows: compared.append(len(rows)) or
                         in_rows(shared, rows))
     weighed = weighing_counted(monkeypatch)
-    scored, best = [], related._best_links
-    monkeypatch.setattr(related, "_best_links", lambda evidence, chunk: scored.extend(chunk) or best(evidence, chunk))
+    scored = scoring_counted(monkeypatch)
     append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
     build(config, capsys)
     assert 0 < sum(compared) < 20  # those sharing words with the edited article alone, of 60
