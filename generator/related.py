@@ -123,13 +123,11 @@ def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeig
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
     digest = _evidence_digest(articles, days, story, top_k, weights)
     again = _rows_to_score(kept, digest, text, len(rarest_first))
+    jobs = available_cores() if jobs is None else jobs
     if again is None:
-        chosen = _merged(map_with_shared(_best_links, evidence, batches(total, CHUNK),
-                                         available_cores() if jobs is None else jobs))
+        chosen = _merged(map_with_shared(_best_links, evidence, batches(total, CHUNK), jobs))
     else:
-        runs = _runs(again)
-        scored = map_with_shared(_best_links, evidence, runs, (available_cores() if jobs is None else jobs)
-                                 if len(again) > CHUNK else 1)
+        scored = map_with_shared(_best_links, evidence, _runs(again), jobs if len(again) > CHUNK else 1)
         chosen = _merged([_without_rows(kept.chosen, again), *scored])
     return RelatedLinks(_links_of(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
 
