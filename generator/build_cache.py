@@ -4,6 +4,11 @@
   tags), keyed by a hash of the environment fingerprint, the file's path and its bytes; in 256
   shards by the key's first byte, so one edit rewrites one shard. Their HTML is not kept: cmark
   makes it in 0.03 ms, less than reading it back would cost, as each page renders.
+- ``article-files.json``: the key each article file had, by path, with the file's identity
+  (size, inode, times) as listed then: a rebuild takes the key of a file still of that identity
+  without reading it (reading and hashing 10,000 files cost 0.25 s of a one-edit rebuild, 0.9 s
+  when the files were not in memory). Only identities that had settled (``FileIdentity.settled``)
+  are kept: a write in the same tick of the file system's clock would not show.
 - ``term-counts.npz`` and ``search-terms.npz``: each article's features, by a hash of the
   text they come from, so a rebuild finds them only for texts that changed: the term counts
   that relate articles, and the terms search finds them by (``CountedDocuments``), both
@@ -37,7 +42,7 @@ import pickle
 import shutil
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -46,6 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .config import SiteConfig
+from .content_files import FileIdentity
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
 from .neighbours import KeptNeighbours, Neighbours
@@ -55,6 +61,7 @@ from .term_counts import CountedDocuments, TermCounts, names_array, names_from
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
+ARTICLE_FILES = "article-files.json"  # each article file's key, by path and identity
 TERM_COUNTS = "term-counts.npz"  # of the texts related
 SEARCH_TERMS = "search-terms.npz"  # of the texts searched
 RELATED = "related.npz"  # the last build's related links as chosen, under its text model
@@ -64,6 +71,7 @@ SPARE = "previous-site"  # the site the last build replaced, kept to be updated 
 SPARE_FILES = "previous-site.json"  # its files
 _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
+_ARTICLE_FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
 _COUNTS_VERSION = 2
 _NEIGHBOURS_VERSION = 2
@@ -140,6 +148,44 @@ def write_article_cache(config: SiteConfig, before: ArticleCache, loaded: Mappin
                                    durable=False)
     for name in before.shards.keys() - shards.keys():
         remove_file(folder / f"{name}.pickle")
+
+
+def read_article_files(config: SiteConfig, environment: str) -> dict[str, tuple[FileIdentity, str]]:
+    """What ``write_article_files`` kept in this environment (path -> identity, key); nothing
+    when kept in another one (its keys are of other articles) or malformed."""
+    try:
+        data = json.loads((cache_dir(config) / ARTICLE_FILES).read_text(encoding="utf-8"))
+        if data["version"] != _ARTICLE_FILES_VERSION or data["environment"] != environment:
+            return {}
+        known = {}
+        for path, (key, *identity) in data["files"].items():
+            if not (isinstance(path, str) and isinstance(key, str) and len(identity) == len(FileIdentity._fields)
+                    and all(type(number) is int for number in identity)):
+                return {}
+            known[path] = (FileIdentity(*identity), key)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+    return known
+
+
+def write_article_files(config: SiteConfig, environment: str, known: Mapping[Path, tuple[FileIdentity, str]]
+                        ) -> None:
+    """Keep each file's identity and key (``known``: path -> both) for the next build."""
+    files = {str(path): [key, *identity] for path, (identity, key) in known.items()}
+    text = json.dumps({"version": _ARTICLE_FILES_VERSION, "environment": environment, "files": files},
+                      separators=(",", ":"))
+    write_bytes_atomically(cache_dir(config) / ARTICLE_FILES, text.encode("utf-8"), durable=False)
+
+
+def unchanged_keys(known: Mapping[str, tuple[FileIdentity, str]], paths: Sequence[Path],
+                   identities: Sequence[FileIdentity | None]) -> dict[Path, str]:
+    """The keys ``known`` holds for files of the same identity now: of the same bytes."""
+    unchanged = {}
+    for path, identity in zip(paths, identities):
+        found = known.get(str(path))
+        if found is not None and identity is not None and found[0] == identity:
+            unchanged[path] = found[1]
+    return unchanged
 
 
 def _shard(key: str) -> str:

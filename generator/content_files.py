@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import DigestError
 
@@ -23,6 +24,31 @@ def read_bytes(path: Path) -> bytes:
             return file.read()
     except OSError as exc:
         raise DigestError.at(f"cannot read: {exc.strerror}", path) from None
+
+
+# How long after its last change a file's identity says it is unchanged: a write within the same
+# tick of the file system's clock (a few ms; a second on some) leaves its times as they were.
+SETTLED_NS = 2_000_000_000
+
+
+class FileIdentity(NamedTuple):
+    """What tells a file from any other state of it without reading it, as ``git`` and ``make``
+    tell it: size, inode, and modification and change times (the change time no program can
+    set back). Believed only once settled: changed ``SETTLED_NS`` before it was taken."""
+
+    size: int
+    inode: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, found: os.stat_result) -> FileIdentity:
+        return cls(found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns)
+
+    def settled(self, taken_ns: int) -> bool:
+        """Whether the file last changed long enough before ``taken_ns`` (the clock's time when
+        its identity was taken) that any later change shows in its times."""
+        return max(self.mtime_ns, self.ctime_ns) < taken_ns - SETTLED_NS
 
 
 def not_a_file(path: Path, mode: int) -> DigestError:

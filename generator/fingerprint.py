@@ -322,8 +322,9 @@ def _tree_files(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
 
 
 def _tree_listing(folder: Path) -> bytes:
-    """Each file under ``folder`` (through links, as the build reads them): relative path, size
-    and modification time in nanoseconds, sorted; nothing for a missing folder."""
+    """Each file under ``folder`` (through links, as the build reads them): relative path, size,
+    inode, and modification and change times in nanoseconds, sorted; nothing for a missing
+    folder. (The change time and inode tell a file written back to its old size and time.)"""
     entries = []
     for relative, entry in _tree_files(folder):
         try:  # through a link to its target: the target is what a build reads
@@ -331,7 +332,7 @@ def _tree_listing(folder: Path) -> bytes:
         except OSError:  # a broken link or a file gone meanwhile
             entries.append(f"{relative}\0missing")
             continue
-        entries.append(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        entries.append(f"{relative}\0{stat.st_size}\0{stat.st_ino}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}")
     return _listing(entries)
 
 

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
+from time import time_ns
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .bodies import clean_body, stored_body
 from .config import SiteConfig
-from .content_files import decode_text, not_a_file, read_bytes
+from .content_files import FileIdentity, decode_text, not_a_file, read_bytes
 from .errors import DigestError, Problem
 from .markup import MAX_DEPTH, too_deep
 from .frontmatter import FrontMatter, split_front_matter
@@ -45,6 +46,13 @@ class ArticleFiles:
     paths: tuple[Path, ...]  # the files to load, sorted
     problems: tuple[Problem, ...]  # one per entry named like an article that is no file
     unread: tuple[Problem, ...] = ()  # warnings: one per subfolder holding Markdown files, which are not read
+    identities: tuple[FileIdentity | None, ...] = ()  # per path, as listed (None: could not be taken)
+    listed_ns: int = 0  # the clock's time just before the folder was listed
+
+    def settled(self) -> dict[Path, FileIdentity]:
+        """The paths whose identity, as listed, says for sure whether they change later."""
+        return {path: identity for path, identity in zip(self.paths, self.identities)
+                if identity is not None and identity.settled(self.listed_ns)}
 
 
 def list_articles(content_dir: Path, site_folders: Iterable[Path] = ()) -> ArticleFiles:
@@ -64,6 +72,8 @@ def list_articles(content_dir: Path, site_folders: Iterable[Path] = ()) -> Artic
     # Names, not paths, are compared and sorted (one folder: the same order): making and
     # comparing 10,000 path objects cost half a second of every rebuild.
     found, special, folders = [], [], []
+    identities: dict[str, FileIdentity] = {}
+    listed_ns = time_ns()
     with os.scandir(content_dir) as entries:
         for entry in entries:
             name = entry.name
@@ -74,18 +84,22 @@ def list_articles(content_dir: Path, site_folders: Iterable[Path] = ()) -> Artic
                     folders.append(name)
                 continue
             try:
-                mode = entry.stat().st_mode  # through a link, to what it points at
+                status = entry.stat()  # through a link, to what it points at
             except OSError:
                 found.append(name)
                 continue
+            mode = status.st_mode
             if stat.S_ISREG(mode):
                 found.append(name)
+                identities[name] = FileIdentity.of(status)
             elif not stat.S_ISDIR(mode):
                 special.append((name, mode))
-    return ArticleFiles(tuple(content_dir / name for name in sorted(found)),
+    found.sort()
+    return ArticleFiles(tuple(content_dir / name for name in found),
                         tuple(problem for name, mode in sorted(special)
                               for problem in not_a_file(content_dir / name, mode).problems),
-                        _unread_folders(content_dir, sorted(folders), site_folders))
+                        _unread_folders(content_dir, sorted(folders), site_folders),
+                        tuple(identities.get(name) for name in found), listed_ns)
 
 
 def _unread_folders(content_dir: Path, names: list[str], site_folders: Iterable[Path]) -> tuple[Problem, ...]:

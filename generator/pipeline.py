@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
                           prune_output_caches, read_article_cache, read_counted, read_file_records,
-                          read_kept_links, read_kept_neighbours, write_article_cache, write_counted, write_file_records,
+                          read_article_files, read_kept_links, read_kept_neighbours, unchanged_keys,
+                          write_article_cache, write_article_files, write_counted, write_file_records,
                           write_kept_links, write_kept_neighbours)
 from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
                           output_cache_dir, read_record, record_text, with_text_model, written_record)
@@ -71,11 +73,13 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     check_output_dir(config.output_dir, config.root, config.input_folders)
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
-    files = list_articles(config.content_dir, (*config.input_folders, config.output_dir))
-    for problem in files.unread:
+    listed = list_articles(config.content_dir, (*config.input_folders, config.output_dir))
+    for problem in listed.unread:
         warn(str(problem))
-    progress.stage("Loading articles", len(files.paths))
-    loaded = _load_all(files.paths, config, vocabulary, environment, cached, jobs, progress, files.problems)
+    progress.stage("Loading articles", len(listed.paths))
+    known_files = read_article_files(config, environment) if use_cache else {}
+    loaded = _load_all(listed.paths, config, vocabulary, environment, cached, jobs, progress, listed.problems,
+                       unchanged_keys(known_files, listed.paths, listed.identities))
     articles = list(loaded.values())
     if not articles and (config.output_dir / MARKER).is_file():
         raise nothing_to_build(config.content_dir)
@@ -126,6 +130,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
 
     def record_build() -> None:
         write_article_cache(config, cached or EMPTY_CACHE, loaded)
+        key_of = dict(zip(listed.paths, loaded))  # loaded is in file order
+        write_article_files(config, environment, {path: (identity, key_of[path])
+                                                  for path, identity in listed.settled().items()})
         write_kept_neighbours(config, environment, site.kept_neighbours)
         write_kept_links(config, environment, site.kept_links)
         write_file_records(config, written.records)
@@ -283,19 +290,20 @@ LOAD_BATCH = 200  # articles a process loads per task
 
 def _load_all(paths: Sequence[Path], config: SiteConfig, vocabulary: Vocabulary, environment: str,
               cached: ArticleCache | None, jobs: int = 1, progress: Progress = NO_PROGRESS,
-              problems: Sequence[Problem] = ()) -> dict[str, Article]:
+              problems: Sequence[Problem] = (), unchanged: Mapping[Path, str] = MappingProxyType({})
+              ) -> dict[str, Article]:
     """Every article by its cache key, in file order: from ``cached`` when its file's bytes are
-    unchanged, else loaded over ``jobs`` processes; all bad files are reported at once, after
-    the ``problems`` found listing them."""
+    unchanged (its key known by its identity in ``unchanged``, else read), else loaded over
+    ``jobs`` processes; all bad files are reported at once, after the ``problems`` found listing them."""
     found: dict[Path, tuple[str, Article]] = {}
     if cached is not None and cached.shards:  # an empty cache: nothing to read the files for here
         for path in paths:
             try:
-                key = article_key(environment, path, read_bytes(path))  # never blocks on a pipe
+                key = unchanged.get(path) or article_key(environment, path, read_bytes(path))  # never blocks on a pipe
             except DigestError:
                 continue  # loading it again reports it
             article = cached.get(key)
-            if article is not None:
+            if article is not None and article.source_path == path:  # a key recorded for another file: not believed
                 found[path] = (key, article)
         progress.advance(len(found))
     missing = [path for path in paths if path not in found]

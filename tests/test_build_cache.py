@@ -1,8 +1,10 @@
 """Incremental builds: the article cache, page keys and the reused spare site give the same
 bytes as a clean build, render and write only what changed, and never trust a bad cache."""
 
+import json
 import os
 import random
+import time
 import re
 import shutil
 import tempfile
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build_cache import ARTICLES, FILES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS
+from generator import load, pipeline
+from generator.build_cache import ARTICLE_FILES, ARTICLES, FILES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS
 from generator.cli import main
 from generator.fingerprint import CACHE_DIR, OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD
 from tests.conftest import article_text, site_tree, subject_corpus
@@ -58,6 +61,64 @@ def edit(path, old, new):
     path.write_text(path.read_text().replace(old, new))
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Builds that list the articles an hour after now: every file as written then has settled
+    (``FileIdentity.settled``), and its identity is kept for the next build."""
+    monkeypatch.setattr(load, "time_ns", lambda: time.time_ns() + 3600 * 10**9)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The names of the article files a build reads to load them (not to render their pages)."""
+    names = []
+    real = pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", lambda path: names.append(path.name) or real(path))
+    return names
+
+
+def test_a_rebuild_reads_only_the_article_files_whose_identity_changed(make_site, capsys, tmp_path, settled, reads):
+    config = make_site(corpus(6))
+    folder = config.parent / "content" / "articles"
+    build(config, capsys)
+    reads.clear()
+    edit(folder / "a02.md", "title: ", "title: Once ")
+    build(config, capsys)
+    assert set(reads) == {"a02.md"}
+    # Rewritten in place to its old size and modification time: its change time still tells.
+    path = folder / "a04.md"
+    before, text = path.stat(), path.read_text()
+    title = re.search(r"^title: (.+)$", text, re.M)[1]
+    path.write_text(text.replace(f"title: {title}", f"title: {title.upper()}"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_ino, after.st_mtime_ns) == (before.st_size, before.st_ino, before.st_mtime_ns)
+    reads.clear()
+    build(config, capsys)
+    assert set(reads) == {"a04.md"}
+    assert title.upper() in (config.parent / "site" / "index.html").read_text()
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+
+
+def test_files_changed_within_the_settling_time_are_read_by_every_build(make_site, capsys, reads):
+    config = make_site(corpus(4))
+    build(config, capsys)
+    assert json.loads((config.parent / CACHE_DIR / ARTICLE_FILES).read_text())["files"] == {}
+    reads.clear()
+    edit(config.parent / "content" / "articles" / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)
+    assert sorted(reads) == ["a00.md", "a01.md", "a01.md", "a02.md", "a03.md"]  # the edited one to load it too
+
+
+def test_a_settings_change_reads_every_article_file_again(make_site, capsys, settled, reads):
+    config = make_site(corpus(4))
+    build(config, capsys)
+    config.write_text(config.read_text().replace("title:", "title: Renamed", 1))
+    reads.clear()
+    build(config, capsys)
+    assert sorted(set(reads)) == ["a00.md", "a01.md", "a02.md", "a03.md"]
 
 
 def test_an_edit_renders_and_writes_only_what_changed_and_equals_a_clean_build(make_site, capsys, tmp_path):
@@ -348,6 +409,19 @@ def garbage_records(cache):
     (site_records(cache) / SPARE_FILES).write_text('{"version": 1, "output": "x", "files": []}')
 
 
+def garbage_article_files(cache):
+    (cache / ARTICLE_FILES).write_text('{"version": 1, "environment": 3, "files": [1]}')
+
+
+def misplaced_article_files(cache):
+    """A file's identity given another file's key: a key of an article in the cache, but not of
+    an article of that file."""
+    data = json.loads((cache / ARTICLE_FILES).read_text())
+    first, second = sorted(data["files"])[:2]
+    data["files"][first][0] = data["files"][second][0]
+    (cache / ARTICLE_FILES).write_text(json.dumps(data))
+
+
 def lying_records(cache):
     """Records claiming every file has other bytes: sizes and times no longer match the disk."""
     text = (site_records(cache) / FILES).read_text()
@@ -394,8 +468,9 @@ def swapped_spare_record(cache):
 
 @pytest.mark.parametrize("spoil", [corrupt_shard, truncate_shard, corrupt_features, truncate_features,
                                    garbage_records, lying_records, spoil_spare, spoil_deep_in_spare,
-                                   garbage_spare_record, swapped_spare_record])
-def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, spoil):
+                                   garbage_spare_record, swapped_spare_record, garbage_article_files,
+                                   misplaced_article_files])
+def test_a_corrupt_or_stale_cache_is_never_trusted(make_site, capsys, tmp_path, spoil, settled):
     config = make_site(corpus(6))
     build(config, capsys)
     edit(config.parent / "content" / "articles" / "a02.md", "title: ", "title: Once ")
