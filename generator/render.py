@@ -6,7 +6,6 @@ import dataclasses
 import functools
 import json
 import traceback
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -184,31 +183,15 @@ def defer_planned(theme: Theme, config: SiteConfig, path: str, origin: str, plan
 
 def _render_planned(theme: Theme, config: SiteConfig, origin: str, plan: PagePlan, context: dict[str, Any]
                     ) -> OutputFile:
-    template, page, planned = _planned(plan)
+    template, page, planned = plan()
     return render_page(theme, config, template, page, origin, **context, **planned)
 
 
 def _planned_key(keys: PageKeys, origin: str, plan: PagePlan, context: dict[str, Any]) -> str | None:
-    template, page, planned = _planned(plan)
-    return page_key(keys, template, page, origin, **context, **planned)
-
-
-# The plan made last here, weakly, and what it made: in a process that builds again (``digest
-# serve``), no more than the one page's context outlives its build, whatever else a plan holds.
-_last_plan: tuple[Callable[[], Any], Any] = (lambda: None, None)
-
-
-def _planned(plan: PagePlan) -> tuple[str, PageMeta, dict[str, Any]]:
-    """What ``plan`` makes; made once when a page's key and then the page itself are asked for,
-    as the writer does, one after the other. (One tuple, read once: a cluster's worker may
-    render pages in threads.)"""
-    global _last_plan
-    last = _last_plan
-    if last[0]() is plan:
-        return last[1]
-    made = plan()
-    _last_plan = (weakref.ref(plan), made)
-    return made
+    # The plan, not what it makes: a plan is a function of what it is given (and of digest's
+    # code, which the environment covers), and an article page's plan is given fewer, smaller
+    # objects than it makes (its key took half the time).
+    return page_key(keys, "plan", plan, origin, **context)
 
 
 def safe_html(html: str) -> Markup:

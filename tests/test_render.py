@@ -43,7 +43,10 @@ def test_any_text_gives_well_formed_feeds_and_safe_pages(make_site, title, autho
         assert live_markup(page.render().content.decode(), whole_page=True) == [], page.path
 
 
-def test_a_planned_page_is_the_page_its_plan_describes_planned_once_for_its_key_and_bytes(make_site):
+def test_a_planned_page_is_the_page_its_plan_describes_and_keyed_by_the_plan_unmade(make_site, monkeypatch):
+    import functools
+
+    from generator import pages
     from generator.page_keys import PageKeys
     from generator.pages import SiteNav, article_page
     from generator.render import defer_page, defer_planned
@@ -53,28 +56,32 @@ def test_a_planned_page_is_the_page_its_plan_describes_planned_once_for_its_key_
     site = index_site([make_article("harbour", title="Harbour <b>works</b>"), make_article("council")], config)
     keys = PageKeys.of("env", site.articles, config)
     nav = SiteNav(None, True)
-    plans = []
+    template, meta, context = article_page(config, site.articles[0], None, None, None,
+                                           site.related[site.articles[0].id])
+    direct = defer_page(theme, config, template, meta, "first.md", keys, nav=nav, **context)
+    made = []
 
-    def plan(position):
-        plans.append(position)
+    def planned(position, path=str(direct.path)):
         article = site.articles[position]
-        return article_page(config, article, None, None, None, site.related[article.id])
+        return defer_planned(theme, config, path, "first.md",
+                             functools.partial(pages.article_page, config, article, None, None, None,
+                                               site.related[article.id]), keys, nav=nav)
+
+    first = planned(0)
+    monkeypatch.setattr(pages, "page_meta", lambda *args, **kwargs: made.append(args) or meta)
+    assert first.key() == planned(0).key() is not None
+    assert made == []  # keyed without being planned
+    monkeypatch.undo()
+    assert first.render() == direct.render()
+    other = planned(1, "elsewhere/index.html")
+    assert other.key() != first.key()
 
     def heading(file):
         return file.render().content.split(b"<h1>")[1].split(b"</h1>")[0].decode()
-
-    template, meta, context = plan(0)
-    plans.clear()
-    direct = defer_page(theme, config, template, meta, "first.md", keys, nav=nav, **context)
-    direct_key, direct_file = direct.key(), direct.render()  # before: the plan made last is remembered
-    planned = defer_planned(theme, config, str(direct.path), "first.md", lambda: plan(0), keys, nav=nav)
-    assert planned.key() == direct_key is not None
-    assert planned.render() == direct_file
-    assert plans == [0]  # the key and the page, from one plan
-    other = defer_planned(theme, config, "elsewhere/index.html", "second.md", lambda: plan(1), keys, nav=nav)
-    assert other.key() != planned.key()
-    assert {heading(planned), heading(other)} == {"Harbour &lt;b&gt;works&lt;/b&gt;", "Council"}
-    assert plans == [0, 1, 0, 1]  # each planned again after the other was
+    assert {heading(first), heading(other)} == {"Harbour &lt;b&gt;works&lt;/b&gt;", "Council"}
+    # A plan that cannot be pickled (a local function) has no key: its page is always rendered.
+    assert defer_planned(theme, config, "x/index.html", "first.md", lambda: (template, meta, context), keys,
+                         nav=nav).key() is None
 
 
 def test_an_article_page_travels_to_another_process_and_is_the_same_page_there(make_site):
@@ -91,22 +98,3 @@ def test_an_article_page_travels_to_another_process_and_is_the_same_page_there(m
     assert len(pages) == 2
     for page in pages:  # as a cluster's worker gets it: by pickle (its key is taken here)
         assert pickle.loads(pickle.dumps(page.make))() == page.render()
-
-
-def test_the_plan_made_last_does_not_keep_its_site_alive():
-    import functools
-    import gc
-    import weakref
-
-    from generator.render import _planned
-
-    class Site:  # a plan holds the whole site; a process that builds again must let it go
-        pass
-
-    site = Site()
-    alive = weakref.ref(site)
-    plan = functools.partial(lambda shown: ("article.html", None, {"shown": 1}), site)
-    assert _planned(plan) is _planned(plan)
-    del plan, site
-    gc.collect()
-    assert alive() is None
