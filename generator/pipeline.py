@@ -112,7 +112,15 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         feeds,
         static_files(theme),
     )
-    written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
+
+    def keep_stores() -> None:
+        """The largest caches (tens of MB at 10,000 articles), which need nothing of the pages:
+        kept while other processes render them."""
+        texts.keep_unwritten()
+        _keep(config, warn, lambda: (write_kept_neighbours(config, environment, site.kept_neighbours),
+                                     write_kept_links(config, environment, site.kept_links)))
+    written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare,
+                      meanwhile=keep_stores)
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
@@ -133,8 +141,6 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         key_of = dict(zip(listed.paths, loaded))  # loaded is in file order
         write_article_files(config, environment, {path: (identity, key_of[path])
                                                   for path, identity in listed.settled().items()})
-        write_kept_neighbours(config, environment, site.kept_neighbours)
-        write_kept_links(config, environment, site.kept_links)
         write_file_records(config, written.records)
         write_file_records(config, previous if written.kept else None, SPARE_FILES)
         # The last build's record describes the site this one retired: kept, it is the spare's
@@ -161,19 +167,36 @@ class _TextCounts:
     use_cache: bool
     warn: Warn
     _counted: tuple[list[Document], list[bytes]] | None = None  # the documents counted, their keys
+    _unwritten: tuple[tuple[str, CountedDocuments], ...] = ()  # stores to keep while the pages render
 
     def related(self, ordered: Sequence[Article]) -> tuple[TermCounts, list[bytes]]:
         search = self.config.search
         documents = text_documents(ordered, search)
         keys = document_keys(documents)
         names = (TERM_COUNTS, SEARCH_TERMS) if search else (TERM_COUNTS,)
-        (related, *_), kept = _counted(self.config, self.environment, names, self.use_cache, self.warn,
-                                       lambda known: count_kinds(documents, self.jobs, known, keys,
-                                                                 count_texts if search else count_terms))
-        # Search's terms are read back from the cache when the index is made: held through
-        # the analysis, they would raise its peak (about 2.05 GB at 100,000 articles).
+        known = tuple(read_counted(self.config, self.environment, name) if self.use_cache else None
+                      for name in names)
+        stores = count_kinds(documents, self.jobs, known, keys, count_texts if search else count_terms)
+        changed = [(name, store) for name, store, before in zip(names, stores, known) if store is not before]
+        # Search's terms are read back from the cache when the index is made (held through the
+        # analysis, they would raise its peak: about 2.05 GB at 100,000 articles), so they are
+        # kept now; the others while the pages render (``keep_unwritten``). Should only some be
+        # written, the next build finds the stores unlike and counts again.
+        now = [(name, store) for name, store in changed if name == SEARCH_TERMS]
+        self._unwritten = tuple((name, store) for name, store in changed if name != SEARCH_TERMS)
+        kept = not now or _keep(self.config, self.warn, lambda: self._write(now))
         self._counted = (documents, keys) if search and kept else None
-        return related.select(keys), keys
+        return stores[0].select(keys), keys
+
+    def keep_unwritten(self) -> None:
+        """Keep the stores ``related`` left to write, for the next build."""
+        unwritten, self._unwritten = self._unwritten, ()
+        if unwritten:
+            _keep(self.config, self.warn, lambda: self._write(unwritten))
+
+    def _write(self, stores: Sequence[tuple[str, CountedDocuments]]) -> None:
+        for name, store in stores:
+            write_counted(self.config, self.environment, name, store)
 
     def searched(self, articles: Sequence[Article]) -> TermCounts | None:
         """The articles' search terms, in their order (None when the site has no search, or
@@ -188,20 +211,6 @@ class _TextCounts:
             return flagged_terms(articles, stored.select(keys)) if stored is not None else None
         except KeyError:  # changed since by something else: not believed
             return None
-
-
-def _counted(config: SiteConfig, environment: str, names: tuple[str, ...], use_cache: bool, warn: Warn,
-             count: Callable[[tuple[CountedDocuments | None, ...]], tuple[CountedDocuments, ...]]
-             ) -> tuple[tuple[CountedDocuments, ...], bool]:
-    """The stores ``count`` makes from those the last build kept under ``names`` (none with
-    ``use_cache`` off), kept for the next build; and whether the cache holds them now."""
-    known = tuple(read_counted(config, environment, name) if use_cache else None for name in names)
-    stores = count(known)
-    if all(store is before for store, before in zip(stores, known)):
-        return stores, True  # believed as read
-    # Should only some be written, the next build finds them unlike and counts again.
-    return stores, _keep(config, warn, lambda: [write_counted(config, environment, name, store)
-                                                for name, store in zip(names, stores)])
 
 
 def _read_text_model(config: SiteConfig, warn: Warn) -> TextModel | None:
