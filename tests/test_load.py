@@ -161,6 +161,31 @@ def test_markdown_files_are_found_in_any_case_and_broken_links_reported(tmp_path
     assert str(caught.value) == f"{tmp_path / 'broken.md'}: cannot read: No such file or directory"
 
 
+def test_each_listed_file_has_its_identity_and_only_long_unchanged_ones_count_as_settled(tmp_path, monkeypatch):
+    from generator import load as load_module
+    from generator.content_files import SETTLED_NS, FileIdentity
+    from generator.load import list_articles
+
+    (tmp_path / "old.md").write_text(article_text("Old"))
+    (tmp_path / "target.md").write_text(article_text("Target"))
+    (tmp_path / "linked.md").symlink_to(tmp_path / "target.md")
+    (tmp_path / "broken.md").symlink_to(tmp_path / "missing.md")
+    found = list_articles(tmp_path)
+    assert [p.name for p in found.paths] == ["broken.md", "linked.md", "old.md", "target.md"]
+    target = os.stat(tmp_path / "target.md")
+    assert found.identities[1] == found.identities[3] == FileIdentity(
+        target.st_size, target.st_ino, target.st_mtime_ns, target.st_ctime_ns)  # a link: its target's
+    assert found.identities[0] is None
+    assert found.settled() == {}  # all written just now
+    changed = max(target.st_ctime_ns, os.stat(tmp_path / "old.md").st_ctime_ns)
+    monkeypatch.setattr(load_module, "time_ns", lambda: changed + SETTLED_NS + 1)
+    later = list_articles(tmp_path)
+    assert later.settled() == {path: identity for path, identity in zip(later.paths, later.identities)
+                               if identity is not None}
+    monkeypatch.setattr(load_module, "time_ns", lambda: changed + SETTLED_NS)  # not quite
+    assert set(list_articles(tmp_path).settled()) < set(later.settled())
+
+
 def test_source_url_is_percent_encoded(tmp_path, config):
     text = '---\ntitle: T\nsource_url: "https://example.com/a b?x=\\"><script>"\n---\nB\n'
     article = load(write(tmp_path, text), config)
