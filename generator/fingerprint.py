@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
+from .content_files import FileIdentity
 from .folders import files_under, is_scratch_name
 from .model import BuildReport, FileRecord
 
@@ -90,8 +91,7 @@ def with_text_model(inputs: str, config: SiteConfig) -> str:
     records the inputs it leaves, so the next build with nothing changed builds nothing."""
     model = config.text_model_file
     try:
-        found = os.stat(model)
-        entry = _file_entry(str(model), found.st_size, found.st_mtime_ns)
+        entry = _input_entry(str(model), os.stat(model))
     except OSError:
         entry = f"{model}\0missing"
     return inputs.partition("+")[0] + "+" + _hashed([entry])
@@ -296,6 +296,12 @@ def _modified(path: str) -> int:
         return -1
 
 
+def _input_entry(name: str, found: os.stat_result) -> str:
+    """A file the build reads, by name and identity (``FileIdentity``: the one the build cache
+    trusts an article file by)."""
+    return "\0".join((name, *map(str, FileIdentity.of(found))))
+
+
 def _file_entry(name: str, size: int, mtime_ns: int) -> str:
     return f"{name}\0{size}\0{mtime_ns}"
 
@@ -322,9 +328,8 @@ def _tree_files(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
 
 
 def _tree_listing(folder: Path) -> bytes:
-    """Each file under ``folder`` (through links, as the build reads them): relative path, size,
-    inode, and modification and change times in nanoseconds, sorted; nothing for a missing
-    folder. (The change time and inode tell a file written back to its old size and time.)"""
+    """Each file under ``folder`` (through links, as the build reads them): relative path and
+    identity (``_input_entry``), sorted; nothing for a missing folder."""
     entries = []
     for relative, entry in _tree_files(folder):
         try:  # through a link to its target: the target is what a build reads
@@ -332,7 +337,7 @@ def _tree_listing(folder: Path) -> bytes:
         except OSError:  # a broken link or a file gone meanwhile
             entries.append(f"{relative}\0missing")
             continue
-        entries.append(f"{relative}\0{stat.st_size}\0{stat.st_ino}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}")
+        entries.append(_input_entry(relative, stat))
     return _listing(entries)
 
 

@@ -136,6 +136,26 @@ def test_any_change_to_inputs_or_output_builds_again(make_site, capsys, monkeypa
     assert not (config.parent / "site" / "articles" / "first-story" / "stray.html").exists()
 
 
+def test_an_article_or_the_text_model_written_back_to_its_old_size_and_time_is_another_input(make_site):
+    import time
+
+    from generator.config import load_config
+    from generator.fingerprint import input_fingerprint
+
+    config = load_config(make_site(GOOD))
+    config.text_model_file.write_bytes(b"model one")
+    before = input_fingerprint(config)
+    for path in (config.content_dir / "one.md", config.text_model_file):
+        found, data = path.stat(), path.read_bytes()
+        time.sleep(0.05)  # past the tick of the file system's clock it was written in
+        path.write_bytes(data.swapcase())
+        os.utime(path, ns=(found.st_atime_ns, found.st_mtime_ns))
+        assert (path.stat().st_size, path.stat().st_mtime_ns) == (found.st_size, found.st_mtime_ns)
+        after = input_fingerprint(config)
+        assert after != before, path.name  # its change time tells
+        before = after
+
+
 @pytest.mark.parametrize("record", ["not json", "[]", json.dumps({"version": 99}),
                                     json.dumps({"version": 2, "inputs": 5, "output": "x", "report": {
                                         "articles": 2, "tags": 2, "files": 1, "bytes": 1}}),
