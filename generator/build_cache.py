@@ -154,11 +154,11 @@ def read_article_files(config: SiteConfig, environment: str) -> dict[str, tuple[
     """What ``write_article_files`` kept in this environment (path -> identity, key); nothing
     when kept in another one (its keys are of other articles) or malformed."""
     try:
-        data = json.loads((cache_dir(config) / ARTICLE_FILES).read_text(encoding="utf-8"))
-        if data["version"] != _ARTICLE_FILES_VERSION or data["environment"] != environment:
+        files = _read_files_record(cache_dir(config) / ARTICLE_FILES, _ARTICLE_FILES_VERSION, environment=environment)
+        if files is None:
             return {}
         known = {}
-        for path, (key, *identity) in data["files"].items():
+        for path, (key, *identity) in files.items():
             if not (isinstance(path, str) and isinstance(key, str) and len(identity) == len(FileIdentity._fields)
                     and all(type(number) is int for number in identity)):
                 return {}
@@ -171,10 +171,9 @@ def read_article_files(config: SiteConfig, environment: str) -> dict[str, tuple[
 def write_article_files(config: SiteConfig, environment: str, known: Mapping[Path, tuple[FileIdentity, str]]
                         ) -> None:
     """Keep each file's identity and key (``known``: path -> both) for the next build."""
-    files = {str(path): [key, *identity] for path, (identity, key) in known.items()}
-    text = json.dumps({"version": _ARTICLE_FILES_VERSION, "environment": environment, "files": files},
-                      separators=(",", ":"))
-    write_bytes_atomically(cache_dir(config) / ARTICLE_FILES, text.encode("utf-8"), durable=False)
+    _write_files_record(cache_dir(config) / ARTICLE_FILES, _ARTICLE_FILES_VERSION,
+                        {str(path): [key, *identity] for path, (identity, key) in known.items()},
+                        environment=environment)
 
 
 def unchanged_keys(known: Mapping[str, tuple[FileIdentity, str]], paths: Sequence[Path],
@@ -223,11 +222,11 @@ def read_file_records(config: SiteConfig, name: str = FILES) -> dict[str, FileRe
     """What was written to each file of the site (``FILES``) or of the spare (``SPARE_FILES``),
     or None when unknown or malformed."""
     try:
-        data = json.loads((output_cache_dir(config) / name).read_text(encoding="utf-8"))
-        if data["version"] != _FILES_VERSION or data["output"] != str(config.output_dir):
+        files = _read_files_record(output_cache_dir(config) / name, _FILES_VERSION, output=str(config.output_dir))
+        if files is None:
             return None
         records = {}
-        for path, (key, digest, size, mtime_ns) in data["files"].items():
+        for path, (key, digest, size, mtime_ns) in files.items():
             if not (isinstance(path, str) and (key is None or isinstance(key, str)) and isinstance(digest, str)
                     and type(size) is int and type(mtime_ns) is int):
                 return None
@@ -242,10 +241,26 @@ def write_file_records(config: SiteConfig, records: Mapping[str, FileRecord] | N
     if records is None:
         remove_file(output_cache_dir(config) / name)
         return
-    files = {path: [r.key, r.digest, r.size, r.mtime_ns] for path, r in sorted(records.items())}
-    text = json.dumps({"version": _FILES_VERSION, "output": str(config.output_dir), "files": files},
-                      separators=(",", ":"))
-    write_bytes_atomically(output_cache_dir(config) / name, text.encode("utf-8"), durable=False)
+    _write_files_record(output_cache_dir(config) / name, _FILES_VERSION,
+                        {path: [r.key, r.digest, r.size, r.mtime_ns] for path, r in sorted(records.items())},
+                        output=str(config.output_dir))
+
+
+def _read_files_record(path: Path, version: int, **context: str) -> dict | None:
+    """The ``files`` of a record ``_write_files_record`` wrote with this version and ``context``
+    (what its entries hold for), or None when it was written for another; raises ``OSError``,
+    ``ValueError`` and the like when it cannot be read or is malformed."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data["version"] != version or any(data[name] != value for name, value in context.items()):
+        return None
+    return data["files"]
+
+
+def _write_files_record(path: Path, version: int, files: dict, **context: str) -> None:
+    """Record ``files`` (name -> a list of JSON values) in the build cache, with the version of
+    their layout and ``context``."""
+    text = json.dumps({"version": version, **context, "files": files}, separators=(",", ":"))
+    write_bytes_atomically(path, text.encode("utf-8"), durable=False)
 
 
 def prune_output_caches(config: SiteConfig) -> None:
