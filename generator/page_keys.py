@@ -24,35 +24,46 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from .config import SiteConfig
 from .model import Article
+from .related import LinkRow, LinkTable
 
 _PROTOCOL = 5
-_SHARED = (Article, SiteConfig)  # types of the objects given stand-ins
+_SHARED = (Article, SiteConfig, LinkRow)  # types of the objects given stand-ins
 
 
 @dataclass(frozen=True)
 class PageKeys:
-    """The environment fingerprint, and stand-ins by ``id`` for objects many pages share: each of
-    this build's articles (its digest) and the settings (which the environment covers)."""
+    """The environment fingerprint, and stand-ins by ``id`` for objects pages share or that cost
+    to pickle: each of this build's articles (its digest), its related links (each article's, as
+    a digest of them) and the settings (which the environment covers)."""
 
     environment: str
     article_digests: dict[int, bytes]
 
     @classmethod
     def of(cls, environment: str, articles: Iterable[Article], config: object = None,
-           loaded: Mapping[str, Article] = MappingProxyType({})) -> PageKeys:
+           loaded: Mapping[str, Article] = MappingProxyType({}), related: Mapping[str, Any] | None = None
+           ) -> PageKeys:
         """Keys of pages showing ``articles``. An article that is still the object loaded under a
         build cache key (``loaded``: key -> article) stands for that key, which covers everything
         it was made of (the file's bytes and path, the settings, the code): pickling each one
-        instead took 0.3 s at 10,000 articles, in this one process. Any other, as its digest."""
+        instead took 0.3 s at 10,000 articles, in this one process. Any other, as its digest.
+        The rows of a ``LinkTable`` of them (``related``) stand for a digest of their links,
+        made from its arrays: pickled, an article's links were most of its page's key."""
         by_load = {id(article): key for key, article in loaded.items()}
         known = {}
         for article in articles:
             key = by_load.get(id(article))
-            # 21 bytes against a digest's 20: a load key never equals any article's digest.
+            # A letter apiece: a load key never equals an article's digest, nor a row's.
             known[id(article)] = (b"L" + bytes.fromhex(key) if key is not None
-                                  else _digest(pickle.dumps(article, protocol=_PROTOCOL)))
+                                  else b"D" + _digest(pickle.dumps(article, protocol=_PROTOCOL)))
+        targets = [known.get(id(article)) for article in related.articles] if isinstance(related, LinkTable) else []
+        if targets and None not in targets and len(set(map(len, targets))) == 1:  # else rows go by value
+            array = np.frombuffer(b"".join(targets), dtype=np.uint8).reshape(len(targets), -1)
+            known.update((id(row), b"R" + digest) for row, digest in zip(related.rows, related.row_digests(array)))
         if config is not None:
             known[id(config)] = b"settings"
         return cls(environment, known)
@@ -75,7 +86,7 @@ def _digest(data: bytes) -> bytes:
 
 
 class _ArticlesByDigest(pickle.Pickler):
-    """Pickles this build's articles as their digests, anything else by value.
+    """Pickles this build's articles (and their rows of links) as their digests, anything else by value.
 
     The stand-ins are given through ``dispatch_table``, which the pickler consults (in C) only
     for objects of the types in it: a ``persistent_id`` would be a Python call for every

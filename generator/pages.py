@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -19,6 +19,7 @@ from .markup import markdown_to_html
 from .model import Article, PendingFile, RelatedLink, Site, Story, TagGroup
 from .page_keys import PageKeys
 from .paginate import Pager
+from .related import LinkTable
 from .render import Deferred, PageMeta, defer_page, defer_planned, feed_links, page_meta, safe_html, script_json
 from .text import normalize_key
 from .theme import Theme, iso_date
@@ -100,8 +101,14 @@ def _article_pages(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys 
     for position, article in enumerate(articles):
         plan = functools.partial(article_page, config, article, articles[position - 1] if position > 0 else None,
                                  articles[position + 1] if position + 1 < len(articles) else None,
-                                 site.story_of.get(article.id), site.related.get(article.id, ()))
+                                 site.story_of.get(article.id), _links(site.related, article.id))
         yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path), plan, keys, nav=nav)
+
+
+def _links(related: Mapping[str, Sequence[RelatedLink]], article_id: str) -> Sequence[RelatedLink]:
+    """An article's related links; of a ``LinkTable``, as its row, whose links are made only if
+    the page is rendered, and which the page's key takes by its digest."""
+    return related.row(article_id) if isinstance(related, LinkTable) else related.get(article_id, ())
 
 
 def _tag_pages(listings: Listings, config: SiteConfig, page: Callable[..., PendingFile]) -> Iterator[PendingFile]:
@@ -138,7 +145,7 @@ def _numbered(title: str, pager: Pager) -> str:
 
 
 def article_page(config: SiteConfig, article: Article, newer: Article | None, older: Article | None,
-                 story: Story | None, related: tuple[RelatedLink, ...]) -> tuple[str, PageMeta, dict[str, Any]]:
+                 story: Story | None, related: Sequence[RelatedLink]) -> tuple[str, PageMeta, dict[str, Any]]:
     """The template, meta and context of an article's page (a ``PagePlan``, given what the site
     knows of the article)."""
     meta = page_meta(config, kind="article", path=article.url_path, title=article.title,

@@ -100,7 +100,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                          "use a tag name as it appears on the Topics page, or site")))
     listings = plan_listings(site, config)
     progress.stage("Writing the search index", None)
-    keys = PageKeys.of(environment, site.articles, config, loaded)
+    keys = PageKeys.of(environment, site.articles, config, loaded, site.related)
     feeds = list(feed_files(site, config, theme, keys))
     files = itertools.chain(
         # The search index first: its arrays are largest while it is made, before the pages'

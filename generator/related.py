@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -129,7 +129,7 @@ def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeig
     else:
         scored = map_with_shared(_best_links, evidence, _runs(again), jobs if len(again) > CHUNK else 1)
         chosen = _merged([_without_rows(kept.chosen, again), *scored])
-    return RelatedLinks(_links_of(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
+    return RelatedLinks(LinkTable(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
 
 
 def _evidence_digest(articles: tuple[Article, ...], days: list[int | None], story: np.ndarray, top_k: int,
@@ -192,22 +192,97 @@ def _merged(parts: list[tuple[np.ndarray, ...]]) -> ChosenLinks:
                        counts[order], shared_at[reordered])
 
 
-def _links_of(chosen: ChosenLinks, articles: tuple[Article, ...], days: list[int | None],
-              rarest_first: list[Tag]) -> Mapping[str, tuple[RelatedLink, ...]]:
-    links: dict[int, list[RelatedLink]] = {index: [] for index in range(len(articles))}
-    shared_at, begin = chosen.shared_at.tolist(), 0
-    for row, other, value, text_score, count in zip(chosen.rows.tolist(), chosen.others.tolist(),
-                                                    chosen.scores.tolist(), chosen.similar.tolist(),
-                                                    chosen.shared_counts.tolist()):
-        day, other_day = days[row], days[other]
-        # Rounded: a page shows no more, and an edit that shifts every score by a hair
-        # (corpus-wide word weights) then changes few pages' inputs (see page_keys.py).
-        links[row].append(RelatedLink(articles[other], tuple(map(rarest_first.__getitem__,
-                                                                 shared_at[begin:begin + count])),
-                                      round(value, SHOWN_DECIMALS), round(text_score, SHOWN_DECIMALS),
-                                      None if day is None or other_day is None else abs(day - other_day)))
-        begin += count
-    return MappingProxyType({articles[index].id: tuple(found) for index, found in links.items()})
+class LinkTable(Mapping[str, tuple[RelatedLink, ...]]):
+    """Each article's related links (article id -> its links, best first), made from the chosen
+    arrays when asked for: a page shows one article's, and a rebuild renders few pages (making
+    every link of 10,000 articles took 0.12 s of each build, in the process that plans pages).
+    ``row`` gives an article's links as a ``LinkRow``, which a page key takes by its digest."""
+
+    def __init__(self, chosen: ChosenLinks, articles: tuple[Article, ...], days: list[int | None],
+                 rarest_first: list[Tag]) -> None:
+        self.chosen, self.articles, self._rarest_first = chosen, articles, rarest_first
+        self._row_of = {article.id: row for row, article in enumerate(articles)}
+        self._link_starts = np.searchsorted(chosen.rows, np.arange(len(articles) + 1))
+        self._tag_starts = np.concatenate(([0], np.cumsum(chosen.shared_counts))).astype(np.int64)
+        # As a page shows them: scores to SHOWN_DECIMALS (rounded here, so a row's digest is of
+        # the very values its links hold), calendar days apart (-1: either is undated).
+        self._scores = np.round(chosen.scores, SHOWN_DECIMALS)
+        self._similar = np.round(chosen.similar, SHOWN_DECIMALS)
+        day = np.array([-1 if d is None else d for d in days], dtype=np.int64)
+        row_day, other_day = day[chosen.rows], day[chosen.others]
+        self._days_apart = np.where((row_day < 0) | (other_day < 0), -1, np.abs(row_day - other_day))
+        self.rows = tuple(LinkRow(self, row) for row in range(len(articles)))
+
+    def __getitem__(self, article_id: str) -> tuple[RelatedLink, ...]:
+        return self.links_of(self._row_of[article_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row_of)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def row(self, article_id: str) -> LinkRow:
+        return self.rows[self._row_of[article_id]]
+
+    def count(self, row: int) -> int:
+        return int(self._link_starts[row + 1] - self._link_starts[row])
+
+    def links_of(self, row: int) -> tuple[RelatedLink, ...]:
+        begin, end = int(self._link_starts[row]), int(self._link_starts[row + 1])
+        tag_starts = self._tag_starts[begin:end + 1].tolist()
+        shared_at = self.chosen.shared_at[tag_starts[0]:tag_starts[-1]].tolist()
+        first, rarest_first, articles = tag_starts[0], self._rarest_first, self.articles
+        return tuple(
+            RelatedLink(articles[other], tuple(rarest_first[at] for at in shared_at[start - first:stop - first]),
+                        score, similar, None if apart < 0 else apart)
+            for other, score, similar, apart, start, stop in zip(
+                self.chosen.others[begin:end].tolist(), self._scores[begin:end].tolist(),
+                self._similar[begin:end].tolist(), self._days_apart[begin:end].tolist(), tag_starts, tag_starts[1:]))
+
+    def row_digests(self, target_digests: np.ndarray) -> list[bytes]:
+        """A digest of each row's links, in row order: equal digests, equal links, where
+        ``target_digests`` (one row of bytes per article, in this table's order) tell articles apart
+        as page keys do. Made from the arrays, no link made."""
+        chosen = self.chosen
+        names = {(tag.slug, tag.name) for tag in self._rarest_first}
+        # Each tag by a digest of its slug and name (a tag is no more: ``model.Tag``).
+        tag_digest = {name: hashlib.blake2b(repr(name).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                      for name in names}
+        shared = np.frombuffer(b"".join(tag_digest[self._rarest_first[at].slug, self._rarest_first[at].name]
+                                        for at in chosen.shared_at.tolist()), dtype=np.uint8).reshape(-1, 16)
+        records = np.empty(len(chosen.others), dtype=[("target", np.uint8, target_digests.shape[1]),
+                                                      ("numbers", "<f8", 2), ("apart", "<i8"), ("tags", "<i8")])
+        records["target"] = target_digests[chosen.others]
+        records["numbers"][:, 0], records["numbers"][:, 1] = self._scores, self._similar
+        records["apart"], records["tags"] = self._days_apart, chosen.shared_counts
+        links, tags = records.tobytes(), shared.tobytes()
+        size = records.dtype.itemsize
+        link_starts, tag_starts = self._link_starts.tolist(), self._tag_starts.tolist()
+        return [hashlib.blake2b(links[size * begin:size * end] + tags[16 * tag_starts[begin]:16 * tag_starts[end]],
+                                digest_size=20).digest()
+                for begin, end in zip(link_starts, link_starts[1:])]
+
+
+class LinkRow(Sequence[RelatedLink]):
+    """One article's links in a ``LinkTable``, made each time they are read."""
+
+    __slots__ = ("table", "row")
+
+    def __init__(self, table: LinkTable, row: int) -> None:
+        self.table, self.row = table, row
+
+    def __len__(self) -> int:
+        return self.table.count(self.row)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.table.links_of(self.row)[index]
+
+    def __iter__(self) -> Iterator[RelatedLink]:
+        return iter(self.table.links_of(self.row))
+
+    def __reduce__(self) -> tuple:
+        return tuple, (tuple(self),)  # pickled (for a cluster) as the links themselves
 
 
 @dataclass(frozen=True, eq=False)

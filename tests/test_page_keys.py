@@ -2,6 +2,7 @@
 
 import dataclasses
 
+from generator.model import RelatedLink
 from generator.page_keys import PageKeys, page_key
 from tests.conftest import make_article
 
@@ -52,3 +53,38 @@ def test_an_article_as_loaded_counts_by_its_load_key_and_a_changed_one_by_its_co
     tagged = dataclasses.replace(a, title="Harbour reopens")
     assert key([tagged, b], {load_key: a}, article=tagged, newer=b) == key([tagged, b], {}, article=tagged, newer=b)
     assert key([tagged, b], {load_key: a}, article=tagged, newer=b) != key([a, b], {}, article=a, newer=b)
+
+
+def test_an_articles_related_links_count_by_a_digest_of_what_they_show(monkeypatch):
+    from generator import related
+
+    def build(articles):
+        table = related.chosen_links(articles, 2).links
+        keys = PageKeys.of("env", articles, related=table)
+        return [page_key(keys, "article.html", article=a, related=table.row(a.id)) for a in articles]
+
+    articles = tuple(make_article(f"a{n}", tags=("Harbour", ("Ferry", "Council")[n % 2])) for n in range(6))
+    made = []
+    monkeypatch.setattr(related, "RelatedLink", lambda *args: made.append(args) or RelatedLink(*args))
+    keys = build(articles)
+    assert made == []  # the links are not made to be keyed
+    assert build(tuple(dataclasses.replace(a) for a in articles)) == keys  # the next build: new objects
+    linked = related.chosen_links(articles, 2).links
+    retitled = articles[4]  # shown on the pages linking to it, and on its own
+    after = build(tuple(dataclasses.replace(a, title="Ferry sails") if a is retitled else a for a in articles))
+    changed = {a.slug for a, before, now in zip(articles, keys, after) if before != now}
+    assert changed == {retitled.slug} | {a.slug for a in articles if retitled in [l.target for l in linked[a.id]]}
+    assert len(changed) > 1
+
+
+def test_related_links_without_their_tables_digests_count_by_value():
+    from generator import related
+
+    def key(articles):  # PageKeys not given the table: its rows have no digests
+        table = related.chosen_links(articles, 2).links
+        return page_key(PageKeys.of("env", articles), "article.html", related=table.row("id-a0"))
+
+    articles = tuple(make_article(f"a{n}", tags=("Harbour",)) for n in range(3))
+    by_value = key(articles)
+    assert by_value is not None and key(tuple(dataclasses.replace(a) for a in articles)) == by_value
+    assert key((articles[0], dataclasses.replace(articles[1], title="Other"), articles[2])) != by_value
