@@ -63,7 +63,7 @@ def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWei
     whose other reports are left out. A link's days apart are calendar days in ``zone`` (the
     site's; without one, in each date's own offset), as the two pages show their dates.
     Candidates are scored in chunks of ``CHUNK`` articles with array arithmetic, over ``jobs``
-    processes (None: every core); only the links kept become objects.
+    processes (None: every core); a link becomes an object only when its article's links are read.
     """
     return chosen_links(articles, top_k, weights, neighbours, story_of, jobs, zone).links
 
@@ -204,8 +204,9 @@ class LinkTable(Mapping[str, tuple[RelatedLink, ...]]):
         self._row_of = {article.id: row for row, article in enumerate(articles)}
         self._link_starts = np.searchsorted(chosen.rows, np.arange(len(articles) + 1))
         self._tag_starts = np.concatenate(([0], np.cumsum(chosen.shared_counts))).astype(np.int64)
-        # As a page shows them: scores to SHOWN_DECIMALS (rounded here, so a row's digest is of
-        # the very values its links hold), calendar days apart (-1: either is undated).
+        # As a page shows them: scores to SHOWN_DECIMALS (an edit that shifts every score by a
+        # hair, through corpus-wide word weights, then changes few pages' keys; rounded here, so a
+        # row's digest is of the very values its links hold), calendar days apart (-1: undated).
         self._scores = np.round(chosen.scores, SHOWN_DECIMALS)
         self._similar = np.round(chosen.similar, SHOWN_DECIMALS)
         day = np.array([-1 if d is None else d for d in days], dtype=np.int64)
@@ -245,12 +246,14 @@ class LinkTable(Mapping[str, tuple[RelatedLink, ...]]):
         ``target_digests`` (one row of bytes per article, in this table's order) tell articles apart
         as page keys do. Made from the arrays, no link made."""
         chosen = self.chosen
-        names = {(tag.slug, tag.name) for tag in self._rarest_first}
-        # Each tag by a digest of its slug and name (a tag is no more: ``model.Tag``).
-        tag_digest = {name: hashlib.blake2b(repr(name).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-                      for name in names}
-        shared = np.frombuffer(b"".join(tag_digest[self._rarest_first[at].slug, self._rarest_first[at].name]
-                                        for at in chosen.shared_at.tolist()), dtype=np.uint8).reshape(-1, 16)
+        # Each tag shared by a digest of its slug and name (all a tag is: ``model.Tag``), made once
+        # for each place in rarest_first that links share.
+        places, shared_place = np.unique(chosen.shared_at, return_inverse=True)
+        names = [(tag.slug, tag.name) for tag in map(self._rarest_first.__getitem__, places.tolist())]
+        digest_of = {name: hashlib.blake2b(repr(name).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                     for name in set(names)}
+        place_digests = np.frombuffer(b"".join(map(digest_of.__getitem__, names)), dtype=np.uint8).reshape(-1, 16)
+        shared = place_digests[shared_place.reshape(-1)]
         records = np.empty(len(chosen.others), dtype=[("target", np.uint8, target_digests.shape[1]),
                                                       ("numbers", "<f8", 2), ("apart", "<i8"), ("tags", "<i8")])
         records["target"] = target_digests[chosen.others]
