@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -166,7 +166,7 @@ class Site:
 
     articles: tuple[Article, ...]
     tag_groups: tuple[TagGroup, ...]
-    related: Mapping[str, tuple[RelatedLink, ...]]  # article id -> links, best first (read-only)
+    related: Mapping[str, Sequence[RelatedLink]]  # article id -> links, best first (read-only)
     build_date: datetime
     warnings: tuple[Problem, ...] = field(default=())
     stories: tuple[Story, ...] = field(default=())  # oldest first

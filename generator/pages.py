@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -19,7 +19,6 @@ from .markup import markdown_to_html
 from .model import Article, PendingFile, RelatedLink, Site, Story, TagGroup
 from .page_keys import PageKeys
 from .paginate import Pager
-from .related import LinkTable
 from .render import Deferred, PageMeta, defer_page, defer_planned, feed_links, page_meta, safe_html, script_json
 from .text import normalize_key
 from .theme import Theme, iso_date
@@ -101,14 +100,8 @@ def _article_pages(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys 
     for position, article in enumerate(articles):
         plan = functools.partial(article_page, config, article, articles[position - 1] if position > 0 else None,
                                  articles[position + 1] if position + 1 < len(articles) else None,
-                                 site.story_of.get(article.id), _links(site.related, article.id))
+                                 site.story_of.get(article.id), site.related.get(article.id, ()))
         yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path), plan, keys, nav=nav)
-
-
-def _links(related: Mapping[str, Sequence[RelatedLink]], article_id: str) -> Sequence[RelatedLink]:
-    """An article's related links; of a ``LinkTable``, as its row, whose links are made only if
-    the page is rendered, and which the page's key takes by its digest."""
-    return related.row(article_id) if isinstance(related, LinkTable) else related.get(article_id, ())
 
 
 def _tag_pages(listings: Listings, config: SiteConfig, page: Callable[..., PendingFile]) -> Iterator[PendingFile]:

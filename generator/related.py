@@ -55,7 +55,7 @@ def tag_weights(articles: tuple[Article, ...]) -> dict[str, float]:
 def related_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeights = RelatedWeights(),
                   neighbours: Neighbours | None = None,
                   story_of: Mapping[str, Story] = MappingProxyType({}),
-                  jobs: int | None = 1, zone: ZoneInfo | None = None) -> Mapping[str, tuple[RelatedLink, ...]]:
+                  jobs: int | None = 1, zone: ZoneInfo | None = None) -> Mapping[str, Sequence[RelatedLink]]:
     """For each article id, up to ``top_k`` others, best first, each with why it was chosen.
 
     ``neighbours`` are each article's most similar texts (``neighbours.nearest``, same order as
@@ -94,7 +94,7 @@ class KeptLinks:
 
 @dataclass(frozen=True)
 class RelatedLinks:
-    links: Mapping[str, tuple[RelatedLink, ...]]  # article id -> its links, best first
+    links: Mapping[str, Sequence[RelatedLink]]  # article id -> its links, best first
     kept: KeptLinks | None  # for the next build
 
 
@@ -192,11 +192,11 @@ def _merged(parts: list[tuple[np.ndarray, ...]]) -> ChosenLinks:
                        counts[order], shared_at[reordered])
 
 
-class LinkTable(Mapping[str, tuple[RelatedLink, ...]]):
-    """Each article's related links (article id -> its links, best first), made from the chosen
-    arrays when asked for: a page shows one article's, and a rebuild renders few pages (making
+class LinkTable(Mapping[str, "LinkRow"]):
+    """Each article's related links (article id -> its ``LinkRow``, best first), made from the
+    chosen arrays when read: a page shows one article's, and a rebuild renders few pages (making
     every link of 10,000 articles took 0.12 s of each build, in the process that plans pages).
-    ``row`` gives an article's links as a ``LinkRow``, which a page key takes by its digest."""
+    A page key takes a row by its digest (``row_digests``)."""
 
     def __init__(self, chosen: ChosenLinks, articles: tuple[Article, ...], days: list[int | None],
                  rarest_first: list[Tag]) -> None:
@@ -214,17 +214,14 @@ class LinkTable(Mapping[str, tuple[RelatedLink, ...]]):
         self._days_apart = np.where((row_day < 0) | (other_day < 0), -1, np.abs(row_day - other_day))
         self.rows = tuple(LinkRow(self, row) for row in range(len(articles)))
 
-    def __getitem__(self, article_id: str) -> tuple[RelatedLink, ...]:
-        return self.links_of(self._row_of[article_id])
+    def __getitem__(self, article_id: str) -> LinkRow:
+        return self.rows[self._row_of[article_id]]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._row_of)
 
     def __len__(self) -> int:
         return len(self.articles)
-
-    def row(self, article_id: str) -> LinkRow:
-        return self.rows[self._row_of[article_id]]
 
     def count(self, row: int) -> int:
         return int(self._link_starts[row + 1] - self._link_starts[row])
@@ -268,7 +265,8 @@ class LinkTable(Mapping[str, tuple[RelatedLink, ...]]):
 
 
 class LinkRow(Sequence[RelatedLink]):
-    """One article's links in a ``LinkTable``, made each time they are read."""
+    """One article's links in a ``LinkTable``, made each time they are read; equal to the
+    tuple of them."""
 
     __slots__ = ("table", "row")
 
@@ -283,6 +281,17 @@ class LinkRow(Sequence[RelatedLink]):
 
     def __iter__(self) -> Iterator[RelatedLink]:
         return iter(self.table.links_of(self.row))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (tuple, LinkRow)):
+            return NotImplemented
+        return tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
     def __reduce__(self) -> tuple:
         return tuple, (tuple(self),)  # pickled (for a cluster) as the links themselves

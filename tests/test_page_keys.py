@@ -61,7 +61,7 @@ def test_an_articles_related_links_count_by_a_digest_of_what_they_show(monkeypat
     def build(articles):
         table = related.chosen_links(articles, 2).links
         keys = PageKeys.of("env", articles, related=table)
-        return [page_key(keys, "article.html", article=a, related=table.row(a.id)) for a in articles]
+        return [page_key(keys, "article.html", article=a, related=table[a.id]) for a in articles]
 
     articles = tuple(make_article(f"a{n}", tags=("Harbour", ("Ferry", "Council")[n % 2])) for n in range(6))
     made = []
@@ -82,7 +82,7 @@ def test_related_links_without_their_tables_digests_count_by_value():
 
     def key(articles):  # PageKeys not given the table: its rows have no digests
         table = related.chosen_links(articles, 2).links
-        return page_key(PageKeys.of("env", articles), "article.html", related=table.row("id-a0"))
+        return page_key(PageKeys.of("env", articles), "article.html", related=table["id-a0"])
 
     articles = tuple(make_article(f"a{n}", tags=("Harbour",)) for n in range(3))
     by_value = key(articles)

@@ -249,7 +249,7 @@ def test_links_are_made_only_when_an_articles_links_are_asked_for(monkeypatch):
     articles = tagged_corpus(40)
     table = related.chosen_links(articles, 5, neighbours=text_neighbours(articles)).links
     assert made == []
-    row = table.row("id-a007")
+    row = table["id-a007"]
     assert len(row) == 5 and made == []
     assert list(row) == list(table["id-a007"]) and len(made) == 10
 
@@ -262,7 +262,7 @@ def test_each_link_shows_what_the_two_articles_share(monkeypatch):
     assert set(table) == {a.id for a in articles} and len(table) == len(articles)
     for article in articles:
         links = table[article.id]
-        assert tuple(table.row(article.id)) == links and len(links) == 4
+        assert tuple(table[article.id]) == links and len(links) == 4
         for link in links:
             assert link.target is not article and link.target in articles
             assert {t.slug for t in link.shared_tags} == {t.slug for t in article.tags} & {t.slug for t in link.target.tags}
