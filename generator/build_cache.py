@@ -55,7 +55,8 @@ from .content_files import FileIdentity
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
 from .neighbours import KeptNeighbours, Neighbours
-from .related import ChosenLinks, KeptLinks, TextScores
+from .link_table import ChosenLinks
+from .related import KeptLinks, TextScores
 from .similarity import KeptFeatures
 from .term_counts import CountedDocuments, TermCounts, names_array, names_from
 from .atomic import remove_file, write_atomically_with, write_bytes_atomically

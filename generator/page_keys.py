@@ -28,7 +28,7 @@ import numpy as np
 
 from .config import SiteConfig
 from .model import Article
-from .related import LinkRow, LinkTable
+from .link_table import LinkRow, LinkTable
 
 _PROTOCOL = 5
 _SHARED = (Article, SiteConfig, LinkRow)  # types of the objects given stand-ins

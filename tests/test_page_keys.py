@@ -56,7 +56,7 @@ def test_an_article_as_loaded_counts_by_its_load_key_and_a_changed_one_by_its_co
 
 
 def test_an_articles_related_links_count_by_a_digest_of_what_they_show(monkeypatch):
-    from generator import related
+    from generator import link_table, related
 
     def build(articles):
         table = related.chosen_links(articles, 2).links
@@ -65,7 +65,7 @@ def test_an_articles_related_links_count_by_a_digest_of_what_they_show(monkeypat
 
     articles = tuple(make_article(f"a{n}", tags=("Harbour", ("Ferry", "Council")[n % 2])) for n in range(6))
     made = []
-    monkeypatch.setattr(related, "RelatedLink", lambda *args: made.append(args) or RelatedLink(*args))
+    monkeypatch.setattr(link_table, "RelatedLink", lambda *args: made.append(args) or RelatedLink(*args))
     keys = build(articles)
     assert made == []  # the links are not made to be keyed
     assert build(tuple(dataclasses.replace(a) for a in articles)) == keys  # the next build: new objects
