@@ -123,9 +123,11 @@ def check_unique(articles: list[Article]) -> None:
     # Ids are compared as feeds see them: "{1234...}" and "1234-..." are one UUID.
     for attribute, what, key_of in (("slug", "URL articles/{}/", lambda a: a.slug),
                                     ("id", "feed id {}", lambda a: guid(a.id))):
+        keys = [key_of(article) for article in articles]
+        if len(set(keys)) == len(keys):  # the usual case, known without ordering the files
+            continue
         owners: dict[str, Article] = {}
-        for article in sorted(articles, key=lambda a: str(a.source_path)):
-            key = key_of(article)
+        for article, key in sorted(zip(articles, keys), key=lambda pair: str(pair[0].source_path)):
             if key in owners:
                 first = owners[key]
                 problems.append(Problem(
@@ -156,6 +158,11 @@ def one_spelling_per_tag(articles: list[Article]) -> list[Article]:
 def shared_tag_pages(articles: list[Article]) -> list[Problem]:
     """A problem for each page two different tag names would share ("C++" and "C"), naming the
     first file of each, by path."""
+    names_of: dict[str, set[str]] = defaultdict(set)
+    for tag in {tag for article in articles for tag in article.tags}:
+        names_of[tag.slug].add(normalize_key(tag.name))
+    if all(len(names) == 1 for names in names_of.values()):  # the usual case, known from the tags alone
+        return []
     by_path = sorted(articles, key=lambda a: str(a.source_path))
     spellings: dict[str, set[str]] = defaultdict(set)
     first_use: dict[tuple[str, str], Article] = {}
@@ -182,13 +189,16 @@ def in_most_used_spelling(articles: list[Article]) -> list[Article]:
     """The articles with each tag in the spelling most articles use among those that differ only in
     case or Unicode form (ties going to the first in sorted order). Names that differ otherwise
     keep their own spelling even where they share a slug: only a build refuses that."""
-    topic_of = {tag: (tag.slug, normalize_key(tag.name)) for tag in {t for a in articles for t in a.tags}}
+    used = Counter(tag for article in articles for tag in article.tags)
+    topic_of = {tag: (tag.slug, normalize_key(tag.name)) for tag in used}
     uses: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for article in articles:
-        for tag in article.tags:
-            uses[topic_of[tag]][tag.name] += 1
+    for tag, count in used.items():
+        uses[topic_of[tag]][tag.name] += count
     chosen = {topic: min(names, key=lambda n: (-names[n], n)) for topic, names in uses.items()}
-    return [article if all(t.name == chosen[topic_of[t]] for t in article.tags)
-            else dataclasses.replace(article, tags=tuple(dataclasses.replace(t, name=chosen[topic_of[t]])
-                                                         for t in article.tags))
+    respelled = {tag: dataclasses.replace(tag, name=chosen[topic_of[tag]])
+                 for tag in used if tag.name != chosen[topic_of[tag]]}
+    if not respelled:
+        return list(articles)
+    return [article if respelled.keys().isdisjoint(article.tags)
+            else dataclasses.replace(article, tags=tuple(respelled.get(t, t) for t in article.tags))
             for article in articles]
