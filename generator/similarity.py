@@ -139,8 +139,8 @@ def rows_before(keys: np.ndarray, kept_keys: np.ndarray) -> np.ndarray:
 
 
 def _rows_of(counts: TermCounts, rows: np.ndarray) -> TermCounts:
-    """The term counts of ``rows`` alone (terms and their document frequencies as they were)."""
-    return TermCounts(counts.counts[rows], counts.names, counts.lengths[rows], counts.document_frequency)
+    """The term counts of ``rows`` alone, over the same terms."""
+    return TermCounts(counts.counts[rows], counts.names, counts.lengths[rows])
 
 
 def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None
