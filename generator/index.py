@@ -158,30 +158,29 @@ def one_spelling_per_tag(articles: list[Article]) -> list[Article]:
 def shared_tag_pages(articles: list[Article]) -> list[Problem]:
     """A problem for each page two different tag names would share ("C++" and "C"), naming the
     first file of each, by path."""
-    names_of: dict[str, set[str]] = defaultdict(set)
-    for tag in {tag for article in articles for tag in article.tags}:
-        names_of[tag.slug].add(normalize_key(tag.name))
-    if all(len(names) == 1 for names in names_of.values()):  # the usual case, known from the tags alone
-        return []
-    by_path = sorted(articles, key=lambda a: str(a.source_path))
+    # The spellings of each slug come from the distinct tags; only a slug whose spellings differ
+    # by more than case or Unicode form (none, usually) needs the files in order.
     spellings: dict[str, set[str]] = defaultdict(set)
+    for tag in {tag for article in articles for tag in article.tags}:
+        spellings[tag.slug].add(tag.name)
+    clashing = {slug: sorted(names) for slug, names in spellings.items()
+                if len({normalize_key(name) for name in names}) > 1}
     first_use: dict[tuple[str, str], Article] = {}
-    for article in by_path:
-        for tag in article.tags:
-            spellings[tag.slug].add(tag.name)
-            first_use.setdefault((tag.slug, normalize_key(tag.name)), article)
+    if clashing:
+        for article in sorted(articles, key=lambda a: str(a.source_path)):
+            for tag in article.tags:
+                if tag.slug in clashing:
+                    first_use.setdefault((tag.slug, normalize_key(tag.name)), article)
     problems = []
-    for slug, names in sorted(spellings.items()):
-        keys = sorted({normalize_key(name) for name in names})
-        if len(keys) > 1:
-            (key_a, key_b) = keys[:2]
-            art_a, art_b = first_use[(slug, key_a)], first_use[(slug, key_b)]
-            name_a = next(n for n in sorted(names) if normalize_key(n) == key_a)
-            name_b = next(n for n in sorted(names) if normalize_key(n) == key_b)
-            problems.append(Problem(
-                f"tags {name_a!r} ({display_path(art_a.source_path)}) and {name_b!r} "
-                f"({display_path(art_b.source_path)}) would share the page tags/{slug}/", art_b.source_path, None,
-                "rename one, or make one an alias of the other under topics in site.yaml", ("tags",)))
+    for slug, names in sorted(clashing.items()):
+        key_a, key_b = sorted({normalize_key(name) for name in names})[:2]
+        art_a, art_b = first_use[(slug, key_a)], first_use[(slug, key_b)]
+        name_a = next(n for n in names if normalize_key(n) == key_a)
+        name_b = next(n for n in names if normalize_key(n) == key_b)
+        problems.append(Problem(
+            f"tags {name_a!r} ({display_path(art_a.source_path)}) and {name_b!r} "
+            f"({display_path(art_b.source_path)}) would share the page tags/{slug}/", art_b.source_path, None,
+            "rename one, or make one an alias of the other under topics in site.yaml", ("tags",)))
     return problems
 
 
