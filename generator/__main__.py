@@ -14,6 +14,9 @@ INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (cli.EXIT_IN
 
 def run() -> None:
     try:
+        from .startup import defer_unused_numpy_modules
+
+        defer_unused_numpy_modules()
         from .cli import main
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
