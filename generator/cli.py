@@ -425,7 +425,6 @@ def _build(args, config, say, warn) -> int:
             f"build, 0 of {record.report.files} files changed in {time.perf_counter() - started:.2f}s "
             f"-> {display_path(config.output_dir)}")
         return EXIT_OK
-    from .console import ProgressBar
     from .parallel import dask_cluster
     from .pipeline import build
     from .progress import StepLog
@@ -439,6 +438,8 @@ def _build(args, config, say, warn) -> int:
         elif args.quiet or not sys.stderr.isatty():
             report = build(config, warn, jobs, inputs=inputs, use_cache=not args.clean, refit=args.refit)
         else:
+            from .console import ProgressBar  # here: rich takes 25 ms to load, for a bar only a terminal shows
+
             with ProgressBar() as bar:
                 report = build(config, warn, jobs, bar, inputs, use_cache=not args.clean, refit=args.refit)
     say(_summary(report, time.perf_counter() - started, config))

@@ -2,9 +2,9 @@
 uses are loaded only if something uses them.
 
 scipy.sparse, which the build needs, copies numpy's namespace as it loads (its vendored
-array_api_compat asks numpy for every name it lists), and asking numpy for ``f2py`` or
-``testing`` imports those modules: 50 ms of a rebuild's start, measured here (Fortran wrappers
-and test helpers). Imported through ``LazyModuleFinder``, each is a module object that loads
+array_api_compat asks numpy for every name it lists), and asking numpy for a module imports
+it: ``f2py``, ``testing``, ``ma`` and ``polynomial`` took 60 ms of a rebuild's start,
+measured here (Fortran wrappers, test helpers, masked arrays, polynomials). Imported through ``LazyModuleFinder``, each is a module object that loads
 itself the first time one of its names is read (``importlib.util.LazyLoader``).
 """
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
     from types import ModuleType
 
-UNUSED_NUMPY_MODULES = ("numpy.f2py", "numpy.testing")
+UNUSED_NUMPY_MODULES = ("numpy.f2py", "numpy.testing", "numpy.ma", "numpy.polynomial")
 
 
 class LazyModuleFinder:
