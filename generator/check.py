@@ -84,7 +84,7 @@ def check_site(config: SiteConfig, now: datetime, *, jobs: int | None = None) ->
         raise ValueError("now must be timezone-aware")
     theme, theme_loads, errors = _theme(config)
     try:
-        check_output_dir(config.output_dir, config.root, config.input_folders)
+        check_output_dir(config.output_dir, config.root, config.input_folders, config.kept_files)
     except DigestError as exc:
         errors += exc.problems
     try:

@@ -114,6 +114,12 @@ class SiteConfig:
         """The folders a build reads, which its output must not overlap."""
         return (self.content_dir, self.raw_dir, self.theme_dir, self.root / "templates", self.root / "static")
 
+    @property
+    def kept_files(self) -> tuple[tuple[Path, str], ...]:
+        """The files a build keeps for the next one outside its cache, which its output must
+        not hold, each with the setting that names it."""
+        return ((self.text_model_file, "related.model"),)
+
 
 # key -> (expected type(s), description used in messages)
 _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str]] = {

@@ -21,11 +21,13 @@ def safe_relative_path(path: PurePosixPath, origin: str) -> PurePosixPath:
     return path
 
 
-def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path]) -> None:
+def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path],
+                     kept: Iterable[tuple[Path, str]] = ()) -> None:
     """Refuse an output folder whose replacement would destroy anything but an earlier build.
 
-    It must not be or contain the project folder, must not overlap any input folder,
-    and if it exists it must be empty or carry the marker of an earlier digest build.
+    It must not be or contain the project folder, must not overlap any input folder, nor hold
+    a file that builds keep for the next one (``kept``: (path, the setting naming it)), and if
+    it exists it must be empty or carry the marker of an earlier digest build.
     """
     out = output_dir.resolve()
     root = project_root.resolve()
@@ -36,6 +38,10 @@ def check_output_dir(output_dir: Path, project_root: Path, inputs: Iterable[Path
         folder = folder.resolve()
         if out == folder or out in folder.parents or folder in out.parents:
             raise DigestError.at(f"the output folder overlaps the input folder {folder}", output_dir, hint=hint)
+    for file, setting in kept:
+        if out in file.resolve().parents:
+            raise DigestError.at(f"{setting} is {file}, inside the output folder, which every build replaces whole",
+                                 output_dir, hint=f"set {setting} in site.yaml to a path outside the output folder")
     if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
         raise DigestError.at("the output path exists and is not a plain folder", output_dir, hint=hint)
     if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).is_file():

@@ -70,7 +70,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
                   read_record(config, SPARE_RECORD) if use_cache else None)
     # From here on the spare may change: its record goes until a build records it again.
     _keep(config, warn, lambda: remove_file(output_cache_dir(config) / SPARE_RECORD))
-    check_output_dir(config.output_dir, config.root, config.input_folders)
+    check_output_dir(config.output_dir, config.root, config.input_folders, config.kept_files)
     theme = load_theme(config)  # a broken theme fails the build before the long work starts
     vocabulary = Vocabulary.from_topics(config.topics)
     listed = list_articles(config.content_dir, (*config.input_folders, config.output_dir))

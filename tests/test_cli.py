@@ -78,6 +78,22 @@ def test_bad_article_fails_cleanly_and_keeps_the_old_site(make_site, capsys):
     assert sorted(p.name for p in config.parent.iterdir()) == [".digest-cache", "content", "site", "site.yaml"]
 
 
+def test_a_text_model_inside_the_output_folder_fails_the_build_and_keeps_the_old_site(make_site, capsys):
+    # Published with the pages and removed by the next build's swap, it would be fitted anew
+    # by every build, and served to readers.
+    config = make_site(GOOD)
+    assert run(config, "build") == 0
+    before = site_tree(config.parent / "site")
+    make_site(GOOD, related={"model": "site/text-model.npz"})
+    capsys.readouterr()
+    assert run(config, "build") == 1
+    site = (config.parent / "site").resolve()
+    assert capsys.readouterr().err == (f"error: {site}: related.model is {site}/text-model.npz, inside the output "
+                                       "folder, which every build replaces whole (set related.model in site.yaml "
+                                       "to a path outside the output folder)\n")
+    assert site_tree(config.parent / "site") == before
+
+
 def test_all_bad_articles_are_reported_at_once(make_site, capsys):
     config = make_site({"a.md": "no front matter\n", "b.md": article_text(None, date="2024-01-01")})
     assert run(config, "build") == 1

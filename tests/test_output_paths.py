@@ -59,3 +59,15 @@ def test_empty_missing_or_earlier_build_folders_are_fine(project):
     check_output_dir(root / "site", root, inputs)  # empty
     publish([OutputFile(PurePosixPath("index.html"), b"x", "test")], root / "site")
     check_output_dir(root / "site", root, inputs)  # an earlier build
+
+
+def test_an_output_folder_holding_a_file_builds_keep_is_refused(project):
+    root, inputs = project
+    model = root / "site" / "models" / "text-model.npz"
+    with pytest.raises(DigestError) as caught:
+        check_output_dir(root / "site", root, inputs, [(root / "elsewhere.npz", "related.model"),
+                                                      (model, "related.model")])
+    assert str(caught.value) == (f"{root / 'site'}: related.model is {model}, inside the output folder, which every "
+                                 "build replaces whole (set related.model in site.yaml to a path outside the "
+                                 "output folder)")
+    check_output_dir(root / "site", root, inputs, [(root / "site-model.npz", "related.model")])  # beside it: fine
