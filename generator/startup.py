@@ -4,8 +4,9 @@ uses are loaded only if something uses them.
 scipy.sparse, which the build needs, copies numpy's namespace as it loads (its vendored
 array_api_compat asks numpy for every name it lists), and asking numpy for a module imports
 it: ``f2py``, ``testing``, ``ma`` and ``polynomial`` took 60 ms of a rebuild's start,
-measured here (Fortran wrappers, test helpers, masked arrays, polynomials). Imported through ``LazyModuleFinder``, each is a module object that loads
-itself the first time one of its names is read (``importlib.util.LazyLoader``).
+measured here (Fortran wrappers, test helpers, masked arrays, polynomials). Imported through
+``LazyModuleFinder``, each is a module object that loads itself the first time one of its
+names is read (``importlib.util.LazyLoader``).
 """
 
 from __future__ import annotations
