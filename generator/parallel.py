@@ -213,8 +213,7 @@ def on_cluster() -> bool:
 
 
 def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
-                    jobs: int, done: Callable[[Item], None] | None = None,
-                    meanwhile: Callable[[], None] | None = None) -> list[Result]:
+                    jobs: int, done: Callable[[Item], None] | None = None) -> list[Result]:
     """``[function(shared, item) for item in items]``, over ``jobs`` processes when that is more
     than one, or on the Dask cluster of ``dask_cluster``.
 
@@ -223,16 +222,13 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
     another. On a cluster, ``shared`` is sent once to every worker. ``function`` must be a
     module-level function; items and results travel by pickle. An error in one item cancels
     the items not yet started and is raised here. ``done`` is called here with each item as its
-    result arrives, in order (to report progress). ``meanwhile`` is called here once, while the
-    other processes work (once they are forked: it may use threads), or first, when there are none;
-    it handles its own errors (one raised cancels the work).
+    result arrives, in order (to report progress).
     """
-    done, meanwhile = done or _nothing, meanwhile or _nothing
+    done = done or _nothing
     cluster = _CLUSTER.get()
     if cluster is not None and len(items) > 1:
-        return _map_on_cluster(cluster, function, shared, items, done, meanwhile)
+        return _map_on_cluster(cluster, function, shared, items, done)
     if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        meanwhile()
         results = []
         for item in items:
             results.append(function(shared, item))
@@ -240,11 +236,11 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
         return results
     with frozen_heap():
         gc.freeze()  # what the workers inherit, their collections never touch
-        return _map_in_processes(function, shared, items, jobs, done, meanwhile)
+        return _map_in_processes(function, shared, items, jobs, done)
 
 
 def _map_in_processes(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
-                      jobs: int, done: Callable[[Item], None], meanwhile: Callable[[], None]) -> list[Result]:
+                      jobs: int, done: Callable[[Item], None]) -> list[Result]:
     pool = None
     try:
         # The workers are forked with Ctrl-C and SIGTERM held back, so a signal cannot strike
@@ -260,7 +256,6 @@ def _map_in_processes(function: Callable[[Shared, Item], Result], shared: Shared
             found = pool.map(_call, items)  # forks every worker now
         for signum in arrived:
             signal.raise_signal(signum)  # as it would have struck: Ctrl-C raises KeyboardInterrupt here
-        meanwhile()
         results = []
         for item, result in zip(items, found):
             results.append(result)
@@ -305,14 +300,13 @@ def _signals_held() -> Iterator[list[int]]:
 
 
 def _map_on_cluster(client: Any, function: Callable[[Shared, Item], Result], shared: Shared,
-                    items: Sequence[Item], done: Callable[[Item], None], meanwhile: Callable[[], None]) -> list[Result]:
+                    items: Sequence[Item], done: Callable[[Item], None]) -> list[Result]:
     executor = client.get_executor(pure=False)
     # Boxed: Dask scatters a bare list or dict element by element, as one piece of data each.
     shared_future = client.scatter(_Box(shared), broadcast=True, hash=False)
     code = loaded_code()
     futures = [executor.submit(_call_unboxed, function, shared_future, item, code) for item in items]
     try:
-        meanwhile()
         results = []
         for item, future in zip(items, futures):
             results.append(future.result())

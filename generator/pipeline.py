@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -98,6 +99,12 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     for name in unknown_feed_names(site, config):
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
+    # The largest caches (72 MB at 10,000 articles) are kept now, and let go of: neither the
+    # search index nor the processes rendering the pages then hold them.
+    texts.keep_unwritten()
+    _keep(config, warn, lambda: (write_kept_neighbours(config, environment, site.kept_neighbours),
+                                 write_kept_links(config, environment, site.kept_links)))
+    site = dataclasses.replace(site, kept_neighbours=None, kept_links=None)
     listings = plan_listings(site, config)
     progress.stage("Writing the search index", None)
     keys = PageKeys.of(environment, site.articles, config, loaded, site.related)
@@ -113,14 +120,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         static_files(theme),
     )
 
-    def keep_stores() -> None:
-        """The largest caches (tens of MB at 10,000 articles), which need nothing of the pages:
-        kept while other processes render them."""
-        texts.keep_unwritten()
-        _keep(config, warn, lambda: (write_kept_neighbours(config, environment, site.kept_neighbours),
-                                     write_kept_links(config, environment, site.kept_links)))
-    written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare,
-                      meanwhile=keep_stores)
+    written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
@@ -167,7 +167,7 @@ class _TextCounts:
     use_cache: bool
     warn: Warn
     _counted: tuple[list[Document], list[bytes]] | None = None  # the documents counted, their keys
-    _unwritten: tuple[tuple[str, CountedDocuments], ...] = ()  # stores to keep while the pages render
+    _unwritten: tuple[tuple[str, CountedDocuments], ...] = ()  # stores to keep once the analysis is done
 
     def related(self, ordered: Sequence[Article]) -> tuple[TermCounts, list[bytes]]:
         search = self.config.search
@@ -180,7 +180,7 @@ class _TextCounts:
         changed = [(name, store) for name, store, before in zip(names, stores, known) if store is not before]
         # Search's terms are read back from the cache when the index is made (held through the
         # analysis, they would raise its peak: about 2.05 GB at 100,000 articles), so they are
-        # kept now; the others while the pages render (``keep_unwritten``). Should only some be
+        # kept now; the others once the analysis is done (``keep_unwritten``). Should only some be
         # written, the next build finds the stores unlike and counts again.
         now = [(name, store) for name, store in changed if name == SEARCH_TERMS]
         self._unwritten = tuple((name, store) for name, store in changed if name != SEARCH_TERMS)

@@ -71,7 +71,7 @@ class Spare:
 
 def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1,
             progress: Progress = NO_PROGRESS, previous: Mapping[str, FileRecord] | None = None,
-            spare: Spare | None = None, meanwhile: Callable[[], None] | None = None) -> PublishReport:
+            spare: Spare | None = None) -> PublishReport:
     """Write every file into a folder of its own, then swap it in for ``output_dir``; pending
     files are rendered and written by ``jobs`` processes, in batches taken in order.
 
@@ -82,7 +82,6 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
     the next build updates it in place instead of making a whole new tree (on this machine,
     creating and deleting the folders of 16,000 pages costs more than all the rest of a
     one-edit rebuild's writing). The new site is still swapped in whole, in one step.
-    ``meanwhile`` is called once while the other processes render (``parallel.map_with_shared``).
     """
     parent = output_dir.parent
     try:
@@ -103,7 +102,7 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         in_work = (keep.records or {}) if reused else {}
         listed = keep.published if reused else None
         report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed), jobs,
-                            progress, meanwhile)
+                            progress)
         leftover, kept = swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
         if not reused:  # a spare half updated is fine: its records are checked file by file
@@ -133,7 +132,7 @@ class _Target:
 
 
 def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs: int,
-               progress: Progress, meanwhile: Callable[[], None] | None = None) -> PublishReport:
+               progress: Progress) -> PublishReport:
     # Every path is checked before any page is rendered (a pending file's path is known); files
     # made already are written as they come, so they are not all held at once.
     origins: dict[str, str] = {}  # path -> what produces it
@@ -154,7 +153,7 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     progress.stage("Rendering pages and feeds", len(pending))
     rendered = 0
     place = _render_elsewhere if on_cluster() else _render_here
-    for file, (path, record, wrote, made_now) in zip(pending, place(pending, target, jobs, progress, meanwhile)):  # in order
+    for file, (path, record, wrote, made_now) in zip(pending, place(pending, target, jobs, progress)):  # in order
         records[path] = record
         written += wrote
         rendered += made_now and file.page
@@ -175,11 +174,10 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?
 
 
-def _render_here(pending: list[PendingFile], target: _Target, jobs: int, progress: Progress,
-                 meanwhile: Callable[[], None] | None) -> Iterator[Placed]:
+def _render_here(pending: list[PendingFile], target: _Target, jobs: int, progress: Progress) -> Iterator[Placed]:
     """Each process renders and writes its batches: the writing is spread too."""
     for placed in map_with_shared(_render_and_write, (pending, target), batches(len(pending), RENDER_BATCH), jobs,
-                                  done=lambda batch: progress.advance(len(batch)), meanwhile=meanwhile):
+                                  done=lambda batch: progress.advance(len(batch))):
         yield from placed
 
 
@@ -190,8 +188,8 @@ def _render_and_write(shared: tuple[list[PendingFile], _Target], batch: range) -
             for n in batch]
 
 
-def _render_elsewhere(pending: list[PendingFile], target: _Target, jobs: int, progress: Progress,
-                      meanwhile: Callable[[], None] | None) -> Iterator[Placed]:
+def _render_elsewhere(pending: list[PendingFile], target: _Target, jobs: int, progress: Progress
+                      ) -> Iterator[Placed]:
     """On a cluster, whose processes cannot write here: keys are taken and unchanged files
     kept here, the other pages rendered there, and every file written here."""
     keys = [file.key() for file in pending]
@@ -202,7 +200,7 @@ def _render_elsewhere(pending: list[PendingFile], target: _Target, jobs: int, pr
     shipped = [dataclasses.replace(pending[n], inputs_key=None) for n in todo]
     contents = itertools.chain.from_iterable(map_with_shared(
         _render_batch, shipped, batches(len(todo), RENDER_BATCH), jobs,
-        done=lambda batch: progress.advance(len(batch)), meanwhile=meanwhile))
+        done=lambda batch: progress.advance(len(batch))))
     stored = {n: _store(target, pending[n].path, pending[n].origin, keys[n], content)
               for n, content in zip(todo, contents)}
     for n, file in enumerate(pending):

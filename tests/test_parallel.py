@@ -2,7 +2,6 @@
 
 import gc
 import os
-import time
 
 import pytest
 
@@ -102,29 +101,6 @@ def test_an_error_in_a_worker_is_raised_in_the_caller():
 def test_a_worker_may_spread_its_own_work_and_the_pool_stays_usable():
     assert map_with_shared(nested, {"factor": 2}, [1, 5, 9], 2) == [2 * (2 * i + 1) for i in (1, 5, 9)]
     assert map_with_shared(scaled, {"factor": 1}, [1, 2], 2) == [1, 2]
-
-
-def waits_for_flag(flag, item):
-    """True once ``flag`` exists, False after 30 s without it."""
-    deadline = time.monotonic() + 30
-    while not os.path.exists(flag):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
-
-
-@pytest.mark.parametrize("jobs, items", [(2, 6), (1, 6), (2, 0)])
-def test_meanwhile_runs_once_here_while_the_workers_work(tmp_path, jobs, items):
-    flag = str(tmp_path / "flag")
-    calls = []
-
-    def meanwhile():
-        calls.append(os.getpid())
-        open(flag, "w").close()
-    # Each item waits for the flag that meanwhile sets: it ran while they were under way.
-    assert map_with_shared(waits_for_flag, flag, list(range(items)), jobs, meanwhile=meanwhile) == [True] * items
-    assert calls == [os.getpid()]
 
 
 def test_without_fork_the_work_runs_in_this_process(monkeypatch):
