@@ -36,7 +36,7 @@ from .related import related_links
 from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .term_counts import CountedDocuments, Document, TermCounts, count_kinds, count_terms, document_keys
+from .term_counts import Document, TermCounts, count_kinds, count_terms, document_keys
 from .text_model import ModelError, TextModel, model_bytes, read_model
 from .theme import load_theme, static_files
 from .atomic import exclusive, move_file, remove_file, write_bytes_atomically, write_text_atomically
@@ -99,9 +99,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     for name in unknown_feed_names(site, config):
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
-    # The largest caches (72 MB at 10,000 articles) are kept now, and let go of: neither the
-    # search index nor the processes rendering the pages then hold them.
-    texts.keep_unwritten()
+    # The kept rows and neighbours (46 MB at 10,000 articles) are kept now, and let go of: neither
+    # the search index nor the processes rendering the pages then hold them.
     _keep(config, warn, lambda: (write_kept_neighbours(config, environment, site.kept_neighbours),
                                  write_kept_links(config, environment, site.kept_links)))
     site = dataclasses.replace(site, kept_neighbours=None, kept_links=None)
@@ -167,7 +166,6 @@ class _TextCounts:
     use_cache: bool
     warn: Warn
     _counted: tuple[list[Document], list[bytes]] | None = None  # the documents counted, their keys
-    _unwritten: tuple[tuple[str, CountedDocuments], ...] = ()  # stores to keep once the analysis is done
 
     def related(self, ordered: Sequence[Article]) -> tuple[TermCounts, list[bytes]]:
         search = self.config.search
@@ -178,25 +176,14 @@ class _TextCounts:
                       for name in names)
         stores = count_kinds(documents, self.jobs, known, keys, count_texts if search else count_terms)
         changed = [(name, store) for name, store, before in zip(names, stores, known) if store is not before]
-        # Search's terms are read back from the cache when the index is made (held through the
-        # analysis, they would raise its peak: about 2.05 GB at 100,000 articles), so they are
-        # kept now; the others once the analysis is done (``keep_unwritten``). Should only some be
-        # written, the next build finds the stores unlike and counts again.
-        now = [(name, store) for name, store in changed if name == SEARCH_TERMS]
-        self._unwritten = tuple((name, store) for name, store in changed if name != SEARCH_TERMS)
-        kept = not now or _keep(self.config, self.warn, lambda: self._write(now))
+        # Kept before the analysis, so it holds none of them whole: search's terms are read back
+        # from the cache when the index is made (held through the analysis, they would raise its
+        # peak: about 2.05 GB at 100,000 articles). Should only some be written, the next build
+        # finds the stores unlike and counts again.
+        kept = not changed or _keep(self.config, self.warn, lambda: [
+            write_counted(self.config, self.environment, name, store) for name, store in changed])
         self._counted = (documents, keys) if search and kept else None
         return stores[0].select(keys), keys
-
-    def keep_unwritten(self) -> None:
-        """Keep the stores ``related`` left to write, for the next build."""
-        unwritten, self._unwritten = self._unwritten, ()
-        if unwritten:
-            _keep(self.config, self.warn, lambda: self._write(unwritten))
-
-    def _write(self, stores: Sequence[tuple[str, CountedDocuments]]) -> None:
-        for name, store in stores:
-            write_counted(self.config, self.environment, name, store)
 
     def searched(self, articles: Sequence[Article]) -> TermCounts | None:
         """The articles' search terms, in their order (None when the site has no search, or
