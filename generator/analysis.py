@@ -27,6 +27,8 @@ TEXT_NEIGHBOURS = 12  # text-similar articles kept per article (more change no m
 # articles -> the term counts of their (title, body) texts, one row each in order, and the
 # ``document_keys`` of the texts counted (which may hold more of each article than these)
 CountTexts = Callable[[Sequence[Article]], tuple[TermCounts, Sequence[bytes]]]
+# -> the last build's rows and neighbours under the text model (``neighbours.nearest``), or None
+ReadKept = Callable[[], KeptNeighbours | None]
 NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
 
 
@@ -42,7 +44,7 @@ class Analysis:
 
 def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = None,
             all_topics: bool = False, count_texts: CountTexts | None = None, model: TextModel | None = None,
-            keep_model: bool = False, kept: KeptNeighbours | None = None) -> Analysis:
+            keep_model: bool = False, read_kept: ReadKept | None = None) -> Analysis:
     """Neighbours, corpus topics (given to articles nothing else tags) and stories; text is
     counted over ``jobs`` processes (default: every core this process may use).
 
@@ -51,16 +53,21 @@ def analyse(articles: Sequence[Article], config: SiteConfig, jobs: int | None = 
     (``digest tags --suggest``). ``count_texts`` gives the texts' term counts and keys when the caller
     keeps them from build to build (the build cache). With ``keep_model`` the words are weighed
     with ``model`` when it fits the articles, else with a fit that the analysis returns as its
-    model (``similarity.text_features``); ``kept`` are the last build's rows and neighbours under
-    that model, from which they are taken again (``neighbours.nearest``)."""
+    model (``similarity.text_features``); ``read_kept`` gives the last build's rows and neighbours
+    under that model, from which they are taken again (``neighbours.nearest``).
+
+    At 100,000 articles the term counts, the kept rows and the new rows are each about 300 MB:
+    the kept rows are read once the texts are counted, and the counts let go of once weighed."""
     if not articles:
         return Analysis((), NO_NEIGHBOURS, NO_TOPICS, ())
     jobs = available_cores() if jobs is None else jobs
     documents = [(a.title, a.body) for a in articles]
     with one_blas_thread():
         counts, keys = count_texts(articles) if count_texts else (None, None)
+        kept = read_kept() if read_kept is not None else None
         features = text_features(documents, jobs, counts, model, keep_model, keys,
                                  kept.features if kept is not None else None)
+        del counts  # weighed: at 100,000 articles they need not add their 300 MB to the neighbours
         neighbours = nearest(features, TEXT_NEIGHBOURS, jobs, kept)
         topics = NO_TOPICS
         if all_topics or (config.corpus_topics and any(map(awaits_corpus_topic, articles))):

@@ -11,11 +11,10 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .model import Article, Site, TagGroup, guid
-from .analysis import CountTexts, analyse
+from .analysis import CountTexts, ReadKept, analyse
 from .related import KeptLinks, chosen_links
 from .stories import story_index
 from .taxonomy import normalize_key
-from .neighbours import KeptNeighbours
 from .text_model import TextModel
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -36,18 +35,18 @@ UPDATED_BEFORE_DATE_HINT = "correct updated:, or remove it if the article was no
 
 def index_site(articles: list[Article], config: SiteConfig, jobs: int | None = None,
                count_texts: CountTexts | None = None, model: TextModel | None = None,
-               keep_model: bool = False, kept: KeptNeighbours | None = None,
+               keep_model: bool = False, read_kept: ReadKept | None = None,
                kept_links: KeptLinks | None = None) -> Site:
     """The site's order, tags, stories and related links; ``count_texts`` gives the texts' term
     counts and keys when the caller keeps them from build to build (the build cache), ``model`` and
-    ``keep_model`` and ``kept`` are the text analysis's (``analysis.analyse``), ``kept_links`` the
+    ``keep_model`` and ``read_kept`` are the text analysis's (``analysis.analyse``), ``kept_links`` the
     last build's related links (``related.chosen_links``); with ``keep_model`` the site holds
     what the next build may take of this one's."""
     check_unique(articles)
     # Tags are checked before the text analysis, so a clash is reported at once; corpus topics
     # it adds are named apart from every tag.
     analysis = analyse(sorted(one_spelling_per_tag(articles), key=newest_first), config, jobs, count_texts=count_texts,
-                       model=model, keep_model=keep_model, kept=kept)
+                       model=model, keep_model=keep_model, read_kept=read_kept)
     ordered = analysis.articles
     warnings = tuple(Problem(UNDATED, a.source_path, None, UNDATED_HINT) for a in ordered if a.date is None)
     warnings += tuple(Problem(UPDATED_BEFORE_DATE, a.source_path, None, UPDATED_BEFORE_DATE_HINT)

@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
+from .sparse_rows import dense_rows, row_runs, sparse_rows
 from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of, document_keys
 from .text_model import TextModel
 
@@ -123,10 +124,12 @@ def _weighed_again(counts: TermCounts, vocabulary: "_Vocabulary", projection: np
     new = np.flatnonzero(place < 0)
     vectors, index = _weighed(_rows_of(counts, new), vocabulary, jobs)
     topics = _product(vectors, projection, jobs)
-    place[new] = len(kept.keys) + np.arange(len(new))  # kept rows first, then the new ones
-    return (sp.vstack([kept.vectors, vectors], format="csr")[place],
-            sp.vstack([kept.index, index], format="csr")[place],
-            np.concatenate([kept.topics, topics])[place])
+    from_new = place < 0
+    place[new] = np.arange(len(new))
+    runs = row_runs(from_new.astype(np.int64), place)  # 0: a kept row, 1: a new one
+    width = vectors.shape[1]
+    return (sparse_rows((kept.vectors, vectors), runs, width), sparse_rows((kept.index, index), runs, width),
+            dense_rows((kept.topics, topics), runs))
 
 
 def rows_before(keys: np.ndarray, kept_keys: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from .bodies import body_key, body_text
 from .model import StoredBody
 from .parallel import map_with_shared, shares
+from .sparse_rows import dense_rows, row_runs, sparse_rows
 
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 COUNT_CHUNK = 2000  # documents whose pieces are held at once, which bounds their memory
@@ -394,22 +395,10 @@ def _gathered(known: CountedDocuments, parts: Sequence[TermCounts], order: Seque
     fresh_places = [(n, row) for n, part in enumerate(parts, start=1) for row in range(part.counts.shape[0])]
     place = dict(zip(fresh_keys, fresh_places))  # the parts hold the fresh texts in this order
     source = np.array([(0, have[key]) if key in have else place[key] for key in order], dtype=np.int64).reshape(-1, 2)
-    part_of, row_of = source[:, 0], source[:, 1]
-    breaks = np.flatnonzero((part_of[1:] != part_of[:-1]) | (row_of[1:] != row_of[:-1] + 1)) + 1
-    indices, data, sizes, row_lengths = [], [], [], []
-    for start, stop in zip([0, *breaks.tolist()], [*breaks.tolist(), len(order)]):
-        matrix, first = matrices[part_of[start]], int(row_of[start])
-        last = first + stop - start
-        begin, end = matrix.indptr[first], matrix.indptr[last]
-        indices.append(matrix.indices[begin:end])
-        data.append(matrix.data[begin:end])
-        sizes.append(np.diff(matrix.indptr[first:last + 1]))
-        row_lengths.append(lengths[part_of[start]][first:last])
-    indptr = np.concatenate(([0], np.cumsum(np.concatenate(sizes)))).astype(np.int64)
-    matrix = sp.csr_matrix((np.concatenate(data), np.concatenate(indices).astype(np.int32, copy=False), indptr),
-                           shape=(len(order), len(names)))
+    runs = row_runs(source[:, 0], source[:, 1])
+    matrix = sparse_rows(matrices, runs, len(names))
     matrix.has_sorted_indices = True  # each row's as stored, or sorted above
-    gathered = TermCounts(matrix, names, np.concatenate(row_lengths))
+    gathered = TermCounts(matrix, names, dense_rows(lengths, runs))
     unused = len(names) - np.count_nonzero(gathered.document_frequency)
     return _pruned(gathered) if unused * 5 > len(names) else gathered
 

@@ -1,10 +1,13 @@
 """The corpus analysis stage: corpus topics go only to articles nothing else tags."""
 
+import weakref
 from dataclasses import replace
 from pathlib import Path
 
+from generator import analysis as analysis_module
 from generator.analysis import analyse
 from generator.config import default_config
+from generator.term_counts import count_documents, document_keys
 from tests.conftest import make_article, subject_corpus
 
 
@@ -68,3 +71,30 @@ def test_topics_found_to_suggest_are_not_given_when_switched_off(tmp_path):
     config = replace(default_config(tmp_path), corpus_topics=False)
     suggested = analyse(articles, config, all_topics=True)
     assert len(suggested.topics.topics) == 3 and all(a.tags == () for a in suggested.articles)
+
+
+def test_the_kept_rows_are_read_once_the_texts_are_counted_and_the_counts_let_go_before_the_neighbours(
+        tmp_path, monkeypatch):
+    # At 100,000 articles the term counts, the kept rows and the new rows are each about 300 MB:
+    # held at once, with the stores read to count, they were a rebuild's peak.
+    articles, _ = corpus_articles(40)
+    steps, counted = [], []
+
+    def count_texts(ordered):
+        documents = [(a.title, a.body) for a in ordered]
+        keys = document_keys(documents)
+        counts = count_documents(documents, keys=keys).select(keys)
+        counted.append(weakref.ref(counts))
+        steps.append("counted")
+        return counts, keys
+
+    def read_kept():
+        steps.append("kept rows read")
+
+    def nearest(*args, **kwargs):
+        steps.append("counts held" if counted[0]() is not None else "counts let go")
+        return find_nearest(*args, **kwargs)
+    find_nearest = analysis_module.nearest
+    monkeypatch.setattr(analysis_module, "nearest", nearest)
+    analyse(articles, default_config(tmp_path), count_texts=count_texts, keep_model=True, read_kept=read_kept)
+    assert steps == ["counted", "kept rows read", "counts let go"]
