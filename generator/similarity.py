@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
 from .sparse_rows import dense_rows, row_runs, sparse_rows
-from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of, document_keys
+from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of, document_keys, rows_of
 from .text_model import TextModel
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
@@ -121,11 +121,11 @@ def _weighed_again(counts: TermCounts, vocabulary: "_Vocabulary", projection: np
     """Vectors, index and topics of ``counts``' rows: those of texts ``kept`` has taken from it,
     the others weighed and projected, each row as weighing it afresh would make it."""
     place = rows_before(keys, kept.keys)
-    new = np.flatnonzero(place < 0)
-    vectors, index = _weighed(_rows_of(counts, new), vocabulary, jobs)
-    topics = _product(vectors, projection, jobs)
     from_new = place < 0
-    place[new] = np.arange(len(new))
+    new = np.flatnonzero(from_new)
+    vectors, index = _weighed(rows_of(counts, new), vocabulary, jobs)
+    topics = _product(vectors, projection, jobs)
+    place[new] = np.arange(len(new))  # each new row's place among the new ones
     runs = row_runs(from_new.astype(np.int64), place)  # 0: a kept row, 1: a new one
     width = vectors.shape[1]
     return (sparse_rows((kept.vectors, vectors), runs, width), sparse_rows((kept.index, index), runs, width),
@@ -139,11 +139,6 @@ def rows_before(keys: np.ndarray, kept_keys: np.ndarray) -> np.ndarray:
     order = np.argsort(kept_keys, kind="stable")
     at = np.minimum(np.searchsorted(kept_keys[order], keys), len(kept_keys) - 1)
     return np.where(kept_keys[order][at] == keys, order[at], -1).astype(np.int64)
-
-
-def _rows_of(counts: TermCounts, rows: np.ndarray) -> TermCounts:
-    """The term counts of ``rows`` alone, over the same terms."""
-    return TermCounts(counts.counts[rows], counts.names, counts.lengths[rows])
 
 
 def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None

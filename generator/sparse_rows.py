@@ -36,12 +36,12 @@ def sparse_rows(matrices: Sequence[sp.csr_matrix], runs: Sequence[Run], width: i
         data.append(matrix.data[begin:end])
         sizes.append(np.diff(matrix.indptr[first:stop + 1]))
     dtype = np.result_type(*(matrix.dtype for matrix in matrices))
-    rows = sum(stop - first for _, first, stop in runs)
     if not runs:
         return sp.csr_matrix((0, width), dtype=dtype)
-    indptr = np.concatenate(([0], np.cumsum(np.concatenate(sizes)))).astype(np.int64)
+    sizes = np.concatenate(sizes)
+    indptr = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     return sp.csr_matrix((np.concatenate(data).astype(dtype, copy=False),
-                          np.concatenate(indices).astype(np.int32, copy=False), indptr), shape=(rows, width))
+                          np.concatenate(indices).astype(np.int32, copy=False), indptr), shape=(len(sizes), width))
 
 
 def dense_rows(arrays: Sequence[np.ndarray], runs: Sequence[Run]) -> np.ndarray:

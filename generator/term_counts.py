@@ -291,10 +291,10 @@ class CountedDocuments:
         counts = self.counts
         if len(rows) == len(self.keys) and np.array_equal(rows, np.arange(len(rows))):
             return counts
-        return _rows(counts, rows)
+        return rows_of(counts, rows)
 
 
-def _rows(counts: TermCounts, rows: np.ndarray) -> TermCounts:
+def rows_of(counts: TermCounts, rows: np.ndarray) -> TermCounts:
     """These rows of ``counts``, in this order, over the same terms."""
     matrix = counts.counts[rows] if len(rows) else sp.csr_matrix((0, len(counts.names)), dtype=counts.counts.dtype)
     matrix.sort_indices()
