@@ -15,8 +15,8 @@ from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
                           prune_output_caches, read_article_cache, read_counted, read_file_records,
-                          read_article_files, read_kept_links, read_kept_neighbours, unchanged_keys,
-                          write_article_cache, write_article_files, write_counted, write_file_records,
+                          read_article_files, read_kept_links, read_kept_neighbours, retire_file_records,
+                          unchanged_keys, write_article_cache, write_article_files, write_counted, write_file_records,
                           write_kept_links, write_kept_neighbours)
 from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
                           output_cache_dir, read_record, record_text, with_text_model, written_record)
@@ -143,8 +143,12 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         key_of = dict(zip(listed.paths, loaded))  # loaded is in file order
         write_article_files(config, environment, {path: (identity, key_of[path])
                                                   for path, identity in listed.settled().items()})
+        # The records ``previous`` was read from are the spare's now, as they are: moved.
+        if written.kept and previous is not None:
+            retire_file_records(config)
+        else:
+            write_file_records(config, None, SPARE_FILES)
         write_file_records(config, written.records)
-        write_file_records(config, previous if written.kept else None, SPARE_FILES)
         # The last build's record describes the site this one retired: kept, it is the spare's
         # (the spare's own record went as this build started).
         records = output_cache_dir(config)

@@ -242,6 +242,26 @@ def test_undoing_an_edit_reports_the_files_it_changes_back(make_site, capsys):
     assert undone["changed"] == len(differ(changed, original)) == edited["changed"]
 
 
+def test_the_published_sites_records_are_moved_to_the_spare_not_written_again(make_site, capsys):
+    config = make_site(corpus(4))
+    folder = config.parent / "content" / "articles"
+    build(config, capsys)
+    records = site_records(config.parent / CACHE_DIR)
+    published = (records / FILES).read_bytes()
+    first = os.stat(records / FILES)
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # the first site is the spare now, and so are its records
+    moved = os.stat(records / SPARE_FILES)
+    assert (moved.st_ino, moved.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert (records / SPARE_FILES).read_bytes() == published
+    assert os.stat(records / FILES).st_ino != first.st_ino  # this build's own, written anew
+    # and the spare's records still tell the spare: its files are each as recorded.
+    spare = records / SPARE
+    spare_records = json.loads((records / SPARE_FILES).read_text())["files"]
+    assert spare_records and all(os.stat(spare / name).st_size == size
+                                 for name, (_, _, size, _) in spare_records.items())
+
+
 def test_the_spare_is_not_listed_while_it_holds_what_its_record_says(make_site, capsys, tmp_path, monkeypatch):
     from generator import write
 
