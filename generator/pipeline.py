@@ -143,17 +143,15 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         key_of = dict(zip(listed.paths, loaded))  # loaded is in file order
         write_article_files(config, environment, {path: (identity, key_of[path])
                                                   for path, identity in listed.settled().items()})
-        # The records ``previous`` was read from are the spare's now, as they are: moved.
-        if written.kept and previous is not None:
+        # The last build's records describe the site this one retired: kept, they are the spare's,
+        # moved as they are (the spare's own record went as this build started).
+        records = output_cache_dir(config)
+        if written.kept:
             retire_file_records(config)
+            move_file(records / RECORD, records / SPARE_RECORD)
         else:
             write_file_records(config, None, SPARE_FILES)
         write_file_records(config, written.records)
-        # The last build's record describes the site this one retired: kept, it is the spare's
-        # (the spare's own record went as this build started).
-        records = output_cache_dir(config)
-        if written.kept:
-            move_file(records / RECORD, records / SPARE_RECORD)
         write_text_atomically(records / RECORD, record_text(record))
         prune_output_caches(config)
     _keep(config, warn, record_build)

@@ -262,6 +262,24 @@ def test_the_published_sites_records_are_moved_to_the_spare_not_written_again(ma
                                  for name, (_, _, size, _) in spare_records.items())
 
 
+def test_published_records_that_cannot_be_read_are_none_for_the_spare_either(make_site, capsys, tmp_path):
+    from generator.build_cache import read_file_records
+    from generator.config import load_config
+
+    config = make_site(corpus(4))
+    folder, site = config.parent / "content" / "articles", config.parent / "site"
+    build(config, capsys)
+    records = site_records(config.parent / CACHE_DIR)
+    (records / FILES).write_text('{"version": 1, "files": ')  # cut short
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # no file of the published site trusted; it is the spare now
+    assert read_file_records(load_config(config), SPARE_FILES) is None
+    assert read_file_records(load_config(config)) is not None  # this build's own
+    edit(folder / "a02.md", "title: ", "title: Twice ")
+    build(config, capsys)  # the spare, without records, has every file replaced
+    assert site_tree(site) == clean_build(config, capsys, tmp_path)
+
+
 def test_the_spare_is_not_listed_while_it_holds_what_its_record_says(make_site, capsys, tmp_path, monkeypatch):
     from generator import write
 
