@@ -18,15 +18,16 @@ from .parallel import available_cores, one_blas_thread
 from .similarity import text_features
 from .neighbours import KeptNeighbours, Neighbours, kept_neighbours, nearest
 from .stories import find_stories
-from .term_counts import TermCounts
+from .term_counts import CountRows
 from .text_model import TextModel
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics
 
 TEXT_NEIGHBOURS = 12  # text-similar articles kept per article (more change no measured ranking)
-# articles -> the term counts of their (title, body) texts, one row each in order, and the
-# ``document_keys`` of the texts counted (which may hold more of each article than these)
-CountTexts = Callable[[Sequence[Article]], tuple[TermCounts, Sequence[bytes]]]
+# articles -> the term counts of their (title, body) texts, one row each in order (taken only
+# for the rows weighed), and the ``document_keys`` of the texts counted (which may hold more of
+# each article than these)
+CountTexts = Callable[[Sequence[Article]], tuple[CountRows, Sequence[bytes]]]
 # -> the last build's rows and neighbours under the text model (``neighbours.nearest``), or None
 ReadKept = Callable[[], KeptNeighbours | None]
 NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))

@@ -13,7 +13,9 @@
   text they come from, so a rebuild finds them only for texts that changed: the term counts
   that relate articles, and the terms search finds them by (``CountedDocuments``), both
   found in one pass over each text and kept with the same keys; numpy arrays, read without
-  pickle.
+  pickle. Beside each, ``*.added.npz`` holds the rows added since (a rebuild writes only
+  those), under the id of the stored rows they were added to; the stored rows are read only
+  when a build needs them.
 - In ``output-<hash of the output folder's path>/``, one folder per output built into
   (``fingerprint.output_cache_dir``; the last ``KEPT_OUTPUTS`` are kept):
   - ``files.json``: what the last build wrote to each output file (``FileRecord``), so the next
@@ -35,6 +37,8 @@ against an attacker, and scraped text only ever reaches a shard as string values
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -58,7 +62,7 @@ from .neighbours import KeptNeighbours, Neighbours
 from .link_table import ChosenLinks
 from .related import KeptLinks, TextScores
 from .similarity import KeptFeatures
-from .term_counts import CountedDocuments, TermCounts, names_array, names_from
+from .term_counts import CountedDocuments, CountsLost, names_array, names_from
 from .atomic import move_file, remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
@@ -74,7 +78,7 @@ _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
 _ARTICLE_FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
-_COUNTS_VERSION = 2
+_COUNTS_VERSION = 3
 _NEIGHBOURS_VERSION = 2
 _RELATED_VERSION = 1
 T = TypeVar("T")
@@ -297,10 +301,28 @@ def _last_used(path: Path) -> int:
 
 
 def read_counted(config: SiteConfig, environment: str, name: str) -> CountedDocuments | None:
-    """The features the last build kept under ``name`` (``TERM_COUNTS``, ``SEARCH_TERMS``), or
+    """The term counts the last build kept under ``name`` (``TERM_COUNTS``, ``SEARCH_TERMS``), or
     None when there are none, they were made in another environment (digest's code, settings),
-    or they do not check out."""
-    return _read_store(config, name, environment, _COUNTS_VERSION, _counted)
+    or they do not check out. Their stored rows are read only when asked for (the file is held
+    open till then, so a build replacing it meanwhile changes nothing read); the rows added to
+    them are read here, and left out when they do not check out (their texts are counted again)."""
+    path = cache_dir(config) / name
+    try:
+        stored = np.load(path, allow_pickle=False)  # members are read (and their CRC checked) when taken
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None
+    try:
+        head = {member: stored[member] for member in ("version", "environment", "id", "keys", "names", "lengths",
+                                                      "data_type")}
+        store = _stored_store(head, environment, _StoredRows(stored, path)) if _current(head, _COUNTS_VERSION,
+                                                                                       environment) else None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
+        store = None
+    if store is None:
+        stored.close()
+        return None
+    return _read_store(config, _added_name(name), environment, _COUNTS_VERSION,
+                       functools.partial(_added_to, store)) or store
 
 
 def _read_store(config: SiteConfig, name: str, environment: str, version: int,
@@ -310,8 +332,7 @@ def _read_store(config: SiteConfig, name: str, environment: str, version: int,
     try:
         with np.load(cache_dir(config) / name, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}  # each member's CRC is checked as read
-        if (arrays["version"].tolist() != [version]
-                or arrays["environment"].tobytes() != environment.encode("utf-8")):
+        if not _current(arrays, version, environment):
             return None
         return parse(arrays)
     except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError,
@@ -319,26 +340,115 @@ def _read_store(config: SiteConfig, name: str, environment: str, version: int,
         return None
 
 
-def _counted(arrays: dict[str, np.ndarray]) -> CountedDocuments | None:
-    keys, names = arrays["keys"], names_from(arrays["names"])
-    rows = len(keys)
-    counts = _csr(arrays, "", rows, len(names), (np.int8, np.int32))
-    if (keys.dtype != np.uint8 or keys.shape != (rows, _KEY_BYTES) or counts is None
-            or (counts.nnz and counts.data.min() <= 0)):
-        return None
-    key_list = [bytes(row) for row in keys]
-    if not counts.has_canonical_format or len(set(key_list)) != rows:
-        return None
-    return CountedDocuments(tuple(key_list), TermCounts.of(counts, names))
+def _added_name(name: str) -> str:
+    """The file of the rows added to the store kept under ``name``."""
+    return name.removesuffix(".npz") + ".added.npz"
 
 
-def write_counted(config: SiteConfig, environment: str, name: str, counted: CountedDocuments) -> None:
-    """Keep ``counted`` under ``name`` for the next build in this environment."""
-    counts = counted.counts.counts
-    _write_store(config, name, environment, _COUNTS_VERSION, dict(
-        keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8).reshape(len(counted.keys), _KEY_BYTES),
-        data=counts.data, indices=counts.indices.astype(np.int32, copy=False),
-        indptr=counts.indptr.astype(np.int64, copy=False), names=names_array(counted.counts.names)))
+def _current(arrays: dict[str, np.ndarray], version: int, environment: str) -> bool:
+    return arrays["version"].tolist() == [version] and arrays["environment"].tobytes() == environment.encode("utf-8")
+
+
+def _stored_store(head: dict[str, np.ndarray], environment: str, stored: _StoredRows) -> CountedDocuments | None:
+    keys, names, lengths, kind = _key_list(head["keys"]), names_from(head["names"]), head["lengths"], head["data_type"]
+    if keys is None or not _lengths_of(lengths, len(keys)) or kind.dtype not in _COUNT_TYPES:
+        return None
+    stored.shape, stored.dtype = (len(keys), len(names)), kind.dtype
+    return CountedDocuments(keys, names, lengths, sp.csr_matrix((0, len(names)), dtype=kind.dtype), stored,
+                            len(keys), len(names), head["id"].tobytes())
+
+
+_COUNT_TYPES = (np.int8, np.int32)
+
+
+def _key_list(keys: np.ndarray) -> tuple[bytes, ...] | None:
+    """The keys of rows as stored, if they check out (16 bytes each, all different)."""
+    if keys.dtype != np.uint8 or keys.ndim != 2 or keys.shape[1] != _KEY_BYTES:
+        return None
+    key_list = tuple(bytes(row) for row in keys)
+    return key_list if len(set(key_list)) == len(key_list) else None
+
+
+def _lengths_of(lengths: np.ndarray, rows: int) -> bool:
+    return lengths.dtype == np.float32 and lengths.shape == (rows,) and bool(np.all(lengths >= 0))
+
+
+class _StoredRows:
+    """The stored rows of a store, read from its file when first asked for (``CountedDocuments.stored``)."""
+
+    def __init__(self, stored: np.lib.npyio.NpzFile, path: Path) -> None:
+        self._file, self._path = stored, path
+        self.shape, self.dtype = (0, 0), np.dtype(np.int32)
+        self._matrix: sp.csr_matrix | None = None
+
+    def __call__(self) -> sp.csr_matrix:
+        if self._matrix is None:
+            try:
+                with self._file:
+                    matrix = _counts_matrix({member: self._file[member] for member in ("data", "indices", "indptr")},
+                                            *self.shape, self.dtype)
+            except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+                raise CountsLost(f"{self._path}: {exc}") from None
+            if matrix is None:
+                raise CountsLost(f"{self._path}: the counts do not check out")
+            self._matrix = matrix
+        return self._matrix
+
+
+def _counts_matrix(arrays: dict[str, np.ndarray], rows: int, width: int, dtype: np.dtype) -> sp.csr_matrix | None:
+    """The ``rows x width`` counts stored as data, indices and indptr, if they check out (each
+    entry positive, each row's columns ascending)."""
+    counts = _csr(arrays, "", rows, width, (dtype,))
+    if counts is None or (counts.nnz and counts.data.min() <= 0) or not counts.has_canonical_format:
+        return None
+    return counts
+
+
+def _added_to(store: CountedDocuments, arrays: dict[str, np.ndarray]) -> CountedDocuments | None:
+    """``store`` with the rows added to it as kept (``arrays``), if they check out and were added
+    to these stored rows."""
+    keys, extra, lengths = _key_list(arrays["keys"]), names_from(arrays["names"]), arrays["lengths"]
+    if (arrays["id"].tobytes() != store.stored_id or keys is None or not _lengths_of(lengths, len(keys))
+            or not set(keys).isdisjoint(store.row_of)):
+        return None
+    width = len(store.names) + len(extra)
+    added = _counts_matrix(arrays, len(keys), width, store.added.dtype)
+    if added is None:
+        return None
+    return dataclasses.replace(store, keys=store.keys + keys, names=store.names + extra,
+                               lengths=np.concatenate((store.lengths, lengths)), added=added)
+
+
+def write_counted(config: SiteConfig, environment: str, name: str, counted: CountedDocuments,
+                  before: CountedDocuments | None = None) -> None:
+    """Keep ``counted`` under ``name`` for the next build in this environment: its stored rows
+    only when they are not those of ``before`` (the store as read), and the rows added to them."""
+    rows, width, kept_id = counted.stored_rows, counted.stored_width, np.frombuffer(counted.stored_id, dtype=np.uint8)
+    if before is None or before.stored_id != counted.stored_id:
+        stored = counted.stored()
+        _write_store(config, name, environment, _COUNTS_VERSION, dict(
+            id=kept_id, keys=_key_array(counted.keys[:rows]), **_counts_arrays(stored),
+            data_type=np.zeros(0, dtype=stored.dtype), names=names_array(counted.names[:width]),
+            lengths=counted.lengths[:rows]))
+    # Written second: rows added to other stored rows (a build that stopped between) are left out.
+    _write_store(config, _added_name(name), environment, _COUNTS_VERSION, dict(
+        id=kept_id, keys=_key_array(counted.keys[rows:]), **_counts_arrays(counted.added),
+        names=names_array(counted.names[width:]), lengths=counted.lengths[rows:]))
+
+
+def _key_array(keys: Sequence[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), _KEY_BYTES)
+
+
+def _counts_arrays(counts: sp.csr_matrix) -> dict[str, np.ndarray]:
+    return dict(data=counts.data, indices=counts.indices.astype(np.int32, copy=False),
+                indptr=counts.indptr.astype(np.int64, copy=False))
+
+
+def remove_counted(config: SiteConfig, name: str) -> None:
+    """Remove the term counts kept under ``name``: the next build counts every text again."""
+    for file in (name, _added_name(name)):
+        remove_file(cache_dir(config) / file)
 
 
 def _write_store(config: SiteConfig, name: str, environment: str, version: int,

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
+
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
 from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
-                          prune_output_caches, read_article_cache, read_counted, read_file_records,
+                          prune_output_caches, read_article_cache, read_counted, read_file_records, remove_counted,
                           read_article_files, read_kept_links, read_kept_neighbours, retire_file_records,
                           unchanged_keys, write_article_cache, write_article_files, write_counted, write_file_records,
                           write_kept_links, write_kept_neighbours)
@@ -37,7 +39,8 @@ from .related import related_links
 from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .term_counts import Document, TermCounts, count_kinds, count_terms, document_keys
+from .term_counts import (CountRows, CountsLost, Document, TermCounts, count_kinds, count_terms, counts_of,
+                          document_keys)
 from .text_model import ModelError, TextModel, model_bytes, read_model
 from .theme import load_theme, static_files
 from .atomic import exclusive, move_file, remove_file, write_bytes_atomically, write_text_atomically
@@ -172,23 +175,38 @@ class _TextCounts:
     warn: Warn
     _counted: tuple[list[Document], list[bytes]] | None = None  # the documents counted, their keys
 
-    def related(self, ordered: Sequence[Article]) -> tuple[TermCounts, list[bytes]]:
+    def related(self, ordered: Sequence[Article]) -> tuple[CountRows, list[bytes]]:
         search = self.config.search
         documents = text_documents(ordered, search)
         keys = document_keys(documents)
         names = (TERM_COUNTS, SEARCH_TERMS) if search else (TERM_COUNTS,)
         known = tuple(read_counted(self.config, self.environment, name) if self.use_cache else None
                       for name in names)
-        stores = count_kinds(documents, self.jobs, known, keys, count_texts if search else count_terms)
-        changed = [(name, store) for name, store, before in zip(names, stores, known) if store is not before]
-        # Kept before the analysis, so it holds none of them whole: search's terms are read back
-        # from the cache when the index is made (held through the analysis, they would raise its
-        # peak: about 2.05 GB at 100,000 articles). Should only some be written, the next build
-        # finds the stores unlike and counts again.
+        count = count_texts if search else count_terms
+        try:
+            stores = count_kinds(documents, self.jobs, known, keys, count)
+        except CountsLost:  # stored rows needed to make a store again could not be read: none is believed
+            known = (None,) * len(names)
+            stores = count_kinds(documents, self.jobs, known, keys, count)
+        changed = [(name, store, before) for name, store, before in zip(names, stores, known) if store is not before]
+        # Kept before the analysis, which takes only the rows it weighs: search's terms are read
+        # back from the cache when the index is made (held through the analysis, they would raise
+        # its peak: about 2.05 GB at 100,000 articles). Should only some be written, the next
+        # build finds the stores unlike and counts again.
         kept = not changed or _keep(self.config, self.warn, lambda: [
-            write_counted(self.config, self.environment, name, store) for name, store in changed])
+            write_counted(self.config, self.environment, name, store, before) for name, store, before in changed])
         self._counted = (documents, keys) if search and kept else None
-        return stores[0].select(keys), keys
+        return stores[0].rows_for(keys, functools.partial(self._counted_again, documents)), keys
+
+    def _counted_again(self, documents: Sequence[Document], which: np.ndarray) -> TermCounts:
+        """The counts of ``documents[which]``, made afresh: the stored rows could not be read. The
+        stores go, so the next build counts every text again and keeps new ones."""
+        self._lost()
+        return counts_of([documents[n] for n in which.tolist()], self.jobs)[1]
+
+    def _lost(self) -> None:
+        _keep(self.config, self.warn,
+              lambda: [remove_counted(self.config, name) for name in (TERM_COUNTS, SEARCH_TERMS)])
 
     def searched(self, articles: Sequence[Article]) -> TermCounts | None:
         """The articles' search terms, in their order (None when the site has no search, or
@@ -202,6 +220,9 @@ class _TextCounts:
         try:
             return flagged_terms(articles, stored.select(keys)) if stored is not None else None
         except KeyError:  # changed since by something else: not believed
+            return None
+        except CountsLost:
+            self._lost()
             return None
 
 

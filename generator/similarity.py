@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
 from .sparse_rows import dense_rows, row_runs, sparse_rows
-from .term_counts import PARALLEL_MIN, TASK_MAX, Document, TermCounts, counts_of, document_keys, rows_of
+from .term_counts import PARALLEL_MIN, TASK_MAX, CountRows, Document, TermCounts, counts_of, document_keys
 from .text_model import TextModel
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index
@@ -79,7 +79,7 @@ class KeptFeatures:
         return cls(features.model.fingerprint, features.keys, features.vectors, features.index, features.topics)
 
 
-def text_features(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | None = None,
+def text_features(documents: Sequence[Document], jobs: int = 1, counts: TermCounts | CountRows | None = None,
                   model: TextModel | None = None, keep_model: bool = False,
                   keys: Sequence[bytes] | None = None, kept: KeptFeatures | None = None) -> TextFeatures:
     """Term vectors, candidate index and latent topics of ``(title, body)`` documents; words are
@@ -89,15 +89,18 @@ def text_features(documents: Sequence[Document], jobs: int = 1, counts: TermCoun
     With ``keep_model`` the words are weighed and the topics found with ``model`` when it fits
     these documents (``TextModel.fits``), else with statistics fitted on them, which come back as
     the features' model (see ``text_model``). Rows ``kept`` by the last build under the same
-    model are taken for the texts they were weighed from."""
+    model are taken for the texts they were weighed from: of ``counts``, only the other rows are
+    then taken."""
     if keep_model or len(documents) > LSA_SAMPLE:
         keys = text_keys(documents) if keys is None else row_keys(keys)
     pinned = model if keep_model and model is not None and model.fits(keys, MODEL_SETTINGS) else None
-    counts = _checked_counts(documents, jobs, counts)
-    vocabulary = _vocabulary(counts) if pinned is None else _pinned_vocabulary(counts, pinned)
+    rows = _checked_counts(documents, jobs, counts)
     if pinned is not None and kept is not None and _weighed_alike(kept, pinned):
-        vectors, index, topics = _weighed_again(counts, vocabulary, pinned.projection, keys, kept, jobs)
-        return TextFeatures(vectors, index, vocabulary.words, topics, pinned, keys)
+        vectors, index, topics = _weighed_again(rows, pinned, keys, kept, jobs)
+        return TextFeatures(vectors, index, pinned.words, topics, pinned, keys)
+    counts = rows.every()
+    del rows
+    vocabulary = _vocabulary(counts) if pinned is None else _pinned_vocabulary(counts, pinned)
     vectors, index = _weighed(counts, vocabulary, jobs)
     del counts  # let go of before the latent topics, where a large site's build peaks
     projection = pinned.projection if pinned is not None else \
@@ -116,15 +119,18 @@ def _weighed_alike(kept: KeptFeatures, model: TextModel) -> bool:
             == len(kept.keys))
 
 
-def _weighed_again(counts: TermCounts, vocabulary: "_Vocabulary", projection: np.ndarray, keys: np.ndarray,
-                   kept: KeptFeatures, jobs: int) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
-    """Vectors, index and topics of ``counts``' rows: those of texts ``kept`` has taken from it,
-    the others weighed and projected, each row as weighing it afresh would make it."""
+def _weighed_again(rows: CountRows, model: TextModel, keys: np.ndarray, kept: KeptFeatures, jobs: int
+                   ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """Vectors, index and topics of the documents of ``rows``: those of texts ``kept`` has taken
+    from it, the others weighed with ``model`` and projected, each row as weighing it afresh
+    would make it. Only the other rows' counts are taken."""
     place = rows_before(keys, kept.keys)
     from_new = place < 0
     new = np.flatnonzero(from_new)
-    vectors, index = _weighed(rows_of(counts, new), vocabulary, jobs)
-    topics = _product(vectors, projection, jobs)
+    counts = rows.take(new)
+    vectors, index = _weighed(counts, _pinned_vocabulary(counts, model), jobs)
+    del counts
+    topics = _product(vectors, model.projection, jobs)
     place[new] = np.arange(len(new))  # each new row's place among the new ones
     runs = row_runs(from_new.astype(np.int64), place)  # 0: a kept row, 1: a new one
     width = vectors.shape[1]
@@ -148,17 +154,18 @@ def term_vectors(documents: Sequence[Document], jobs: int = 1, counts: TermCount
 
     The documents' terms are counted (over ``jobs`` processes), or taken from ``counts``.
     """
-    counts = _checked_counts(documents, jobs, counts)
+    counts = _checked_counts(documents, jobs, counts).every()
     vocabulary = _vocabulary(counts)
     return (*_weighed(counts, vocabulary, jobs), vocabulary.words)
 
 
-def _checked_counts(documents: Sequence[Document], jobs: int, counts: TermCounts | None) -> TermCounts:
+def _checked_counts(documents: Sequence[Document], jobs: int, counts: TermCounts | CountRows | None) -> CountRows:
     if counts is None:
-        return counts_of(documents, jobs)[1]
-    if counts.counts.shape[0] != len(documents):
-        raise ValueError(f"{counts.counts.shape[0]} rows of counts for {len(documents)} documents")
-    return counts
+        return CountRows.of(counts_of(documents, jobs)[1])
+    rows = CountRows.of(counts) if isinstance(counts, TermCounts) else counts
+    if len(rows) != len(documents):
+        raise ValueError(f"{len(rows)} rows of counts for {len(documents)} documents")
+    return rows
 
 
 def _weighed(counts: TermCounts, vocabulary: "_Vocabulary", jobs: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:

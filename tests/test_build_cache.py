@@ -7,9 +7,12 @@ import random
 import time
 import re
 import shutil
+import struct
 import tempfile
+import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from generator import load, pipeline
@@ -364,16 +367,98 @@ def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, m
     assert counted == [("count_texts", 8)]  # a damaged store is not believed
 
 
+def counted_texts(monkeypatch):
+    """The sizes of the batches of texts counted from now on."""
+    from generator import term_counts
+
+    counted = []
+    real = term_counts._count_share
+    monkeypatch.setattr(term_counts, "_count_share",
+                        lambda shared, share: counted.append(len(share)) or real(shared, share))
+    return counted
+
+
+def corrupt_member(path, member):
+    """Flip the last byte of one member's bytes in a zip (``.npz``): reading it fails its checksum."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    data[info.header_offset + 30 + name_length + extra_length + info.compress_size - 1] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_an_edit_adds_its_counts_beside_the_stored_ones_which_are_not_written_again(make_site, capsys, monkeypatch,
+                                                                                     tmp_path):
+    from generator import term_counts
+
+    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
+    config = make_site(corpus(12), search=False)
+    build(config, capsys)
+    stored, added = config.parent / CACHE_DIR / TERM_COUNTS, config.parent / CACHE_DIR / "term-counts.added.npz"
+    before = stored.stat()
+    counted = counted_texts(monkeypatch)
+    edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
+    build(config, capsys)
+    assert counted == [1]
+    after = stored.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not written again
+    with np.load(added) as rows:
+        assert rows["keys"].shape == (1, 16) and rows["indptr"].tolist()[:1] == [0] and len(rows["indptr"]) == 2
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+    counted.clear()
+    edit(config.parent / "content" / "articles" / "a07.md", "title: ", "title: Once ")
+    build(config, capsys)
+    assert counted == [1]  # the first edit's row is taken from the rows added
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+
+
+def test_with_a_text_model_an_edit_reads_none_of_the_stored_counts(make_site, capsys, monkeypatch, tmp_path):
+    from generator import term_counts
+
+    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
+    config = make_site(corpus(20), search=False, related={"model_from": 20})
+    build(config, capsys)
+    corrupt_member(config.parent / CACHE_DIR / TERM_COUNTS, "data.npy")  # any read of the rows fails
+    counted = counted_texts(monkeypatch)
+    edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
+    build(config, capsys)
+    assert counted == [1]  # weighed alone: the other rows are the last build's
+    assert (config.parent / CACHE_DIR / TERM_COUNTS).exists()  # never read, so never found damaged
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+
+
+def test_stored_counts_that_cannot_be_read_when_needed_are_counted_again(make_site, capsys, monkeypatch, tmp_path):
+    from generator import term_counts
+
+    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
+    config = make_site(corpus(12), search=False)
+    build(config, capsys)
+    corrupt_member(config.parent / CACHE_DIR / TERM_COUNTS, "data.npy")
+    counted = counted_texts(monkeypatch)
+    edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
+    build(config, capsys)
+    assert counted == [1, 12]  # the edited text, then every text: the analysis weighs them all
+    assert not (config.parent / CACHE_DIR / TERM_COUNTS).exists()  # damaged: gone, not believed again
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+    counted.clear()
+    edit(config.parent / "content" / "articles" / "a07.md", "title: ", "title: Once ")
+    build(config, capsys)
+    assert counted == [12]  # counted afresh, and kept anew
+    assert (config.parent / CACHE_DIR / TERM_COUNTS).exists()
+    assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
+
+
 def test_search_terms_are_counted_again_when_their_store_cannot_be_kept(make_site, capsys, monkeypatch, tmp_path):
     from generator import pipeline, term_counts
 
     config = make_site(corpus(6))
     real_write = pipeline.write_counted
 
-    def write_related_only(config, environment, name, counted):
+    def write_related_only(config, environment, name, counted, before):
         if name == SEARCH_TERMS:
             raise OSError(28, "No space left on device")
-        real_write(config, environment, name, counted)
+        real_write(config, environment, name, counted, before)
     monkeypatch.setattr(pipeline, "write_counted", write_related_only)
     counted = []
     real = term_counts._count_share

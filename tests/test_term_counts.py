@@ -1,5 +1,6 @@
 """Terms of a text, and counting them over documents."""
 
+import dataclasses
 import tracemalloc
 
 import numpy as np
@@ -123,6 +124,74 @@ def test_a_store_drops_the_terms_of_texts_gone_once_they_are_many():
     assert as_dicts(fewer.select(term_counts.document_keys(documents[:2]))) == as_dicts(count_terms(documents[:2]))
 
 
+def lost_rows():
+    raise term_counts.CountsLost("stored rows lost")
+
+
+def unreadable(store):
+    """``store`` as read back from a cache whose stored rows cannot be read."""
+    return dataclasses.replace(store, stored=lost_rows)
+
+
+def test_an_edit_adds_its_text_to_a_store_and_leaves_the_stored_rows_unread(monkeypatch):
+    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
+    documents = corpus_with_rare_words(10)
+    store = unreadable(term_counts.count_documents(documents))
+    edited = [*documents[:3], ("Story 3", "an edited text of zebras"), *documents[4:]]
+    again = term_counts.count_documents(edited, known=store)
+    assert (again.stored, again.stored_id, again.stored_rows) == (store.stored, store.stored_id, 10)
+    assert again.keys[:10] == store.keys and len(again.keys) == 11  # the old text's row stays, unused
+    assert again.names[:len(store.names)] == store.names and "zebra" in again.names[len(store.names):]
+    keys = term_counts.document_keys(edited)
+    rows = again.rows_for(keys)
+    new = as_dicts(rows.take(np.array([3])))
+    assert new == as_dicts(count_terms([edited[3]]))  # taken from the rows added: the stored ones are not read
+    with pytest.raises(term_counts.CountsLost):
+        rows.every()
+
+
+def test_a_store_is_made_again_of_the_texts_counted_once_rows_added_and_unused_pass_their_share(monkeypatch):
+    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.4)
+    documents = corpus_with_rare_words(10)
+    store = term_counts.count_documents(documents)
+    edited = list(documents)
+    for n in (2, 5):  # two edits: 2 rows added and 2 unused, 4 of 12 rows: within the share
+        edited[n] = (f"Story {n}", f"edit number {n}")
+        store_before, store = store, term_counts.count_documents(edited, known=store)
+        assert store.stored_id == store_before.stored_id
+    two_edits = list(edited)
+    edited[7] = ("Story 7", "a third edit")  # 6 of 13 rows: made again
+    compacted = term_counts.count_documents(edited, known=store)
+    keys = term_counts.document_keys(edited)
+    assert compacted.stored_id != store.stored_id and compacted.keys == tuple(keys)
+    assert compacted.stored_rows == 10 and compacted.added.shape[0] == 0
+    assert as_dicts(compacted.select(keys)) == as_dicts(count_terms(edited))
+    two_keys = term_counts.document_keys(two_edits)  # before, from stored and added rows
+    assert as_dicts(store.select(two_keys)) == as_dicts(count_terms(two_edits))
+
+
+def test_a_store_with_rows_gone_alone_is_kept_until_they_pass_their_share(monkeypatch):
+    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.25)
+    documents = corpus_with_rare_words(10)
+    store = unreadable(term_counts.count_documents(documents))
+    assert term_counts.count_documents(documents[:8], known=store) is store  # 2 of 10 unused: kept as it is
+    with pytest.raises(term_counts.CountsLost):  # 3 of 10: made again, which needs the stored rows
+        term_counts.count_documents(documents[:7], known=store)
+
+
+def test_lost_stored_rows_are_counted_again_by_the_recount_given():
+    documents = corpus_with_rare_words(6)
+    store = unreadable(term_counts.count_documents(documents))
+    asked = []
+
+    def recount(which):
+        asked.append(which.tolist())
+        return count_terms([documents[n] for n in which])
+    rows = store.rows_for(term_counts.document_keys(documents), recount)
+    assert as_dicts(rows.take(np.array([4, 1]))) == as_dicts(count_terms([documents[4], documents[1]]))
+    assert asked == [[4, 1]]
+
+
 def _words_of_piece(piece):
     word = piece.strip(".,;")
     return (word,) if word else ()
@@ -205,3 +274,20 @@ def test_row_sums_and_rows_per_column_never_copy_every_entry_into_64_bits(monkey
         finally:
             tracemalloc.stop()
         assert peak < whole_copy / 4
+
+
+def test_a_store_is_made_of_the_counts_in_one_copy(monkeypatch):
+    # At 100,000 articles the counts are about 300 MB: each further copy adds that to a build's peak.
+    monkeypatch.setattr(term_counts, "_TALLY_ENTRIES", 1 << 14)  # as small beside these as at 100,000 articles
+    documents = [(f"Story {n}", " ".join(f"word{(n * 7 + k) % 5000}" for k in range(200))) for n in range(2000)]
+    keys = term_counts.document_keys(documents)
+    names, rows = term_counts._renumbered([], [count_terms(documents[:1000]), count_terms(documents[1000:])])
+    one_copy = sum(part.counts.data.nbytes + part.counts.indices.nbytes for part in rows)
+    tracemalloc.start()
+    try:
+        store = term_counts._compacted(term_counts.NOTHING_COUNTED, names, rows, keys, list(reversed(keys)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert as_dicts(store.select(keys)) == as_dicts(count_terms(documents))
+    assert peak < 1.5 * one_copy
