@@ -45,6 +45,7 @@ import json
 import pickle
 import shutil
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -79,6 +80,10 @@ _FILES_VERSION = 1
 _ARTICLE_FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
 _COUNTS_VERSION = 3
+# What reading a damaged .npz may raise: a member's entry may name a compression zipfile does
+# not know (NotImplementedError, a RuntimeError), or data it cannot undo (zlib.error).
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError, zipfile.BadZipFile,
+               RuntimeError, zlib.error)
 _NEIGHBOURS_VERSION = 2
 _RELATED_VERSION = 1
 T = TypeVar("T")
@@ -309,14 +314,14 @@ def read_counted(config: SiteConfig, environment: str, name: str) -> CountedDocu
     path = cache_dir(config) / name
     try:
         stored = np.load(path, allow_pickle=False)  # members are read (and their CRC checked) when taken
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+    except _UNREADABLE:
         return None
     try:
         head = {member: stored[member] for member in ("version", "environment", "id", "keys", "names", "lengths",
                                                       "data_type")}
         store = _stored_store(head, environment, _StoredRows(stored, path)) if _current(head, _COUNTS_VERSION,
                                                                                        environment) else None
-    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
+    except _UNREADABLE:
         store = None
     if store is None:
         stored.close()
@@ -335,8 +340,7 @@ def _read_store(config: SiteConfig, name: str, environment: str, version: int,
         if not _current(arrays, version, environment):
             return None
         return parse(arrays)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError,
-            zipfile.BadZipFile):
+    except _UNREADABLE:
         return None
 
 
@@ -387,7 +391,7 @@ class _StoredRows:
                 with self._file:
                     matrix = _counts_matrix({member: self._file[member] for member in ("data", "indices", "indptr")},
                                             *self.shape, self.dtype)
-            except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+            except _UNREADABLE as exc:
                 raise CountsLost(f"{self._path}: {exc}") from None
             if matrix is None:
                 raise CountsLost(f"{self._path}: the counts do not check out")

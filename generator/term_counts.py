@@ -445,9 +445,9 @@ def count_kinds(documents: Sequence[Document], jobs: int, known: Sequence[Counte
     compact = _worth_compacting(stores[0].stored_rows, len(have) + len(fresh), unused)
     if not fresh and not compact:
         return tuple(stores)
-    if compact:
-        for store in stores:
-            store.stored()  # read first: should they be lost, nothing has been counted in vain
+    if compact and len(order) > len(fresh):  # some texts are known: their rows are read first, so
+        for store in stores:                 # should they be lost, nothing has been counted in vain
+            store.stored()
     to_count = list(fresh.values())
     parts = [part if isinstance(part, tuple) else (part,) for part in map_with_shared(
         _count_share, (count, to_count), shares(len(to_count), jobs, smallest or PARALLEL_MIN, TASK_MAX), jobs)]
@@ -524,20 +524,20 @@ def _compacted(store: CountedDocuments, names: list[str], rows: Sequence[TermCou
     if not order:
         return CountedDocuments.of((), count_terms([]))
     width = len(names)
-    matrices, lengths = [], []
-    if store.keys:  # 0: the stored rows, 1: the added ones
-        matrices += [_widened(store.stored(), width), _widened(store.added, width)]
-        lengths += [store.lengths[:store.stored_rows], store.lengths[store.stored_rows:]]
-    first = len(matrices)
-    matrices += [part.counts for part in rows]
-    lengths += [part.lengths for part in rows]
-    place = dict(zip(keys, ((first + n, row) for n, part in enumerate(rows) for row in range(part.counts.shape[0]))))
+    place = dict(zip(keys, ((2 + n, row) for n, part in enumerate(rows) for row in range(part.counts.shape[0]))))
     have, stored_rows = store.row_of, store.stored_rows
 
-    def source(key: bytes) -> tuple[int, int]:
+    def source(key: bytes) -> tuple[int, int]:  # 0: a stored row, 1: an added one, 2 on: a fresh one
         row = have.get(key)
         return place[key] if row is None else (0, row) if row < stored_rows else (1, row - stored_rows)
     sources = np.array([source(key) for key in order], dtype=np.int64).reshape(-1, 2)
+    # The stored rows are read only when some are kept. Empty matrices are of the kind's type
+    # (an empty store's may not be): the result is of the types of them all.
+    dtype = rows[0].counts.dtype if rows else store.added.dtype
+    stored = store.stored() if np.any(sources[:, 0] == 0) else sp.csr_matrix((0, width), dtype=dtype)
+    added = store.added if store.added.shape[0] else sp.csr_matrix((0, width), dtype=dtype)
+    matrices = [_widened(stored, width), _widened(added, width), *(part.counts for part in rows)]
+    lengths = [store.lengths[:stored_rows], store.lengths[stored_rows:], *(part.lengths for part in rows)]
     runs = row_runs(sources[:, 0], sources[:, 1])
     matrix = sparse_rows(matrices, runs, width)
     matrix.has_sorted_indices = True  # each row's as kept, or sorted as renumbered

@@ -428,13 +428,25 @@ def test_with_a_text_model_an_edit_reads_none_of_the_stored_counts(make_site, ca
     assert site_tree(config.parent / "site") == clean_build(config, capsys, tmp_path)
 
 
-def test_stored_counts_that_cannot_be_read_when_needed_are_counted_again(make_site, capsys, monkeypatch, tmp_path):
+def unknown_compression(path, member):
+    """Name a compression no zip reader knows in one member's entry of the zip's directory
+    (reading it, zipfile raises NotImplementedError)."""
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(member.encode()) - 46  # the directory's entries follow the members
+    assert data[entry:entry + 4] == b"PK\x01\x02"
+    data[entry + 10:entry + 12] = struct.pack("<H", 99)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [corrupt_member, unknown_compression])
+def test_stored_counts_that_cannot_be_read_when_needed_are_counted_again(make_site, capsys, monkeypatch, tmp_path,
+                                                                         damage):
     from generator import term_counts
 
     monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
     config = make_site(corpus(12), search=False)
     build(config, capsys)
-    corrupt_member(config.parent / CACHE_DIR / TERM_COUNTS, "data.npy")
+    damage(config.parent / CACHE_DIR / TERM_COUNTS, "data.npy")
     counted = counted_texts(monkeypatch)
     edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
     build(config, capsys)

@@ -179,6 +179,14 @@ def test_a_store_with_rows_gone_alone_is_kept_until_they_pass_their_share(monkey
         term_counts.count_documents(documents[:7], known=store)
 
 
+def test_a_store_is_made_again_without_its_stored_rows_when_none_is_kept():
+    documents = corpus_with_rare_words(10)
+    store = unreadable(term_counts.count_documents(documents))
+    others = [(f"Other {n}", f"quite different words {n}") for n in range(4)]
+    made = term_counts.count_documents(others, known=store)  # no stored row is kept: none is read
+    assert as_dicts(made.select(term_counts.document_keys(others))) == as_dicts(count_terms(others))
+
+
 def test_lost_stored_rows_are_counted_again_by_the_recount_given():
     documents = corpus_with_rare_words(6)
     store = unreadable(term_counts.count_documents(documents))
@@ -239,6 +247,7 @@ def test_kinds_counted_together_are_kept_apart_and_taken_only_from_stores_of_the
     keys = term_counts.document_keys(edited)
     fresh = _counted_apart(edited)
     assert [as_dicts(store.select(keys)) for store in again] == [as_dicts(part) for part in fresh]
+    assert [store.select(keys).counts.dtype for store in again] == [np.int32, np.int8]  # flags stay small
     unlike = (first[0], term_counts.count_kinds(documents[:5], 1, (None, None), None, count)[1])
     calls.clear()
     term_counts.count_kinds(documents[:6], 1, unlike, None, count)
