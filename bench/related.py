@@ -51,7 +51,7 @@ TOP_K = 5
 STAGE_COLUMNS = {"text_features": "text s", "neighbours": "neighbours s", "stories": "stories s",
                  "related_links": "links s"}  # stage -> its column, in the order they run
 T = TypeVar("T")
-MEASURED_MODULES = ("analysis", "config", "parallel", "related", "similarity", "stories", "term_counts")  # in generator/
+MEASURED_MODULES = ("analysis", "config", "parallel", "related", "similarity", "stories", "term_counts", "count_stores")  # in generator/
 
 
 def code_fingerprint() -> str:

@@ -18,7 +18,7 @@ from .parallel import available_cores, one_blas_thread
 from .similarity import text_features
 from .neighbours import KeptNeighbours, Neighbours, kept_neighbours, nearest
 from .stories import find_stories
-from .term_counts import CountRows
+from .count_stores import CountRows
 from .text_model import TextModel
 from .taxonomy import tag_slug
 from .topics import NO_TOPICS, CorpusTopics, corpus_topics

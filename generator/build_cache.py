@@ -63,7 +63,8 @@ from .neighbours import KeptNeighbours, Neighbours
 from .link_table import ChosenLinks
 from .related import KeptLinks, TextScores
 from .similarity import KeptFeatures
-from .term_counts import CountedDocuments, CountsLost, names_array, names_from
+from .count_stores import CountedDocuments, CountsLost
+from .term_counts import names_array, names_from
 from .atomic import move_file, remove_file, write_atomically_with, write_bytes_atomically
 
 ARTICLES = "articles"
@@ -319,8 +320,7 @@ def read_counted(config: SiteConfig, environment: str, name: str) -> CountedDocu
     try:
         head = {member: stored[member] for member in ("version", "environment", "id", "keys", "names", "lengths",
                                                       "data_type")}
-        store = _stored_store(head, environment, _StoredRows(stored, path)) if _current(head, _COUNTS_VERSION,
-                                                                                       environment) else None
+        store = _stored_store(head, stored, path) if _current(head, _COUNTS_VERSION, environment) else None
     except _UNREADABLE:
         store = None
     if store is None:
@@ -353,12 +353,14 @@ def _current(arrays: dict[str, np.ndarray], version: int, environment: str) -> b
     return arrays["version"].tolist() == [version] and arrays["environment"].tobytes() == environment.encode("utf-8")
 
 
-def _stored_store(head: dict[str, np.ndarray], environment: str, stored: _StoredRows) -> CountedDocuments | None:
+def _stored_store(head: dict[str, np.ndarray], stored: np.lib.npyio.NpzFile, path: Path) -> CountedDocuments | None:
+    """The store of the stored rows whose keys, terms and lengths ``head`` holds, if they check
+    out; its rows are read from ``stored`` (the file at ``path``) when first asked for."""
     keys, names, lengths, kind = _key_list(head["keys"]), names_from(head["names"]), head["lengths"], head["data_type"]
     if keys is None or not _lengths_of(lengths, len(keys)) or kind.dtype not in _COUNT_TYPES:
         return None
-    stored.shape, stored.dtype = (len(keys), len(names)), kind.dtype
-    return CountedDocuments(keys, names, lengths, sp.csr_matrix((0, len(names)), dtype=kind.dtype), stored,
+    return CountedDocuments(keys, names, lengths, sp.csr_matrix((0, len(names)), dtype=kind.dtype),
+                            _StoredRows(stored, path, (len(keys), len(names)), kind.dtype),
                             len(keys), len(names), head["id"].tobytes())
 
 
@@ -380,9 +382,8 @@ def _lengths_of(lengths: np.ndarray, rows: int) -> bool:
 class _StoredRows:
     """The stored rows of a store, read from its file when first asked for (``CountedDocuments.stored``)."""
 
-    def __init__(self, stored: np.lib.npyio.NpzFile, path: Path) -> None:
-        self._file, self._path = stored, path
-        self.shape, self.dtype = (0, 0), np.dtype(np.int32)
+    def __init__(self, stored: np.lib.npyio.NpzFile, path: Path, shape: tuple[int, int], dtype: np.dtype) -> None:
+        self._file, self._path, self._shape, self._dtype = stored, path, shape, dtype
         self._matrix: sp.csr_matrix | None = None
 
     def __call__(self) -> sp.csr_matrix:
@@ -390,7 +391,7 @@ class _StoredRows:
             try:
                 with self._file:
                     matrix = _counts_matrix({member: self._file[member] for member in ("data", "indices", "indptr")},
-                                            *self.shape, self.dtype)
+                                            *self._shape, self._dtype)
             except _UNREADABLE as exc:
                 raise CountsLost(f"{self._path}: {exc}") from None
             if matrix is None:

@@ -39,8 +39,8 @@ from .related import related_links
 from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
-from .term_counts import (CountRows, CountsLost, Document, TermCounts, count_kinds, count_terms, counts_of,
-                          document_keys)
+from .count_stores import CountRows, CountsLost, count_kinds, counts_of
+from .term_counts import Document, TermCounts, count_terms, document_keys
 from .text_model import ModelError, TextModel, model_bytes, read_model
 from .theme import load_theme, static_files
 from .atomic import exclusive, move_file, remove_file, write_bytes_atomically, write_text_atomically

@@ -38,7 +38,8 @@ from .config import SiteConfig
 from .model import Article, OutputFile, PendingFile, Site
 from .dates import human_date
 from .text import combining_marks
-from .term_counts import Document, PresenceSplit, TermCounts, count_kinds, count_with_presence, document_keys
+from .count_stores import count_kinds
+from .term_counts import Document, PresenceSplit, TermCounts, count_with_presence, document_keys
 
 CHUNK = 200  # articles per results file
 PARALLEL_MIN = 2000  # fewer articles than this per process cost more to hand over than to index

@@ -26,7 +26,8 @@ import scipy.sparse as sp
 
 from .parallel import map_in_threads, map_with_shared, shares
 from .sparse_rows import dense_rows, row_runs, sparse_rows
-from .term_counts import PARALLEL_MIN, TASK_MAX, CountRows, Document, TermCounts, counts_of, document_keys
+from .count_stores import PARALLEL_MIN, TASK_MAX, CountRows, counts_of
+from .term_counts import Document, TermCounts, document_keys
 from .text_model import TextModel
 
 TERMS_PER_ARTICLE = 48  # words per article in the candidate index

@@ -7,7 +7,8 @@ from pathlib import Path
 from generator import analysis as analysis_module
 from generator.analysis import analyse
 from generator.config import default_config
-from generator.term_counts import count_documents, document_keys
+from generator.count_stores import count_documents
+from generator.term_counts import document_keys
 from tests.conftest import make_article, subject_corpus
 
 

@@ -346,13 +346,13 @@ def test_a_build_that_could_not_record_itself_leaves_the_spare_no_record(make_si
 
 
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
-    from generator import term_counts
+    from generator import count_stores
 
     config = make_site(corpus(8))
     build(config, capsys)
     counted = []
-    real = term_counts._count_share
-    monkeypatch.setattr(term_counts, "_count_share",
+    real = count_stores._count_share
+    monkeypatch.setattr(count_stores, "_count_share",
                         lambda shared, share: counted.append((shared[0].__name__, len(share))) or real(shared, share))
     edit(config.parent / "content" / "articles" / "a03.md", "\n---\n", "\n---\nA new first paragraph.\n\n")
     build(config, capsys)
@@ -369,11 +369,11 @@ def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, m
 
 def counted_texts(monkeypatch):
     """The sizes of the batches of texts counted from now on."""
-    from generator import term_counts
+    from generator import count_stores
 
     counted = []
-    real = term_counts._count_share
-    monkeypatch.setattr(term_counts, "_count_share",
+    real = count_stores._count_share
+    monkeypatch.setattr(count_stores, "_count_share",
                         lambda shared, share: counted.append(len(share)) or real(shared, share))
     return counted
 
@@ -390,9 +390,9 @@ def corrupt_member(path, member):
 
 def test_an_edit_adds_its_counts_beside_the_stored_ones_which_are_not_written_again(make_site, capsys, monkeypatch,
                                                                                      tmp_path):
-    from generator import term_counts
+    from generator import count_stores
 
-    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
+    monkeypatch.setattr(count_stores, "COMPACT_SHARE", 0.5)
     config = make_site(corpus(12), search=False)
     build(config, capsys)
     stored, added = config.parent / CACHE_DIR / TERM_COUNTS, config.parent / CACHE_DIR / "term-counts.added.npz"
@@ -414,9 +414,9 @@ def test_an_edit_adds_its_counts_beside_the_stored_ones_which_are_not_written_ag
 
 
 def test_with_a_text_model_an_edit_reads_none_of_the_stored_counts(make_site, capsys, monkeypatch, tmp_path):
-    from generator import term_counts
+    from generator import count_stores
 
-    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
+    monkeypatch.setattr(count_stores, "COMPACT_SHARE", 0.5)
     config = make_site(corpus(20), search=False, related={"model_from": 20})
     build(config, capsys)
     corrupt_member(config.parent / CACHE_DIR / TERM_COUNTS, "data.npy")  # any read of the rows fails
@@ -441,9 +441,9 @@ def unknown_compression(path, member):
 @pytest.mark.parametrize("damage", [corrupt_member, unknown_compression])
 def test_stored_counts_that_cannot_be_read_when_needed_are_counted_again(make_site, capsys, monkeypatch, tmp_path,
                                                                          damage):
-    from generator import term_counts
+    from generator import count_stores
 
-    monkeypatch.setattr(term_counts, "COMPACT_SHARE", 0.5)
+    monkeypatch.setattr(count_stores, "COMPACT_SHARE", 0.5)
     config = make_site(corpus(12), search=False)
     build(config, capsys)
     damage(config.parent / CACHE_DIR / TERM_COUNTS, "data.npy")
@@ -462,7 +462,7 @@ def test_stored_counts_that_cannot_be_read_when_needed_are_counted_again(make_si
 
 
 def test_search_terms_are_counted_again_when_their_store_cannot_be_kept(make_site, capsys, monkeypatch, tmp_path):
-    from generator import pipeline, term_counts
+    from generator import count_stores, pipeline
 
     config = make_site(corpus(6))
     real_write = pipeline.write_counted
@@ -473,8 +473,8 @@ def test_search_terms_are_counted_again_when_their_store_cannot_be_kept(make_sit
         real_write(config, environment, name, counted, before)
     monkeypatch.setattr(pipeline, "write_counted", write_related_only)
     counted = []
-    real = term_counts._count_share
-    monkeypatch.setattr(term_counts, "_count_share",
+    real = count_stores._count_share
+    monkeypatch.setattr(count_stores, "_count_share",
                         lambda shared, share: counted.append(len(share)) or real(shared, share))
     capsys.readouterr()
     assert main(["--config", str(config), "build", "--jobs", "1"]) == 0

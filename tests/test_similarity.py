@@ -98,14 +98,14 @@ def test_an_articles_indexed_words_fit_its_postings_budget(monkeypatch):
 
 
 def test_counting_over_several_processes_gives_the_same_vectors(monkeypatch):
-    from generator import similarity, term_counts
+    from generator import count_stores, similarity
 
     docs = corpus(90) + [("Ünïcode Straße", "naïve résumé, déjà vu; 東京 well-known")] * 3
     serial = term_vectors(docs, jobs=1)
     monkeypatch.setattr(similarity, "PARALLEL_MIN", 20)  # two shares, weighed by two processes
-    monkeypatch.setattr(term_counts, "PARALLEL_MIN", 20)  # and counted by two
+    monkeypatch.setattr(count_stores, "PARALLEL_MIN", 20)  # and counted by two
     parallel = term_vectors(docs, jobs=2)
-    monkeypatch.setattr(term_counts, "TASK_MAX", 25)  # and in tasks of at most 25 rows each
+    monkeypatch.setattr(count_stores, "TASK_MAX", 25)  # and in tasks of at most 25 rows each
     monkeypatch.setattr(similarity, "TASK_MAX", 25)
     tasks = term_vectors(docs, jobs=2)
     for found in (parallel, tasks):
@@ -140,7 +140,7 @@ def test_latent_topics_computed_over_several_threads_are_the_same(monkeypatch):
 
 
 def test_vectors_are_the_same_bits_whatever_the_counts_store_held_before():
-    from generator.term_counts import count_documents, counts_of
+    from generator.count_stores import count_documents, counts_of
 
     # Words of one article only, each repeated a different number of times: how their weights
     # are added up into the article's length must not depend on the order they were numbered in.
