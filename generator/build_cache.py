@@ -76,6 +76,7 @@ NEIGHBOURS = "neighbours.npz"  # the last build's weighed rows and similar texts
 FILES = "files.json"  # the published site's files
 SPARE = "previous-site"  # the site the last build replaced, kept to be updated into the next
 SPARE_FILES = "previous-site.json"  # its files
+COMPILED_TEMPLATES = "templates"  # the theme's templates as compiled (``template_cache``)
 _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
 _ARTICLE_FILES_VERSION = 1

@@ -15,12 +15,12 @@ import numpy as np
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
-from .build_cache import (SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
+from .build_cache import (COMPILED_TEMPLATES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
                           prune_output_caches, read_article_cache, read_counted, read_file_records, remove_counted,
                           read_article_files, read_kept_links, read_kept_neighbours, retire_file_records,
                           unchanged_keys, write_article_cache, write_article_files, write_counted, write_file_records,
                           write_kept_links, write_kept_neighbours)
-from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint,
+from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint, loaded_code,
                           output_cache_dir, read_record, record_text, with_text_model, written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names
 from .index import in_most_used_spelling, index_site, newest_first
@@ -39,6 +39,7 @@ from .related import related_links
 from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
+from .template_cache import TemplateCache
 from .count_stores import CountRows, CountsLost, count_kinds, counts_of
 from .term_counts import Document, TermCounts, count_terms, document_keys
 from .text_model import ModelError, TextModel, model_bytes, read_model
@@ -76,7 +77,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     # From here on the spare may change: its record goes until a build records it again.
     _keep(config, warn, lambda: remove_file(output_cache_dir(config) / SPARE_RECORD))
     check_output_dir(config.output_dir, config.root, config.input_folders, config.kept_files)
-    theme = load_theme(config)  # a broken theme fails the build before the long work starts
+    # A broken theme fails the build before the long work starts.
+    theme = load_theme(config, TemplateCache(cache_dir(config) / COMPILED_TEMPLATES, loaded_code().fingerprint)
+                       if use_cache else None)
     vocabulary = Vocabulary.from_topics(config.topics)
     listed = list_articles(config.content_dir, (*config.input_folders, config.output_dir))
     for problem in listed.unread:
@@ -119,7 +122,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         # are. Its terms are not held here: its files hold what they need of them.
         search_files(site, config, jobs, texts.searched(site.articles), environment),
         # The sitemap before the pages: rendered early, its long task cannot be the build's last.
-        seo_files(site, listings, config, theme),
+        seo_files(site, listings, config, theme, keys),
         html_pages(site, listings, config, theme, keys),
         feeds,
         static_files(theme),

@@ -13,6 +13,7 @@ from markupsafe import escape
 from .config import SiteConfig
 from .listings import Listings
 from .model import Article, OutputFile, PendingFile, Site
+from .page_keys import PageKeys, page_key
 from .render import render
 from .theme import Theme
 from .urls import absolute_url
@@ -62,25 +63,46 @@ def sitemap_entries(articles: Sequence[Article], config: SiteConfig, pages: Sequ
                  for path, shown in pages)
 
 
-def seo_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme
+def seo_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme, keys: PageKeys | None = None
               ) -> Iterator[OutputFile | PendingFile]:
     """sitemap.xml, rendered by the writer's processes, and robots.txt. A site of more than
-    ``SITEMAP_URLS`` pages gets sitemap-1.xml, sitemap-2.xml, ... and sitemap.xml indexes them."""
+    ``SITEMAP_URLS`` pages gets sitemap-1.xml, sitemap-2.xml, ... and sitemap.xml indexes them.
+    With ``keys``, a sitemap is keyed by its entries: the same as the last build's, it is not
+    rendered again."""
     pages = sitemap_pages(site, listings)
     parts = [pages[start:start + SITEMAP_URLS] for start in range(0, len(pages), SITEMAP_URLS)] or [[]]
     names = ["sitemap.xml"] if len(parts) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
     for name, part in zip(names, parts):
-        yield PendingFile(PurePosixPath(name), "sitemap",
-                          functools.partial(_sitemap, theme, config, site.articles, name, part), page=False)
+        sitemap = _Sitemap(theme, config, site.articles, name, part)
+        yield PendingFile(PurePosixPath(name), "sitemap", sitemap.render,
+                          None if keys is None else functools.partial(sitemap.key, keys), page=False)
     if len(parts) > 1:
         yield OutputFile(PurePosixPath("sitemap.xml"), sitemap_index(config, names), "sitemap")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n"
     yield OutputFile(PurePosixPath("robots.txt"), robots.encode("utf-8"), "robots.txt")
 
 
-def _sitemap(theme: Theme, config: SiteConfig, articles: Sequence[Article], name: str,
-             pages: Sequence[SitemapPage]) -> OutputFile:
-    return render(theme, "sitemap.xml", name, "sitemap", entries=sitemap_entries(articles, config, pages))
+@dataclass(frozen=True)
+class _Sitemap:
+    """One sitemap file of ``pages``. Its key is of its entries, not of the articles that date
+    them: an edited article changes none, unless it changes its date. Rendering it every build
+    cost 0.15 s of a rebuild at 10,000 articles, finding the entries about half of that."""
+
+    theme: Theme
+    config: SiteConfig
+    articles: Sequence[Article]
+    name: str
+    pages: Sequence[SitemapPage]
+
+    @functools.cached_property
+    def entries(self) -> tuple[SitemapEntry, ...]:  # found once, for the key and the render both
+        return sitemap_entries(self.articles, self.config, self.pages)
+
+    def key(self, keys: PageKeys) -> str | None:
+        return page_key(keys, "sitemap.xml", self.name, [(entry.url, entry.lastmod) for entry in self.entries])
+
+    def render(self) -> OutputFile:
+        return render(self.theme, "sitemap.xml", self.name, "sitemap", entries=self.entries)
 
 
 def sitemap_index(config: SiteConfig, names: Iterable[str]) -> bytes:

@@ -142,6 +142,22 @@ def test_an_edit_renders_and_writes_only_what_changed_and_equals_a_clean_build(m
     assert after == clean_build(config, capsys, tmp_path)
 
 
+def test_a_rebuild_compiles_no_template_and_a_clean_build_each_one_it_renders_with(make_site, capsys, monkeypatch):
+    import jinja2
+
+    config = make_site(corpus(4))
+    build(config, capsys)
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, source, name=None, *args, **kwargs:
+                        compiled.append(name) or original(self, source, name, *args, **kwargs))
+    edit(config.parent / "content" / "articles" / "a01.md", "title: ", "title: Corrected ")
+    assert build(config, capsys)["rendered"] > 0
+    assert compiled == []  # as the first build compiled them
+    build(config, capsys, "--clean")
+    assert {"article.html", "base.html", "tag.html", "sitemap.xml"} <= set(compiled)
+
+
 def test_random_edits_always_equal_a_clean_build(make_site, capsys, tmp_path):
     config = make_site(corpus(10))
     folder = config.parent / "content" / "articles"

@@ -3,7 +3,7 @@
 import dataclasses
 
 from generator.model import RelatedLink
-from generator.page_keys import PageKeys, page_key
+from generator.page_keys import PageKeys, page_key, shared_key
 from tests.conftest import make_article
 
 
@@ -88,3 +88,23 @@ def test_related_links_without_their_tables_digests_count_by_value():
     by_value = key(articles)
     assert by_value is not None and key(tuple(dataclasses.replace(a) for a in articles)) == by_value
     assert key((articles[0], dataclasses.replace(articles[1], title="Other"), articles[2])) != by_value
+
+
+def test_a_key_of_stand_ins_changes_with_each_of_them_and_their_places_and_pickles_any_without_one():
+    a, b, c = make_article("harbour"), make_article("council"), make_article("floods")
+    keys = PageKeys.of("env", [a, b, c])
+    key = shared_key(keys, "article page", "a.md", (a, b, None), b"rest")
+    again = [dataclasses.replace(x) for x in (a, b, c)]  # the next build: equal articles, new objects
+    assert shared_key(PageKeys.of("env", again), "article page", "a.md", (again[0], again[1], None), b"rest") == key
+    others = {shared_key(keys, "article page", "a.md", shown, b"rest")
+              for shown in [(a, c, None), (a, None, b), (a, b, c), (b, a, None), (a, b), (a, b, None, None)]}
+    others |= {shared_key(keys, "tag page", "a.md", (a, b, None), b"rest"),
+               shared_key(keys, "article page", "b.md", (a, b, None), b"rest"),
+               shared_key(keys, "article page", "a.md", (a, b, None), b"rest!"),
+               shared_key(PageKeys.of("other", [a, b, c]), "article page", "a.md", (a, b, None), b"rest"),
+               shared_key(PageKeys.of("env", [a, dataclasses.replace(b, title="Council votes"), c]),
+                          "article page", "a.md", (a, b, None), b"rest")}
+    assert key not in others and len(others) == 11
+    stranger = make_article("drought")  # not among the build's articles: by value
+    assert shared_key(keys, "article page", "a.md", (a, stranger), b"") == page_key(keys, "article page", "a.md",
+                                                                                      (a, stranger), b"")

@@ -247,3 +247,45 @@ def test_the_tag_index_lists_topics_by_name_accents_and_case_aside(make_site):
     _, _, pages = build_pages(make_site, articles)
     shown = [html.unescape(name) for name in re.findall(r'<a href="\.\./tags/[^"]+/">([^<]+)</a>', pages["tags/index.html"])]
     assert shown == ["apple", "C++", "Ebb tide", "École", "Über", "uber boats", "Zebra mussels", "Москва"]
+
+
+def test_an_article_pages_key_changes_with_what_the_page_shows_and_only_with_that(make_site):
+    from dataclasses import replace
+
+    from generator.page_keys import PageKeys
+    from generator.model import Story
+
+    config = load_config(make_site())
+    theme = load_theme(config)
+
+    def keys_of(articles, config=config, **changes):  # the article pages' keys
+        site = replace(index_site(articles, config), **changes)
+        keys = PageKeys.of("env", site.articles, config, related=site.related)
+        return {str(f.path): f.key() for f in html_pages(site, plan_listings(site, config), config, theme, keys)
+                if str(f.path).startswith("articles/")}
+
+    bodies = {"new": "Harbour cranes rust.", "mid": "Council votes budget.", "old": "Floods reach valley.",
+              "first": "Drought dries wells."}
+    articles = [make_article(name, date=f"2024-03-{day}", tags=(tag,), body=bodies[name])
+                for name, day, tag in (("new", 30, "Harbour"), ("mid", 20, "Council"), ("old", 10, "Floods"),
+                                       ("first", "01", "Drought"))]
+    assert not any(index_site(articles, config).related.values())  # no related links: neighbours only
+    before = keys_of(articles)
+    assert None not in before.values() and len(set(before.values())) == 4
+    assert keys_of([replace(a) for a in articles]) == before
+
+    def changed(articles, **changes):
+        after = keys_of(articles, **changes)
+        return {path.split("/")[1] for path in before if after[path] != before[path]}
+    # A title is on its page and its neighbours' ("Newer: ...", "Older: ...").
+    assert changed([articles[0], replace(articles[1], title="Mid renamed"), *articles[2:]]) == {"new", "mid", "old"}
+    assert changed([*articles[:2], replace(articles[2], title="Old renamed"), articles[3]]) == {"mid", "old", "first"}
+    # And on the pages linking it as related: "first" is no neighbour of "new", which now links it.
+    linked = [replace(articles[0], tags=articles[3].tags), *articles[1:]]
+    assert {link.target.slug for link in index_site(linked, config).related[linked[0].id]} == {"first"}
+    assert changed(linked) == {"new", "mid", "first"}
+    # The header's links: no search page.
+    assert changed(articles, config=load_config(make_site(search=False))) == {"new", "mid", "old", "first"}
+    site = index_site(articles, config)
+    story = Story("floods", "Floods", tuple(site.articles[:2]))
+    assert changed(articles, story_of={a.id: story for a in site.articles[:2]}) == {"new", "mid"}

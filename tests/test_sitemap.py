@@ -76,3 +76,34 @@ def test_robots_txt_names_the_sitemap(make_site):
     robots = [f for f in seo_files(site, plan_listings(site, config), config, load_theme(config))
               if isinstance(f, OutputFile) and str(f.path) == "robots.txt"]
     assert b"Sitemap: https://news.example.org/sitemap.xml" in robots[0].content
+
+
+def test_a_sitemap_is_keyed_by_its_entries_not_by_the_articles_dating_them(make_site, monkeypatch):
+    from dataclasses import replace
+
+    from generator.page_keys import PageKeys
+
+    config = load_config(make_site())
+    theme = load_theme(config)
+
+    def sitemap_file(articles):
+        site = index_site(articles, config)
+        keys = PageKeys.of("env", site.articles, config)
+        [found] = [f for f in seo_files(site, plan_listings(site, config), config, theme, keys)
+                   if str(f.path) == "sitemap.xml"]
+        return found
+
+    words = ["harbour cranes", "council budget", "valley floods", "dry wells", "port strike", "bridge repairs"]
+    articles = [replace(a, body=f"The {topic} story.") for a, topic in zip(ARTICLES, words)]  # no two one story
+    before = sitemap_file(articles)
+    key = before.key()
+    assert key is not None and sitemap_file([replace(a) for a in articles]).key() == key
+    assert sitemap_file([replace(articles[0], body="The harbour cranes story, edited."), *articles[1:]]).key() == key
+    redated = sitemap_file([replace(articles[0], updated=articles[0].date.replace(year=2025)), *articles[1:]])
+    assert redated.key() != key
+    assert sitemap_file(articles[1:]).key() != key  # a page fewer
+    # The entries are found once, for the key and the page both.
+    found = []
+    monkeypatch.setattr(sitemap, "sitemap_entries", lambda *args: found.append(args) or sitemap_entries(*args))
+    made = sitemap_file(articles)
+    assert made.key() == key and made.render() == before.render() and len(found) == 1
