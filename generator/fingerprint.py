@@ -30,6 +30,7 @@ import re
 import sys
 import unicodedata
 import zoneinfo
+from stat import S_ISREG
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,10 +226,12 @@ def _version_inside(metadata_folder: str) -> str:
     return ""
 
 
-def output_fingerprint(output_dir: Path, files: Iterable[str], folders: Iterable[str], settled_ns: int) -> str:
+def output_fingerprint(output_dir: Path, files: Iterable[str], folders: Iterable[str], settled_ns: int,
+                       records: Mapping[str, FileRecord] | None = None) -> str:
     """A hash of the given files of the output folder by path, size and modification time, and
     of its given folders by ``folder_entries``. One ``stat`` each: listing every folder (16,000
-    at 10,000 articles) cost most of a rebuild with nothing changed."""
+    at 10,000 articles) cost most of a rebuild with nothing changed. With ``records``, a file
+    that is no plain file of the size and time its record gives counts as unlike."""
     prefix = f"{output_dir}/"  # joined by hand: os.path.join costs a third of a stat
     entries = []
     for name in files:
@@ -237,8 +240,16 @@ def output_fingerprint(output_dir: Path, files: Iterable[str], folders: Iterable
         except (OSError, ValueError):  # gone, a folder on its path is a file now, a NUL in a name
             entries.append(f"{name}\0missing")
             continue
+        if records is not None and not _as_recorded(found, records.get(name)):
+            entries.append(f"{name}\0unlike its record")
+            continue
         entries.append(_file_entry(name, found.st_size, found.st_mtime_ns))
     return _hashed([*entries, *folder_entries(output_dir, folders, settled_ns)])
+
+
+def _as_recorded(found: os.stat_result, record: FileRecord | None) -> bool:
+    return (record is not None and S_ISREG(found.st_mode)
+            and (found.st_size, found.st_mtime_ns) == (record.size, record.mtime_ns))
 
 
 def folder_entries(root: Path, folders: Iterable[str], settled_ns: int) -> list[str]:
@@ -410,13 +421,16 @@ def unchanged_since(record: BuildRecord | None, config: SiteConfig, inputs: str)
     return record is not None and record.inputs == inputs and holds_as_recorded(config.output_dir, record)
 
 
-def holds_as_recorded(folder: Path, record: BuildRecord) -> bool:
+def holds_as_recorded(folder: Path, record: BuildRecord, records: Mapping[str, FileRecord] | None = None) -> bool:
     """Whether ``folder`` is the folder ``record``'s build published and holds exactly the files
     and folders it published, each file as it wrote it: nothing added, removed or changed since.
     Being that folder counts: a copy, or another tree with the same names and times (on a file
-    system whose clock ticks once a second, two builds' trees can have them), is not it."""
+    system whose clock ticks once a second, two builds' trees can have them), is not it. With
+    ``records`` (of each file that build wrote), they must be of just those files, each one
+    still as its record gives: then every record holds for its file, as checked here."""
     return (folder_id(folder) == record.folder_id
-            and record.output == output_fingerprint(folder, record.files, record.folders, record.settled_ns))
+            and (records is None or len(records) == len(record.files))
+            and record.output == output_fingerprint(folder, record.files, record.folders, record.settled_ns, records))
 
 
 loaded_code()  # now, as digest loads: see the module's docstring

@@ -129,6 +129,8 @@ class _Target:
     kept: Mapping[str, FileRecord]  # what an earlier build wrote to ``work``
     reused: bool  # ``work`` is an earlier site: whatever is in a new file's way there is stale
     listed: BuildRecord | None = None  # the record of the build that published ``work``, if reused
+    # Every file of ``work`` checked already as ``kept`` gives it (``_found_in``): none is again.
+    kept_checked: bool = False
 
 
 def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs: int,
@@ -141,6 +143,8 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     records: dict[str, FileRecord] = {}
     written = 0
     found = _found_in(target) if target.reused else None
+    if found is not None and found.as_kept:
+        target = dataclasses.replace(target, kept_checked=True)
     for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
         path = safe_relative_path(file.path, file.origin)
         check_unique(str(path), file.origin, origins, folders)
@@ -228,7 +232,7 @@ def _reuse(target: _Target, path: PurePosixPath, key: str | None) -> FileRecord 
         return None
     name = str(path)
     kept, before = target.kept.get(name), target.previous.get(name)
-    if kept is not None and kept.key == key and _intact(target.work, path, kept):
+    if kept is not None and kept.key == key and (target.kept_checked or _intact(target.work, path, kept)):
         return kept
     if before is not None and before.key == key and _link(target, path, before):
         return before
@@ -241,7 +245,7 @@ def _store(target: _Target, path: PurePosixPath, origin: str, key: str | None, c
     name = str(path)
     kept, before = target.kept.get(name), target.previous.get(name)
     digest = hashlib.blake2b(content, digest_size=20).hexdigest()
-    if kept is not None and kept.digest == digest and _intact(target.work, path, kept):
+    if kept is not None and kept.digest == digest and (target.kept_checked or _intact(target.work, path, kept)):
         return FileRecord(key, digest, kept.size, kept.mtime_ns), False
     if before is not None and before.digest == digest and _link(target, path, before):
         return FileRecord(key, digest, before.size, before.mtime_ns), False
@@ -379,16 +383,18 @@ def _clear_folders(root: Path, folder: Path) -> None:
 class _Survey:
     files: list[str]  # relative paths of the plain files found
     folders: list[str]  # relative paths of the folders found, deepest first
+    as_kept: bool = False  # each file is as its record in ``_Target.kept`` gives, and no other is there
 
 
 def _found_in(target: _Target) -> _Survey:
     """What the reused site holds: what the record of the build that published it lists, when
-    it still holds exactly that (one ``stat`` per file and folder, as a rebuild with nothing
-    changed checks the published site); else as found by listing every folder."""
+    it still holds exactly that, each file as ``target.kept`` records it (one ``stat`` per file
+    and folder, as a rebuild with nothing changed checks the published site: then no file's
+    record is checked again); else as found by listing every folder."""
     record = target.listed
-    if record is not None and holds_as_recorded(target.work, record):
+    if record is not None and holds_as_recorded(target.work, record, target.kept):
         # Sorted, a folder comes before those inside it: reversed, the deepest come first.
-        return _Survey(list(record.files), [name for name in reversed(record.folders) if name])
+        return _Survey(list(record.files), [name for name in reversed(record.folders) if name], as_kept=True)
     return _survey(target.work)
 
 

@@ -361,6 +361,30 @@ def test_a_build_that_could_not_record_itself_leaves_the_spare_no_record(make_si
     assert listed == [site_records(cache) / SPARE] * 2
 
 
+def test_a_spare_checked_whole_as_recorded_has_no_file_checked_again(make_site, capsys, tmp_path, monkeypatch):
+    from generator import write
+
+    config = make_site(corpus(6))
+    folder, site, cache = config.parent / "content" / "articles", config.parent / "site", config.parent / CACHE_DIR
+    build(config, capsys)
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # the first site is the spare now, with its record
+    checked = []
+    intact = write._intact
+    monkeypatch.setattr(write, "_intact", lambda where, path, record: checked.append(where) or intact(where, path,
+                                                                                                        record))
+    edit(folder / "a02.md", "title: ", "title: Twice ")
+    build(config, capsys)
+    spare = site_records(cache) / SPARE
+    assert spare not in checked and site_tree(site) == clean_build(config, capsys, tmp_path / "first")
+    # A page of the spare changed in place (its folder keeps its time): each file is checked again.
+    page = spare / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"<title>", b"<title>Tampered "))
+    edit(folder / "a03.md", "title: ", "title: Thrice ")
+    build(config, capsys)
+    assert checked.count(spare) > 10 and site_tree(site) == clean_build(config, capsys, tmp_path / "second")
+
+
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
     from generator import count_stores
 

@@ -50,6 +50,29 @@ def test_a_build_with_nothing_changed_writes_nothing(make_site, capsys):
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
 
 
+def test_a_site_holds_as_recorded_with_its_file_records_only_when_each_is_as_the_record_gives(make_site, capsys):
+    import dataclasses
+
+    from generator.build_cache import read_file_records
+    from generator.config import load_config
+    from generator.fingerprint import holds_as_recorded, read_record
+
+    config = make_site(GOOD)
+    build(config, capsys)
+    loaded = load_config(config)
+    site, record, records = config.parent / "site", read_record(loaded), read_file_records(loaded)
+    assert holds_as_recorded(site, record, records)
+    name = "index.html"
+    unlike = {**records, name: dataclasses.replace(records[name], size=records[name].size + 1)}
+    assert holds_as_recorded(site, record) and not holds_as_recorded(site, record, unlike)
+    assert not holds_as_recorded(site, record, {k: v for k, v in records.items() if k != name})  # one missing
+    assert not holds_as_recorded(site, record, {**records, "other.html": records[name]})  # one more
+    page = site / name
+    stat = page.stat()
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # changed in place: its folder keeps its time
+    assert not holds_as_recorded(site, record, records)
+
+
 def test_a_copy_with_the_same_names_and_times_is_not_the_recorded_site(make_site, capsys):
     import shutil
 
