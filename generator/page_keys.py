@@ -16,6 +16,7 @@ A context that cannot be pickled has no key; its page is always rendered.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import pickle
@@ -81,21 +82,30 @@ def page_key(keys: PageKeys, template: str, *inputs: Any, **context: Any) -> str
     return _digest(buffer.getvalue()).hex()
 
 
-def shared_key(keys: PageKeys, kind: str, origin: str, shared: tuple[Any, ...], rest: bytes) -> str | None:
-    """``page_key`` of a page ``kind`` names (for the code making it, which the environment
-    covers) made from ``shared`` (this build's articles and rows of links, or None) and from
-    what ``rest`` encodes, at ``origin``: hashed from their stand-ins, none pickled. (10,000
-    article pages' keys took 0.11 s pickled, each page's plan in full.) With one of ``shared``
-    that has no stand-in, ``page_key`` of them all."""
+def plan_key(keys: PageKeys, origin: str, plan: functools.partial, context_key: str) -> str | None:
+    """``page_key`` of the page at ``origin`` that ``plan`` makes (a module-level function, whose
+    code the environment covers, given its arguments), the rest of its context keyed as
+    ``context_key``: each argument by its stand-in (this build's articles, their rows of links,
+    the settings), else by a ``page_key`` of its own. Nothing of the plan is listed by hand, so
+    an argument added to it counts. (Pickling each article page's plan whole took 0.018 ms a
+    page; this takes 0.005 ms.) None when an argument cannot be keyed."""
+    if plan.keywords:
+        return page_key(keys, "plan", plan, origin, context_key)
     digests = keys.article_digests
-    parts = [keys.environment.encode("ascii", "replace"), b"\0shared\0", kind.encode("utf-8", "surrogatepass"),
-             b"\0", origin.encode("utf-8", "surrogatepass"), b"\0"]
-    for item in shared:
-        digest = b"" if item is None else digests.get(id(item))
-        if digest is None:
-            return page_key(keys, kind, origin, shared, rest)
-        parts.append(bytes((len(digest),)) + digest)  # a stand-in is under 256 bytes; None, none
-    parts.append(rest)
+    parts = [keys.environment.encode("ascii", "replace"), b"\0plan\0",
+             f"{plan.func.__module__}.{plan.func.__qualname__}\0{origin}\0{len(plan.args)}\0".encode(
+                 "utf-8", "surrogatepass")]
+    for argument in plan.args:
+        if argument is None:
+            part = b"N"
+        elif (digest := digests.get(id(argument))) is not None:
+            part = b"S" + digest
+        elif (key := page_key(keys, "argument", argument)) is not None:
+            part = b"V" + key.encode()
+        else:
+            return None
+        parts.append(len(part).to_bytes(4, "big") + part)  # counted: no two lists of parts join alike
+    parts.append(context_key.encode("utf-8", "surrogatepass"))
     return _digest(b"".join(parts)).hex()
 
 

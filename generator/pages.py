@@ -17,7 +17,7 @@ from .digests import Digest
 from .listings import Listings
 from .markup import markdown_to_html
 from .model import Article, PendingFile, RelatedLink, Site, Story, TagGroup
-from .page_keys import PageKeys, page_key, shared_key
+from .page_keys import PageKeys, page_key, plan_key
 from .paginate import Pager
 from .render import Deferred, PageMeta, defer_page, defer_planned, feed_links, page_meta, safe_html, script_json
 from .text import normalize_key
@@ -99,23 +99,12 @@ def _article_pages(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys 
     articles = site.articles
     nav_key = None if keys is None else page_key(keys, "nav", nav)
     for position, article in enumerate(articles):
-        newer = articles[position - 1] if position > 0 else None
-        older = articles[position + 1] if position + 1 < len(articles) else None
-        story, related = site.story_of.get(article.id), site.related.get(article.id, ())
-        plan = functools.partial(article_page, config, article, newer, older, story, related)
+        plan = functools.partial(article_page, config, article, articles[position - 1] if position > 0 else None,
+                                 articles[position + 1] if position + 1 < len(articles) else None,
+                                 site.story_of.get(article.id), site.related.get(article.id, ()))
         origin = str(article.source_path)
-        key = None if keys is None or nav_key is None else functools.partial(
-            _article_page_key, keys, origin, (article, newer, older, related), story, nav_key)
+        key = None if keys is None or nav_key is None else functools.partial(plan_key, keys, origin, plan, nav_key)
         yield defer_planned(theme, config, output_file(article.url_path), origin, plan, key=key, nav=nav)
-
-
-def _article_page_key(keys: PageKeys, origin: str, shared: tuple[Any, ...], story: Story | None,
-                      nav_key: str) -> str | None:
-    """The key of an article's page, of all its plan (``article_page``) is given and of the
-    site's links (``nav_key``): the articles and links by their stand-ins."""
-    story_key = "-" if story is None else page_key(keys, "story", story)
-    return None if story_key is None else shared_key(keys, "article page", origin, shared,
-                                                     f"{story_key}\0{nav_key}".encode())
 
 
 def _tag_pages(listings: Listings, config: SiteConfig, page: Callable[..., PendingFile]) -> Iterator[PendingFile]:

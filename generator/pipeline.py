@@ -78,8 +78,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     _keep(config, warn, lambda: remove_file(output_cache_dir(config) / SPARE_RECORD))
     check_output_dir(config.output_dir, config.root, config.input_folders, config.kept_files)
     # A broken theme fails the build before the long work starts.
-    theme = load_theme(config, TemplateCache(cache_dir(config) / COMPILED_TEMPLATES, loaded_code().fingerprint)
-                       if use_cache else None)
+    theme = load_theme(config, _compiled_templates(config) if use_cache else None)
     vocabulary = Vocabulary.from_topics(config.topics)
     listed = list_articles(config.content_dir, (*config.input_folders, config.output_dir))
     for problem in listed.unread:
@@ -227,6 +226,11 @@ class _TextCounts:
         except CountsLost:
             self._lost()
             return None
+
+
+def _compiled_templates(config: SiteConfig) -> TemplateCache:
+    """Where the theme's templates are kept as compiled, for the code running now."""
+    return TemplateCache(cache_dir(config) / COMPILED_TEMPLATES, loaded_code().fingerprint)
 
 
 def _read_text_model(config: SiteConfig, warn: Warn) -> TextModel | None:

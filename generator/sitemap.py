@@ -59,8 +59,19 @@ def sitemap_entries(articles: Sequence[Article], config: SiteConfig, pages: Sequ
     whole site: of all ``articles``)."""
     # Found once, and only when a page shows the whole site: at 100,000 articles it takes 0.2 s.
     site_wide = _newest(articles) if any(shown is None for _, shown in pages) else None
-    return tuple(SitemapEntry(absolute_url(config.base_url, path), site_wide if shown is None else _newest(shown))
-                 for path, shown in pages)
+    # Each article's own newest date, found once: the pages show 80,000 articles at 10,000 (every
+    # topic's and month's), and taking their dates again for each took half the sitemap's time.
+    own = {id(article): _newest((article,)) for article in articles}
+    return tuple(SitemapEntry(absolute_url(config.base_url, path),
+                              site_wide if shown is None else _newest_of(shown, own)) for path, shown in pages)
+
+
+def _newest_of(shown: Sequence[Article], own: dict[int, datetime | None]) -> datetime | None:
+    """``_newest(shown)``, by each article's own newest date in ``own`` (the first of equal ones)."""
+    try:
+        return max(filter(None, map(own.__getitem__, map(id, shown))), default=None)
+    except KeyError:  # an article not among the site's: taken as it is
+        return _newest(shown)
 
 
 def seo_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme, keys: PageKeys | None = None
@@ -82,7 +93,7 @@ def seo_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme, 
     yield OutputFile(PurePosixPath("robots.txt"), robots.encode("utf-8"), "robots.txt")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Sitemap:
     """One sitemap file of ``pages``. Its key is of its entries, not of the articles that date
     them: an edited article changes none, unless it changes its date. Rendering it every build

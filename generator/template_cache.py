@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .atomic import write_bytes_atomically
+from .atomic import TEMP_PREFIX, write_bytes_atomically
 from .errors import DigestError
 
 SUFFIX = ".template"
@@ -27,15 +27,19 @@ _SUM = 32  # bytes of the hash the file starts with
 
 class TemplateCache(BytecodeCache):
     """Compiled templates in ``folder``, under names starting with ``code`` (a fingerprint of
-    what compiles them). Files of other code are deleted as the cache is made."""
+    what compiles them). Files of other code are deleted as the cache is made, and any left
+    half written (by a process killed while writing one): it is made before any process
+    renders a page of this build, and one build of a site runs at a time."""
 
     def __init__(self, folder: Path, code: str) -> None:
         self.folder = folder
         self.prefix = f"{code[:16]}-"
         with contextlib.suppress(OSError):
             for stale in folder.iterdir():
-                if stale.name.endswith(SUFFIX) and not stale.name.startswith(self.prefix):
-                    stale.unlink(missing_ok=True)
+                if stale.name.startswith(TEMP_PREFIX) or (stale.name.endswith(SUFFIX)
+                                                          and not stale.name.startswith(self.prefix)):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
 
     def _path(self, bucket: Bucket) -> Path:
         return self.folder / f"{self.prefix}{bucket.key}{SUFFIX}"

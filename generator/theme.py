@@ -114,8 +114,8 @@ def atom_text(value: object, element: str) -> Markup:
     return Markup(f"<{element}>{xml_text(text)}</{element}>")
 
 
-def load_theme(config: SiteConfig, compiled: BytecodeCache | None = None) -> Theme:
-    """The site's theme, its templates compiled as ``compiled`` keeps them, when given."""
+def load_theme(config: SiteConfig, compiled_templates: BytecodeCache | None = None) -> Theme:
+    """The site's theme, its templates compiled as ``compiled_templates`` keeps them, when given."""
     theme_templates = config.theme_dir / "templates"
     if not theme_templates.is_dir():
         raise DigestError.at("theme has no templates folder", config.theme_dir,
@@ -124,7 +124,7 @@ def load_theme(config: SiteConfig, compiled: BytecodeCache | None = None) -> The
     for folder in (theme_templates, config.root / "templates"):  # later wins: the site's own override
         for path in filter(is_template, _files(folder)):
             sources[path.relative_to(folder).as_posix()] = (_template_text(path), str(path))
-    return make_theme(sources, _static_files(config), config.zone, compiled)
+    return make_theme(sources, _static_files(config), config.zone, compiled_templates)
 
 
 def is_template(path: Path) -> bool:
@@ -149,9 +149,10 @@ def _template_text(path: Path) -> str:
 
 
 def make_theme(sources: Mapping[str, tuple[str, str]], static: tuple[StaticFile, ...], zone: ZoneInfo,
-               compiled: BytecodeCache | None = None) -> Theme:
+               compiled_templates: BytecodeCache | None = None) -> Theme:
     """A theme of templates given as sources (name -> (source, file name)), compiled as
-    ``compiled`` keeps them, when given. (Sent to another machine, a theme compiles afresh.)"""
+    ``compiled_templates`` keeps them, when given. (Sent to another machine, a theme compiles
+    afresh.)"""
 
     def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
         found = sources.get(name)
@@ -166,7 +167,7 @@ def make_theme(sources: Mapping[str, tuple[str, str]], static: tuple[StaticFile,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat of each file per page
-        bytecode_cache=compiled,
+        bytecode_cache=compiled_templates,
     )
     environment.template_class = _Template
     environment.context_class = _Context

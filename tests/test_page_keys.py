@@ -3,7 +3,7 @@
 import dataclasses
 
 from generator.model import RelatedLink
-from generator.page_keys import PageKeys, page_key, shared_key
+from generator.page_keys import PageKeys, page_key, plan_key
 from tests.conftest import make_article
 
 
@@ -90,21 +90,38 @@ def test_related_links_without_their_tables_digests_count_by_value():
     assert key((articles[0], dataclasses.replace(articles[1], title="Other"), articles[2])) != by_value
 
 
-def test_a_key_of_stand_ins_changes_with_each_of_them_and_their_places_and_pickles_any_without_one():
+def planned(*arguments):
+    """A page's plan, as a test's stand-in for ``pages.article_page``."""
+    return arguments
+
+
+def also_planned(*arguments):
+    return arguments
+
+
+def test_a_plans_key_counts_each_argument_by_its_stand_in_and_its_place_and_any_other_by_value():
+    import functools
+
     a, b, c = make_article("harbour"), make_article("council"), make_article("floods")
     keys = PageKeys.of("env", [a, b, c])
-    key = shared_key(keys, "article page", "a.md", (a, b, None), b"rest")
+    plan = functools.partial
+    key = plan_key(keys, "a.md", plan(planned, a, b, None), "nav")
     again = [dataclasses.replace(x) for x in (a, b, c)]  # the next build: equal articles, new objects
-    assert shared_key(PageKeys.of("env", again), "article page", "a.md", (again[0], again[1], None), b"rest") == key
-    others = {shared_key(keys, "article page", "a.md", shown, b"rest")
+    assert plan_key(PageKeys.of("env", again), "a.md", plan(planned, again[0], again[1], None), "nav") == key
+    others = {plan_key(keys, "a.md", plan(planned, *shown), "nav")
               for shown in [(a, c, None), (a, None, b), (a, b, c), (b, a, None), (a, b), (a, b, None, None)]}
-    others |= {shared_key(keys, "tag page", "a.md", (a, b, None), b"rest"),
-               shared_key(keys, "article page", "b.md", (a, b, None), b"rest"),
-               shared_key(keys, "article page", "a.md", (a, b, None), b"rest!"),
-               shared_key(PageKeys.of("other", [a, b, c]), "article page", "a.md", (a, b, None), b"rest"),
-               shared_key(PageKeys.of("env", [a, dataclasses.replace(b, title="Council votes"), c]),
-                          "article page", "a.md", (a, b, None), b"rest")}
+    others |= {plan_key(keys, "a.md", plan(also_planned, a, b, None), "nav"),
+               plan_key(keys, "b.md", plan(planned, a, b, None), "nav"),
+               plan_key(keys, "a.md", plan(planned, a, b, None), "nav, other"),
+               plan_key(PageKeys.of("other", [a, b, c]), "a.md", plan(planned, a, b, None), "nav"),
+               plan_key(PageKeys.of("env", [a, dataclasses.replace(b, title="Council votes"), c]), "a.md",
+                        plan(planned, a, b, None), "nav")}
     assert key not in others and len(others) == 11
-    stranger = make_article("drought")  # not among the build's articles: by value
-    assert shared_key(keys, "article page", "a.md", (a, stranger), b"") == page_key(keys, "article page", "a.md",
-                                                                                      (a, stranger), b"")
+    # Anything else by value (a story, a tuple of links, an article of no build), itself keyed by stand-ins.
+    stranger = make_article("drought")
+    assert plan_key(keys, "a.md", plan(planned, a, (stranger, b)), "nav") == plan_key(
+        keys, "a.md", plan(planned, a, (dataclasses.replace(stranger), b)), "nav")
+    assert plan_key(keys, "a.md", plan(planned, a, (stranger, b)), "nav") != plan_key(
+        keys, "a.md", plan(planned, a, (dataclasses.replace(stranger, body="Other."), b)), "nav")
+    assert plan_key(keys, "a.md", plan(planned, a, lambda: None), "nav") is None  # cannot be pickled
+    assert plan_key(keys, "a.md", plan(planned, a, extra=1), "nav") not in (None, key)  # keywords: pickled whole

@@ -107,3 +107,21 @@ def test_a_sitemap_is_keyed_by_its_entries_not_by_the_articles_dating_them(make_
     monkeypatch.setattr(sitemap, "sitemap_entries", lambda *args: found.append(args) or sitemap_entries(*args))
     made = sitemap_file(articles)
     assert made.key() == key and made.render() == before.render() and len(found) == 1
+
+
+def test_a_page_is_dated_by_the_first_of_its_articles_newest_dates_as_it_shows_them(make_site):
+    from dataclasses import replace
+    from datetime import datetime, timedelta, timezone
+
+    config = load_config(make_site())
+    noon = datetime(2024, 3, 1, 12, tzinfo=timezone.utc)
+    a = make_article("a", date=None, updated=None)
+    b = replace(make_article("b"), date=noon)
+    c = replace(make_article("c"), date=noon.astimezone(timezone(timedelta(hours=1))))  # the same instant
+    d = replace(make_article("d"), date=noon - timedelta(days=1), updated=noon.astimezone(timezone(timedelta(hours=-5))))
+    pages = [("one/", (a, b, c)), ("two/", (c, b)), ("three/", (d, b)), ("four/", (a,)), ("five/", ())]
+    entries = sitemap_entries([a, b, c, d], config, pages)
+    assert [(e.lastmod, e.lastmod and e.lastmod.utcoffset()) for e in entries] == [
+        (noon, timedelta(0)), (noon, timedelta(hours=1)), (noon, timedelta(hours=-5)), (None, None), (None, None)]
+    stranger = replace(make_article("e"), date=noon + timedelta(days=1))  # shown, though of no site's articles
+    assert sitemap_entries([a, b], config, [("x/", (b, stranger))])[0].lastmod == stranger.date

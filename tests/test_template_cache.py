@@ -51,10 +51,13 @@ def test_a_changed_template_or_other_code_compiles_again(make_site, tmp_path, co
     override.parent.mkdir(exist_ok=True)
     override.write_text("<urlset>{{ entries | length }} pages</urlset>\n")
     assert page(config, tmp_path) == "<urlset>0 pages</urlset>\n"
-    assert compiles == ["sitemap.xml"]
+    override.write_text("<urlset>{{ entries | length }} pages listed</urlset>\n")  # the same file, edited
+    assert page(config, tmp_path) == "<urlset>0 pages listed</urlset>\n"
+    assert compiles == ["sitemap.xml", "sitemap.xml"]
 
 
-@pytest.mark.parametrize("damage", ["a byte changed", "cut short", "empty", "no hash", "another Jinja's"])
+@pytest.mark.parametrize("damage", ["a byte changed", "cut short", "empty", "no hash", "another Jinja's header",
+                                    "no code after the header"])
 def test_a_damaged_compiled_template_is_compiled_again_and_replaced(make_site, tmp_path, compiles, damage):
     config = load_config(make_site())
     expected = page(config, tmp_path)
@@ -68,9 +71,15 @@ def test_a_damaged_compiled_template_is_compiled_again_and_replaced(make_site, t
         data = b""
     elif damage == "no hash":
         data = data[32:]
-    else:  # well-formed, but of a Jinja whose compiled code this one cannot run
+    else:  # whole, as hashed: but of another Jinja, or no compiled code after Jinja's header and checksum
         import hashlib
-        payload = b"j2-other-version" + data[48:]
+        import marshal
+        import pickle
+
+        from jinja2.bccache import bc_magic
+
+        payload = (b"j2-other-version" + data[48:] if damage == "another Jinja's header"
+                   else bc_magic + pickle.dumps(pickle.loads(data[32 + len(bc_magic):]), 2) + marshal.dumps("text"))
         data = hashlib.blake2b(payload, digest_size=32).digest() + payload
     stored.write_bytes(data)
     compiles.clear()
@@ -88,3 +97,15 @@ def test_templates_compile_when_their_cache_cannot_be_written(make_site, tmp_pat
     blocked.write_text("a file where the cache's folder goes")
     assert page(config, blocked) == page(config, tmp_path / "elsewhere")
     assert blocked.read_text() == "a file where the cache's folder goes"
+
+
+def test_files_of_other_code_and_files_left_half_written_go_as_the_cache_is_made(make_site, tmp_path):
+    config = load_config(make_site())
+    folder = tmp_path / "compiled"
+    page(config, folder)
+    [kept] = folder.glob(f"*{SUFFIX}")
+    for name in (f"{'f' * 16}-0123{SUFFIX}", ".digest-tmp-abc123"):
+        (folder / name).write_bytes(b"stale")
+    (folder / "notes.txt").write_text("not the cache's")
+    TemplateCache(folder, CODE)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([kept.name, "notes.txt"])
