@@ -234,6 +234,7 @@ def map_with_shared(function: Callable[[Shared, Item], Result], shared: Shared, 
             results.append(function(shared, item))
             done(item)
         return results
+    _join_background()
     with frozen_heap():
         gc.freeze()  # what the workers inherit, their collections never touch
         return _map_in_processes(function, shared, items, jobs, done)
@@ -343,6 +344,42 @@ def _call_unboxed(function: Callable[[Any, Any], Any], shared: _Box, item: Any, 
 
         raise OtherCode(get_worker().address, loaded_code())
     return function(shared.value, item)
+
+
+_BACKGROUND: list[threading.Thread] = []  # calls running in threads of this process (``in_background``)
+
+
+def in_background(function: Callable[[], Result]) -> Callable[[], Result]:
+    """Call ``function`` in a thread of its own, now; what is returned waits for it and gives its
+    result (or raises what it raised). For work that mostly waits on the system (a ``stat`` of
+    each of 30,000 files, which lets go of the interpreter) while this thread goes on with its
+    own. Such a thread is joined before this process forks workers (``map_with_shared``): a
+    fork copies only the forking thread, and whatever that thread held stays held."""
+    outcome: list[Any] = []
+
+    def call() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # noqa: BLE001 - raised to whoever asks for the result
+            outcome.append((False, exc))
+    thread = threading.Thread(target=call, name="digest-background", daemon=True)
+    _BACKGROUND.append(thread)
+    thread.start()
+
+    def result() -> Result:
+        thread.join()
+        if thread in _BACKGROUND:
+            _BACKGROUND.remove(thread)
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+    return result
+
+
+def _join_background() -> None:
+    while _BACKGROUND:
+        _BACKGROUND.pop().join()
 
 
 def map_in_threads(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:

@@ -46,7 +46,7 @@ from .text_model import ModelError, TextModel, model_bytes, read_model
 from .theme import load_theme, static_files
 from .atomic import exclusive, move_file, remove_file, write_bytes_atomically, write_text_atomically
 from .output_paths import MARKER, check_output_dir, nothing_to_build
-from .write import Spare, publish
+from .write import Spare, checked_meanwhile, publish
 
 Warn = Callable[[str], None]
 LOCK = "build.lock"  # in the cache folder: one build of a site at a time
@@ -72,8 +72,9 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     inputs = input_fingerprint(config, environment) if inputs is None else inputs
     cached = read_article_cache(config) if use_cache else None
     previous = read_file_records(config)
-    spare = Spare(output_cache_dir(config) / SPARE, read_file_records(config, SPARE_FILES) if use_cache else None,
-                  read_record(config, SPARE_RECORD) if use_cache else None)
+    spare = checked_meanwhile(Spare(output_cache_dir(config) / SPARE,
+                                    read_file_records(config, SPARE_FILES) if use_cache else None,
+                                    read_record(config, SPARE_RECORD) if use_cache else None))
     # From here on the spare may change: its record goes until a build records it again.
     _keep(config, warn, lambda: remove_file(output_cache_dir(config) / SPARE_RECORD))
     check_output_dir(config.output_dir, config.root, config.input_folders, config.kept_files)

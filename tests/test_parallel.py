@@ -236,3 +236,23 @@ def test_a_second_signal_does_not_break_off_the_shutdown_after_the_first(monkeyp
     with pytest.raises(ValueError):  # the first error, not the second signal
         map_with_shared(fail_on_three, 2, list(range(6)), 2)
     assert multiprocessing.active_children() == []
+
+
+def _as_seen(shared, item):
+    return list(shared)
+
+
+def test_a_call_in_the_background_gives_its_result_or_error_and_ends_before_any_fork():
+    import time
+
+    from generator.parallel import in_background
+
+    assert in_background(lambda: 6 * 7)() == 42
+    failed = in_background(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        failed()
+    done = []
+    waiting = in_background(lambda: time.sleep(0.3) or done.append("done"))
+    # Forked workers copy this process as it is: only a call ended before the fork is in their copy.
+    assert map_with_shared(_as_seen, done, [0, 1], jobs=2) == [["done"], ["done"]]
+    assert waiting() is None and parallel._BACKGROUND == []
