@@ -33,7 +33,7 @@ def _nothing_stored() -> sp.csr_matrix:
 @dataclass(frozen=True, eq=False)
 class CountedDocuments:
     """The term counts of documents by key, one row each, in no particular order: kept from one
-    build to the next (``build_cache``), so a document whose text is unchanged is not counted
+    build to the next (``array_stores``), so a document whose text is unchanged is not counted
     again, which is most of a one-edit rebuild's text analysis.
 
     A store is its *stored* rows, kept in a file of their own and read only when some of them

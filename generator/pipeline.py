@@ -15,11 +15,11 @@ import numpy as np
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .build_cache import EMPTY as EMPTY_CACHE
-from .build_cache import (COMPILED_TEMPLATES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS, ArticleCache, article_key,
-                          prune_output_caches, read_article_cache, read_counted, read_file_records, remove_counted,
-                          read_article_files, read_kept_links, read_kept_neighbours, retire_file_records,
-                          unchanged_keys, write_article_cache, write_article_files, write_counted, write_file_records,
-                          write_kept_links, write_kept_neighbours)
+from .array_stores import (SEARCH_TERMS, TERM_COUNTS, read_counted, read_kept_links, read_kept_neighbours,
+                           remove_counted, write_counted, write_kept_links, write_kept_neighbours)
+from .build_cache import (COMPILED_TEMPLATES, SPARE, SPARE_FILES, ArticleCache, article_key, prune_output_caches,
+                          read_article_cache, read_article_files, read_file_records, retire_file_records,
+                          unchanged_keys, write_article_cache, write_article_files, write_file_records)
 from .fingerprint import (RECORD, SPARE_RECORD, cache_dir, environment_fingerprint, input_fingerprint, loaded_code,
                           output_cache_dir, read_record, record_text, with_text_model, written_record)
 from .feeds import feed_files, feed_text_problems, unknown_feed_names

@@ -269,7 +269,10 @@ def names_from(stored: np.ndarray) -> list[str]:
     return stored.tobytes().decode("utf-8", "surrogatepass").split("\n") if stored.size else []
 
 
+DOCUMENT_KEY_BYTES = 16  # of each document's key (``document_keys``)
+
+
 def document_keys(documents: Sequence[Document]) -> list[bytes]:
     """A hash of each document's texts, from their ``body_key`` (a stored body is not read):
     equal keys, equal counts."""
-    return [hashlib.blake2b(b"".join(map(body_key, document)), digest_size=16).digest() for document in documents]
+    return [hashlib.blake2b(b"".join(map(body_key, document)), digest_size=DOCUMENT_KEY_BYTES).digest() for document in documents]

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from generator import load, pipeline
-from generator.build_cache import ARTICLE_FILES, ARTICLES, FILES, SEARCH_TERMS, SPARE, SPARE_FILES, TERM_COUNTS
+from generator.array_stores import SEARCH_TERMS, TERM_COUNTS
+from generator.build_cache import ARTICLE_FILES, ARTICLES, FILES, SPARE, SPARE_FILES
 from generator.cli import main
 from generator.fingerprint import CACHE_DIR, OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD
 from tests.conftest import article_text, site_tree, subject_corpus

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from generator import neighbours, pipeline, similarity, text_model
-from generator.build_cache import NEIGHBOURS, RELATED, TERM_COUNTS, read_kept_neighbours
+from generator.array_stores import NEIGHBOURS, RELATED, TERM_COUNTS, read_kept_neighbours
 from generator.cli import main
 from generator.config import load_config
 from generator.fingerprint import CACHE_DIR, environment_fingerprint
