@@ -17,7 +17,7 @@ from .digests import Digest
 from .listings import Listings
 from .markup import markdown_to_html
 from .model import Article, PendingFile, RelatedLink, Site, Story, TagGroup
-from .page_keys import PageKeys, page_key, plan_key
+from .page_keys import PageKeys
 from .paginate import Pager
 from .render import Deferred, PageMeta, defer_page, defer_planned, feed_links, page_meta, safe_html, script_json
 from .text import normalize_key
@@ -97,14 +97,12 @@ def _index_meta(config: SiteConfig, pager: Pager) -> PageMeta:
 def _article_pages(site: Site, config: SiteConfig, theme: Theme, keys: PageKeys | None,
                    nav: SiteNav) -> Iterator[PendingFile]:
     articles = site.articles
-    nav_key = None if keys is None else page_key(keys, "nav", nav)
     for position, article in enumerate(articles):
         plan = functools.partial(article_page, config, article, articles[position - 1] if position > 0 else None,
                                  articles[position + 1] if position + 1 < len(articles) else None,
                                  site.story_of.get(article.id), site.related.get(article.id, ()))
-        origin = str(article.source_path)
-        key = None if keys is None or nav_key is None else functools.partial(plan_key, keys, origin, plan, nav_key)
-        yield defer_planned(theme, config, output_file(article.url_path), origin, plan, key=key, nav=nav)
+        yield defer_planned(theme, config, output_file(article.url_path), str(article.source_path), plan, keys,
+                            nav=nav)
 
 
 def _tag_pages(listings: Listings, config: SiteConfig, page: Callable[..., PendingFile]) -> Iterator[PendingFile]:

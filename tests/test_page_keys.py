@@ -105,23 +105,39 @@ def test_a_plans_key_counts_each_argument_by_its_stand_in_and_its_place_and_any_
     a, b, c = make_article("harbour"), make_article("council"), make_article("floods")
     keys = PageKeys.of("env", [a, b, c])
     plan = functools.partial
-    key = plan_key(keys, "a.md", plan(planned, a, b, None), "nav")
+    key = plan_key(keys, "a.md", plan(planned, a, b, None), {"nav": "nav"})
     again = [dataclasses.replace(x) for x in (a, b, c)]  # the next build: equal articles, new objects
-    assert plan_key(PageKeys.of("env", again), "a.md", plan(planned, again[0], again[1], None), "nav") == key
-    others = {plan_key(keys, "a.md", plan(planned, *shown), "nav")
+    assert plan_key(PageKeys.of("env", again), "a.md", plan(planned, again[0], again[1], None),
+                    {"nav": "nav"}) == key
+    others = {plan_key(keys, "a.md", plan(planned, *shown), {"nav": "nav"})
               for shown in [(a, c, None), (a, None, b), (a, b, c), (b, a, None), (a, b), (a, b, None, None)]}
-    others |= {plan_key(keys, "a.md", plan(also_planned, a, b, None), "nav"),
-               plan_key(keys, "b.md", plan(planned, a, b, None), "nav"),
-               plan_key(keys, "a.md", plan(planned, a, b, None), "nav, other"),
-               plan_key(PageKeys.of("other", [a, b, c]), "a.md", plan(planned, a, b, None), "nav"),
+    others |= {plan_key(keys, "a.md", plan(also_planned, a, b, None), {"nav": "nav"}),
+               plan_key(keys, "b.md", plan(planned, a, b, None), {"nav": "nav"}),
+               plan_key(keys, "a.md", plan(planned, a, b, None), {"nav": "other"}),
+               plan_key(PageKeys.of("other", [a, b, c]), "a.md", plan(planned, a, b, None), {"nav": "nav"}),
                plan_key(PageKeys.of("env", [a, dataclasses.replace(b, title="Council votes"), c]), "a.md",
-                        plan(planned, a, b, None), "nav")}
+                        plan(planned, a, b, None), {"nav": "nav"})}
     assert key not in others and len(others) == 11
     # Anything else by value (a story, a tuple of links, an article of no build), itself keyed by stand-ins.
     stranger = make_article("drought")
-    assert plan_key(keys, "a.md", plan(planned, a, (stranger, b)), "nav") == plan_key(
-        keys, "a.md", plan(planned, a, (dataclasses.replace(stranger), b)), "nav")
-    assert plan_key(keys, "a.md", plan(planned, a, (stranger, b)), "nav") != plan_key(
-        keys, "a.md", plan(planned, a, (dataclasses.replace(stranger, body="Other."), b)), "nav")
-    assert plan_key(keys, "a.md", plan(planned, a, lambda: None), "nav") is None  # cannot be pickled
-    assert plan_key(keys, "a.md", plan(planned, a, extra=1), "nav") not in (None, key)  # keywords: pickled whole
+    assert plan_key(keys, "a.md", plan(planned, a, (stranger, b)), {"nav": "nav"}) == plan_key(
+        keys, "a.md", plan(planned, a, (dataclasses.replace(stranger), b)), {"nav": "nav"})
+    assert plan_key(keys, "a.md", plan(planned, a, (stranger, b)), {"nav": "nav"}) != plan_key(
+        keys, "a.md", plan(planned, a, (dataclasses.replace(stranger, body="Other."), b)), {"nav": "nav"})
+    assert plan_key(keys, "a.md", plan(planned, a, lambda: None), {"nav": "nav"}) is None  # cannot be pickled
+    assert plan_key(keys, "a.md", plan(planned, a, extra=1), {"nav": "nav"}) not in (None, key)  # pickled whole
+
+
+def test_keys_made_by_one_pickler_are_as_fresh_ones_after_a_failure_and_travel_without_it():
+    import pickle
+
+    a, b = make_article("harbour"), make_article("council")
+    keys = PageKeys.of("env", [a, b])
+    fresh = page_key(PageKeys.of("env", [a, b]), "t", article=a, shown=(a, b, "x"))
+    assert page_key(keys, "t", article=a, shown=(a, b, "x")) == fresh
+    assert page_key(keys, "t", article=a, shown=(a, b, "x")) == fresh  # the last key's objects not taken as seen
+    assert page_key(keys, "t", article=a, shown=(a, b, "x" * 1000)) != fresh
+    assert page_key(keys, "t", article=a, shown=(a, b, "x")) == fresh  # nor the end of a longer one
+    assert page_key(keys, "t", article=a, broken=[b, lambda: None]) is None  # fails half way through
+    assert page_key(keys, "t", article=a, shown=(a, b, "x")) == fresh  # nothing of it, nor of the last, left
+    assert page_key(pickle.loads(pickle.dumps(keys)), "t", article=a, shown=(a, b, "x")) == fresh
