@@ -236,18 +236,20 @@ def output_fingerprint(output_dir: Path, files: Iterable[str], folders: Iterable
     entries = []
     for name in files:
         try:
-            found = os.stat(prefix + name)
+            found = os.lstat(prefix + name)  # a link in place of a file is no file the build wrote
         except (OSError, ValueError):  # gone, a folder on its path is a file now, a NUL in a name
             entries.append(f"{name}\0missing")
             continue
-        if records is not None and not _as_recorded(found, records.get(name)):
+        if records is not None and not as_recorded(found, records.get(name)):
             entries.append(f"{name}\0unlike its record")
             continue
         entries.append(_file_entry(name, found.st_size, found.st_mtime_ns))
     return _hashed([*entries, *folder_entries(output_dir, folders, settled_ns)])
 
 
-def _as_recorded(found: os.stat_result, record: FileRecord | None) -> bool:
+def as_recorded(found: os.stat_result, record: FileRecord | None) -> bool:
+    """Whether the file ``found`` (its ``lstat``) is still the one ``record`` describes: a plain
+    file of the size and modification time it was written with, so its key and digest hold."""
     return (record is not None and S_ISREG(found.st_mode)
             and (found.st_size, found.st_mtime_ns) == (record.size, record.mtime_ns))
 

@@ -22,14 +22,13 @@ import hashlib
 import itertools
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError
-from .fingerprint import BuildRecord, folder_entries, holds_as_recorded, stat_id
+from .fingerprint import BuildRecord, as_recorded, folder_entries, holds_as_recorded, stat_id
 from .model import FileRecord, OutputFile, PendingFile
 from .output_paths import MARKER, check_unique, safe_relative_path
 from .parallel import batches, in_background, map_with_shared, on_cluster
@@ -116,8 +115,12 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
     try:
         in_work = (keep.records or {}) if reused else {}
         listed = keep.published if reused else None
-        report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed,
-                                           keep.holds if reused else None), jobs, progress)
+        # Whether the spare holds just what ``listed`` and its records give: then neither its
+        # folders are listed nor its files checked again, one by one.
+        checked = listed is not None and (keep.holds() if keep.holds is not None
+                                          else holds_as_recorded(work, listed, in_work))
+        report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed, checked),
+                            jobs, progress)
         leftover, kept = swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
         if not reused:  # a spare half updated is fine: its records are checked file by file
@@ -144,8 +147,8 @@ class _Target:
     kept: Mapping[str, FileRecord]  # what an earlier build wrote to ``work``
     reused: bool  # ``work`` is an earlier site: whatever is in a new file's way there is stale
     listed: BuildRecord | None = None  # the record of the build that published ``work``, if reused
-    holds: Callable[[], bool] | None = None  # whether ``work`` holds as ``listed`` and ``kept`` give, checked already
-    # Every file of ``work`` checked already as ``kept`` gives it (``_found_in``): none is again.
+    # ``work`` holds just what ``listed`` and ``kept`` give (checked by ``publish``): no file of
+    # it is checked again.
     kept_checked: bool = False
 
 
@@ -159,8 +162,6 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     records: dict[str, FileRecord] = {}
     written = 0
     found = _found_in(target) if target.reused else None
-    if found is not None and found.as_kept:
-        target = dataclasses.replace(target, kept_checked=True)
     for file in itertools.chain(files, [OutputFile(MARKER, MARKER_TEXT, "digest")]):
         path = safe_relative_path(file.path, file.origin)
         check_unique(str(path), file.origin, origins, folders)
@@ -248,7 +249,7 @@ def _reuse(target: _Target, path: PurePosixPath, key: str | None) -> FileRecord 
         return None
     name = str(path)
     kept, before = target.kept.get(name), target.previous.get(name)
-    if kept is not None and kept.key == key and (target.kept_checked or _intact(target.work, path, kept)):
+    if kept is not None and kept.key == key and _kept_intact(target, path, kept):
         return kept
     if before is not None and before.key == key and _link(target, path, before):
         return before
@@ -261,7 +262,7 @@ def _store(target: _Target, path: PurePosixPath, origin: str, key: str | None, c
     name = str(path)
     kept, before = target.kept.get(name), target.previous.get(name)
     digest = hashlib.blake2b(content, digest_size=20).hexdigest()
-    if kept is not None and kept.digest == digest and (target.kept_checked or _intact(target.work, path, kept)):
+    if kept is not None and kept.digest == digest and _kept_intact(target, path, kept):
         return FileRecord(key, digest, kept.size, kept.mtime_ns), False
     if before is not None and before.digest == digest and _link(target, path, before):
         return FileRecord(key, digest, before.size, before.mtime_ns), False
@@ -269,14 +270,18 @@ def _store(target: _Target, path: PurePosixPath, origin: str, key: str | None, c
     return FileRecord(key, digest, size, mtime_ns), True
 
 
+def _kept_intact(target: _Target, path: PurePosixPath, kept: FileRecord) -> bool:
+    """Whether the work folder's file at ``path`` is still as ``kept`` records it."""
+    return target.kept_checked or _intact(target.work, path, kept)
+
+
 def _intact(folder: Path, path: PurePosixPath, record: FileRecord) -> bool:
-    """Whether ``folder/path`` is still the file ``record`` describes (a plain file of the same
-    size and modification time), so the record's key and digest hold for it."""
+    """Whether ``folder/path`` is still the file ``record`` describes (``as_recorded``)."""
     try:
         found = os.lstat(os.path.join(folder, path))  # strings: pathlib's joins were half the time
     except OSError:
         return False
-    return stat.S_ISREG(found.st_mode) and (found.st_size, found.st_mtime_ns) == (record.size, record.mtime_ns)
+    return as_recorded(found, record)
 
 
 def _link(target: _Target, path: PurePosixPath, before: FileRecord) -> bool:
@@ -348,8 +353,7 @@ def _open_unshared(target: _Target, path: PurePosixPath, destination: Path) -> i
         return None
     try:
         found = os.fstat(handle)
-        if (stat.S_ISREG(found.st_mode) and (found.st_size, found.st_mtime_ns) == (kept.size, kept.mtime_ns)
-                and _links(found) == 1):
+        if as_recorded(found, kept) and _links(found) == 1:
             return handle
     except OSError:
         pass
@@ -399,19 +403,15 @@ def _clear_folders(root: Path, folder: Path) -> None:
 class _Survey:
     files: list[str]  # relative paths of the plain files found
     folders: list[str]  # relative paths of the folders found, deepest first
-    as_kept: bool = False  # each file is as its record in ``_Target.kept`` gives, and no other is there
 
 
 def _found_in(target: _Target) -> _Survey:
     """What the reused site holds: what the record of the build that published it lists, when
-    it still holds exactly that, each file as ``target.kept`` records it (one ``stat`` per file
-    and folder, as a rebuild with nothing changed checks the published site: then no file's
-    record is checked again); else as found by listing every folder."""
+    it still holds just that (``_Target.kept_checked``); else as found by listing every folder."""
     record = target.listed
-    if record is not None and (target.holds() if target.holds is not None
-                               else holds_as_recorded(target.work, record, target.kept)):
+    if record is not None and target.kept_checked:
         # Sorted, a folder comes before those inside it: reversed, the deepest come first.
-        return _Survey(list(record.files), [name for name in reversed(record.folders) if name], as_kept=True)
+        return _Survey(list(record.files), [name for name in reversed(record.folders) if name])
     return _survey(target.work)
 
 
