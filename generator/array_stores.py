@@ -106,7 +106,7 @@ def _stored_store(head: dict[str, np.ndarray], stored: np.lib.npyio.NpzFile, pat
         return None
     return CountedDocuments(keys, names, lengths, sp.csr_matrix((0, len(names)), dtype=kind.dtype),
                             _StoredRows(stored, path, (len(keys), len(names)), kind.dtype),
-                            len(keys), len(names), head["id"].tobytes())
+                            len(names), head["id"].tobytes())
 
 
 _COUNT_TYPES = (np.int8, np.int32)
@@ -159,7 +159,7 @@ def _added_to(store: CountedDocuments, arrays: dict[str, np.ndarray]) -> Counted
     to these stored rows."""
     keys, extra, lengths = _key_list(arrays["keys"]), names_from(arrays["names"]), arrays["lengths"]
     if (arrays["id"].tobytes() != store.stored_id or keys is None or not _lengths_of(lengths, len(keys))
-            or not set(keys).isdisjoint(store.row_of)):
+            or not set(keys).isdisjoint(store.keys)):  # not row_of: made here, it went with the store
         return None
     width = len(store.names) + len(extra)
     added = _counts_matrix(arrays, len(keys), width, store.added.dtype)
@@ -177,22 +177,17 @@ def write_counted(config: SiteConfig, environment: str, name: str, counted: Coun
     if before is None or before.stored_id != counted.stored_id:
         stored = counted.stored()
         _write_store(config, name, environment, _COUNTS_VERSION, dict(
-            id=kept_id, keys=_key_array(counted.keys[:rows]), **_counts_arrays(stored),
+            id=kept_id, keys=_key_array(counted.keys[:rows]), **_csr_arrays("", stored, stored.dtype),
             data_type=np.zeros(0, dtype=stored.dtype), names=names_array(counted.names[:width]),
             lengths=counted.lengths[:rows]))
     # Written second: rows added to other stored rows (a build that stopped between) are left out.
     _write_store(config, _added_name(name), environment, _COUNTS_VERSION, dict(
-        id=kept_id, keys=_key_array(counted.keys[rows:]), **_counts_arrays(counted.added),
+        id=kept_id, keys=_key_array(counted.keys[rows:]), **_csr_arrays("", counted.added, counted.added.dtype),
         names=names_array(counted.names[width:]), lengths=counted.lengths[rows:]))
 
 
 def _key_array(keys: Sequence[bytes]) -> np.ndarray:
     return np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), DOCUMENT_KEY_BYTES)
-
-
-def _counts_arrays(counts: sp.csr_matrix) -> dict[str, np.ndarray]:
-    return dict(data=counts.data, indices=counts.indices.astype(np.int32, copy=False),
-                indptr=counts.indptr.astype(np.int64, copy=False))
 
 
 def remove_counted(config: SiteConfig, name: str) -> None:
@@ -262,8 +257,8 @@ def write_kept_neighbours(config: SiteConfig, environment: str, kept: KeptNeighb
         word_cosines=kept.neighbours.word_cosines.astype(np.float64)))
 
 
-def _csr_arrays(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
-    return {prefix + "data": matrix.data.astype(np.float32, copy=False),
+def _csr_arrays(prefix: str, matrix: sp.csr_matrix, dtype: np.dtype = np.float32) -> dict[str, np.ndarray]:
+    return {prefix + "data": matrix.data.astype(dtype, copy=False),
             prefix + "indices": matrix.indices.astype(np.int32, copy=False),
             prefix + "indptr": matrix.indptr.astype(np.int64, copy=False)}
 

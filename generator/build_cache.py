@@ -217,12 +217,14 @@ def read_file_records(config: SiteConfig, name: str = FILES) -> dict[str, FileRe
 
 
 def retire_file_records(config: SiteConfig) -> None:
-    """The published site's records (``FILES``) become the spare's (``SPARE_FILES``), as the site
-    becomes the spare: the file is moved, not read back and written again (at 100,000 articles
+    """The published site's records (``FILES``) and the record of the build that published it
+    (``RECORD``) become the spare's (``SPARE_FILES``, ``SPARE_RECORD``), as the site becomes the
+    spare: the files are moved together, not read back and written again (at 100,000 articles
     150,000 records, 0.2 s of a rebuild). Records that cannot be read (none, or malformed) are
     none for the spare either, as they were none for the build."""
     folder = output_cache_dir(config)
     move_file(folder / FILES, folder / SPARE_FILES)
+    move_file(folder / RECORD, folder / SPARE_RECORD)
 
 
 def write_file_records(config: SiteConfig, records: Mapping[str, FileRecord] | None, name: str = FILES) -> None:

@@ -49,7 +49,6 @@ class CountedDocuments:
     lengths: np.ndarray  # float32: each row's terms in all
     added: sp.csr_matrix  # the rows after the stored ones, over every column
     stored: Callable[[], sp.csr_matrix] = _nothing_stored  # the stored rows, over their columns
-    stored_rows: int = 0
     stored_width: int = 0  # the stored rows' columns: the first of ``names``
     stored_id: bytes = b""  # which stored rows these are: the same in the file of the rows added to them
 
@@ -58,7 +57,12 @@ class CountedDocuments:
         """A store of these rows, all stored (in memory), under a new id."""
         matrix, width = counts.counts, len(counts.names)
         return cls(tuple(keys), counts.names, counts.lengths, sp.csr_matrix((0, width), dtype=matrix.dtype),
-                   functools.partial(_given, matrix), matrix.shape[0], width, os.urandom(16))
+                   functools.partial(_given, matrix), width, os.urandom(16))
+
+    @property
+    def stored_rows(self) -> int:
+        """How many rows are stored: the first of ``keys``, those not ``added``."""
+        return len(self.keys) - self.added.shape[0]
 
     @functools.cached_property
     def row_of(self) -> dict[bytes, int]:
@@ -249,7 +253,7 @@ def _with_rows(store: CountedDocuments, names: list[str], rows: Sequence[TermCou
     added.has_sorted_indices = True  # each row's as kept, or sorted as renumbered
     return CountedDocuments((*store.keys, *keys), names,
                             np.concatenate([store.lengths, *(part.lengths for part in rows)]).astype(np.float32),
-                            added, store.stored, store.stored_rows, store.stored_width, store.stored_id)
+                            added, store.stored, store.stored_width, store.stored_id)
 
 
 def _compacted(store: CountedDocuments, names: list[str], rows: Sequence[TermCounts], keys: Sequence[bytes],

@@ -44,7 +44,7 @@ from .count_stores import CountRows, CountsLost, count_kinds, counts_of
 from .term_counts import Document, TermCounts, count_terms, document_keys
 from .text_model import ModelError, TextModel, model_bytes, read_model
 from .theme import load_theme, static_files
-from .atomic import exclusive, move_file, remove_file, write_bytes_atomically, write_text_atomically
+from .atomic import exclusive, remove_file, write_bytes_atomically, write_text_atomically
 from .output_paths import MARKER, check_output_dir, nothing_to_build
 from .write import Spare, checked_meanwhile, publish
 
@@ -154,7 +154,6 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         records = output_cache_dir(config)
         if written.kept:
             retire_file_records(config)
-            move_file(records / RECORD, records / SPARE_RECORD)
         else:
             write_file_records(config, None, SPARE_FILES)
         write_file_records(config, written.records)
