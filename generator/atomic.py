@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -15,6 +16,25 @@ from typing import BinaryIO
 from .errors import DigestError
 
 TEMP_PREFIX = ".digest-tmp-"  # of every file or folder being written beside its final place
+
+
+CHECKSUM_BYTES = 32  # of the hash a checksummed file (``checksummed``) carries
+
+
+def checksummed(payload: bytes, magic: bytes = b"") -> bytes:
+    """``payload`` as a cache file keeps it: after ``magic`` (its kind and version), a hash of it,
+    which ``checked`` finds again (a crash or a full disk leaves a file cut short)."""
+    return magic + hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() + payload
+
+
+def checked(data: bytes, magic: bytes = b"") -> bytes | None:
+    """The payload of ``data``, made by ``checksummed`` with this ``magic``; None when it is not."""
+    start = len(magic) + CHECKSUM_BYTES
+    payload = data[start:]
+    if not data.startswith(magic) or data[len(magic):start] != hashlib.blake2b(
+            payload, digest_size=CHECKSUM_BYTES).digest():
+        return None
+    return payload
 
 
 def write_text_atomically(path: Path, text: str) -> None:

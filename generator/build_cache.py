@@ -46,7 +46,7 @@ from .config import SiteConfig
 from .content_files import FileIdentity
 from .fingerprint import OUTPUT_CACHE_PREFIX, RECORD, SPARE_RECORD, cache_dir, output_cache_dir
 from .model import Article, FileRecord, Tag
-from .atomic import move_file, remove_file, write_bytes_atomically
+from .atomic import checked, checksummed, move_file, remove_file, write_bytes_atomically
 
 ARTICLES = "articles"
 ARTICLE_FILES = "article-files.json"  # each article file's key, by path and identity
@@ -58,7 +58,6 @@ _MAGIC = b"digest-articles 1\n"  # and the version: a new layout is a new magic
 _FILES_VERSION = 1
 _ARTICLE_FILES_VERSION = 1
 KEPT_OUTPUTS = 3  # output folders whose records and spare site are kept (see ``prune_output_caches``)
-_SUM = 32  # bytes of checksum after the magic
 
 
 def article_key(environment: str, path: Path, data: bytes) -> str:
@@ -102,8 +101,8 @@ def _read_shard(path: Path) -> dict[str, Article] | None:
         data = path.read_bytes()
     except OSError:
         return None
-    body = data[len(_MAGIC) + _SUM:]
-    if not data.startswith(_MAGIC) or data[len(_MAGIC):len(_MAGIC) + _SUM] != hashlib.blake2b(body, digest_size=_SUM).digest():
+    body = checked(data, _MAGIC)
+    if body is None:
         return None
     try:
         articles = pickle.loads(body)
@@ -123,9 +122,7 @@ def write_article_cache(config: SiteConfig, before: ArticleCache, loaded: Mappin
         shards[_shard(key)][key] = loaded[key]
     for name, articles in shards.items():
         if articles.keys() != before.shards.get(name, {}).keys():
-            body = _pickled(articles)
-            write_bytes_atomically(folder / f"{name}.pickle", _MAGIC + hashlib.blake2b(body, digest_size=_SUM).digest() + body,
-                                   durable=False)
+            write_bytes_atomically(folder / f"{name}.pickle", checksummed(_pickled(articles), _MAGIC), durable=False)
     for name in before.shards.keys() - shards.keys():
         remove_file(folder / f"{name}.pickle")
 

@@ -11,18 +11,16 @@ again and replaced, never read further.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import types
 from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .atomic import TEMP_PREFIX, write_bytes_atomically
+from .atomic import TEMP_PREFIX, checked, checksummed, write_bytes_atomically
 from .errors import DigestError
 
 SUFFIX = ".template"
-_SUM = 32  # bytes of the hash the file starts with
 
 
 class TemplateCache(BytecodeCache):
@@ -49,8 +47,8 @@ class TemplateCache(BytecodeCache):
             data = self._path(bucket).read_bytes()
         except (OSError, ValueError):
             return  # none yet (or unreadable): compiled
-        payload = data[_SUM:]
-        if data[:_SUM] != _hash(payload):
+        payload = checked(data)
+        if payload is None:
             return
         try:
             bucket.load_bytecode(io.BytesIO(payload))  # checks the versions and the source, else resets
@@ -64,8 +62,4 @@ class TemplateCache(BytecodeCache):
         bucket.write_bytecode(buffer)
         # Kept if it can be: a build whose cache cannot be written still renders every page.
         with contextlib.suppress(OSError, DigestError):
-            write_bytes_atomically(self._path(bucket), _hash(buffer.getvalue()) + buffer.getvalue(), durable=False)
-
-
-def _hash(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=_SUM).digest()
+            write_bytes_atomically(self._path(bucket), checksummed(buffer.getvalue()), durable=False)
