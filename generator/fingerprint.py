@@ -232,6 +232,12 @@ def output_fingerprint(output_dir: Path, files: Iterable[str], folders: Iterable
     of its given folders by ``folder_entries``. One ``stat`` each: listing every folder (16,000
     at 10,000 articles) cost most of a rebuild with nothing changed. With ``records``, a file
     that is no plain file of the size and time its record gives counts as unlike."""
+    return _output_fingerprint(output_dir, files, folder_times(output_dir, folders), settled_ns, records)
+
+
+def _output_fingerprint(output_dir: Path, files: Iterable[str], folders: Mapping[str, int], settled_ns: int,
+                        records: Mapping[str, FileRecord] | None) -> str:
+    """``output_fingerprint`` of folders whose times (``folder_times``) are taken."""
     prefix = f"{output_dir}/"  # joined by hand: os.path.join costs a third of a stat
     entries = []
     for name in files:
@@ -254,22 +260,26 @@ def as_recorded(found: os.stat_result, record: FileRecord | None) -> bool:
             and (found.st_size, found.st_mtime_ns) == (record.size, record.mtime_ns))
 
 
-def folder_entries(root: Path, folders: Iterable[str], settled_ns: int) -> list[str]:
-    """Each folder under ``root`` by path and modification time, which changes whenever an
-    entry is added to, removed from or renamed in it. Times are ticks of the file system's
-    clock, so a folder changed at ``settled_ns`` (the tick a build published in) or later could
-    take an entry within that tick and keep its time: such a folder is listed, and counts by
-    the names in it too (as git treats a "racily clean" file)."""
+def folder_times(root: Path, folders: Iterable[str]) -> dict[str, int]:
+    """The modification time of each folder under ``root``, in nanoseconds (-1: gone), in order."""
+    prefix = f"{root}/"
+    return {name: _modified(prefix + name) for name in folders}
+
+
+def folder_entries(root: Path, folders: Mapping[str, int], settled_ns: int) -> list[str]:
+    """Each folder under ``root`` by path and modification time (``folders``: ``folder_times``),
+    which changes whenever an entry is added to, removed from or renamed in it. Times are ticks
+    of the file system's clock, so a folder changed at ``settled_ns`` (the tick a build
+    published in) or later could take an entry within that tick and keep its time: such a
+    folder is listed, and counts by the names in it too (as git treats a "racily clean" file)."""
     prefix = f"{root}/"
     entries = []
-    for name in folders:
-        path = prefix + name
-        mtime_ns = _modified(path)
+    for name, mtime_ns in folders.items():
         if mtime_ns < settled_ns:
             entries.append(_folder_entry(name, mtime_ns))
             continue
         try:
-            inside = "\0".join(sorted(os.listdir(path)))
+            inside = "\0".join(sorted(os.listdir(prefix + name)))
         except (OSError, ValueError):
             inside = "\0missing"
         entries.append(f"{_folder_entry(name, mtime_ns)}\0{inside}")
@@ -430,9 +440,19 @@ def holds_as_recorded(folder: Path, record: BuildRecord, records: Mapping[str, F
     system whose clock ticks once a second, two builds' trees can have them), is not it. With
     ``records`` (of each file that build wrote), they must be of just those files, each one
     still as its record gives: then every record holds for its file, as checked here."""
-    return (folder_id(folder) == record.folder_id
-            and (records is None or len(records) == len(record.files))
-            and record.output == output_fingerprint(folder, record.files, record.folders, record.settled_ns, records))
+    return held_folder_times(folder, record, records) is not None
+
+
+def held_folder_times(folder: Path, record: BuildRecord, records: Mapping[str, FileRecord] | None = None
+                      ) -> dict[str, int] | None:
+    """When ``folder`` holds as recorded (``holds_as_recorded``), the modification time of each
+    of its folders as checked (``folder_times``), which a build updating it in place keeps for
+    the folders it leaves alone; else None."""
+    if folder_id(folder) != record.folder_id or (records is not None and len(records) != len(record.files)):
+        return None
+    times = folder_times(folder, record.folders)
+    return times if record.output == _output_fingerprint(folder, record.files, times, record.settled_ns,
+                                                          records) else None
 
 
 loaded_code()  # now, as digest loads: see the module's docstring

@@ -23,12 +23,12 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError
-from .fingerprint import BuildRecord, as_recorded, folder_entries, holds_as_recorded, stat_id
+from .fingerprint import BuildRecord, as_recorded, folder_entries, folder_times, held_folder_times, stat_id
 from .model import FileRecord, OutputFile, PendingFile
 from .output_paths import MARKER, check_unique, safe_relative_path
 from .parallel import batches, in_background, map_with_shared, on_cluster
@@ -67,8 +67,9 @@ class Spare:
     folder: Path
     records: Mapping[str, FileRecord] | None
     published: BuildRecord | None = None
-    # Whether it holds as ``published`` and ``records`` give it, once checked (``checked_meanwhile``).
-    holds: Callable[[], bool] | None = None
+    # Its folders' times if it holds as ``published`` and ``records`` give it, else None, once
+    # checked (``checked_meanwhile``).
+    held: Callable[[], Mapping[str, int] | None] | None = None
 
 
 def checked_meanwhile(spare: Spare) -> Spare:
@@ -79,8 +80,8 @@ def checked_meanwhile(spare: Spare) -> Spare:
     still checked one by one against their records as they are kept, unless this check held.)"""
     if spare.published is None or spare.records is None:
         return spare
-    return dataclasses.replace(spare, holds=in_background(
-        functools.partial(holds_as_recorded, spare.folder, spare.published, spare.records)))
+    return dataclasses.replace(spare, held=in_background(
+        functools.partial(held_folder_times, spare.folder, spare.published, spare.records)))
 
 
 def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1,
@@ -115,11 +116,11 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
     try:
         in_work = (keep.records or {}) if reused else {}
         listed = keep.published if reused else None
-        # Whether the spare holds just what ``listed`` and its records give: then neither its
-        # folders are listed nor its files checked again, one by one.
-        checked = listed is not None and (keep.holds() if keep.holds is not None
-                                          else holds_as_recorded(work, listed, in_work))
-        report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed, checked),
+        # Whether the spare holds just what ``listed`` and its records give (its folders' times
+        # if so): then neither its folders are listed nor its files checked again, one by one.
+        held = None if listed is None else (keep.held() if keep.held is not None
+                                            else held_folder_times(work, listed, in_work))
+        report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed, held),
                             jobs, progress)
         leftover, kept = swap(work, output_dir, keep.folder if keep else None)
     except BaseException:
@@ -147,9 +148,13 @@ class _Target:
     kept: Mapping[str, FileRecord]  # what an earlier build wrote to ``work``
     reused: bool  # ``work`` is an earlier site: whatever is in a new file's way there is stale
     listed: BuildRecord | None = None  # the record of the build that published ``work``, if reused
-    # ``work`` holds just what ``listed`` and ``kept`` give (checked by ``publish``): no file of
-    # it is checked again.
-    kept_checked: bool = False
+    # When ``work`` holds just what ``listed`` and ``kept`` give (checked by ``publish``), its
+    # folders' times as checked: no file of it is checked again.
+    kept_folders: Mapping[str, int] | None = None
+
+    @property
+    def kept_checked(self) -> bool:
+        return self.kept_folders is not None
 
 
 def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs: int,
@@ -186,10 +191,32 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     # changes no folder inside it), so nothing done to the published site afterwards is taken.
     settled = os.stat(target.work)
     in_order = ("", *sorted(folders))
+    left_alone = _untouched_folders(target, records, in_order)
+    times = folder_times(target.work, [name for name in in_order if name not in left_alone])
+    times = {name: left_alone[name] if name in left_alone else times[name] for name in in_order}
     return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
                          rendered, written, records, in_order,
-                         tuple(folder_entries(target.work, in_order, settled.st_ctime_ns)), settled.st_ctime_ns,
+                         tuple(folder_entries(target.work, times, settled.st_ctime_ns)), settled.st_ctime_ns,
                          stat_id(settled))
+
+
+def _untouched_folders(target: _Target, records: Mapping[str, FileRecord], folders: Sequence[str]
+                       ) -> Mapping[str, int]:
+    """The times of the reused site's folders as checked before it was updated, of those it
+    left alone: neither an entry added, removed nor replaced in them (a file whose size or time
+    is not its record's may have been). Their ``stat`` at the end was 6% of a one-edit rebuild
+    at 10,000 articles. A folder taken as unchanged that was changed only makes the next build
+    that reuses this site check it file by file: its time now is not the one recorded."""
+    listed = target.listed
+    if target.kept_folders is None or listed is None:
+        return {}
+    kept = target.kept
+    touched = {name.rpartition("/")[0] for name, now in records.items()
+               if (before := kept.get(name)) is None or (before.size, before.mtime_ns) != (now.size, now.mtime_ns)}
+    touched.update(name.rpartition("/")[0] for name in listed.files if name not in records)
+    new_folders, old_folders = set(folders), set(listed.folders)
+    touched.update(name.rpartition("/")[0] for name in old_folders.symmetric_difference(new_folders) if name)
+    return {name: mtime_ns for name, mtime_ns in target.kept_folders.items() if name not in touched}
 
 
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import yaml
 import pytest
 
 from generator import load, pipeline
@@ -384,6 +385,73 @@ def test_a_spare_checked_whole_as_recorded_has_no_file_checked_again(make_site, 
     edit(folder / "a03.md", "title: ", "title: Thrice ")
     build(config, capsys)
     assert checked.count(spare) > 10 and site_tree(site) == clean_build(config, capsys, tmp_path / "second")
+
+
+def test_the_folders_a_build_leaves_alone_in_the_spare_are_recorded_as_checked(make_site, capsys, tmp_path,
+                                                                              monkeypatch):
+    from generator import write
+    from generator.config import load_config
+    from generator.fingerprint import holds_as_recorded, read_record
+
+    timed = []
+    folder_times = write.folder_times
+    monkeypatch.setattr(write, "folder_times", lambda root, names: timed.append(list(names)) or folder_times(root,
+                                                                                                            names))
+    config = make_site(corpus(8))
+    folder, site = config.parent / "content" / "articles", config.parent / "site"
+    build(config, capsys)
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # the first site is the spare now, with its record
+    changes = {
+        "a body edited": lambda: edit(folder / "a02.md", "\n---\n", "\n---\nA new first paragraph.\n\n"),
+        "an article added, with a tag of its own": lambda: (folder / "new.md").write_text(
+            article_text("A new story", "Fresh words here.", date="2024-04-01", tags=["Harbour"])),
+        "an article removed": lambda: (folder / "a03.md").unlink(),
+        "a title edited": lambda: edit(folder / "a04.md", "title: ", "title: Twice "),
+        # Files go from folders that stay: the site's, each topic's.
+        "the Atom feeds switched off": lambda: config.write_text(
+            yaml.safe_dump({**yaml.safe_load(config.read_text()), "feeds": {"formats": ["rss"]}})),
+    }
+    for what, change in changes.items():
+        change()
+        timed.clear()
+        build(config, capsys)
+        record = read_record(load_config(config))
+        # Only the folders it may have changed were timed as it published; the others keep the
+        # times the spare's check found, and the record holds for every one of them.
+        assert "static" in record.folders and "static" not in timed[-1], what
+        assert len(timed[-1]) < len(record.folders) and holds_as_recorded(site, record), what
+        assert site_tree(site) == clean_build(config, capsys, tmp_path / what.replace(" ", "-"))
+
+
+def test_a_folder_the_spare_changes_in_after_its_check_is_not_recorded_as_published(make_site, capsys, tmp_path,
+                                                                                   monkeypatch):
+    from generator import write
+    from generator.config import load_config
+    from generator.fingerprint import holds_as_recorded, read_record
+
+    config = make_site(corpus(6))
+    folder, site = config.parent / "content" / "articles", config.parent / "site"
+    build(config, capsys)
+    edit(folder / "a01.md", "title: ", "title: Once ")
+    build(config, capsys)  # the first site is the spare now, with its record
+    held = write.held_folder_times
+
+    def checked_then_changed(spare, *args):
+        times = held(spare, *args)
+        (spare / "static" / "stray.txt").write_text("stray")  # a folder this build leaves alone
+        return times
+    with monkeypatch.context() as patched:
+        patched.setattr(write, "held_folder_times", checked_then_changed)
+        edit(folder / "a02.md", "title: ", "title: Twice ")
+        build(config, capsys)
+    # The record gives the folder as checked, not as it is now: the site is not taken as built.
+    assert (site / "static" / "stray.txt").exists()
+    assert not holds_as_recorded(site, read_record(load_config(config)))
+    build(config, capsys)  # built again (a summary of pages), not "nothing changed"
+    edit(folder / "a03.md", "title: ", "title: Thrice ")
+    build(config, capsys)  # the site with the stray is the spare now: it is listed, and the stray goes
+    assert "static/stray.txt" not in site_tree(site) and site_tree(site) == clean_build(config, capsys, tmp_path)
 
 
 def test_an_edit_finds_the_features_of_the_edited_text_only(make_site, capsys, monkeypatch):
