@@ -34,9 +34,10 @@ from stat import S_ISREG
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from time import time_ns
 
 from .config import SiteConfig
-from .content_files import FileIdentity
+from .content_files import SETTLED_NS, FileIdentity
 from .folders import files_under, is_scratch_name
 from .model import BuildReport, FileRecord
 
@@ -446,13 +447,16 @@ def holds_as_recorded(folder: Path, record: BuildRecord, records: Mapping[str, F
 def held_folder_times(folder: Path, record: BuildRecord, records: Mapping[str, FileRecord] | None = None
                       ) -> dict[str, int] | None:
     """When ``folder`` holds as recorded (``holds_as_recorded``), the modification time of each
-    of its folders as checked (``folder_times``), which a build updating it in place keeps for
-    the folders it leaves alone; else None."""
+    of its folders that had settled as checked (changed ``SETTLED_NS`` before: a folder changed
+    within its time's tick again keeps it), which a build updating it in place keeps for the
+    folders it leaves alone; else None."""
     if folder_id(folder) != record.folder_id or (records is not None and len(records) != len(record.files)):
         return None
+    checked_ns = time_ns()
     times = folder_times(folder, record.folders)
-    return times if record.output == _output_fingerprint(folder, record.files, times, record.settled_ns,
-                                                          records) else None
+    if record.output != _output_fingerprint(folder, record.files, times, record.settled_ns, records):
+        return None
+    return {name: mtime_ns for name, mtime_ns in times.items() if mtime_ns < checked_ns - SETTLED_NS}
 
 
 loaded_code()  # now, as digest loads: see the module's docstring

@@ -13,8 +13,8 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-import yaml
 import pytest
+import yaml
 
 from generator import load, pipeline
 from generator.array_stores import SEARCH_TERMS, TERM_COUNTS
@@ -389,10 +389,12 @@ def test_a_spare_checked_whole_as_recorded_has_no_file_checked_again(make_site, 
 
 def test_the_folders_a_build_leaves_alone_in_the_spare_are_recorded_as_checked(make_site, capsys, tmp_path,
                                                                               monkeypatch):
-    from generator import write
+    from generator import fingerprint, write
     from generator.config import load_config
     from generator.fingerprint import holds_as_recorded, read_record
 
+    # The spare checked an hour on: every folder of it has settled (``held_folder_times``).
+    monkeypatch.setattr(fingerprint, "time_ns", lambda: time.time_ns() + 3600 * 10**9)
     timed = []
     folder_times = write.folder_times
     monkeypatch.setattr(write, "folder_times", lambda root, names: timed.append(list(names)) or folder_times(root,
@@ -422,14 +424,23 @@ def test_the_folders_a_build_leaves_alone_in_the_spare_are_recorded_as_checked(m
         assert "static" in record.folders and "static" not in timed[-1], what
         assert len(timed[-1]) < len(record.folders) and holds_as_recorded(site, record), what
         assert site_tree(site) == clean_build(config, capsys, tmp_path / what.replace(" ", "-"))
+    # Checked within the tick its static folder last changed in, the spare's folder could change
+    # again and keep its time: it is timed again.
+    spare = site_records(config.parent / CACHE_DIR) / SPARE
+    monkeypatch.setattr(fingerprint, "time_ns", lambda: os.stat(spare / "static").st_mtime_ns)
+    edit(folder / "a05.md", "title: ", "title: Thrice ")
+    build(config, capsys)
+    record = read_record(load_config(config))
+    assert "static" in timed[-1] and holds_as_recorded(site, record)
 
 
 def test_a_folder_the_spare_changes_in_after_its_check_is_not_recorded_as_published(make_site, capsys, tmp_path,
                                                                                    monkeypatch):
-    from generator import write
+    from generator import fingerprint, write
     from generator.config import load_config
     from generator.fingerprint import holds_as_recorded, read_record
 
+    monkeypatch.setattr(fingerprint, "time_ns", lambda: time.time_ns() + 3600 * 10**9)  # every folder settled
     config = make_site(corpus(6))
     folder, site = config.parent / "content" / "articles", config.parent / "site"
     build(config, capsys)
