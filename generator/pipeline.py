@@ -46,7 +46,8 @@ from .text_model import ModelError, TextModel, model_bytes, read_model
 from .theme import load_theme, static_files
 from .atomic import exclusive, remove_file, write_bytes_atomically, write_text_atomically
 from .output_paths import MARKER, check_output_dir, nothing_to_build
-from .write import Spare, checked_meanwhile, publish
+from .spare import Spare, checked_meanwhile
+from .write import publish
 
 Warn = Callable[[str], None]
 LOCK = "build.lock"  # in the cache folder: one build of a site at a time

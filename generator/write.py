@@ -17,22 +17,22 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError
-from .fingerprint import BuildRecord, as_recorded, folder_entries, folder_times, held_folder_times, stat_id
+from .fingerprint import BuildRecord, as_recorded, folder_entries, folder_times, stat_id
 from .model import FileRecord, OutputFile, PendingFile
 from .output_paths import MARKER, check_unique, safe_relative_path
-from .parallel import batches, in_background, map_with_shared, on_cluster
+from .parallel import batches, map_with_shared, on_cluster
 from .progress import NO_PROGRESS, Progress
+from .spare import Spare, untouched_folders
 from .swap import remove_leftovers, remove_tree, same_device, swap, temp_prefix
 
 MARKER_TEXT = b"This folder is built by digest and replaced whole by every build.\n"
@@ -55,33 +55,6 @@ class PublishReport:
     kept: bool = False  # whether the replaced site was kept as the spare
     changed: int = 0  # files added, changed or removed against ``previous``: a spare kept from an
     # earlier build may hold a file unlike the published one, so it is published without being written
-
-
-@dataclass(frozen=True)
-class Spare:
-    """Where the replaced site is kept, to be updated in place into the next build's site
-    (``records``: what was written to it; None when unknown: its folders are reused, its files
-    all replaced). ``published`` is the record of the build that published it, which spares
-    listing it when it still holds just what that build wrote."""
-
-    folder: Path
-    records: Mapping[str, FileRecord] | None
-    published: BuildRecord | None = None
-    # Its folders' times if it holds as ``published`` and ``records`` give it, else None, once
-    # checked (``checked_meanwhile``).
-    held: Callable[[], Mapping[str, int] | None] | None = None
-
-
-def checked_meanwhile(spare: Spare) -> Spare:
-    """``spare``, its check against its records (a ``stat`` of each file and folder, 30,000 at
-    10,000 articles, that ``publish`` needs before it writes) begun in the background: the
-    build loads and relates its articles meanwhile, and nothing touches the spare before
-    ``publish``. (Something else changing it meanwhile is taken as before: its files are
-    still checked one by one against their records as they are kept, unless this check held.)"""
-    if spare.published is None or spare.records is None:
-        return spare
-    return dataclasses.replace(spare, held=in_background(
-        functools.partial(held_folder_times, spare.folder, spare.published, spare.records)))
 
 
 def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: int = 1,
@@ -118,8 +91,7 @@ def publish(files: Iterable[OutputFile | PendingFile], output_dir: Path, jobs: i
         listed = keep.published if reused else None
         # Whether the spare holds just what ``listed`` and its records give (its folders' times
         # if so): then neither its folders are listed nor its files checked again, one by one.
-        held = None if listed is None else (keep.held() if keep.held is not None
-                                            else held_folder_times(work, listed, in_work))
+        held = keep.checked() if reused else None
         report = _write_all(files, _Target(work, output_dir, previous or {}, in_work, reused, listed, held),
                             jobs, progress)
         leftover, kept = swap(work, output_dir, keep.folder if keep else None)
@@ -191,32 +163,13 @@ def _write_all(files: Iterable[OutputFile | PendingFile], target: _Target, jobs:
     # changes no folder inside it), so nothing done to the published site afterwards is taken.
     settled = os.stat(target.work)
     in_order = ("", *sorted(folders))
-    left_alone = _untouched_folders(target, records, in_order)
+    left_alone = untouched_folders(target.listed, target.kept, target.kept_folders, records, in_order)
     times = folder_times(target.work, [name for name in in_order if name not in left_alone])
     times = {name: left_alone[name] if name in left_alone else times[name] for name in in_order}
     return PublishReport(len(records), sum(r.size for r in records.values()), None, sum(f.page for f in pending),
                          rendered, written, records, in_order,
                          tuple(folder_entries(target.work, times, settled.st_ctime_ns)), settled.st_ctime_ns,
                          stat_id(settled))
-
-
-def _untouched_folders(target: _Target, records: Mapping[str, FileRecord], folders: Sequence[str]
-                       ) -> Mapping[str, int]:
-    """The times of the reused site's folders as checked before it was updated, of those it
-    left alone: neither an entry added, removed nor replaced in them (a file whose size or time
-    is not its record's may have been). Their ``stat`` at the end was 6% of a one-edit rebuild
-    at 10,000 articles. A folder taken as unchanged that was changed only makes the next build
-    that reuses this site check it file by file: its time now is not the one recorded."""
-    listed = target.listed
-    if target.kept_folders is None or listed is None:
-        return {}
-    kept = target.kept
-    touched = {name.rpartition("/")[0] for name, now in records.items()
-               if (before := kept.get(name)) is None or (before.size, before.mtime_ns) != (now.size, now.mtime_ns)}
-    touched.update(name.rpartition("/")[0] for name in listed.files if name not in records)
-    new_folders, old_folders = set(folders), set(listed.folders)
-    touched.update(name.rpartition("/")[0] for name in old_folders.symmetric_difference(new_folders) if name)
-    return {name: mtime_ns for name, mtime_ns in target.kept_folders.items() if name not in touched}
 
 
 Placed = tuple[str, FileRecord, bool, bool]  # path, record, written?, rendered?

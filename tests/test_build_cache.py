@@ -436,7 +436,8 @@ def test_the_folders_a_build_leaves_alone_in_the_spare_are_recorded_as_checked(m
 
 def test_a_folder_the_spare_changes_in_after_its_check_is_not_recorded_as_published(make_site, capsys, tmp_path,
                                                                                    monkeypatch):
-    from generator import fingerprint, write
+    from generator import fingerprint
+    from generator import spare as spare_module
     from generator.config import load_config
     from generator.fingerprint import holds_as_recorded, read_record
 
@@ -446,14 +447,14 @@ def test_a_folder_the_spare_changes_in_after_its_check_is_not_recorded_as_publis
     build(config, capsys)
     edit(folder / "a01.md", "title: ", "title: Once ")
     build(config, capsys)  # the first site is the spare now, with its record
-    held = write.held_folder_times
+    held = spare_module.held_folder_times
 
     def checked_then_changed(spare, *args):
         times = held(spare, *args)
         (spare / "static" / "stray.txt").write_text("stray")  # a folder this build leaves alone
         return times
     with monkeypatch.context() as patched:
-        patched.setattr(write, "held_folder_times", checked_then_changed)
+        patched.setattr(spare_module, "held_folder_times", checked_then_changed)
         edit(folder / "a02.md", "title: ", "title: Twice ")
         build(config, capsys)
     # The record gives the folder as checked, not as it is now: the site is not taken as built.

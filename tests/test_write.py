@@ -86,26 +86,3 @@ def test_the_previous_site_is_removed_whole_after_the_swap(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no retired copy left beside it
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [".digest-build", "index.html"]
 
-
-def test_a_reused_site_keeps_the_checked_times_of_the_folders_only_where_nothing_was_added_removed_or_replaced():
-    from types import SimpleNamespace
-
-    from generator.model import FileRecord
-    from generator.write import _Target, _untouched_folders
-
-    def record(mtime_ns):
-        return FileRecord("key", "digest", 1, mtime_ns)
-
-    kept = {"a/same.html": record(1), "b/rewritten.html": record(1), "c/gone.html": record(1),
-            "c/stays.html": record(1), "d/inside/gone.html": record(1), "e/same.html": record(1)}
-    folders = ("", "a", "b", "c", "d", "d/inside", "e")
-    listed = SimpleNamespace(files=tuple(kept), folders=folders)
-    checked = {name: 100 + n for n, name in enumerate(folders)}
-    target = _Target(Path("work"), Path("site"), {}, kept, True, listed, checked)
-    now = {"a/same.html": record(1), "b/rewritten.html": record(2), "c/stays.html": record(1),
-           "e/same.html": record(1), "e/new/page.html": record(2)}
-    left_alone = _untouched_folders(target, now, ("", "a", "b", "c", "d", "e", "e/new"))
-    # b's file was replaced, c lost one, d lost its folder inside (which lost its file), e gained
-    # a folder: the root and a are as checked.
-    assert left_alone == {"": 100, "a": 101}
-    assert _untouched_folders(_Target(Path("work"), Path("site"), {}, kept, True, listed, None), now, folders) == {}
