@@ -32,17 +32,38 @@ def run() -> None:
     sys.exit(code)
 
 
+def entry() -> None:
+    """The ``digest`` command and ``python -m generator``: ``run``, then an exit that skips
+    Python's teardown. After a build, freeing every object the build still held (the loaded
+    site, its indexes, the imported modules) took 0.13 s of a 2.6 s one-edit rebuild at
+    10,000 articles, for a process that is about to end. What an exit must do is still done:
+    the functions registered to run at exit (the process pools' cleanup) and the flush."""
+    try:
+        run()
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise  # a message to print: Python's own exit prints it
+        _exit_now(exc.code or 0)
+
+
+def _exit_now(code: int) -> None:
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away, or the stream is closed: nothing to keep
+            pass
+    os._exit(code)
+
+
 def _exit_interrupted() -> None:
     """Exit 130 once Ctrl-C was handled. Not through sys.exit: when the KeyboardInterrupt went
     through code that a library ran with PyRun_* (numpy's and scipy's imports do), CPython notes
     it as unhandled, caught or not, and ends the process by SIGINT at exit instead of with its
     code (seen as -2 by the caller). The cleanup at exit still runs first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    atexit._run_exitfuncs()  # what exit would run: the process pool's and multiprocessing's cleanup
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(INTERRUPTED)
+    _exit_now(INTERRUPTED)  # atexit runs what exit would: the process pool's and multiprocessing's cleanup
 
 
 if __name__ == "__main__":
-    run()
+    entry()

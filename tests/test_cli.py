@@ -597,6 +597,30 @@ def test_serve_refuses_a_port_in_use(make_site, capsys):
     assert not (config.parent / "site").exists()
 
 
+def test_the_command_exits_with_mains_code_its_output_flushed_and_its_exit_functions_run_but_no_teardown(tmp_path):
+    """``entry`` (the ``digest`` command) ends the process without Python's teardown, whose
+    freeing of everything a build held only costs time, yet still as an exit must: buffered
+    output written, functions registered at exit run, main's code returned."""
+    (tmp_path / "exiting_digest.py").write_text(
+        "import atexit, sys\n"
+        "import generator.cli as cli\n"
+        "from generator import __main__ as entry\n"
+        "class Held:\n"
+        "    def __del__(self):\n"
+        "        print('torn down', flush=True)\n"
+        "held = Held()\n"
+        "def main():\n"
+        "    atexit.register(lambda: print('cleaned up'))\n"
+        "    print('summary')  # held in the buffer: stdout is a pipe\n"
+        "    return 3\n"
+        "cli.main = main\n"
+        "entry.entry()\n", encoding="utf-8")
+    root = Path(__file__).parent.parent
+    result = subprocess.run([sys.executable, "-m", "exiting_digest"], cwd=root, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+    assert (result.returncode, result.stdout, result.stderr) == (3, "summary\ncleaned up\n", "")
+
+
 def test_a_handled_ctrl_c_exits_130_even_when_cpython_took_it_for_unhandled(tmp_path):
     """A KeyboardInterrupt passing through code a library runs with PyRun_* (numpy's and scipy's
     imports do) is noted by CPython as unhandled, caught or not, and a ``python -m`` run would
