@@ -27,15 +27,16 @@ from .index import in_most_used_spelling, index_site, newest_first
 from .content_files import read_bytes
 from .load import list_articles, load_article
 from .model import Article, BuildReport
+from .neighbours import KeptNeighbours
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
-from .parallel import available_cores, batches, collector_paused, map_with_shared
+from .parallel import available_cores, batches, collector_paused, in_background, map_with_shared
 from .progress import NO_PROGRESS, Progress
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
 from .topics import MIN_ARTICLES as MIN_TOPIC_ARTICLES  # noqa: F401 (the CLI's way to it)
-from .related import related_links
+from .related import KeptLinks, related_links
 from .search import count_texts, flagged_terms, search_files, text_documents
 from .sitemap import seo_files
 from .taxonomy import Vocabulary
@@ -109,10 +110,12 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     for name in unknown_feed_names(site, config):
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
-    # The kept rows and neighbours (46 MB at 10,000 articles) are kept now, and let go of: neither
-    # the search index nor the processes rendering the pages then hold them.
-    _keep(config, warn, lambda: (write_kept_neighbours(config, environment, site.kept_neighbours),
-                                 write_kept_links(config, environment, site.kept_links)))
+    # The kept rows and neighbours (46 MB at 10,000 articles) are kept now, written while the
+    # pages are planned (0.09 s of a one-edit rebuild there), and let go of once written: the
+    # processes that make the search index or render the pages are started only after
+    # (``map_with_shared`` waits for this thread), so none of them holds them.
+    kept_written = in_background(functools.partial(_keep_related, config, warn, environment, site.kept_neighbours,
+                                                   site.kept_links))
     site = dataclasses.replace(site, kept_neighbours=None, kept_links=None)
     listings = plan_listings(site, config)
     progress.stage("Writing the search index", None)
@@ -129,7 +132,10 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         static_files(theme),
     )
 
-    written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
+    try:
+        written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
+    finally:  # not left half written as the process ends
+        kept_written()
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))
@@ -245,6 +251,12 @@ def _read_text_model(config: SiteConfig, warn: Warn) -> TextModel | None:
         problem = f"cannot read the text model: {exc.strerror}"
     warn(str(Problem(problem, config.text_model_file, None, "it is fitted again and replaced")))
     return None
+
+
+def _keep_related(config: SiteConfig, warn: Warn, environment: str, neighbours: KeptNeighbours | None,
+                  links: KeptLinks | None) -> None:
+    _keep(config, warn, lambda: (write_kept_neighbours(config, environment, neighbours),
+                                 write_kept_links(config, environment, links)))
 
 
 def _keep(config: SiteConfig, warn: Warn, record: Callable[[], object]) -> bool:

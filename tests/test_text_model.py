@@ -5,13 +5,14 @@ import io
 import random
 import shutil
 import tempfile
+import time
 import weakref
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from generator import neighbours, pipeline, similarity, text_model
+from generator import neighbours, parallel, pipeline, similarity, text_model, write
 from generator.array_stores import NEIGHBOURS, RELATED, TERM_COUNTS, read_kept_neighbours
 from generator.cli import main
 from generator.config import load_config
@@ -364,23 +365,32 @@ def test_a_build_keeps_its_rows_and_neighbours_and_an_edit_finds_them_again(make
 
 def test_the_kept_rows_are_written_and_let_go_of_before_the_pages_render(make_site, capsys, monkeypatch):
     # Held while the pages rendered, they were in the search index's memory and in every
-    # rendering process's too: about 700 MB of a 100,000-article build's peak.
+    # rendering process's too: about 700 MB of a 100,000-article build's peak. They are written
+    # in the background meanwhile, so the processes may only start once that is done.
     config = make_site(corpus(20), related={"model_from": 20})
     cache, kept, seen = config.parent / CACHE_DIR, [], []
-    index_site, publish = pipeline.index_site, pipeline.publish
+    index_site, in_processes = pipeline.index_site, parallel._map_in_processes
 
     def indexed(*args, **kwargs):
         site = index_site(*args, **kwargs)
         kept.append(weakref.ref(site.kept_neighbours))
         return site
 
-    def published(*args, **kwargs):
-        seen.append((kept[-1]() is None, (cache / NEIGHBOURS).is_file(), (cache / TERM_COUNTS).is_file()))
-        return publish(*args, **kwargs)
+    def started(function, *args, **kwargs):
+        if function is write._render_and_write:
+            seen.append((kept[-1]() is None, (cache / NEIGHBOURS).is_file(), (cache / RELATED).is_file(),
+                         (cache / TERM_COUNTS).is_file()))
+        return in_processes(function, *args, **kwargs)
+    def slowly_kept(*args):
+        time.sleep(0.5)  # still writing when the pages are ready to render, unless waited for
+        write_kept(*args)
+    write_kept = pipeline.write_kept_neighbours
     monkeypatch.setattr(pipeline, "index_site", indexed)
-    monkeypatch.setattr(pipeline, "publish", published)
-    build(config, capsys)
-    assert seen == [(True, True, True)]
+    monkeypatch.setattr(pipeline, "write_kept_neighbours", slowly_kept)
+    monkeypatch.setattr(parallel, "_map_in_processes", started)
+    monkeypatch.setattr(write, "RENDER_BATCH", 4)  # the pages go to processes in several tasks
+    build(config, capsys, "--jobs", "2")
+    assert seen == [(True, True, True, True)]
 
 
 def garbage(path):
