@@ -377,6 +377,17 @@ def in_background(function: Callable[[], Result]) -> Callable[[], Result]:
     return result
 
 
+def waited_out(result: Callable[[], Result]) -> Result:
+    """``result()`` of ``in_background``, with Ctrl-C and SIGTERM held back until the thread is
+    done (then raised as they would have struck): for a thread writing a file, which must not
+    be cut short as the process ends, nor outlive the build's lock."""
+    with _signals_held() as arrived:
+        value = result()
+    for signum in arrived:
+        signal.raise_signal(signum)
+    return value
+
+
 def _join_background() -> None:
     while _BACKGROUND:
         _BACKGROUND.pop().join()

@@ -31,7 +31,7 @@ from .neighbours import KeptNeighbours
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
-from .parallel import available_cores, batches, collector_paused, in_background, map_with_shared
+from .parallel import available_cores, batches, collector_paused, in_background, map_with_shared, waited_out
 from .progress import NO_PROGRESS, Progress
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index
@@ -111,16 +111,19 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         warn(str(Problem(f"feeds.per_feed names {name!r}, which is no topic of the site", config.path, None,
                          "use a tag name as it appears on the Topics page, or site")))
     # The kept rows and neighbours (46 MB at 10,000 articles) are kept now, written while the
-    # pages are planned (0.09 s of a one-edit rebuild there), and let go of once written: the
-    # processes that make the search index or render the pages are started only after
-    # (``map_with_shared`` waits for this thread), so none of them holds them.
+    # pages are planned (0.09 s of a one-edit rebuild there), and let go of once written, before
+    # the search index is made and the pages are rendered: neither holds them then.
     kept_written = in_background(functools.partial(_keep_related, config, warn, environment, site.kept_neighbours,
                                                    site.kept_links))
-    site = dataclasses.replace(site, kept_neighbours=None, kept_links=None)
-    listings = plan_listings(site, config)
+    try:
+        site = dataclasses.replace(site, kept_neighbours=None, kept_links=None)
+        del kept_links  # the last build's: let go of too
+        listings = plan_listings(site, config)
+        keys = PageKeys.of(environment, site.articles, config, loaded, site.related)
+        feeds = list(feed_files(site, config, theme, keys))
+    finally:  # written whole before anything else happens, the build goes on or not
+        waited_out(kept_written)
     progress.stage("Writing the search index", None)
-    keys = PageKeys.of(environment, site.articles, config, loaded, site.related)
-    feeds = list(feed_files(site, config, theme, keys))
     files = itertools.chain(
         # The search index first: its arrays are largest while it is made, before the pages'
         # are. Its terms are not held here: its files hold what they need of them.
@@ -132,10 +135,7 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
         static_files(theme),
     )
 
-    try:
-        written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
-    finally:  # not left half written as the process ends
-        kept_written()
+    written = publish(files, config.output_dir, jobs, progress, previous if use_cache else None, spare)
     if written.leftover:
         warn(str(Problem("the previous site could not be removed after the swap; delete it by hand",
                          written.leftover)))

@@ -616,9 +616,29 @@ def test_the_command_exits_with_mains_code_its_output_flushed_and_its_exit_funct
         "cli.main = main\n"
         "entry.entry()\n", encoding="utf-8")
     root = Path(__file__).parent.parent
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     result = subprocess.run([sys.executable, "-m", "exiting_digest"], cwd=root, capture_output=True, text=True,
-                            timeout=60, env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+                            timeout=60, env={**env, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
     assert (result.returncode, result.stdout, result.stderr) == (3, "summary\ncleaned up\n", "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_output_that_cannot_be_written_as_the_command_ends_fails_it(tmp_path):
+    """As Python's own exit does: the output was cut short, so the command does not succeed."""
+    (tmp_path / "full_digest.py").write_text(
+        "import generator.cli as cli\n"
+        "from generator import __main__ as entry\n"
+        "def main():\n"
+        "    print('summary')  # held in the buffer until the exit\n"
+        "    return 0\n"
+        "cli.main = main\n"
+        "entry.entry()\n", encoding="utf-8")
+    root = Path(__file__).parent.parent
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "full_digest"], cwd=root, stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=60, env={**env, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+    assert (result.returncode, result.stderr) == (120, "error: cannot write the output: No space left on device\n")
 
 
 def test_a_handled_ctrl_c_exits_130_even_when_cpython_took_it_for_unhandled(tmp_path):

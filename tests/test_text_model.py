@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import neighbours, parallel, pipeline, similarity, text_model, write
+from generator import neighbours, pipeline, similarity, text_model
+from generator.atomic import TEMP_PREFIX
 from generator.array_stores import NEIGHBOURS, RELATED, TERM_COUNTS, read_kept_neighbours
 from generator.cli import main
 from generator.config import load_config
@@ -366,31 +367,47 @@ def test_a_build_keeps_its_rows_and_neighbours_and_an_edit_finds_them_again(make
 def test_the_kept_rows_are_written_and_let_go_of_before_the_pages_render(make_site, capsys, monkeypatch):
     # Held while the pages rendered, they were in the search index's memory and in every
     # rendering process's too: about 700 MB of a 100,000-article build's peak. They are written
-    # in the background meanwhile, so the processes may only start once that is done.
+    # in the background while the pages are planned, and waited for.
     config = make_site(corpus(20), related={"model_from": 20})
     cache, kept, seen = config.parent / CACHE_DIR, [], []
-    index_site, in_processes = pipeline.index_site, parallel._map_in_processes
+    index_site, publish, write_kept = pipeline.index_site, pipeline.publish, pipeline.write_kept_neighbours
 
     def indexed(*args, **kwargs):
         site = index_site(*args, **kwargs)
         kept.append(weakref.ref(site.kept_neighbours))
         return site
 
-    def started(function, *args, **kwargs):
-        if function is write._render_and_write:
-            seen.append((kept[-1]() is None, (cache / NEIGHBOURS).is_file(), (cache / RELATED).is_file(),
-                         (cache / TERM_COUNTS).is_file()))
-        return in_processes(function, *args, **kwargs)
     def slowly_kept(*args):
-        time.sleep(0.5)  # still writing when the pages are ready to render, unless waited for
+        time.sleep(0.5)  # still writing when the pages are planned, unless waited for
         write_kept(*args)
-    write_kept = pipeline.write_kept_neighbours
+
+    def published(*args, **kwargs):
+        seen.append((kept[-1]() is None, (cache / NEIGHBOURS).is_file(), (cache / RELATED).is_file(),
+                     (cache / TERM_COUNTS).is_file()))
+        return publish(*args, **kwargs)
     monkeypatch.setattr(pipeline, "index_site", indexed)
     monkeypatch.setattr(pipeline, "write_kept_neighbours", slowly_kept)
-    monkeypatch.setattr(parallel, "_map_in_processes", started)
-    monkeypatch.setattr(write, "RENDER_BATCH", 4)  # the pages go to processes in several tasks
-    build(config, capsys, "--jobs", "2")
+    monkeypatch.setattr(pipeline, "publish", published)
+    build(config, capsys)
     assert seen == [(True, True, True, True)]
+
+
+def test_a_build_failing_as_it_plans_its_pages_still_writes_the_kept_rows_whole(make_site, capsys, monkeypatch):
+    config = make_site(corpus(20), related={"model_from": 20})
+    write_kept = pipeline.write_kept_neighbours
+
+    def slowly_kept(*args):
+        time.sleep(0.5)
+        write_kept(*args)
+
+    def failing(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(pipeline, "write_kept_neighbours", slowly_kept)
+    monkeypatch.setattr(pipeline, "plan_listings", failing)
+    assert main(["--config", str(config), "build", "--jobs", "1"]) == 130
+    cache = config.parent / CACHE_DIR
+    assert read_kept_neighbours(load_config(config), environment_fingerprint(load_config(config))) is not None
+    assert not [path.name for path in cache.iterdir() if path.name.startswith(TEMP_PREFIX)]  # none left half written
 
 
 def garbage(path):
