@@ -597,47 +597,49 @@ def test_serve_refuses_a_port_in_use(make_site, capsys):
     assert not (config.parent / "site").exists()
 
 
+def _run_entry(tmp_path, name, source, **options):
+    """``python -m name`` of a module of ``source`` that ends in ``entry()``, its output buffered
+    as a pipe or file has it (PYTHONUNBUFFERED left out)."""
+    (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
+    root = Path(__file__).parent.parent
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, "-m", name], cwd=root, text=True, timeout=60,
+                          env={**env, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"}, **options)
+
+
 def test_the_command_exits_with_mains_code_its_output_flushed_and_its_exit_functions_run_but_no_teardown(tmp_path):
     """``entry`` (the ``digest`` command) ends the process without Python's teardown, whose
     freeing of everything a build held only costs time, yet still as an exit must: buffered
     output written, functions registered at exit run, main's code returned."""
-    (tmp_path / "exiting_digest.py").write_text(
-        "import atexit, sys\n"
-        "import generator.cli as cli\n"
-        "from generator import __main__ as entry\n"
-        "class Held:\n"
-        "    def __del__(self):\n"
-        "        print('torn down', flush=True)\n"
-        "held = Held()\n"
-        "def main():\n"
-        "    atexit.register(lambda: print('cleaned up'))\n"
-        "    print('summary')  # held in the buffer: stdout is a pipe\n"
-        "    return 3\n"
-        "cli.main = main\n"
-        "entry.entry()\n", encoding="utf-8")
-    root = Path(__file__).parent.parent
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
-    result = subprocess.run([sys.executable, "-m", "exiting_digest"], cwd=root, capture_output=True, text=True,
-                            timeout=60, env={**env, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+    result = _run_entry(tmp_path, "exiting_digest",
+                        "import atexit, sys\n"
+                        "import generator.cli as cli\n"
+                        "from generator import __main__ as entry\n"
+                        "class Held:\n"
+                        "    def __del__(self):\n"
+                        "        print('torn down', flush=True)\n"
+                        "held = Held()\n"
+                        "def main():\n"
+                        "    atexit.register(lambda: print('cleaned up'))\n"
+                        "    print('summary')  # held in the buffer: stdout is a pipe\n"
+                        "    return 3\n"
+                        "cli.main = main\n"
+                        "entry.entry()\n", capture_output=True)
     assert (result.returncode, result.stdout, result.stderr) == (3, "summary\ncleaned up\n", "")
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
 def test_output_that_cannot_be_written_as_the_command_ends_fails_it(tmp_path):
     """As Python's own exit does: the output was cut short, so the command does not succeed."""
-    (tmp_path / "full_digest.py").write_text(
-        "import generator.cli as cli\n"
-        "from generator import __main__ as entry\n"
-        "def main():\n"
-        "    print('summary')  # held in the buffer until the exit\n"
-        "    return 0\n"
-        "cli.main = main\n"
-        "entry.entry()\n", encoding="utf-8")
-    root = Path(__file__).parent.parent
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "full_digest"], cwd=root, stdout=full, stderr=subprocess.PIPE,
-                                text=True, timeout=60, env={**env, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+        result = _run_entry(tmp_path, "full_digest",
+                            "import generator.cli as cli\n"
+                            "from generator import __main__ as entry\n"
+                            "def main():\n"
+                            "    print('summary')  # held in the buffer until the exit\n"
+                            "    return 0\n"
+                            "cli.main = main\n"
+                            "entry.entry()\n", stdout=full, stderr=subprocess.PIPE)
     assert (result.returncode, result.stderr) == (120, "error: cannot write the output: No space left on device\n")
 
 
