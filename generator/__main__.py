@@ -72,8 +72,7 @@ def _exit_interrupted() -> None:
     through code that a library ran with PyRun_* (numpy's and scipy's imports do), CPython notes
     it as unhandled, caught or not, and ends the process by SIGINT at exit instead of with its
     code (seen as -2 by the caller). The cleanup at exit still runs first."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_now(INTERRUPTED)  # atexit runs what exit would: the process pool's and multiprocessing's cleanup
+    _exit_now(INTERRUPTED)
 
 
 if __name__ == "__main__":
