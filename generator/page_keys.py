@@ -83,11 +83,16 @@ class PageKeys:
 
 def page_key(keys: PageKeys, template: str, *inputs: Any, **context: Any) -> str | None:
     """A hex key of the environment, the template's name and everything passed to it."""
+    return _key(keys, template.encode("utf-8", "surrogatepass"), inputs, context)
+
+
+def _key(keys: PageKeys, head: bytes, inputs: tuple[Any, ...], context: dict[str, Any]) -> str | None:
+    """The hex digest of the environment, ``head`` and the pickle of ``inputs`` and ``context``."""
     pickler, buffer = keys.pickler
     buffer.seek(0)
     buffer.truncate()
     buffer.write(keys.environment.encode("ascii", "replace"))
-    buffer.write(template.encode("utf-8", "surrogatepass"))
+    buffer.write(head)
     pickler.clear_memo()  # each key is of its own inputs: none refers back to another's
     try:
         pickler.dump((inputs, context))
@@ -104,14 +109,14 @@ def plan_key(keys: PageKeys, origin: str, plan: functools.partial, context: dict
     """``page_key`` of the page at ``origin`` that ``plan`` makes (a module-level function, whose
     code the environment covers, given its arguments) with ``context`` besides: each argument
     that has a stand-in (this build's articles, their rows of links, the settings) by its
-    stand-in, the others and the context pickled together, in one ``page_key``. Nothing of the
+    stand-in, the others and the context pickled together, all hashed in one pass. Nothing of the
     plan is listed by hand, so an argument added to it counts. (Pickling each article page's
     plan whole took 0.018 ms a page; this takes 0.009 ms.)"""
     if plan.keywords:
         return page_key(keys, "plan", plan, origin, **context)
     digests = keys.article_digests
-    parts = [keys.environment.encode("ascii", "replace"), b"\0plan\0",
-             f"{plan.func.__module__}.{plan.func.__qualname__}\0{origin}\0{len(plan.args)}\0".encode(
+    # A head no template's name makes (none begins with a NUL), hashed with the rest in one pass.
+    parts = [b"\0plan\0", f"{plan.func.__module__}.{plan.func.__qualname__}\0{origin}\0{len(plan.args)}\0".encode(
                  "utf-8", "surrogatepass")]
     by_value = []
     for argument in plan.args:
@@ -120,8 +125,7 @@ def plan_key(keys: PageKeys, origin: str, plan: functools.partial, context: dict
             by_value.append(argument)
             digest = b""  # its place: the next of those pickled
         parts.append(len(digest).to_bytes(2, "big") + digest)  # counted: no two lists of parts join alike
-    rest = page_key(keys, "plan arguments", *by_value, **context)
-    return None if rest is None else _digest(b"".join(parts) + rest.encode()).hex()
+    return _key(keys, b"".join(parts), tuple(by_value), context)
 
 
 def _digest(data: bytes) -> bytes:
