@@ -187,23 +187,30 @@ def _started_within(start: Callable[[], Result], seconds: float) -> Result | Non
     """``start()``'s result, or None when it has not returned within ``seconds``. distributed
     bounds opening a connection but not its handshake: a web server at the scheduler's address
     keeps the client waiting for ever. The waiting thread is a daemon, so it ends with digest."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, start()))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            outcome.append((False, exc))
-
-    thread = threading.Thread(target=run, name="dask-connect", daemon=True)
-    thread.start()
+    thread, result = _in_thread(start, "dask-connect")
     thread.join(seconds)
-    if not outcome:
-        return None
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value
+    return None if thread.is_alive() else result()
+
+
+def _in_thread(function: Callable[[], Result], name: str) -> tuple[threading.Thread, Callable[[], Result]]:
+    """``function()`` begun in a daemon thread called ``name``: the thread, and what gives its
+    result once it has ended (or raises what it raised, in the caller's thread)."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def call() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # noqa: BLE001 - raised to whoever asks for the result
+            outcome.append((False, exc))
+    thread = threading.Thread(target=call, name=name, daemon=True)
+    thread.start()
+
+    def result() -> Result:
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+    return thread, result
 
 
 def on_cluster() -> bool:
@@ -248,15 +255,13 @@ def _map_in_processes(function: Callable[[Shared, Item], Result], shared: Shared
         # Python's own fork handlers (an exception there is swallowed, and logging's lock stays
         # taken: the next fork hangs). One that came meanwhile is raised again once the workers
         # are forked, inside this try, so the pool is still shut down.
-        with _signals_held() as arrived:
+        with _signals_deferred():
             # Forked, never spawned: a spawned worker imports digest afresh from disk, which may
             # hold newer code than this process loaded and records (``fingerprint.loaded_code``).
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)),
                                        mp_context=multiprocessing.get_context("fork"),
                                        initializer=_receive, initargs=(function, shared, os.getpid()))
             found = pool.map(_call, items)  # forks every worker now
-        for signum in arrived:
-            signal.raise_signal(signum)  # as it would have struck: Ctrl-C raises KeyboardInterrupt here
         results = []
         for item, result in zip(items, found):
             results.append(result)
@@ -274,6 +279,16 @@ def _map_in_processes(function: Callable[[Shared, Item], Result], shared: Shared
 
 
 _HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """While inside, Ctrl-C and SIGTERM are held back (``_signals_held``); those that arrived
+    are raised as they would have struck once it is left (Ctrl-C: a KeyboardInterrupt there)."""
+    with _signals_held() as arrived:
+        yield
+    for signum in arrived:
+        signal.raise_signal(signum)
 
 
 @contextmanager
@@ -355,25 +370,14 @@ def in_background(function: Callable[[], Result]) -> Callable[[], Result]:
     each of 30,000 files, which lets go of the interpreter) while this thread goes on with its
     own. Such a thread is joined before this process forks workers (``map_with_shared``): a
     fork copies only the forking thread, and whatever that thread held stays held."""
-    outcome: list[Any] = []
-
-    def call() -> None:
-        try:
-            outcome.append((True, function()))
-        except BaseException as exc:  # noqa: BLE001 - raised to whoever asks for the result
-            outcome.append((False, exc))
-    thread = threading.Thread(target=call, name="digest-background", daemon=True)
+    thread, outcome = _in_thread(function, "digest-background")
     _BACKGROUND.append(thread)
-    thread.start()
 
     def result() -> Result:
         thread.join()
         if thread in _BACKGROUND:
             _BACKGROUND.remove(thread)
-        done, value = outcome[0]
-        if not done:
-            raise value
-        return value
+        return outcome()
     return result
 
 
@@ -381,11 +385,8 @@ def waited_out(result: Callable[[], Result]) -> Result:
     """``result()`` of ``in_background``, with Ctrl-C and SIGTERM held back until the thread is
     done (then raised as they would have struck): for a thread writing a file, which must not
     be cut short as the process ends, nor outlive the build's lock."""
-    with _signals_held() as arrived:
-        value = result()
-    for signum in arrived:
-        signal.raise_signal(signum)
-    return value
+    with _signals_deferred():
+        return result()
 
 
 def _join_background() -> None:
