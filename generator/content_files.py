@@ -48,7 +48,13 @@ class FileIdentity(NamedTuple):
     def settled(self, taken_ns: int) -> bool:
         """Whether the file last changed long enough before ``taken_ns`` (the clock's time when
         its identity was taken) that any later change shows in its times."""
-        return max(self.mtime_ns, self.ctime_ns) < taken_ns - SETTLED_NS
+        return settled(max(self.mtime_ns, self.ctime_ns), taken_ns)
+
+
+def settled(changed_ns: int, taken_ns: int) -> bool:
+    """Whether something that changed at ``changed_ns`` had settled by ``taken_ns``: changed
+    ``SETTLED_NS`` before, so any later change shows in its time (coarse clocks tick seconds)."""
+    return changed_ns < taken_ns - SETTLED_NS
 
 
 def not_a_file(path: Path, mode: int) -> DigestError:

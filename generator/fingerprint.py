@@ -37,7 +37,7 @@ from pathlib import Path
 from time import time_ns
 
 from .config import SiteConfig
-from .content_files import SETTLED_NS, FileIdentity
+from .content_files import FileIdentity, settled
 from .folders import files_under, is_scratch_name
 from .model import BuildReport, FileRecord
 
@@ -456,7 +456,7 @@ def held_folder_times(folder: Path, record: BuildRecord, records: Mapping[str, F
     times = folder_times(folder, record.folders)
     if record.output != _output_fingerprint(folder, record.files, times, record.settled_ns, records):
         return None
-    return {name: mtime_ns for name, mtime_ns in times.items() if mtime_ns < checked_ns - SETTLED_NS}
+    return {name: mtime_ns for name, mtime_ns in times.items() if settled(mtime_ns, checked_ns)}
 
 
 loaded_code()  # now, as digest loads: see the module's docstring
