@@ -53,16 +53,31 @@ def sitemap_pages(site: Site, listings: Listings) -> list[SitemapPage]:
     return pages
 
 
-def sitemap_entries(articles: Sequence[Article], config: SiteConfig, pages: Sequence[SitemapPage]
-                    ) -> tuple[SitemapEntry, ...]:
+def sitemap_entries(articles: Sequence[Article], config: SiteConfig, pages: Sequence[SitemapPage],
+                    dates: ArticleDates | None = None) -> tuple[SitemapEntry, ...]:
     """The pages' URLs, each dated by the newest date of the articles it shows (a page showing the
-    whole site: of all ``articles``)."""
-    # Each article's own newest date, found once: the pages show 80,000 articles at 10,000 (every
-    # topic's and month's), and taking their dates again for each took half the sitemap's time.
-    own = {id(article): _newest((article,)) for article in articles}
-    site_wide = max(filter(None, own.values()), default=None)  # the first of equal ones, as _newest
+    whole site: of all ``articles``, whose ``dates`` a site's sitemaps share)."""
+    dates = ArticleDates(articles) if dates is None else dates
     return tuple(SitemapEntry(absolute_url(config.base_url, path),
-                              site_wide if shown is None else _newest_of(shown, own)) for path, shown in pages)
+                              dates.site_wide if shown is None else _newest_of(shown, dates.own))
+                 for path, shown in pages)
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleDates:
+    """Each article's own newest date, found once for all of a site's sitemaps (in each process
+    rendering one): the pages show 80,000 articles at 10,000 (every topic's and month's), and
+    taking their dates again for each took half the sitemap's time."""
+
+    articles: Sequence[Article]
+
+    @functools.cached_property
+    def own(self) -> dict[int, datetime | None]:
+        return {id(article): _newest((article,)) for article in self.articles}
+
+    @functools.cached_property
+    def site_wide(self) -> datetime | None:
+        return max(filter(None, self.own.values()), default=None)  # the first of equal ones, as _newest
 
 
 def _newest_of(shown: Sequence[Article], own: dict[int, datetime | None]) -> datetime | None:
@@ -82,8 +97,9 @@ def seo_files(site: Site, listings: Listings, config: SiteConfig, theme: Theme, 
     pages = sitemap_pages(site, listings)
     parts = [pages[start:start + SITEMAP_URLS] for start in range(0, len(pages), SITEMAP_URLS)] or [[]]
     names = ["sitemap.xml"] if len(parts) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    dates = ArticleDates(site.articles)
     for name, part in zip(names, parts):
-        sitemap = _Sitemap(theme, config, site.articles, name, part)
+        sitemap = _Sitemap(theme, config, dates, name, part)
         yield PendingFile(PurePosixPath(name), "sitemap", sitemap.render,
                           None if keys is None else functools.partial(sitemap.key, keys), page=False)
     if len(parts) > 1:
@@ -100,13 +116,13 @@ class _Sitemap:
 
     theme: Theme
     config: SiteConfig
-    articles: Sequence[Article]
+    dates: ArticleDates
     name: str
     pages: Sequence[SitemapPage]
 
     @functools.cached_property
     def entries(self) -> tuple[SitemapEntry, ...]:  # found once, for the key and the render both
-        return sitemap_entries(self.articles, self.config, self.pages)
+        return sitemap_entries(self.dates.articles, self.config, self.pages, self.dates)
 
     def key(self, keys: PageKeys) -> str | None:
         return page_key(keys, "sitemap.xml", self.name, [(entry.url, entry.lastmod) for entry in self.entries])

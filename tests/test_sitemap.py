@@ -59,6 +59,16 @@ def test_past_the_limit_the_sitemap_indexes_parts_that_together_list_every_page_
     assert dated["https://news.example.org/archive/2024/01/"].startswith("2024-01-13")  # a3, newest of January
 
 
+def test_a_sites_sitemap_parts_find_each_articles_own_date_once_between_them(make_site, monkeypatch):
+    monkeypatch.setattr(sitemap, "SITEMAP_URLS", 5)
+    newest, dated = sitemap._newest, []
+    monkeypatch.setattr(sitemap, "_newest", lambda articles: dated.append(len(articles)) or newest(articles))
+    xml, _ = made_seo_files(make_site, ARTICLES)
+    assert len(xml) > 3  # the index and several parts
+    # Once more for the expected entries, which made_seo_files finds apart.
+    assert dated.count(1) == 2 * len(ARTICLES)
+
+
 def test_a_sitemap_part_travels_to_another_process_and_renders_the_same_there(make_site, monkeypatch):
     import pickle
 
