@@ -72,7 +72,6 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     environment = environment_fingerprint(config)
     # The inputs as they are now: a change during the build means a rebuild next time.
     inputs = input_fingerprint(config, environment) if inputs is None else inputs
-    cached = read_article_cache(config) if use_cache else None
     previous = read_file_records(config)
     spare = checked_meanwhile(Spare(output_cache_dir(config) / SPARE,
                                     read_file_records(config, SPARE_FILES) if use_cache else None,
@@ -86,6 +85,8 @@ def _build(config: SiteConfig, warn: Warn, jobs: int | None, progress: Progress,
     listed = list_articles(config.content_dir, (*config.input_folders, config.output_dir))
     for problem in listed.unread:
         warn(str(problem))
+    # Listed first: the cached articles take the listed paths (``read_article_cache``).
+    cached = read_article_cache(config, {str(path): path for path in listed.paths}) if use_cache else None
     progress.stage("Loading articles", len(listed.paths))
     known_files = read_article_files(config, environment) if use_cache else {}
     loaded = _load_all(listed.paths, config, vocabulary, environment, cached, jobs, progress, listed.problems,
