@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .fingerprint import BuildRecord, held_folder_times
 from .model import FileRecord
-from .parallel import in_background
+from .parallel import in_child_process
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,23 @@ class Spare:
         from the check ``checked_meanwhile`` began, or checked now."""
         if self.published is None or self.records is None:
             return None
-        return self.held() if self.held is not None else held_folder_times(self.folder, self.published, self.records)
+        if self.held is not None:
+            try:
+                return self.held()
+            except ChildProcessError:  # the process checking it was killed: checked here instead
+                pass
+        return held_folder_times(self.folder, self.published, self.records)
 
 
 def checked_meanwhile(spare: Spare) -> Spare:
     """``spare``, its check against its records (a ``stat`` of each file and folder, 30,000 at
-    10,000 articles, that ``publish`` needs before it writes) begun in the background: the
-    build loads and relates its articles meanwhile, and nothing touches the spare before
-    ``publish``. (Something else changing it meanwhile is taken as before: its files are
+    10,000 articles, that ``publish`` needs before it writes) begun in a process of its own
+    (``in_child_process``): the build loads and relates its articles meanwhile, and nothing
+    touches the spare before ``publish``. (Something else changing it meanwhile is taken as before: its files are
     still checked one by one against their records as they are kept, unless this check held.)"""
     if spare.published is None or spare.records is None:
         return spare
-    return dataclasses.replace(spare, held=in_background(spare.checked))
+    return dataclasses.replace(spare, held=in_child_process(spare.checked))
 
 
 def untouched_folders(listed: BuildRecord | None, kept: Mapping[str, FileRecord],

@@ -256,3 +256,50 @@ def test_a_call_in_the_background_gives_its_result_or_error_and_ends_before_any_
     # Forked workers copy this process as it is: only a call ended before the fork is in their copy.
     assert map_with_shared(_as_seen, done, [0, 1], jobs=2) == [["done"], ["done"]]
     assert waiting() is None and parallel._BACKGROUND == []
+
+
+def _no_children_left():
+    """Whether this process has no child, running or ended and not waited for."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_call_in_a_child_process_runs_beside_this_one_and_gives_its_result_or_error_once_asked():
+    import signal
+    import time
+
+    from generator.parallel import in_child_process
+
+    assert _no_children_left()
+    started = time.monotonic()
+    slow = in_child_process(lambda: time.sleep(0.5) or os.getpid())
+    assert time.monotonic() - started < 0.4  # it runs meanwhile
+    assert slow() not in (os.getpid(), None) and slow() == slow()  # elsewhere, and kept once read
+    assert _no_children_left()
+    failed = in_child_process(lambda: {}["missing"])
+    with pytest.raises(KeyError, match="missing"):
+        failed()
+    killed = in_child_process(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(ChildProcessError, match="ended with no result"):
+        killed()
+    assert _no_children_left()
+
+
+def test_a_child_process_holds_no_file_of_this_ones_and_an_unasked_one_is_waited_for_when_dropped(tmp_path):
+    import fcntl
+    import time
+
+    from generator.parallel import in_child_process
+
+    fds = set(os.listdir("/proc/self/fd"))
+    with open(tmp_path / "lock", "wb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        waiting = in_child_process(lambda: time.sleep(0.5))
+    # The lock went with this process's file: the child, still running, does not keep it.
+    with open(tmp_path / "lock", "wb") as again:
+        fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    del waiting  # never asked: its pipe is closed and the child waited for
+    assert _no_children_left() and set(os.listdir("/proc/self/fd")) == fds
