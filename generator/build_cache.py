@@ -182,7 +182,7 @@ def _pickled(articles: dict[str, Article]) -> bytes:
     return buffer.getvalue()
 
 
-_PATH = type(Path())  # an article's source_path
+_PATH = type(Path())  # of the paths in a shard: the articles' source_path
 
 
 def _path_reduced(path: Path) -> tuple:

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import tempfile
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -388,33 +389,54 @@ def in_child_process(function: Callable[[], Result]) -> Callable[[], Result]:
     """``in_background``, but in a forked process of its own: for work that would keep taking
     the interpreter back from this thread. A thread's ``stat`` of each of 30,000 files did so
     30,000 times while this thread loaded and related the articles, and cost it 0.15 s of a
-    one-edit rebuild at 10,000 articles; a process runs on the other core. The result comes back
-    by pickle, once the returned function is called (once or more: it keeps it).
+    one-edit rebuild at 10,000 articles; a process runs on the other core. The child leaves its
+    result, pickled, in a file of its own and ends (alive, it would keep this process's memory
+    as forked, to be copied as this process writes to it); the returned function waits for it
+    and gives the result (or raises what it raised; ``ChildProcessError`` when the child ended
+    without one), and keeps it for later calls.
 
-    The child holds no file of this process but its end of the pipe (a build's lock must not
-    outlive the build in it), and Ctrl-C and SIGTERM stay held back there: it is for short work
-    that needs no open file. Where processes cannot be forked, or on a Dask cluster (whose client
-    runs threads here), the work runs in a thread (``in_background``)."""
+    The child holds no file of this process's but its own (a build's lock must not outlive the
+    build in it), and Ctrl-C and SIGTERM stay held back there: it is for short work that needs
+    no open file. Where processes cannot be forked (or forking fails), or on a Dask cluster
+    (whose client runs threads here), the work runs in a thread (``in_background``)."""
     if on_cluster() or "fork" not in multiprocessing.get_all_start_methods():
         return in_background(function)
-    reading, writing = os.pipe()
-    with _signals_deferred():  # as in _map_in_processes: no signal strikes Python's fork handlers
-        pid = os.fork()
-        if pid == 0:
-            _run_as_child(function, writing)  # never returns
-    os.close(writing)
-    os.read(reading, 1)  # once the child holds none of this process's files (or has ended)
-    child = _Child(pid, reading)
-    # Not at exit: the process's end takes its children's pipes and zombies with it.
-    weakref.finalize(child, _reap, pid, reading, child.reaped).atexit = False
+    try:
+        result_file = tempfile.TemporaryFile()  # nameless: nothing is left behind
+    except OSError:  # no file to be had now: a thread does it
+        return in_background(function)
+    with result_file:
+        try:
+            reading, writing = os.pipe()
+        except OSError:
+            return in_background(function)
+        try:
+            with _signals_deferred():  # as in _map_in_processes: no signal strikes Python's fork handlers
+                try:
+                    pid = os.fork()
+                except OSError:  # no process to be had now
+                    return in_background(function)
+                if pid == 0:
+                    _run_as_child(function, result_file.fileno(), writing)  # never returns
+                # From here, a child dropped (a signal raised as this block ends) is waited for.
+                child = _Child(pid, os.fdopen(os.dup(result_file.fileno()), "rb"))
+            os.close(writing)
+            writing = -1
+            os.read(reading, 1)  # once the child holds no file of this process's (or has ended)
+        finally:
+            os.close(reading)
+            if writing != -1:
+                os.close(writing)
     return child.result
 
 
-def _run_as_child(function: Callable[[], Any], writing: int) -> None:
+def _run_as_child(function: Callable[[], Any], result_fd: int, ready_fd: int) -> None:
+    status = 1
     try:
-        os.closerange(3, writing)
-        os.closerange(writing + 1, _MAX_FD)
-        os.write(writing, _READY)
+        gc.disable()  # nothing inherited is collected (and its pages copied) here
+        _close_all_but(result_fd, ready_fd)
+        os.write(ready_fd, b"\0")
+        os.close(ready_fd)
         try:
             outcome = (True, function())
         except BaseException as exc:  # noqa: BLE001 - raised to whoever asks for the result
@@ -423,53 +445,90 @@ def _run_as_child(function: Callable[[], Any], writing: int) -> None:
             data = pickle.dumps(outcome, protocol=5)
         except Exception as exc:  # noqa: BLE001 - a result or error with no pickle
             data = pickle.dumps((False, ChildProcessError(f"{type(exc).__name__}: {exc}")), protocol=5)
-        with os.fdopen(writing, "wb") as out:
+        with os.fdopen(result_fd, "wb") as out:
             out.write(data)
+        status = 0
     finally:  # nothing of the parent's (exit functions, buffers) runs here
-        os._exit(0)
+        os._exit(status)
 
 
-_READY = b"\0"
-_MAX_FD = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1 << 16
+def _close_all_but(*kept: int) -> None:
+    """Close every file descriptor above stderr but ``kept``: those listed in /proc/self/fd
+    where there is one (``closerange`` up to the limit tries each number where the kernel has no
+    ``close_range``, a million in some containers)."""
+    try:
+        found = sorted(int(name) for name in os.listdir("/proc/self/fd"))
+    except OSError:
+        found = None
+    if found is None:
+        limit = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1 << 16
+        bounds = [2, *sorted(kept), limit]
+        for low, high in zip(bounds, bounds[1:]):
+            os.closerange(low + 1, high)
+        return
+    for fd in found:
+        if fd > 2 and fd not in kept:
+            try:
+                os.close(fd)
+            except OSError:  # the listing's own descriptor, closed already
+                pass
 
 
 @dataclass
 class _Child:
-    """A process forked by ``in_child_process``, and its result once read."""
+    """A process forked by ``in_child_process``, the file its result comes in, and the result
+    once read."""
 
     pid: int
-    reading: int  # the pipe its result comes through
-    reaped: list[bool] = dataclasses.field(default_factory=lambda: [False])
+    result_file: Any  # BinaryIO
+    waited: list[bool] = dataclasses.field(default_factory=lambda: [False])  # shared with the finalizer
     outcome: tuple[bool, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # Not at exit: the process's end takes its children's files and zombies with it.
+        weakref.finalize(self, _reap, self.pid, self.result_file, self.waited).atexit = False
 
     def result(self) -> Any:
         if self.outcome is None:
-            with os.fdopen(self.reading, "rb") as source:
-                self.reaped[0] = True  # the pipe is closed as this block ends, whatever happens
-                data = source.read()
-            _waited(self.pid)
-            self.outcome = pickle.loads(data) if data else (False, ChildProcessError(
-                f"process {self.pid}, forked to work in the background, ended with no result"))
+            self.outcome = self._taken()
         done, value = self.outcome
         if not done:
             raise value
         return value
 
+    def _taken(self) -> tuple[bool, Any]:
+        if not self.waited[0]:
+            code = _waited(self.pid)
+            self.waited[0] = True
+            if code not in (0, None):
+                return False, ChildProcessError(f"process {self.pid}, forked to work in the background, "
+                                                f"ended with status {code} and no result")
+        try:
+            self.result_file.seek(0)
+            outcome = pickle.loads(self.result_file.read())
+        except Exception as exc:  # noqa: BLE001 - what the child left cannot be read
+            return False, ChildProcessError(f"the result of process {self.pid} cannot be read: {exc}")
+        finally:
+            self.result_file.close()
+        return outcome
 
-def _reap(pid: int, reading: int, reaped: list[bool]) -> None:
-    """A child whose result nobody asked for: its pipe closed (a write to it fails, and the
-    child ends) and the child waited for, so a long-lived process (``digest serve``) keeps
-    neither."""
-    if not reaped[0]:
-        os.close(reading)
+
+def _reap(pid: int, result_file: Any, waited: list[bool]) -> None:
+    """A child whose result nobody asked for: waited for, and its file closed, so a long-lived
+    process (``digest serve``) keeps neither."""
+    result_file.close()
+    if not waited[0]:
         _waited(pid)
 
 
-def _waited(pid: int) -> None:
+def _waited(pid: int) -> int | None:
+    """Wait for the child ``pid`` to end: its exit code (negative: the signal that ended it),
+    None when it was waited for already (SIGCHLD is ignored in this process)."""
     try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:  # waited for already: SIGCHLD is ignored in this process
-        pass
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    return os.waitstatus_to_exitcode(status)
 
 
 def waited_out(result: Callable[[], Result]) -> Result:

@@ -790,7 +790,6 @@ def test_tags_read_back_from_the_cache_are_one_object_per_tag(make_site, capsys)
     assert len({id(tag) for tag in tags}) == len(names)
 
 
-
 def test_articles_read_back_from_the_cache_take_the_listed_path_objects(make_site, capsys):
     from generator.build_cache import read_article_cache
     from generator.config import load_config
@@ -803,7 +802,7 @@ def test_articles_read_back_from_the_cache_take_the_listed_path_objects(make_sit
     articles = [article for shard in taken.shards.values() for article in shard.values()]
     assert len(articles) == len(listed) == 6
     assert all(article.source_path is listed[str(article.source_path)] for article in articles)
-    # Without a listing (or for a file no longer listed), each comes back as a path of its own, equal.
+    # Without a listing, each comes back as a path of its own, equal.
     alone = read_article_cache(loaded_config)
     again = {article.stem: article for shard in alone.shards.values() for article in shard.values()}
     assert {article.stem: article for article in articles} == again

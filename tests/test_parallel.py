@@ -258,48 +258,74 @@ def test_a_call_in_the_background_gives_its_result_or_error_and_ends_before_any_
     assert waiting() is None and parallel._BACKGROUND == []
 
 
-def _no_children_left():
-    """Whether this process has no child, running or ended and not waited for."""
+
+def _ended_unwaited(pid):
+    """Whether the child ``pid`` has ended and is not waited for yet (not waiting for it either);
+    None when it is no child of this process's (any more)."""
     try:
-        os.waitpid(-1, os.WNOHANG)
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     except ChildProcessError:
-        return True
-    return False
+        return None
 
 
-def test_a_call_in_a_child_process_runs_beside_this_one_and_gives_its_result_or_error_once_asked():
-    import signal
+def _eventually(check, seconds=10):
     import time
+
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return check()
+
+
+def _pid_then_wait_for(path):
+    """In the child: its pid written to ``path`` + ".pid", then whether ``path`` appears within 10 s."""
+    import time
+
+    with open(f"{path}.pid-", "w") as out:
+        out.write(str(os.getpid()))
+    os.replace(f"{path}.pid-", f"{path}.pid")  # whole when it is there
+    deadline = time.monotonic() + 10
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return os.path.exists(path)
+
+
+def test_a_call_in_a_child_process_runs_beside_this_one_and_gives_its_result_or_error_once_asked(tmp_path):
+    import signal
 
     from generator.parallel import in_child_process
 
-    assert _no_children_left()
-    started = time.monotonic()
-    slow = in_child_process(lambda: time.sleep(0.5) or os.getpid())
-    assert time.monotonic() - started < 0.4  # it runs meanwhile
-    assert slow() not in (os.getpid(), None) and slow() == slow()  # elsewhere, and kept once read
-    assert _no_children_left()
+    go = tmp_path / "go"
+    waiting = in_child_process(lambda: (_pid_then_wait_for(go), list(range(100_000))))
+    pid = int(_eventually(lambda: (tmp_path / "go.pid").exists() and (tmp_path / "go.pid").read_text()))
+    go.touch()  # it runs meanwhile: called here, it would have waited for this in vain
+    # It ends with its result (400 KB) left for whoever asks, asked or not.
+    assert pid != os.getpid() and _eventually(lambda: _ended_unwaited(pid))
+    assert waiting() == (True, list(range(100_000))) and waiting() == waiting()  # kept once read
+    assert _ended_unwaited(pid) is None  # waited for
     failed = in_child_process(lambda: {}["missing"])
     with pytest.raises(KeyError, match="missing"):
         failed()
     killed = in_child_process(lambda: os.kill(os.getpid(), signal.SIGKILL))
-    with pytest.raises(ChildProcessError, match="ended with no result"):
+    with pytest.raises(ChildProcessError, match="ended with status -9 and no result"):
         killed()
-    assert _no_children_left()
 
 
 def test_a_child_process_holds_no_file_of_this_ones_and_an_unasked_one_is_waited_for_when_dropped(tmp_path):
     import fcntl
-    import time
 
     from generator.parallel import in_child_process
 
+    go = tmp_path / "go"
     fds = set(os.listdir("/proc/self/fd"))
     with open(tmp_path / "lock", "wb") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        waiting = in_child_process(lambda: time.sleep(0.5))
+        waiting = in_child_process(lambda: _pid_then_wait_for(go))
+    pid = int(_eventually(lambda: (tmp_path / "go.pid").exists() and (tmp_path / "go.pid").read_text()))
     # The lock went with this process's file: the child, still running, does not keep it.
     with open(tmp_path / "lock", "wb") as again:
         fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    del waiting  # never asked: its pipe is closed and the child waited for
-    assert _no_children_left() and set(os.listdir("/proc/self/fd")) == fds
+    assert _ended_unwaited(pid) is False
+    go.touch()
+    del waiting  # never asked: the child is waited for and its file closed
+    assert _ended_unwaited(pid) is None and set(os.listdir("/proc/self/fd")) == fds

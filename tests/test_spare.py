@@ -20,3 +20,23 @@ def test_a_reused_site_keeps_the_checked_times_of_the_folders_only_where_nothing
     # a folder: the root and a are as checked.
     assert left_alone == {"": 100, "a": 101}
     assert untouched_folders(listed, kept, None, now, folders) == {}
+
+
+def test_a_spare_whose_check_in_a_child_process_was_lost_is_checked_here(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from generator import spare as spare_module
+    from generator.parallel import in_child_process
+    from generator.spare import Spare, checked_meanwhile
+
+    checked_here = []
+    monkeypatch.setattr(spare_module, "held_folder_times",
+                        lambda folder, published, records: checked_here.append(folder) or {"": os.getpid()})
+    published = SimpleNamespace(files=(), folders=("",))
+    spare = Spare(tmp_path, {}, published)
+    # The check runs in a child process (its answer names that process)...
+    assert checked_meanwhile(spare).checked() not in (None, {"": os.getpid()}) and checked_here == []
+    # ... and when that process is killed, here.
+    killed = Spare(tmp_path, {}, published, held=in_child_process(lambda: os.kill(os.getpid(), signal.SIGKILL)))
+    assert killed.checked() == {"": os.getpid()} and checked_here == [tmp_path]
