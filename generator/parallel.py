@@ -15,7 +15,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from concurrent.futures import CancelledError, ProcessPoolExecutor, ThreadPoolExecutor
@@ -407,26 +407,38 @@ def in_child_process(function: Callable[[], Result]) -> Callable[[], Result]:
         return in_background(function)
     with result_file:
         try:
-            reading, writing = os.pipe()
+            kept = os.fdopen(os.dup(result_file.fileno()), "rb")  # this process's, to read the result by
         except OSError:
             return in_background(function)
+        try:
+            reading, writing = os.pipe()
+        except OSError:
+            kept.close()
+            return in_background(function)
+        child = None
         try:
             with _signals_deferred():  # as in _map_in_processes: no signal strikes Python's fork handlers
                 try:
                     pid = os.fork()
-                except OSError:  # no process to be had now
-                    return in_background(function)
+                except OSError:  # no process to be had now: a thread does it, below
+                    pid = None
                 if pid == 0:
                     _run_as_child(function, result_file.fileno(), writing)  # never returns
-                # From here, a child dropped (a signal raised as this block ends) is waited for.
-                child = _Child(pid, os.fdopen(os.dup(result_file.fileno()), "rb"))
+                if pid is not None:
+                    # From here, a child dropped (a signal raised as this block ends) is waited for.
+                    child = _Child(pid, kept)
             os.close(writing)
             writing = -1
-            os.read(reading, 1)  # once the child holds no file of this process's (or has ended)
+            if child is not None:
+                os.read(reading, 1)  # once the child holds no file of this process's (or has ended)
         finally:
             os.close(reading)
             if writing != -1:
                 os.close(writing)
+            if child is None:
+                kept.close()
+    if child is None:
+        return in_background(function)
     return child.result
 
 
@@ -498,8 +510,7 @@ class _Child:
 
     def _taken(self) -> tuple[bool, Any]:
         if not self.waited[0]:
-            code = _waited(self.pid)
-            self.waited[0] = True
+            code = _waited(self.pid, self.waited)
             if code not in (0, None):
                 return False, ChildProcessError(f"process {self.pid}, forked to work in the background, "
                                                 f"ended with status {code} and no result")
@@ -507,28 +518,31 @@ class _Child:
             self.result_file.seek(0)
             outcome = pickle.loads(self.result_file.read())
         except Exception as exc:  # noqa: BLE001 - what the child left cannot be read
-            return False, ChildProcessError(f"the result of process {self.pid} cannot be read: {exc}")
-        finally:
-            self.result_file.close()
+            outcome = (False, ChildProcessError(f"the result of process {self.pid} cannot be read: {exc}"))
+        self.result_file.close()  # read (a Ctrl-C meanwhile leaves it to the finalizer)
         return outcome
 
 
 def _reap(pid: int, result_file: Any, waited: list[bool]) -> None:
-    """A child whose result nobody asked for: waited for, and its file closed, so a long-lived
-    process (``digest serve``) keeps neither."""
+    """A child whose result nobody asked for: ended (it holds signals back, and a ``stat`` can
+    hang on a network mount), waited for, and its file closed, so a long-lived process
+    (``digest serve``) keeps neither. (Its pid is not reused before it is waited for.)"""
     result_file.close()
     if not waited[0]:
-        _waited(pid)
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        _waited(pid, waited)
 
 
-def _waited(pid: int) -> int | None:
-    """Wait for the child ``pid`` to end: its exit code (negative: the signal that ended it),
-    None when it was waited for already (SIGCHLD is ignored in this process)."""
+def _waited(pid: int, waited: list[bool]) -> int | None:
+    """Wait for the child ``pid`` to end, noting it in ``waited``: its exit code (negative: the
+    signal that ended it), None when something else waited for it already."""
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
-        return None
-    return os.waitstatus_to_exitcode(status)
+        status = None
+    waited[0] = True
+    return None if status is None else os.waitstatus_to_exitcode(status)
 
 
 def waited_out(result: Callable[[], Result]) -> Result:
