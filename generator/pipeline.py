@@ -31,7 +31,8 @@ from .neighbours import KeptNeighbours
 from .listings import plan_listings
 from .page_keys import PageKeys
 from .pages import html_pages
-from .parallel import available_cores, batches, collector_paused, in_background, map_with_shared, waited_out
+from .background import in_background, waited_out
+from .parallel import available_cores, batches, collector_paused, map_with_shared
 from .progress import NO_PROGRESS, Progress
 from .analysis import analyse, awaits_corpus_topic
 from .stories import other_reports, story_index

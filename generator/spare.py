@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .fingerprint import BuildRecord, held_folder_times
 from .model import FileRecord
-from .parallel import in_child_process
+from .background import in_child_process
 
 
 @dataclass(frozen=True)

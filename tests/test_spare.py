@@ -27,7 +27,7 @@ def test_a_spare_whose_check_in_a_child_process_was_lost_is_checked_here(tmp_pat
     import signal
 
     from generator import spare as spare_module
-    from generator.parallel import in_child_process
+    from generator.background import in_child_process
     from generator.spare import Spare, checked_meanwhile
 
     checked_here = []
