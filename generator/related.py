@@ -38,7 +38,8 @@ from .neighbours import Neighbours, first_in_row
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
-CHUNK = 2048  # articles whose candidate pairs are scored together: bounds the arrays' memory
+CHUNK = 512  # articles whose candidate pairs are scored together: their arrays, made afresh each chunk (2048: 3x the page faults)
+PARALLEL_MIN = 2048  # rows scored again (in a rebuild) below this are scored here: forking costs more
 _SCORE_CEILING = (1 << 40) - 1  # scores in millionths below this sort in 40 bits, under the row
 
 
@@ -115,7 +116,7 @@ def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeig
     if again is None:
         chosen = _merged(map_with_shared(_best_links, evidence, batches(total, CHUNK), jobs))
     else:
-        scored = map_with_shared(_best_links, evidence, _runs(again), jobs if len(again) > CHUNK else 1)
+        scored = map_with_shared(_best_links, evidence, _runs(again), jobs if len(again) > PARALLEL_MIN else 1)
         chosen = _merged([_without_rows(kept.chosen, again), *scored])
     return RelatedLinks(LinkTable(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
 

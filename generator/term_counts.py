@@ -21,7 +21,7 @@ from .bodies import body_key, body_text
 from .model import StoredBody
 
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
-COUNT_CHUNK = 2000  # documents whose pieces are held at once, which bounds their memory
+COUNT_CHUNK = 250  # documents whose pieces are held at once: their memory, made afresh each chunk (2000: 85 MB more, 0.3 s more CPU per 5,000)
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _STOPWORDS = frozenset("""
