@@ -17,12 +17,14 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .parallel import map_with_shared
+from .parallel import map_with_shared, shares
 from .similarity import KeptFeatures, TextFeatures, rows_before, unit_rows
 
 CANDIDATES = 64  # per article, by shared indexed words
 EXACT = 16  # of them, the closest in latent topics, whose word cosine is computed
 CHUNK_ROWS = 256  # articles compared per sparse product: its memory, made afresh each chunk (1024: 2.4x the page faults)
+PARALLEL_MIN = 256  # articles per process at least: fewer cost more to fork for than to compare
+SHARE_MAX = 2048  # articles per process's task at most, so that a slow task leaves the other processes work
 PAIR_BATCH = 8192  # candidate pairs scored per product, which bounds its memory
 TEXT_SHARE = 0.5  # similarity = this share of the word cosine + the rest of the topic cosine
 
@@ -93,7 +95,7 @@ def nearest(features: TextFeatures, k: int, jobs: int = 1, kept: KeptNeighbours 
     if again is not None:
         return again
     total = features.vectors.shape[0]
-    return _merged(map_with_shared(_nearest_in_chunk, shared, range(0, total, CHUNK_ROWS), jobs), total)
+    return _merged(_nearest_in_shares(shared, np.arange(total, dtype=np.int64), jobs), total)
 
 
 def _comparison(features: TextFeatures, k: int) -> _Comparison:
@@ -161,8 +163,7 @@ def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept:
     others_now = row_now[old.rows[stays]]
     if np.any(others_now < 0):
         return None  # cannot be: a removed neighbour shared a word with its article
-    parts = map_with_shared(_nearest_in_rows, shared,
-                            [affected[i:i + CHUNK_ROWS] for i in range(0, len(affected), CHUNK_ROWS)], jobs)
+    parts = _nearest_in_shares(shared, affected, jobs)
     rows = np.concatenate([owner_now[stays], *(p[0] for p in parts)])
     others = np.concatenate([others_now, *(p[1] for p in parts)])
     scores = np.concatenate([old.scores[stays], *(p[2] for p in parts)])
@@ -182,9 +183,15 @@ class _Comparison:
     k: int
 
 
-def _nearest_in_chunk(shared: _Comparison, start: int) -> tuple[np.ndarray, ...]:
-    """``_nearest_in_rows`` of the articles from ``start`` on (at most ``CHUNK_ROWS``)."""
-    return _nearest_in_rows(shared, np.arange(start, min(start + CHUNK_ROWS, shared.vectors.shape[0])))
+def _nearest_in_shares(shared: _Comparison, rows: np.ndarray, jobs: int) -> list[tuple[np.ndarray, ...]]:
+    """``_nearest_in_rows`` of ``rows`` (ascending), a chunk at a time, in order: the chunk
+    bounds a comparison's memory, the share (``shares``) what one of ``jobs`` processes is given."""
+    tasks = [rows[share.start:share.stop] for share in shares(len(rows), jobs, PARALLEL_MIN, SHARE_MAX)]
+    return [part for parts in map_with_shared(_nearest_in_share, shared, tasks, jobs) for part in parts]
+
+
+def _nearest_in_share(shared: _Comparison, rows: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    return [_nearest_in_rows(shared, rows[i:i + CHUNK_ROWS]) for i in range(0, len(rows), CHUNK_ROWS)]
 
 
 def _nearest_in_rows(shared: _Comparison, chosen: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -32,14 +32,15 @@ import scipy.sparse as sp
 from .config import RelatedWeights
 from .dates import local_day
 from .model import Article, RelatedLink, Story, Tag
-from .parallel import available_cores, batches, map_with_shared
+from .parallel import available_cores, map_with_shared, shares
 from .link_table import ChosenLinks, LinkTable
 from .neighbours import Neighbours, first_in_row
 
 HUB_NEIGHBOURS = 50  # articles of one tag looked at per article: bounds the cost of a hub tag
 MIN_TEXT = 0.05  # similarity below which two texts are not called similar
 CHUNK = 512  # articles whose candidate pairs are scored together: their arrays, made afresh each chunk (2048: 3x the page faults)
-PARALLEL_MIN = 2048  # rows scored again (in a rebuild) below this are scored here: forking costs more
+PARALLEL_MIN = 2048  # articles per process at least: fewer cost more to fork for than to score
+SHARE_MAX = 2048  # articles per process's task at most, so that a slow task leaves the other processes work
 _SCORE_CEILING = (1 << 40) - 1  # scores in millionths below this sort in 40 bits, under the row
 
 
@@ -113,11 +114,11 @@ def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeig
     digest = _evidence_digest(articles, days, story, top_k, weights)
     again = _rows_to_score(kept, digest, text, len(rarest_first))
     jobs = available_cores() if jobs is None else jobs
-    if again is None:
-        chosen = _merged(map_with_shared(_best_links, evidence, batches(total, CHUNK), jobs))
-    else:
-        scored = map_with_shared(_best_links, evidence, _runs(again), jobs if len(again) > PARALLEL_MIN else 1)
-        chosen = _merged([_without_rows(kept.chosen, again), *scored])
+    rows = np.arange(total, dtype=np.int64) if again is None else again
+    # A share of the rows per task (``shares``), scored a run of at most CHUNK at a time.
+    tasks = [_runs(rows[share.start:share.stop]) for share in shares(len(rows), jobs, PARALLEL_MIN, SHARE_MAX)]
+    scored = [part for parts in map_with_shared(_best_links_in_runs, evidence, tasks, jobs) for part in parts]
+    chosen = _merged(scored if again is None else [_without_rows(kept.chosen, again), *scored])
     return RelatedLinks(LinkTable(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
 
 
@@ -192,6 +193,10 @@ class _Evidence:
     by_slug: np.ndarray  # per article, its slug's place in sorted order
     weights: RelatedWeights
     top_k: int
+
+
+def _best_links_in_runs(evidence: _Evidence, runs: list[range]) -> list[tuple[np.ndarray, ...]]:
+    return [_best_links(evidence, run) for run in runs]
 
 
 def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:

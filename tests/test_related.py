@@ -139,7 +139,9 @@ def test_a_hub_tag_window_is_the_slice_around_the_article_in_time_order():
 def test_links_scored_over_several_processes_are_the_same(monkeypatch):
     from generator import related
 
-    monkeypatch.setattr(related, "CHUNK", 7)
+    monkeypatch.setattr(related, "CHUNK", 7)  # runs of 7 articles,
+    monkeypatch.setattr(related, "PARALLEL_MIN", 20)  # in tasks of 20 to 40 over two processes
+    monkeypatch.setattr(related, "SHARE_MAX", 40)
     # W is a hub tag (on more than HUB_NEIGHBOURS articles), so its windows are used too.
     articles = tuple(make_article(f"a{i:03d}", tags=(("X", "Y", "Z")[i % 3], "W"), date=f"2024-03-{1 + i % 28:02d}")
                      for i in range(130))
@@ -198,6 +200,8 @@ def test_links_kept_are_taken_and_only_articles_whose_similar_texts_changed_are_
     from generator.related import chosen_links
 
     monkeypatch.setattr(related, "CHUNK", 16)
+    monkeypatch.setattr(related, "PARALLEL_MIN", 20)  # the first build's links scored over two processes
+    monkeypatch.setattr(related, "SHARE_MAX", 40)
     articles = tagged_corpus()
     neighbours = text_neighbours(articles)
     first = chosen_links(articles, 5, neighbours=neighbours, jobs=2)

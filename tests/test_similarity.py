@@ -117,7 +117,9 @@ def test_counting_over_several_processes_gives_the_same_vectors(monkeypatch):
 def test_neighbours_found_over_several_processes_are_the_same(monkeypatch):
     from generator import neighbours
 
-    monkeypatch.setattr(neighbours, "CHUNK_ROWS", 16)  # six chunks, shared by two processes
+    monkeypatch.setattr(neighbours, "CHUNK_ROWS", 16)  # chunks of 16 articles,
+    monkeypatch.setattr(neighbours, "PARALLEL_MIN", 16)  # in three tasks of two chunks over two processes
+    monkeypatch.setattr(neighbours, "SHARE_MAX", 32)
     features = text_features(corpus(90))
     assert nearest(features, 5, jobs=2) == nearest(features, 5, jobs=1)
 
