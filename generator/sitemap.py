@@ -53,11 +53,10 @@ def sitemap_pages(site: Site, listings: Listings) -> list[SitemapPage]:
     return pages
 
 
-def sitemap_entries(articles: Sequence[Article], config: SiteConfig, pages: Sequence[SitemapPage],
-                    dates: ArticleDates | None = None) -> tuple[SitemapEntry, ...]:
+def sitemap_entries(dates: ArticleDates, config: SiteConfig, pages: Sequence[SitemapPage]
+                    ) -> tuple[SitemapEntry, ...]:
     """The pages' URLs, each dated by the newest date of the articles it shows (a page showing the
-    whole site: of all ``articles``, whose ``dates`` a site's sitemaps share)."""
-    dates = ArticleDates(articles) if dates is None else dates
+    whole site: of all the site's articles, whose ``dates`` a site's sitemaps share)."""
     return tuple(SitemapEntry(absolute_url(config.base_url, path),
                               dates.site_wide if shown is None else _newest_of(shown, dates.own))
                  for path, shown in pages)
@@ -74,6 +73,10 @@ class ArticleDates:
     @functools.cached_property
     def own(self) -> dict[int, datetime | None]:
         return {id(article): _newest((article,)) for article in self.articles}
+
+    def __getstate__(self) -> dict[str, object]:
+        # Sent to another process, the dates are found again there: they are keyed by this one's ids.
+        return {"articles": self.articles}
 
     @functools.cached_property
     def site_wide(self) -> datetime | None:
@@ -122,7 +125,7 @@ class _Sitemap:
 
     @functools.cached_property
     def entries(self) -> tuple[SitemapEntry, ...]:  # found once, for the key and the render both
-        return sitemap_entries(self.dates.articles, self.config, self.pages, self.dates)
+        return sitemap_entries(self.dates, self.config, self.pages)
 
     def key(self, keys: PageKeys) -> str | None:
         return page_key(keys, "sitemap.xml", self.name, [(entry.url, entry.lastmod) for entry in self.entries])

@@ -9,7 +9,7 @@ from generator.digests import archive_years, digest_series, topic_sections
 from generator.index import index_site
 from generator.listings import plan_listings
 from generator.pages import html_pages
-from generator.sitemap import sitemap_entries, sitemap_pages
+from generator.sitemap import ArticleDates, sitemap_entries, sitemap_pages
 from generator.theme import load_theme
 from tests.conftest import make_article
 
@@ -167,7 +167,7 @@ def test_sitemap_lists_every_listed_page_with_lastmod(make_site):
     loaded = load_config(make_site())
     site = index_site(articles, loaded)
     pages = sitemap_pages(site, plan_listings(site, loaded))
-    entries = {e.url: e.lastmod for e in sitemap_entries(site.articles, loaded, pages)}
+    entries = {e.url: e.lastmod for e in sitemap_entries(ArticleDates(site.articles), loaded, pages)}
     assert set(entries) == {f"https://news.example.org/{p}" for p in
                             ("", "articles/a/", "articles/b/", "tags/", "tags/x/", "archive/", "archive/2024/",
                              "archive/2024/03/", "days/2024-03-30/", "weeks/2024-03-25/")}

@@ -5,7 +5,7 @@ from generator.config import load_config
 from generator.index import index_site
 from generator.listings import plan_listings
 from generator.model import OutputFile, PendingFile
-from generator.sitemap import seo_files, sitemap_entries, sitemap_pages
+from generator.sitemap import ArticleDates, seo_files, sitemap_entries, sitemap_pages
 from generator.theme import load_theme
 from tests.conftest import make_article
 
@@ -20,7 +20,7 @@ def made_seo_files(make_site, articles):
              for f in seo_files(site, listings, config, load_theme(config))]
     paths = [str(f.path) for f in files]
     assert len(set(paths)) == len(paths)
-    expected = {e.url: e.lastmod for e in sitemap_entries(site.articles, config, sitemap_pages(site, listings))}
+    expected = {e.url: e.lastmod for e in sitemap_entries(ArticleDates(site.articles), config, sitemap_pages(site, listings))}
     return {str(f.path): ET.fromstring(f.content) for f in files if str(f.path).endswith(".xml")}, expected
 
 
@@ -130,8 +130,18 @@ def test_a_page_is_dated_by_the_first_of_its_articles_newest_dates_as_it_shows_t
     c = replace(make_article("c"), date=noon.astimezone(timezone(timedelta(hours=1))))  # the same instant
     d = replace(make_article("d"), date=noon - timedelta(days=1), updated=noon.astimezone(timezone(timedelta(hours=-5))))
     pages = [("one/", (a, b, c)), ("two/", (c, b)), ("three/", (d, b)), ("four/", (a,)), ("five/", ())]
-    entries = sitemap_entries([a, b, c, d], config, pages)
+    entries = sitemap_entries(ArticleDates([a, b, c, d]), config, pages)
     assert [(e.lastmod, e.lastmod and e.lastmod.utcoffset()) for e in entries] == [
         (noon, timedelta(0)), (noon, timedelta(hours=1)), (noon, timedelta(hours=-5)), (None, None), (None, None)]
     stranger = replace(make_article("e"), date=noon + timedelta(days=1))  # shown, though of no site's articles
-    assert sitemap_entries([a, b], config, [("x/", (b, stranger))])[0].lastmod == stranger.date
+    assert sitemap_entries(ArticleDates([a, b]), config, [("x/", (b, stranger))])[0].lastmod == stranger.date
+
+
+def test_dates_sent_to_another_process_are_found_again_there():
+    import pickle
+
+    dates = ArticleDates([make_article("a"), make_article("b", date="2024-03-02")])
+    assert dates.site_wide is not None  # found here, keyed by this process's objects
+    sent = pickle.loads(pickle.dumps(dates))
+    assert set(sent.own) == {id(article) for article in sent.articles}
+    assert sent.own == {id(article): sitemap._newest((article,)) for article in sent.articles}
