@@ -14,16 +14,34 @@ def read_bytes(path: Path) -> bytes:
     """A file's bytes; an unreadable file, or one that is no regular file, is an error naming it.
 
     Opened without blocking, so a FIFO that took an article's place is reported, not waited on.
+    Read with four system calls (open, stat, read, close): Python's file objects make ten,
+    which cost 10-20 us of the 30-40 a small file took here, for each of the three times a
+    build reads an article (loading, counting its words, rendering its page).
     """
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with open(handle, "rb") as file:
-            mode = os.fstat(handle).st_mode
-            if not stat.S_ISREG(mode):
-                raise not_a_file(path, mode)
-            return file.read()
+        try:
+            found = os.fstat(handle)
+            if not stat.S_ISREG(found.st_mode):
+                raise not_a_file(path, found.st_mode)
+            return _read_all(handle, found.st_size)
+        finally:
+            os.close(handle)
     except OSError as exc:
         raise DigestError.at(f"cannot read: {exc.strerror}", path) from None
+
+
+def _read_all(handle: int, size: int) -> bytes:
+    """Everything left to read from ``handle``, a regular file of ``size`` bytes when it was
+    stat'ed: one read finds that it still is (a byte more is asked for); when it has grown, or
+    the read came up short, it is read on to its end."""
+    data = os.read(handle, size + 1)
+    if len(data) != size:
+        parts = [data]
+        while part := os.read(handle, 1 << 16):
+            parts.append(part)
+        data = b"".join(parts)
+    return data
 
 
 # How long after its last change a file's identity says it is unchanged: a write within the same

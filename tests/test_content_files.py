@@ -1,0 +1,62 @@
+"""Reading content files: all of a file's bytes, however its size changes while it is read."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.content_files import _read_all, read_bytes
+from generator.errors import DigestError
+
+TEXT = b"---\ntitle: A\n---\nBody text, " + b"long " * 5000 + b"\n"
+
+
+@pytest.fixture
+def article(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(TEXT)
+    return path
+
+
+def test_a_file_is_read_whole(article):
+    assert read_bytes(article) == TEXT
+
+
+def test_an_empty_file_is_read_as_no_bytes(tmp_path):
+    (tmp_path / "empty.md").write_bytes(b"")
+    assert read_bytes(tmp_path / "empty.md") == b""
+
+
+@pytest.mark.parametrize("stated", [0, 1, 100, len(TEXT) - 1])
+def test_a_file_grown_since_its_size_was_taken_is_read_to_its_end(article, stated):
+    handle = os.open(article, os.O_RDONLY)
+    try:
+        assert _read_all(handle, stated) == TEXT
+    finally:
+        os.close(handle)
+
+
+@pytest.mark.parametrize("stated", [len(TEXT) + 1, len(TEXT) + 70_000])
+def test_a_file_shrunk_since_its_size_was_taken_is_read_as_it_is(article, stated):
+    handle = os.open(article, os.O_RDONLY)
+    try:
+        assert _read_all(handle, stated) == TEXT
+    finally:
+        os.close(handle)
+
+
+def test_a_folder_in_an_articles_place_is_an_error_naming_it(tmp_path):
+    (tmp_path / "x.md").mkdir()
+    with pytest.raises(DigestError) as caught:
+        read_bytes(tmp_path / "x.md")
+    assert caught.value.problems[0].path == tmp_path / "x.md"
+    assert str(caught.value) == (f"{tmp_path / 'x.md'}: is a folder, not a file (an article must be a regular file; "
+                                 "remove it from the content folder)")
+
+
+def test_a_missing_file_is_an_error_naming_it(tmp_path):
+    with pytest.raises(DigestError) as caught:
+        read_bytes(tmp_path / "gone.md")
+    assert caught.value.problems[0].path == tmp_path / "gone.md"
+    assert "cannot read: No such file or directory" in str(caught.value)
