@@ -38,7 +38,7 @@ def _read_all(handle: int, size: int) -> bytes:
     data = os.read(handle, size + 1)
     if len(data) != size:
         parts = [data]
-        while part := os.read(handle, 1 << 16):
+        while part := os.read(handle, max(size + 1 - len(data), 1 << 16)):  # a file over 2 GiB: in big reads
             parts.append(part)
         data = b"".join(parts)
     return data

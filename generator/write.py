@@ -393,6 +393,7 @@ def _make_room(target: _Target, destination: str) -> None:
 def _make_folder(folder: str) -> None:
     """``Path(folder).mkdir(parents=True, exist_ok=True)``, on strings: one system call when
     the parent is there (pathlib's objects took half the time of making a page's folder)."""
+    folder = folder or os.curdir  # as Path("")
     try:
         os.mkdir(folder)
     except FileNotFoundError:

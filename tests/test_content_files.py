@@ -9,7 +9,7 @@ import pytest
 from generator.content_files import _read_all, read_bytes
 from generator.errors import DigestError
 
-TEXT = b"---\ntitle: A\n---\nBody text, " + b"long " * 5000 + b"\n"
+TEXT = b"---\ntitle: A\n---\nBody text, " + b"long " * 40_000 + b"\n"  # more than two 64 KiB reads
 
 
 @pytest.fixture
@@ -20,6 +20,12 @@ def article(tmp_path):
 
 
 def test_a_file_is_read_whole(article):
+    assert read_bytes(article) == TEXT
+
+
+def test_a_file_is_read_whole_when_each_read_comes_up_short(article, monkeypatch):
+    real_read = os.read
+    monkeypatch.setattr("generator.content_files.os.read", lambda handle, count: real_read(handle, min(count, 1000)))
     assert read_bytes(article) == TEXT
 
 
@@ -53,6 +59,21 @@ def test_a_folder_in_an_articles_place_is_an_error_naming_it(tmp_path):
     assert caught.value.problems[0].path == tmp_path / "x.md"
     assert str(caught.value) == (f"{tmp_path / 'x.md'}: is a folder, not a file (an article must be a regular file; "
                                  "remove it from the content folder)")
+
+
+def open_handles() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts this process's open files in /proc")
+@pytest.mark.parametrize("make", [os.mkdir, os.mkfifo], ids=["folder", "fifo"])
+def test_what_is_no_file_is_refused_without_keeping_it_open(tmp_path, make):
+    make(tmp_path / "x.md")
+    before = open_handles()
+    for _ in range(3):
+        with pytest.raises(DigestError):
+            read_bytes(tmp_path / "x.md")
+    assert open_handles() == before
 
 
 def test_a_missing_file_is_an_error_naming_it(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from generator.errors import DigestError
 from generator.model import OutputFile
 from generator.output_paths import MARKER
-from generator.write import publish
+from generator.write import _make_folder, publish
 from tests.conftest import site_tree as full_tree
 
 
@@ -86,3 +86,45 @@ def test_the_previous_site_is_removed_whole_after_the_swap(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no retired copy left beside it
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [".digest-build", "index.html"]
 
+
+
+def _in_the_way(root: Path, case: str) -> Path:
+    """A folder to make under ``root``, with ``case`` set up in its way."""
+    if case == "file at the folder":
+        (root / "a").mkdir()
+        (root / "a" / "b").write_text("x")
+    elif case == "file at a parent":
+        (root / "a").write_text("x")
+    elif case == "link to a folder":
+        (root / "real").mkdir()
+        (root / "a").symlink_to(root / "real")
+        return root / "a"
+    elif case == "link to a file":
+        (root / "file").write_text("x")
+        (root / "a").symlink_to(root / "file")
+    elif case == "dangling link":
+        (root / "a").symlink_to(root / "nowhere")
+    elif case == "folder there":
+        (root / "a" / "b").mkdir(parents=True)
+    return root / "a" / "b"
+
+
+@pytest.mark.parametrize("case", ["nothing", "folder there", "file at the folder", "file at a parent",
+                                  "link to a folder", "link to a file", "dangling link"])
+def test_a_pages_folder_is_made_as_pathlib_makes_it(tmp_path, case):
+    """``_make_folder`` makes what ``Path.mkdir(parents=True, exist_ok=True)`` makes, and fails alike."""
+    outcomes = []
+    for maker in (lambda folder: folder.mkdir(parents=True, exist_ok=True), lambda folder: _make_folder(str(folder))):
+        root = tmp_path / str(len(outcomes))
+        root.mkdir()
+        folder = _in_the_way(root, case)
+        try:
+            maker(folder)
+            outcome = "made"
+        except OSError as exc:
+            outcome = type(exc).__name__
+        outcomes.append((outcome, folder.is_dir(), sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == ("made" if case in ("nothing", "folder there", "link to a folder") else
+                              "NotADirectoryError" if case in ("file at a parent", "link to a file") else
+                              "FileExistsError")
