@@ -34,17 +34,10 @@ def test_an_empty_file_is_read_as_no_bytes(tmp_path):
     assert read_bytes(tmp_path / "empty.md") == b""
 
 
-@pytest.mark.parametrize("stated", [0, 1, 100, len(TEXT) - 1])
-def test_a_file_grown_since_its_size_was_taken_is_read_to_its_end(article, stated):
-    handle = os.open(article, os.O_RDONLY)
-    try:
-        assert _read_all(handle, stated) == TEXT
-    finally:
-        os.close(handle)
-
-
-@pytest.mark.parametrize("stated", [len(TEXT) + 1, len(TEXT) + 70_000])
-def test_a_file_shrunk_since_its_size_was_taken_is_read_as_it_is(article, stated):
+@pytest.mark.parametrize("stated", [0, 1, 100, len(TEXT) - 1, len(TEXT) + 1, len(TEXT) + 70_000],
+                         ids=["grown from empty", "grown from 1", "grown from 100", "grown by 1", "shrunk by 1",
+                              "shrunk by 70,000"])
+def test_a_file_whose_size_changed_since_it_was_taken_is_read_as_it_is(article, stated):
     handle = os.open(article, os.O_RDONLY)
     try:
         assert _read_all(handle, stated) == TEXT
