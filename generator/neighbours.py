@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .parallel import map_with_shared, shares
+from .parallel import map_over_shares
 from .similarity import KeptFeatures, TextFeatures, rows_before, unit_rows
 
 CANDIDATES = 64  # per article, by shared indexed words
@@ -95,7 +95,8 @@ def nearest(features: TextFeatures, k: int, jobs: int = 1, kept: KeptNeighbours 
     if again is not None:
         return again
     total = features.vectors.shape[0]
-    return _merged(_nearest_in_shares(shared, np.arange(total, dtype=np.int64), jobs), total)
+    return _merged(map_over_shares(_nearest_in_share, shared, np.arange(total, dtype=np.int64), jobs, PARALLEL_MIN,
+                                   SHARE_MAX), total)
 
 
 def _comparison(features: TextFeatures, k: int) -> _Comparison:
@@ -163,7 +164,7 @@ def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept:
     others_now = row_now[old.rows[stays]]
     if np.any(others_now < 0):
         return None  # cannot be: a removed neighbour shared a word with its article
-    parts = _nearest_in_shares(shared, affected, jobs)
+    parts = map_over_shares(_nearest_in_share, shared, affected, jobs, PARALLEL_MIN, SHARE_MAX)
     rows = np.concatenate([owner_now[stays], *(p[0] for p in parts)])
     others = np.concatenate([others_now, *(p[1] for p in parts)])
     scores = np.concatenate([old.scores[stays], *(p[2] for p in parts)])
@@ -183,14 +184,9 @@ class _Comparison:
     k: int
 
 
-def _nearest_in_shares(shared: _Comparison, rows: np.ndarray, jobs: int) -> list[tuple[np.ndarray, ...]]:
-    """``_nearest_in_rows`` of ``rows`` (ascending), a chunk at a time, in order: the chunk
-    bounds a comparison's memory, the share (``shares``) what one of ``jobs`` processes is given."""
-    tasks = [rows[share.start:share.stop] for share in shares(len(rows), jobs, PARALLEL_MIN, SHARE_MAX)]
-    return [part for parts in map_with_shared(_nearest_in_share, shared, tasks, jobs) for part in parts]
-
-
 def _nearest_in_share(shared: _Comparison, rows: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """``_nearest_in_rows`` of ``rows`` (ascending), a chunk at a time: the chunk bounds a
+    comparison's memory."""
     return [_nearest_in_rows(shared, rows[i:i + CHUNK_ROWS]) for i in range(0, len(rows), CHUNK_ROWS)]
 
 

@@ -48,6 +48,16 @@ def shares(count: int, jobs: int, smallest: int, largest: int | None = None) -> 
     return batches(count, max(smallest, size if largest is None else min(size, largest)))
 
 
+def map_over_shares(function: Callable[[Shared, Any], list[Result]], shared: Shared, rows: Any, jobs: int,
+                    smallest: int, largest: int) -> list[Result]:
+    """``function(shared, share)`` for each share of ``rows`` (an array or sequence, cut by
+    ``shares``) over ``jobs`` processes: the parts each share gives, in order, in one list. The
+    function works its share a chunk at a time (its memory), the share bounds what one process
+    is given."""
+    tasks = [rows[share.start:share.stop] for share in shares(len(rows), jobs, smallest, largest)]
+    return [part for parts in map_with_shared(function, shared, tasks, jobs) for part in parts]
+
+
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
     """Matrix products and factorizations (BLAS) on one thread while inside.

@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from .config import RelatedWeights
 from .dates import local_day
 from .model import Article, RelatedLink, Story, Tag
-from .parallel import available_cores, map_with_shared, shares
+from .parallel import available_cores, map_over_shares
 from .link_table import ChosenLinks, LinkTable
 from .neighbours import Neighbours, first_in_row
 
@@ -115,9 +115,7 @@ def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeig
     again = _rows_to_score(kept, digest, text, len(rarest_first))
     jobs = available_cores() if jobs is None else jobs
     rows = np.arange(total, dtype=np.int64) if again is None else again
-    # A share of the rows per task (``shares``), scored a run of at most CHUNK at a time.
-    tasks = [_runs(rows[share.start:share.stop]) for share in shares(len(rows), jobs, PARALLEL_MIN, SHARE_MAX)]
-    scored = [part for parts in map_with_shared(_best_links_in_runs, evidence, tasks, jobs) for part in parts]
+    scored = map_over_shares(_best_links_in_share, evidence, rows, jobs, PARALLEL_MIN, SHARE_MAX)
     chosen = _merged(scored if again is None else [_without_rows(kept.chosen, again), *scored])
     return RelatedLinks(LinkTable(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
 
@@ -195,8 +193,9 @@ class _Evidence:
     top_k: int
 
 
-def _best_links_in_runs(evidence: _Evidence, runs: list[range]) -> list[tuple[np.ndarray, ...]]:
-    return [_best_links(evidence, run) for run in runs]
+def _best_links_in_share(evidence: _Evidence, rows: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """``_best_links`` of ``rows`` (ascending), a run of at most ``CHUNK`` at a time."""
+    return [_best_links(evidence, run) for run in _runs(rows)]
 
 
 def _best_links(evidence: _Evidence, chunk: range) -> tuple[np.ndarray, ...]:

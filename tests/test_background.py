@@ -28,7 +28,6 @@ def test_a_call_in_the_background_gives_its_result_or_error_and_ends_before_any_
     assert waiting() is None and background._BACKGROUND == []
 
 
-
 def _ended_unwaited(pid):
     """Whether the child ``pid`` has ended and is not waited for yet (not waiting for it either);
     None when it is no child of this process's (any more)."""

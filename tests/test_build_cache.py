@@ -808,6 +808,7 @@ def test_articles_read_back_from_the_cache_take_the_listed_path_objects(make_sit
     assert {article.stem: article for article in articles} == again
     assert all(again[article.stem].source_path is not article.source_path for article in articles)
 
+
 def test_pages_are_keyed_by_the_articles_load_keys_whether_loaded_or_read_from_the_cache(make_site, capsys,
                                                                                         monkeypatch):
     import pickle
