@@ -1,8 +1,8 @@
 """The terms of a text, and how often each occurs in each of many documents.
 
 Counting is the one step of the text stages that touches every word of a site, so it avoids a
-Python object per word beyond the split itself: a text's pieces are looked up in C (``map``)
-and the counts are added up with array arithmetic.
+Python object per word: a text's pieces are split and numbered with array arithmetic
+(``pieces``), and the counts are added up with it too.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from .bodies import body_key, body_text
 from .model import StoredBody
+from .pieces import KeysCollide, PieceNumbers, PlainPieceNumbers
 
 TITLE_WEIGHT = 2  # a title word counts as often as this many body words
 COUNT_CHUNK = 250  # documents whose pieces are held at once: their memory, made afresh each chunk (2000: 85 MB more, 0.3 s more CPU per 5,000)
@@ -145,8 +146,8 @@ def count_terms(documents: Sequence[Document]) -> TermCounts:
     (a stored body is read here, in the process counting it).
 
     Words never span white space, so each text is split on it; a piece ("harbour,", "(Moscow")
-    is turned into terms the first time it is met, and every later occurrence is one dictionary
-    lookup in C. A piece may hold no term ("the,") or several ("Paris/London").
+    is turned into terms the first time it is met, and every later occurrence is only numbered
+    (``pieces.PieceNumbers``). A piece may hold no term ("the,") or several ("Paris/London").
     """
     return _count(documents, None)[0]
 
@@ -162,6 +163,15 @@ def count_with_presence(documents: Sequence[Document], presence: PresenceSplit) 
 
 def _count(documents: Sequence[Document], presence: PresenceSplit | None) -> tuple[TermCounts, TermCounts | None]:
     """``count_terms``, and with ``presence`` its terms too (``count_with_presence``)."""
+    try:
+        return _count_with(PieceNumbers, documents, presence)
+    except KeysCollide:  # two pieces that the fast way cannot tell apart: counted the plain way
+        return _count_with(PlainPieceNumbers, documents, presence)
+
+
+def _count_with(numbering: type[PieceNumbers | PlainPieceNumbers], documents: Sequence[Document],
+                presence: PresenceSplit | None) -> tuple[TermCounts, TermCounts | None]:
+    """``_count``, numbering the pieces of the texts with ``numbering``."""
     term_ids: dict[str, int] = {}
     # piece -> its terms, flat: piece p's terms are piece_terms[piece_start[p]:piece_start[p + 1]]
     piece_start, piece_terms = array("q", [0]), array("q")
@@ -171,46 +181,43 @@ def _count(documents: Sequence[Document], presence: PresenceSplit | None) -> tup
     def presence_ids(found: Iterable[str]) -> Iterator[int]:
         return (present_ids.setdefault(term, len(present_ids)) for term in found)
 
-    class PieceIds(dict):
-        def __missing__(self, piece: str) -> int:  # a piece met for the first time
-            found = (_cached_term(word) for word in _WORD.findall(piece))
-            piece_terms.extend(term_ids.setdefault(term, len(term_ids)) for term in found if term)
-            piece_start.append(len(piece_terms))
-            if presence is not None:
-                present_terms.extend(presence_ids(presence.of_piece(piece)))
-                present_start.append(len(present_terms))
-            self[piece] = len(self)
-            return self[piece]
+    def met(piece: str) -> None:  # a piece met for the first time: its terms
+        found = (_cached_term(word) for word in _WORD.findall(piece))
+        piece_terms.extend(term_ids.setdefault(term, len(term_ids)) for term in found if term)
+        piece_start.append(len(piece_terms))
+        if presence is not None:
+            present_terms.extend(presence_ids(presence.of_piece(piece)))
+            present_start.append(len(present_terms))
 
-    piece_ids = PieceIds()
+    piece_numbers = numbering(met)
     blocks, present_blocks = [], []
     for start in range(0, len(documents), COUNT_CHUNK):
         chunk = documents[start:start + COUNT_CHUNK]
-        pieces: list[str] = []
-        sizes, body_sizes = array("q"), array("q")
+        texts: list[str] = []  # each document's body, then its title TITLE_WEIGHT times, lower-cased
+        as_is = array("b")  # whether each body's pieces are presence's
         # Presence found apart from the pieces (further texts, bodies not taken as they are).
         present_rows, present_columns = array("q"), array("q")
         for row, (title, body, *further) in enumerate(chunk):
-            before = len(pieces)
             text = body_text(body)
-            pieces += text.lower().split()
+            texts.append(text.lower())
+            texts += [title.lower()] * TITLE_WEIGHT
             if presence is not None:
-                as_is = presence.takes_as_is(text)
-                body_sizes.append(len(pieces) - before if as_is else 0)
-                for other in further if as_is else (text, *further):
+                as_is.append(presence.takes_as_is(text))
+                for other in further if as_is[-1] else (text, *further):
                     found = presence.of_text(other)
                     present_columns.extend(presence_ids(found))
                     present_rows.extend([row] * len(found))
-            pieces += title.lower().split() * TITLE_WEIGHT
-            sizes.append(len(pieces) - before)
-        found = np.fromiter(map(piece_ids.__getitem__, pieces), dtype=np.int64, count=len(pieces))
-        del pieces
-        rows_of_pieces = np.repeat(np.arange(len(chunk), dtype=np.int64), np.frombuffer(sizes, dtype=np.int64))
+        found, per_text = piece_numbers.of(texts)
+        del texts
+        per_text = per_text.reshape(len(chunk), 1 + TITLE_WEIGHT)
+        sizes = per_text.sum(axis=1)
+        rows_of_pieces = np.repeat(np.arange(len(chunk), dtype=np.int64), sizes)
         # One entry per (occurrence, term of its piece); duplicates add up in the matrix.
         occurrence, columns = _terms_of(found, piece_start, piece_terms)
         blocks.append(sp.csr_matrix((np.ones(len(columns), dtype=np.int32), (rows_of_pieces[occurrence], columns)),
                                     shape=(len(chunk), len(term_ids))))
         if presence is not None:
+            body_sizes = np.where(np.frombuffer(as_is, dtype=np.int8) != 0, per_text[:, 0], 0)
             present_blocks.append(_present(found, rows_of_pieces, sizes, body_sizes, present_start, present_terms,
                                            np.frombuffer(present_rows, dtype=np.int64),
                                            np.frombuffer(present_columns, dtype=np.int64), len(present_ids)))
@@ -238,12 +245,13 @@ def _terms_of(pieces: np.ndarray, piece_start: array, piece_terms: array) -> tup
     return occurrence, np.array(piece_terms, dtype=np.int64)[starts[pieces[occurrence]] + within]
 
 
-def _present(found: np.ndarray, rows_of_pieces: np.ndarray, sizes: array, body_sizes: array, present_start: array,
-             present_terms: array, other_rows: np.ndarray, other_columns: np.ndarray, width: int) -> sp.csr_matrix:
+def _present(found: np.ndarray, rows_of_pieces: np.ndarray, sizes: np.ndarray, body_sizes: np.ndarray,
+             present_start: array, present_terms: array, other_rows: np.ndarray, other_columns: np.ndarray,
+             width: int) -> sp.csr_matrix:
     """A chunk's presence columns: 1 where a term occurs in a body's pieces (the first
     ``body_sizes`` of each document's ``sizes``) or was found apart (``other_``)."""
-    first = np.cumsum(np.frombuffer(sizes, dtype=np.int64)) - np.frombuffer(sizes, dtype=np.int64)
-    in_body = np.arange(len(found)) - first[rows_of_pieces] < np.frombuffer(body_sizes, dtype=np.int64)[rows_of_pieces]
+    first = np.cumsum(sizes) - sizes
+    in_body = np.arange(len(found)) - first[rows_of_pieces] < body_sizes[rows_of_pieces]
     rows = len(first)
     # Each distinct piece of a body once, then its terms: a body repeats most of its pieces.
     pieces = sp.csr_matrix((np.ones(int(np.count_nonzero(in_body)), dtype=np.int32),

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from generator import term_counts
+from generator import pieces, term_counts
+from generator.pieces import PlainPieceNumbers
 from generator.term_counts import TITLE_WEIGHT, count_terms, terms
 
 
@@ -87,6 +88,21 @@ def test_presence_is_noted_in_the_same_pass_and_the_counts_are_as_without_it(mon
     assert rows == [dict.fromkeys(_words(body) | _words(further), 1) for _, body, further in documents]
     assert "quay" in rows[0] and "summary1" in rows[1] and "the~" in rows[1]  # a body not taken as is
     assert presence.counts.dtype == np.int8 and presence.lengths.tolist() == [len(row) for row in rows]
+
+
+def test_texts_whose_pieces_collide_are_counted_the_plain_way_alike(monkeypatch):
+    documents = [(f"Title {n}", f"Harbour, quay; ferry{n % 3} the{'~' if n % 4 == 1 else ''} word{n}.",
+                  f"summary{n % 2} extra") for n in range(9)]
+    monkeypatch.setattr(term_counts, "COUNT_CHUNK", 4)  # numbered over chunks, as in a build
+    expected = term_counts.count_with_presence(documents, WORDS)
+    plain = []
+    monkeypatch.setattr(pieces, "_scrambled", lambda numbers: np.zeros_like(numbers))  # pieces of a length collide
+    monkeypatch.setattr(term_counts, "PlainPieceNumbers", lambda met: plain.append(met) or PlainPieceNumbers(met))
+    collided = term_counts.count_with_presence(documents, WORDS)
+    assert len(plain) == 1
+    for before, after in zip(expected, collided):
+        assert before.names == after.names and (before.counts != after.counts).nnz == 0
+        assert before.lengths.tolist() == after.lengths.tolist()
 
 
 @pytest.mark.parametrize("rows_at_once, entries_at_once", [(1, 1), (2, 3), (4096, 1 << 22)])
