@@ -24,6 +24,12 @@ def test_white_space_is_what_str_split_splits_on():
     assert set(ASCII_WHITE_SPACE) | other == {code for code in range(0x110000) if chr(code).isspace()}
 
 
+def test_a_byte_past_the_fifteenth_tells_long_pieces_apart():
+    # Sixteen bytes no longer fit a piece's two numbers: a longer piece is looked up whole.
+    assert numbered(PieceNumbers, [["x" * 15 + "a " + "x" * 16 + " " + "x" * 15 + "a"]]) == (
+        [([0, 1, 0], [3])], ["x" * 15 + "a", "x" * 16])
+
+
 def test_pieces_are_numbered_in_order_of_first_occurrence_across_calls():
     calls = [["the harbour\tthe quay", "", "quay\u3000harbour"], ["  ferry the", "harbour-master's  ferry"]]
     assert numbered(PieceNumbers, calls) == (

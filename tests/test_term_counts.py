@@ -95,11 +95,16 @@ def test_texts_whose_pieces_collide_are_counted_the_plain_way_alike(monkeypatch)
                   f"summary{n % 2} extra") for n in range(9)]
     monkeypatch.setattr(term_counts, "COUNT_CHUNK", 4)  # numbered over chunks, as in a build
     expected = term_counts.count_with_presence(documents, WORDS)
-    plain = []
-    monkeypatch.setattr(pieces, "_scrambled", lambda numbers: np.zeros_like(numbers))  # pieces of a length collide
+    plain, scrambled = [], []
+
+    def colliding_after_the_first_chunk(numbers):  # from the second chunk on, pieces of a length collide
+        scrambled.append(numbers)
+        return numbers if len(scrambled) == 1 else np.zeros_like(numbers)
+
+    monkeypatch.setattr(pieces, "_scrambled", colliding_after_the_first_chunk)
     monkeypatch.setattr(term_counts, "PlainPieceNumbers", lambda met: plain.append(met) or PlainPieceNumbers(met))
     collided = term_counts.count_with_presence(documents, WORDS)
-    assert len(plain) == 1
+    assert len(plain) == 1 and len(scrambled) == 2  # the fast way got past a chunk before it gave up
     for before, after in zip(expected, collided):
         assert before.names == after.names and (before.counts != after.counts).nnz == 0
         assert before.lengths.tolist() == after.lengths.tolist()
