@@ -66,7 +66,6 @@ class PieceNumbers:
 
     def __init__(self, met: Met) -> None:
         self._met = met
-        self._count = 0  # pieces numbered
         # The short pieces numbered, sorted by key: their key, their two numbers, their number.
         self._keys = self._heads = self._tails = np.zeros(0, dtype=np.uint64)
         self._numbers = np.zeros(0, dtype=np.int64)
@@ -79,7 +78,7 @@ class PieceNumbers:
         short, long = np.flatnonzero(lengths <= _SHORT), np.flatnonzero(lengths > _SHORT)
         keys, heads, tails, first, which = _distinct_short(data, starts[short], lengths[short])
         del data
-        number_of, new = self._short_numbers(keys, heads, tails)
+        number_of, new, at = self._short_numbers(keys, heads, tails)
         long_pieces = [joined[start:end] for start, end in zip(starts[long].tolist(), ends[long].tolist())]
         new_long: dict[bytes, int] = {}  # each new longer piece -> its first place
         for piece, place in zip(long_pieces, long.tolist()):
@@ -88,7 +87,7 @@ class PieceNumbers:
         new_numbers = self._number_new(joined, starts, ends, np.concatenate(
             [short[first[new]], np.fromiter(new_long.values(), dtype=np.int64, count=len(new_long))]))
         number_of[new] = new_numbers[:len(new)]
-        self._remember_short(keys[new], heads[new], tails[new], number_of[new])
+        self._remember_short(at[new], keys[new], heads[new], tails[new], number_of[new])
         self._long.update(zip(new_long, new_numbers[len(new):].tolist()))
         numbers = np.empty(len(starts), dtype=np.int64)
         numbers[short] = number_of[which]
@@ -99,16 +98,17 @@ class PieceNumbers:
         """The numbers of new pieces, given by their first places, numbered in the order they
         occur (and met in that order)."""
         order = np.argsort(firsts)
+        numbered = len(self._numbers) + len(self._long)  # each piece numbered is short or long
         numbers = np.empty(len(firsts), dtype=np.int64)
-        numbers[order] = np.arange(self._count, self._count + len(firsts))
-        self._count += len(firsts)
+        numbers[order] = np.arange(numbered, numbered + len(firsts))
         for place in firsts[order].tolist():
             self._met(joined[starts[place]:ends[place]].decode("utf-8", "surrogatepass"))
         return numbers
 
-    def _short_numbers(self, keys: np.ndarray, heads: np.ndarray, tails: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The number of each distinct short piece met before (-1 for the others), and which are
-        the others (indexes)."""
+    def _short_numbers(self, keys: np.ndarray, heads: np.ndarray, tails: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The number of each distinct short piece met before (-1 for the others), which are the
+        others (indexes), and where each key is or would go among those met."""
         at = np.searchsorted(self._keys, keys)
         met = at < len(self._keys)
         met[met] = self._keys[at[met]] == keys[met]
@@ -116,11 +116,12 @@ class PieceNumbers:
             raise KeysCollide
         number_of = np.full(len(keys), -1, dtype=np.int64)
         number_of[met] = self._numbers[at[met]]
-        return number_of, np.flatnonzero(~met)
+        return number_of, np.flatnonzero(~met), at
 
-    def _remember_short(self, keys: np.ndarray, heads: np.ndarray, tails: np.ndarray, numbers: np.ndarray) -> None:
-        """Adds new short pieces (sorted by key) to those numbered, in key order."""
-        at = np.searchsorted(self._keys, keys)
+    def _remember_short(self, at: np.ndarray, keys: np.ndarray, heads: np.ndarray, tails: np.ndarray,
+                        numbers: np.ndarray) -> None:
+        """Adds new short pieces (sorted by key, ``at`` their places among those numbered) to
+        those numbered, in key order."""
         self._keys = np.insert(self._keys, at, keys)
         self._heads = np.insert(self._heads, at, heads)
         self._tails = np.insert(self._tails, at, tails)
