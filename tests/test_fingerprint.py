@@ -410,3 +410,15 @@ def test_a_process_counts_the_code_it_loaded_not_what_its_files_became(make_site
     [fresh] = fingerprints()
     assert fresh != before  # a process started now loads the upgrade, and says so
     assert fingerprints() == [fresh]  # each process alike: the same code is the same fingerprint
+
+
+def test_an_input_is_fingerprinted_by_every_field_of_its_identity_in_order(tmp_path):
+    # _input_entry formats the fields itself (for speed): it must stay what the build cache trusts.
+    from generator.content_files import FileIdentity
+    from generator.fingerprint import _input_entry
+
+    article = tmp_path / "a.md"
+    article.write_text("x", encoding="utf-8")
+    found = os.stat(article)
+    assert _input_entry("a.md", found) == "\0".join(("a.md", *map(str, FileIdentity.of(found))))
+    assert len(FileIdentity._fields) == _input_entry("a.md", found).count("\0")
