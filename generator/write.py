@@ -392,7 +392,8 @@ def _make_room(target: _Target, destination: str) -> None:
 
 def _make_folder(folder: str) -> None:
     """``Path(folder).mkdir(parents=True, exist_ok=True)``, on strings: one system call when
-    the parent is there (pathlib's objects took half the time of making a page's folder)."""
+    the parent is there (pathlib's objects took half the time of making a page's folder, and
+    ``os.makedirs`` first asks whether the parent exists: a second call for every page)."""
     folder = folder or os.curdir  # as Path("")
     try:
         os.mkdir(folder)
