@@ -46,7 +46,7 @@ _COUNTS_VERSION = 3
 # not know (NotImplementedError, a RuntimeError), or data it cannot undo (zlib.error).
 _UNREADABLE = (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, EOFError, zipfile.BadZipFile,
                RuntimeError, zlib.error)
-_NEIGHBOURS_VERSION = 2
+_NEIGHBOURS_VERSION = 3
 _RELATED_VERSION = 1
 T = TypeVar("T")
 
@@ -218,6 +218,7 @@ def read_kept_neighbours(config: SiteConfig, environment: str) -> KeptNeighbours
 def _kept_neighbours(arrays: dict[str, np.ndarray]) -> KeptNeighbours | None:
     keys, width, topics = arrays["keys"], int(arrays["width"]), arrays["topics"]
     starts, others, scores, cosines = arrays["starts"], arrays["rows"], arrays["scores"], arrays["word_cosines"]
+    last = arrays["last_candidates"]
     rows = len(keys)
     index = _csr(arrays, "index_", rows, width, (np.float32,))
     vectors = _csr(arrays, "vector_", rows, width, (np.float32,))
@@ -226,10 +227,12 @@ def _kept_neighbours(arrays: dict[str, np.ndarray]) -> KeptNeighbours | None:
             or starts.dtype != np.int64 or len(starts) != rows + 1 or starts[0] != 0 or starts[-1] != len(others)
             or np.any(np.diff(starts) < 0) or others.dtype != np.int64 or scores.dtype != np.float64
             or cosines.dtype != np.float64 or not len(others) == len(scores) == len(cosines)
-            or (len(others) and (others.min() < 0 or others.max() >= rows))):
+            or (len(others) and (others.min() < 0 or others.max() >= rows))
+            or last.dtype != np.int64 or last.shape != (rows, 2)
+            or (rows and (last[:, 0].min() < 0 or last[:, 1].min() < -1 or last[:, 1].max() >= rows))):
         return None
     return KeptNeighbours(KeptFeatures(arrays["model"].tobytes().decode("utf-8"), keys, vectors, index, topics),
-                          int(arrays["k"]), Neighbours(starts, others, scores, cosines))
+                          int(arrays["k"]), Neighbours(starts, others, scores, cosines, last))
 
 
 def _csr(arrays: dict[str, np.ndarray], prefix: str, rows: int, width: int,
@@ -254,7 +257,16 @@ def write_kept_neighbours(config: SiteConfig, environment: str, kept: KeptNeighb
         topics=rows.topics.astype(np.float32, copy=False),
         starts=kept.neighbours.starts.astype(np.int64), rows=kept.neighbours.rows.astype(np.int64),
         scores=kept.neighbours.scores.astype(np.float64),
-        word_cosines=kept.neighbours.word_cosines.astype(np.float64)))
+        word_cosines=kept.neighbours.word_cosines.astype(np.float64),
+        last_candidates=_last_candidates(kept.neighbours)))
+
+
+def _last_candidates(neighbours: Neighbours) -> np.ndarray:
+    """The rows' last candidates; where none are known, (0, -1) for each: any article sharing
+    a word with a row counts as one of its candidates, the widest reading."""
+    if neighbours.last_candidates is not None:
+        return neighbours.last_candidates.astype(np.int64)
+    return np.tile(np.array([0, -1], dtype=np.int64), (len(neighbours), 1))
 
 
 def _csr_arrays(prefix: str, matrix: sp.csr_matrix, dtype: np.dtype = np.float32) -> dict[str, np.ndarray]:

@@ -10,6 +10,7 @@ import weakref
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 
 from generator import neighbours, pipeline, similarity, text_model
@@ -264,8 +265,13 @@ def found_again(docs, model, kept):
     return again, afresh, kept_neighbours(features, 5, afresh)
 
 
+@pytest.mark.parametrize("candidates", [neighbours.CANDIDATES, 6])
 @pytest.mark.parametrize("seed", range(6))
-def test_neighbours_found_again_after_edits_equal_those_found_afresh(seed, monkeypatch):
+def test_neighbours_found_again_after_edits_equal_those_found_afresh(seed, candidates, monkeypatch):
+    # With 6 candidates most rows have a last candidate that an edited article must outrank
+    # (with 64, few of these articles share words with that many): both ways are compared.
+    monkeypatch.setattr(neighbours, "CANDIDATES", candidates)
+    monkeypatch.setattr(neighbours, "EXACT", min(neighbours.EXACT, candidates // 2))
     rng = random.Random(seed)
     docs = clustered_documents(150, seed)
     spare = clustered_documents(12, seed + 50)
@@ -285,6 +291,41 @@ def test_neighbours_found_again_after_edits_equal_those_found_afresh(seed, monke
         assert again is not None, (step, action)
         assert again == afresh, (step, action)
         assert nearest(text_features(docs, keep_model=True, model=model), 5, kept=kept) == afresh
+
+
+def test_an_edit_compares_again_only_the_articles_whose_candidates_it_reaches(monkeypatch):
+    monkeypatch.setattr(neighbours, "CANDIDATES", 6)
+    monkeypatch.setattr(neighbours, "EXACT", 3)
+    monkeypatch.setattr(text_model, "REFIT_SHARE", 1.0)
+    docs = clustered_documents(150, 1)
+    model = fitted(docs)
+    kept = found_again(docs, model, None)[2]
+    assert np.count_nonzero(kept.neighbours.last_candidates[:, 1] >= 0) > 100  # most rows have 6 candidates or more
+    docs[7] = (docs[7][0], docs[7][1] + " " + clustered_documents(1, 77)[0][1])
+    compared, compare = [], neighbours._nearest_in_share
+    monkeypatch.setattr(neighbours, "_nearest_in_share", lambda shared, rows: compared.extend(rows.tolist()) or
+                        compare(shared, rows))
+    again, afresh, _ = found_again(docs, model, kept)
+    assert again == afresh
+    again_only = compared[len(docs):]  # after the fresh comparison of every row
+    index = text_features(docs, keep_model=True, model=model).index
+    words = np.union1d(index[7].indices, kept.features.index[7].indices)
+    sharing = set(np.flatnonzero(index[:, words].getnnz(axis=1)).tolist())
+    assert 7 in again_only and set(again_only) < sharing  # not every article sharing a word with it
+
+
+def test_a_row_whose_last_candidate_is_outranked_or_removed_is_compared_again():
+    # Row 0's last candidate is row 5, sharing 3 words: an article sharing 4, or 3 and before
+    # row 5, outranks it; one sharing 3 after it, or 2, does not. The old text of one removed
+    # reaches the row if it was a candidate: it outranked the last, or was it.
+    last = np.array([[3, 5], [0, -1]], dtype=np.int64)
+    articles = np.array([2, 4, 5, 6, 9])
+    shared = sp.csr_matrix(np.array([[4, 0], [3, 0], [3, 0], [3, 0], [2, 1]], dtype=np.float32))
+    assert neighbours._outranking(shared[[0]], articles[[0]], last).tolist() == [0]
+    assert neighbours._outranking(shared[[1]], articles[[1]], last).tolist() == [0]
+    assert neighbours._outranking(shared[[2]], articles[[2]], last).tolist() == [0]  # the last itself
+    assert neighbours._outranking(shared[[3]], articles[[3]], last).tolist() == []
+    assert neighbours._outranking(shared[[4]], articles[[4]], last).tolist() == [1]  # row 1 takes any sharer
 
 
 def weighing_counted(monkeypatch):
@@ -350,7 +391,8 @@ def test_a_build_keeps_its_rows_and_neighbours_and_an_edit_finds_them_again(make
     config = make_site(clustered_corpus(), related={"model_from": 20})
     build(config, capsys)
     environment = environment_fingerprint(load_config(config))
-    assert read_kept_neighbours(load_config(config), environment) is not None
+    kept = read_kept_neighbours(load_config(config), environment)
+    assert kept is not None and kept.neighbours.last_candidates.shape == (len(kept.features.keys), 2)
     compared = []
     monkeypatch.setattr(neighbours, "_nearest_in_rows", lambda shared, rows: compared.append(len(rows)) or
                         in_rows(shared, rows))
@@ -427,6 +469,27 @@ def test_spoilt_kept_rows_neighbours_and_links_are_not_trusted(make_site, capsys
     append(config.parent / "content" / "articles" / "a03.md", " s0w1 s0w2 s0w3")
     build(config, capsys)
     assert site_tree(config.parent / "site") == clean_site(config, capsys, tmp_path)[0]
+
+
+@pytest.mark.parametrize("spoil", ["row past the last", "row below -1", "negative count", "one row short"])
+def test_kept_last_candidates_that_do_not_check_out_are_not_trusted(make_site, capsys, spoil):
+    config = make_site(clustered_corpus(), related={"model_from": 20})
+    build(config, capsys)
+    path = config.parent / CACHE_DIR / NEIGHBOURS
+    with np.load(path) as stored:
+        arrays = dict(stored)
+    last = arrays["last_candidates"]
+    if spoil == "row past the last":
+        last[3, 1] = len(last)
+    elif spoil == "row below -1":
+        last[3, 1] = -2
+    elif spoil == "negative count":
+        last[3, 0] = -1
+    else:
+        arrays["last_candidates"] = last[:-1]
+    np.savez(path, **arrays)
+    settings = load_config(config)
+    assert read_kept_neighbours(settings, environment_fingerprint(settings)) is None
 
 
 @pytest.mark.parametrize("remove", [False, True])
