@@ -16,7 +16,7 @@ from .config import SiteConfig
 from .model import Article, Story, Tag
 from .parallel import available_cores, one_blas_thread
 from .similarity import text_features
-from .neighbours import KeptNeighbours, Neighbours, kept_neighbours, nearest
+from .neighbours import KeptNeighbours, Neighbours, kept_neighbours, nearest, no_last_candidates
 from .stories import find_stories
 from .count_stores import CountRows
 from .text_model import TextModel
@@ -30,7 +30,8 @@ TEXT_NEIGHBOURS = 12  # text-similar articles kept per article (more change no m
 CountTexts = Callable[[Sequence[Article]], tuple[CountRows, Sequence[bytes]]]
 # -> the last build's rows and neighbours under the text model (``neighbours.nearest``), or None
 ReadKept = Callable[[], KeptNeighbours | None]
-NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+NO_NEIGHBOURS = Neighbours(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0),
+                           no_last_candidates(0))
 
 
 @dataclass(frozen=True)

@@ -258,15 +258,7 @@ def write_kept_neighbours(config: SiteConfig, environment: str, kept: KeptNeighb
         starts=kept.neighbours.starts.astype(np.int64), rows=kept.neighbours.rows.astype(np.int64),
         scores=kept.neighbours.scores.astype(np.float64),
         word_cosines=kept.neighbours.word_cosines.astype(np.float64),
-        last_candidates=_last_candidates(kept.neighbours)))
-
-
-def _last_candidates(neighbours: Neighbours) -> np.ndarray:
-    """The rows' last candidates; where none are known, (0, -1) for each: any article sharing
-    a word with a row counts as one of its candidates, the widest reading."""
-    if neighbours.last_candidates is not None:
-        return neighbours.last_candidates.astype(np.int64)
-    return np.tile(np.array([0, -1], dtype=np.int64), (len(neighbours), 1))
+        last_candidates=kept.neighbours.last_candidates.astype(np.int64)))
 
 
 def _csr_arrays(prefix: str, matrix: sp.csr_matrix, dtype: np.dtype = np.float32) -> dict[str, np.ndarray]:

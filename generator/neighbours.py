@@ -46,9 +46,9 @@ class Neighbours(Sequence):
     scores: np.ndarray
     word_cosines: np.ndarray
     # (n, 2) int64: each row's last candidate as (indexed words shared, its row), (0, -1) for a
-    # row with fewer than ``CANDIDATES``: what an article must outrank to change the row's
-    # candidates (``_nearest_again``). None when not found by ``nearest``.
-    last_candidates: np.ndarray | None = None
+    # row with fewer than ``CANDIDATES`` (or none known): what an article must outrank to change
+    # the row's candidates (``_nearest_again``).
+    last_candidates: np.ndarray
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -67,22 +67,25 @@ class Neighbours(Sequence):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Neighbours) and all(
             np.array_equal(getattr(self, name), getattr(other, name))
-            for name in ("starts", "rows", "scores", "word_cosines")) and (
-            np.array_equal(self.last_candidates, other.last_candidates)
-            if self.last_candidates is not None and other.last_candidates is not None
-            else self.last_candidates is other.last_candidates)
+            for name in ("starts", "rows", "scores", "word_cosines", "last_candidates"))
 
     @classmethod
     def from_lists(cls, lists: Sequence[Sequence[Neighbour]]) -> "Neighbours":
-        """From one list of ``Neighbour`` per article, best first."""
+        """From one list of ``Neighbour`` per article, best first (no last candidates known)."""
         flat = [n for found in lists for n in found]
         return cls(np.concatenate(([0], np.cumsum([len(found) for found in lists]))).astype(np.int64),
                    np.array([n.row for n in flat], dtype=np.int64), np.array([n.score for n in flat], dtype=float),
-                   np.array([n.word_cosine for n in flat], dtype=float))
+                   np.array([n.word_cosine for n in flat], dtype=float), no_last_candidates(len(lists)))
 
     def owners(self) -> np.ndarray:
         """The row each entry belongs to."""
         return np.repeat(np.arange(len(self)), np.diff(self.starts))
+
+
+def no_last_candidates(rows: int) -> np.ndarray:
+    """(0, -1) for each of ``rows``: any article sharing a word with a row is among its
+    candidates, the widest reading (``Neighbours.last_candidates``)."""
+    return np.tile(np.array([0, -1], dtype=np.int64), (rows, 1))
 
 
 def nearest(features: TextFeatures, k: int, jobs: int = 1, kept: KeptNeighbours | None = None) -> Neighbours:
@@ -123,7 +126,7 @@ def _merged(parts: Sequence[tuple[np.ndarray, ...]], total: int, last_candidates
 
 def _last_candidates_of(parts: Sequence[tuple[np.ndarray, ...]]) -> np.ndarray:
     """The last candidates of the rows ``parts`` compared, in their order."""
-    return np.concatenate([p[4] for p in parts]) if parts else np.zeros((0, 2), dtype=np.int64)
+    return np.concatenate([p[4] for p in parts]) if parts else no_last_candidates(0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,7 +162,7 @@ def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept:
     """
     keys, model, last, old = features.keys, features.model, kept.features, kept.neighbours
     if (keys is None or model is None or last.model != model.fingerprint or kept.k != shared.k
-            or old.last_candidates is None or last.index.shape[1] != shared.index.shape[1]):
+            or last.index.shape[1] != shared.index.shape[1]):
         return None
     total, before = len(keys), len(last.keys)
     if len(np.unique(keys)) != total or len(np.unique(last.keys)) != before:
@@ -173,7 +176,7 @@ def _nearest_again(features: TextFeatures, shared: _Comparison, jobs: int, kept:
     changed, gone = np.flatnonzero(~found), np.flatnonzero(row_now < 0)
     # Each row's last candidate in the last build's numbering, and in this one's (a kept row's
     # index is as it was, so the words it shares with anyone are too).
-    before_now = np.tile(np.array([0, -1], dtype=np.int64), (total, 1))
+    before_now = no_last_candidates(total)
     before_now[found] = old.last_candidates[previous_row[found]]
     last_now = before_now.copy()
     has_last = last_now[:, 1] >= 0
@@ -262,7 +265,7 @@ def _last_candidates(chosen: np.ndarray, rows: np.ndarray, others: np.ndarray, s
     fewer than ``CANDIDATES``, which any article sharing a word with it joins."""
     ends = np.searchsorted(rows, chosen, side="right")
     full = ends - np.searchsorted(rows, chosen) == CANDIDATES
-    last = np.tile(np.array([0, -1], dtype=np.int64), (len(chosen), 1))
+    last = no_last_candidates(len(chosen))
     last[full, 0], last[full, 1] = shared[ends[full] - 1], others[ends[full] - 1]
     return last
 
