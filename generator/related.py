@@ -111,7 +111,7 @@ def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeig
     by_slug[sorted(range(total), key=lambda i: articles[i].slug)] = np.arange(total)
 
     evidence = _Evidence(tags, text, stamps, story, by_slug, weights, top_k)
-    digest = _evidence_digest(articles, days, story, top_k, weights)
+    digest = _evidence_digest(articles, stamps, days, story, top_k, weights)
     again = _rows_to_score(kept, digest, text, len(rarest_first))
     jobs = available_cores() if jobs is None else jobs
     rows = np.arange(total, dtype=np.int64) if again is None else again
@@ -120,14 +120,31 @@ def chosen_links(articles: tuple[Article, ...], top_k: int, weights: RelatedWeig
     return RelatedLinks(LinkTable(chosen, articles, days, rarest_first), KeptLinks(digest, text, chosen))
 
 
-def _evidence_digest(articles: tuple[Article, ...], days: list[int | None], story: np.ndarray, top_k: int,
-                     weights: RelatedWeights) -> bytes:
+def _evidence_digest(articles: tuple[Article, ...], stamps: np.ndarray, days: list[int | None],
+                     story: np.ndarray, top_k: int, weights: RelatedWeights) -> bytes:
     """A digest of all that links are chosen from but the texts: the articles in order, each
-    one's id, slug, date, day, tags and story, and the settings."""
-    listed = repr((top_k, weights, story.tolist(), days,
-                   [(a.id, a.slug, a.date and a.date.timestamp(), tuple((t.slug, t.name) for t in a.tags))
-                    for a in articles]))
-    return hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+    one's id, slug, date (``stamps``), day, tags and story, and the settings. Taken column by
+    column, as arrays and joined texts: a tuple per article, written out, took 0.13 s of every
+    build at 10,000 articles."""
+    tags = [article.tags for article in articles]
+    parts = (repr((len(articles), top_k, weights)).encode("utf-8"),
+             _joined([article.id for article in articles]), _joined([article.slug for article in articles]),
+             np.fromiter(map(len, tags), dtype=np.int64, count=len(tags)).tobytes(),
+             _joined([tag.slug for written in tags for tag in written]),
+             _joined([tag.name for written in tags for tag in written]),
+             np.asarray(stamps, dtype=np.float64).tobytes(),  # NaN: undated
+             np.array([0 if day is None else day for day in days], dtype=np.int64).tobytes(),  # days are >= 1
+             np.asarray(story, dtype=np.int64).tobytes())
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:  # each part after its length: no two lists of parts join alike
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.digest()
+
+
+def _joined(texts: list[str]) -> bytes:
+    """Texts as one run of bytes that tells them apart: their lengths, then the texts."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return lengths.tobytes() + "".join(texts).encode("utf-8", "surrogatepass")
 
 
 def _rows_to_score(kept: KeptLinks | None, digest: bytes, text: TextScores, tags_written: int) -> np.ndarray | None:

@@ -115,6 +115,18 @@ def test_ids_become_urn_guids():
     assert guid("hand-written-id") == uuid.uuid5(ID_NAMESPACE, "hand-written-id").urn
 
 
+@pytest.mark.parametrize("written", ["0B6C1A52-8A6F-4B35-9D8E-6F3C2A1D4E5F", "{0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f}",
+                                     "0b6c1a528a6f4b359d8e6f3c2a1d4e5f", "urn:uuid:0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f",
+                                     "0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f\n", "0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5"])
+def test_an_id_written_otherwise_is_the_uuid_python_reads_in_it_else_hashed(written):
+    try:
+        expected = uuid.UUID(written).urn
+    except ValueError:
+        expected = uuid.uuid5(ID_NAMESPACE, written).urn
+    assert guid(written) == expected
+    assert (guid(written) == "urn:uuid:0b6c1a52-8a6f-4b35-9d8e-6f3c2a1d4e5f") == (written[-1] in "fF}")
+
+
 def json_feed(path: Path) -> dict:
     """A JSON Feed 1.1 document, checked against the spec's required fields and types."""
     document = json.loads(path.read_bytes())

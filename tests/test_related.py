@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from dataclasses import replace
+from datetime import timedelta
 
 from generator.analysis import TEXT_NEIGHBOURS
 from generator.model import Story
@@ -221,7 +222,7 @@ def test_links_kept_are_taken_and_only_articles_whose_similar_texts_changed_are_
     assert not same_choice(again, first)
 
 
-@pytest.mark.parametrize("change", ["tag", "date", "story", "removed", "top_k"])
+@pytest.mark.parametrize("change", ["tag", "tag name", "slug", "id", "date", "time", "undated", "story", "removed", "top_k"])
 def test_links_are_scored_again_whole_when_anything_but_texts_changed(change, monkeypatch):
     from generator.related import chosen_links
 
@@ -231,8 +232,17 @@ def test_links_are_scored_again_whole_when_anything_but_texts_changed(change, mo
     first = chosen_links(articles, top_k, neighbours=neighbours)
     if change == "tag":
         articles = (*articles[:9], replace(articles[9], tags=articles[10].tags), *articles[10:])
+    elif change == "tag name":  # the same tag page, shown by another name in the links' reasons
+        renamed = tuple(replace(tag, name=tag.name.lower()) for tag in articles[9].tags)
+        articles = (*articles[:9], replace(articles[9], tags=renamed), *articles[10:])
+    elif change in ("slug", "id"):
+        articles = (*articles[:9], replace(articles[9], **{change: "other"}), *articles[10:])
     elif change == "date":
         articles = (*articles[:9], replace(articles[9], date=articles[40].date), *articles[10:])
+    elif change == "time":  # the same day
+        articles = (*articles[:9], replace(articles[9], date=articles[9].date + timedelta(minutes=1)), *articles[10:])
+    elif change == "undated":
+        articles = (*articles[:9], replace(articles[9], date=None), *articles[10:])
     elif change == "story":
         story_of = {articles[1].id: Story("s", "S", articles[1:3]), articles[2].id: Story("s", "S", articles[1:3])}
     elif change == "removed":
