@@ -222,6 +222,27 @@ def test_links_kept_are_taken_and_only_articles_whose_similar_texts_changed_are_
     assert not same_choice(again, first)
 
 
+def test_links_are_scored_again_whole_when_a_tag_moves_to_the_next_article(monkeypatch):
+    """Each article's tags, rarest first, read one after another, are the same before and after:
+    only where one article's end is tells the move."""
+    from generator.model import Tag
+    from generator.related import chosen_links
+
+    def tagged(articles, changes):
+        return tuple(replace(a, tags=tuple(Tag(name.lower(), name) for name in changes[n])) if n in changes else a
+                     for n, a in enumerate(articles))
+
+    corpus = tagged(tagged_corpus(), {20: ("R1", "W"), 30: ("R2", "W"), 31: ("R2", "W")})
+    before = tagged(corpus, {9: ("R1", "R2")})  # R1 (2 articles), then R2 (3): rarer than Y and W
+    after = tagged(corpus, {9: ("R1",), 10: ("R2", "Y", "W")})
+    neighbours = text_neighbours(before)
+    first = chosen_links(before, 5, neighbours=neighbours)
+    scored = scoring_counted(monkeypatch)
+    again = chosen_links(after, 5, neighbours=neighbours, kept=first.kept)
+    assert sorted(scored) == list(range(len(after)))
+    assert same_choice(again, chosen_links(after, 5, neighbours=neighbours))
+
+
 @pytest.mark.parametrize("change", ["tag", "tag name", "slug", "id", "date", "time", "undated", "story", "removed", "top_k"])
 def test_links_are_scored_again_whole_when_anything_but_texts_changed(change, monkeypatch):
     from generator.related import chosen_links
