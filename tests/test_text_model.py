@@ -48,6 +48,32 @@ def test_a_model_reads_back_as_written(tmp_path):
     assert read_model(tmp_path / "none.npz") is None
 
 
+def changed_model(model, part):
+    """``model`` with ``part`` changed in one place (or only in its shape)."""
+    if part == "words":
+        return dataclasses.replace(model, words=(*model.words[:-1], model.words[-1] + "x"))
+    if part == "total":
+        return dataclasses.replace(model, total=model.total + 1)
+    if part == "average_length":
+        return dataclasses.replace(model, average_length=np.float32(model.average_length + 1))
+    if part == "projection shape":  # the same numbers, one column
+        return dataclasses.replace(model, projection=model.projection.reshape(-1, 1))
+    if part == "settings":
+        return dataclasses.replace(model, settings=model.settings + " more")
+    values = getattr(model, part).copy()
+    values.reshape(-1)[len(values) // 2] += 1
+    return dataclasses.replace(model, **{part: values})
+
+
+@pytest.mark.parametrize("part", ["words", "document_frequency", "total", "average_length", "projection",
+                                  "projection shape", "keys", "settings"])
+def test_a_model_changed_in_any_part_has_another_fingerprint(tmp_path, part):
+    model = fitted(documents())
+    (tmp_path / MODEL).write_bytes(model_bytes(model))
+    assert read_model(tmp_path / MODEL).fingerprint == model.fingerprint  # read back: the same model
+    assert changed_model(model, part).fingerprint != model.fingerprint
+
+
 def damaged(model_file: Path) -> None:
     model_file.write_bytes(model_file.read_bytes()[:500])
 
