@@ -15,7 +15,6 @@ The file is an uncompressed ``.npz`` of plain arrays, read with pickles refused.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .hashing import parts_digest
 from .term_counts import names_array, names_from
 
 REFIT_SHARE = 0.1  # of the fitted articles changed, added or removed: fit again
@@ -56,18 +56,11 @@ class TextModel:
 
     @functools.cached_property
     def fingerprint(self) -> str:
-        """A hash of the model: what was weighed with it may be kept while it stays. Each part is
-        hashed after its length, from the arrays' own memory: copying the 15 MB projection of a
-        10,000-article model took as long as hashing it, and sha256 hashes twice as fast as
-        blake2b here (0.07 s -> 0.01 s a build)."""
-        digest = hashlib.sha256()
-        for part in (names_array(self.words), self.document_frequency, str(self.total).encode(),
-                     self.average_length, self.projection, str(self.projection.shape).encode(), self.keys,
-                     self.settings.encode()):
-            data = part if isinstance(part, bytes) else memoryview(np.ascontiguousarray(part).reshape(-1)).cast("B")
-            digest.update(len(data).to_bytes(8, "little"))
-            digest.update(data)
-        return digest.hexdigest()[:32]
+        """A hash of the model: what was weighed with it may be kept while it stays (0.015 s at
+        10,000 articles, where its 15 MB projection was copied twice first: 0.07 s)."""
+        return parts_digest((names_array(self.words), self.document_frequency, str(self.total).encode(),
+                             self.average_length, self.projection, str(self.projection.shape).encode(), self.keys,
+                             self.settings.encode()))[:16].hex()
 
 
 def model_bytes(model: TextModel) -> bytes:
